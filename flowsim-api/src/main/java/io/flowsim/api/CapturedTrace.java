@@ -1,0 +1,18 @@
+package io.flowsim.api;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * A trace file a {@link TraceSource} produced by profiling a workload.
+ *
+ * @param file the trace file
+ * @param rank the rank that wrote it, when known
+ */
+public record CapturedTrace(Path file, OptionalInt rank) {
+    public CapturedTrace {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(rank, "rank");
+    }
+}

@@ -1,0 +1,15 @@
+package io.flowsim.api;
+
+/**
+ * Writes a run's results (CSV, JSON, a database, ...). Every discovered exporter runs unless the
+ * user names a subset with {@code --exporter}.
+ */
+public interface Exporter extends FlowsimExtension {
+
+    /**
+     * Starts writing one trace's results.
+     *
+     * @throws FlowsimException {@link ErrorCode#BAD_INPUT} when the output cannot be written
+     */
+    ExportSession open(ExportContext context);
+}

@@ -1,0 +1,23 @@
+package io.flowsim.api;
+
+/**
+ * What every extension point has in common: a stable name and a one-line description.
+ *
+ * <p>Extensions are discovered through {@code META-INF/services/<extension point>} files, on the
+ * class path with {@link java.util.ServiceLoader} and in plugin directories with PF4J. An extension
+ * class therefore needs a public no-argument constructor. Instances are created once per process and
+ * may be shared between threads; keep per-run state in the session objects the extension points
+ * return, not in fields.
+ */
+public interface FlowsimExtension {
+
+    /**
+     * A stable, kebab-case name ({@code pytorch-trace}, {@code llmcompass}), unique across all
+     * extensions of the same extension point. Users select extensions by this name; discovery fails
+     * with both origins named when two extensions of one extension point share a name.
+     */
+    String name();
+
+    /** A one-line, human-readable description shown by {@code flowsim plugins}. */
+    String description();
+}

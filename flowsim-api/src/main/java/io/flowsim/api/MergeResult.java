@@ -1,0 +1,19 @@
+package io.flowsim.api;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The outcome of merging per-rank traces into one.
+ *
+ * @param output     the merged trace file
+ * @param inputs     the input files in the order they were merged (rank order)
+ * @param eventCount events written
+ */
+public record MergeResult(Path output, List<Path> inputs, long eventCount) {
+    public MergeResult {
+        Objects.requireNonNull(output, "output");
+        inputs = List.copyOf(Objects.requireNonNull(inputs, "inputs"));
+    }
+}

@@ -1,0 +1,43 @@
+package io.flowsim.api;
+
+/**
+ * A unit of long-running work shown to the user (a progress bar on a terminal, periodic lines
+ * otherwise). Obtained from {@link Reporter#startProgress}; close it when the work ends.
+ * Implementations are thread-safe.
+ */
+public interface Progress extends AutoCloseable {
+
+    /** Adds {@code delta} units of completed work. */
+    void advance(long delta);
+
+    /**
+     * Sets the completed amount and a short status text shown beside it (for example
+     * {@code "done 12, failed 1, pending 30"}); {@code status} may be empty.
+     */
+    void update(long done, String status);
+
+    /** Ends the progress display. Idempotent. */
+    @Override
+    void close();
+
+    /** A progress that shows nothing. */
+    static Progress none() {
+        return NoProgress.INSTANCE;
+    }
+}
+
+enum NoProgress implements Progress {
+    INSTANCE;
+
+    @Override
+    public void advance(long delta) {
+    }
+
+    @Override
+    public void update(long done, String status) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

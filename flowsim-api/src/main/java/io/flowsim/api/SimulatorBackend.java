@@ -1,0 +1,35 @@
+package io.flowsim.api;
+
+import io.flowsim.api.model.HardwareTarget;
+import io.flowsim.api.model.SimulationRequest;
+import io.flowsim.api.model.SimulationResult;
+
+import java.util.List;
+
+/**
+ * Predicts kernel durations on a hardware target.
+ *
+ * <p>Backends receive a whole batch so that a remote, asynchronous backend can submit, poll and
+ * report progress (through the context's reporter). The runtime de-duplicates identical requests
+ * before it calls {@link #simulate}, so every request in a batch is distinct.
+ */
+public interface SimulatorBackend extends FlowsimExtension {
+
+    /**
+     * Simulates a batch of distinct requests.
+     *
+     * @return one result per request, in the same order; a request the backend cannot model gets
+     *         an {@code UNSUPPORTED} result with the reason, never a silent guess
+     * @throws FlowsimException {@link ErrorCode#UNAVAILABLE} when the backend cannot be reached at
+     *                          all, {@link ErrorCode#USAGE} when the target is unknown to it
+     */
+    List<SimulationResult> simulate(List<SimulationRequest> batch, HardwareTarget target, RunContext context);
+
+    /**
+     * Caveats users should read beside this backend's numbers (for example that predicted times
+     * exclude launch overhead). Printed and written with the summary.
+     */
+    default List<String> notes(HardwareTarget target, RunContext context) {
+        return List.of();
+    }
+}

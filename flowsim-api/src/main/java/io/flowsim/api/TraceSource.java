@@ -1,0 +1,62 @@
+package io.flowsim.api;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Supplies traces: reads trace files into {@link Trace}s, and optionally produces trace files by
+ * profiling a workload, or merges per-rank trace files. Each capability is a default method that
+ * says it is unsupported; implement the ones the source has and report them through the
+ * {@code can...} methods.
+ */
+public interface TraceSource extends FlowsimExtension {
+
+    /**
+     * Whether this source can read {@code file}, judged cheaply (by name, or by its first bytes).
+     * The runtime opens a file with the first source that answers true, unless the user names one.
+     */
+    default boolean canOpen(Path file) {
+        return false;
+    }
+
+    /**
+     * Opens a trace file.
+     *
+     * @throws FlowsimException {@link ErrorCode#BAD_INPUT} naming the file (and byte offset or line
+     *                          where known) when the file is missing, unreadable or malformed
+     */
+    default Trace open(Path file, RunContext context) {
+        throw FlowsimException.unsupported(this, "reading trace files");
+    }
+
+    /** Whether this source can produce traces by profiling a workload. */
+    default boolean canCapture() {
+        return false;
+    }
+
+    /**
+     * Runs a workload with a profiler and returns the trace files this run created (never files
+     * that existed before). Options come from {@link RunContext#options()}.
+     *
+     * @throws FlowsimException {@link ErrorCode#UNAVAILABLE} when a program it needs is missing or
+     *                          dies, {@link ErrorCode#TIMEOUT} when it does not finish in time
+     */
+    default List<CapturedTrace> capture(RunContext context) {
+        throw FlowsimException.unsupported(this, "capturing traces");
+    }
+
+    /** Whether this source can merge per-rank trace files. */
+    default boolean canMerge() {
+        return false;
+    }
+
+    /**
+     * Merges per-rank traces into one trace file viewable in Perfetto.
+     *
+     * @param inputs the per-rank trace files, in any order
+     * @param output the file to write; written atomically
+     */
+    default MergeResult merge(List<Path> inputs, Path output, RunContext context) {
+        throw FlowsimException.unsupported(this, "merging traces");
+    }
+}

@@ -1,0 +1,19 @@
+package io.flowsim.api.model;
+
+import java.util.Objects;
+
+/**
+ * The documentation of one input of the launching operator, from a kernel database
+ * ({@code kernels.json} {@code params[]}): what the original FlowSim writes in its
+ * {@code Input/Output} and {@code Descriptions} columns.
+ *
+ * @param role        the role as written in the database ({@code input}, {@code output},
+ *                    {@code input/output}, {@code N/A}, {@code unknown})
+ * @param description what the parameter is ({@code mat1}, {@code self})
+ */
+public record Parameter(String role, String description) {
+    public Parameter {
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(description, "description");
+    }
+}

@@ -1,0 +1,11 @@
+package io.flowsim.api.model;
+
+/** The outcome of simulating one request. */
+public enum SimulationStatus {
+    /** A prediction was made. */
+    OK,
+    /** The backend does not model this kind of kernel (the reason says why); not an error. */
+    UNSUPPORTED,
+    /** The backend tried and failed (server error, timeout, invalid input). */
+    FAILED
+}

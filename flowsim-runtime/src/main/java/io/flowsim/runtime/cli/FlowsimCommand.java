@@ -1,0 +1,181 @@
+package io.flowsim.runtime.cli;
+
+import io.flowsim.api.ErrorCode;
+import io.flowsim.api.FlowsimException;
+import io.flowsim.api.Options;
+import io.flowsim.runtime.discovery.ExtensionRegistry;
+import io.flowsim.runtime.discovery.PluginDiscovery;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** The top-level {@code flowsim} command: global options and the subcommands. */
+@Command(name = "flowsim",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        usageHelpAutoWidth = true,
+        description = {
+            "FlowSim turns LLM-inference profiles into kernel-level performance data and simulates it:",
+            "profile (sglang + PyTorch profiler) -> parse (link every GPU kernel to its operator and shapes,"
+                    + " resolve it) -> simulate (predict each kernel's duration and compare).",
+            ""},
+        subcommands = {
+            PluginsCommand.class,
+            ParseCommand.class,
+            SimulateCommand.class,
+            ProfileCommand.class,
+            MergeCommand.class,
+            KernelsCommand.class,
+            CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success",
+            "1:internal failure (a bug; rerun with --verbose and report it)",
+            "2:usage error or bad input (missing or malformed file, broken plugin)",
+            "3:an external service or program is unavailable"})
+final class FlowsimCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--plugins-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "A directory of extra PF4J plugins (jar, zip or directory plugins); repeatable. "
+                    + "The distribution's bundled plugins/ directory is always searched first.")
+    List<Path> pluginDirectories = new ArrayList<>();
+
+    @Option(names = "--no-bundled-plugins", scope = ScopeType.INHERIT,
+            description = "Do not load the plugins bundled in the distribution's plugins/ directory.")
+    boolean noBundledPlugins;
+
+    @Option(names = "--ignore-broken-plugins", scope = ScopeType.INHERIT,
+            description = "Run without plugins that fail to load (default: stop with an error naming the plugin).")
+    boolean ignoreBrokenPlugins;
+
+    @Option(names = {"-O", "--option"}, paramLabel = "KEY=VALUE", scope = ScopeType.INHERIT,
+            description = "An option for plugins, e.g. -O my-backend.url=http://host; repeatable.")
+    List<String> pluginOptions = new ArrayList<>();
+
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
+            description = "No progress or informational messages (warnings and errors still show).")
+    boolean quiet;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "Debug messages, and stack traces with errors.")
+    boolean verbose;
+
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    boolean interactive;
+    private ConsoleReporter reporter;
+
+    /** Builds the command line with FlowSim's error handling. */
+    static CommandLine commandLine(PrintStream out, PrintStream err, boolean interactive) {
+        FlowsimCommand root = new FlowsimCommand();
+        root.out = out;
+        root.err = err;
+        root.interactive = interactive;
+        CommandLine cl = new CommandLine(root);
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(root, ex));
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("flowsim: " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            return ErrorCode.USAGE.exitCode();
+        });
+        return cl;
+    }
+
+    private static int handle(FlowsimCommand root, Exception ex) {
+        Throwable t = ex;
+        if (t instanceof FlowsimException fe) {
+            root.err.println("flowsim: " + oneLine(fe.getMessage()));
+            if (root.verbose) {
+                fe.printStackTrace(root.err);
+            }
+            return fe.code().exitCode();
+        }
+        if (t instanceof UncheckedIOException io) {
+            root.err.println("flowsim: " + oneLine(io.getMessage() + ": " + io.getCause().getMessage()));
+            if (root.verbose) {
+                io.printStackTrace(root.err);
+            }
+            return ErrorCode.BAD_INPUT.exitCode();
+        }
+        root.err.println("flowsim: internal error: " + oneLine(String.valueOf(t))
+                + (root.verbose ? "" : " (rerun with --verbose for the stack trace, and please report it)"));
+        if (root.verbose) {
+            t.printStackTrace(root.err);
+        }
+        return ErrorCode.INTERNAL.exitCode();
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replace("\r", " ").replace("\n", " ");
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(err);
+        return ErrorCode.USAGE.exitCode();
+    }
+
+    /** The reporter for this invocation. */
+    ConsoleReporter reporter() {
+        if (reporter == null) {
+            reporter = new ConsoleReporter(err, quiet, verbose, interactive);
+        }
+        return reporter;
+    }
+
+    /** Options every extension receives: the global {@code --option KEY=VALUE} values. */
+    Options.Builder options() {
+        Options.Builder b = Options.builder();
+        for (String kv : pluginOptions) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw FlowsimException.usage("--option expects KEY=VALUE, got '" + kv + "'");
+            }
+            b.add(kv.substring(0, eq).trim(), kv.substring(eq + 1));
+        }
+        return b;
+    }
+
+    /** Discovers every extension: the class path, the bundled plugins, then each --plugins-dir. */
+    ExtensionRegistry discover() {
+        List<Path> dirs = new ArrayList<>();
+        if (!noBundledPlugins) {
+            bundledPluginsDirectory().ifPresent(dirs::add);
+        }
+        dirs.addAll(pluginDirectories);
+        reporter().debug("plugin directories: " + dirs);
+        ExtensionRegistry registry = PluginDiscovery.discover(new PluginDiscovery.Settings(dirs,
+                FlowsimCommand.class.getClassLoader(), ignoreBrokenPlugins));
+        registry.failures().forEach(f -> reporter().warn("plugin not loaded: " + f.describe()));
+        return registry;
+    }
+
+    /** {@code $FLOWSIM_HOME/plugins} of the distribution, when running from one. */
+    static java.util.Optional<Path> bundledPluginsDirectory() {
+        String home = System.getProperty("flowsim.home");
+        if (home == null || home.isBlank()) {
+            return java.util.Optional.empty();
+        }
+        Path dir = Path.of(home, "plugins");
+        return Files.isDirectory(dir) ? java.util.Optional.of(dir) : java.util.Optional.empty();
+    }
+}

@@ -1,0 +1,31 @@
+package io.flowsim.runtime.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/** The {@code flowsim} command-line entry point. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command line and returns the exit code, without exiting the JVM. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        configureLogging(Arrays.asList(args).contains("--verbose"));
+        return FlowsimCommand.commandLine(out, err, System.console() != null).execute(args);
+    }
+
+    /**
+     * PF4J logs through SLF4J; its messages (with stack traces) stay hidden unless the user asks
+     * for {@code --verbose}, because FlowSim reports plugin problems itself in one line.
+     */
+    private static void configureLogging(boolean verbose) {
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "off");
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+    }
+}

@@ -1,0 +1,41 @@
+package io.flowsim.runtime.cli;
+
+import io.flowsim.runtime.discovery.Discovered;
+import io.flowsim.runtime.discovery.ExtensionRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code flowsim plugins}: every discovered extension with its origin. */
+@Command(name = "plugins", mixinStandardHelpOptions = true,
+        description = "List the extensions FlowSim found: name, extension point, description, version, origin.")
+final class PluginsCommand implements Callable<Integer> {
+
+    @ParentCommand
+    FlowsimCommand root;
+
+    @Override
+    public Integer call() {
+        try (ExtensionRegistry registry = root.discover()) {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"NAME", "EXTENSION POINT", "VERSION", "ORIGIN", "DESCRIPTION"});
+            for (Discovered<?> d : registry.all()) {
+                rows.add(new String[] {d.name(), d.point().label(), d.origin().version(), d.origin().describe(),
+                    d.extension().description()});
+            }
+            TextTable.print(root.out, rows);
+            if (registry.all().isEmpty()) {
+                root.out.println("(no extensions found)");
+            }
+            if (!registry.failures().isEmpty()) {
+                root.out.println();
+                root.out.println("Not loaded:");
+                registry.failures().forEach(f -> root.out.println("  " + f.describe()));
+            }
+        }
+        return 0;
+    }
+}

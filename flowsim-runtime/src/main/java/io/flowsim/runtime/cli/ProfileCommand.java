@@ -1,0 +1,118 @@
+package io.flowsim.runtime.cli;
+
+import io.flowsim.api.CapturedTrace;
+import io.flowsim.api.FlowsimException;
+import io.flowsim.api.Options;
+import io.flowsim.api.RunContext;
+import io.flowsim.api.TraceSource;
+import io.flowsim.runtime.discovery.ExtensionPoint;
+import io.flowsim.runtime.discovery.ExtensionRegistry;
+import io.flowsim.runtime.pipeline.Pipeline;
+import io.flowsim.runtime.pipeline.PipelineResult;
+import io.flowsim.runtime.pipeline.PipelineSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code flowsim profile}: run a workload under the profiler and collect its traces. */
+@Command(name = "profile", mixinStandardHelpOptions = true,
+        description = {"Run an sglang server with the PyTorch profiler, drive it with sglang's bench_serving,",
+            "and collect the *.trace.json.gz files this run created (one per GPU rank)."})
+final class ProfileCommand implements Callable<Integer> {
+
+    static final String DEFAULT_SOURCE = "sglang-profiler";
+
+    @ParentCommand
+    FlowsimCommand root;
+
+    @Option(names = "--source", paramLabel = "NAME", defaultValue = DEFAULT_SOURCE,
+            description = "The capturing trace source (default: ${DEFAULT-VALUE}).")
+    String source;
+
+    @Option(names = "--profile-dir", required = true, paramLabel = "DIR",
+            description = "Where the profiler writes traces (created if missing; existing files are kept).")
+    Path profileDirectory;
+
+    @Option(names = "--log-dir", required = true, paramLabel = "DIR",
+            description = "Where the server's and the benchmark's output go.")
+    Path logDirectory;
+
+    @Option(names = "--server-opts", required = true, paramLabel = "ARGS",
+            description = "Arguments for 'python -m sglang.launch_server', as one string.")
+    String serverOptions;
+
+    @Option(names = "--bench-opts", required = true, paramLabel = "ARGS",
+            description = "Arguments for 'python -m sglang.bench_serving', as one string (include --profile).")
+    String benchOptions;
+
+    @Option(names = "--python", paramLabel = "PATH",
+            description = "The Python interpreter that has sglang (default: python3 on the PATH).")
+    String python;
+
+    @Option(names = "--server-timeout", paramLabel = "DURATION",
+            description = "How long the server may take to become ready (default: 10m).")
+    String serverTimeout;
+
+    @Option(names = "--bench-timeout", paramLabel = "DURATION",
+            description = "How long the benchmark may run (default: 20m).")
+    String benchTimeout;
+
+    @Option(names = "--keep-server",
+            description = "Leave the server running after the benchmark (default: always stop it).")
+    boolean keepServer;
+
+    @Option(names = "--parse",
+            description = "Parse the new traces right away into --output-dir.")
+    boolean parse;
+
+    @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = "flowsim-output",
+            description = "With --parse: where to write the parse outputs (default: ${DEFAULT-VALUE}).")
+    Path outputDirectory;
+
+    @Override
+    public Integer call() {
+        Options.Builder options = root.options()
+                .add("profile-dir", profileDirectory.toString())
+                .add("log-dir", logDirectory.toString())
+                .add("server-opts", serverOptions)
+                .add("bench-opts", benchOptions)
+                .addIfPresent("python", python)
+                .addIfPresent("server-timeout", serverTimeout)
+                .addIfPresent("bench-timeout", benchTimeout)
+                .add("keep-server", Boolean.toString(keepServer));
+        try (ExtensionRegistry registry = root.discover()) {
+            TraceSource capturing = registry.find(ExtensionPoint.TRACE_SOURCE, TraceSource.class, source)
+                    .orElseThrow(() -> FlowsimException.usage("no trace source named '" + source
+                            + "' is installed (available: " + registry.names(ExtensionPoint.TRACE_SOURCE) + ")"))
+                    .extension();
+            if (!capturing.canCapture()) {
+                throw FlowsimException.usage("trace source '" + source + "' cannot capture traces");
+            }
+            RunContext context = RunContext.of(options.build(), root.reporter(), null);
+            List<CapturedTrace> traces = capturing.capture(context);
+            for (CapturedTrace t : traces) {
+                root.out.println("Captured  " + t.file()
+                        + (t.rank().isPresent() ? " (rank " + t.rank().getAsInt() + ")" : ""));
+            }
+            if (parse) {
+                for (CapturedTrace t : traces) {
+                    Options parseOptions = root.options().add("trace-file", t.file().toString())
+                            .add("output-dir", outputDirectory.toString()).build();
+                    RunContext parseContext = RunContext.of(parseOptions, root.reporter(), outputDirectory);
+                    PipelineResult result = new Pipeline(registry, parseContext).run(new PipelineSpec(t.file(),
+                            outputDirectory, Optional.empty(), List.of(), List.of(), Optional.empty(),
+                            Optional.empty()));
+                    root.out.println();
+                    SummaryPrinter.print(root.out, result);
+                }
+            }
+        }
+        return 0;
+    }
+
+}

@@ -1,0 +1,89 @@
+package io.flowsim.runtime.cli;
+
+import io.flowsim.api.model.AccuracyRow;
+import io.flowsim.api.model.DeviceInfo;
+import io.flowsim.api.model.GroupTotals;
+import io.flowsim.api.model.RunSummary;
+import io.flowsim.api.model.SimulationSummary;
+import io.flowsim.api.model.TraceMetadata;
+import io.flowsim.runtime.pipeline.PipelineResult;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Prints a run's summary to standard output. */
+final class SummaryPrinter {
+
+    private SummaryPrinter() {
+    }
+
+    static void print(PrintStream out, PipelineResult result) {
+        RunSummary s = result.summary();
+        TraceMetadata m = s.metadata();
+        String gpu = m.devices().stream().findFirst().map(DeviceInfo::name).orElse("GPU not recorded");
+        String rank = m.rank().isPresent() ? ", rank " + m.rank().getAsInt() : "";
+        out.println("Trace     " + m.traceName() + " (" + gpu + rank + ")");
+        out.printf(Locale.ROOT, "Kernels   %,d; kernel time %s us, busy %s us, wall %s us%n", s.kernelCount(),
+                us(s.kernelTimeNs()), us(s.busyTimeNs()), us(s.wallTimeNs()));
+        if (s.memoryOperationCount() > 0) {
+            out.printf(Locale.ROOT, "Memory    %,d memcpy/memset, %s us%n", s.memoryOperationCount(),
+                    us(s.memoryOperationTimeNs()));
+        }
+        out.printf(Locale.ROOT, "Resolved  %.1f%% of kernel time through kernel databases; %,d kernel names "
+                + "not in a database (%,d kernels unresolved)%n", 100 * s.resolvedFraction(), s.unknownKernelNames(),
+                s.unresolvedKernelCount());
+        if (!s.perFamily().isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            for (GroupTotals g : s.perFamily()) {
+                parts.add(String.format(Locale.ROOT, "%s %s us (%d)", g.group(), us(g.kernelTimeNs()), g.count()));
+            }
+            out.println("Families  " + String.join(", ", parts));
+        }
+        s.simulation().ifPresent(sim -> printSimulation(out, s, sim));
+        if (!result.files().isEmpty()) {
+            String label = "Wrote     ";
+            for (Path f : result.files()) {
+                out.println(label + f);
+                label = "          ";
+            }
+        }
+    }
+
+    private static void printSimulation(PrintStream out, RunSummary s, SimulationSummary sim) {
+        out.println();
+        out.printf(Locale.ROOT, "Simulated %s with backend %s: %,d kernels predicted, %,d unsupported, %,d failed "
+                        + "(%,d distinct requests)%n", sim.target().name(), sim.backend(), sim.ok(), sim.unsupported(),
+                sim.failed(), sim.distinctRequests());
+        if (sim.accuracy().isEmpty()) {
+            out.println("No kernel has a prediction: no accuracy to report.");
+        } else {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"family", "kernels", "measured us", "predicted us", "total err", "median |err|",
+                "p90 |err|", "time-weighted |err|"});
+            for (AccuracyRow r : sim.accuracy()) {
+                rows.add(new String[] {r.group(), String.format(Locale.ROOT, "%,d", r.count()), us(r.measuredNs()),
+                    us(r.predictedNs()), pct(r.totalErrorPercent(), true), pct(r.medianAbsErrorPercent(), false),
+                    pct(r.p90AbsErrorPercent(), false), pct(r.timeWeightedAbsErrorPercent(), false)});
+            }
+            TextTable.print(out, rows, new boolean[] {false, true, true, true, true, true, true, true});
+        }
+        long unpredicted = s.kernelTimeNs() - sim.accuracy().stream().filter(r -> r.group().equals("all"))
+                .mapToLong(AccuracyRow::measuredNs).findFirst().orElse(0);
+        out.printf(Locale.ROOT, "End to end: measured kernel time %s us, predicted %s us; %s us of measured time "
+                + "has no prediction%n", us(s.kernelTimeNs()), us(sim.predictedKernelTimeNs()), us(unpredicted));
+        for (String note : sim.notes()) {
+            out.println("Note: " + note);
+        }
+    }
+
+    static String us(long ns) {
+        return String.format(Locale.ROOT, "%,.1f", ns / 1000.0);
+    }
+
+    private static String pct(double value, boolean signed) {
+        return String.format(Locale.ROOT, signed ? "%+.1f%%" : "%.1f%%", value);
+    }
+}

@@ -1,0 +1,382 @@
+package io.flowsim.runtime.discovery;
+
+import io.flowsim.api.ErrorCode;
+import io.flowsim.api.FlowsimException;
+import io.flowsim.api.FlowsimExtension;
+import org.pf4j.PluginClassLoader;
+import org.pf4j.PluginWrapper;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.regex.Pattern;
+import java.util.zip.ZipFile;
+
+/**
+ * Finds every extension: {@link ServiceLoader} on the class path, then PF4J for each plugin
+ * directory. Plugin directories hold jar plugins ({@code *.jar} with {@code Plugin-Id} in the
+ * manifest), zip plugins ({@code *.zip}, expanded by PF4J next to the zip) and directory plugins
+ * (a directory with {@code plugin.properties} and {@code lib/}).
+ *
+ * <p>Broken plugins are collected as {@link PluginFailure}s. By default discovery then fails with a
+ * one-line {@link ErrorCode#PLUGIN} error naming the plugin and the cause; with
+ * {@link Settings#tolerateBrokenPlugins()} the run continues without them. Two extensions of one
+ * extension point with the same name always fail discovery, naming both origins.
+ */
+public final class PluginDiscovery {
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+
+    private PluginDiscovery() {
+    }
+
+    /**
+     * What to discover.
+     *
+     * @param pluginDirectories      plugin directories, in order
+     * @param classLoader            the class loader to search with ServiceLoader
+     * @param tolerateBrokenPlugins  continue without plugins that fail to load
+     */
+    public record Settings(List<Path> pluginDirectories, ClassLoader classLoader, boolean tolerateBrokenPlugins) {
+        public Settings {
+            pluginDirectories = List.copyOf(Objects.requireNonNull(pluginDirectories, "pluginDirectories"));
+            Objects.requireNonNull(classLoader, "classLoader");
+        }
+    }
+
+    /** Discovers every extension. */
+    public static ExtensionRegistry discover(Settings settings) {
+        Map<ExtensionPoint, List<Discovered<?>>> found = new EnumMap<>(ExtensionPoint.class);
+        List<PluginFailure> failures = new ArrayList<>();
+        discoverClasspath(settings.classLoader(), found, failures);
+
+        FlowsimPluginManager manager = null;
+        List<Path> candidates = new ArrayList<>();
+        for (Path dir : settings.pluginDirectories()) {
+            candidates.addAll(pluginCandidates(dir, failures));
+        }
+        if (!candidates.isEmpty()) {
+            manager = new FlowsimPluginManager(settings.pluginDirectories());
+            discoverPlugins(manager, candidates, found, failures);
+        }
+        FlowsimPluginManager toClose = manager;
+        ExtensionRegistry registry = new ExtensionRegistry(found, failures, () -> {
+            if (toClose != null) {
+                toClose.stopPlugins();
+                toClose.unloadPlugins();
+            }
+        });
+        try {
+            checkDuplicates(registry);
+            if (!failures.isEmpty() && !settings.tolerateBrokenPlugins()) {
+                PluginFailure first = failures.get(0);
+                String more = failures.size() > 1 ? " (and " + (failures.size() - 1) + " more)" : "";
+                throw new FlowsimException(ErrorCode.PLUGIN, "cannot load " + first.describe() + more
+                        + "; remove or fix it, or pass --ignore-broken-plugins to run without it");
+            }
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+        return registry;
+    }
+
+    private static void discoverClasspath(ClassLoader loader, Map<ExtensionPoint, List<Discovered<?>>> found,
+                                          List<PluginFailure> failures) {
+        for (ExtensionPoint point : ExtensionPoint.values()) {
+            Iterator<? extends FlowsimExtension> it = ServiceLoader.load(point.type(), loader).iterator();
+            while (true) {
+                FlowsimExtension extension;
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    extension = it.next();
+                } catch (ServiceConfigurationError e) {
+                    failures.add(new PluginFailure("class-path " + point.label(), oneLine(e)));
+                    continue;
+                }
+                Origin origin = new Origin(Optional.empty(), codeLocation(extension.getClass()),
+                        versionOf(extension.getClass()));
+                addChecked(extension, point, origin, found, failures);
+            }
+        }
+    }
+
+    private static List<Path> pluginCandidates(Path dir, List<PluginFailure> failures) {
+        if (!Files.isDirectory(dir)) {
+            throw FlowsimException.usage("plugins directory not found: " + dir);
+        }
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            stream.forEach(entries::add);
+        } catch (IOException e) {
+            throw FlowsimException.badInput("cannot list plugins directory " + dir + ": " + e.getMessage(), e);
+        }
+        entries.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        Set<String> zipNames = new HashSet<>();
+        for (Path p : entries) {
+            String n = p.getFileName().toString();
+            if (n.endsWith(".zip") && Files.isRegularFile(p)) {
+                zipNames.add(n.substring(0, n.length() - 4));
+            }
+        }
+        List<Path> candidates = new ArrayList<>();
+        for (Path p : entries) {
+            String n = p.getFileName().toString();
+            if (n.startsWith(".")) {
+                continue;
+            }
+            if (Files.isDirectory(p)) {
+                // a directory PF4J expanded from a zip next to it is loaded through the zip
+                if (!zipNames.contains(n) && isDirectoryPlugin(p)) {
+                    candidates.add(p);
+                }
+            } else if (n.endsWith(".zip")) {
+                candidates.add(p);
+            } else if (n.endsWith(".jar")) {
+                if (isJarPlugin(p, failures)) {
+                    candidates.add(p);
+                }
+            }
+        }
+        return candidates;
+    }
+
+    private static boolean isDirectoryPlugin(Path dir) {
+        return Files.isRegularFile(dir.resolve("plugin.properties"))
+                || Files.isRegularFile(dir.resolve("classes/META-INF/MANIFEST.MF"));
+    }
+
+    /** A jar is a plugin when its manifest names a Plugin-Id; an unreadable jar is a broken plugin. */
+    private static boolean isJarPlugin(Path jar, List<PluginFailure> failures) {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Manifest manifest = file.getManifest();
+            return manifest != null && manifest.getMainAttributes().getValue("Plugin-Id") != null;
+        } catch (IOException e) {
+            failures.add(new PluginFailure("plugin file " + jar, "not a readable jar (" + oneLine(e) + ")"));
+            return false;
+        }
+    }
+
+    private static void discoverPlugins(FlowsimPluginManager manager, List<Path> candidates,
+                                        Map<ExtensionPoint, List<Discovered<?>>> found, List<PluginFailure> failures) {
+        Map<String, Path> loaded = new LinkedHashMap<>();
+        for (Path candidate : candidates) {
+            if (candidate.getFileName().toString().endsWith(".zip") && !isReadableZip(candidate, failures)) {
+                continue;
+            }
+            try {
+                String id = manager.loadPlugin(candidate);
+                if (id == null) {
+                    failures.add(new PluginFailure("plugin file " + candidate, "PF4J could not load it"));
+                } else {
+                    loaded.put(id, candidate);
+                }
+            } catch (RuntimeException | LinkageError e) {
+                failures.add(new PluginFailure("plugin file " + candidate, oneLine(e)));
+            }
+        }
+        for (Map.Entry<String, Path> entry : loaded.entrySet()) {
+            String id = entry.getKey();
+            PluginWrapper plugin = manager.getPlugin(id);
+            try {
+                manager.startPlugin(id);
+            } catch (RuntimeException | LinkageError e) {
+                failures.add(new PluginFailure("plugin " + id + " (" + entry.getValue() + ")", oneLine(e)));
+                continue;
+            }
+            String version = Optional.ofNullable(plugin.getDescriptor().getVersion()).orElse("-");
+            Origin origin = new Origin(Optional.of(id), Optional.of(entry.getValue()), version);
+            for (ExtensionPoint point : ExtensionPoint.values()) {
+                List<String> declared = declaredProviders(plugin, point, failures);
+                List<? extends FlowsimExtension> extensions;
+                try {
+                    extensions = manager.getExtensions(point.type(), id);
+                } catch (RuntimeException | LinkageError e) {
+                    failures.add(new PluginFailure("plugin " + id + " (" + entry.getValue() + ")", oneLine(e)));
+                    continue;
+                }
+                Set<String> instantiated = new HashSet<>();
+                for (FlowsimExtension extension : extensions) {
+                    instantiated.add(extension.getClass().getName());
+                    addChecked(extension, point, origin, found, failures);
+                }
+                for (String className : declared) {
+                    if (!instantiated.contains(className)) {
+                        failures.add(new PluginFailure("plugin " + id + " (" + entry.getValue() + ")",
+                                point.label() + " " + className + " cannot be created: "
+                                        + explainProviderFailure(plugin.getPluginClassLoader(), className, point)));
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean isReadableZip(Path zip, List<PluginFailure> failures) {
+        try (ZipFile ignored = new ZipFile(zip.toFile())) {
+            return true;
+        } catch (IOException e) {
+            failures.add(new PluginFailure("plugin file " + zip, "not a readable zip (" + oneLine(e) + ")"));
+            return false;
+        }
+    }
+
+    /** The provider classes a plugin lists in its own service file for one extension point. */
+    private static List<String> declaredProviders(PluginWrapper plugin, ExtensionPoint point,
+                                                  List<PluginFailure> failures) {
+        List<String> classes = new ArrayList<>();
+        ClassLoader loader = plugin.getPluginClassLoader();
+        if (!(loader instanceof PluginClassLoader pluginLoader)) {
+            return classes;
+        }
+        try {
+            Enumeration<URL> urls = pluginLoader.findResources(point.serviceResource());
+            while (urls.hasMoreElements()) {
+                URL url = urls.nextElement();
+                try (BufferedReader reader = new BufferedReader(
+                        new InputStreamReader(url.openStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = reader.readLine()) != null) {
+                        int hash = line.indexOf('#');
+                        String name = (hash >= 0 ? line.substring(0, hash) : line).trim();
+                        if (!name.isEmpty()) {
+                            classes.add(name);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            failures.add(new PluginFailure("plugin " + plugin.getPluginId(),
+                    "cannot read " + point.serviceResource() + ": " + oneLine(e)));
+        }
+        return classes;
+    }
+
+    private static String explainProviderFailure(ClassLoader loader, String className, ExtensionPoint point) {
+        try {
+            Class<?> c = Class.forName(className, true, loader);
+            if (!point.type().isAssignableFrom(c)) {
+                return implementsInterfaceNamed(c, point.type().getName())
+                        ? "it implements a second copy of " + point.type().getName()
+                        + " (the plugin bundles flowsim-api; depend on it with scope provided)"
+                        : "it does not implement " + point.type().getName();
+            }
+            c.getDeclaredConstructor().newInstance();
+            return "unknown cause";
+        } catch (ClassNotFoundException e) {
+            return "class not found";
+        } catch (ReflectiveOperationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return oneLine(cause);
+        } catch (RuntimeException | LinkageError e) {
+            return oneLine(e);
+        }
+    }
+
+    private static boolean implementsInterfaceNamed(Class<?> c, String name) {
+        for (Class<?> k = c; k != null; k = k.getSuperclass()) {
+            for (Class<?> i : k.getInterfaces()) {
+                if (i.getName().equals(name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void addChecked(FlowsimExtension extension, ExtensionPoint point, Origin origin,
+                                   Map<ExtensionPoint, List<Discovered<?>>> found, List<PluginFailure> failures) {
+        String name;
+        String description;
+        try {
+            name = extension.name();
+            description = extension.description();
+        } catch (RuntimeException | LinkageError e) {
+            failures.add(new PluginFailure(origin.describe(), extension.getClass().getName()
+                    + " fails to report its name: " + oneLine(e)));
+            return;
+        }
+        if (name == null || !NAME.matcher(name).matches()) {
+            failures.add(new PluginFailure(origin.describe(), extension.getClass().getName()
+                    + " has the invalid name '" + name + "' (names are kebab-case: lower-case letters, digits, '-')"));
+            return;
+        }
+        if (description == null) {
+            failures.add(new PluginFailure(origin.describe(), point.label() + " '" + name + "' has no description"));
+            return;
+        }
+        found.computeIfAbsent(point, p -> new ArrayList<>()).add(new Discovered<>(extension, point, origin));
+    }
+
+    private static void checkDuplicates(ExtensionRegistry registry) {
+        for (ExtensionPoint point : ExtensionPoint.values()) {
+            Map<String, Discovered<?>> byName = new LinkedHashMap<>();
+            for (Discovered<?> d : registry.all(point)) {
+                Discovered<?> previous = byName.putIfAbsent(d.name(), d);
+                if (previous != null) {
+                    throw new FlowsimException(ErrorCode.PLUGIN, "two " + point.label() + "s are named '" + d.name()
+                            + "': " + previous.origin().describe() + " and " + d.origin().describe()
+                            + "; remove one of them");
+                }
+            }
+        }
+    }
+
+    private static Optional<Path> codeLocation(Class<?> c) {
+        try {
+            CodeSource source = c.getProtectionDomain().getCodeSource();
+            return source == null || source.getLocation() == null ? Optional.empty()
+                    : Optional.of(Path.of(source.getLocation().toURI()));
+        } catch (URISyntaxException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String versionOf(Class<?> c) {
+        Package p = c.getPackage();
+        String v = p == null ? null : p.getImplementationVersion();
+        return v == null ? "-" : v;
+    }
+
+    /** A throwable as one line: its class and message, and the root cause's when different. */
+    static String oneLine(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String msg = describe(t);
+        if (root != t) {
+            msg += " (cause: " + describe(root) + ")";
+        }
+        return msg.replace('\n', ' ').replace('\r', ' ');
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + m;
+    }
+}

@@ -1,0 +1,227 @@
+package io.flowsim.runtime.pipeline;
+
+import io.flowsim.api.ErrorCode;
+import io.flowsim.api.ExportContext;
+import io.flowsim.api.ExportSession;
+import io.flowsim.api.Exporter;
+import io.flowsim.api.FlowsimException;
+import io.flowsim.api.Progress;
+import io.flowsim.api.RunContext;
+import io.flowsim.api.SimulatorBackend;
+import io.flowsim.api.Trace;
+import io.flowsim.api.TraceSource;
+import io.flowsim.api.model.DeviceInfo;
+import io.flowsim.api.model.HardwareTarget;
+import io.flowsim.api.model.KernelRecord;
+import io.flowsim.api.model.KernelResult;
+import io.flowsim.api.model.ResolvedKernel;
+import io.flowsim.api.model.RunSummary;
+import io.flowsim.api.model.SimulationRequest;
+import io.flowsim.api.model.SimulationResult;
+import io.flowsim.api.model.TraceMetadata;
+import io.flowsim.runtime.discovery.Discovered;
+import io.flowsim.runtime.discovery.ExtensionPoint;
+import io.flowsim.runtime.discovery.ExtensionRegistry;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * TraceSource &rarr; resolver chain &rarr; optional SimulatorBackend &rarr; exporters.
+ *
+ * <p>Without a backend, kernels stream from the source through the resolvers into the exporters one
+ * at a time. With a backend, resolved kernels are kept (memory grows with the number of kernels),
+ * identical requests are de-duplicated, the backend receives the distinct ones as one batch, and
+ * the results are exported in trace order. If anything fails, exporter sessions are closed without
+ * being finished, so no output that looks complete is left behind.
+ */
+public final class Pipeline {
+
+    private final ExtensionRegistry registry;
+    private final RunContext context;
+
+    public Pipeline(ExtensionRegistry registry, RunContext context) {
+        this.registry = registry;
+        this.context = context;
+    }
+
+    /** Runs the pipeline on one trace. */
+    public PipelineResult run(PipelineSpec spec) {
+        Path traceFile = spec.traceFile();
+        if (!Files.exists(traceFile)) {
+            throw FlowsimException.badInput("trace file not found: " + traceFile);
+        }
+        if (!Files.isRegularFile(traceFile) || !Files.isReadable(traceFile)) {
+            throw FlowsimException.badInput("trace file is not a readable file: " + traceFile);
+        }
+        TraceSource source = selectSource(spec);
+        List<Discovered<Exporter>> exporters = selectExporters(spec.exporters());
+        Optional<SimulatorBackend> backend = spec.backend().map(this::selectBackend);
+        createDirectories(spec.outputDirectory());
+
+        try (Trace trace = source.open(traceFile, context);
+             ResolverChain chain = ResolverChain.open(ResolverChain.order(registry.resolvers(), spec.resolvers()),
+                     context)) {
+            TraceMetadata metadata = trace.metadata();
+            List<ExportSession> sessions = new ArrayList<>();
+            try {
+                for (Discovered<Exporter> e : exporters) {
+                    sessions.add(e.extension().open(new ExportContext(metadata, metadata.traceName(),
+                            spec.outputDirectory(), backend.isPresent(), context)));
+                }
+                RunSummary summary = backend.isPresent()
+                        ? simulate(trace, chain, backend.get(), spec, sessions)
+                        : stream(trace, chain, sessions);
+                List<Path> files = new ArrayList<>();
+                for (ExportSession s : sessions) {
+                    files.addAll(s.finish(summary));
+                }
+                return new PipelineResult(summary, files);
+            } finally {
+                for (ExportSession s : sessions) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    private RunSummary stream(Trace trace, ResolverChain chain, List<ExportSession> sessions) {
+        RunSummaryBuilder summary = new RunSummaryBuilder();
+        try (Progress progress = context.reporter().startProgress("resolving and exporting kernels", 0, "kernels");
+             Stream<KernelRecord> kernels = trace.kernels()) {
+            Iterator<KernelRecord> it = kernels.iterator();
+            while (it.hasNext()) {
+                KernelResult result = new KernelResult(chain.resolve(it.next()), Optional.empty());
+                summary.add(result);
+                for (ExportSession s : sessions) {
+                    s.accept(result);
+                }
+                progress.advance(1);
+            }
+        }
+        return summary.build(trace.metadata(), Optional.empty(), trace.statistics());
+    }
+
+    private RunSummary simulate(Trace trace, ResolverChain chain, SimulatorBackend backend, PipelineSpec spec,
+                                List<ExportSession> sessions) {
+        List<ResolvedKernel> resolved = new ArrayList<>();
+        try (Stream<KernelRecord> kernels = trace.kernels()) {
+            Iterator<KernelRecord> it = kernels.iterator();
+            while (it.hasNext()) {
+                resolved.add(chain.resolve(it.next()));
+            }
+        }
+        HardwareTarget target = target(trace.metadata(), resolved, spec.gpu());
+
+        Map<SimulationRequest, Integer> distinct = new LinkedHashMap<>();
+        int[] requestOf = new int[resolved.size()];
+        for (int i = 0; i < resolved.size(); i++) {
+            SimulationRequest request = SimulationRequest.of(resolved.get(i));
+            Integer index = distinct.get(request);
+            if (index == null) {
+                index = distinct.size();
+                distinct.put(request, index);
+            }
+            requestOf[i] = index;
+        }
+        List<SimulationRequest> batch = List.copyOf(distinct.keySet());
+        context.reporter().info("simulating " + resolved.size() + " kernels (" + batch.size()
+                + " distinct requests) on " + target.name() + " with backend " + backend.name());
+        List<SimulationResult> results = backend.simulate(batch, target, context);
+        if (results == null || results.size() != batch.size()) {
+            throw new FlowsimException(ErrorCode.INTERNAL, "backend " + backend.name() + " returned "
+                    + (results == null ? "no" : results.size()) + " results for " + batch.size() + " requests");
+        }
+
+        RunSummaryBuilder summary = new RunSummaryBuilder();
+        for (int i = 0; i < resolved.size(); i++) {
+            SimulationResult r = results.get(requestOf[i]);
+            if (r == null) {
+                throw new FlowsimException(ErrorCode.INTERNAL, "backend " + backend.name()
+                        + " returned no result for kernel " + resolved.get(i).kernel().name());
+            }
+            KernelResult result = new KernelResult(resolved.get(i), Optional.of(r));
+            summary.add(result);
+            for (ExportSession s : sessions) {
+                s.accept(result);
+            }
+        }
+        return summary.build(trace.metadata(), Optional.of(new RunSummaryBuilder.SimulationInfo(backend.name(), target,
+                batch.size(), backend.notes(target, context))), trace.statistics());
+    }
+
+    /** The GPU to simulate: {@code --gpu}, else the device most kernels ran on, else the first listed. */
+    static HardwareTarget target(TraceMetadata metadata, List<ResolvedKernel> kernels, Optional<String> gpu) {
+        Map<Integer, Integer> perDevice = new LinkedHashMap<>();
+        for (ResolvedKernel k : kernels) {
+            perDevice.merge(k.kernel().device(), 1, Integer::sum);
+        }
+        Optional<DeviceInfo> traceDevice = perDevice.entrySet().stream()
+                .max(Map.Entry.comparingByValue())
+                .flatMap(e -> metadata.device(e.getKey()))
+                .or(() -> metadata.devices().stream().findFirst());
+        if (gpu.isPresent()) {
+            return new HardwareTarget(gpu.get(), traceDevice);
+        }
+        return traceDevice.map(d -> new HardwareTarget(d.name(), Optional.of(d)))
+                .orElseThrow(() -> FlowsimException.usage("the trace " + metadata.source()
+                        + " does not say which GPU it was recorded on; name the GPU to simulate with --gpu"));
+    }
+
+    private TraceSource selectSource(PipelineSpec spec) {
+        if (spec.source().isPresent()) {
+            String name = spec.source().get();
+            return registry.find(ExtensionPoint.TRACE_SOURCE, TraceSource.class, name)
+                    .orElseThrow(() -> FlowsimException.usage("no trace source named '" + name + "' (available: "
+                            + registry.names(ExtensionPoint.TRACE_SOURCE) + ")"))
+                    .extension();
+        }
+        for (Discovered<TraceSource> d : registry.traceSources()) {
+            if (d.extension().canOpen(spec.traceFile())) {
+                return d.extension();
+            }
+        }
+        throw FlowsimException.badInput("no installed trace source can read " + spec.traceFile()
+                + " (trace sources: " + registry.names(ExtensionPoint.TRACE_SOURCE)
+                + "); FlowSim reads PyTorch-profiler traces (*.json, *.json.gz) with the pytorch-trace plugin");
+    }
+
+    private List<Discovered<Exporter>> selectExporters(List<String> names) {
+        if (names.isEmpty()) {
+            if (registry.exporters().isEmpty()) {
+                context.reporter().warn("no exporter plugins are installed: nothing will be written");
+            }
+            return registry.exporters();
+        }
+        List<Discovered<Exporter>> chosen = new ArrayList<>();
+        for (String name : names) {
+            chosen.add(registry.find(ExtensionPoint.EXPORTER, Exporter.class, name)
+                    .orElseThrow(() -> FlowsimException.usage("no exporter named '" + name + "' (available: "
+                            + registry.names(ExtensionPoint.EXPORTER) + ")")));
+        }
+        return chosen;
+    }
+
+    private SimulatorBackend selectBackend(String name) {
+        return registry.find(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, name)
+                .orElseThrow(() -> FlowsimException.usage("no simulator backend named '" + name + "' is installed"
+                        + " (available: " + registry.names(ExtensionPoint.SIMULATOR_BACKEND) + ")"))
+                .extension();
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw FlowsimException.badInput("cannot create output directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.flowsim.runtime.pipeline;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What one pipeline run does.
+ *
+ * @param traceFile       the trace to read
+ * @param outputDirectory where exporters write (created if missing)
+ * @param source          the trace source to use; empty picks the first that can open the file
+ * @param resolvers       resolver names in chain order; empty uses every resolver by priority
+ * @param exporters       exporter names; empty uses every exporter
+ * @param backend         the simulator backend; empty parses without simulating
+ * @param gpu             the GPU to simulate; empty uses the trace's GPU
+ */
+public record PipelineSpec(Path traceFile, Path outputDirectory, Optional<String> source, List<String> resolvers,
+                           List<String> exporters, Optional<String> backend, Optional<String> gpu) {
+    public PipelineSpec {
+        Objects.requireNonNull(traceFile, "traceFile");
+        Objects.requireNonNull(outputDirectory, "outputDirectory");
+        Objects.requireNonNull(source, "source");
+        resolvers = List.copyOf(Objects.requireNonNull(resolvers, "resolvers"));
+        exporters = List.copyOf(Objects.requireNonNull(exporters, "exporters"));
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(gpu, "gpu");
+    }
+}

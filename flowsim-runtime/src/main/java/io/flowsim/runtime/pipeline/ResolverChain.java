@@ -1,0 +1,90 @@
+package io.flowsim.runtime.pipeline;
+
+import io.flowsim.api.FlowsimException;
+import io.flowsim.api.KernelResolver;
+import io.flowsim.api.ResolverSession;
+import io.flowsim.api.RunContext;
+import io.flowsim.api.model.KernelRecord;
+import io.flowsim.api.model.ResolutionSource;
+import io.flowsim.api.model.ResolvedKernel;
+import io.flowsim.runtime.discovery.Discovered;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The ordered resolver chain: the first database answer wins; a heuristic answer is kept only when
+ * no resolver has a database answer; kernels nobody knows stay, as unresolved.
+ */
+public final class ResolverChain implements AutoCloseable {
+
+    private final List<ResolverSession> sessions;
+
+    private ResolverChain(List<ResolverSession> sessions) {
+        this.sessions = sessions;
+    }
+
+    /**
+     * Orders resolvers: the names given, in that order; with no names, every resolver by descending
+     * {@link KernelResolver#priority()}, ties in discovery order.
+     */
+    public static List<Discovered<KernelResolver>> order(List<Discovered<KernelResolver>> available,
+                                                         List<String> names) {
+        if (names.isEmpty()) {
+            List<Discovered<KernelResolver>> sorted = new ArrayList<>(available);
+            sorted.sort(Comparator.comparingInt((Discovered<KernelResolver> d) -> d.extension().priority()).reversed());
+            return sorted;
+        }
+        List<Discovered<KernelResolver>> chosen = new ArrayList<>();
+        for (String name : names) {
+            chosen.add(available.stream().filter(d -> d.name().equals(name)).findFirst()
+                    .orElseThrow(() -> FlowsimException.usage("no kernel resolver named '" + name + "' (available: "
+                            + available.stream().map(Discovered::name).toList() + ")")));
+        }
+        return chosen;
+    }
+
+    /** Opens a session of every resolver, in order; closes those already open if one fails. */
+    public static ResolverChain open(List<Discovered<KernelResolver>> ordered, RunContext context) {
+        List<ResolverSession> sessions = new ArrayList<>();
+        try {
+            for (Discovered<KernelResolver> d : ordered) {
+                sessions.add(d.extension().open(context));
+            }
+        } catch (RuntimeException e) {
+            sessions.forEach(ResolverSession::close);
+            throw e;
+        }
+        return new ResolverChain(sessions);
+    }
+
+    /** Resolves one kernel through the chain. Never returns null. */
+    public ResolvedKernel resolve(KernelRecord kernel) {
+        ResolvedKernel guess = null;
+        for (ResolverSession session : sessions) {
+            Optional<ResolvedKernel> answer = session.resolve(kernel);
+            if (answer.isEmpty()) {
+                continue;
+            }
+            ResolvedKernel resolved = answer.get();
+            if (resolved.kernel() != kernel && !resolved.kernel().equals(kernel)) {
+                throw new IllegalStateException("a resolver returned a different kernel record for " + kernel.name());
+            }
+            ResolutionSource source = resolved.resolution().source();
+            if (source.isDatabase()) {
+                return resolved;
+            }
+            if (source == ResolutionSource.HEURISTIC && guess == null) {
+                guess = resolved;
+            }
+        }
+        return guess != null ? guess : ResolvedKernel.unresolved(kernel);
+    }
+
+    @Override
+    public void close() {
+        sessions.forEach(ResolverSession::close);
+    }
+}

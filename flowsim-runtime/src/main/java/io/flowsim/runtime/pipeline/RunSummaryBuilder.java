@@ -1,0 +1,231 @@
+package io.flowsim.runtime.pipeline;
+
+import io.flowsim.api.model.AccuracyRow;
+import io.flowsim.api.model.GroupTotals;
+import io.flowsim.api.model.HardwareTarget;
+import io.flowsim.api.model.KernelKind;
+import io.flowsim.api.model.KernelRecord;
+import io.flowsim.api.model.KernelResult;
+import io.flowsim.api.model.OperationFamily;
+import io.flowsim.api.model.ResolutionSource;
+import io.flowsim.api.model.RunSummary;
+import io.flowsim.api.model.SimulationResult;
+import io.flowsim.api.model.SimulationStatus;
+import io.flowsim.api.model.SimulationSummary;
+import io.flowsim.api.model.TraceMetadata;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Accumulates a {@link RunSummary} kernel by kernel. Memcpys and memsets are counted apart from
+ * kernels. Memory grows with the number of kernels (two
+ * longs per kernel for the busy-time union, and per prediction for accuracy). Not thread-safe.
+ */
+public final class RunSummaryBuilder {
+
+    private long count;
+    private long kernelTime;
+    private long minStart = Long.MAX_VALUE;
+    private long maxEnd = Long.MIN_VALUE;
+    private long resolvedTime;
+    private long heuristicTime;
+    private long unresolvedCount;
+    private final Set<String> unknownNames = new HashSet<>();
+    private final Map<Integer, IntervalList> intervalsByDevice = new HashMap<>();
+    private final Map<String, Totals> byFamily = new LinkedHashMap<>();
+    private final Map<String, Totals> byOp = new LinkedHashMap<>();
+    private final Map<String, Pairs> accuracyByFamily = new LinkedHashMap<>();
+    private final Pairs accuracyAll = new Pairs();
+    private long ok;
+    private long unsupported;
+    private long failed;
+    private long predictedTime;
+    private long memoryOperations;
+    private long memoryOperationTime;
+
+    /** Adds one kernel. */
+    public void add(KernelResult result) {
+        KernelRecord r = result.kernel().kernel();
+        if (r.kind() != KernelKind.KERNEL) {
+            memoryOperations++;
+            memoryOperationTime += r.durationNs();
+            return;
+        }
+        count++;
+        kernelTime += r.durationNs();
+        minStart = Math.min(minStart, r.startNs());
+        maxEnd = Math.max(maxEnd, r.endNs());
+        intervalsByDevice.computeIfAbsent(r.device(), d -> new IntervalList()).add(r.startNs(), r.endNs());
+
+        ResolutionSource source = result.kernel().resolution().source();
+        if (source.isDatabase()) {
+            resolvedTime += r.durationNs();
+        } else {
+            unknownNames.add(r.name());
+            if (source == ResolutionSource.HEURISTIC) {
+                heuristicTime += r.durationNs();
+            } else {
+                unresolvedCount++;
+            }
+        }
+        String family = result.kernel().family().id();
+        String op = result.kernel().opMapping().isEmpty() ? "(none)" : result.kernel().opMapping();
+        long predicted = -1;
+        if (result.simulation().isPresent()) {
+            SimulationResult s = result.simulation().get();
+            if (s.status() == SimulationStatus.OK) {
+                ok++;
+                predicted = s.predictedNs().getAsLong();
+                predictedTime += predicted;
+                accuracyByFamily.computeIfAbsent(family, f -> new Pairs()).add(r.durationNs(), predicted);
+                accuracyAll.add(r.durationNs(), predicted);
+            } else if (s.status() == SimulationStatus.UNSUPPORTED) {
+                unsupported++;
+            } else {
+                failed++;
+            }
+        }
+        byFamily.computeIfAbsent(family, f -> new Totals()).add(r.durationNs(), predicted);
+        byOp.computeIfAbsent(op, f -> new Totals()).add(r.durationNs(), predicted);
+    }
+
+    /**
+     * The summary of everything added.
+     *
+     * @param simulation backend, target, distinct requests and notes when the run simulated
+     */
+    public RunSummary build(TraceMetadata metadata, Optional<SimulationInfo> simulation, Map<String, Long> statistics) {
+        long busy = 0;
+        for (IntervalList list : intervalsByDevice.values()) {
+            busy += list.unionLength();
+        }
+        long wall = count == 0 ? 0 : maxEnd - minStart;
+        Optional<SimulationSummary> sim = simulation.map(info -> new SimulationSummary(info.backend(), info.target(),
+                info.distinctRequests(), ok, unsupported, failed, predictedTime, accuracyRows(), info.notes()));
+        return new RunSummary(metadata, count, kernelTime, busy, wall, resolvedTime, heuristicTime, unresolvedCount,
+                unknownNames.size(), groups(byFamily), groups(byOp), sim, memoryOperations, memoryOperationTime,
+                statistics);
+    }
+
+    private List<AccuracyRow> accuracyRows() {
+        List<AccuracyRow> rows = new ArrayList<>();
+        for (OperationFamily f : OperationFamily.values()) {
+            Pairs p = accuracyByFamily.get(f.id());
+            if (p != null && p.size > 0) {
+                rows.add(p.row(f.id()));
+            }
+        }
+        if (accuracyAll.size > 0) {
+            rows.add(accuracyAll.row("all"));
+        }
+        return rows;
+    }
+
+    private static List<GroupTotals> groups(Map<String, Totals> map) {
+        List<GroupTotals> list = new ArrayList<>();
+        map.forEach((k, t) -> list.add(new GroupTotals(k, t.count, t.time, t.predicted, t.predictedCount)));
+        list.sort(Comparator.comparingLong(GroupTotals::kernelTimeNs).reversed().thenComparing(GroupTotals::group));
+        return list;
+    }
+
+    /**
+     * What the pipeline knows about a simulation beyond the per-kernel results.
+     *
+     * @param backend          the backend's name
+     * @param target           the simulated GPU
+     * @param distinctRequests requests after de-duplication
+     * @param notes            the backend's caveats
+     */
+    public record SimulationInfo(String backend, HardwareTarget target, long distinctRequests, List<String> notes) {
+    }
+
+    private static final class Totals {
+        long count;
+        long time;
+        long predicted;
+        long predictedCount;
+
+        void add(long duration, long prediction) {
+            count++;
+            time += duration;
+            if (prediction >= 0) {
+                predicted += prediction;
+                predictedCount++;
+            }
+        }
+    }
+
+    private static final class Pairs {
+        long[] measured = new long[64];
+        long[] predicted = new long[64];
+        int size;
+
+        void add(long m, long p) {
+            if (size == measured.length) {
+                measured = Arrays.copyOf(measured, size * 2);
+                predicted = Arrays.copyOf(predicted, size * 2);
+            }
+            measured[size] = m;
+            predicted[size] = p;
+            size++;
+        }
+
+        AccuracyRow row(String group) {
+            return Accuracy.row(group, Arrays.copyOf(measured, size), Arrays.copyOf(predicted, size));
+        }
+    }
+
+    /** Intervals of one device; their union is computed once at the end. */
+    private static final class IntervalList {
+        long[] starts = new long[256];
+        long[] ends = new long[256];
+        int size;
+
+        void add(long start, long end) {
+            if (size == starts.length) {
+                starts = Arrays.copyOf(starts, size * 2);
+                ends = Arrays.copyOf(ends, size * 2);
+            }
+            starts[size] = start;
+            ends[size] = end;
+            size++;
+        }
+
+        long unionLength() {
+            Integer[] order = new Integer[size];
+            for (int i = 0; i < size; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, Comparator.comparingLong(i -> starts[i]));
+            long total = 0;
+            long curStart = Long.MIN_VALUE;
+            long curEnd = Long.MIN_VALUE;
+            for (int idx : order) {
+                long s = starts[idx];
+                long e = ends[idx];
+                if (curEnd == Long.MIN_VALUE || s > curEnd) {
+                    if (curEnd != Long.MIN_VALUE) {
+                        total += curEnd - curStart;
+                    }
+                    curStart = s;
+                    curEnd = e;
+                } else if (e > curEnd) {
+                    curEnd = e;
+                }
+            }
+            if (curEnd != Long.MIN_VALUE) {
+                total += curEnd - curStart;
+            }
+            return total;
+        }
+    }
+}
