@@ -1,5 +1,6 @@
 package io.flowsim.runtime.e2e;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,7 @@ class OriginalParityTest {
     private static final String CSV_NAME = "sglang_deepseek_tp4_rank0_h200.trace.csv";
     /** Original op values that are placeholders, not answers. */
     private static final Set<String> NOT_AN_ANSWER = Set.of("", "TBD");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path work;
@@ -125,6 +128,22 @@ class OriginalParityTest {
             assertThat(o + " -> " + n).as("row " + p[0].getRecordNumber()).isEqualTo("copy_ -> cat");
             assertThat(p[1].get("Operator")).isEqualTo("aten::cat");
         }
+    }
+
+    @Test
+    void withOnlyTheOriginalDatabaseTheUnknownKernelsAreTheOriginals() throws IOException {
+        Path shared = BundledPluginRun.sharedDir();
+        Path out = work.resolve("original-only");
+        BundledPluginRun.Result r = BundledPluginRun.parse(plugins, shared.resolve(TRACE), out,
+                "-O", "bundled-kernels=false", "--kernels", shared.resolve("data/flowsim/kernels.json").toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        Set<String> expected = new HashSet<>();
+        JSON.readTree(shared.resolve("data/flowsim/derived/unknown_kernels.json").toFile())
+                .forEach(e -> expected.add(e.get("kernel_name").asText()));
+        Set<String> actual = new HashSet<>();
+        JSON.readTree(out.resolve("unknown_kernels.json").toFile()).forEach(e -> actual.add(e.get("kernel_name").asText()));
+        assertThat(expected).hasSize(4);
+        assertThat(actual).isEqualTo(expected);
     }
 
     @Test
