@@ -17,11 +17,15 @@ import java.util.regex.Pattern;
  */
 final class FamilyRules {
 
-    /** One heuristic class: a label for humans, the family, and the name pattern. */
-    record Rule(String label, OperationFamily family, Pattern pattern) {
+    /** One heuristic class: a label for humans and the family. */
+    record Rule(String label, OperationFamily family) {
     }
 
-    private static final List<Rule> RULES = List.of(
+    /** A class recognized by a kernel-name pattern. */
+    private record NameRule(Rule rule, Pattern pattern) {
+    }
+
+    private static final List<NameRule> RULES = List.of(
             rule("communication", OperationFamily.COLLECTIVE,
                     "nccl(Dev)?Kernel|^nccl|^rccl|cross_device_reduce|deep_ep::|mscclpp|all_?reduce|all_?gather"
                             + "|reduce_?scatter|all_?to_?all|one_shot|two_shot"),
@@ -75,8 +79,8 @@ final class FamilyRules {
     private FamilyRules() {
     }
 
-    private static Rule rule(String label, OperationFamily family, String regex) {
-        return new Rule(label, family, Pattern.compile(regex, Pattern.CASE_INSENSITIVE));
+    private static NameRule rule(String label, OperationFamily family, String regex) {
+        return new NameRule(new Rule(label, family), Pattern.compile(regex, Pattern.CASE_INSENSITIVE));
     }
 
     /** The family an op mapping implies, for database entries that give no family. */
@@ -86,9 +90,9 @@ final class FamilyRules {
 
     /** The first heuristic rule matching a kernel name. */
     static Optional<Rule> byName(String kernelName) {
-        for (Rule r : RULES) {
+        for (NameRule r : RULES) {
             if (r.pattern().matcher(kernelName).find()) {
-                return Optional.of(r);
+                return Optional.of(r.rule());
             }
         }
         return Optional.empty();
@@ -100,17 +104,17 @@ final class FamilyRules {
      */
     static Optional<Rule> classify(KernelRecord kernel) {
         if (kernel.kind() == KernelKind.MEMCPY) {
-            return Optional.of(new Rule("memcpy", OperationFamily.COPY, null));
+            return Optional.of(new Rule("memcpy", OperationFamily.COPY));
         }
         if (kernel.kind() == KernelKind.MEMSET) {
-            return Optional.of(new Rule("memset", OperationFamily.MEMSET, null));
+            return Optional.of(new Rule("memset", OperationFamily.MEMSET));
         }
         Optional<Rule> byName = byName(kernel.name());
         if (byName.isPresent()) {
             return byName;
         }
         if (kernel.category() == KernelCategory.COMMUNICATION) {
-            return Optional.of(new Rule("communication (category)", OperationFamily.COLLECTIVE, null));
+            return Optional.of(new Rule("communication (category)", OperationFamily.COLLECTIVE));
         }
         return Optional.empty();
     }
