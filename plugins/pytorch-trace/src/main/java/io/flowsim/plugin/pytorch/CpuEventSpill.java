@@ -1,14 +1,14 @@
 package io.flowsim.plugin.pytorch;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.function.IntPredicate;
 
 /**
  * A temporary file of compact binary records for CPU-side events that can only be used once the
@@ -27,8 +27,11 @@ final class CpuEventSpill implements AutoCloseable {
     private static final byte FRAME = 1;
     private static final byte FLOW = 2;
 
+    private static final int BUFFER = 1 << 18;
+
     private final Path file;
-    private DataOutputStream out;
+    private FileChannel channel;
+    private ByteBuffer out;
     private long records;
 
     CpuEventSpill() {
@@ -39,7 +42,8 @@ final class CpuEventSpill implements AutoCloseable {
                     + " (set java.io.tmpdir to a writable directory with free space)", e);
         }
         try {
-            this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
+            this.channel = FileChannel.open(file, StandardOpenOption.WRITE);
+            this.out = ByteBuffer.allocate(BUFFER);
         } catch (IOException e) {
             close();
             throw new UncheckedIOException("cannot write the temporary file " + file, e);
@@ -49,22 +53,29 @@ final class CpuEventSpill implements AutoCloseable {
     /** Appends a frame: an {@code X} event on a CPU thread. {@code args} (JSON bytes) may be null. */
     void writeFrame(EventKind kind, int thread, long tsNs, long durNs, int name, long ordinal, long externalId,
                     byte[] args, int argsLength, EventLocation location) throws IOException {
-        out.writeByte(FRAME);
-        out.writeByte(kind.ordinal());
-        out.writeInt(thread);
-        out.writeLong(tsNs);
-        out.writeLong(durNs);
-        out.writeInt(name);
-        out.writeLong(ordinal);
-        out.writeLong(externalId);
+        room(46);
+        out.put(FRAME);
+        out.put((byte) kind.ordinal());
+        out.putInt(thread);
+        out.putLong(tsNs);
+        out.putLong(durNs);
+        out.putInt(name);
+        out.putLong(ordinal);
+        out.putLong(externalId);
         if (args == null) {
-            out.writeInt(-1);
+            out.putInt(-1);
         } else {
-            out.writeInt(argsLength);
-            out.write(args, 0, argsLength);
-            out.writeLong(location.offset());
-            out.writeInt(location.line());
-            out.writeInt(location.column());
+            out.putInt(argsLength);
+            for (int written = 0; written < argsLength; ) {
+                room(1);
+                int n = Math.min(out.remaining(), argsLength - written);
+                out.put(args, written, n);
+                written += n;
+            }
+            room(16);
+            out.putLong(location.offset());
+            out.putInt(location.line());
+            out.putInt(location.column());
         }
         records++;
     }
@@ -76,13 +87,28 @@ final class CpuEventSpill implements AutoCloseable {
 
     /** Appends a launch-flow half ({@code s} or {@code f}). */
     void writeFlow(boolean start, long id, int thread, long tsNs, long ordinal) throws IOException {
-        out.writeByte(FLOW);
-        out.writeBoolean(start);
-        out.writeLong(id);
-        out.writeInt(thread);
-        out.writeLong(tsNs);
-        out.writeLong(ordinal);
+        room(30);
+        out.put(FLOW);
+        out.put((byte) (start ? 1 : 0));
+        out.putLong(id);
+        out.putInt(thread);
+        out.putLong(tsNs);
+        out.putLong(ordinal);
         records++;
+    }
+
+    private void room(int bytes) throws IOException {
+        if (out.remaining() < bytes) {
+            flush();
+        }
+    }
+
+    private void flush() throws IOException {
+        out.flip();
+        while (out.hasRemaining()) {
+            channel.write(out);
+        }
+        out.clear();
     }
 
     long records() {
@@ -100,17 +126,26 @@ final class CpuEventSpill implements AutoCloseable {
 
     /** Flushes and closes the writer; the records can then be read. */
     void finishWriting() throws IOException {
-        if (out != null) {
-            out.close();
-            out = null;
+        if (channel != null) {
+            try {
+                flush();
+            } finally {
+                channel.close();
+                channel = null;
+                out = null;
+            }
         }
     }
 
     /** A sequential reader of the records; close it after use. */
     RecordReader reader(NameTable names) throws IOException {
+        return reader(names, thread -> true);
+    }
+
+    /** A reader that skips the frames of threads {@code keepThread} rejects without building them. */
+    RecordReader reader(NameTable names, IntPredicate keepThread) throws IOException {
         finishWriting();
-        return new RecordReader(new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16)),
-                names);
+        return new RecordReader(FileChannel.open(file, StandardOpenOption.READ), names, keepThread);
     }
 
     @Override
@@ -120,6 +155,7 @@ final class CpuEventSpill implements AutoCloseable {
         } catch (IOException ignored) {
             // the file is deleted next
         }
+        channel = null;
         try {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {
@@ -133,45 +169,91 @@ final class CpuEventSpill implements AutoCloseable {
 
     /** Reads records back as {@link Frame} and {@link Flow} objects. */
     final class RecordReader implements AutoCloseable {
-        private final DataInputStream in;
+        private final FileChannel in;
         private final NameTable names;
+        private final IntPredicate keepThread;
         private final EventKind[] kinds = EventKind.values();
+        private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
 
-        private RecordReader(DataInputStream in, NameTable names) {
+        private RecordReader(FileChannel in, NameTable names, IntPredicate keepThread) {
             this.in = in;
             this.names = names;
+            this.keepThread = keepThread;
+            buffer.flip();
         }
 
-        /** The next record, or null at the end. */
-        Object next() throws IOException {
-            int tag;
-            try {
-                tag = in.readByte();
-            } catch (EOFException e) {
-                return null;
+        /** Makes {@code bytes} bytes available; false at a clean end of file. */
+        private boolean fill(int bytes) throws IOException {
+            if (buffer.remaining() >= bytes) {
+                return true;
             }
-            if (tag == FRAME) {
-                EventKind kind = kinds[in.readByte()];
-                int thread = in.readInt();
-                long ts = in.readLong();
-                long dur = in.readLong();
-                int name = in.readInt();
-                long ordinal = in.readLong();
-                long externalId = in.readLong();
-                int length = in.readInt();
-                byte[] args = null;
-                EventLocation location = null;
-                if (length >= 0) {
-                    args = new byte[length];
-                    in.readFully(args);
-                    location = new EventLocation(ordinal, in.readLong(), in.readInt(), in.readInt());
+            buffer.compact();
+            while (buffer.position() < bytes) {
+                if (in.read(buffer) < 0) {
+                    buffer.flip();
+                    if (buffer.hasRemaining()) {
+                        throw new EOFException("truncated temporary file " + file);
+                    }
+                    return false;
                 }
-                return new Frame(kind, name, names.name(name), thread, ts, dur, ordinal, externalId, args, location);
             }
-            if (tag == FLOW) {
-                return new Flow(in.readBoolean(), in.readLong(), in.readInt(), in.readLong(), in.readLong());
+            buffer.flip();
+            return true;
+        }
+
+        private void need(int bytes) throws IOException {
+            if (!fill(bytes)) {
+                throw new EOFException("truncated temporary file " + file);
             }
-            throw new IOException("corrupt temporary file " + file + " (record tag " + tag + ")");
+        }
+
+        /** The next record (a kept frame or a flow), or null at the end. */
+        Object next() throws IOException {
+            while (fill(1)) {
+                byte tag = buffer.get();
+                if (tag == FRAME) {
+                    need(45);
+                    EventKind kind = kinds[buffer.get()];
+                    int thread = buffer.getInt();
+                    long ts = buffer.getLong();
+                    long dur = buffer.getLong();
+                    int name = buffer.getInt();
+                    long ordinal = buffer.getLong();
+                    long externalId = buffer.getLong();
+                    int length = buffer.getInt();
+                    boolean keep = keepThread.test(thread) || Ids.present(externalId);
+                    byte[] args = null;
+                    EventLocation location = null;
+                    if (length >= 0) {
+                        if (keep) {
+                            args = new byte[length];
+                        }
+                        for (int read = 0; read < length; ) {
+                            need(1);
+                            int n = Math.min(buffer.remaining(), length - read);
+                            if (keep) {
+                                buffer.get(args, read, n);
+                            } else {
+                                buffer.position(buffer.position() + n);
+                            }
+                            read += n;
+                        }
+                        need(16);
+                        location = new EventLocation(ordinal, buffer.getLong(), buffer.getInt(), buffer.getInt());
+                    }
+                    if (keep) {
+                        return new Frame(kind, name, names.name(name), thread, ts, dur, ordinal, externalId, args,
+                                location);
+                    }
+                } else if (tag == FLOW) {
+                    need(29);
+                    return new Flow(buffer.get() != 0, buffer.getLong(), buffer.getInt(), buffer.getLong(),
+                            buffer.getLong());
+                } else {
+                    throw new IOException("corrupt temporary file " + file + " (record tag " + tag + ")");
+                }
+            }
+            return null;
         }
 
         @Override

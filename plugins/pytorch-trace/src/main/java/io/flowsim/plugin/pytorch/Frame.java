@@ -37,7 +37,6 @@ final class Frame {
     /** Parsed on first use. */
     OperatorCall operator;
     CollectiveInfo collective;
-    boolean collectiveParsed;
     boolean labelParsed;
     OperatorCall label;
 

@@ -48,6 +48,7 @@ final class KinetoTraceReader {
              TraceInput input = open(file);
              Progress progress = context.reporter().startProgress("reading " + fileName, input.size(), "bytes")) {
             TraceScanner scan = new TraceScanner(label, spill, progress);
+            long started = System.nanoTime();
             try {
                 scan.scan(input, lenientUtf8);
             } catch (JsonProcessingException e) {
@@ -59,13 +60,17 @@ final class KinetoTraceReader {
                 throw broken(label, input, scan, e, EventLocation.UNKNOWN);
             }
             spill.finishWriting();
-            long withExternalId = scan.counts.getOrDefault(ParseStatistic.RUNTIME_WITH_EXTERNAL_ID, 0L)
-                    + scan.counts.getOrDefault(ParseStatistic.KERNELS_WITH_EXTERNAL_ID, 0L);
+            long scanned = System.nanoTime();
+            long withExternalId = scan.counts.get(ParseStatistic.RUNTIME_WITH_EXTERNAL_ID)
+                    + scan.counts.get(ParseStatistic.KERNELS_WITH_EXTERNAL_ID);
             ExternalIdDialect dialect = ExternalIdDialect.detect(scan.bothIds, scan.equalIds, withExternalId);
             new TraceLinker(scan, spill, dialect, label).link();
-            scan.counts.put(ParseStatistic.SPILL_RECORDS, spill.records());
-            scan.counts.put(ParseStatistic.SPILL_BYTES, spill.bytes());
-            scan.counts.put(ParseStatistic.EVENTS, scan.events);
+            context.reporter().debug(String.format(java.util.Locale.ROOT,
+                    "%s: read %d events in %.3f s, linked %d GPU activities in %.3f s (%s)", label, scan.events,
+                    (scanned - started) / 1e9, scan.activities.size(), (System.nanoTime() - scanned) / 1e9, dialect.id()));
+            scan.counts.set(ParseStatistic.SPILL_RECORDS, spill.records());
+            scan.counts.set(ParseStatistic.SPILL_BYTES, spill.bytes());
+            scan.counts.set(ParseStatistic.EVENTS, scan.events);
             if (!scan.kinetoErrors.isEmpty()) {
                 context.reporter().warn(label + ": the profiler logged " + scan.kinetoErrors.size()
                         + " error(s) while recording, e.g. " + scan.kinetoErrors.get(0));
@@ -75,11 +80,7 @@ final class KinetoTraceReader {
             List<GpuActivity> activities = new ArrayList<>(scan.activities);
             activities.sort(Comparator.comparingLong((GpuActivity a) -> a.tsNs).thenComparingLong(a -> a.ordinal));
             checkTimeRange(label, activities, baseNs);
-            Map<String, Long> statistics = new LinkedHashMap<>();
-            for (ParseStatistic s : ParseStatistic.values()) {
-                statistics.put(s.key(), scan.counts.getOrDefault(s, 0L));
-            }
-            return new KinetoTrace(metadata(file, scan, dialect), activities, baseNs, statistics);
+            return new KinetoTrace(metadata(file, scan, dialect), activities, baseNs, scan.counts.toMap());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + label + ": " + e.getMessage(), e);
         }

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
 /**
@@ -30,14 +31,16 @@ final class SortedFrames implements AutoCloseable {
     }
 
     /**
-     * Sorts the frames of {@code spill} that {@code keep} accepts (flows are left out).
+     * Sorts the frames of {@code spill} that {@code keep} accepts (flows are left out); frames of
+     * threads that {@code keepThread} rejects are only kept when they carry an External id.
      */
-    static SortedFrames sort(CpuEventSpill spill, NameTable names, Predicate<Frame> keep) throws IOException {
+    static SortedFrames sort(CpuEventSpill spill, NameTable names, IntPredicate keepThread, Predicate<Frame> keep)
+            throws IOException {
         SortedFrames sorted = new SortedFrames(names);
         try {
             List<Frame> run = new ArrayList<>();
             long argBytes = 0;
-            try (CpuEventSpill.RecordReader reader = spill.reader(names)) {
+            try (CpuEventSpill.RecordReader reader = spill.reader(names, keepThread)) {
                 Object record;
                 while ((record = reader.next()) != null) {
                     if (!(record instanceof Frame f) || !keep.test(f)) {

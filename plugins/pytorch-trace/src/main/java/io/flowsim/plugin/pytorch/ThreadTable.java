@@ -6,50 +6,70 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Numbers the (pid, tid) pairs of a trace. A pid or tid is a {@link Long} or, in the traces that
- * write them so ({@code "Spans"}, {@code ""}, integers beyond 64 bits), a {@link String}.
+ * Numbers the (pid, tid) pairs of a trace. A pid or tid is an integer or, in the traces that write
+ * them so ({@code "Spans"}, {@code ""}, integers beyond 64 bits), a string; both are kept as
+ * objects ({@link Long} or {@link String}) in the table, with a fast path for integers.
  */
 final class ThreadTable {
 
-    private final Map<ThreadKey, Integer> ids = new HashMap<>();
-    private final List<ThreadKey> keys = new ArrayList<>();
-    private ThreadKey lastKey;
+    private final Map<Object, Integer> ids = new HashMap<>();
+    private final List<Object> pids = new ArrayList<>();
+    private final List<Object> tids = new ArrayList<>();
+    private long lastPid;
+    private long lastTid;
     private int lastId = -1;
 
-    int id(Object pid, Object tid) {
-        ThreadKey key = new ThreadKey(pid, tid);
-        if (key.equals(lastKey)) {
+    /** The id of an integer (pid, tid). */
+    int id(long pid, long tid) {
+        if (lastId >= 0 && pid == lastPid && tid == lastTid) {
             return lastId;
         }
-        Integer id = ids.get(key);
-        if (id == null) {
-            id = keys.size();
-            ids.put(key, id);
-            keys.add(key);
-        }
-        lastKey = key;
+        int id = id(new LongPair(pid, tid), pid, tid);
+        lastPid = pid;
+        lastTid = tid;
         lastId = id;
         return id;
     }
 
+    /** The id of a (pid, tid) of which at least one is not an integer ({@link Long}, {@link String} or null). */
+    int id(Object pid, Object tid) {
+        if (pid instanceof Long p && tid instanceof Long t) {
+            return id(p.longValue(), t.longValue());
+        }
+        return id(new ObjectPair(pid, tid), pid, tid);
+    }
+
+    private int id(Object key, Object pid, Object tid) {
+        Integer id = ids.get(key);
+        if (id == null) {
+            id = pids.size();
+            ids.put(key, id);
+            pids.add(pid);
+            tids.add(tid);
+        }
+        return id;
+    }
+
     Object pid(int thread) {
-        return keys.get(thread).pid();
+        return pids.get(thread);
     }
 
     Object tid(int thread) {
-        return keys.get(thread).tid();
+        return tids.get(thread);
     }
 
     int size() {
-        return keys.size();
+        return pids.size();
     }
 
     /** {@code "7787/9301"}. */
     String describe(int thread) {
-        ThreadKey k = keys.get(thread);
-        return k.pid() + "/" + k.tid();
+        return pids.get(thread) + "/" + tids.get(thread);
     }
 
-    private record ThreadKey(Object pid, Object tid) {
+    private record LongPair(long pid, long tid) {
+    }
+
+    private record ObjectPair(Object pid, Object tid) {
     }
 }

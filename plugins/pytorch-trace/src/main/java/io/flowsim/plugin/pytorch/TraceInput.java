@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
 /**
- * A trace file opened for streaming: gzip is recognised by its magic bytes (not by the name), and
- * the bytes read from the file itself are counted for progress and error messages.
+ * A trace file opened for streaming: gzip is recognised by its magic bytes (not by the name) and
+ * decompressed on a background thread ({@link PipelinedInflater}); the bytes read from the file
+ * itself are counted for progress and error messages.
  */
 final class TraceInput implements AutoCloseable {
 
@@ -38,7 +39,9 @@ final class TraceInput implements AutoCloseable {
             int b1 = buffered.read();
             buffered.reset();
             boolean gzip = b0 == 0x1f && b1 == 0x8b;
-            InputStream json = gzip ? new GZIPInputStream(buffered, BUFFER) : buffered;
+            InputStream json = gzip
+                    ? new PipelinedInflater(new GZIPInputStream(buffered, BUFFER), file.getFileName().toString())
+                    : buffered;
             return new TraceInput(raw, json, gzip, size);
         } catch (IOException | RuntimeException e) {
             raw.close();
@@ -71,7 +74,7 @@ final class TraceInput implements AutoCloseable {
     }
 
     private static final class CountingInputStream extends FilterInputStream {
-        private long count;
+        private volatile long count;
 
         CountingInputStream(InputStream in) {
             super(in);

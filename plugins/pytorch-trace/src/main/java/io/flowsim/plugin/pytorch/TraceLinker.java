@@ -37,7 +37,7 @@ final class TraceLinker {
     private final CpuEventSpill spill;
     private final ExternalIdDialect dialect;
     private final String file;
-    private final Map<ParseStatistic, Long> counts;
+    private final ParseCounts counts;
 
     private final Map<Long, ExternalIdTarget> wanted = new HashMap<>();
 
@@ -244,7 +244,7 @@ final class TraceLinker {
             calls.add(c.asFrame());
         }
         calls.sort(Frame.WALK_ORDER);
-        try (SortedFrames sorted = SortedFrames.sort(spill, scan.names, f -> threadHasCalls[f.thread]
+        try (SortedFrames sorted = SortedFrames.sort(spill, scan.names, t -> threadHasCalls[t], f -> threadHasCalls[f.thread]
                 || Ids.present(f.externalId) && wanted.containsKey(f.externalId));
              SortedFrames.Merged frames = sorted.frames()) {
             Iterator<Frame> spilled = frames;
@@ -286,13 +286,14 @@ final class TraceLinker {
     }
 
     private static void onRuntimeCall(RuntimeCall call, List<Frame> stack) {
-        for (Frame f : stack) {
-            if (f.contains(call.tsNs)) {
+        for (int i = stack.size() - 1; i >= 0; i--) {
+            Frame f = stack.get(i);
+            if ((f.kind == EventKind.CPU_OP || f.kind == EventKind.USER_ANNOTATION) && f.contains(call.tsNs)) {
                 if (f.kind == EventKind.CPU_OP) {
                     call.nestedInCpuOp = true;
-                } else if (f.kind == EventKind.USER_ANNOTATION) {
-                    call.nestedInAnnotation = true;
+                    break;
                 }
+                call.nestedInAnnotation = true;
             }
         }
         if (call.launchedWork) {
@@ -460,6 +461,7 @@ final class TraceLinker {
         return device * 1_000_003L + stream;
     }
 
+    /** The frame's operator and collective arguments, parsed once from its args. */
     private OperatorCall operator(Frame f) {
         if (f.operator == null) {
             if (f.kind != EventKind.CPU_OP && f.kind != EventKind.USER_ANNOTATION || f.args == null) {
@@ -467,23 +469,18 @@ final class TraceLinker {
                         ? java.util.OptionalLong.of(f.externalId) : java.util.OptionalLong.empty(), List.of(),
                         ShapeSource.NONE);
             } else {
-                f.operator = OperatorArgs.operator(f.name, f.externalId, args(f));
+                ArgView args = new ArgView(OperatorArgs.read(f.args), file, f.location,
+                        f.kind.name().toLowerCase(java.util.Locale.ROOT) + " '" + f.name + "'");
+                f.operator = OperatorArgs.operator(f.name, f.externalId, args);
+                f.collective = OperatorArgs.collective(args).orElse(null);
             }
         }
         return f.operator;
     }
 
     private CollectiveInfo collective(Frame f) {
-        if (!f.collectiveParsed) {
-            f.collectiveParsed = true;
-            f.collective = f.args == null ? null : OperatorArgs.collective(args(f)).orElse(null);
-        }
+        operator(f);
         return f.collective;
-    }
-
-    private ArgView args(Frame f) {
-        return new ArgView(OperatorArgs.read(f.args), file, f.location, f.kind.name().toLowerCase(java.util.Locale.ROOT)
-                + " '" + f.name + "'");
     }
 
     private static OperatorCall label(Frame f) {
@@ -497,7 +494,7 @@ final class TraceLinker {
 
     private void count(ParseStatistic statistic) {
         if (statistic != null) {
-            counts.merge(statistic, 1L, Long::sum);
+            counts.increment(statistic);
         }
     }
 

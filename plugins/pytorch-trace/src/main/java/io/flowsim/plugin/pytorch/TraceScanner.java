@@ -1,7 +1,6 @@
 package io.flowsim.plugin.pytorch;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.flowsim.api.FlowsimException;
@@ -19,7 +18,6 @@ import java.io.Reader;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +42,7 @@ final class TraceScanner {
     final List<GpuActivity> activities = new ArrayList<>();
     final List<RuntimeCall> runtimeCalls = new ArrayList<>();
     final List<GpuAnnotation> gpuLabels = new ArrayList<>();
-    final Map<ParseStatistic, Long> counts = new EnumMap<>(ParseStatistic.class);
+    final ParseCounts counts = new ParseCounts();
 
     /** Trace-level values. */
     Object deviceProperties;
@@ -64,6 +62,10 @@ final class TraceScanner {
 
     private TraceInput input;
     private final ExposedBuffer argsBuffer = new ExposedBuffer();
+    private JsonGenerator argsGenerator;
+    private CapturingInputStream capture;
+    private byte[] argsBytes;
+    private int argsLength;
 
     TraceScanner(String file, CpuEventSpill spill, Progress progress) {
         this.file = file;
@@ -79,8 +81,9 @@ final class TraceScanner {
      */
     void scan(TraceInput in, boolean lenientUtf8) throws IOException {
         this.input = in;
+        capture = lenientUtf8 ? null : new CapturingInputStream(in.json());
         try (JsonParser p = lenientUtf8 ? TraceJson.FACTORY.createParser(lenientReader(in.json()))
-                : TraceJson.FACTORY.createParser(in.json())) {
+                : TraceJson.FACTORY.createParser(capture)) {
             JsonToken t = p.nextToken();
             if (t == null) {
                 throw FlowsimException.badInput(file + ": the file is empty (not a PyTorch-profiler trace)");
@@ -174,32 +177,41 @@ final class TraceScanner {
 
     // --- one event -------------------------------------------------------------------------------
 
-    private String ph;
-    private String cat;
-    private String name;
-    private Object pid;
-    private Object tid;
+    private final NameTable categories = new NameTable();
+    private EventKind[] kindByCategory = new EventKind[16];
+
+    private char ph;
+    private int category;
+    private int nameId;
+    private boolean pidIsNumber;
+    private long pidNumber;
+    private Object pidObject;
+    private boolean tidIsNumber;
+    private long tidNumber;
+    private Object tidObject;
     private long ts;
     private long dur;
     private long flowId;
     private EventLocation location;
-    private JsonLocation startLocation;
+    private JsonParser parser;
     private byte[] pendingArgs;
     private Map<String, Object> argMap;
     private long argsExternalId;
     private boolean argsCopied;
 
     private void readEvent(JsonParser p) throws IOException {
-        ph = null;
-        cat = null;
-        name = null;
-        pid = null;
-        tid = null;
+        ph = 0;
+        category = -1;
+        nameId = -1;
+        pidIsNumber = false;
+        pidObject = null;
+        tidIsNumber = false;
+        tidObject = null;
         ts = 0;
         dur = 0;
         flowId = Ids.NONE;
         location = null;
-        startLocation = p.currentTokenLocation();
+        parser = p;
         pendingArgs = null;
         argMap = null;
         argsExternalId = Ids.NONE;
@@ -210,14 +222,42 @@ final class TraceScanner {
             String field = p.currentName();
             t = p.nextToken();
             switch (field) {
-                case "ph" -> ph = scalarText(p, t, field);
-                case "cat" -> {
-                    cat = scalarText(p, t, field);
-                    kind = EventKind.of(cat);
+                case "ph" -> {
+                    checkString(p, t, field);
+                    ph = t == JsonToken.VALUE_STRING && p.getTextLength() == 1
+                            ? p.getTextCharacters()[p.getTextOffset()] : '?';
                 }
-                case "name" -> name = scalarText(p, t, field);
-                case "pid" -> pid = threadPart(p, t, field);
-                case "tid" -> tid = threadPart(p, t, field);
+                case "cat" -> {
+                    checkString(p, t, field);
+                    if (t == JsonToken.VALUE_STRING) {
+                        category = categories.id(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                        kind = kindOf(category);
+                    }
+                }
+                case "name" -> {
+                    checkString(p, t, field);
+                    if (t == JsonToken.VALUE_STRING) {
+                        nameId = names.id(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                    } else if (t != JsonToken.VALUE_NULL) {
+                        nameId = names.id(p.getText());
+                    }
+                }
+                case "pid" -> {
+                    if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                        pidIsNumber = true;
+                        pidNumber = p.getLongValue();
+                    } else {
+                        pidObject = threadPart(p, t, field);
+                    }
+                }
+                case "tid" -> {
+                    if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                        tidIsNumber = true;
+                        tidNumber = p.getLongValue();
+                    } else {
+                        tidObject = threadPart(p, t, field);
+                    }
+                }
                 case "ts" -> ts = micros(p, t, field);
                 case "dur" -> dur = micros(p, t, field);
                 case "id" -> flowId = flowId(p, t);
@@ -229,7 +269,7 @@ final class TraceScanner {
                         throw TraceErrors.badEvent(file, location(), describe(),
                                 "args must be a JSON object, found " + t.asString());
                     }
-                    if (kind == null || ph == null) {
+                    if (kind == null || ph == 0) {
                         pendingArgs = copy(p);
                     } else {
                         readArgs(p, kind);
@@ -250,40 +290,62 @@ final class TraceScanner {
         dispatch(kind);
     }
 
+    private EventKind kindOf(int categoryId) {
+        if (categoryId >= kindByCategory.length) {
+            kindByCategory = java.util.Arrays.copyOf(kindByCategory, categoryId * 2);
+        }
+        EventKind kind = kindByCategory[categoryId];
+        if (kind == null) {
+            String name = categories.name(categoryId);
+            kind = EventKind.of(name);
+            kindByCategory[categoryId] = kind;
+            if (isLegacyCategory(name)) {
+                legacyCategories = true;
+            }
+        }
+        return kind;
+    }
+
+    private int thread() {
+        if (pidIsNumber && tidIsNumber) {
+            return threads.id(pidNumber, tidNumber);
+        }
+        return threads.id(pidIsNumber ? (Object) pidNumber : pidObject, tidIsNumber ? (Object) tidNumber : tidObject);
+    }
+
+    private Object pidValue() {
+        return pidIsNumber ? (Object) pidNumber : pidObject;
+    }
+
+    private Object tidValue() {
+        return tidIsNumber ? (Object) tidNumber : tidObject;
+    }
+
     private EventLocation location() {
         if (location == null) {
-            location = EventLocation.of(events, startLocation);
+            location = EventLocation.of(events, parser.currentTokenLocation());
         }
         return location;
     }
 
     private String describe() {
-        String c = cat == null ? "event" : cat;
-        return name == null ? c : c + " '" + (name.length() > 80 ? name.substring(0, 77) + "..." : name) + "'";
+        String c = category < 0 ? "event" : categories.name(category);
+        if (nameId < 0) {
+            return c;
+        }
+        String n = names.name(nameId);
+        return c + " '" + (n.length() > 80 ? n.substring(0, 77) + "..." : n) + "'";
     }
 
-    private String scalarText(JsonParser p, JsonToken t, String field) throws IOException {
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        if (!t.isScalarValue()) {
+    private void checkString(JsonParser p, JsonToken t, String field) {
+        if (t != null && !t.isScalarValue()) {
             throw TraceErrors.badEvent(file, location(), describe(), "\"" + field + "\" must be a string, found "
                     + t.asString());
         }
-        return p.getText();
     }
 
     private Object threadPart(JsonParser p, JsonToken t, String field) throws IOException {
-        if (t == JsonToken.VALUE_NUMBER_INT) {
-            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                return p.getText();
-            }
-            return p.getLongValue();
-        }
-        if (t == JsonToken.VALUE_STRING) {
-            return p.getText();
-        }
-        if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NUMBER_FLOAT) {
             return p.getText();
         }
         if (t == JsonToken.VALUE_NULL) {
@@ -304,9 +366,6 @@ final class TraceScanner {
                     return Math.multiplyExact(p.getLongValue(), 1000L);
                 case VALUE_NUMBER_FLOAT:
                     decimalTimestamps++;
-                    if (p.isNaN()) {
-                        throw new NumberFormatException("not a number");
-                    }
                     return Micros.toNanos(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
                 case VALUE_STRING:
                     return Micros.toNanos(p.getText());
@@ -348,35 +407,90 @@ final class TraceScanner {
 
     /** Reads args (current token: START_OBJECT) the way the event's kind needs them. */
     private void readArgs(JsonParser p, EventKind kind) throws IOException {
-        boolean span = "X".equals(ph);
+        boolean span = ph == 'X';
         if (span && (kind == EventKind.CPU_OP || kind == EventKind.USER_ANNOTATION)) {
             copyOperatorArgs(p);
-        } else if (span && (kind.isGpuActivity() || kind == EventKind.RUNTIME || kind == EventKind.GPU_USER_ANNOTATION)) {
+        } else if (span && kind.isGpuActivity()) {
             @SuppressWarnings("unchecked")
             Map<String, Object> map = (Map<String, Object>) JsonValues.read(p);
             argMap = map;
+        } else if (span && (kind == EventKind.RUNTIME || kind == EventKind.GPU_USER_ANNOTATION)) {
+            argMap = readIds(p);
         } else {
             p.skipChildren();
         }
     }
 
+    /** Only the id-like args of runtime calls and GPU annotations; the rest is skipped. */
+    private static Map<String, Object> readIds(JsonParser p) throws IOException {
+        Map<String, Object> map = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            p.nextToken();
+            switch (key) {
+                case "correlation", "External id", "external id", "device", "stream" -> {
+                    if (map == null) {
+                        map = new java.util.HashMap<>(8);
+                    }
+                    map.put(key, JsonValues.read(p));
+                }
+                default -> p.skipChildren();
+            }
+        }
+        return map;
+    }
+
     /** Copies an operator's args as JSON bytes (parsed later only if linking needs them), noting its External id. */
     private void copyOperatorArgs(JsonParser p) throws IOException {
-        argsBuffer.reset();
-        try (JsonGenerator g = TraceJson.FACTORY.createGenerator(argsBuffer)) {
-            g.writeStartObject();
+        location = null;
+        location();
+        if (capture != null && p.getInputSource() == capture
+                && capture.startCapture(p.currentLocation().getByteOffset() - 1)) {
+            // the fast way: skip the args and take their bytes as they were in the file
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String key = p.currentName();
                 JsonToken t = p.nextToken();
                 if ("External id".equals(key) || "external id".equals(key) && !Ids.present(argsExternalId)) {
                     argsExternalId = externalId(p, t, key);
+                } else {
+                    p.skipChildren();
                 }
-                g.writeFieldName(key);
-                g.copyCurrentStructure(p);
             }
-            g.writeEndObject();
+            int length = capture.endCapture(p.currentLocation().getByteOffset());
+            if (length < 0) {
+                throw new IllegalStateException("inconsistent capture of operator args at " + location().describe());
+            }
+            argsBytes = capture.captured();
+            argsLength = length;
+            argsCopied = true;
+            return;
         }
+        argsBuffer.reset();
+        JsonGenerator g = argsGenerator();
+        g.writeStartObject();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonToken t = p.nextToken();
+            if ("External id".equals(key) || "external id".equals(key) && !Ids.present(argsExternalId)) {
+                argsExternalId = externalId(p, t, key);
+            }
+            g.writeFieldName(key);
+            g.copyCurrentStructure(p);
+        }
+        g.writeEndObject();
+        g.flush();
+        argsBytes = argsBuffer.buffer();
+        argsLength = argsBuffer.size();
         argsCopied = true;
+    }
+
+    /** One generator for all operator args: each object is a root value, flushed into the reset buffer. */
+    private JsonGenerator argsGenerator() throws IOException {
+        if (argsGenerator == null) {
+            argsGenerator = TraceJson.FACTORY.createGenerator(argsBuffer);
+            argsGenerator.setRootValueSeparator(null);
+        }
+        return argsGenerator;
     }
 
     private long externalId(JsonParser p, JsonToken t, String key) throws IOException {
@@ -398,29 +512,28 @@ final class TraceScanner {
     // --- dispatch by kind --------------------------------------------------------------------------
 
     private void dispatch(EventKind kind) throws IOException {
-        String phase = ph == null ? "" : ph;
-        if (cat != null && !legacyCategories && isLegacyCategory(cat)) {
-            legacyCategories = true;
-        }
         if (kind == EventKind.LAUNCH_FLOW) {
-            if (("s".equals(phase) || "f".equals(phase)) && Ids.present(flowId)) {
-                boolean start = "s".equals(phase);
+            if ((ph == 's' || ph == 'f') && Ids.present(flowId)) {
+                boolean start = ph == 's';
                 count(start ? ParseStatistic.EVENTS_FLOW_START : ParseStatistic.EVENTS_FLOW_END);
-                spill.writeFlow(start, flowId, threads.id(pid, tid), ts, events);
+                spill.writeFlow(start, flowId, thread(), ts, events);
             } else {
                 count(ParseStatistic.EVENTS_OTHER);
             }
             return;
         }
-        if (!"X".equals(phase)) {
-            count("M".equals(phase) ? ParseStatistic.EVENTS_METADATA : ParseStatistic.EVENTS_OTHER);
+        if (ph != 'X') {
+            count(ph == 'M' ? ParseStatistic.EVENTS_METADATA : ParseStatistic.EVENTS_OTHER);
             return;
         }
         if (dur < 0) {
             dur = 0;
             count(ParseStatistic.DURATIONS_CLAMPED);
         }
-        String eventName = name == null ? "" : name;
+        if (nameId < 0) {
+            nameId = names.id("");
+        }
+        String eventName = names.name(nameId);
         switch (kind) {
             case KERNEL, MEMCPY, MEMSET -> addActivity(kind, eventName);
             case RUNTIME -> addRuntimeCall(eventName);
@@ -428,7 +541,7 @@ final class TraceScanner {
                 count(ParseStatistic.EVENTS_GPU_USER_ANNOTATION);
                 if (looksLikeLabel(eventName)) {
                     ArgView a = new ArgView(argMap, file, location(), describe());
-                    gpuLabels.add(new GpuAnnotation(eventName, gpuIndex(a, "device", pid), gpuIndex(a, "stream", tid),
+                    gpuLabels.add(new GpuAnnotation(eventName, gpuIndex(a, "device", pidValue()), gpuIndex(a, "stream", tidValue()),
                             ts, dur, a.integer("External id", "external id").orElse(Ids.NONE), events));
                 }
             }
@@ -441,9 +554,9 @@ final class TraceScanner {
                     default -> ParseStatistic.EVENTS_OTHER;
                 });
                 boolean withArgs = argsCopied;
-                spill.writeFrame(kind, threads.id(pid, tid), ts, dur, names.id(eventName), events,
-                        withArgs ? argsExternalId : Ids.NONE, withArgs ? argsBuffer.buffer() : null,
-                        withArgs ? argsBuffer.size() : 0, withArgs ? location() : null);
+                spill.writeFrame(kind, thread(), ts, dur, nameId, events,
+                        withArgs ? argsExternalId : Ids.NONE, withArgs ? argsBytes : null,
+                        withArgs ? argsLength : 0, withArgs ? location() : null);
             }
             default -> count(ParseStatistic.EVENTS_OTHER);
         }
@@ -469,9 +582,7 @@ final class TraceScanner {
             count(ParseStatistic.RUNTIME_WITH_EXTERNAL_ID);
         }
         noteIds(correlation, externalId, ParseStatistic.RUNTIME_EXTERNAL_ID_EQUALS_CORRELATION);
-        int nameId = names.id(eventName);
-        runtimeCalls.add(new RuntimeCall(events, nameId, names.name(nameId), threads.id(pid, tid), ts, dur,
-                correlation, externalId));
+        runtimeCalls.add(new RuntimeCall(events, nameId, eventName, thread(), ts, dur, correlation, externalId));
     }
 
     private void noteIds(long correlation, long externalId, ParseStatistic equal) {
@@ -516,8 +627,8 @@ final class TraceScanner {
         } else {
             noteIds(correlation, externalId, null);
         }
-        int device = (int) gpuIndex(a, "device", pid);
-        long stream = gpuIndex(a, "stream", tid);
+        int device = (int) gpuIndex(a, "device", pidValue());
+        long stream = gpuIndex(a, "stream", tidValue());
         LaunchConfig launch = null;
         CollectiveInfo collective = null;
         MemoryTransfer transfer = null;
@@ -554,8 +665,7 @@ final class TraceScanner {
         if (Ids.present(externalId)) {
             attributes.put("external_id", Long.toString(externalId));
         }
-        activities.add(new GpuActivity(events, kind, names.name(names.id(eventName)), ts, dur, device, stream,
-                threads.id(pid, tid), correlation, externalId, launch, collective, transfer,
+        activities.add(new GpuActivity(events, kind, eventName, ts, dur, device, stream, thread(), correlation, externalId, launch, collective, transfer,
                 attributes.isEmpty() ? Map.of() : Map.copyOf(attributes)));
     }
 
@@ -587,7 +697,7 @@ final class TraceScanner {
     }
 
     private void count(ParseStatistic statistic) {
-        counts.merge(statistic, 1L, Long::sum);
+        counts.increment(statistic);
     }
 
     /** A byte buffer whose array can be written out without a copy. */
