@@ -17,18 +17,31 @@ final class ChildProcess {
     private final Process process;
     private final Path log;
     private final String tag;
+    private final long outputStart;
 
     /**
      * @param role    what it is, for messages ("sglang server")
      * @param process the process
      * @param log     the file that receives its standard output and standard error
      * @param tag     the value of {@link ProcessTree#TAG_VARIABLE} in its environment
+     * @param outputStart where the process's output starts in the log (after FlowSim's header)
      */
-    ChildProcess(String role, Process process, Path log, String tag) {
+    ChildProcess(String role, Process process, Path log, String tag, long outputStart) {
         this.role = Objects.requireNonNull(role, "role");
         this.process = Objects.requireNonNull(process, "process");
         this.log = Objects.requireNonNull(log, "log");
         this.tag = Objects.requireNonNull(tag, "tag");
+        this.outputStart = outputStart;
+    }
+
+    /** The last line of the process's output, for progress; "" if none yet. */
+    String lastLine() {
+        return LogTail.lastLine(log, outputStart);
+    }
+
+    /** The last {@code lines} lines of the process's output, for an error message. */
+    String tail(int lines) {
+        return "last lines of " + log + ": " + LogTail.summary(log, outputStart, lines);
     }
 
     String role() {

@@ -22,7 +22,12 @@ final class LogTail {
 
     /** The last {@code count} non-blank lines of {@code file}, oldest first, each shortened. */
     static List<String> lastLines(Path file, int count) {
-        String text = readEnd(file);
+        return lastLines(file, 0, count);
+    }
+
+    /** Like {@link #lastLines(Path, int)}, ignoring the first {@code from} bytes of the file. */
+    static List<String> lastLines(Path file, long from, int count) {
+        String text = readEnd(file, from);
         String[] parts = text.split("[\r\n]+");
         List<String> lines = new ArrayList<>();
         for (int i = parts.length - 1; i >= 0 && lines.size() < count; i--) {
@@ -34,26 +39,31 @@ final class LogTail {
         return lines;
     }
 
-    /** The last non-blank line of {@code file}, or an empty string. */
-    static String lastLine(Path file) {
-        List<String> last = lastLines(file, 1);
+    /** The last non-blank line of {@code file} after byte {@code from}, or an empty string. */
+    static String lastLine(Path file, long from) {
+        List<String> last = lastLines(file, from, 1);
         return last.isEmpty() ? "" : last.get(0);
     }
 
     /** The last lines joined by " | ", for a one-line error message; "(empty)" if there are none. */
     static String summary(Path file, int count) {
-        List<String> lines = lastLines(file, count);
-        return lines.isEmpty() ? "(empty)" : String.join(" | ", lines);
+        return summary(file, 0, count);
+    }
+
+    /** Like {@link #summary(Path, int)}, ignoring the first {@code from} bytes of the file. */
+    static String summary(Path file, long from, int count) {
+        List<String> lines = lastLines(file, from, count);
+        return lines.isEmpty() ? "(no output)" : String.join(" | ", lines);
     }
 
     private static String shorten(String line) {
         return line.length() <= MAX_LINE ? line : line.substring(0, MAX_LINE) + "...";
     }
 
-    private static String readEnd(Path file) {
+    private static String readEnd(Path file, long from) {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
             long length = raf.length();
-            int n = (int) Math.min(length, MAX_BYTES);
+            int n = (int) Math.max(0, Math.min(length - from, MAX_BYTES));
             byte[] bytes = new byte[n];
             raf.seek(length - n);
             raf.readFully(bytes);

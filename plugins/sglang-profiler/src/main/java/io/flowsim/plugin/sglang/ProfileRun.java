@@ -253,6 +253,7 @@ final class ProfileRun {
                 + added.entrySet().stream().map(e -> e.getKey() + "=" + ShellWords.quote(e.getValue()))
                 .collect(Collectors.joining(" ")) + " " + ShellWords.join(command) + "\n";
         Files.writeString(log, header, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        long outputStart = Files.size(log);
 
         synchronized (lock) {
             if (stopped) {
@@ -265,7 +266,7 @@ final class ProfileRun {
                 throw FlowsimException.unavailable("cannot start the " + role.label + " with '" + settings.python()
                         + "' (--python): " + e.getMessage(), e);
             }
-            ChildProcess child = new ChildProcess(role.label, process, log, tag);
+            ChildProcess child = new ChildProcess(role.label, process, log, tag, outputStart);
             if (role == Role.SERVER) {
                 server = child;
             } else {
@@ -288,8 +289,7 @@ final class ProfileRun {
                 if (!server.isAlive()) {
                     throwIfStopped();
                     throw FlowsimException.unavailable("the sglang server exited with code " + server.exitCode()
-                            + " before it was ready; last lines of " + server.log() + ": "
-                            + LogTail.summary(server.log(), LOG_LINES), null);
+                            + " before it was ready; " + server.tail(LOG_LINES), null);
                 }
                 ReadinessProbe.Answer answer = probe.probe();
                 if (answer.ready()) {
@@ -301,10 +301,9 @@ final class ProfileRun {
                     throwIfStopped();
                     throw FlowsimException.unavailable("the sglang server did not become ready within "
                             + describe(settings.serverTimeout()) + " (--server-timeout): at " + settings.address()
-                            + " " + answer.description() + "; it was stopped; last lines of " + server.log()
-                            + ": " + LogTail.summary(server.log(), LOG_LINES), null);
+                            + " " + answer.description() + "; it was stopped; " + server.tail(LOG_LINES), null);
                 }
-                progress.update(seconds(start), LogTail.lastLine(server.log()));
+                progress.update(seconds(start), server.lastLine());
                 server.waitFor(READY_POLL);
             }
         }
@@ -316,30 +315,35 @@ final class ProfileRun {
         try (Progress progress = reporter.startProgress("running sglang.bench_serving", 0, "s")) {
             while (!bench.waitFor(BENCH_POLL)) {
                 if (!server.isAlive()) {
-                    throwIfStopped();
-                    throw FlowsimException.unavailable("the sglang server exited with code " + server.exitCode()
-                            + " during the benchmark; last lines of " + server.log() + ": "
-                            + LogTail.summary(server.log(), LOG_LINES), null);
+                    throw serverDiedDuringBenchmark();
                 }
                 if (System.nanoTime() - deadline >= 0) {
                     throwIfStopped();
                     throw new FlowsimException(ErrorCode.TIMEOUT, "the benchmark did not finish within "
                             + describe(settings.benchTimeout()) + " (--bench-timeout); it and the server were"
-                            + " stopped; last lines of " + bench.log() + ": " + LogTail.summary(bench.log(), LOG_LINES));
+                            + " stopped; " + bench.tail(LOG_LINES));
                 }
-                progress.update(seconds(start), LogTail.lastLine(bench.log()));
+                progress.update(seconds(start), bench.lastLine());
             }
         }
         int code = bench.exitCode();
         if (code != 0) {
+            if (!server.isAlive()) {
+                throw serverDiedDuringBenchmark(); // the cause, rather than the benchmark's connection errors
+            }
             throwIfStopped();
             int written = collector.newTraces().size();
             throw FlowsimException.unavailable("sglang.bench_serving failed with exit code " + code
                     + (written > 0 ? " (" + written + " new trace file(s) in " + settings.profileDirectory()
-                    + " are kept)" : "") + "; last lines of " + bench.log() + ": "
-                    + LogTail.summary(bench.log(), LOG_LINES), null);
+                    + " are kept)" : "") + "; " + bench.tail(LOG_LINES), null);
         }
         reporter.info("the benchmark finished after " + seconds(start) + " s");
+    }
+
+    private FlowsimException serverDiedDuringBenchmark() {
+        throwIfStopped();
+        return FlowsimException.unavailable("the sglang server exited with code " + server.exitCode()
+                + " during the benchmark; " + server.tail(LOG_LINES), null);
     }
 
     private List<CapturedTrace> collectTraces(TraceCollector collector) throws IOException, InterruptedException {
@@ -351,6 +355,7 @@ final class ProfileRun {
         try (Progress progress = reporter.startProgress("waiting for the trace files", 0, "s")) {
             collected = collector.await(timeout, TRACE_QUIET, settings.tensorParallel(),
                     status -> progress.update(seconds(start), status));
+            progress.update(seconds(start), collected.complete().size() + " complete");
         }
         for (Path p : collected.incomplete()) {
             reporter.warn("left out " + p + ": still not a complete gzip file " + describe(timeout)
@@ -368,8 +373,7 @@ final class ProfileRun {
             }
             throw FlowsimException.unavailable("no new *" + TraceFileName.SUFFIX + " appeared in " + dir
                     + " (searched recursively) within " + describe(timeout) + " after the benchmark; "
-                    + "see the logs " + server.log() + " and " + bench.log()
-                    + "; last lines of the server log: " + LogTail.summary(server.log(), LOG_LINES), null);
+                    + "is the profiler enabled in this sglang? See " + bench.log() + "; " + server.tail(LOG_LINES), null);
         }
         if (!collected.missingRanks().isEmpty()) {
             reporter.warn("no trace from rank(s) " + collected.missingRanks().stream().sorted()

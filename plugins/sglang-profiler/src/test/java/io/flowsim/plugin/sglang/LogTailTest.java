@@ -17,7 +17,7 @@ class LogTailTest {
     void lastLinesTreatCarriageReturnsAsLineEnds() throws Exception {
         Path log = Files.writeString(temp.resolve("a.log"), "one\ntwo\n\n  \r 10%|#  | 1/10\r 20%|## | 2/10\n");
         assertThat(LogTail.lastLines(log, 2)).containsExactly("10%|#  | 1/10", "20%|## | 2/10");
-        assertThat(LogTail.lastLine(log)).isEqualTo("20%|## | 2/10");
+        assertThat(LogTail.lastLine(log, 0)).isEqualTo("20%|## | 2/10");
         assertThat(LogTail.summary(log, 3)).isEqualTo("two | 10%|#  | 1/10 | 20%|## | 2/10");
     }
 
@@ -30,8 +30,17 @@ class LogTailTest {
     }
 
     @Test
+    void canSkipAHeader() throws Exception {
+        String header = "# header one\n# header two\n";
+        Path log = Files.writeString(temp.resolve("h.log"), header + "out\n");
+        assertThat(LogTail.lastLines(log, header.length(), 5)).containsExactly("out");
+        assertThat(LogTail.summary(Files.writeString(log, header), header.length(), 5)).isEqualTo("(no output)");
+        assertThat(LogTail.lastLine(log, 1000)).isEmpty();
+    }
+
+    @Test
     void missingOrEmptyLogsReadAsEmpty() throws Exception {
         assertThat(LogTail.lastLines(temp.resolve("none.log"), 3)).isEmpty();
-        assertThat(LogTail.summary(Files.writeString(temp.resolve("e.log"), ""), 3)).isEqualTo("(empty)");
+        assertThat(LogTail.summary(Files.writeString(temp.resolve("e.log"), ""), 3)).isEqualTo("(no output)");
     }
 }

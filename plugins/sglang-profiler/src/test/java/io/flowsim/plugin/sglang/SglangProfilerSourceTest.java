@@ -151,7 +151,7 @@ class SglangProfilerSourceTest {
         assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
         assertThat(e.code().exitCode()).isEqualTo(3);
         assertThat(e.getMessage()).contains("did not become ready within 3s", "--server-timeout",
-                "/health answered 503", "server-");
+                "/health answered 503", "server-", "[stand-in server]").doesNotContain("# flowsim profile");
         assertThat(seconds).isLessThan(30);
         assertThat(standin.logs("bench-").get(0)).isEmptyFile();
         assertNothingLeft();
@@ -170,6 +170,18 @@ class SglangProfilerSourceTest {
         assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
         assertThat(e.getMessage()).contains("exited with code 7 before it was ready", "simulated crash");
         assertThat(seconds).isLessThan(30);
+        assertNothingLeft();
+    }
+
+    @Test
+    void serverThatDiesDuringTheBenchmarkIsTheReportedCause() throws Exception {
+        standin = Standin.install(temp);
+        Options options = standin.options("--tp 2 --standin-startup-delay 0.2 --standin-exit-after 3"
+                + " --standin-exit-code 9 --standin-orphan-workers", "--standin-duration 60").build();
+        FlowsimException e = captureFails(options, new RecordingReporter());
+        assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(e.getMessage()).contains("the sglang server exited with code 9 during the benchmark",
+                "simulated crash");
         assertNothingLeft();
     }
 

@@ -75,28 +75,38 @@ class ShellWordsTest {
     @Test
     void agreesWithPythonShlex() throws Exception {
         assumeTrue(Standin.python3Available(), "python3 is not installed");
-        for (String sample : SAMPLES) {
-            assertThat(ShellWords.split(sample)).as("shlex.split(%s)", sample).isEqualTo(pythonShlex(sample));
+        List<List<String>> expected = pythonShlex(SAMPLES);
+        for (int i = 0; i < SAMPLES.size(); i++) {
+            assertThat(ShellWords.split(SAMPLES.get(i))).as("shlex.split(%s)", SAMPLES.get(i)).isEqualTo(expected.get(i));
         }
     }
 
-    /** shlex.split in a real python3; words separated by NUL on standard output. */
-    private static List<String> pythonShlex(String input) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("python3", "-c",
-                "import shlex, sys; sys.stdout.buffer.write(b''.join(w.encode('utf-8') + b'\\0'"
-                        + " for w in shlex.split(sys.stdin.buffer.read().decode('utf-8'))))")
+    /**
+     * shlex.split of every input in one real python3. Inputs go in separated by NUL; each word comes
+     * back followed by NUL, each input's words followed by \u0001 (neither occurs in the samples).
+     */
+    private static List<List<String>> pythonShlex(List<String> inputs) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("python3", "-c", String.join("\n",
+                "import shlex, sys",
+                "for s in sys.stdin.buffer.read().decode('utf-8').split('\\0'):",
+                "    sys.stdout.buffer.write(b''.join(w.encode('utf-8') + b'\\0' for w in shlex.split(s)) + b'\\1')"))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().write(String.join("\0", inputs).getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (InputStream in = p.getInputStream()) {
             in.transferTo(out);
         }
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("python3 shlex on %s", input).isZero();
-        String all = out.toString(StandardCharsets.UTF_8);
-        List<String> words = new ArrayList<>(Arrays.asList(all.split("\0", -1)));
-        words.remove(words.size() - 1); // after the last NUL
-        return words;
+        assertThat(p.exitValue()).as("python3 shlex").isZero();
+        List<List<String>> result = new ArrayList<>();
+        String[] perInput = out.toString(StandardCharsets.UTF_8).split("\u0001", -1);
+        for (int i = 0; i < perInput.length - 1; i++) {
+            List<String> words = new ArrayList<>(Arrays.asList(perInput[i].split("\0", -1)));
+            words.remove(words.size() - 1); // after the last NUL
+            result.add(words);
+        }
+        assertThat(result).hasSameSizeAs(inputs);
+        return result;
     }
 }
