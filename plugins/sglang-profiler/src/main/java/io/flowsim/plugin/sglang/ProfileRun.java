@@ -104,7 +104,8 @@ final class ProfileRun {
             Thread.currentThread().interrupt();
             throw interrupted(e);
         } catch (IOException e) {
-            throw FlowsimException.badInput("profiling: " + e.getMessage(), e);
+            // Files.* name the path in the message and the problem in the type (AccessDeniedException ...).
+            throw FlowsimException.badInput("profiling: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         } finally {
             stopAll(success && settings.keepServer());
             if (hookAdded) {
@@ -291,7 +292,7 @@ final class ProfileRun {
                     throw FlowsimException.unavailable("the sglang server exited with code " + server.exitCode()
                             + " before it was ready; " + server.tail(LOG_LINES), null);
                 }
-                ReadinessProbe.Answer answer = probe.probe();
+                ReadinessProbe.Answer answer = probe.probe(Duration.ofNanos(deadline - System.nanoTime()));
                 if (answer.ready()) {
                     reporter.info("the sglang server is ready at " + settings.address() + " ("
                             + answer.description() + " after " + seconds(start) + " s)");

@@ -17,7 +17,8 @@ final class ReadinessProbe {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     /** sglang's /health generates one token and may take a while on a busy GPU. */
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration MAX_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration MIN_REQUEST_TIMEOUT = Duration.ofSeconds(1);
 
     private final ServerAddress address;
     private final HttpClient client = HttpClient.newBuilder()
@@ -35,14 +36,19 @@ final class ReadinessProbe {
     record Answer(boolean ready, String description) {
     }
 
-    /** Probes once; never throws except on interruption. */
-    Answer probe() throws InterruptedException {
-        int health = status("/health");
+    /**
+     * Probes once, each request waiting at most {@code budget} (between 1 and 30 seconds); never
+     * throws except on interruption.
+     */
+    Answer probe(Duration budget) throws InterruptedException {
+        Duration timeout = budget.compareTo(MIN_REQUEST_TIMEOUT) < 0 ? MIN_REQUEST_TIMEOUT
+                : budget.compareTo(MAX_REQUEST_TIMEOUT) > 0 ? MAX_REQUEST_TIMEOUT : budget;
+        int health = status("/health", timeout);
         if (health == 200) {
             return new Answer(true, "/health answered 200");
         }
         if (health == 404) {
-            int info = status("/get_model_info");
+            int info = status("/get_model_info", timeout);
             if (info == 200) {
                 return new Answer(true, "/get_model_info answered 200");
             }
@@ -56,9 +62,9 @@ final class ReadinessProbe {
     }
 
     /** The HTTP status of {@code GET path}, or -1 when the server did not answer. */
-    private int status(String path) throws InterruptedException {
+    private int status(String path, Duration timeout) throws InterruptedException {
         URI uri = address.uri(path);
-        HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(REQUEST_TIMEOUT).build();
+        HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(timeout).build();
         try {
             return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {

@@ -176,7 +176,7 @@ class SglangProfilerSourceTest {
     @Test
     void serverThatDiesDuringTheBenchmarkIsTheReportedCause() throws Exception {
         standin = Standin.install(temp);
-        Options options = standin.options("--tp 2 --standin-startup-delay 0.2 --standin-exit-after 3"
+        Options options = standin.options("--tp 2 --standin-startup-delay 0.2 --standin-exit-after 5"
                 + " --standin-exit-code 9 --standin-orphan-workers", "--standin-duration 60").build();
         FlowsimException e = captureFails(options, new RecordingReporter());
         assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
