@@ -57,7 +57,8 @@ class ProcessTreeTest {
 
         assertThat(ProcessTree.stop(root.toHandle(), tag, Duration.ofSeconds(20))).isTrue();
 
-        assertThat(root.isAlive()).isFalse();
+        // the JVM reaps a killed child asynchronously: wait for that rather than race it
+        assertThat(root.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(tree).noneMatch(ProcessTree::isRunning);
     }
 
@@ -71,7 +72,8 @@ class ProcessTreeTest {
         assertThat(ProcessTree.stop(root.toHandle(), tag, Duration.ofMillis(500))).isFalse();
 
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(500);
-        assertThat(root.isAlive()).isFalse();
+        // the JVM reaps a killed child asynchronously: wait for that rather than race it
+        assertThat(root.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(tree).noneMatch(ProcessTree::isRunning);
     }
 
@@ -102,7 +104,8 @@ class ProcessTreeTest {
         } finally {
             Thread.interrupted();
         }
-        assertThat(root.isAlive()).isFalse();
+        // the JVM reaps a killed child asynchronously: wait for that rather than race it
+        assertThat(root.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(tree).noneMatch(ProcessTree::isRunning);
     }
 
