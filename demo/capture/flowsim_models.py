@@ -171,6 +171,29 @@ def attention(q, k, v, causal):
     return torch.matmul(probs, v.float()).to(q.dtype)
 
 
+def attention_static_decode(q, k_cache, v_cache, mask):
+    """Single-token decode attention over the WHOLE preallocated cache, with a boolean mask of
+    the filled positions, so that every tensor shape is the same at every step (what CUDA-graph
+    capture and torch.compile need).
+
+    q [B, H, 1, D]; k_cache, v_cache [B, Hkv, S, D]; mask bool [1, 1, 1, S] (True = attend).
+    GQA is done by packing: the n_rep query heads that share one KV head become n_rep query rows
+    of that KV head (q viewed as [B, Hkv, n_rep, D]), as flash-decoding kernels do. This needs no
+    enable_gqa support in the SDPA backend, and K/V are read once, not n_rep times."""
+    b, h, t, d = q.shape
+    hkv = k_cache.shape[1]
+    n_rep = h // hkv
+    qg = q.reshape(b, hkv, n_rep * t, d)
+    if HAS_SDPA:
+        out = F.scaled_dot_product_attention(qg, k_cache, v_cache, attn_mask=mask)
+    else:  # torch < 2.0 (CPU dry runs only)
+        scale = 1.0 / math.sqrt(d)
+        scores = torch.matmul(qg.float(), k_cache.float().transpose(-1, -2)) * scale
+        scores = scores.masked_fill(~mask, float("-inf"))
+        out = torch.matmul(torch.softmax(scores, dim=-1), v_cache.float()).to(q.dtype)
+    return out.reshape(b, h, t, d)
+
+
 class Attention(nn.Module):
     def __init__(self, cfg, rmsnorm_impl, device, dtype):
         super().__init__()
@@ -214,6 +237,28 @@ class Attention(nn.Module):
         keys = k_cache[:, :, :pos + t]
         values = v_cache[:, :, :pos + t]
         out = attention(q, keys, values, causal=(t > 1))
+        out = out.transpose(1, 2).reshape(b, t, self.h * self.d)
+        return self.o_proj(out)
+
+    def forward_static_decode(self, x, pos_t, cos, sin, k_cache, v_cache, mask):
+        """One decode token per sequence at the position held in the device tensor pos_t ([1],
+        int64, same for the whole batch). Static shapes: the KV write is index_copy_ at pos_t and
+        attention covers the whole cache under `mask`. cos/sin are the rows for pos_t ([1, D])."""
+        b, t, _ = x.shape
+        qkv = self.qkv_proj(x)
+        q, k, v = qkv.split([self.h * self.d, self.hkv * self.d, self.hkv * self.d], dim=-1)
+        q = q.view(b, t, self.h, self.d)
+        k = k.view(b, t, self.hkv, self.d)
+        v = v.view(b, t, self.hkv, self.d)
+        if self.q_norm is not None:
+            q = self.q_norm(q)
+            k = self.k_norm(k)
+        q = apply_rope(q.transpose(1, 2), cos, sin)
+        k = apply_rope(k.transpose(1, 2), cos, sin)
+        v = v.transpose(1, 2)
+        k_cache.index_copy_(2, pos_t, k)
+        v_cache.index_copy_(2, pos_t, v)
+        out = attention_static_decode(q, k_cache, v_cache, mask)
         out = out.transpose(1, 2).reshape(b, t, self.h * self.d)
         return self.o_proj(out)
 
@@ -291,6 +336,11 @@ class DecoderLayer(nn.Module):
         h = x + self.self_attn(self.input_layernorm(x), pos, cos, sin, k_cache, v_cache)
         return h + self.mlp(self.post_attention_layernorm(h))
 
+    def forward_static_decode(self, x, pos_t, cos, sin, k_cache, v_cache, mask):
+        h = x + self.self_attn.forward_static_decode(self.input_layernorm(x), pos_t, cos, sin,
+                                                     k_cache, v_cache, mask)
+        return h + self.mlp(self.post_attention_layernorm(h))
+
 
 class DecoderModel(nn.Module):
     def __init__(self, cfg, num_layers, max_positions, rmsnorm_impl, device, dtype):
@@ -328,6 +378,24 @@ class DecoderModel(nn.Module):
             x = layer(x, pos, self.cos, self.sin, k_cache, v_cache)
         x = self.norm(x)
         # logits only for the last position of each sequence (what a server samples from)
+        return self.lm_head(x[:, -1, :])
+
+    def forward_static_decode(self, input_ids, pos_t, kv_cache):
+        """Decode step with static shapes (CUDA-graph capturable, torch.compile without
+        recompiles): input_ids [B, 1]; pos_t int64 device tensor [1] = position of this token;
+        attention over the whole preallocated cache with a mask of positions <= pos_t.
+        Dense (non-MoE) models only: the MoE block syncs with the host."""
+        if self.cfg["moe"] is not None:
+            raise ValueError("forward_static_decode supports dense models only")
+        x = self.embed_tokens(input_ids)
+        s = kv_cache[0][0].shape[2]
+        mask = (torch.arange(s, device=input_ids.device) <= pos_t).view(1, 1, 1, s)
+        cos = self.cos.index_select(0, pos_t)
+        sin = self.sin.index_select(0, pos_t)
+        for i, layer in enumerate(self.layers):
+            k_cache, v_cache = kv_cache[i]
+            x = layer.forward_static_decode(x, pos_t, cos, sin, k_cache, v_cache, mask)
+        x = self.norm(x)
         return self.lm_head(x[:, -1, :])
 
 
