@@ -42,13 +42,19 @@ final class BundledPluginRun {
 
     /** Property {@code flowsim.shared.dir}, else environment {@code FLOWSIM_SHARED_DIR}; skips the test otherwise. */
     static Path sharedDir() {
+        Optional<Path> shared = sharedDirIfPresent();
+        assumeTrue(shared.isPresent(), "shared data not available");
+        return shared.get();
+    }
+
+    /** Property {@code flowsim.shared.dir} if it exists, else environment {@code FLOWSIM_SHARED_DIR}, else empty. */
+    static Optional<Path> sharedDirIfPresent() {
         String prop = System.getProperty("flowsim.shared.dir");
         if (prop != null && Files.isDirectory(Paths.get(prop))) {
-            return Paths.get(prop);
+            return Optional.of(Paths.get(prop));
         }
         String env = System.getenv("FLOWSIM_SHARED_DIR");
-        assumeTrue(env != null && Files.isDirectory(Paths.get(env)), "shared data not available");
-        return Paths.get(env);
+        return env != null && Files.isDirectory(Paths.get(env)) ? Optional.of(Paths.get(env)) : Optional.empty();
     }
 
     /** Copies the bundled plugin zips into {@code dir}; skips the test when one is not built. */
