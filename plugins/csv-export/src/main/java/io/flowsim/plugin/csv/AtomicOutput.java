@@ -4,9 +4,11 @@ import io.flowsim.api.FlowsimException;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * An output file written under a hidden temporary name in the target's directory and moved into
@@ -23,13 +25,25 @@ final class AtomicOutput {
         this.temporary = temporary;
     }
 
-    /** Creates the temporary file next to {@code target}. */
+    /**
+     * Creates the temporary file next to {@code target}. {@code Files.createFile} (unlike
+     * {@code createTempFile}, which makes owner-only files) gives it the permissions the user's
+     * umask gives any new file, and the move keeps them.
+     */
     static AtomicOutput create(Path target) {
-        try {
-            Path dir = target.toAbsolutePath().getParent();
-            return new AtomicOutput(target, Files.createTempFile(dir, "." + target.getFileName(), ".tmp"));
-        } catch (IOException e) {
-            throw FlowsimException.badInput("cannot write " + target + ": " + e.getMessage(), e);
+        Path dir = target.toAbsolutePath().getParent();
+        for (int attempt = 0; ; attempt++) {
+            Path temporary = dir.resolve("." + target.getFileName() + "."
+                    + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+            try {
+                return new AtomicOutput(target, Files.createFile(temporary));
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 10) {
+                    throw FlowsimException.badInput("cannot write " + target + ": no free temporary name", e);
+                }
+            } catch (IOException e) {
+                throw FlowsimException.badInput("cannot write " + target + ": " + e.getMessage(), e);
+            }
         }
     }
 

@@ -39,6 +39,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The per-kernel and memory CSV files, byte for byte where the format matters. */
 class CsvExportSessionTest {
@@ -159,6 +160,14 @@ class CsvExportSessionTest {
         try (var files = Files.list(dir)) {
             assertThat(files).isEmpty();
         }
+    }
+
+    @Test
+    void outputsGetTheUsualPermissionsNotOwnerOnly() throws IOException {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX file system");
+        Path csv = export(false, List.of(gemm())).get(0);
+        Path plain = Files.createFile(dir.resolve("plain-new-file"));
+        assertThat(Files.getPosixFilePermissions(csv)).isEqualTo(Files.getPosixFilePermissions(plain));
     }
 
     @Test

@@ -22,7 +22,6 @@ import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -40,7 +39,7 @@ final class UnknownKernelsSession implements ExportSession {
     private final ExportContext context;
     private final Path target;
     private final Map<String, Unknown> unknown = new LinkedHashMap<>();
-    private Path temporary;
+    private AtomicOutput output;
 
     UnknownKernelsSession(ExportContext context) {
         this.context = context;
@@ -79,17 +78,14 @@ final class UnknownKernelsSession implements ExportSession {
         for (Unknown u : sorted) {
             root.add(entry(u));
         }
-        try {
-            temporary = Files.createTempFile(context.outputDirectory(), "." + UnknownKernelsExporter.FILE_NAME, ".tmp");
-            try (OutputStream out = Files.newOutputStream(temporary)) {
-                KernelsJson.MAPPER.writeValue(out, root);
-            }
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            temporary = null;
-            return List.of(target);
+        output = AtomicOutput.create(target);
+        try (OutputStream out = Files.newOutputStream(output.temporary())) {
+            KernelsJson.MAPPER.writeValue(out, root);
         } catch (IOException e) {
             throw FlowsimException.badInput("cannot write " + target + ": " + e.getMessage(), e);
         }
+        output.commit();
+        return List.of(target);
     }
 
     private ObjectNode entry(Unknown u) {
@@ -140,12 +136,8 @@ final class UnknownKernelsSession implements ExportSession {
 
     @Override
     public void close() {
-        if (temporary != null) {
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException ignored) {
-                // best effort: a leftover hidden .tmp file never looks like a complete output
-            }
+        if (output != null) {
+            output.discard();
         }
     }
 }
