@@ -599,8 +599,13 @@ public final class MeasurementTables {
         try {
             return Long.parseLong(v);
         } catch (NumberFormatException e) {
-            double d = Double.parseDouble(v);
-            if (d != Math.rint(d)) {
+            double d;
+            try {
+                d = Double.parseDouble(v);
+            } catch (NumberFormatException notANumber) {
+                throw new NumberFormatException("column " + column + ": '" + v + "' is not an integer");
+            }
+            if (d != Math.rint(d) || Double.isInfinite(d)) {
                 throw new NumberFormatException("column " + column + ": '" + v + "' is not an integer");
             }
             return (long) d;

@@ -102,6 +102,12 @@ final class AttentionModel {
             headDimV = headDimQk;
         }
 
+        // Ragged batches give their offsets: [batch + 1] entries of qo_indptr / cu_seqlens_q.
+        Operand offsets = RequestView.operand(r, "qo_indptr", "cu_seqlens_q", "cu_seqlens", "kv_indptr");
+        if (batchFromShape == 0 && offsets != null && offsets.shape().size() == 1 && offsets.shape().get(0) > 1) {
+            batchFromShape = offsets.shape().get(0) - 1;
+        }
+        boolean batchKnown = batchFromShape > 0 || RequestView.text(r, "attention.batch") != null;
         double batchAttr = RequestView.number(r, "attention.batch", batchFromShape > 0 ? batchFromShape : 1);
         double qLenAttr = RequestView.number(r, "attention.q_len", 0);
         double kvLenAttr = RequestView.number(r, "attention.kv_len", 0);
@@ -132,6 +138,12 @@ final class AttentionModel {
                 return "attention over a KV cache needs attention.kv_len (cached keys per sequence)";
             }
             kvLen = qLen;
+        }
+        if (!decode && !batchKnown && RequestView.text(r, "attention.q_len") == null && tokens > 1) {
+            // [tokens, heads, dim] packs the sequences of a ragged batch: one long sequence and many
+            // short ones differ by orders of magnitude in causal work.
+            return "a ragged prefill of " + tokens + " tokens without its number of sequences (needs"
+                    + " attention.batch or a qo_indptr [batch + 1] operand)";
         }
         boolean causal = RequestView.flag(r, "attention.causal", !decode);
         DataType qType = q.dataType();
@@ -227,7 +239,8 @@ final class AttentionModel {
                     * hw.get(p.latent ? Param.DECODE_LATENT_COMPUTE_EFFICIENCY : Param.DECODE_COMPUTE_EFFICIENCY));
         }
         double stream = Math.max(memory, compute);
-        double perWave = waves * hw.get(Param.DECODE_CTA_OVERHEAD_US) * 1e-6;
+        double perWave = waves * hw.get(Param.DECODE_CTA_OVERHEAD_US) * 1e-6
+                * Math.pow(p.headDim / 128.0, hw.get(Param.DECODE_CTA_HEAD_DIM_EXPONENT));
         double body = RequestView.pnorm(stream, perWave, hw.get(Param.DECODE_ROOFLINE_SHARPNESS))
                 + (splits > 1 ? hw.get(Param.DECODE_COMBINE_US) * 1e-6 : 0);
         double fixed = hw.get(Param.DECODE_FIXED_LATENCY_US) * 1e-6;

@@ -92,7 +92,12 @@ final class Calibrator {
                     continue;
                 }
                 List<Sample> samples = subsample(all);
-                List<Param> free = Param.of(group);
+                List<Param> free = sensitive(profile.withParameters(params), Param.of(group), samples);
+                if (free.isEmpty()) {
+                    notes.add(group.section() + ": the measurements do not depend on any of its parameters; not fitted");
+                    progress.advance(1);
+                    continue;
+                }
                 double[] start = new double[free.size()];
                 double[] lower = new double[free.size()];
                 double[] upper = new double[free.size()];
@@ -125,6 +130,32 @@ final class Calibrator {
             }
         }
         return new Fit(profile.withParameters(params), fitted, notes);
+    }
+
+    /**
+     * The parameters the measurements depend on: a parameter whose bounds give the same loss as its
+     * current value (an FP8 efficiency on a GPU measured only in BF16) is left alone rather than
+     * wandering to an arbitrary value.
+     */
+    static List<Param> sensitive(HardwareProfile profile, List<Param> candidates, List<Sample> samples) {
+        double base = objective(profile, samples);
+        List<Param> sensitive = new ArrayList<>();
+        for (Param p : candidates) {
+            boolean matters = false;
+            for (double v : new double[] {p.lower(), p.upper()}) {
+                double[] values = profile.parameters();
+                values[p.ordinal()] = v;
+                double loss = objective(profile.withParameters(values), samples);
+                if (Math.abs(loss - base) > 1e-12 * Math.max(1, Math.abs(base))) {
+                    matters = true;
+                    break;
+                }
+            }
+            if (matters) {
+                sensitive.add(p);
+            }
+        }
+        return sensitive;
     }
 
     /** Scale of the soft-L1 loss: log errors well below it count squared, well above it linearly. */

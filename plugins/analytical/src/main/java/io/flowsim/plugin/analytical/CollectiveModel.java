@@ -13,9 +13,9 @@ import java.util.Locale;
  * GPU must move ({@code 2(n-1)/n * S} for all-reduce, {@code (n-1)/n * S} for all-gather,
  * reduce-scatter and all-to-all, {@code S} for broadcast, reduce and send/receive) at the bus
  * bandwidth. The low-latency protocol (LL) has a small latency and a fraction of the bandwidth; LL128
- * nearly the full bandwidth; NVLink SHARP (NVLS) all-reduce reduces in the switch. When the kernel
- * name says which algorithm and protocol NCCL chose ({@code ..._RING_LL}), that one is used;
- * otherwise the fastest. Custom all-reduce kernels (sglang {@code cross_device_reduce_1stage/2stage})
+ * nearly the full bandwidth; NVLink SHARP (NVLS) all-reduce reduces in the switch; the fastest is
+ * taken, as NCCL's tuner does. (Kernel names such as {@code ..._RING_LL} are not trusted: recent NCCL
+ * launches that kernel for every protocol of the algorithm.) Custom all-reduce kernels (sglang {@code cross_device_reduce_1stage/2stage})
  * read their peers' buffers directly: one-shot moves {@code (n-1) * S} into each GPU, two-shot
  * {@code 2(n-1)/n * S}.
  */
@@ -99,8 +99,6 @@ final class CollectiveModel {
         }
         double bus = hw.nvlinkBytesPerSecond() * hw.get(Param.NCCL_BUS_EFFICIENCY);
         double bytes = factor * size;
-        String algorithm = algorithm(kernel);
-        String protocol = protocol(kernel);
         // The chunk pipeline takes a while to fill; small messages pay a share of it, large ones all of it.
         double fill = hw.get(Param.NCCL_PIPELINE_FILL_US) * 1e-6
                 * (1 - Math.exp(-bytes / (hw.get(Param.NCCL_PIPELINE_FILL_MB) * 1e6)));
@@ -109,24 +107,13 @@ final class CollectiveModel {
         double llLatency = hw.get(Param.NCCL_LL_BASE_LATENCY_US) * 1e-6
                 + steps * hw.get(Param.NCCL_LL_HOP_LATENCY_US) * 1e-6;
         double ll = llLatency + bytes / (bus * hw.get(Param.NCCL_LL_BANDWIDTH_FRACTION));
-        double ll128 = llLatency + bytes / (bus * LL128_BANDWIDTH_FRACTION);
+        double ll128 = llLatency + bytes / (bus * LL128_BANDWIDTH_FRACTION) + fill;
         boolean nvlsPossible = op == Op.ALL_REDUCE && hw.nvlinkSharp() && n >= 4;
         double nvls = hw.get(Param.NCCL_BASE_LATENCY_US) * 1e-6 + fill
                 + bytes / (hw.nvlinkBytesPerSecond() * hw.get(Param.NCCL_NVLS_BUS_EFFICIENCY));
-        double t;
-        if ("nvls".equals(algorithm) && hw.nvlinkSharp()) {
-            t = nvls;
-        } else if ("ll".equals(protocol)) {
-            t = ll;
-        } else if ("ll128".equals(protocol)) {
-            t = ll128;
-        } else if ("simple".equals(protocol)) {
-            t = simple;
-        } else {
-            t = Math.min(simple, Math.min(ll, ll128));
-            if (nvlsPossible) {
-                t = Math.min(t, nvls);
-            }
+        double t = Math.min(simple, Math.min(ll, ll128));
+        if (nvlsPossible) {
+            t = Math.min(t, nvls);
         }
         double latencyPart = Math.min(simple - fill, ll) - bytes / bus;
         return Estimate.of(t, "collective", latencyPart > t / 2 ? "latency" : "network");
@@ -208,43 +195,6 @@ final class CollectiveModel {
         }
         if (s.contains("reduce")) {
             return Op.REDUCE;
-        }
-        return null;
-    }
-
-    /** The algorithm in a NCCL kernel name ({@code ring}, {@code tree}, {@code nvls}, ...), or null. */
-    static String algorithm(String kernel) {
-        if (!kernel.contains("nccl")) {
-            return null;
-        }
-        if (kernel.contains("_nvls")) {
-            return "nvls";
-        }
-        if (kernel.contains("_tree")) {
-            return "tree";
-        }
-        if (kernel.contains("_ring")) {
-            return "ring";
-        }
-        if (kernel.contains("_collnet")) {
-            return "collnet";
-        }
-        return null;
-    }
-
-    /** The protocol in a NCCL kernel name ({@code ll}, {@code ll128}, {@code simple}), or null. */
-    static String protocol(String kernel) {
-        if (!kernel.contains("nccl")) {
-            return null;
-        }
-        if (kernel.contains("_ll128")) {
-            return "ll128";
-        }
-        if (kernel.contains("_ll")) {
-            return "ll";
-        }
-        if (kernel.contains("_simple")) {
-            return "simple";
         }
         return null;
     }

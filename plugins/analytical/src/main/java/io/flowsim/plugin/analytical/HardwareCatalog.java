@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The hardware profiles of one run: the bundled ones, then the user's {@code --hardware} files in
@@ -142,11 +143,15 @@ final class HardwareCatalog {
         return keys;
     }
 
+    private static final Pattern PUNCTUATION = Pattern.compile("[^a-z0-9]+");
+    private static final Pattern VENDOR = Pattern.compile("^nvidia\\s+");
+    private static final Pattern SUFFIX = Pattern.compile("\\s+tensor core gpu$");
+
     /** Lower case, without an {@code NVIDIA} prefix and punctuation: {@code NVIDIA A100-SXM4-80GB} -> {@code a100 sxm4 80gb}. */
     static String normalize(String name) {
-        String s = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", " ").trim();
-        s = s.replaceAll("^nvidia\\s+", "").replaceAll("\\s+tensor core gpu$", "");
-        return s.replaceAll("\\s+", " ").trim();
+        String s = PUNCTUATION.matcher(name.toLowerCase(Locale.ROOT)).replaceAll(" ").trim();
+        s = VENDOR.matcher(s).replaceAll("");
+        return SUFFIX.matcher(s).replaceAll("").trim();
     }
 
     private static Set<String> tokens(String normalized) {

@@ -58,6 +58,10 @@ final class MemoryModel {
      * as its largest input (elementwise, in place) or, for a copy, to move its smallest operand.
      */
     static double traffic(SimulationRequest r) {
+        double indexed = indexedTraffic(r);
+        if (!Double.isNaN(indexed)) {
+            return indexed;
+        }
         double read = 0;
         double written = 0;
         double largest = 0;
@@ -93,6 +97,38 @@ final class MemoryModel {
             return read + written;
         }
         return r.family() == OperationFamily.REDUCTION ? read : read + largest;
+    }
+
+    /**
+     * Gathers and scatters touch only the indexed rows, not the whole tensor they index: a scatter
+     * ({@code index_put_}, operand {@code values}) moves its values in and out; a gather
+     * ({@code index_select}, {@code embedding}: a one-dimensional {@code index} and no output) moves one
+     * row of its input per index, and {@code torch.gather} (an index shaped like its output) one
+     * element per index. NaN when the kernel is neither.
+     */
+    static double indexedTraffic(SimulationRequest r) {
+        Operand values = RequestView.operand(r, "values", "src_values", "updates");
+        Operand index = RequestView.operand(r, "index", "indices", "ids");
+        if (values != null && !values.shape().isEmpty() && values.dataType() != DataType.UNKNOWN) {
+            return 2 * RequestView.bytes(values) + (index == null ? 0 : RequestView.bytes(index));
+        }
+        if (index == null || index.shape().isEmpty() || index.dataType() == DataType.UNKNOWN) {
+            return Double.NaN;
+        }
+        Operand output = RequestView.operand(r, "output", "out");
+        if (output != null && !output.shape().isEmpty() && output.dataType() != DataType.UNKNOWN) {
+            return 2 * RequestView.bytes(output) + RequestView.bytes(index);
+        }
+        Operand table = RequestView.operand(r, "input", "weight", "self");
+        if (table == null || table.shape().isEmpty() || table.dataType() == DataType.UNKNOWN) {
+            return Double.NaN;
+        }
+        if (index.shape().size() > 1) {
+            // torch.gather: the index has the output's shape; one element moves per index.
+            return 2 * index.elementCount() * table.dataType().bytes() + RequestView.bytes(index);
+        }
+        double rowBytes = RequestView.bytes(table) / Math.max(1, table.shape().get(0));
+        return 2 * index.elementCount() * rowBytes + RequestView.bytes(index);
     }
 
     /** MoE routing bookkeeping (top-k, token sorting, expert alignment): small, latency-bound kernels. */

@@ -82,23 +82,28 @@ final class MoeModel {
             return Estimate.unsupported("unknown moe.distribution '" + distribution
                     + "' (balanced, uniform or power_law_<alpha>)");
         }
-        if (stage == null && w1 != null && w2 != null && r.launch().isPresent()) {
-            stage = inferStage(r.launch().get(), p, loads);
-            if (stage == null) {
+        int[] tile = null;
+        if (w1 != null && w2 != null && r.launch().isPresent()) {
+            Launch launch = inferStage(r.launch().get(), p);
+            if (stage == null && launch == null) {
                 return Estimate.unsupported("cannot tell which pass of the MoE layer this launch is (grid "
                         + r.launch().get().grid() + "); the resolver should set moe.stage");
+            }
+            if (launch != null && (stage == null || stage.equals(launch.stage))) {
+                stage = launch.stage;
+                tile = launch.tile;
             }
         }
         double masked = maskedSlots(p, loads);
         if ("gate_up".equals(stage) || "down".equals(stage)) {
             boolean gateUp = "gate_up".equals(stage);
-            return pass(p, loads, masked, gateUp ? p.gateUpN : p.hidden, gateUp ? p.hidden : p.downK, hw);
+            return pass(p, loads, masked, gateUp ? p.gateUpN : p.hidden, gateUp ? p.hidden : p.downK, tile, hw);
         }
         if (stage != null && !"fused".equals(stage)) {
             return Estimate.unsupported("unknown moe.stage '" + stage + "' (gate_up, down, fused, routing, align)");
         }
-        Estimate first = pass(p, loads, masked, p.gateUpN, p.hidden, hw);
-        Estimate second = pass(p, loads, masked, p.hidden, p.downK, hw);
+        Estimate first = pass(p, loads, masked, p.gateUpN, p.hidden, null, hw);
+        Estimate second = pass(p, loads, masked, p.hidden, p.downK, null, hw);
         if (!first.supported()) {
             return first;
         }
@@ -115,7 +120,7 @@ final class MoeModel {
      * rows but no weights. An expert's weights are read once if they fit in L2 beside the other
      * work, else once per row tile.
      */
-    static Estimate pass(Problem p, double[] loads, double masked, long n, long k, HardwareProfile hw) {
+    static Estimate pass(Problem p, double[] loads, double masked, long n, long k, int[] tile, HardwareProfile hw) {
         DataType compute = p.weightType.bits() >= p.activationType.bits() ? p.weightType : p.activationType;
         boolean narrow = compute.bits() <= 8;
         if (p.weightType.bits() < 8 && p.activationType.bits() >= 16) {
@@ -128,7 +133,9 @@ final class MoeModel {
             return Estimate.unsupported(hw.id() + " has no " + precision + " tensor-core peak for MoE");
         }
         int sms = hw.smCount();
-        double blockM = Math.floor(hw.get(Param.MOE_BLOCK_M));
+        // The launch grid, when it reveals the tile, beats the typical tile of a tuned configuration.
+        double blockM = tile != null ? tile[0] : Math.floor(hw.get(Param.MOE_BLOCK_M));
+        double blockN = tile != null ? tile[1] : BLOCK_N;
         double expertBytes = (double) n * k * p.weightType.bytes();
         double l2 = Math.max(1, hw.l2CacheMib() * (1 << 20) * hw.get(Param.MOE_L2_REUSE));
         double rereadShare = Math.min(1, expertBytes / l2);
@@ -147,11 +154,11 @@ final class MoeModel {
         if (rows <= 0) {
             return Estimate.of(fixed, "moe-gemm", "latency");
         }
-        double tiles = rowTiles * Math.ceil((double) n / BLOCK_N);
+        double tiles = rowTiles * Math.ceil(n / blockN);
         double perSm = peak.getAsDouble() / sms
                 * hw.get(narrow ? Param.MOE_FP8_COMPUTE_EFFICIENCY : Param.MOE_COMPUTE_EFFICIENCY);
         double waves = Math.ceil(tiles / sms);
-        double computeTime = waves * 2.0 * blockM * BLOCK_N * (k + hw.get(Param.MOE_TILE_OVERHEAD_K)) / perSm;
+        double computeTime = waves * 2.0 * blockM * blockN * (k + hw.get(Param.MOE_TILE_OVERHEAD_K)) / perSm;
         double bytes = weightBytes + rows * k * (narrow ? 1 : p.activationType.bytes()) + rows * n * 2.0;
         double busy = Math.max(1, Math.min(tiles, sms)) / sms;
         double bandwidth = hw.hbmBytesPerSecond() * hw.get(Param.MOE_MEMORY_EFFICIENCY)
@@ -258,31 +265,40 @@ final class MoeModel {
         return loads;
     }
 
+    /** A pass of a fused MoE layer and the tile its launch used. */
+    record Launch(String stage, int[] tile) {
+    }
+
     /**
      * A fused MoE layer runs its two GEMM passes as two launches of one kernel with the same operands;
      * the launch grid tells them apart: the Triton kernel launches
-     * {@code ceil(padded_rows / BLOCK_M) * ceil(N / BLOCK_N)} blocks, with N the pass's output width.
-     * Returns {@code gate_up} or {@code down} when exactly one pass explains the grid, else null.
+     * {@code ceil(padded_rows / BLOCK_M) * ceil(N / BLOCK_N)} blocks, with N the pass's output width and
+     * {@code padded_rows = num_tokens * top_k + num_experts * (BLOCK_M - 1)}. Returns the pass and its
+     * tile when exactly one pass explains the grid (the first tile that does), else null.
      */
-    static String inferStage(LaunchConfig launch, Problem p, double[] loads) {
+    static Launch inferStage(LaunchConfig launch, Problem p) {
         if (launch == null || launch.grid().volume() <= 0) {
             return null;
         }
         long grid = launch.grid().volume();
         long picks = p.tokens * p.topK;
-        boolean gateUp = false;
-        boolean down = false;
+        int[] gateUp = null;
+        int[] down = null;
         for (int bm : GRID_BLOCK_M) {
             long rows = GemmModel.ceilDiv(picks + p.localExperts * (bm - 1L), bm);
             for (int bn : GRID_BLOCK_N) {
-                gateUp |= rows * GemmModel.ceilDiv(p.gateUpN, bn) == grid;
-                down |= rows * GemmModel.ceilDiv(p.hidden, bn) == grid;
+                if (gateUp == null && rows * GemmModel.ceilDiv(p.gateUpN, bn) == grid) {
+                    gateUp = new int[] {bm, bn};
+                }
+                if (down == null && rows * GemmModel.ceilDiv(p.hidden, bn) == grid) {
+                    down = new int[] {bm, bn};
+                }
             }
         }
-        if (gateUp != down) {
-            return gateUp ? "gate_up" : "down";
+        if ((gateUp == null) == (down == null)) {
+            return null;
         }
-        return null;
+        return gateUp != null ? new Launch("gate_up", gateUp) : new Launch("down", down);
     }
 
     private static double sum(double[] values) {

@@ -91,15 +91,25 @@ class ModelPhysicsTest {
 
     @Test
     void waveQuantizationShowsAsAStep() {
-        HardwareProfile hw = Profiles.bundled("h100-sxm");
-        // A compute-bound GEMM filling the 132 SMs with whole waves, then one row more.
-        long n = 128L * 132;
-        double full = seconds(Requests.gemm(4096, n, 8192, DataType.BF16), hw);
-        double oneMore = seconds(Requests.gemm(4097, n, 8192, DataType.BF16), hw);
-        double twoRowsMore = seconds(Requests.gemm(4098, n, 8192, DataType.BF16), hw);
-        assertThat(oneMore / full).as("a partial extra wave costs more than its share of the work")
-                .isGreaterThan(1.02);
-        assertThat(twoRowsMore / oneMore).as("further rows of the same tile are free").isLessThan(1.001);
+        HardwareProfile h100 = Profiles.bundled("h100-sxm");
+        // One tile shape only: 12 x 11 = 132 tiles of 128x128 fill the 132 SMs in one wave (a long K makes
+        // it compute-bound); one more row needs a second wave; further rows of that tile row are free.
+        HardwareProfile oneTile = new HardwareProfile(h100.id(), h100.name(), h100.aliases(), h100.architecture(),
+                h100.smCount(), h100.boostClockMhz(), h100.memoryGib(), h100.peakTflops(), h100.hbmBandwidthGbps(),
+                h100.l2CacheMib(), h100.nvlinkBandwidthGbps(), h100.nvlinkSharp(), h100.pcieBandwidthGbps(),
+                h100.launchOverheadUs(), List.of(new int[] {128, 128}), h100.parameters(), "test");
+        long n = 128L * 11;
+        double oneWave = seconds(Requests.gemm(128 * 12, n, 65536, DataType.BF16), oneTile);
+        double twoWaves = seconds(Requests.gemm(128 * 12 + 1, n, 65536, DataType.BF16), oneTile);
+        double fullSecondWave = seconds(Requests.gemm(128 * 13, n, 65536, DataType.BF16), oneTile);
+        assertThat(twoWaves / oneWave).isGreaterThan(1.6);
+        assertThat(fullSecondWave / twoWaves).isBetween(0.99, 1.05);
+
+        // With every tile the A100's libraries have, the step remains (the tables show 113 -> 133 us).
+        HardwareProfile a100 = Profiles.bundled("a100-sxm-80gb");
+        double m128 = seconds(Requests.gemm(128, 8192, 8192, DataType.BF16), a100);
+        double m129 = seconds(Requests.gemm(129, 8192, 8192, DataType.BF16), a100);
+        assertThat(m129 / m128).isGreaterThan(1.08);
     }
 
     @Test

@@ -54,6 +54,24 @@ class UnsupportedReasonsTest {
     }
 
     @Test
+    void aRaggedPrefillNeedsItsNumberOfSequences() {
+        SimulationRequest ragged = Requests.kernel(OperationFamily.ATTENTION, List.of(
+                in("q", DataType.BF16, 8192, 32, 192), in("k", DataType.BF16, 8192, 32, 192),
+                in("v", DataType.BF16, 8192, 32, 128)), "attention.phase", "prefill");
+        assertThat(reason(ragged)).contains("ragged prefill of 8192 tokens").contains("qo_indptr");
+        SimulationRequest withOffsets = Requests.kernel(OperationFamily.ATTENTION, List.of(
+                in("q", DataType.BF16, 8192, 32, 192), in("k", DataType.BF16, 8192, 32, 192),
+                in("v", DataType.BF16, 8192, 32, 128), in("qo_indptr", DataType.INT32, 9)), "attention.phase", "prefill");
+        Estimate e = KernelModel.estimate(withOffsets, H100);
+        assertThat(e.supported()).isTrue();
+        // Eight sequences of 1024 tokens: an eighth of the causal work of one sequence of 8192.
+        SimulationRequest single = Requests.kernel(OperationFamily.ATTENTION, List.of(
+                in("q", DataType.BF16, 8192, 32, 192), in("k", DataType.BF16, 8192, 32, 192),
+                in("v", DataType.BF16, 8192, 32, 128)), "attention.phase", "prefill", "attention.batch", 1);
+        assertThat(KernelModel.estimate(single, H100).seconds()).isGreaterThan(4 * e.seconds());
+    }
+
+    @Test
     void moeNeedsTopKAndKnownWords() {
         SimulationRequest noTopK = Requests.kernel(OperationFamily.MOE, List.of(in("hidden", DataType.BF16, 8, 64),
                 in("w1", DataType.BF16, 4, 128, 64), in("w2", DataType.BF16, 4, 64, 64)), "moe.stage", "gate_up");
