@@ -9,12 +9,14 @@ import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.SimulationRequest;
 import io.flowsim.api.model.SimulationResult;
+import io.flowsim.api.model.SimulationStatus;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * FlowSim's embedded analytical GPU performance model, the default backend: offline, microseconds per
@@ -55,8 +57,8 @@ public final class AnalyticalBackend implements SimulatorBackend {
                     results.add(SimulationResult.ok(e.nanos(), NAME,
                             Map.of("model", e.model(), "bound", e.bound(), "profile", profile.id())));
                 } else {
-                    results.add(new SimulationResult(io.flowsim.api.model.SimulationStatus.UNSUPPORTED,
-                            java.util.OptionalLong.empty(), e.reason(), NAME, unsupportedDetail));
+                    results.add(new SimulationResult(SimulationStatus.UNSUPPORTED, OptionalLong.empty(), e.reason(),
+                            NAME, unsupportedDetail));
                 }
                 if ((i & 0xffff) == 0xffff) {
                     progress.advance(0x10000);

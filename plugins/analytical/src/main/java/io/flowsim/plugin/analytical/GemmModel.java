@@ -5,7 +5,6 @@ import io.flowsim.api.model.Operand;
 import io.flowsim.api.model.SimulationRequest;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.OptionalDouble;
 
 /**
@@ -182,9 +181,5 @@ final class GemmModel {
 
     static long ceilDiv(long a, long b) {
         return (a + b - 1) / b;
-    }
-
-    static String describe(Problem p) {
-        return String.format(Locale.ROOT, "%dx%dx%dx%d %s", p.batch, p.m, p.n, p.k, p.precision);
     }
 }

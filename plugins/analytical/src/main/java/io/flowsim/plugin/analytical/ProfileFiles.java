@@ -141,8 +141,7 @@ final class ProfileFiles {
             throw bad(origin, "field 'peak_tflops' must be an object of dense peaks per precision, e.g. "
                     + "{\"bf16\": 989.4, \"fp8\": 1978.9}");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = peakNode.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : peakNode.properties()) {
             String key = e.getKey().equals("fp16") ? "bf16" : e.getKey();
             if (!HardwareProfile.PRECISIONS.contains(key)) {
                 throw bad(origin, "field 'peak_tflops." + e.getKey() + "': unknown precision (known: "
@@ -212,8 +211,7 @@ final class ProfileFiles {
         if (!node.isObject()) {
             throw bad(origin, "field 'efficiency' must be an object of sections (gemm, attention_prefill, ...)");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> section = it.next();
+        for (Map.Entry<String, JsonNode> section : node.properties()) {
             if (Param.FitGroup.fromSection(section.getKey()).isEmpty()) {
                 List<String> names = new ArrayList<>();
                 for (Param.FitGroup g : Param.FitGroup.values()) {
@@ -225,8 +223,7 @@ final class ProfileFiles {
             if (!section.getValue().isObject()) {
                 throw bad(origin, "field 'efficiency." + section.getKey() + "' must be an object of numbers");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> fit = section.getValue().fields(); fit.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = fit.next();
+            for (Map.Entry<String, JsonNode> e : section.getValue().properties()) {
                 String field = "efficiency." + section.getKey() + "." + e.getKey();
                 Param p = Param.find(section.getKey(), e.getKey()).orElseThrow(() -> bad(origin, "field '" + field
                         + "': unknown parameter (known in this section: " + known(section.getKey()) + ")"));

@@ -1,6 +1,5 @@
 package io.flowsim.plugin.analytical;
 
-import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.Direction;
 import io.flowsim.api.model.Operand;
 import io.flowsim.api.model.SimulationRequest;
@@ -84,11 +83,6 @@ final class RequestView {
             n *= s.get(i);
         }
         return n;
-    }
-
-    /** Bytes per element, treating unknown types as 2 bytes only when {@code assume16} is set (else 0). */
-    static double elementBytes(DataType t) {
-        return t.bytes();
     }
 
     /** Bytes of an operand; 0 when its type is unknown. */
