@@ -57,7 +57,7 @@ final class KinetoTraceReader {
                 }
                 throw broken(label, input, scan, e, EventLocation.of(scan.events, e.getLocation()));
             } catch (IOException e) {
-                throw broken(label, input, scan, e, EventLocation.UNKNOWN);
+                throw broken(label, input, scan, e, scan.position());
             }
             spill.finishWriting();
             long scanned = System.nanoTime();

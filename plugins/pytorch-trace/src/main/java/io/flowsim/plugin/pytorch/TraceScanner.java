@@ -61,6 +61,7 @@ final class TraceScanner {
     long events;
 
     private TraceInput input;
+    private JsonParser topParser;
     private final ExposedBuffer argsBuffer = new ExposedBuffer();
     private JsonGenerator argsGenerator;
     private CapturingInputStream capture;
@@ -82,7 +83,7 @@ final class TraceScanner {
     void scan(TraceInput in, boolean lenientUtf8) throws IOException {
         this.input = in;
         capture = lenientUtf8 ? null : new CapturingInputStream(in.json());
-        try (JsonParser p = lenientUtf8 ? TraceJson.FACTORY.createParser(lenientReader(in.json()))
+        try (JsonParser p = topParser = lenientUtf8 ? TraceJson.FACTORY.createParser(lenientReader(in.json()))
                 : TraceJson.FACTORY.createParser(capture)) {
             JsonToken t = p.nextToken();
             if (t == null) {
@@ -107,6 +108,11 @@ final class TraceScanner {
                     + (properties.isEmpty() ? "" : " (top-level keys: " + String.join(", ", properties.keySet()) + ")"));
         }
         progress.update(in.fileBytesRead(), events + " events");
+    }
+
+    /** Where the parser stands (for messages about a failed read). */
+    EventLocation position() {
+        return topParser == null ? EventLocation.UNKNOWN : EventLocation.of(events, topParser.currentLocation());
     }
 
     private static Reader lenientReader(InputStream in) {
@@ -411,6 +417,8 @@ final class TraceScanner {
         if (span && (kind == EventKind.CPU_OP || kind == EventKind.USER_ANNOTATION)) {
             copyOperatorArgs(p);
         } else if (span && kind.isGpuActivity()) {
+            location = null;
+            location();
             @SuppressWarnings("unchecked")
             Map<String, Object> map = (Map<String, Object>) JsonValues.read(p);
             argMap = map;
