@@ -64,9 +64,9 @@ final class TraceLinker {
                 count(ParseStatistic.RUNTIME_NESTED_IN_CPU_OP_OR_ANNOTATION);
             }
         }
-        Map<Long, List<GpuAnnotation>> labelsByStream = new HashMap<>();
+        Map<Integer, List<GpuAnnotation>> labelsByStream = new HashMap<>();
         for (GpuAnnotation a : scan.gpuLabels) {
-            labelsByStream.computeIfAbsent(streamKey(a.device(), a.stream()), k -> new ArrayList<>()).add(a);
+            labelsByStream.computeIfAbsent(a.thread(), k -> new ArrayList<>()).add(a);
         }
         for (GpuActivity activity : scan.activities) {
             linkOperator(activity, labelsByStream);
@@ -342,7 +342,7 @@ final class TraceLinker {
         }
     }
 
-    private void linkOperator(GpuActivity a, Map<Long, List<GpuAnnotation>> labelsByStream) {
+    private void linkOperator(GpuActivity a, Map<Integer, List<GpuAnnotation>> labelsByStream) {
         RuntimeCall call = a.launchCall;
         Frame operatorFrame = null;
         boolean byExternalId = false;
@@ -377,7 +377,7 @@ final class TraceLinker {
                 a.shapeLabel = call.labelFrame.name;
                 count(kernel ? ParseStatistic.KERNELS_OP_BY_ANNOTATION : null);
             } else {
-                GpuAnnotation gpuLabel = enclosingLabel(a, labelsByStream.get(streamKey(a.device, a.stream)));
+                GpuAnnotation gpuLabel = enclosingLabel(a, labelsByStream.get(a.thread));
                 if (gpuLabel != null) {
                     label = ShapeLabels.parse(gpuLabel.name(), gpuLabel.externalId()).orElse(null);
                     a.shapeLabel = gpuLabel.name();
@@ -455,10 +455,6 @@ final class TraceLinker {
             }
         }
         return best;
-    }
-
-    private static long streamKey(long device, long stream) {
-        return device * 1_000_003L + stream;
     }
 
     /** The frame's operator and collective arguments, parsed once from its args. */

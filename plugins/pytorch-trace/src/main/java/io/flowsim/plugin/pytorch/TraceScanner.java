@@ -549,8 +549,8 @@ final class TraceScanner {
                 count(ParseStatistic.EVENTS_GPU_USER_ANNOTATION);
                 if (looksLikeLabel(eventName)) {
                     ArgView a = new ArgView(argMap, file, location(), describe());
-                    gpuLabels.add(new GpuAnnotation(eventName, gpuIndex(a, "device", pidValue()), gpuIndex(a, "stream", tidValue()),
-                            ts, dur, a.integer("External id", "external id").orElse(Ids.NONE), events));
+                    gpuLabels.add(new GpuAnnotation(eventName, thread(), ts, dur,
+                            a.integer("External id", "external id").orElse(Ids.NONE), events));
                 }
             }
             case GPU_OTHER -> count(ParseStatistic.EVENTS_OTHER);
