@@ -136,7 +136,7 @@ final class TraceScanner {
             case "flowsimMerge" -> mergedRanks = JsonValues.read(p);
             case "baseTimeNanoseconds" -> {
                 Object v = JsonValues.read(p);
-                OptionalLong base = new ArgView(Map.of(key, v == null ? "" : v), file, EventLocation.UNKNOWN, null)
+                OptionalLong base = new ArgView(Map.of(key, v == null ? "" : v), file, EventLocation.UNKNOWN, (String) null)
                         .integer(key);
                 if (v != null && base.isEmpty()) {
                     throw FlowsimException.badInput(file + ": baseTimeNanoseconds is not a 64-bit integer: "
@@ -202,6 +202,8 @@ final class TraceScanner {
     private JsonParser parser;
     private byte[] pendingArgs;
     private Map<String, Object> argMap;
+    private long argCorrelation;
+    private long argExternalId;
     private long argsExternalId;
     private boolean argsCopied;
 
@@ -220,6 +222,8 @@ final class TraceScanner {
         parser = p;
         pendingArgs = null;
         argMap = null;
+        argCorrelation = Ids.NONE;
+        argExternalId = Ids.NONE;
         argsExternalId = Ids.NONE;
         argsCopied = false;
         EventKind kind = null;
@@ -423,29 +427,49 @@ final class TraceScanner {
             Map<String, Object> map = (Map<String, Object>) JsonValues.read(p);
             argMap = map;
         } else if (span && (kind == EventKind.RUNTIME || kind == EventKind.GPU_USER_ANNOTATION)) {
-            argMap = readIds(p);
+            readIds(p);
         } else {
             p.skipChildren();
         }
     }
 
-    /** Only the id-like args of runtime calls and GPU annotations; the rest is skipped. */
-    private static Map<String, Object> readIds(JsonParser p) throws IOException {
-        Map<String, Object> map = null;
+    /** Only the ids among the args of runtime calls and GPU annotations; the rest is skipped. */
+    private void readIds(JsonParser p) throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
-            p.nextToken();
+            JsonToken t = p.nextToken();
             switch (key) {
-                case "correlation", "External id", "external id", "device", "stream" -> {
-                    if (map == null) {
-                        map = new java.util.HashMap<>(8);
+                case "correlation" -> argCorrelation = readId(p, t, key);
+                case "External id" -> argExternalId = readId(p, t, key);
+                case "external id" -> {
+                    long id = readId(p, t, key);
+                    if (!Ids.present(argExternalId)) {
+                        argExternalId = id;
                     }
-                    map.put(key, JsonValues.read(p));
                 }
                 default -> p.skipChildren();
             }
         }
-        return map;
+    }
+
+    /** An id: an integer, an integral decimal or a numeric string; an integer beyond 64 bits is counted and dropped. */
+    private long readId(JsonParser p, JsonToken t, String key) throws IOException {
+        if (t == JsonToken.VALUE_NUMBER_INT) {
+            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                count(ParseStatistic.IDS_BEYOND_64_BITS);
+                return Ids.NONE;
+            }
+            return p.getLongValue();
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            return Ids.NONE;
+        }
+        Object v = JsonValues.read(p);
+        OptionalLong id = new ArgView(Map.of(key, v), file, location(), this::describe).integer(key);
+        if (id.isEmpty()) {
+            count(ParseStatistic.IDS_BEYOND_64_BITS);
+        }
+        return id.orElse(Ids.NONE);
     }
 
     /** Copies an operator's args as JSON bytes (parsed later only if linking needs them), noting its External id. */
@@ -513,7 +537,7 @@ final class TraceScanner {
             return Ids.NONE;
         }
         Object v = JsonValues.read(p);
-        OptionalLong id = new ArgView(Map.of(key, v), file, location(), describe()).integer(key);
+        OptionalLong id = new ArgView(Map.of(key, v), file, location(), this::describe).integer(key);
         return id.orElse(Ids.NONE);
     }
 
@@ -548,9 +572,7 @@ final class TraceScanner {
             case GPU_USER_ANNOTATION -> {
                 count(ParseStatistic.EVENTS_GPU_USER_ANNOTATION);
                 if (looksLikeLabel(eventName)) {
-                    ArgView a = new ArgView(argMap, file, location(), describe());
-                    gpuLabels.add(new GpuAnnotation(eventName, thread(), ts, dur,
-                            a.integer("External id", "external id").orElse(Ids.NONE), events));
+                    gpuLabels.add(new GpuAnnotation(eventName, thread(), ts, dur, argExternalId, events));
                 }
             }
             case GPU_OTHER -> count(ParseStatistic.EVENTS_OTHER);
@@ -583,9 +605,8 @@ final class TraceScanner {
 
     private void addRuntimeCall(String eventName) {
         count(ParseStatistic.RUNTIME_EVENTS);
-        ArgView a = new ArgView(argMap, file, location(), describe());
-        long correlation = id(a, "correlation", null);
-        long externalId = id(a, "External id", "external id");
+        long correlation = argCorrelation;
+        long externalId = argExternalId;
         if (Ids.present(externalId)) {
             count(ParseStatistic.RUNTIME_WITH_EXTERNAL_ID);
         }
@@ -621,7 +642,7 @@ final class TraceScanner {
             case MEMCPY -> ParseStatistic.MEMCPY;
             default -> ParseStatistic.MEMSET;
         });
-        ArgView a = new ArgView(argMap, file, location(), describe());
+        ArgView a = new ArgView(argMap, file, location(), this::describe);
         long correlation = id(a, "correlation", null);
         long externalId = id(a, "External id", "external id");
         if (kind == EventKind.KERNEL) {
