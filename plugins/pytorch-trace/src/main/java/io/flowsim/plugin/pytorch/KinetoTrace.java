@@ -7,7 +7,6 @@ import io.flowsim.api.model.KernelRecord;
 import io.flowsim.api.model.Linkage;
 import io.flowsim.api.model.TraceMetadata;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,12 +95,7 @@ final class KinetoTrace implements Trace {
         }
         RuntimeCall call = a.launchCall;
         if (call != null) {
-            List<String> stack = new ArrayList<>(call.frames.size() + 1);
-            stack.add(call.name);
-            for (Frame f : call.frames) {
-                stack.add(f.name);
-            }
-            b.callStack(stack);
+            b.callStack(call.callStack);
             if (call.name.contains("GraphLaunch")) {
                 b.attribute("graph", "true");
             }

@@ -71,6 +71,21 @@ final class TraceLinker {
         for (GpuActivity activity : scan.activities) {
             linkOperator(activity, labelsByStream);
         }
+        // keep only the names: the frames hold operator args that are no longer needed
+        for (RuntimeCall call : scan.runtimeCalls) {
+            if (call.launchedWork) {
+                String[] names = new String[call.frames.size() + 1];
+                names[0] = call.name;
+                for (int i = 0; i < call.frames.size(); i++) {
+                    names[i + 1] = call.frames.get(i).name;
+                }
+                call.callStack = List.of(names);
+            }
+            call.frames = List.of();
+            call.operatorFrame = null;
+            call.labelFrame = null;
+        }
+        wanted.clear();
     }
 
     // --- 1. activity -> launch call ---------------------------------------------------------------
