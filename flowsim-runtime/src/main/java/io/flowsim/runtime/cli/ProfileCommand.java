@@ -22,7 +22,13 @@ import java.util.concurrent.Callable;
 /** {@code flowsim profile}: run a workload under the profiler and collect its traces. */
 @Command(name = "profile", mixinStandardHelpOptions = true,
         description = {"Run an sglang server with the PyTorch profiler, drive it with sglang's bench_serving,",
-            "and collect the *.trace.json.gz files this run created (one per GPU rank)."})
+            "and collect the *.trace.json.gz files this run created (one per GPU rank)."},
+        footer = {"",
+            "More settings with -O KEY=VALUE: trace-timeout (default 5m: how long to wait for the traces",
+            "after the benchmark), stop-grace (default 15s: SIGTERM to SIGKILL when stopping processes).",
+            "Exit codes: 0 traces captured; 2 bad options (or no trace because --bench-opts lacks --profile);",
+            "3 no interpreter, server died or never ready, benchmark failed or timed out, no trace written;",
+            "130 interrupted. Every process started is stopped in all cases. See docs/profiling.md."})
 final class ProfileCommand implements Callable<Integer> {
 
     static final String DEFAULT_SOURCE = "sglang-profiler";

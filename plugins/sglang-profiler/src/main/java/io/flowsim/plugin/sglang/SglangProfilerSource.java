@@ -1,8 +1,6 @@
 package io.flowsim.plugin.sglang;
 
 import io.flowsim.api.CapturedTrace;
-import io.flowsim.api.ErrorCode;
-import io.flowsim.api.FlowsimException;
 import io.flowsim.api.RunContext;
 import io.flowsim.api.TraceSource;
 
@@ -10,7 +8,18 @@ import java.util.List;
 
 /**
  * Produces traces by running an sglang server with the PyTorch profiler and driving it with
- * sglang's bench_serving; the traces are then read by a trace-file source.
+ * sglang's {@code bench_serving --profile}; the traces are then read by a trace-file source such as
+ * {@code pytorch-trace}.
+ *
+ * <p>Options (keys of {@link RunContext#options()}, set by {@code flowsim profile}):
+ * {@code profile-dir}, {@code log-dir}, {@code server-opts}, {@code bench-opts} (required);
+ * {@code python} (default {@code python3}), {@code server-timeout} (10m), {@code bench-timeout}
+ * (20m), {@code keep-server} (false), and, through {@code -O KEY=VALUE}, {@code trace-timeout} (5m:
+ * how long to wait for the traces after the benchmark) and {@code stop-grace} (15s: SIGTERM to
+ * SIGKILL). See docs/profiling.md.
+ *
+ * <p>Stateless: each {@link #capture} call is an independent run, and never leaves a process it
+ * started behind (see {@link ProfileRun}).
  */
 public final class SglangProfilerSource implements TraceSource {
 
@@ -31,7 +40,7 @@ public final class SglangProfilerSource implements TraceSource {
 
     @Override
     public List<CapturedTrace> capture(RunContext context) {
-        throw new FlowsimException(ErrorCode.UNSUPPORTED,
-                "profiling with sglang is not implemented yet in this version of FlowSim");
+        ProfileSettings settings = ProfileSettings.from(context.options());
+        return new ProfileRun(settings, context.reporter()).run();
     }
 }

@@ -1,0 +1,185 @@
+package io.flowsim.plugin.kernels;
+
+import io.flowsim.api.ErrorCode;
+import io.flowsim.api.FlowsimException;
+import io.flowsim.api.model.OperationFamily;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Loading and validating databases: every problem names the file, the entry index and the field. */
+class KernelDatabaseReaderTest {
+
+    @TempDir
+    Path dir;
+
+    private static KernelDatabaseReader.Result read(String json) {
+        return KernelDatabaseReader.read("db.json", new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aValidEntryWithEveryFieldLoads() {
+        KernelDatabaseReader.Result r = read("""
+                [{"kernel_name": "k", "name_pattern": "^k", "kernel_implementation": "aten::mm",
+                  "operator_pattern": "^aten::", "family": "gemm", "op_mapping": "matmul", "operation": "C = A @ B",
+                  "source_code": "mm(...)", "call_stack": null, "notes": "n", "prefer_operator": true,
+                  "params": [{"id": 0, "role": "input", "example_dim": [[2, 3], [4]], "example_dtype": "bf16",
+                              "description": "self"},
+                             {"role": "N/A", "example_dim": "N/A", "example_dtype": null, "description": null}],
+                  "operands": [{"name": "A", "input": 0}, {"name": "B", "input": "mat2", "element": 1,
+                                "direction": "input", "transform": ["transpose", "flatten"], "optional": true,
+                                "description": "weight"}],
+                  "attributes": {"gemm.scaling": "block", "attention.causal": "@input:4"},
+                  "observed": {"count": 3}}]
+                """);
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.entries()).hasSize(1);
+        KernelEntry e = r.entries().get(0);
+        assertThat(e.reference()).isEqualTo("db.json#0");
+        assertThat(e.family()).contains(OperationFamily.GEMM);
+        assertThat(e.params()).hasSize(2);
+        assertThat(e.operands()).hasSize(2);
+        assertThat(e.operands().get(1).transforms()).containsExactly(OperandSpec.Transform.TRANSPOSE,
+                OperandSpec.Transform.FLATTEN);
+        assertThat(e.operands().get(1).inputName()).isEqualTo("mat2");
+        assertThat(e.preferOperator()).isTrue();
+    }
+
+    @Test
+    void eachBrokenFieldIsReportedWithIndexLineAndField() {
+        KernelDatabaseReader.Result r = read("""
+                [
+                  {"kernel_name": "fine", "op_mapping": "x"},
+                  {"kernel_name": "bad", "familly": "gemm"},
+                  {"name_pattern": "nvjet_(", "family": "matrix"},
+                  {"kernel_name": "roles", "params": [{"role": "inptu", "description": "x"}]},
+                  {"op_mapping": "nothing to match"},
+                  {"kernel_implementation": "aten::mm", "operands": [{"name": "A"}, {"name": "A", "input": -1}]},
+                  {"kernel_name": "attrs", "attributes": {"x": 1, "y": "@input:"}}
+                ]
+                """);
+        assertThat(r.entries()).extracting(KernelEntry::kernelName).containsExactly("fine");
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p)
+                .startsWith("db.json: entry #1 (line 3, kernel_name 'bad'): field 'familly': unknown field"));
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p)
+                .startsWith("db.json: entry #2 (line 4): field 'name_pattern': not a valid regular expression"));
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p)
+                .contains("entry #2").contains("field 'family': unknown family 'matrix'").contains("gemm, bmm"));
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p)
+                .contains("entry #3").contains("field 'params[0].role': expected one of input, output"));
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p)
+                .contains("entry #4 (line 6): matches nothing"));
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p)
+                .contains("entry #5").contains("field 'operands[0].input': missing"));
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p)
+                .contains("entry #5").contains("field 'operands[1].name': operand 'A' is given twice"));
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p)
+                .contains("entry #5").contains("field 'operands[1].input': expected a non-negative position"));
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p)
+                .contains("entry #6").contains("field 'attributes.x': expected a string"));
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p)
+                .contains("entry #6").contains("field 'attributes.y'"));
+    }
+
+    @Test
+    void duplicateNamesAndOperatorEntriesAreProblems() {
+        KernelDatabaseReader.Result r = read("""
+                [{"kernel_name": "k"}, {"kernel_name": "k"},
+                 {"kernel_implementation": "aten::mm"}, {"kernel_implementation": "aten::mm"},
+                 {"kernel_name": "a", "kernel_implementation": "aten::mm"}]
+                """);
+        assertThat(r.problems()).containsExactly(
+                "db.json: entry #1 (line 1, kernel_name 'k'): field 'kernel_name': duplicate kernel_name, already "
+                        + "used by entry #0",
+                "db.json: entry #3 (line 2): field 'kernel_implementation': duplicate operator entry for 'aten::mm', "
+                        + "already given by entry #2");
+    }
+
+    @Test
+    void malformedJsonGivesLineAndColumn() {
+        KernelDatabaseReader.Result r = read("[\n  {\"kernel_name\": \"a\",}\n]");
+        assertThat(r.problems()).singleElement().asString()
+                .startsWith("db.json: not valid JSON at line 2, column");
+    }
+
+    @Test
+    void duplicateKeysAreRejected() {
+        KernelDatabaseReader.Result r = read("[{\"kernel_name\": \"a\", \"kernel_name\": \"b\"}]");
+        assertThat(r.problems()).singleElement().asString().contains("not valid JSON").contains("kernel_name");
+    }
+
+    @Test
+    void aRootThatIsNotAnArrayOrATruncatedArrayIsReported() {
+        assertThat(read("{\"kernel_name\": \"a\"}").problems()).containsExactly(
+                "db.json: expected a JSON array of kernel entries, found an object");
+        assertThat(read("").problems()).containsExactly("db.json: expected a JSON array of kernel entries, found an empty file");
+        assertThat(read("[{\"kernel_name\": \"a\"}").problems()).singleElement().asString().contains("db.json");
+        assertThat(read("[] []").problems()).singleElement().asString().contains("unexpected content after");
+    }
+
+    @Test
+    void openingABrokenUserDatabaseFailsWithBadInputNamingTheFirstProblem() {
+        Path broken = Databases.write(dir, "mine.json", "[{\"kernel_name\": \"a\", \"family\": \"matrix\"}, {\"x\": 1}]");
+        assertThatThrownBy(() -> Databases.session(broken))
+                .isInstanceOf(FlowsimException.class)
+                .satisfies(e -> assertThat(((FlowsimException) e).code()).isEqualTo(ErrorCode.BAD_INPUT))
+                .hasMessageContaining(broken + ": entry #0 (line 1, kernel_name 'a'): field 'family'")
+                .hasMessageContaining("and 2 more problems")
+                .hasMessageContaining("flowsim kernels check");
+    }
+
+    @Test
+    void aMissingUserDatabaseIsBadInput() {
+        Path missing = dir.resolve("nope.json");
+        assertThatThrownBy(() -> Databases.session(missing))
+                .isInstanceOf(FlowsimException.class)
+                .hasMessage(missing + ": kernel database not found");
+    }
+
+    @Test
+    void checkReportsEveryProblemAndNothingForAValidFile() {
+        Path broken = Databases.write(dir, "broken.json", """
+                [{"kernel_name": "a"},
+                 {"kernel_name": "b", "params": [{"role": "input", "example_dim": [1, -2]}]}]
+                """);
+        List<String> problems = new KernelsJsonResolver().check(broken, Databases.context(false));
+        assertThat(problems).containsExactly(broken + ": entry #1 (line 2, kernel_name 'b'): field "
+                + "'params[0].example_dim': expected a list of sizes (nested for TensorList), \"N/A\" or null, found array");
+        Path fine = Databases.write(dir, "fine.json", "[{\"kernel_name\": \"a\"}]");
+        assertThat(new KernelsJsonResolver().check(fine, Databases.context(false))).isEmpty();
+        assertThat(new KernelsJsonResolver().canCheck()).isTrue();
+    }
+
+    @Test
+    void theBundledDatabaseIsValidAndIsTheRepositoryFile() throws Exception {
+        KernelDatabaseReader.Result bundled = KernelDatabase.readBundled();
+        assertThat(bundled.problems()).isEmpty();
+        assertThat(bundled.entries()).hasSizeGreaterThan(100);
+        Path repoFile = Databases.repoDir().resolve("kernels.json");
+        assumeTrue(Files.isRegularFile(repoFile), "repository kernels.json not found");
+        assertThat(KernelDatabase.readFile(repoFile).entries()).hasSameSizeAs(bundled.entries());
+    }
+
+    @Test
+    void theOriginalFlowSimDatabaseAndUnknownListLoadUnchanged() {
+        Path shared = Databases.sharedDir().orElse(null);
+        assumeTrue(shared != null, "shared data not available");
+        Path original = shared.resolve("data/flowsim/kernels.json");
+        assumeTrue(Files.isRegularFile(original), "original kernels.json not available");
+        KernelDatabaseReader.Result r = KernelDatabase.readFile(original);
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.entries()).hasSize(167);
+        KernelDatabaseReader.Result unknown = KernelDatabase.readFile(shared.resolve("data/flowsim/derived/unknown_kernels.json"));
+        assertThat(unknown.problems()).isEmpty();
+        assertThat(unknown.entries()).hasSize(4);
+    }
+}
