@@ -89,18 +89,23 @@ final class TraceScanner {
             if (t == null) {
                 throw FlowsimException.badInput(file + ": the file is empty (not a PyTorch-profiler trace)");
             }
-            if (t != JsonToken.START_OBJECT) {
+            if (t == JsonToken.START_ARRAY) {
+                // the Chrome trace format's "JSON array format": the events alone, no trace-level keys
+                sawTraceEvents = true;
+                readEvents(p);
+            } else if (t == JsonToken.START_OBJECT) {
+                while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    t = p.nextToken();
+                    readTopLevel(p, key, t);
+                }
+                if (t != JsonToken.END_OBJECT) {
+                    throw TraceErrors.badEvent(file, EventLocation.of(-1, p.currentTokenLocation()), null,
+                            "malformed top-level object");
+                }
+            } else {
                 throw TraceErrors.badEvent(file, EventLocation.of(-1, p.currentTokenLocation()), null,
-                        "expected the trace's top-level JSON object, found " + t.asString());
-            }
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                String key = p.currentName();
-                t = p.nextToken();
-                readTopLevel(p, key, t);
-            }
-            if (t != JsonToken.END_OBJECT) {
-                throw TraceErrors.badEvent(file, EventLocation.of(-1, p.currentTokenLocation()), null,
-                        "malformed top-level object");
+                        "expected the trace's top-level JSON object (or an array of events), found " + TraceErrors.describe(t));
             }
         }
         if (!sawTraceEvents) {
@@ -126,7 +131,7 @@ final class TraceScanner {
             case "traceEvents" -> {
                 if (t != JsonToken.START_ARRAY) {
                     throw TraceErrors.badEvent(file, EventLocation.of(-1, p.currentTokenLocation()), null,
-                            "\"traceEvents\" must be an array, found " + t.asString());
+                            "\"traceEvents\" must be an array, found " + TraceErrors.describe(t));
                 }
                 sawTraceEvents = true;
                 readEvents(p);
@@ -172,7 +177,7 @@ final class TraceScanner {
                 readEvent(p);
             } else {
                 throw TraceErrors.badEvent(file, EventLocation.of(events, p.currentTokenLocation()), null,
-                        "an event must be a JSON object, found " + t.asString());
+                        "an event must be a JSON object, found " + TraceErrors.describe(t));
             }
             events++;
             if ((events & (PROGRESS_EVERY - 1)) == 0) {
@@ -277,7 +282,7 @@ final class TraceScanner {
                     }
                     if (t != JsonToken.START_OBJECT) {
                         throw TraceErrors.badEvent(file, location(), describe(),
-                                "args must be a JSON object, found " + t.asString());
+                                "args must be a JSON object, found " + TraceErrors.describe(t));
                     }
                     if (kind == null || ph == 0) {
                         pendingArgs = copy(p);
@@ -350,7 +355,7 @@ final class TraceScanner {
     private void checkString(JsonParser p, JsonToken t, String field) {
         if (t != null && !t.isScalarValue()) {
             throw TraceErrors.badEvent(file, location(), describe(), "\"" + field + "\" must be a string, found "
-                    + t.asString());
+                    + TraceErrors.describe(t));
         }
     }
 
@@ -362,7 +367,7 @@ final class TraceScanner {
             return null;
         }
         throw TraceErrors.badEvent(file, location(), describe(), "\"" + field + "\" must be a number or a string, found "
-                + t.asString());
+                + TraceErrors.describe(t));
     }
 
     private long micros(JsonParser p, JsonToken t, String field) throws IOException {
@@ -382,11 +387,11 @@ final class TraceScanner {
                 case VALUE_NULL:
                     return 0;
                 default:
-                    throw new NumberFormatException(t.asString());
+                    throw new NumberFormatException(TraceErrors.describe(t));
             }
         } catch (NumberFormatException | ArithmeticException e) {
             throw TraceErrors.badEvent(file, location(), describe(), "\"" + field + "\" must be a number of microseconds"
-                    + " that fits 64-bit nanoseconds, found " + (t.isScalarValue() ? "'" + p.getText() + "'" : t.asString()));
+                    + " that fits 64-bit nanoseconds, found " + (t.isScalarValue() ? "'" + p.getText() + "'" : TraceErrors.describe(t)));
         }
     }
 

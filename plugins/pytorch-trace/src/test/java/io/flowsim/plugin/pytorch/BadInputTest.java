@@ -101,8 +101,20 @@ class BadInputTest {
     }
 
     @Test
-    void topLevelNotAnObject() throws IOException {
-        assertThat(failure(write("array.json", "[{\"ph\": \"X\"}]")).getMessage()).contains("top-level JSON object");
+    void topLevelNeitherAnObjectNorAnArray() throws IOException {
+        assertThat(failure(write("number.json", "42")).getMessage()).contains("top-level JSON object")
+                .contains("found a number");
+    }
+
+    @Test
+    void theChromeArrayFormatIsAccepted() throws IOException {
+        Path file = write("array.json", """
+                [{"ph": "X", "cat": "kernel", "name": "k", "pid": 0, "tid": 7, "ts": 20, "dur": 5, "args": {"correlation": 1}},
+                 {"ph": "X", "cat": "cuda_runtime", "name": "cudaLaunchKernel", "pid": 1, "tid": 1, "ts": 10, "dur": 2,
+                  "args": {"correlation": 1}}]""");
+        Traces.Parsed p = Traces.parse(file);
+        assertThat(p.kernels()).hasSize(1);
+        assertThat(p.kernels().get(0).linkage().launchApi()).hasValue("cudaLaunchKernel");
     }
 
     @Test
