@@ -63,11 +63,6 @@ final class KinetoTrace implements Trace {
         // everything lives on the heap and goes with this object; the spill file is already deleted
     }
 
-    /** The number of GPU activities (kernels, memcpys, memsets). */
-    int size() {
-        return activities.size();
-    }
-
     private KernelRecord record(int index, GpuActivity a) {
         KernelRecord.Builder b = KernelRecord.builder(index, a.name)
                 .kind(kind(a.kind))

@@ -78,11 +78,6 @@ final class SortedFrames implements AutoCloseable {
         file.finishWriting();
     }
 
-    /** Runs written to disk (0 when the frames fitted in memory). */
-    int runCount() {
-        return runs.size();
-    }
-
     /** The frames in walk order; the iterator may throw {@link java.io.UncheckedIOException}. */
     Merged frames() throws IOException {
         return new Merged();
