@@ -1,5 +1,6 @@
 package io.flowsim.plugin.pytorch;
 
+import io.flowsim.api.Progress;
 import io.flowsim.api.model.CollectiveInfo;
 import io.flowsim.api.model.Linkage;
 import io.flowsim.api.model.OperatorCall;
@@ -41,7 +42,10 @@ final class TraceLinker {
 
     private final Map<Long, ExternalIdTarget> wanted = new HashMap<>();
 
-    TraceLinker(TraceScanner scan, CpuEventSpill spill, ExternalIdDialect dialect, String file) {
+    private final Progress progress;
+
+    TraceLinker(TraceScanner scan, CpuEventSpill spill, ExternalIdDialect dialect, String file, Progress progress) {
+        this.progress = progress;
         this.scan = scan;
         this.spill = spill;
         this.dialect = dialect;
@@ -260,7 +264,7 @@ final class TraceLinker {
         }
         calls.sort(Frame.WALK_ORDER);
         try (SortedFrames sorted = SortedFrames.sort(spill, scan.names, t -> threadHasCalls[t], f -> threadHasCalls[f.thread]
-                || Ids.present(f.externalId) && wanted.containsKey(f.externalId));
+                || Ids.present(f.externalId) && wanted.containsKey(f.externalId), progress);
              SortedFrames.Merged frames = sorted.frames()) {
             Iterator<Frame> spilled = frames;
             Iterator<Frame> runtime = calls.iterator();
@@ -268,7 +272,11 @@ final class TraceLinker {
             Frame nextCall = runtime.hasNext() ? runtime.next() : null;
             List<Frame> stack = new ArrayList<>();
             int thread = -1;
+            long walked = 0;
             while (nextSpilled != null || nextCall != null) {
+                if ((++walked & 0xffff) == 0) {
+                    progress.advance(0x10000);
+                }
                 Frame f;
                 if (nextCall == null || nextSpilled != null && Frame.WALK_ORDER.compare(nextSpilled, nextCall) <= 0) {
                     f = nextSpilled;
