@@ -65,8 +65,9 @@ final class FlowsimCommand implements Callable<Integer> {
     boolean ignoreBrokenPlugins;
 
     @Option(names = {"-O", "--option"}, paramLabel = "KEY=VALUE", scope = ScopeType.INHERIT,
+            converter = KeyValueConverter.class,
             description = "An option for plugins, e.g. -O my-backend.url=http://host; repeatable.")
-    List<String> pluginOptions = new ArrayList<>();
+    List<String[]> pluginOptions = new ArrayList<>();
 
     @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
             description = "No progress or informational messages (warnings and errors still show).")
@@ -145,12 +146,8 @@ final class FlowsimCommand implements Callable<Integer> {
     /** Options every extension receives: the global {@code --option KEY=VALUE} values. */
     Options.Builder options() {
         Options.Builder b = Options.builder();
-        for (String kv : pluginOptions) {
-            int eq = kv.indexOf('=');
-            if (eq <= 0) {
-                throw FlowsimException.usage("--option expects KEY=VALUE, got '" + kv + "'");
-            }
-            b.add(kv.substring(0, eq).trim(), kv.substring(eq + 1));
+        for (String[] kv : pluginOptions) {
+            b.add(kv[0], kv[1]);
         }
         return b;
     }
@@ -167,6 +164,18 @@ final class FlowsimCommand implements Callable<Integer> {
                 FlowsimCommand.class.getClassLoader(), ignoreBrokenPlugins));
         registry.failures().forEach(f -> reporter().warn("plugin not loaded: " + f.describe()));
         return registry;
+    }
+
+    /** Parses {@code KEY=VALUE}; a value without a key or without {@code =} is a usage error. */
+    static final class KeyValueConverter implements CommandLine.ITypeConverter<String[]> {
+        @Override
+        public String[] convert(String value) {
+            int eq = value.indexOf('=');
+            if (eq <= 0 || value.substring(0, eq).isBlank()) {
+                throw new CommandLine.TypeConversionException("expected KEY=VALUE but got '" + value + "'");
+            }
+            return new String[] {value.substring(0, eq).trim(), value.substring(eq + 1)};
+        }
     }
 
     /** {@code $FLOWSIM_HOME/plugins} of the distribution, when running from one. */

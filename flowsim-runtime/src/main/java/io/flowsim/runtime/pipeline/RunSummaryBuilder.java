@@ -200,30 +200,36 @@ public final class RunSummaryBuilder {
             size++;
         }
 
+        /**
+         * Length of the union of the intervals: sweep the sorted starts and sorted ends together,
+         * counting open intervals; time counts while at least one is open.
+         */
         long unionLength() {
-            Integer[] order = new Integer[size];
-            for (int i = 0; i < size; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, Comparator.comparingLong(i -> starts[i]));
+            long[] s = Arrays.copyOf(starts, size);
+            long[] e = Arrays.copyOf(ends, size);
+            Arrays.sort(s);
+            Arrays.sort(e);
             long total = 0;
-            long curStart = Long.MIN_VALUE;
-            long curEnd = Long.MIN_VALUE;
-            for (int idx : order) {
-                long s = starts[idx];
-                long e = ends[idx];
-                if (curEnd == Long.MIN_VALUE || s > curEnd) {
-                    if (curEnd != Long.MIN_VALUE) {
-                        total += curEnd - curStart;
+            int open = 0;
+            long openedAt = 0;
+            int i = 0;
+            int j = 0;
+            while (i < size) {
+                if (s[i] <= e[j]) {
+                    if (open++ == 0) {
+                        openedAt = s[i];
                     }
-                    curStart = s;
-                    curEnd = e;
-                } else if (e > curEnd) {
-                    curEnd = e;
+                    i++;
+                } else {
+                    if (--open == 0) {
+                        total += e[j] - openedAt;
+                    }
+                    j++;
                 }
             }
-            if (curEnd != Long.MIN_VALUE) {
-                total += curEnd - curStart;
+            // every start is consumed; the last end closes whatever is still open
+            if (open > 0) {
+                total += e[size - 1] - openedAt;
             }
             return total;
         }

@@ -1,0 +1,58 @@
+package io.flowsim.runtime.fakes;
+
+import io.flowsim.api.RunContext;
+import io.flowsim.api.SimulatorBackend;
+import io.flowsim.api.model.HardwareTarget;
+import io.flowsim.api.model.OperationFamily;
+import io.flowsim.api.model.SimulationRequest;
+import io.flowsim.api.model.SimulationResult;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A test-only backend: a GEMM takes {@code 2*M*N*K / 1e6} ns, everything else is unsupported. It
+ * remembers its last batch ({@link #lastBatch()}) so tests can check the runtime's de-duplication.
+ */
+public final class CountingBackend implements SimulatorBackend {
+
+    private volatile List<SimulationRequest> lastBatch = List.of();
+
+    @Override
+    public String name() {
+        return "counting-backend";
+    }
+
+    @Override
+    public String description() {
+        return "test-only backend";
+    }
+
+    /** The batch of the last {@link #simulate} call. */
+    public List<SimulationRequest> lastBatch() {
+        return lastBatch;
+    }
+
+    @Override
+    public List<SimulationResult> simulate(List<SimulationRequest> batch, HardwareTarget target, RunContext context) {
+        lastBatch = List.copyOf(batch);
+        List<SimulationResult> results = new ArrayList<>();
+        for (SimulationRequest r : batch) {
+            if (r.family() == OperationFamily.GEMM) {
+                long m = r.operand("A").orElseThrow().shape().get(0);
+                long k = r.operand("A").orElseThrow().shape().get(1);
+                long n = r.operand("B").orElseThrow().shape().get(1);
+                results.add(SimulationResult.ok(2 * m * n * k / 1_000_000, name(), Map.of("target", target.name())));
+            } else {
+                results.add(SimulationResult.unsupported("only GEMMs are modelled", name()));
+            }
+        }
+        return results;
+    }
+
+    @Override
+    public List<String> notes(HardwareTarget target, RunContext context) {
+        return List.of("test backend: predictions are arithmetic, not physics");
+    }
+}
