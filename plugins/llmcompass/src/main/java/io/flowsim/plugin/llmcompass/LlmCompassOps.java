@@ -90,13 +90,13 @@ final class LlmCompassOps {
                     yield new Skip("LLMCompass' gelu always fails on the server (NameError: name 'GeLu' is"
                             + " not defined), so it is not submitted");
                 }
-                yield new Skip("LLMCompass simulates matmul, bmm, softmax and layernorm only; this is a "
+                yield new Skip("LLMCompass simulates matmul, bmm, softmax and layernorm only, not this "
                         + family.id() + " kernel (" + describe(request) + ")");
             }
             case ATTENTION -> new Skip("LLMCompass' HTTP backend has no attention simulator");
             case COLLECTIVE -> new Skip("LLMCompass' HTTP backend does not simulate collectives");
-            default -> new Skip("LLMCompass simulates matmul, bmm, softmax and layernorm only; this is a "
-                    + family.id() + " kernel");
+            default -> new Skip("LLMCompass simulates matmul, bmm, softmax and layernorm only, not this "
+                    + family.id() + " kernel (" + describe(request) + ")");
         };
     }
 
@@ -234,7 +234,9 @@ final class LlmCompassOps {
         return p;
     }
 
+    /** The operation, or a shortened kernel name (C++ template names run to hundreds of characters). */
     private static String describe(SimulationRequest request) {
-        return request.opMapping().isBlank() ? request.kernelName() : request.opMapping();
+        String text = request.opMapping().isBlank() ? request.kernelName() : request.opMapping();
+        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
     }
 }
