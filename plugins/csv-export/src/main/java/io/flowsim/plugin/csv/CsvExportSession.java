@@ -6,110 +6,201 @@ import io.flowsim.api.FlowsimException;
 import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.KernelRecord;
 import io.flowsim.api.model.KernelResult;
+import io.flowsim.api.model.LaunchConfig;
+import io.flowsim.api.model.OperatorCall;
 import io.flowsim.api.model.OperatorInput;
 import io.flowsim.api.model.Parameter;
 import io.flowsim.api.model.ResolvedKernel;
 import io.flowsim.api.model.RunSummary;
+import io.flowsim.api.model.SimulationResult;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.QuoteMode;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Optional;
 
 /**
- * Streams one row per GPU kernel (memcpy and memset are not rows) into a temporary file and moves it
- * into place on {@link #finish}.
+ * Streams one row per GPU kernel into {@code <trace>.csv} and one row per memcpy/memset into
+ * {@code <trace>.memory.csv}, each through a temporary file moved into place on {@link #finish}.
  */
 final class CsvExportSession implements ExportSession {
 
-    static final String[] HEADER = {"Name", "Dims", "Data Type", "Input/Output", "Descriptions", "Duration (us)",
-        "op", "operation", "Source Code", "Call Stack"};
+    /** The original FlowSim's columns, in its order. */
+    static final List<String> ORIGINAL_COLUMNS = List.of("Name", "Dims", "Data Type", "Input/Output", "Descriptions",
+            "Duration (us)", "op", "operation", "Source Code", "Call Stack");
+    /** Our columns after the original's. */
+    static final List<String> EXTRA_COLUMNS = List.of("Start (us)", "Device", "Stream", "Correlation", "Grid", "Block",
+            "Category", "Family", "Resolved By", "Match", "Operator", "Operands", "Attributes");
+    /** Columns added when the run simulated. */
+    static final List<String> SIMULATION_COLUMNS = List.of("Backend", "Predicted (us)", "Status", "Error (%)",
+            "Simulation Note");
+    /** Columns of the memory-operation file. */
+    static final List<String> MEMORY_COLUMNS = List.of("Name", "Kind", "Bytes", "Direction", "Duration (us)",
+            "Start (us)", "Device", "Stream", "Correlation", "op", "Operator", "Call Stack");
 
-    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
-            .setHeader(HEADER)
+    /**
+     * Python's {@code csv.writer} defaults: comma, minimal quoting with doubled quotes, CRLF after
+     * every record. The header is printed explicitly.
+     */
+    static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
             .setRecordSeparator("\r\n")
+            .setQuoteMode(QuoteMode.MINIMAL)
             .get();
 
-    private final Path target;
-    private final Path temporary;
-    private final CSVPrinter printer;
+    private final boolean simulated;
+    private final AtomicOutput kernelFile;
+    private final AtomicOutput memoryFile;
+    private final CSVPrinter kernels;
+    private final CSVPrinter memory;
     private boolean finished;
 
     CsvExportSession(ExportContext context) {
-        this.target = context.outputDirectory().resolve(context.traceName() + ".csv");
+        this.simulated = context.simulated();
+        Path dir = context.outputDirectory();
+        this.kernelFile = AtomicOutput.create(dir.resolve(context.traceName() + ".csv"));
+        this.memoryFile = AtomicOutput.create(dir.resolve(context.traceName() + ".memory.csv"));
         try {
-            this.temporary = Files.createTempFile(context.outputDirectory(), "." + context.traceName(), ".csv.tmp");
-            BufferedWriter writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8);
-            this.printer = new CSVPrinter(writer, FORMAT);
+            this.kernels = new CSVPrinter(Files.newBufferedWriter(kernelFile.temporary(), StandardCharsets.UTF_8), FORMAT);
+            this.memory = new CSVPrinter(Files.newBufferedWriter(memoryFile.temporary(), StandardCharsets.UTF_8), FORMAT);
+            List<String> header = new ArrayList<>(ORIGINAL_COLUMNS);
+            header.addAll(EXTRA_COLUMNS);
+            List<String> memoryHeader = new ArrayList<>(MEMORY_COLUMNS);
+            if (simulated) {
+                header.addAll(SIMULATION_COLUMNS);
+                memoryHeader.addAll(SIMULATION_COLUMNS);
+            }
+            kernels.printRecord(header);
+            memory.printRecord(memoryHeader);
         } catch (IOException e) {
-            throw FlowsimException.badInput("cannot write " + target + ": " + e.getMessage(), e);
+            kernelFile.discard();
+            memoryFile.discard();
+            throw FlowsimException.badInput("cannot write " + kernelFile.target() + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public void accept(KernelResult result) {
+        try {
+            if (result.kernel().kernel().kind() == KernelKind.KERNEL) {
+                kernels.printRecord(kernelRow(result));
+            } else {
+                memory.printRecord(memoryRow(result));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + kernelFile.target(), e);
+        }
+    }
+
+    private List<String> kernelRow(KernelResult result) {
         ResolvedKernel k = result.kernel();
         KernelRecord r = k.kernel();
-        if (r.kind() != KernelKind.KERNEL) {
-            return;
+        Optional<OperatorCall> operator = r.operator();
+        List<String> row = new ArrayList<>(ORIGINAL_COLUMNS.size() + EXTRA_COLUMNS.size() + SIMULATION_COLUMNS.size());
+        row.add(r.name());
+        row.add(CsvCells.dims(operator));
+        row.add(CsvCells.types(operator));
+        row.add(CsvCells.pythonList(k.parameters().stream().map(Parameter::role).toList()));
+        row.add(descriptions(k));
+        row.add(CsvCells.micros(r.durationNs()));
+        row.add(k.opMapping());
+        row.add(k.operation());
+        row.add(k.sourceCode());
+        row.add(r.callStackString());
+        row.add(CsvCells.micros(r.startNs()));
+        row.add(CsvCells.id(r.device()));
+        row.add(CsvCells.id(r.stream()));
+        row.add(r.correlationId().isPresent() ? Long.toString(r.correlationId().getAsLong()) : "");
+        row.add(CsvCells.dim3(r.launch().map(LaunchConfig::grid)));
+        row.add(CsvCells.dim3(r.launch().map(LaunchConfig::block)));
+        row.add(CsvCells.lower(r.category()));
+        row.add(k.family().id());
+        row.add(CsvCells.lower(k.resolution().source()));
+        row.add(k.resolution().reference());
+        row.add(operator.map(OperatorCall::name).orElse(""));
+        row.add(CsvCells.operands(k.operands()));
+        row.add(CsvCells.attributes(k.attributes()));
+        if (simulated) {
+            addSimulation(row, result);
         }
-        List<OperatorInput> inputs = r.operator().map(o -> o.inputs()).orElse(List.of());
-        String dims = inputs.isEmpty() ? "N/A"
-                : inputs.stream().map(i -> i.dims().format()).collect(Collectors.joining(", ", "[", "]"));
-        String types = inputs.isEmpty() ? "N/A"
-                : inputs.stream().map(i -> "'" + i.type() + "'").collect(Collectors.joining(", ", "[", "]"));
-        try {
-            printer.printRecord(r.name(), dims, types,
-                    pythonList(k.parameters().stream().map(Parameter::role).toList()),
-                    pythonList(k.parameters().stream().map(Parameter::description).toList()),
-                    micros(r.durationNs()), k.opMapping(), k.operation(), k.sourceCode(), r.callStackString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
-        }
+        return row;
     }
 
-    private static String pythonList(List<String> values) {
-        return values.isEmpty() ? "" : values.stream().map(v -> "'" + v + "'").collect(Collectors.joining(", ", "[", "]"));
+    /** The database's descriptions, else the argument names a shape annotation carries (as the original). */
+    private static String descriptions(ResolvedKernel k) {
+        if (!k.parameters().isEmpty()) {
+            return CsvCells.pythonList(k.parameters().stream().map(Parameter::description).toList());
+        }
+        List<OperatorInput> inputs = k.kernel().operator().map(OperatorCall::inputs).orElse(List.of());
+        if (!inputs.isEmpty() && inputs.stream().allMatch(i -> i.name().isPresent())) {
+            return CsvCells.pythonList(inputs.stream().map(i -> i.name().orElseThrow()).toList());
+        }
+        return "";
     }
 
-    private static String micros(long ns) {
-        BigDecimal us = BigDecimal.valueOf(ns, 3).stripTrailingZeros();
-        return us.scale() <= 0 ? us.setScale(1).toPlainString() : us.toPlainString();
+    private List<String> memoryRow(KernelResult result) {
+        ResolvedKernel k = result.kernel();
+        KernelRecord r = k.kernel();
+        List<String> row = new ArrayList<>(MEMORY_COLUMNS.size() + SIMULATION_COLUMNS.size());
+        row.add(r.name());
+        row.add(CsvCells.lower(r.kind()));
+        row.add(r.transfer().map(t -> Long.toString(t.bytes())).orElse(""));
+        row.add(r.transfer().map(t -> t.direction()).orElse(""));
+        row.add(CsvCells.micros(r.durationNs()));
+        row.add(CsvCells.micros(r.startNs()));
+        row.add(CsvCells.id(r.device()));
+        row.add(CsvCells.id(r.stream()));
+        row.add(r.correlationId().isPresent() ? Long.toString(r.correlationId().getAsLong()) : "");
+        row.add(k.opMapping());
+        row.add(r.operator().map(OperatorCall::name).orElse(""));
+        row.add(r.callStackString());
+        if (simulated) {
+            addSimulation(row, result);
+        }
+        return row;
+    }
+
+    private static void addSimulation(List<String> row, KernelResult result) {
+        Optional<SimulationResult> s = result.simulation();
+        row.add(s.map(SimulationResult::backend).orElse(""));
+        row.add(s.flatMap(x -> x.predictedNs().isPresent() ? Optional.of(CsvCells.micros(x.predictedNs().getAsLong()))
+                : Optional.empty()).orElse(""));
+        row.add(s.map(x -> CsvCells.lower(x.status())).orElse(""));
+        row.add(CsvCells.percent(result.errorPercent()));
+        row.add(s.map(SimulationResult::reason).orElse(""));
     }
 
     @Override
     public List<Path> finish(RunSummary summary) {
         try {
-            printer.close();
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            finished = true;
-            return List.of(target);
+            kernels.close();
+            memory.close();
         } catch (IOException e) {
-            throw FlowsimException.badInput("cannot write " + target + ": " + e.getMessage(), e);
+            throw FlowsimException.badInput("cannot write " + kernelFile.target() + ": " + e.getMessage(), e);
         }
+        kernelFile.commit();
+        memoryFile.commit();
+        finished = true;
+        return List.of(kernelFile.target(), memoryFile.target());
     }
 
     @Override
     public void close() {
         if (!finished) {
             try {
-                printer.close();
+                kernels.close();
+                memory.close();
             } catch (IOException ignored) {
-                // the temporary file is deleted next; nothing else to release
-            }
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException ignored) {
-                // best effort: a leftover hidden .tmp file never looks like a complete output
+                // the temporary files are deleted next; nothing else to release
             }
         }
+        kernelFile.discard();
+        memoryFile.discard();
     }
 }

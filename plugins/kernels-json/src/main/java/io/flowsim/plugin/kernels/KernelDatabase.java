@@ -1,85 +1,207 @@
 package io.flowsim.plugin.kernels;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.flowsim.api.ErrorCode;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.RunContext;
+import io.flowsim.api.model.ResolutionSource;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
-/** The merged view of every database of a run: entries by kernel name and by implementation. */
+/**
+ * The merged view of every database of a run, in precedence order. Databases are loaded in order
+ * (the bundled one first, then each {@code --kernels FILE}); a later database overrides an earlier
+ * one: its exact names replace theirs, its patterns are tried first, and its operator entries come
+ * first. Immutable, so safe to share between threads.
+ */
 final class KernelDatabase {
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
-    private static final String BUNDLED = "kernels.json";
+    /** The bundled database, as a class-path resource next to this class. */
+    static final String BUNDLED_RESOURCE = "kernels.json";
+    /** The origin name of the bundled database in references and messages. */
+    static final String BUNDLED_ORIGIN = "bundled:kernels.json";
+    /** Option key of the user's databases; repeatable. */
+    static final String OPTION_KERNELS = "kernels";
+    /** Option key that switches the bundled database off ({@code --option bundled-kernels=false}). */
+    static final String OPTION_BUNDLED = "bundled-kernels";
 
-    private final Map<String, Entry> byName = new HashMap<>();
-    private final Map<String, Entry> byImplementation = new HashMap<>();
+    private final Map<String, KernelEntry> exact;
+    private final List<KernelEntry> namePatterns;
+    private final Map<String, List<KernelEntry>> byImplementation;
+    private final List<KernelEntry> operatorPatterns;
+    private final List<String> origins;
 
-    private KernelDatabase() {
+    private KernelDatabase(Map<String, KernelEntry> exact, List<KernelEntry> namePatterns,
+                           Map<String, List<KernelEntry>> byImplementation, List<KernelEntry> operatorPatterns,
+                           List<String> origins) {
+        this.exact = exact;
+        this.namePatterns = namePatterns;
+        this.byImplementation = byImplementation;
+        this.operatorPatterns = operatorPatterns;
+        this.origins = origins;
     }
 
+    /** A kernel-name match: the entry and the rule that matched. */
+    record NameMatch(KernelEntry entry, ResolutionSource source) {
+    }
+
+    /**
+     * Merges validated databases given in load order (lowest precedence first).
+     */
+    static KernelDatabase of(List<KernelDatabaseReader.Result> databases) {
+        Map<String, KernelEntry> exact = new HashMap<>();
+        List<KernelEntry> namePatterns = new ArrayList<>();
+        Map<String, List<KernelEntry>> byImplementation = new HashMap<>();
+        List<KernelEntry> operatorPatterns = new ArrayList<>();
+        List<String> origins = new ArrayList<>();
+        for (KernelDatabaseReader.Result db : databases) {
+            origins.add(db.origin());
+            List<KernelEntry> patterns = new ArrayList<>();
+            List<KernelEntry> opPatterns = new ArrayList<>();
+            Map<String, List<KernelEntry>> impl = new HashMap<>();
+            for (KernelEntry e : db.entries()) {
+                if (!e.kernelName().isEmpty()) {
+                    exact.put(e.kernelName(), e);
+                }
+                e.namePattern().ifPresent(p -> patterns.add(e));
+                e.operatorPattern().ifPresent(p -> opPatterns.add(e));
+                if (!e.implementation().isEmpty() && !isGenericLauncher(e.implementation())) {
+                    impl.computeIfAbsent(e.implementation(), k -> new ArrayList<>()).add(e);
+                }
+            }
+            namePatterns.addAll(0, patterns);
+            operatorPatterns.addAll(0, opPatterns);
+            impl.forEach((key, list) -> {
+                // Within one database an operator-only entry is the operator's own description and comes
+                // first; entries that also name kernels follow, last one first (the original's
+                // last-duplicate-wins rule).
+                List<KernelEntry> ordered = new ArrayList<>();
+                list.stream().filter(e -> !e.matchesKernelNames()).forEach(ordered::add);
+                List<KernelEntry> named = new ArrayList<>(list.stream().filter(KernelEntry::matchesKernelNames).toList());
+                Collections.reverse(named);
+                ordered.addAll(named);
+                byImplementation.computeIfAbsent(key, k -> new ArrayList<>()).addAll(0, ordered);
+            });
+        }
+        byImplementation.replaceAll((key, list) -> List.copyOf(list));
+        return new KernelDatabase(Map.copyOf(exact), List.copyOf(namePatterns), Map.copyOf(byImplementation),
+                List.copyOf(operatorPatterns), List.copyOf(origins));
+    }
+
+    /**
+     * Whether an implementation frame names a generic launcher rather than an operator (Triton's
+     * {@code <built-in function launch>}, the CUDA driver's {@code cuLaunchKernel*}); such frames
+     * say nothing about the kernel and are never matched, as in the original FlowSim.
+     */
+    static boolean isGenericLauncher(String frame) {
+        return frame.contains("<built-in function launch>") || frame.contains("cuLaunchKernel")
+                || frame.contains("cudaLaunchKernel");
+    }
+
+    /** The entry for a kernel name: exact name first, then the first matching pattern. */
+    Optional<NameMatch> byKernelName(String name) {
+        KernelEntry e = exact.get(name);
+        if (e != null) {
+            return Optional.of(new NameMatch(e, ResolutionSource.EXACT_NAME));
+        }
+        for (KernelEntry p : namePatterns) {
+            if (p.namePattern().orElseThrow().matcher(name).find()) {
+                return Optional.of(new NameMatch(p, ResolutionSource.NAME_PATTERN));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Every entry describing an operator, most specific first: exact {@code kernel_implementation}
+     * matches (later databases first), then {@code operator_pattern} matches.
+     */
+    List<KernelEntry> byOperator(String operator) {
+        if (operator.isEmpty() || isGenericLauncher(operator)) {
+            return List.of();
+        }
+        Set<KernelEntry> out = new LinkedHashSet<>(byImplementation.getOrDefault(operator, List.of()));
+        for (KernelEntry p : operatorPatterns) {
+            if (p.operatorPattern().orElseThrow().matcher(operator).find()) {
+                out.add(p);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The databases merged, in load order. */
+    List<String> origins() {
+        return origins;
+    }
+
+    /**
+     * Loads the bundled database (unless {@code bundled-kernels=false}) and every {@code kernels}
+     * option value, in order.
+     *
+     * @throws FlowsimException {@link ErrorCode#BAD_INPUT} naming the file, entry and field of the
+     *                          first problem when a user database is missing or invalid
+     */
     static KernelDatabase load(RunContext context) {
-        KernelDatabase db = new KernelDatabase();
-        try (InputStream in = KernelDatabase.class.getResourceAsStream(BUNDLED)) {
+        List<KernelDatabaseReader.Result> results = new ArrayList<>();
+        if (context.options().getBoolean(OPTION_BUNDLED, true)) {
+            results.add(readBundled());
+        }
+        for (String file : context.options().getAll(OPTION_KERNELS)) {
+            KernelDatabaseReader.Result r = readFile(Path.of(file));
+            if (!r.problems().isEmpty()) {
+                int more = r.problems().size() - 1;
+                throw FlowsimException.badInput(r.problems().get(0) + (more > 0 ? " (and " + more + " more problem"
+                        + (more == 1 ? "" : "s") + "; run 'flowsim kernels check " + file + "' to list them)" : ""));
+            }
+            results.add(r);
+        }
+        return of(results);
+    }
+
+    /** Reads the bundled database; a broken one is a bug in FlowSim. */
+    static KernelDatabaseReader.Result readBundled() {
+        try (InputStream in = KernelDatabase.class.getResourceAsStream(BUNDLED_RESOURCE)) {
             if (in == null) {
-                throw new FlowsimException(io.flowsim.api.ErrorCode.INTERNAL,
-                        "the bundled kernels.json is missing from the kernels-json plugin");
+                throw new FlowsimException(ErrorCode.INTERNAL, "the bundled kernels.json is missing from the "
+                        + "kernels-json plugin");
             }
-            db.add("bundled kernels.json", MAPPER.readTree(in));
+            KernelDatabaseReader.Result r = KernelDatabaseReader.read(BUNDLED_ORIGIN, in);
+            if (!r.problems().isEmpty()) {
+                throw new FlowsimException(ErrorCode.INTERNAL, "the bundled kernels.json is invalid: "
+                        + r.problems().get(0));
+            }
+            return r;
         } catch (IOException e) {
-            throw FlowsimException.badInput("bundled kernels.json: " + e.getMessage(), e);
-        }
-        for (String file : context.options().getAll("kernels")) {
-            Path path = Path.of(file);
-            if (!Files.isRegularFile(path)) {
-                throw FlowsimException.badInput("kernel database not found: " + path);
-            }
-            try (InputStream in = Files.newInputStream(path)) {
-                db.add(path.toString(), MAPPER.readTree(in));
-            } catch (IOException e) {
-                throw FlowsimException.badInput(path + ": not valid JSON: " + e.getMessage(), e);
-            }
-        }
-        return db;
-    }
-
-    private void add(String origin, JsonNode root) {
-        if (root == null || !root.isArray()) {
-            throw FlowsimException.badInput(origin + ": expected a JSON array of kernel entries");
-        }
-        for (int i = 0; i < root.size(); i++) {
-            JsonNode n = root.get(i);
-            Entry e = new Entry(origin + "#" + i, text(n, "kernel_name"), text(n, "kernel_implementation"),
-                    text(n, "op_mapping"), text(n, "operation"), text(n, "source_code"), n.path("params"));
-            if (!e.kernelName().isEmpty()) {
-                byName.put(e.kernelName(), e);
-            }
-            if (!e.implementation().isEmpty()) {
-                byImplementation.put(e.implementation(), e);
-            }
+            throw new FlowsimException(ErrorCode.INTERNAL, "cannot read the bundled kernels.json: " + e.getMessage(), e);
         }
     }
 
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? "" : v.asText();
-    }
-
-    Entry byName(String name) {
-        return byName.get(name);
-    }
-
-    Entry byImplementation(String implementation) {
-        return byImplementation.get(implementation);
-    }
-
-    record Entry(String reference, String kernelName, String implementation, String opMapping, String operation,
-                 String sourceCode, JsonNode params) {
+    /** Reads one user database; a missing or unreadable file is reported as a problem. */
+    static KernelDatabaseReader.Result readFile(Path file) {
+        String origin = file.toString();
+        if (!Files.exists(file)) {
+            return new KernelDatabaseReader.Result(origin, List.of(), List.of(origin
+                    + ": kernel database not found"));
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            return new KernelDatabaseReader.Result(origin, List.of(), List.of(origin
+                    + ": kernel database is not a readable file"));
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return KernelDatabaseReader.read(origin, in);
+        } catch (IOException e) {
+            return new KernelDatabaseReader.Result(origin, List.of(), List.of(origin + ": cannot read: "
+                    + e.getMessage()));
+        }
     }
 }

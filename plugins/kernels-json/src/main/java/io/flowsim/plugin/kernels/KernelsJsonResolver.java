@@ -4,12 +4,14 @@ import io.flowsim.api.KernelResolver;
 import io.flowsim.api.ResolverSession;
 import io.flowsim.api.RunContext;
 
+import java.nio.file.Path;
+import java.util.List;
+
 /**
- * Resolves kernels against {@code kernels.json} databases: the bundled one, then every
- * {@code --kernels FILE} in order (later files override earlier ones).
- *
- * <p>This first version matches exact kernel names, then the launching operator's name against
- * {@code kernel_implementation}.
+ * Resolves kernels against kernels.json databases: the bundled one, then every
+ * {@code --kernels FILE} in order (later files override earlier ones). Matches by exact kernel
+ * name, then by name pattern, then by launching operator, and falls back to built-in heuristics
+ * (marked as such). The format is documented in docs/kernels-json.md.
  */
 public final class KernelsJsonResolver implements KernelResolver {
 
@@ -20,11 +22,23 @@ public final class KernelsJsonResolver implements KernelResolver {
 
     @Override
     public String description() {
-        return "Resolves kernels against kernels.json databases (bundled + --kernels FILE)";
+        return "Resolves kernels against kernels.json databases (bundled + --kernels FILE): names, patterns, operators";
     }
 
     @Override
     public ResolverSession open(RunContext context) {
-        return new KernelsJsonSession(name(), KernelDatabase.load(context));
+        KernelDatabase database = KernelDatabase.load(context);
+        context.reporter().debug("kernels-json: databases " + database.origins());
+        return new KernelsJsonSession(name(), database, context.reporter());
+    }
+
+    @Override
+    public boolean canCheck() {
+        return true;
+    }
+
+    @Override
+    public List<String> check(Path database, RunContext context) {
+        return KernelDatabase.readFile(database).problems();
     }
 }

@@ -1,0 +1,68 @@
+package io.flowsim.plugin.csv;
+
+import io.flowsim.api.ExportContext;
+import io.flowsim.api.ExportSession;
+import io.flowsim.api.Exporter;
+import io.flowsim.api.FlowsimException;
+import io.flowsim.api.model.KernelResult;
+import io.flowsim.api.model.RunSummary;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Writes {@code summary.json}: the run's totals as the runtime computed them ({@link RunSummary}):
+ * kernel, busy and wall time, resolved time, totals per family and per op mapping, memory
+ * operations, trace statistics, and the simulation outcome with its accuracy. Format:
+ * docs/output-formats.md.
+ */
+public final class SummaryExporter implements Exporter {
+
+    /** The file name written into the output directory. */
+    public static final String FILE_NAME = "summary.json";
+
+    @Override
+    public String name() {
+        return "summary";
+    }
+
+    @Override
+    public String description() {
+        return "Run totals: kernel/busy/wall time, resolution, families, accuracy (summary.json)";
+    }
+
+    @Override
+    public ExportSession open(ExportContext context) {
+        Path target = context.outputDirectory().resolve(FILE_NAME);
+        return new ExportSession() {
+            private AtomicOutput output;
+
+            @Override
+            public void accept(KernelResult kernel) {
+                // everything summary.json says comes from the RunSummary handed to finish
+            }
+
+            @Override
+            public List<Path> finish(RunSummary summary) {
+                output = AtomicOutput.create(target);
+                try (OutputStream out = Files.newOutputStream(output.temporary())) {
+                    SummaryJson.MAPPER.writeValue(out, SummaryJson.document(summary));
+                } catch (IOException e) {
+                    throw FlowsimException.badInput("cannot write " + target + ": " + e.getMessage(), e);
+                }
+                output.commit();
+                return List.of(target);
+            }
+
+            @Override
+            public void close() {
+                if (output != null) {
+                    output.discard();
+                }
+            }
+        };
+    }
+}

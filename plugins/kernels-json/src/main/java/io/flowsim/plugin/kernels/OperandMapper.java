@@ -1,0 +1,317 @@
+package io.flowsim.plugin.kernels;
+
+import io.flowsim.api.model.DataType;
+import io.flowsim.api.model.Dims;
+import io.flowsim.api.model.Operand;
+import io.flowsim.api.model.OperationFamily;
+import io.flowsim.api.model.OperatorCall;
+import io.flowsim.api.model.OperatorInput;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds a kernel's operands from its launching operator's inputs, following an entry's
+ * {@code operands[]} and docs/operand-conventions.md: takes each input by position or name, applies
+ * the transforms, then normalizes per family (GEMM: flatten or broadcast batch dimensions and check
+ * that A and B agree on K; attention: derive batch, lengths and kind). Stateless.
+ */
+final class OperandMapper {
+
+    private OperandMapper() {
+    }
+
+    /**
+     * The outcome of mapping: operands and derived attributes, or the reason nothing was mapped.
+     *
+     * @param operands   the operands, in spec order (empty when {@code problem} is present)
+     * @param attributes attributes derived from the shapes (attention lengths, ...)
+     * @param family     the family after normalization (a batched {@code gemm} becomes {@code bmm})
+     * @param problem    why the operands could not be built
+     */
+    record Mapping(List<Operand> operands, Map<String, String> attributes, OperationFamily family,
+                   Optional<String> problem) {
+        static Mapping failed(OperationFamily family, String problem) {
+            return new Mapping(List.of(), Map.of(), family, Optional.of(problem));
+        }
+    }
+
+    static Mapping map(List<OperandSpec> specs, OperatorCall operator, OperationFamily family) {
+        List<Operand> operands = new ArrayList<>();
+        Map<String, List<Long>> recorded = new LinkedHashMap<>();
+        Map<String, OperandSpec> specByName = new LinkedHashMap<>();
+        for (OperandSpec spec : specs) {
+            Optional<OperatorInput> input = find(operator, spec);
+            String where = "operand " + spec.name() + " (" + (spec.inputIndex() >= 0 ? "input #" + spec.inputIndex()
+                    : "input '" + spec.inputName() + "'") + " of " + operator.name() + ")";
+            if (input.isEmpty()) {
+                if (spec.optional()) {
+                    continue;
+                }
+                return Mapping.failed(family, where + ": no such input");
+            }
+            OperatorInput in = input.get();
+            Dims dims = in.dims();
+            if (spec.element().isPresent()) {
+                if (!(dims instanceof Dims.TensorList list) || spec.element().getAsInt() >= list.elements().size()) {
+                    if (spec.optional()) {
+                        continue;
+                    }
+                    return Mapping.failed(family, where + ": no element " + spec.element().getAsInt() + " in "
+                            + dims.format());
+                }
+                dims = list.elements().get(spec.element().getAsInt());
+            }
+            if (!(dims instanceof Dims.Tensor tensor)) {
+                if (spec.optional()) {
+                    continue;
+                }
+                return Mapping.failed(family, where + ": a list of tensors " + dims.format()
+                        + "; name the element to use");
+            }
+            DataType type = in.dataType();
+            if (type == DataType.UNKNOWN && tensor.isEmpty()) {
+                if (spec.optional()) {
+                    continue;
+                }
+                return Mapping.failed(family, where + ": not a tensor (type '" + in.type() + "')");
+            }
+            List<Long> shape = tensor.sizes();
+            for (OperandSpec.Transform t : spec.transforms()) {
+                Optional<List<Long>> next = apply(t, shape);
+                if (next.isEmpty()) {
+                    return Mapping.failed(family, where + ": cannot apply '" + t.id() + "' to " + tensor.format());
+                }
+                shape = next.get();
+            }
+            recorded.put(spec.name(), tensor.sizes());
+            specByName.put(spec.name(), spec);
+            operands.add(new Operand(spec.name(), spec.direction(), shape, type, spec.description()));
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        OperationFamily result = family;
+        if (family == OperationFamily.GEMM || family == OperationFamily.BMM) {
+            Optional<String> problem = normalizeGemm(operands);
+            if (problem.isPresent()) {
+                return Mapping.failed(family, operator.name() + ": " + problem.get());
+            }
+            Optional<Operand> a = find(operands, "A");
+            if (family == OperationFamily.GEMM && a.isPresent() && a.get().shape().size() > 2) {
+                result = OperationFamily.BMM;
+            }
+        } else if (family == OperationFamily.ATTENTION) {
+            deriveAttention(operands, recorded, specByName, attributes);
+        }
+        return new Mapping(operands, attributes, result, Optional.empty());
+    }
+
+    private static Optional<OperatorInput> find(OperatorCall operator, OperandSpec spec) {
+        List<OperatorInput> inputs = operator.inputs();
+        if (spec.inputIndex() >= 0) {
+            return spec.inputIndex() < inputs.size() ? Optional.of(inputs.get(spec.inputIndex())) : Optional.empty();
+        }
+        return inputs.stream().filter(i -> i.name().map(spec.inputName()::equals).orElse(false)).findFirst();
+    }
+
+    private static Optional<Operand> find(List<Operand> operands, String name) {
+        return operands.stream().filter(o -> o.name().equals(name)).findFirst();
+    }
+
+    static Optional<List<Long>> apply(OperandSpec.Transform t, List<Long> shape) {
+        int r = shape.size();
+        return switch (t) {
+            case TRANSPOSE -> {
+                if (r < 2) {
+                    yield Optional.empty();
+                }
+                List<Long> s = new ArrayList<>(shape);
+                s.set(r - 2, shape.get(r - 1));
+                s.set(r - 1, shape.get(r - 2));
+                yield Optional.of(List.copyOf(s));
+            }
+            case FLATTEN -> {
+                if (r < 1) {
+                    yield Optional.empty();
+                }
+                long rows = 1;
+                for (int i = 0; i < r - 1; i++) {
+                    rows *= shape.get(i);
+                }
+                yield Optional.of(r == 1 ? shape : List.of(rows, shape.get(r - 1)));
+            }
+            case BHSD -> r != 4 ? Optional.empty()
+                    : Optional.of(List.of(shape.get(0) * shape.get(2), shape.get(1), shape.get(3)));
+            case BSHD -> r != 4 ? Optional.empty()
+                    : Optional.of(List.of(shape.get(0) * shape.get(1), shape.get(2), shape.get(3)));
+        };
+    }
+
+    /**
+     * Brings A {@code [batch..., M, K]} and B {@code [batch..., K, N]} into the conventions: a 1-D A is a
+     * row {@code [1, K]} and a 1-D B a column {@code [K, 1]}; when only A has batch dimensions they are
+     * folded into M (a {@code linear} or {@code matmul} over a 2-D weight); otherwise batch dimensions
+     * are broadcast to a common shape. Checks that K agrees. Replaces A and B in place.
+     */
+    static Optional<String> normalizeGemm(List<Operand> operands) {
+        int ia = indexOf(operands, "A");
+        int ib = indexOf(operands, "B");
+        if (ia < 0 || ib < 0) {
+            return Optional.empty();
+        }
+        Operand a = operands.get(ia);
+        Operand b = operands.get(ib);
+        List<Long> sa = new ArrayList<>(a.shape());
+        List<Long> sb = new ArrayList<>(b.shape());
+        if (sa.isEmpty() || sb.isEmpty()) {
+            return Optional.of("A " + sa + " and B " + sb + " must have at least one dimension");
+        }
+        if (sa.size() == 1) {
+            sa.add(0, 1L);
+        }
+        if (sb.size() == 1) {
+            sb.add(1L);
+        }
+        List<Long> batchA = sa.subList(0, sa.size() - 2);
+        List<Long> batchB = sb.subList(0, sb.size() - 2);
+        long m = sa.get(sa.size() - 2);
+        long k = sa.get(sa.size() - 1);
+        long k2 = sb.get(sb.size() - 2);
+        long n = sb.get(sb.size() - 1);
+        if (k != k2) {
+            return Optional.of("A " + a.shape() + " and B " + b.shape() + " disagree on K (" + k + " vs " + k2 + ")");
+        }
+        List<Long> newA;
+        List<Long> newB;
+        if (batchB.isEmpty()) {
+            long rows = m;
+            for (long d : batchA) {
+                rows *= d;
+            }
+            newA = List.of(rows, k);
+            newB = List.of(k, n);
+        } else {
+            Optional<List<Long>> batch = broadcast(batchA, batchB);
+            if (batch.isEmpty()) {
+                return Optional.of("batch dimensions of A " + a.shape() + " and B " + b.shape() + " do not broadcast");
+            }
+            List<Long> pa = new ArrayList<>(batch.get());
+            pa.add(m);
+            pa.add(k);
+            List<Long> pb = new ArrayList<>(batch.get());
+            pb.add(k);
+            pb.add(n);
+            newA = pa;
+            newB = pb;
+        }
+        operands.set(ia, new Operand(a.name(), a.direction(), newA, a.dataType(), a.description()));
+        operands.set(ib, new Operand(b.name(), b.direction(), newB, b.dataType(), b.description()));
+        return Optional.empty();
+    }
+
+    private static Optional<List<Long>> broadcast(List<Long> x, List<Long> y) {
+        int r = Math.max(x.size(), y.size());
+        List<Long> out = new ArrayList<>();
+        for (int i = 0; i < r; i++) {
+            long dx = i < r - x.size() ? 1 : x.get(i - (r - x.size()));
+            long dy = i < r - y.size() ? 1 : y.get(i - (r - y.size()));
+            if (dx != dy && dx != 1 && dy != 1) {
+                return Optional.empty();
+            }
+            out.add(dx == 1 ? dy : dx);
+        }
+        return Optional.of(out);
+    }
+
+    private static int indexOf(List<Operand> operands, String name) {
+        for (int i = 0; i < operands.size(); i++) {
+            if (operands.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Attention attributes from the shapes: batch and lengths from inputs recorded as
+     * {@code [batch, heads, seq, dim]} or {@code [batch, seq, heads, dim]}; kind from the head
+     * counts of q and k; value head dimension when it differs.
+     */
+    private static void deriveAttention(List<Operand> operands, Map<String, List<Long>> recorded,
+                                        Map<String, OperandSpec> specs, Map<String, String> attributes) {
+        Optional<Operand> q = find(operands, "q");
+        Optional<Operand> k = find(operands, "k").or(() -> find(operands, "kv_cache"));
+        Optional<Operand> v = find(operands, "v");
+        if (q.isEmpty()) {
+            return;
+        }
+        OperandSpec qs = specs.get("q");
+        List<Long> qr = recorded.get("q");
+        Optional<long[]> qbs = batchAndLength(qs, qr);
+        qbs.ifPresent(bs -> {
+            attributes.put("attention.batch", Long.toString(bs[0]));
+            attributes.put("attention.q_len", Long.toString(bs[1]));
+        });
+        if (k.isPresent()) {
+            batchAndLength(specs.get(k.get().name()), recorded.get(k.get().name()))
+                    .ifPresent(bs -> attributes.put("attention.kv_len", Long.toString(bs[1])));
+            List<Long> qShape = q.get().shape();
+            List<Long> kShape = k.get().shape();
+            if (qShape.size() == 3 && kShape.size() == 3 && k.get().name().equals("k")) {
+                long hq = qShape.get(1);
+                long hk = kShape.get(1);
+                attributes.put("attention.kind", hq == hk ? "mha" : "gqa");
+            }
+        }
+        if (v.isPresent() && !v.get().shape().isEmpty() && !q.get().shape().isEmpty()) {
+            long dq = q.get().shape().get(q.get().shape().size() - 1);
+            long dv = v.get().shape().get(v.get().shape().size() - 1);
+            if (dq != dv) {
+                attributes.put("attention.head_dim_v", Long.toString(dv));
+            }
+        }
+    }
+
+    private static Optional<long[]> batchAndLength(OperandSpec spec, List<Long> recorded) {
+        if (spec == null || recorded == null || recorded.size() != 4) {
+            return Optional.empty();
+        }
+        if (spec.transforms().contains(OperandSpec.Transform.BHSD)) {
+            return Optional.of(new long[] {recorded.get(0), recorded.get(2)});
+        }
+        if (spec.transforms().contains(OperandSpec.Transform.BSHD)) {
+            return Optional.of(new long[] {recorded.get(0), recorded.get(1)});
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The value of an attribute template: {@code @input:N} or {@code @input:name} takes the
+     * concrete value recorded for that input ({@code True}/{@code False} become {@code true}/{@code
+     * false}); anything else is literal. Empty when the referenced value is not recorded.
+     */
+    static Optional<String> attributeValue(String template, Optional<OperatorCall> operator) {
+        if (!template.startsWith(KernelDatabaseReader.INPUT_REFERENCE)) {
+            return Optional.of(template);
+        }
+        if (operator.isEmpty()) {
+            return Optional.empty();
+        }
+        String ref = template.substring(KernelDatabaseReader.INPUT_REFERENCE.length()).trim();
+        List<OperatorInput> inputs = operator.get().inputs();
+        Optional<OperatorInput> input;
+        if (ref.chars().allMatch(Character::isDigit)) {
+            int i = Integer.parseInt(ref);
+            input = i < inputs.size() ? Optional.of(inputs.get(i)) : Optional.empty();
+        } else {
+            input = inputs.stream().filter(x -> x.name().map(ref::equals).orElse(false)).findFirst();
+        }
+        return input.flatMap(OperatorInput::concreteValue).filter(v -> !v.isEmpty()).map(v -> switch (v) {
+            case "True", "False" -> v.toLowerCase(Locale.ROOT);
+            default -> v;
+        });
+    }
+}

@@ -1,0 +1,151 @@
+package io.flowsim.plugin.kernels;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowsim.api.ExportContext;
+import io.flowsim.api.ExportSession;
+import io.flowsim.api.FlowsimException;
+import io.flowsim.api.model.DataType;
+import io.flowsim.api.model.Dims;
+import io.flowsim.api.model.KernelKind;
+import io.flowsim.api.model.KernelRecord;
+import io.flowsim.api.model.KernelResult;
+import io.flowsim.api.model.OperatorCall;
+import io.flowsim.api.model.OperatorInput;
+import io.flowsim.api.model.ResolutionSource;
+import io.flowsim.api.model.ResolvedKernel;
+import io.flowsim.api.model.RunSummary;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Collects the kernels not resolved through a database, one aggregate per name (memory grows with
+ * the number of distinct unknown names), and writes them atomically on {@link #finish}.
+ */
+final class UnknownKernelsSession implements ExportSession {
+
+    private static final JsonNodeFactory NODES = KernelsJson.MAPPER.getNodeFactory();
+
+    private final ExportContext context;
+    private final Path target;
+    private final Map<String, Unknown> unknown = new LinkedHashMap<>();
+    private Path temporary;
+
+    UnknownKernelsSession(ExportContext context) {
+        this.context = context;
+        this.target = context.outputDirectory().resolve(UnknownKernelsExporter.FILE_NAME);
+    }
+
+    /** One unknown kernel name: the first occurrence as the example, with counts. */
+    private static final class Unknown {
+        final ResolvedKernel example;
+        long count;
+        long totalNs;
+
+        Unknown(ResolvedKernel example) {
+            this.example = example;
+        }
+    }
+
+    @Override
+    public void accept(KernelResult result) {
+        ResolvedKernel k = result.kernel();
+        KernelRecord r = k.kernel();
+        if (r.kind() != KernelKind.KERNEL || k.resolvedByDatabase()) {
+            return;
+        }
+        Unknown u = unknown.computeIfAbsent(r.name(), n -> new Unknown(k));
+        u.count++;
+        u.totalNs += r.durationNs();
+    }
+
+    @Override
+    public List<Path> finish(RunSummary summary) {
+        List<Unknown> sorted = new ArrayList<>(unknown.values());
+        sorted.sort(Comparator.comparingLong((Unknown u) -> u.totalNs).reversed()
+                .thenComparing(u -> u.example.kernel().name()));
+        ArrayNode root = NODES.arrayNode();
+        for (Unknown u : sorted) {
+            root.add(entry(u));
+        }
+        try {
+            temporary = Files.createTempFile(context.outputDirectory(), "." + UnknownKernelsExporter.FILE_NAME, ".tmp");
+            try (OutputStream out = Files.newOutputStream(temporary)) {
+                KernelsJson.MAPPER.writeValue(out, root);
+            }
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            temporary = null;
+            return List.of(target);
+        } catch (IOException e) {
+            throw FlowsimException.badInput("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private ObjectNode entry(Unknown u) {
+        ResolvedKernel k = u.example;
+        KernelRecord r = k.kernel();
+        ObjectNode e = NODES.objectNode();
+        e.put("kernel_name", r.name());
+        String operator = r.operator().map(OperatorCall::name).orElse("");
+        e.put("kernel_implementation", operator.isEmpty() ? KernelsJsonSession.implementationFrame(r) : operator);
+        if (k.resolution().source() == ResolutionSource.HEURISTIC) {
+            e.put("family", k.family().id());
+        }
+        e.put("op_mapping", "");
+        e.put("operation", "");
+        e.put("source_code", "");
+        e.put("call_stack", r.callStackString());
+        ArrayNode params = e.putArray("params");
+        List<OperatorInput> inputs = r.operator().map(OperatorCall::inputs).orElse(List.of());
+        for (int i = 0; i < inputs.size(); i++) {
+            OperatorInput in = inputs.get(i);
+            ObjectNode p = params.addObject();
+            p.put("id", i);
+            p.put("role", "unknown");
+            p.set("example_dim", dims(in.dims()));
+            DataType t = in.dataType();
+            p.put("example_dtype", t == DataType.UNKNOWN ? in.type() : t.id());
+            p.put("description", in.name().orElse(""));
+        }
+        ObjectNode observed = e.putObject("observed");
+        observed.put("trace", context.traceName());
+        observed.put("count", u.count);
+        observed.put("total_duration_us", BigDecimal.valueOf(u.totalNs, 3));
+        observed.put("resolution", k.resolution().source() == ResolutionSource.HEURISTIC
+                ? k.resolution().reference() : "unresolved");
+        r.operator().ifPresent(o -> observed.put("shape_source", o.shapeSource().name().toLowerCase(java.util.Locale.ROOT)));
+        return e;
+    }
+
+    private static ArrayNode dims(Dims dims) {
+        ArrayNode a = NODES.arrayNode();
+        if (dims instanceof Dims.Tensor t) {
+            t.sizes().forEach(a::add);
+        } else if (dims instanceof Dims.TensorList l) {
+            l.elements().forEach(d -> a.add(dims(d)));
+        }
+        return a;
+    }
+
+    @Override
+    public void close() {
+        if (temporary != null) {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException ignored) {
+                // best effort: a leftover hidden .tmp file never looks like a complete output
+            }
+        }
+    }
+}
