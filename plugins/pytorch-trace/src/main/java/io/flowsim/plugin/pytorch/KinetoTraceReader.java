@@ -1,151 +1,166 @@
 package io.flowsim.plugin.pytorch;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.flowsim.api.FlowsimException;
+import io.flowsim.api.Progress;
 import io.flowsim.api.RunContext;
-import io.flowsim.api.Trace;
-import io.flowsim.api.model.KernelCategory;
-import io.flowsim.api.model.KernelKind;
-import io.flowsim.api.model.KernelRecord;
+import io.flowsim.api.model.DistributedInfo;
 import io.flowsim.api.model.TraceMetadata;
 
-import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.math.BigDecimal;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
-/** A minimal streaming reader of GPU activities; one event is held in memory at a time. */
+/**
+ * Reads one trace file: one streaming pass ({@link TraceScanner}), then linking
+ * ({@link TraceLinker}) over the compact records and the spill file, then metadata.
+ */
 final class KinetoTraceReader {
-
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxStringLength(64 << 20)
-                    .maxNumberLength(1000)
-                    .maxNestingDepth(200)
-                    .build())
-            .build();
 
     private KinetoTraceReader() {
     }
 
-    static Trace read(Path file, RunContext context) {
-        List<RawActivity> activities = new ArrayList<>();
-        long baseNs = 0;
-        try (InputStream in = open(file); JsonParser p = JSON.createParser(in)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw FlowsimException.badInput(file + ": not a Chrome trace (expected a JSON object)");
-            }
-            boolean sawEvents = false;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String key = p.currentName();
-                JsonToken t = p.nextToken();
-                if ("traceEvents".equals(key) && t == JsonToken.START_ARRAY) {
-                    sawEvents = true;
-                    while (p.nextToken() == JsonToken.START_OBJECT) {
-                        RawActivity a = readEvent(p);
-                        if (a != null) {
-                            activities.add(a);
-                        }
-                    }
-                } else if ("baseTimeNanoseconds".equals(key) && t.isNumeric()) {
-                    baseNs = p.getLongValue();
-                } else {
-                    p.skipChildren();
+    static KinetoTrace read(Path file, RunContext context) {
+        String label = file.toString();
+        try {
+            return read(file, context, false);
+        } catch (InvalidUtf8 e) {
+            context.reporter().warn(label + ": the trace contains invalid UTF-8 (" + e.getMessage()
+                    + "); reading it again with broken characters replaced");
+            return read(file, context, true);
+        }
+    }
+
+    private static KinetoTrace read(Path file, RunContext context, boolean lenientUtf8) {
+        String label = file.toString();
+        String fileName = file.getFileName().toString();
+        try (CpuEventSpill spill = new CpuEventSpill();
+             TraceInput input = open(file);
+             Progress progress = context.reporter().startProgress("reading " + fileName, input.size(), "bytes")) {
+            TraceScanner scan = new TraceScanner(label, spill, progress);
+            try {
+                scan.scan(input, lenientUtf8);
+            } catch (JsonProcessingException e) {
+                if (!lenientUtf8 && e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Invalid UTF-8")) {
+                    throw new InvalidUtf8(e.getOriginalMessage());
                 }
+                throw broken(label, input, scan, e, EventLocation.of(scan.events, e.getLocation()));
+            } catch (IOException e) {
+                throw broken(label, input, scan, e, EventLocation.UNKNOWN);
             }
-            if (!sawEvents) {
-                throw FlowsimException.badInput(file + ": no traceEvents array");
+            spill.finishWriting();
+            long withExternalId = scan.counts.getOrDefault(ParseStatistic.RUNTIME_WITH_EXTERNAL_ID, 0L)
+                    + scan.counts.getOrDefault(ParseStatistic.KERNELS_WITH_EXTERNAL_ID, 0L);
+            ExternalIdDialect dialect = ExternalIdDialect.detect(scan.bothIds, scan.equalIds, withExternalId);
+            new TraceLinker(scan, spill, dialect, label).link();
+            scan.counts.put(ParseStatistic.SPILL_RECORDS, spill.records());
+            scan.counts.put(ParseStatistic.SPILL_BYTES, spill.bytes());
+            scan.counts.put(ParseStatistic.EVENTS, scan.events);
+            if (!scan.kinetoErrors.isEmpty()) {
+                context.reporter().warn(label + ": the profiler logged " + scan.kinetoErrors.size()
+                        + " error(s) while recording, e.g. " + scan.kinetoErrors.get(0));
             }
+
+            long baseNs = Ids.present(scan.baseTimeNs) ? scan.baseTimeNs : 0;
+            List<GpuActivity> activities = new ArrayList<>(scan.activities);
+            activities.sort(Comparator.comparingLong((GpuActivity a) -> a.tsNs).thenComparingLong(a -> a.ordinal));
+            checkTimeRange(label, activities, baseNs);
+            Map<String, Long> statistics = new LinkedHashMap<>();
+            for (ParseStatistic s : ParseStatistic.values()) {
+                statistics.put(s.key(), scan.counts.getOrDefault(s, 0L));
+            }
+            return new KinetoTrace(metadata(file, scan, dialect), activities, baseNs, statistics);
         } catch (IOException e) {
-            throw FlowsimException.badInput(file + ": cannot read trace: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + label + ": " + e.getMessage(), e);
         }
-        activities.sort(Comparator.comparingLong(RawActivity::startNs));
-        long base = baseNs;
-        List<KernelRecord> records = new ArrayList<>(activities.size());
-        for (int i = 0; i < activities.size(); i++) {
-            RawActivity a = activities.get(i);
-            records.add(KernelRecord.builder(i, a.name())
-                    .kind(a.kind())
-                    .category(a.kind() == KernelKind.KERNEL ? KernelCategory.COMPUTE : KernelCategory.MEMORY)
-                    .start(base + a.startNs()).duration(a.durationNs())
-                    .device(a.device()).stream(a.stream())
-                    .build());
-        }
-        String name = file.getFileName().toString().replaceFirst("\\.gz$", "").replaceFirst("\\.json$", "");
-        TraceMetadata metadata = new TraceMetadata(name, file.toString(), List.of(), Optional.empty(),
-                OptionalInt.empty(), Map.of());
-        return new Trace() {
-            @Override
-            public TraceMetadata metadata() {
-                return metadata;
-            }
-
-            @Override
-            public Stream<KernelRecord> kernels() {
-                return records.stream();
-            }
-
-            @Override
-            public void close() {
-            }
-        };
     }
 
-    private static InputStream open(Path file) throws IOException {
-        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        return file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
+    private static TraceInput open(Path file) {
+        try {
+            return TraceInput.open(file);
+        } catch (IOException e) {
+            throw FlowsimException.badInput("cannot read trace file " + file + ": " + e.getMessage(), e);
+        }
     }
 
-    private static RawActivity readEvent(JsonParser p) throws IOException {
-        String cat = null;
-        String name = "";
-        long ts = 0;
-        long dur = 0;
-        int pid = -1;
-        long tid = -1;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String key = p.currentName();
-            JsonToken t = p.nextToken();
-            switch (key) {
-                case "cat" -> cat = p.getValueAsString();
-                case "name" -> name = p.getValueAsString();
-                case "ts" -> ts = t.isNumeric() ? toNanos(p.getText()) : 0;
-                case "dur" -> dur = t.isNumeric() ? toNanos(p.getText()) : 0;
-                case "pid" -> pid = t.isNumeric() ? p.getIntValue() : -1;
-                case "tid" -> tid = t.isNumeric() ? p.getLongValue() : -1;
-                default -> p.skipChildren();
+    private static void checkTimeRange(String label, List<GpuActivity> activities, long baseNs) {
+        for (GpuActivity a : activities) {
+            try {
+                Math.addExact(Math.addExact(baseNs, a.tsNs), a.durNs);
+            } catch (ArithmeticException e) {
+                throw FlowsimException.badInput(label + ": event #" + a.ordinal + " (" + a.name
+                        + "): its time plus baseTimeNanoseconds does not fit in 64-bit nanoseconds");
             }
         }
-        if (cat == null) {
-            return null;
+    }
+
+    private static FlowsimException broken(String label, TraceInput input, TraceScanner scan, IOException e,
+                                           EventLocation location) {
+        String what;
+        if (e instanceof EOFException && input.isGzip() || e instanceof ZipException) {
+            what = "the gzip data is truncated or corrupt (" + e.getMessage() + ") after " + input.fileBytesRead()
+                    + " of " + input.size() + " compressed bytes";
+        } else if (e instanceof StreamConstraintsException) {
+            what = "a value exceeds FlowSim's limits (" + ((JsonProcessingException) e).getOriginalMessage() + ")";
+        } else if (e instanceof JsonProcessingException j) {
+            String message = j.getOriginalMessage();
+            what = (message != null && message.startsWith("Unexpected end-of-input")
+                    ? "the JSON text ends early (truncated file?): " : "malformed JSON: ") + firstLine(message);
+        } else {
+            what = "read error: " + e.getMessage();
         }
-        KernelKind kind = switch (cat) {
-            case "kernel", "Kernel" -> KernelKind.KERNEL;
-            case "gpu_memcpy", "Memcpy" -> KernelKind.MEMCPY;
-            case "gpu_memset", "Memset" -> KernelKind.MEMSET;
-            default -> null;
-        };
-        return kind == null ? null : new RawActivity(name, kind, ts, dur, pid, tid);
+        String where = location.position();
+        return FlowsimException.badInput(label + ": " + what + (where.isEmpty() ? "" : " at " + where) + "; "
+                + scan.events + " events were read before the error. The trace is incomplete or not a"
+                + " PyTorch-profiler trace; re-export or re-copy it.", e);
     }
 
-    /** Microseconds as written (integer or decimal) to exact nanoseconds. */
-    static long toNanos(String micros) {
-        return new BigDecimal(micros).movePointRight(3).longValue();
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
     }
 
-    private record RawActivity(String name, KernelKind kind, long startNs, long durationNs, int device, long stream) {
+    private static TraceMetadata metadata(Path file, TraceScanner scan, ExternalIdDialect dialect) {
+        String fileName = file.getFileName().toString();
+        Optional<DistributedInfo> distributed = TraceMetadataReader.distributed(scan.distributedInfo);
+        OptionalInt rank = distributed.map(DistributedInfo::rank).filter(OptionalInt::isPresent)
+                .orElseGet(() -> scan.mergedRanks != null ? OptionalInt.empty()
+                        : TraceMetadataReader.rankFromFileName(fileName));
+        Map<String, String> properties = new LinkedHashMap<>(scan.properties);
+        properties.put(TraceMetadata.DIALECT, dialect.id());
+        properties.put("timestamps", Ids.present(scan.baseTimeNs) ? "relative-to-base-ns" : "absolute-us");
+        if (Ids.present(scan.baseTimeNs)) {
+            properties.put("base_time_ns", Long.toString(scan.baseTimeNs));
+        }
+        properties.put("timestamp_numbers", scan.decimalTimestamps > 0 ? "decimal" : "integer");
+        properties.put("legacy_categories", Boolean.toString(scan.legacyCategories));
+        if (!scan.kinetoErrors.isEmpty()) {
+            properties.put("profiler_errors", Integer.toString(scan.kinetoErrors.size()));
+        }
+        TraceMerger.mergedRanks(scan.mergedRanks).ifPresent(r -> properties.put("merged_ranks", r));
+        return new TraceMetadata(TraceMetadataReader.traceName(fileName), file.toString(),
+                TraceMetadataReader.devices(scan.deviceProperties), distributed, rank, properties);
+    }
+
+    /** Signals a retry with lenient decoding. */
+    private static final class InvalidUtf8 extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidUtf8(String message) {
+            super(message, null, false, false);
+        }
     }
 }

@@ -5,14 +5,17 @@ import io.flowsim.api.RunContext;
 import io.flowsim.api.Trace;
 import io.flowsim.api.TraceSource;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Reads PyTorch-profiler (Kineto) Chrome-trace files, {@code .json} or {@code .json.gz}.
+ * Reads PyTorch-profiler (Kineto) Chrome traces of every PyTorch era, {@code .json} or
+ * {@code .json.gz}, and links every GPU kernel, memcpy and memset to the runtime call, operator,
+ * tensors and call stack that launched it. See docs/trace-parsing.md.
  *
- * <p>This first version streams the file and emits every GPU activity with its timing, device,
- * stream and correlation id; linking kernels to their operators comes with the trace-parsing work.
+ * <p>Stateless and thread-safe; each {@link #open} reads its file in one streaming pass.
  */
 public final class PyTorchTraceSource implements TraceSource {
 
@@ -23,19 +26,34 @@ public final class PyTorchTraceSource implements TraceSource {
 
     @Override
     public String description() {
-        return "Reads PyTorch-profiler (Kineto) Chrome traces (.json, .json.gz)";
+        return "Reads PyTorch-profiler (Kineto) Chrome traces (.json, .json.gz) and links kernels to operators";
     }
 
     @Override
     public boolean canOpen(Path file) {
         String n = file.getFileName().toString();
-        return n.endsWith(".json") || n.endsWith(".json.gz");
+        if (n.endsWith(".json") || n.endsWith(".json.gz")) {
+            return true;
+        }
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            int b0 = in.read();
+            int b1 = in.read();
+            return b0 == 0x1f && b1 == 0x8b || b0 == '{';
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override
     public Trace open(Path file, RunContext context) {
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw FlowsimException.badInput("trace file not found: " + file);
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw FlowsimException.badInput("trace file is not a readable file: " + file);
         }
         return KinetoTraceReader.read(file, context);
     }

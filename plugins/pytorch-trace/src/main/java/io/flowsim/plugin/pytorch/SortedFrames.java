@@ -1,0 +1,161 @@
+package io.flowsim.plugin.pytorch;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
+import java.util.function.Predicate;
+
+/**
+ * The spilled frames in {@link Frame#WALK_ORDER} (per thread, by start), by an external merge
+ * sort: runs of at most {@link #RUN_FRAMES} frames are sorted in memory and written to temporary
+ * files, then merged. A trace whose frames fit one run is never written again. Memory stays
+ * bounded by one run plus one frame per run, whatever the trace's size.
+ */
+final class SortedFrames implements AutoCloseable {
+
+    /** Frames per in-memory run (about 30 MB of heap). */
+    static final int RUN_FRAMES = 1 << 18;
+    /** Argument bytes per in-memory run. */
+    static final long RUN_ARG_BYTES = 32L << 20;
+
+    private final List<CpuEventSpill> runs = new ArrayList<>();
+    private final NameTable names;
+    private List<Frame> inMemory;
+
+    private SortedFrames(NameTable names) {
+        this.names = names;
+    }
+
+    /**
+     * Sorts the frames of {@code spill} that {@code keep} accepts (flows are left out).
+     */
+    static SortedFrames sort(CpuEventSpill spill, NameTable names, Predicate<Frame> keep) throws IOException {
+        SortedFrames sorted = new SortedFrames(names);
+        try {
+            List<Frame> run = new ArrayList<>();
+            long argBytes = 0;
+            try (CpuEventSpill.RecordReader reader = spill.reader(names)) {
+                Object record;
+                while ((record = reader.next()) != null) {
+                    if (!(record instanceof Frame f) || !keep.test(f)) {
+                        continue;
+                    }
+                    run.add(f);
+                    argBytes += f.args == null ? 0 : f.args.length;
+                    if (run.size() >= RUN_FRAMES || argBytes >= RUN_ARG_BYTES) {
+                        sorted.writeRun(run);
+                        run = new ArrayList<>();
+                        argBytes = 0;
+                    }
+                }
+            }
+            run.sort(Frame.WALK_ORDER);
+            if (sorted.runs.isEmpty()) {
+                sorted.inMemory = run;
+            } else if (!run.isEmpty()) {
+                sorted.writeRun(run);
+            }
+            return sorted;
+        } catch (IOException | RuntimeException e) {
+            sorted.close();
+            throw e;
+        }
+    }
+
+    private void writeRun(List<Frame> run) throws IOException {
+        run.sort(Frame.WALK_ORDER);
+        CpuEventSpill file = new CpuEventSpill();
+        runs.add(file);
+        for (Frame f : run) {
+            file.writeFrame(f);
+        }
+        file.finishWriting();
+    }
+
+    /** Runs written to disk (0 when the frames fitted in memory). */
+    int runCount() {
+        return runs.size();
+    }
+
+    /** The frames in walk order; the iterator may throw {@link java.io.UncheckedIOException}. */
+    Merged frames() throws IOException {
+        return new Merged();
+    }
+
+    @Override
+    public void close() {
+        runs.forEach(CpuEventSpill::close);
+        runs.clear();
+        inMemory = null;
+    }
+
+    /** A k-way merge of the runs. */
+    final class Merged implements Iterator<Frame>, AutoCloseable {
+        private final PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> Frame.WALK_ORDER.compare(a.frame, b.frame));
+        private final List<CpuEventSpill.RecordReader> readers = new ArrayList<>();
+        private final Iterator<Frame> memory;
+
+        Merged() throws IOException {
+            if (inMemory != null) {
+                memory = inMemory.iterator();
+                return;
+            }
+            memory = null;
+            for (CpuEventSpill run : runs) {
+                CpuEventSpill.RecordReader reader = run.reader(names);
+                readers.add(reader);
+                advance(new Head(reader));
+            }
+        }
+
+        private void advance(Head head) throws IOException {
+            Object next = head.reader.next();
+            if (next != null) {
+                head.frame = (Frame) next;
+                heads.add(head);
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            return memory != null ? memory.hasNext() : !heads.isEmpty();
+        }
+
+        @Override
+        public Frame next() {
+            if (memory != null) {
+                return memory.next();
+            }
+            Head head = heads.poll();
+            if (head == null) {
+                throw new NoSuchElementException();
+            }
+            Frame frame = head.frame;
+            try {
+                advance(head);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return frame;
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (CpuEventSpill.RecordReader r : readers) {
+                r.close();
+            }
+        }
+    }
+
+    private static final class Head {
+        final CpuEventSpill.RecordReader reader;
+        Frame frame;
+
+        Head(CpuEventSpill.RecordReader reader) {
+            this.reader = reader;
+        }
+    }
+}

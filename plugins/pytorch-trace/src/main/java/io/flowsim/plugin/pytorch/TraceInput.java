@@ -1,0 +1,110 @@
+package io.flowsim.plugin.pytorch;
+
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * A trace file opened for streaming: gzip is recognised by its magic bytes (not by the name), and
+ * the bytes read from the file itself are counted for progress and error messages.
+ */
+final class TraceInput implements AutoCloseable {
+
+    private static final int BUFFER = 1 << 16;
+
+    private final CountingInputStream raw;
+    private final InputStream json;
+    private final boolean gzip;
+    private final long size;
+
+    private TraceInput(CountingInputStream raw, InputStream json, boolean gzip, long size) {
+        this.raw = raw;
+        this.json = json;
+        this.gzip = gzip;
+        this.size = size;
+    }
+
+    static TraceInput open(Path file) throws IOException {
+        long size = Files.size(file);
+        CountingInputStream raw = new CountingInputStream(Files.newInputStream(file));
+        try {
+            BufferedInputStream buffered = new BufferedInputStream(raw, BUFFER);
+            buffered.mark(2);
+            int b0 = buffered.read();
+            int b1 = buffered.read();
+            buffered.reset();
+            boolean gzip = b0 == 0x1f && b1 == 0x8b;
+            InputStream json = gzip ? new GZIPInputStream(buffered, BUFFER) : buffered;
+            return new TraceInput(raw, json, gzip, size);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /** The JSON text, decompressed when the file is gzip. */
+    InputStream json() {
+        return json;
+    }
+
+    boolean isGzip() {
+        return gzip;
+    }
+
+    /** The file's size in bytes. */
+    long size() {
+        return size;
+    }
+
+    /** Bytes read from the file so far (compressed bytes for a gzip file). */
+    long fileBytesRead() {
+        return raw.count;
+    }
+
+    @Override
+    public void close() throws IOException {
+        json.close();
+    }
+
+    private static final class CountingInputStream extends FilterInputStream {
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += skipped;
+            return skipped;
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.flowsim.plugin.pytorch;
+
+import io.flowsim.api.model.KernelKind;
+import io.flowsim.api.model.KernelRecord;
+import io.flowsim.api.model.Linkage;
+import io.flowsim.api.model.TraceMetadata;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The linking counts of trace-format.md §8.5, measured there independently on the shipped traces
+ * by reading every event, reproduced by the parser; and every GPU activity of each trace emitted.
+ */
+class RealTracesTest {
+
+    /**
+     * One row of §8.5 plus the dialect and the event counts of shared/data/traces/README.txt.
+     */
+    record Expected(String file, String dialect, long kernels, long memcpy, long memset, long launchByCorrelation,
+                    long withExternalId, long externalIdMatchesCpuOp, long externalIdEqualsCorrelation,
+                    long launchNestedInCpuOp, long runtime, long runtimeExternalIdEqualsCorrelation,
+                    long runtimeNestedInCpuOp, long runtimeNestedInCpuOpOrAnnotation, long flowStarts, long flowEnds) {
+    }
+
+    static Stream<Arguments> traces() {
+        return Stream.of(
+                new Expected(SharedData.H200, "kineto-new-external-id", 664, 146, 43, 664, 641, 641, 0, 641, 1742, 0,
+                        1549, 1566, 1022, 1573),
+                new Expected(SharedData.NCCL_DATA, "kineto-new-external-id", 2700, 960, 114, 2700, 2700, 2700, 0, 2700,
+                        8740, 113, 8628, 8676, 3862, 8652),
+                new Expected(SharedData.NEGATIVE_QUEUE, "kineto-old-external-id", 6080, 1390, 277, 5375, 6080, 0, 6080,
+                        5285, 33924, 33924, 33494, 33604, 6600, 35071),
+                new Expected(SharedData.SAMPLED_RANK0, "kineto-old-external-id", 1154, 40, 10, 1154, 1154, 0, 1154, 1138,
+                        1204, 1204, 1188, 1204, 0, 0),
+                new Expected(SharedData.SAMPLED_RANK1, "kineto-old-external-id", 1104, 40, 10, 1104, 1104, 0, 1104, 1088,
+                        1154, 1154, 1138, 1154, 0, 0),
+                new Expected(SharedData.TRITON_EXAMPLE, "kineto-new-external-id", 1, 0, 0, 1, 1, 1, 0, 1, 2, 0, 1, 1, 2, 1))
+                .map(e -> Arguments.of(e.file().substring(e.file().lastIndexOf('/') + 1), e));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("traces")
+    void linkingCountsOfTraceFormat85(String name, Expected e) {
+        Traces.Parsed p = Traces.parse(SharedData.require(e.file()));
+        assertThat(p.trace().metadata().properties().get(TraceMetadata.DIALECT)).isEqualTo(e.dialect());
+        assertThat(p.stat("kernels")).isEqualTo(e.kernels());
+        assertThat(p.stat("kernels.launch.by_correlation")).isEqualTo(e.launchByCorrelation());
+        assertThat(p.stat("kernels.launch.missing")).isEqualTo(e.kernels() - e.launchByCorrelation());
+        assertThat(p.stat("kernels.with_external_id")).isEqualTo(e.withExternalId());
+        assertThat(p.stat("kernels.external_id_matches_cpu_op")).isEqualTo(e.externalIdMatchesCpuOp());
+        assertThat(p.stat("kernels.external_id_equals_correlation")).isEqualTo(e.externalIdEqualsCorrelation());
+        assertThat(p.stat("kernels.launch_nested_in_cpu_op")).isEqualTo(e.launchNestedInCpuOp());
+        assertThat(p.stat("runtime.events")).isEqualTo(e.runtime());
+        assertThat(p.stat("runtime.external_id_equals_correlation")).isEqualTo(e.runtimeExternalIdEqualsCorrelation());
+        assertThat(p.stat("runtime.nested_in_cpu_op")).isEqualTo(e.runtimeNestedInCpuOp());
+        assertThat(p.stat("runtime.nested_in_cpu_op_or_annotation")).isEqualTo(e.runtimeNestedInCpuOpOrAnnotation());
+        assertThat(p.stat("events.launch_flow_start")).isEqualTo(e.flowStarts());
+        assertThat(p.stat("events.launch_flow_end")).isEqualTo(e.flowEnds());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("traces")
+    void everyGpuActivityIsEmittedWithItsKindInStartOrder(String name, Expected e) {
+        Traces.Parsed p = Traces.parse(SharedData.require(e.file()));
+        assertThat(p.records().stream().filter(r -> r.kind() == KernelKind.KERNEL)).hasSize((int) e.kernels());
+        assertThat(p.records().stream().filter(r -> r.kind() == KernelKind.MEMCPY)).hasSize((int) e.memcpy());
+        assertThat(p.records().stream().filter(r -> r.kind() == KernelKind.MEMSET)).hasSize((int) e.memset());
+        for (int i = 0; i < p.records().size(); i++) {
+            KernelRecord r = p.records().get(i);
+            assertThat(r.index()).isEqualTo(i);
+            if (i > 0) {
+                assertThat(r.startNs()).isGreaterThanOrEqualTo(p.records().get(i - 1).startNs());
+            }
+            if (r.linkage().launchLink() == Linkage.LaunchLink.NONE || r.operator().isEmpty()) {
+                assertThat(r.linkage().problem()).as("unlinked %s says why", r.name()).isPresent();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("traces")
+    void operatorsComeFromExternalIdsOnlyInTheNewDialect(String name, Expected e) {
+        Traces.Parsed p = Traces.parse(SharedData.require(e.file()));
+        long byExternalId = p.stat("kernels.op.by_external_id");
+        if (e.dialect().equals("kineto-old-external-id")) {
+            assertThat(byExternalId).isZero();
+            assertThat(p.stat("kernels.op.by_nesting")).isEqualTo(e.launchNestedInCpuOp());
+        } else {
+            // every kernel whose External id names a cpu_op is linked through it (unless that op recorded no shapes
+            // and a shape label stood in for it)
+            assertThat(byExternalId + p.stat("kernels.op.by_annotation")).isGreaterThanOrEqualTo(e.externalIdMatchesCpuOp());
+        }
+        assertThat(p.stat("kernels.op.by_external_id") + p.stat("kernels.op.by_nesting")
+                + p.stat("kernels.op.by_annotation") + p.stat("kernels.op.by_gpu_annotation")
+                + p.stat("kernels.op.none")).isEqualTo(e.kernels());
+    }
+}
