@@ -115,13 +115,13 @@ final class ArtifactStore {
      * Applies what an earlier run left to a task: a reusable outcome, or the task id of a submission
      * that never ended (the run stopped, or timed out waiting) to poll again before resubmitting.
      */
-    void restore(Task task, Stored stored) {
+    void restore(Task task, Stored stored, boolean retryFailed) {
         ObjectNode json = stored.json();
         json.path("kernel_names").forEach(n -> task.kernelNames.add(n.asText()));
         json.path("events").forEach(e -> task.events.add(e.deepCopy()));
         task.submissions = json.path("timings").path("submissions").asInt(0);
         task.firstSubmittedAt = instant(json.path("timings").path("first_submitted_at").asText(null));
-        if (stored.outcome().isPresent() && stored.outcome().get().reusable()) {
+        if (stored.outcome().isPresent() && stored.outcome().get().reusable(retryFailed)) {
             task.outcome = stored.outcome().get();
             task.reused = true;
             task.taskId = stored.taskId().orElse(null);

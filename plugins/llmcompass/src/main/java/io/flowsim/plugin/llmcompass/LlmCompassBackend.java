@@ -86,7 +86,7 @@ public final class LlmCompassBackend implements SimulatorBackend {
         int reused = 0;
         int resumed = 0;
         for (Task task : tasks.values()) {
-            store.load(task).ifPresent(stored -> store.restore(task, stored));
+            store.load(task).ifPresent(stored -> store.restore(task, stored, settings.retryFailed()));
             if (task.reused) {
                 reused++;
             } else {

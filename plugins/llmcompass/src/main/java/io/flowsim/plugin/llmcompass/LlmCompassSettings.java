@@ -24,10 +24,12 @@ import java.util.Optional;
  * @param maxInFlight      tasks submitted and not finished at any time ({@code --max-in-flight})
  * @param normAsLayerNorm  whether norms that are not LayerNorm (RMSNorm, fused add+norm) are simulated
  *                         with LLMCompass' LayerNorm model ({@code -O llmcompass.norm-as-layernorm=true})
+ * @param retryFailed      whether tasks that an earlier run saw fail inside the simulator are submitted
+ *                         again instead of reused ({@code -O llmcompass.retry-failed=true})
  */
 record LlmCompassSettings(HttpUrl apiUrl, String systemKey, Optional<Path> artifactDir, Duration healthTimeout,
                           Duration taskTimeout, Optional<Duration> overallTimeout, int maxInFlight,
-                          boolean normAsLayerNorm) {
+                          boolean normAsLayerNorm, boolean retryFailed) {
 
     static final String DEFAULT_API_URL = "http://127.0.0.1:8000";
     static final String DEFAULT_SYSTEM_KEY = "A100_4_fp16";
@@ -37,6 +39,7 @@ record LlmCompassSettings(HttpUrl apiUrl, String systemKey, Optional<Path> artif
     /** More than this only adds GIL contention inside the one-process server. */
     static final int MAX_IN_FLIGHT_LIMIT = 64;
     static final String NORM_AS_LAYERNORM = "llmcompass.norm-as-layernorm";
+    static final String RETRY_FAILED = "llmcompass.retry-failed";
 
     LlmCompassSettings {
         Objects.requireNonNull(apiUrl, "apiUrl");
@@ -78,8 +81,9 @@ record LlmCompassSettings(HttpUrl apiUrl, String systemKey, Optional<Path> artif
                     + "keep 1 or 2)");
         }
         boolean normAsLayerNorm = options.getBoolean(NORM_AS_LAYERNORM, false);
+        boolean retryFailed = options.getBoolean(RETRY_FAILED, false);
         return new LlmCompassSettings(url, systemKey, artifactDir, health, task, overall, maxInFlight,
-                normAsLayerNorm);
+                normAsLayerNorm, retryFailed);
     }
 
     /** The base URL as users typed it, without a trailing slash. */

@@ -67,13 +67,19 @@ record Outcome(Kind kind, OptionalDouble latencySeconds, String errorCode, Strin
     }
 
     /**
-     * Whether a later run may reuse this outcome instead of asking again: the server's answer is a
-     * deterministic function of the payload when it simulated the task or its validation refused it
-     * (except for an unknown system key, which a user fixes on the server side). Crashes, timeouts,
-     * lost tasks and HTTP or transport errors are asked again.
+     * Whether a later run may reuse this outcome instead of asking again. Reused: what the server
+     * finished — simulated, refused by its validation (except an unknown system key, which a user fixes
+     * on the server side), or failed with an exception in the simulator (unless {@code retryFailed}:
+     * such failures can come from the server's environment, e.g. a missing temp directory). Asked
+     * again: HTTP and transport errors, lost tasks, invalid answers; timed-out tasks are polled again.
      */
-    boolean reusable() {
-        return kind == Kind.SIMULATED || (kind == Kind.REJECTED && !NO_SYSTEM.equals(errorCode));
+    boolean reusable(boolean retryFailed) {
+        return switch (kind) {
+            case SIMULATED -> true;
+            case REJECTED -> !NO_SYSTEM.equals(errorCode);
+            case SIMULATOR_ERROR -> !retryFailed;
+            default -> false;
+        };
     }
 
     /** The original client's {@code error} cell: {@code [CODE] message}, or the message alone. */

@@ -459,17 +459,29 @@ class LlmCompassBackendTest {
     }
 
     @Test
-    void aRerunAsksAgainOnlyWhatDidNotFinish() {
-        fake.crash = p -> p.get("input_dim").get(0).get(0).asInt() == 128 ? "transient" : null;
-        List<SimulationRequest> batch = List.of(gemm(64, 4096, 4096), gemm(128, 4096, 4096));
+    void aRerunReusesWhatTheServerFinishedAndAsksAgainWhatItDidNot() {
+        fake.crash = p -> p.get("input_dim").get(0).get(0).asInt() == 128 ? "environment problem" : null;
+        fake.replyOnce("POST", "/tasks", new MockResponse.Builder().code(503).body("upstream down").build());
+        List<SimulationRequest> batch = List.of(gemm(32, 4096, 4096), gemm(64, 4096, 4096), gemm(128, 4096, 4096));
         List<SimulationResult> first = run(batch);
-        assertThat(first.get(1).status()).isEqualTo(SimulationStatus.FAILED);
+        assertThat(first.get(0).reason()).contains("HTTP 503");
+        assertThat(first.get(2).reason()).contains("environment problem");
+        assertThat(fake.submissions()).hasSize(2);
 
+        // the HTTP error is asked again; the simulator failure is a finished result and is reused
         fake.crash = p -> null;
         List<SimulationResult> again = run(batch);
         assertThat(fake.submissions()).hasSize(3);
-        assertThat(fake.submissions().get(2).get("input_dim").get(0).get(0).asInt()).isEqualTo(128);
-        assertThat(again).allSatisfy(r -> assertThat(r.status()).isEqualTo(SimulationStatus.OK));
+        assertThat(fake.submissions().get(2).get("input_dim").get(0).get(0).asInt()).isEqualTo(32);
+        assertThat(again.get(0).status()).isEqualTo(SimulationStatus.OK);
+        assertThat(again.get(2).status()).isEqualTo(SimulationStatus.FAILED);
+        assertThat(again.get(2).detail()).containsEntry("llmcompass.reused", "true");
+
+        // once the server is fixed, -O llmcompass.retry-failed=true asks the failed one again
+        List<SimulationResult> retried = run(batch, "llmcompass.retry-failed=true");
+        assertThat(fake.submissions()).hasSize(4);
+        assertThat(fake.submissions().get(3).get("input_dim").get(0).get(0).asInt()).isEqualTo(128);
+        assertThat(retried).allSatisfy(r -> assertThat(r.status()).isEqualTo(SimulationStatus.OK));
     }
 
     @Test
