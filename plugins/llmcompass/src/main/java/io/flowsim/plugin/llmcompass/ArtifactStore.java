@@ -3,6 +3,7 @@ package io.flowsim.plugin.llmcompass;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Reporter;
 import org.apache.commons.csv.CSVFormat;
@@ -11,11 +12,9 @@ import org.apache.commons.csv.CSVPrinter;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -226,25 +225,12 @@ final class ArtifactStore {
     }
 
     private static void write(Path target, Body body) {
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-            try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        try (AtomicOutput output = AtomicOutput.create(target)) {
+            try (Writer out = Files.newBufferedWriter(output.temporary(), StandardCharsets.UTF_8)) {
                 body.writeTo(out);
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            output.commit();
         } catch (IOException e) {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the original failure is the one to report
-                }
-            }
             throw FlowsimException.badInput("cannot write the LLMCompass artifact " + target + ": " + e.getMessage(), e);
         }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.MergeResult;
 import io.flowsim.api.Progress;
@@ -13,10 +14,8 @@ import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -97,18 +96,20 @@ final class TraceMerger {
         }
         Path target = output.toAbsolutePath().normalize();
         Path directory = target.getParent();
-        Path temporary = null;
         long events = 0;
         try {
             Files.createDirectories(directory);
-            temporary = Files.createTempFile(directory, "." + target.getFileName(), ".tmp");
+        } catch (IOException e) {
+            throw FlowsimException.badInput("cannot write merged trace " + output + ": " + e.getMessage(), e);
+        }
+        try (AtomicOutput merged = AtomicOutput.create(target)) {
             long totalBytes = 0;
             for (RankHeader r : ranks) {
                 totalBytes += Files.size(r.file);
             }
             try (Progress progress = context.reporter().startProgress("merging " + ranks.size() + " traces", totalBytes,
                     "bytes");
-                 OutputStream file = new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16);
+                 OutputStream file = new BufferedOutputStream(Files.newOutputStream(merged.temporary()), 1 << 16);
                  OutputStream out = target.getFileName().toString().endsWith(".gz")
                          ? new GZIPOutputStream(file, 1 << 16) : file;
                  JsonGenerator g = TraceJson.FACTORY.createGenerator(out)) {
@@ -124,22 +125,9 @@ final class TraceMerger {
                 g.writeEndArray();
                 g.writeEndObject();
             }
-            try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            temporary = null;
+            merged.commit();
         } catch (IOException e) {
             throw FlowsimException.badInput("cannot write merged trace " + output + ": " + e.getMessage(), e);
-        } finally {
-            if (temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException ignored) {
-                    // a hidden .tmp file next to the output; it never looks like a complete trace
-                }
-            }
         }
         context.reporter().info("merged " + ranks.size() + " traces (ranks "
                 + ranks.stream().map(r -> r.rank.isPresent() ? Integer.toString(r.rank.getAsInt()) : "?")
