@@ -7,16 +7,15 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.FlowsimException;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -265,33 +264,21 @@ final class ProfileFiles {
         return Math.round(v * 1e4) / 1e4;
     }
 
-    /** Writes a document atomically (temporary file, then move). */
+    /** Writes a document atomically (a temporary file, then a move), creating its directory. */
     static void write(ObjectNode document, Path file) {
-        Path absolute = file.toAbsolutePath();
-        Path dir = absolute.getParent();
-        Path temp = null;
         try {
+            Path dir = file.toAbsolutePath().getParent();
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            temp = Files.createTempFile(dir, absolute.getFileName().toString(), ".tmp");
-            MAPPER.writeValue(temp.toFile(), document);
-            try {
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
-            temp = null;
         } catch (IOException e) {
             throw FlowsimException.badInput("cannot write hardware profile " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // best effort: the temporary file is in the output directory and named .tmp
-                }
-            }
+        }
+        try (AtomicOutput out = AtomicOutput.create(file)) {
+            MAPPER.writeValue(out.temporary().toFile(), document);
+            out.commit();
+        } catch (IOException e) {
+            throw FlowsimException.badInput("cannot write hardware profile " + file + ": " + e.getMessage(), e);
         }
     }
 

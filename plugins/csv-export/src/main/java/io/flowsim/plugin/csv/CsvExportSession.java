@@ -1,5 +1,6 @@
 package io.flowsim.plugin.csv;
 
+import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.ExportContext;
 import io.flowsim.api.ExportSession;
 import io.flowsim.api.FlowsimException;
@@ -79,8 +80,8 @@ final class CsvExportSession implements ExportSession {
             kernels.printRecord(header);
             memory.printRecord(memoryHeader);
         } catch (IOException e) {
-            kernelFile.discard();
-            memoryFile.discard();
+            kernelFile.close();
+            memoryFile.close();
             throw FlowsimException.badInput("cannot write " + kernelFile.target() + ": " + e.getMessage(), e);
         }
     }
@@ -200,7 +201,7 @@ final class CsvExportSession implements ExportSession {
                 // the temporary files are deleted next; nothing else to release
             }
         }
-        kernelFile.discard();
-        memoryFile.discard();
+        kernelFile.close();
+        memoryFile.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.flowsim.plugin.csv;
 
+import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.ExportContext;
 import io.flowsim.api.ExportSession;
 import io.flowsim.api.Exporter;
@@ -60,7 +61,7 @@ public final class SummaryExporter implements Exporter {
             @Override
             public void close() {
                 if (output != null) {
-                    output.discard();
+                    output.close();
                 }
             }
         };

@@ -3,6 +3,7 @@ package io.flowsim.plugin.kernels;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.ExportContext;
 import io.flowsim.api.ExportSession;
 import io.flowsim.api.FlowsimException;
@@ -137,7 +138,7 @@ final class UnknownKernelsSession implements ExportSession {
     @Override
     public void close() {
         if (output != null) {
-            output.discard();
+            output.close();
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * Typed, validating access to an event's {@code args}. Absent keys are empty results; a present key
@@ -19,9 +20,14 @@ final class ArgView {
     private final Map<String, Object> args;
     private final String file;
     private final EventLocation location;
-    private final String event;
+    private final Supplier<String> event;
 
     ArgView(Map<String, Object> args, String file, EventLocation location, String event) {
+        this(args, file, location, () -> event);
+    }
+
+    /** With the event's description ({@code kernel 'name'}) made only if an error needs it. */
+    ArgView(Map<String, Object> args, String file, EventLocation location, Supplier<String> event) {
         this.args = args == null ? Map.of() : args;
         this.file = file;
         this.location = location;
@@ -122,11 +128,11 @@ final class ArgView {
     }
 
     FlowsimException wrongType(String key, String expected, Object found) {
-        return TraceErrors.badEvent(file, location, event, "args." + key + " must be " + expected + ", found "
+        return TraceErrors.badEvent(file, location, event.get(), "args." + key + " must be " + expected + ", found "
                 + JsonValues.describe(found));
     }
 
     FlowsimException invalid(String message) {
-        return TraceErrors.badEvent(file, location, event, message);
+        return TraceErrors.badEvent(file, location, event.get(), message);
     }
 }

@@ -7,7 +7,6 @@ import io.flowsim.api.model.KernelRecord;
 import io.flowsim.api.model.Linkage;
 import io.flowsim.api.model.TraceMetadata;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,11 +63,6 @@ final class KinetoTrace implements Trace {
         // everything lives on the heap and goes with this object; the spill file is already deleted
     }
 
-    /** The number of GPU activities (kernels, memcpys, memsets). */
-    int size() {
-        return activities.size();
-    }
-
     private KernelRecord record(int index, GpuActivity a) {
         KernelRecord.Builder b = KernelRecord.builder(index, a.name)
                 .kind(kind(a.kind))
@@ -96,12 +90,7 @@ final class KinetoTrace implements Trace {
         }
         RuntimeCall call = a.launchCall;
         if (call != null) {
-            List<String> stack = new ArrayList<>(call.frames.size() + 1);
-            stack.add(call.name);
-            for (Frame f : call.frames) {
-                stack.add(f.name);
-            }
-            b.callStack(stack);
+            b.callStack(call.callStack);
             if (call.name.contains("GraphLaunch")) {
                 b.attribute("graph", "true");
             }

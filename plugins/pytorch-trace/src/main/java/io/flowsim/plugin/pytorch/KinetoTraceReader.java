@@ -57,14 +57,18 @@ final class KinetoTraceReader {
                 }
                 throw broken(label, input, scan, e, EventLocation.of(scan.events, e.getLocation()));
             } catch (IOException e) {
-                throw broken(label, input, scan, e, EventLocation.UNKNOWN);
+                throw broken(label, input, scan, e, scan.position());
             }
             spill.finishWriting();
+            progress.close();
             long scanned = System.nanoTime();
             long withExternalId = scan.counts.get(ParseStatistic.RUNTIME_WITH_EXTERNAL_ID)
                     + scan.counts.get(ParseStatistic.KERNELS_WITH_EXTERNAL_ID);
             ExternalIdDialect dialect = ExternalIdDialect.detect(scan.bothIds, scan.equalIds, withExternalId);
-            new TraceLinker(scan, spill, dialect, label).link();
+            try (Progress linking = context.reporter().startProgress("linking " + fileName,
+                    spill.records() + scan.runtimeCalls.size() + spill.records(), "frames")) {
+                new TraceLinker(scan, spill, dialect, label, linking).link();
+            }
             context.reporter().debug(String.format(java.util.Locale.ROOT,
                     "%s: read %d events in %.3f s, linked %d GPU activities in %.3f s (%s)", label, scan.events,
                     (scanned - started) / 1e9, scan.activities.size(), (System.nanoTime() - scanned) / 1e9, dialect.id()));

@@ -44,8 +44,8 @@ final class OperatorArgs {
 
     /** The operator with its recorded inputs; {@link ShapeSource#NONE} when it recorded neither dims nor types. */
     static OperatorCall operator(String name, long externalId, ArgView args) {
-        Optional<List<Object>> dims = args.list("Input Dims");
-        Optional<List<Object>> types = args.list("Input type");
+        Optional<List<Object>> dims = args.has("Input Dims") ? args.list("Input Dims") : args.list("Input dims");
+        Optional<List<Object>> types = args.has("Input type") ? args.list("Input type") : args.list("Input types");
         Optional<List<Object>> strides = args.list("Input Strides");
         Optional<List<Object>> concrete = args.list("Concrete Inputs");
         OptionalLong id = Ids.present(externalId) ? OptionalLong.of(externalId) : OptionalLong.empty();

@@ -1,6 +1,7 @@
 package io.flowsim.plugin.pytorch;
 
 import io.flowsim.api.FlowsimException;
+import io.flowsim.api.MergeResult;
 import io.flowsim.api.RunContext;
 import io.flowsim.api.Trace;
 import io.flowsim.api.TraceSource;
@@ -9,11 +10,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Reads PyTorch-profiler (Kineto) Chrome traces of every PyTorch era, {@code .json} or
  * {@code .json.gz}, and links every GPU kernel, memcpy and memset to the runtime call, operator,
  * tensors and call stack that launched it. See docs/trace-parsing.md.
+ *
+ * Merges per-rank traces into one Perfetto-viewable trace ({@link #merge}).
  *
  * <p>Stateless and thread-safe; each {@link #open} reads its file in one streaming pass.
  */
@@ -56,5 +60,20 @@ public final class PyTorchTraceSource implements TraceSource {
             throw FlowsimException.badInput("trace file is not a readable file: " + file);
         }
         return KinetoTraceReader.read(file, context);
+    }
+
+    @Override
+    public boolean canMerge() {
+        return true;
+    }
+
+    @Override
+    public MergeResult merge(List<Path> inputs, Path output, RunContext context) {
+        for (Path input : inputs) {
+            if (!Files.isRegularFile(input) || !Files.isReadable(input)) {
+                throw FlowsimException.badInput("trace file not found or not readable: " + input);
+            }
+        }
+        return new TraceMerger(context).merge(inputs, output);
     }
 }

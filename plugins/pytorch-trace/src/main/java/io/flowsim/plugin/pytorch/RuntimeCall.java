@@ -20,8 +20,10 @@ final class RuntimeCall {
     boolean launchedWork;
     boolean nestedInCpuOp;
     boolean nestedInAnnotation;
-    /** For launches: the call stack the walk found, innermost first (without the call itself). */
+    /** For launches, during linking: the frames the walk found, innermost first (without the call itself). */
     List<Frame> frames = List.of();
+    /** For launches, after linking: the call stack's names, the call first (the frames are released). */
+    List<String> callStack = List.of();
 
     /** The operator the call is linked to, and how; set by linking. */
     Frame operatorFrame;

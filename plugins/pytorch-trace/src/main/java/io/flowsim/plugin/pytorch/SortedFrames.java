@@ -1,5 +1,7 @@
 package io.flowsim.plugin.pytorch;
 
+import io.flowsim.api.Progress;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -34,15 +36,19 @@ final class SortedFrames implements AutoCloseable {
      * Sorts the frames of {@code spill} that {@code keep} accepts (flows are left out); frames of
      * threads that {@code keepThread} rejects are only kept when they carry an External id.
      */
-    static SortedFrames sort(CpuEventSpill spill, NameTable names, IntPredicate keepThread, Predicate<Frame> keep)
-            throws IOException {
+    static SortedFrames sort(CpuEventSpill spill, NameTable names, IntPredicate keepThread, Predicate<Frame> keep,
+                             Progress progress) throws IOException {
         SortedFrames sorted = new SortedFrames(names);
         try {
             List<Frame> run = new ArrayList<>();
             long argBytes = 0;
             try (CpuEventSpill.RecordReader reader = spill.reader(names, keepThread)) {
                 Object record;
+                long read = 0;
                 while ((record = reader.next()) != null) {
+                    if ((++read & 0xffff) == 0) {
+                        progress.advance(0x10000);
+                    }
                     if (!(record instanceof Frame f) || !keep.test(f)) {
                         continue;
                     }
@@ -76,11 +82,6 @@ final class SortedFrames implements AutoCloseable {
             file.writeFrame(f);
         }
         file.finishWriting();
-    }
-
-    /** Runs written to disk (0 when the frames fitted in memory). */
-    int runCount() {
-        return runs.size();
     }
 
     /** The frames in walk order; the iterator may throw {@link java.io.UncheckedIOException}. */

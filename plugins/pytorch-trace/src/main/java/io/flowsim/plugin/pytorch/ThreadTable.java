@@ -54,17 +54,8 @@ final class ThreadTable {
         return pids.get(thread);
     }
 
-    Object tid(int thread) {
-        return tids.get(thread);
-    }
-
     int size() {
         return pids.size();
-    }
-
-    /** {@code "7787/9301"}. */
-    String describe(int thread) {
-        return pids.get(thread) + "/" + tids.get(thread);
     }
 
     private record LongPair(long pid, long tid) {

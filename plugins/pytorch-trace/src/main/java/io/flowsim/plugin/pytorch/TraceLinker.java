@@ -1,5 +1,6 @@
 package io.flowsim.plugin.pytorch;
 
+import io.flowsim.api.Progress;
 import io.flowsim.api.model.CollectiveInfo;
 import io.flowsim.api.model.Linkage;
 import io.flowsim.api.model.OperatorCall;
@@ -41,7 +42,10 @@ final class TraceLinker {
 
     private final Map<Long, ExternalIdTarget> wanted = new HashMap<>();
 
-    TraceLinker(TraceScanner scan, CpuEventSpill spill, ExternalIdDialect dialect, String file) {
+    private final Progress progress;
+
+    TraceLinker(TraceScanner scan, CpuEventSpill spill, ExternalIdDialect dialect, String file, Progress progress) {
+        this.progress = progress;
         this.scan = scan;
         this.spill = spill;
         this.dialect = dialect;
@@ -64,13 +68,28 @@ final class TraceLinker {
                 count(ParseStatistic.RUNTIME_NESTED_IN_CPU_OP_OR_ANNOTATION);
             }
         }
-        Map<Long, List<GpuAnnotation>> labelsByStream = new HashMap<>();
+        Map<Integer, List<GpuAnnotation>> labelsByStream = new HashMap<>();
         for (GpuAnnotation a : scan.gpuLabels) {
-            labelsByStream.computeIfAbsent(streamKey(a.device(), a.stream()), k -> new ArrayList<>()).add(a);
+            labelsByStream.computeIfAbsent(a.thread(), k -> new ArrayList<>()).add(a);
         }
         for (GpuActivity activity : scan.activities) {
             linkOperator(activity, labelsByStream);
         }
+        // keep only the names: the frames hold operator args that are no longer needed
+        for (RuntimeCall call : scan.runtimeCalls) {
+            if (call.launchedWork) {
+                String[] names = new String[call.frames.size() + 1];
+                names[0] = call.name;
+                for (int i = 0; i < call.frames.size(); i++) {
+                    names[i + 1] = call.frames.get(i).name;
+                }
+                call.callStack = List.of(names);
+            }
+            call.frames = List.of();
+            call.operatorFrame = null;
+            call.labelFrame = null;
+        }
+        wanted.clear();
     }
 
     // --- 1. activity -> launch call ---------------------------------------------------------------
@@ -245,7 +264,7 @@ final class TraceLinker {
         }
         calls.sort(Frame.WALK_ORDER);
         try (SortedFrames sorted = SortedFrames.sort(spill, scan.names, t -> threadHasCalls[t], f -> threadHasCalls[f.thread]
-                || Ids.present(f.externalId) && wanted.containsKey(f.externalId));
+                || Ids.present(f.externalId) && wanted.containsKey(f.externalId), progress);
              SortedFrames.Merged frames = sorted.frames()) {
             Iterator<Frame> spilled = frames;
             Iterator<Frame> runtime = calls.iterator();
@@ -253,7 +272,11 @@ final class TraceLinker {
             Frame nextCall = runtime.hasNext() ? runtime.next() : null;
             List<Frame> stack = new ArrayList<>();
             int thread = -1;
+            long walked = 0;
             while (nextSpilled != null || nextCall != null) {
+                if ((++walked & 0xffff) == 0) {
+                    progress.advance(0x10000);
+                }
                 Frame f;
                 if (nextCall == null || nextSpilled != null && Frame.WALK_ORDER.compare(nextSpilled, nextCall) <= 0) {
                     f = nextSpilled;
@@ -342,7 +365,7 @@ final class TraceLinker {
         }
     }
 
-    private void linkOperator(GpuActivity a, Map<Long, List<GpuAnnotation>> labelsByStream) {
+    private void linkOperator(GpuActivity a, Map<Integer, List<GpuAnnotation>> labelsByStream) {
         RuntimeCall call = a.launchCall;
         Frame operatorFrame = null;
         boolean byExternalId = false;
@@ -377,7 +400,7 @@ final class TraceLinker {
                 a.shapeLabel = call.labelFrame.name;
                 count(kernel ? ParseStatistic.KERNELS_OP_BY_ANNOTATION : null);
             } else {
-                GpuAnnotation gpuLabel = enclosingLabel(a, labelsByStream.get(streamKey(a.device, a.stream)));
+                GpuAnnotation gpuLabel = enclosingLabel(a, labelsByStream.get(a.thread));
                 if (gpuLabel != null) {
                     label = ShapeLabels.parse(gpuLabel.name(), gpuLabel.externalId()).orElse(null);
                     a.shapeLabel = gpuLabel.name();
@@ -455,10 +478,6 @@ final class TraceLinker {
             }
         }
         return best;
-    }
-
-    private static long streamKey(long device, long stream) {
-        return device * 1_000_003L + stream;
     }
 
     /** The frame's operator and collective arguments, parsed once from its args. */

@@ -61,6 +61,7 @@ final class TraceScanner {
     long events;
 
     private TraceInput input;
+    private JsonParser topParser;
     private final ExposedBuffer argsBuffer = new ExposedBuffer();
     private JsonGenerator argsGenerator;
     private CapturingInputStream capture;
@@ -82,24 +83,29 @@ final class TraceScanner {
     void scan(TraceInput in, boolean lenientUtf8) throws IOException {
         this.input = in;
         capture = lenientUtf8 ? null : new CapturingInputStream(in.json());
-        try (JsonParser p = lenientUtf8 ? TraceJson.FACTORY.createParser(lenientReader(in.json()))
+        try (JsonParser p = topParser = lenientUtf8 ? TraceJson.FACTORY.createParser(lenientReader(in.json()))
                 : TraceJson.FACTORY.createParser(capture)) {
             JsonToken t = p.nextToken();
             if (t == null) {
                 throw FlowsimException.badInput(file + ": the file is empty (not a PyTorch-profiler trace)");
             }
-            if (t != JsonToken.START_OBJECT) {
+            if (t == JsonToken.START_ARRAY) {
+                // the Chrome trace format's "JSON array format": the events alone, no trace-level keys
+                sawTraceEvents = true;
+                readEvents(p);
+            } else if (t == JsonToken.START_OBJECT) {
+                while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    t = p.nextToken();
+                    readTopLevel(p, key, t);
+                }
+                if (t != JsonToken.END_OBJECT) {
+                    throw TraceErrors.badEvent(file, EventLocation.of(-1, p.currentTokenLocation()), null,
+                            "malformed top-level object");
+                }
+            } else {
                 throw TraceErrors.badEvent(file, EventLocation.of(-1, p.currentTokenLocation()), null,
-                        "expected the trace's top-level JSON object, found " + t.asString());
-            }
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                String key = p.currentName();
-                t = p.nextToken();
-                readTopLevel(p, key, t);
-            }
-            if (t != JsonToken.END_OBJECT) {
-                throw TraceErrors.badEvent(file, EventLocation.of(-1, p.currentTokenLocation()), null,
-                        "malformed top-level object");
+                        "expected the trace's top-level JSON object (or an array of events), found " + TraceErrors.describe(t));
             }
         }
         if (!sawTraceEvents) {
@@ -107,6 +113,11 @@ final class TraceScanner {
                     + (properties.isEmpty() ? "" : " (top-level keys: " + String.join(", ", properties.keySet()) + ")"));
         }
         progress.update(in.fileBytesRead(), events + " events");
+    }
+
+    /** Where the parser stands (for messages about a failed read). */
+    EventLocation position() {
+        return topParser == null ? EventLocation.UNKNOWN : EventLocation.of(events, topParser.currentLocation());
     }
 
     private static Reader lenientReader(InputStream in) {
@@ -120,7 +131,7 @@ final class TraceScanner {
             case "traceEvents" -> {
                 if (t != JsonToken.START_ARRAY) {
                     throw TraceErrors.badEvent(file, EventLocation.of(-1, p.currentTokenLocation()), null,
-                            "\"traceEvents\" must be an array, found " + t.asString());
+                            "\"traceEvents\" must be an array, found " + TraceErrors.describe(t));
                 }
                 sawTraceEvents = true;
                 readEvents(p);
@@ -130,7 +141,7 @@ final class TraceScanner {
             case "flowsimMerge" -> mergedRanks = JsonValues.read(p);
             case "baseTimeNanoseconds" -> {
                 Object v = JsonValues.read(p);
-                OptionalLong base = new ArgView(Map.of(key, v == null ? "" : v), file, EventLocation.UNKNOWN, null)
+                OptionalLong base = new ArgView(Map.of(key, v == null ? "" : v), file, EventLocation.UNKNOWN, (String) null)
                         .integer(key);
                 if (v != null && base.isEmpty()) {
                     throw FlowsimException.badInput(file + ": baseTimeNanoseconds is not a 64-bit integer: "
@@ -166,7 +177,7 @@ final class TraceScanner {
                 readEvent(p);
             } else {
                 throw TraceErrors.badEvent(file, EventLocation.of(events, p.currentTokenLocation()), null,
-                        "an event must be a JSON object, found " + t.asString());
+                        "an event must be a JSON object, found " + TraceErrors.describe(t));
             }
             events++;
             if ((events & (PROGRESS_EVERY - 1)) == 0) {
@@ -196,6 +207,8 @@ final class TraceScanner {
     private JsonParser parser;
     private byte[] pendingArgs;
     private Map<String, Object> argMap;
+    private long argCorrelation;
+    private long argExternalId;
     private long argsExternalId;
     private boolean argsCopied;
 
@@ -214,6 +227,8 @@ final class TraceScanner {
         parser = p;
         pendingArgs = null;
         argMap = null;
+        argCorrelation = Ids.NONE;
+        argExternalId = Ids.NONE;
         argsExternalId = Ids.NONE;
         argsCopied = false;
         EventKind kind = null;
@@ -267,7 +282,7 @@ final class TraceScanner {
                     }
                     if (t != JsonToken.START_OBJECT) {
                         throw TraceErrors.badEvent(file, location(), describe(),
-                                "args must be a JSON object, found " + t.asString());
+                                "args must be a JSON object, found " + TraceErrors.describe(t));
                     }
                     if (kind == null || ph == 0) {
                         pendingArgs = copy(p);
@@ -340,7 +355,7 @@ final class TraceScanner {
     private void checkString(JsonParser p, JsonToken t, String field) {
         if (t != null && !t.isScalarValue()) {
             throw TraceErrors.badEvent(file, location(), describe(), "\"" + field + "\" must be a string, found "
-                    + t.asString());
+                    + TraceErrors.describe(t));
         }
     }
 
@@ -352,7 +367,7 @@ final class TraceScanner {
             return null;
         }
         throw TraceErrors.badEvent(file, location(), describe(), "\"" + field + "\" must be a number or a string, found "
-                + t.asString());
+                + TraceErrors.describe(t));
     }
 
     private long micros(JsonParser p, JsonToken t, String field) throws IOException {
@@ -372,11 +387,11 @@ final class TraceScanner {
                 case VALUE_NULL:
                     return 0;
                 default:
-                    throw new NumberFormatException(t.asString());
+                    throw new NumberFormatException(TraceErrors.describe(t));
             }
         } catch (NumberFormatException | ArithmeticException e) {
             throw TraceErrors.badEvent(file, location(), describe(), "\"" + field + "\" must be a number of microseconds"
-                    + " that fits 64-bit nanoseconds, found " + (t.isScalarValue() ? "'" + p.getText() + "'" : t.asString()));
+                    + " that fits 64-bit nanoseconds, found " + (t.isScalarValue() ? "'" + p.getText() + "'" : TraceErrors.describe(t)));
         }
     }
 
@@ -411,33 +426,55 @@ final class TraceScanner {
         if (span && (kind == EventKind.CPU_OP || kind == EventKind.USER_ANNOTATION)) {
             copyOperatorArgs(p);
         } else if (span && kind.isGpuActivity()) {
+            location = null;
+            location();
             @SuppressWarnings("unchecked")
             Map<String, Object> map = (Map<String, Object>) JsonValues.read(p);
             argMap = map;
         } else if (span && (kind == EventKind.RUNTIME || kind == EventKind.GPU_USER_ANNOTATION)) {
-            argMap = readIds(p);
+            readIds(p);
         } else {
             p.skipChildren();
         }
     }
 
-    /** Only the id-like args of runtime calls and GPU annotations; the rest is skipped. */
-    private static Map<String, Object> readIds(JsonParser p) throws IOException {
-        Map<String, Object> map = null;
+    /** Only the ids among the args of runtime calls and GPU annotations; the rest is skipped. */
+    private void readIds(JsonParser p) throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
-            p.nextToken();
+            JsonToken t = p.nextToken();
             switch (key) {
-                case "correlation", "External id", "external id", "device", "stream" -> {
-                    if (map == null) {
-                        map = new java.util.HashMap<>(8);
+                case "correlation" -> argCorrelation = readId(p, t, key);
+                case "External id" -> argExternalId = readId(p, t, key);
+                case "external id" -> {
+                    long id = readId(p, t, key);
+                    if (!Ids.present(argExternalId)) {
+                        argExternalId = id;
                     }
-                    map.put(key, JsonValues.read(p));
                 }
                 default -> p.skipChildren();
             }
         }
-        return map;
+    }
+
+    /** An id: an integer, an integral decimal or a numeric string; an integer beyond 64 bits is counted and dropped. */
+    private long readId(JsonParser p, JsonToken t, String key) throws IOException {
+        if (t == JsonToken.VALUE_NUMBER_INT) {
+            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                count(ParseStatistic.IDS_BEYOND_64_BITS);
+                return Ids.NONE;
+            }
+            return p.getLongValue();
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            return Ids.NONE;
+        }
+        Object v = JsonValues.read(p);
+        OptionalLong id = new ArgView(Map.of(key, v), file, location(), this::describe).integer(key);
+        if (id.isEmpty()) {
+            count(ParseStatistic.IDS_BEYOND_64_BITS);
+        }
+        return id.orElse(Ids.NONE);
     }
 
     /** Copies an operator's args as JSON bytes (parsed later only if linking needs them), noting its External id. */
@@ -505,7 +542,7 @@ final class TraceScanner {
             return Ids.NONE;
         }
         Object v = JsonValues.read(p);
-        OptionalLong id = new ArgView(Map.of(key, v), file, location(), describe()).integer(key);
+        OptionalLong id = new ArgView(Map.of(key, v), file, location(), this::describe).integer(key);
         return id.orElse(Ids.NONE);
     }
 
@@ -540,9 +577,7 @@ final class TraceScanner {
             case GPU_USER_ANNOTATION -> {
                 count(ParseStatistic.EVENTS_GPU_USER_ANNOTATION);
                 if (looksLikeLabel(eventName)) {
-                    ArgView a = new ArgView(argMap, file, location(), describe());
-                    gpuLabels.add(new GpuAnnotation(eventName, gpuIndex(a, "device", pidValue()), gpuIndex(a, "stream", tidValue()),
-                            ts, dur, a.integer("External id", "external id").orElse(Ids.NONE), events));
+                    gpuLabels.add(new GpuAnnotation(eventName, thread(), ts, dur, argExternalId, events));
                 }
             }
             case GPU_OTHER -> count(ParseStatistic.EVENTS_OTHER);
@@ -575,9 +610,8 @@ final class TraceScanner {
 
     private void addRuntimeCall(String eventName) {
         count(ParseStatistic.RUNTIME_EVENTS);
-        ArgView a = new ArgView(argMap, file, location(), describe());
-        long correlation = id(a, "correlation", null);
-        long externalId = id(a, "External id", "external id");
+        long correlation = argCorrelation;
+        long externalId = argExternalId;
         if (Ids.present(externalId)) {
             count(ParseStatistic.RUNTIME_WITH_EXTERNAL_ID);
         }
@@ -613,7 +647,7 @@ final class TraceScanner {
             case MEMCPY -> ParseStatistic.MEMCPY;
             default -> ParseStatistic.MEMSET;
         });
-        ArgView a = new ArgView(argMap, file, location(), describe());
+        ArgView a = new ArgView(argMap, file, location(), this::describe);
         long correlation = id(a, "correlation", null);
         long externalId = id(a, "External id", "external id");
         if (kind == EventKind.KERNEL) {

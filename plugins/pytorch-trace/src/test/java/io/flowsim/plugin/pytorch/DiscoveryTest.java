@@ -23,5 +23,6 @@ class DiscoveryTest {
         assertThat(source.canOpen(Path.of("1754448446.4487388-TP-0.trace.json.gz"))).isTrue();
         assertThat(source.canOpen(Path.of("rank0.pt.trace.json"))).isTrue();
         assertThat(source.canOpen(Path.of("kernels.csv"))).isFalse();
+        assertThat(source.canMerge()).isTrue();
     }
 }

@@ -40,8 +40,8 @@ class FlowsimParityTest {
     private static final Set<Integer> SPLIT_K_ROWS = Set.of(60, 492, 505, 511, 524, 578, 591, 597, 610);
     /**
      * Rows found by this comparison, not listed in reference-flowsim.md: the two fused_moe_kernel launches of
-     * each sglang::inplace_fused_experts share its External id with the moe_sum_reduce_triton launch that
-     * follows, so the original shows that launch's python frame (same launch API, so the reference's
+     * each sglang::inplace_fused_experts share its External id with the _moe_sum_reduce_kernel launch (from
+     * moe_sum_reduce_triton) that follows, so the original shows that launch's python frame (same launch API, so the reference's
      * first-frame count did not see them).
      */
     private static final Set<Integer> FUSED_MOE_ROWS = Set.of(69, 71, 145, 147, 234, 236, 337, 339, 435, 437);

@@ -61,9 +61,9 @@ public final class PyTorchTraceBenchmark {
         }
         System.out.printf(Locale.ROOT, "JVM %s, max heap %d MB, %d CPUs%n", System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
-        System.out.printf(Locale.ROOT, "%-44s %7s %8s %9s %7s %8s %8s %8s %8s %6s %6s %6s %9s%n", "file", "file MB",
-                "JSON MB", "events", "kernels", "parse s", "cpu s", "tok s", "cpu s", "ratio", "cpu r.", "MB/s",
-                "peak heap");
+        System.out.printf(Locale.ROOT, "%-44s %7s %8s %9s %7s %8s %8s %8s %8s %6s %6s %6s %9s %9s%n", "file",
+                "file MB", "JSON MB", "events", "records", "parse s", "cpu s", "tok s", "cpu s", "ratio", "cpu r.",
+                "MB/s", "peak heap", "live heap");
         for (Path trace : traces) {
             report(trace, runs);
         }
@@ -92,6 +92,7 @@ public final class PyTorchTraceBenchmark {
         double bestParseCpu = Double.MAX_VALUE;
         double bestTokenizeCpu = Double.MAX_VALUE;
         long peak = 0;
+        long live = 0;
         for (int run = 0; run < runs + (runs > 1 ? 1 : 0); run++) {
             boolean warmUp = runs > 1 && run == 0;
             double[] tokenized = tokenize(trace);
@@ -108,6 +109,8 @@ public final class PyTorchTraceBenchmark {
                     }
                 }
                 events = t.statistics().get("events");
+                System.gc();
+                live = Math.max(live, usedHeap());
             }
             double parse = (System.nanoTime() - t0) / 1e9;
             double parseCpu = (CPU.getCurrentThreadCpuTime() - cpu0) / 1e9;
@@ -119,10 +122,11 @@ public final class PyTorchTraceBenchmark {
                 bestTokenizeCpu = Math.min(bestTokenizeCpu, tokenized[2]);
             }
         }
-        System.out.printf(Locale.ROOT, "%-44s %7.1f %8.1f %9d %7d %8.3f %8.3f %8.3f %8.3f %6.2f %6.2f %6.0f %6d MB%n",
+        System.out.printf(Locale.ROOT,
+                "%-44s %7.1f %8.1f %9d %7d %8.3f %8.3f %8.3f %8.3f %6.2f %6.2f %6.0f %6d MB %6d MB%n",
                 shorten(trace.getFileName().toString()), Files.size(trace) / 1e6, jsonBytes / 1e6, events, kernels,
                 bestParse, bestParseCpu, bestTokenize, bestTokenizeCpu, bestParse / bestTokenize,
-                bestParseCpu / bestTokenizeCpu, jsonBytes / 1e6 / bestParse, peak >> 20);
+                bestParseCpu / bestTokenizeCpu, jsonBytes / 1e6 / bestParse, peak >> 20, live >> 20);
     }
 
     private static String shorten(String name) {
@@ -161,6 +165,11 @@ public final class PyTorchTraceBenchmark {
         }
     }
 
+    /** Heap in use now. */
+    private static long usedHeap() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
     /** The sum of the heap pools' peaks since the last reset: an upper bound of the peak heap in use. */
     private static long peakHeap() {
         long sum = 0;
@@ -185,8 +194,6 @@ public final class PyTorchTraceBenchmark {
         /** Writes at least {@code targetBytes} of JSON (gzip-compressed) to {@code out}; returns the JSON bytes written. */
         static long write(Path source, Path out, long targetBytes) throws IOException {
             long[] span = span(source);
-            long sourceJsonBytes = (long) tokenize(source)[1];
-            long copies = Math.max(1, (targetBytes + sourceJsonBytes - 1) / sourceJsonBytes);
             long idStride = span[2] + 1;
             long shiftNs = span[1] - span[0] + 1_000_000;
             CountingOutputStream counter;
@@ -203,8 +210,9 @@ public final class PyTorchTraceBenchmark {
                 copyTopLevel(source, g);
                 g.writeFieldName("traceEvents");
                 g.writeStartArray();
-                for (long k = 0; k < copies; k++) {
+                for (long k = 0; k == 0 || c.count < targetBytes; k++) {
                     copyEvents(source, g, k * shiftNs, k * idStride);
+                    g.flush();
                 }
                 g.writeEndArray();
                 g.writeEndObject();

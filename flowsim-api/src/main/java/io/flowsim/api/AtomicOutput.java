@@ -1,6 +1,4 @@
-package io.flowsim.plugin.csv;
-
-import io.flowsim.api.FlowsimException;
+package io.flowsim.api;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -11,10 +9,21 @@ import java.nio.file.StandardCopyOption;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * An output file written under a hidden temporary name in the target's directory and moved into
- * place only when complete, so an interrupted run never leaves a file that looks complete.
+ * An output file that appears only when complete: content goes to a hidden temporary file next to
+ * the target ({@code .<name>.<random>.tmp}), and {@link #commit()} moves it into place (atomically
+ * where the file system can). Closing without committing deletes the temporary file, so an
+ * interrupted or failed run never leaves a file that looks complete. This is how every bundled
+ * exporter writes; third-party exporters can use it to keep the {@link ExportSession} contract.
+ *
+ * <p>Not thread-safe. Typical use:
+ * <pre>{@code
+ * try (AtomicOutput out = AtomicOutput.create(dir.resolve("report.json"))) {
+ *     Files.writeString(out.temporary(), json);
+ *     out.commit();
+ * }
+ * }</pre>
  */
-final class AtomicOutput {
+public final class AtomicOutput implements AutoCloseable {
 
     private final Path target;
     private final Path temporary;
@@ -26,11 +35,13 @@ final class AtomicOutput {
     }
 
     /**
-     * Creates the temporary file next to {@code target}. {@code Files.createFile} (unlike
-     * {@code createTempFile}, which makes owner-only files) gives it the permissions the user's
-     * umask gives any new file, and the move keeps them.
+     * Creates the empty temporary file next to {@code target} (whose directory must exist). It gets
+     * the permissions the user's umask gives any new file (unlike {@code Files.createTempFile},
+     * which makes owner-only files), and the move keeps them.
+     *
+     * @throws FlowsimException {@link ErrorCode#BAD_INPUT} naming the target when it cannot be created
      */
-    static AtomicOutput create(Path target) {
+    public static AtomicOutput create(Path target) {
         Path dir = target.toAbsolutePath().getParent();
         for (int attempt = 0; ; attempt++) {
             Path temporary = dir.resolve("." + target.getFileName() + "."
@@ -48,17 +59,21 @@ final class AtomicOutput {
     }
 
     /** Where to write the content. */
-    Path temporary() {
+    public Path temporary() {
         return temporary;
     }
 
     /** The final path. */
-    Path target() {
+    public Path target() {
         return target;
     }
 
-    /** Moves the complete temporary file into place (replacing an older output). */
-    void commit() {
+    /**
+     * Moves the complete temporary file into place, replacing an older output.
+     *
+     * @throws FlowsimException {@link ErrorCode#BAD_INPUT} naming the target when the move fails
+     */
+    public void commit() {
         try {
             try {
                 Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -71,8 +86,14 @@ final class AtomicOutput {
         }
     }
 
-    /** Deletes the temporary file unless it was committed. */
-    void discard() {
+    /** Whether {@link #commit()} succeeded. */
+    public boolean committed() {
+        return committed;
+    }
+
+    /** Deletes the temporary file unless it was committed. Never throws. */
+    @Override
+    public void close() {
         if (!committed) {
             try {
                 Files.deleteIfExists(temporary);

@@ -1,0 +1,205 @@
+package io.flowsim.plugin.pytorch;
+
+import io.flowsim.api.ErrorCode;
+import io.flowsim.api.FlowsimException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Broken inputs, made in the test from the real traces (truncated bytes) or written inline: each
+ * gives a {@link ErrorCode#BAD_INPUT} naming the file and where it broke, and leaves no temporary
+ * file behind.
+ */
+class BadInputTest {
+
+    @TempDir
+    Path dir;
+
+    private FlowsimException failure(Path file) {
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> Traces.parse(file));
+        assertThat(t).isInstanceOf(FlowsimException.class);
+        FlowsimException e = (FlowsimException) t;
+        assertThat(e.code()).isEqualTo(ErrorCode.BAD_INPUT);
+        assertThat(e.code().exitCode()).isEqualTo(2);
+        assertThat(e.getMessage()).startsWith(file.toString()).doesNotContain("\n");
+        return e;
+    }
+
+    private Path write(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] gunzip(Path file) throws IOException {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void truncatedGzip() throws IOException {
+        byte[] real = Files.readAllBytes(SharedData.require(SharedData.H200));
+        Path cut = Files.write(dir.resolve("cut.trace.json.gz"), Arrays.copyOf(real, real.length * 3 / 5));
+        FlowsimException e = failure(cut);
+        assertThat(e.getMessage()).contains("gzip data is truncated or corrupt").contains("compressed bytes")
+                .containsPattern("at JSON byte \\d+, line \\d+").containsPattern("; \\d+ events were read before the error");
+        long eventsBefore = Long.parseLong(e.getMessage().replaceAll(".*; (\\d+) events were read.*", "$1"));
+        assertThat(eventsBefore).isGreaterThan(1000).isLessThan(202_941);
+    }
+
+    @Test
+    void corruptGzip() throws IOException {
+        byte[] real = Files.readAllBytes(SharedData.require(SharedData.SAMPLED_RANK0));
+        for (int i = real.length / 2; i < real.length / 2 + 64; i++) {
+            real[i] ^= 0x5a;
+        }
+        Path bad = Files.write(dir.resolve("corrupt.json.gz"), real);
+        FlowsimException e = failure(bad);
+        assertThat(e.getMessage()).containsAnyOf("gzip data is truncated or corrupt", "malformed JSON");
+    }
+
+    @Test
+    void truncatedJson() throws IOException {
+        byte[] json = gunzip(SharedData.require(SharedData.TRITON_EXAMPLE));
+        Path cut = Files.write(dir.resolve("cut.json"), Arrays.copyOf(json, json.length * 7 / 10));
+        FlowsimException e = failure(cut);
+        assertThat(e.getMessage()).contains("ends early").containsPattern("JSON byte \\d+")
+                .contains("events were read before the error");
+    }
+
+    @Test
+    void truncatedJsonInsideGzipThatIsItselfComplete() throws IOException {
+        byte[] json = gunzip(SharedData.require(SharedData.SAMPLED_RANK1));
+        Path cut = dir.resolve("cut-but-valid-gzip.json.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(cut))) {
+            out.write(json, 0, json.length / 2);
+        }
+        assertThat(failure(cut).getMessage()).contains("ends early");
+    }
+
+    @Test
+    void notJson() throws IOException {
+        FlowsimException e = failure(write("hello.json", "hello, I am not a trace"));
+        assertThat(e.getMessage()).contains("malformed JSON").contains("JSON byte");
+    }
+
+    @Test
+    void emptyFile() throws IOException {
+        assertThat(failure(write("empty.json", "")).getMessage()).contains("empty");
+    }
+
+    @Test
+    void topLevelNeitherAnObjectNorAnArray() throws IOException {
+        assertThat(failure(write("number.json", "42")).getMessage()).contains("top-level JSON object")
+                .contains("found a number");
+    }
+
+    @Test
+    void theChromeArrayFormatIsAccepted() throws IOException {
+        Path file = write("array.json", """
+                [{"ph": "X", "cat": "kernel", "name": "k", "pid": 0, "tid": 7, "ts": 20, "dur": 5, "args": {"correlation": 1}},
+                 {"ph": "X", "cat": "cuda_runtime", "name": "cudaLaunchKernel", "pid": 1, "tid": 1, "ts": 10, "dur": 2,
+                  "args": {"correlation": 1}}]""");
+        Traces.Parsed p = Traces.parse(file);
+        assertThat(p.kernels()).hasSize(1);
+        assertThat(p.kernels().get(0).linkage().launchApi()).hasValue("cudaLaunchKernel");
+    }
+
+    @Test
+    void noTraceEvents() throws IOException {
+        assertThat(failure(write("no-events.json", "{\"schemaVersion\": 1, \"deviceProperties\": []}")).getMessage())
+                .contains("no \"traceEvents\" array").contains("schemaVersion");
+    }
+
+    @Test
+    void traceEventsNotAnArray() throws IOException {
+        assertThat(failure(write("events-object.json", "{\"traceEvents\": {\"a\": 1}}")).getMessage())
+                .contains("\"traceEvents\" must be an array");
+    }
+
+    @Test
+    void wrongTypeOfALinkingArgument() throws IOException {
+        Path file = write("wrong-correlation.json", """
+                {"traceEvents": [
+                  {"ph": "X", "cat": "cpu_op", "name": "aten::mm", "pid": 1, "tid": 1, "ts": 10, "dur": 5, "args": {"External id": 3}},
+                  {"ph": "X", "cat": "kernel", "name": "k", "pid": 0, "tid": 7, "ts": 20, "dur": 5,
+                   "args": {"correlation": "not-a-number", "device": 0, "stream": 7}}
+                ]}""");
+        FlowsimException e = failure(file);
+        assertThat(e.getMessage()).contains("event #1").contains("kernel 'k'")
+                .contains("args.correlation must be an integer, found string \"not-a-number\"").contains("line 4");
+    }
+
+    @Test
+    void wrongTypeOfShapes() throws IOException {
+        Path file = write("wrong-dims.json", """
+                {"traceEvents": [
+                  {"ph": "X", "cat": "cpu_op", "name": "aten::mm", "pid": 1, "tid": 1, "ts": 10, "dur": 50,
+                   "args": {"External id": 3, "Input Dims": "[[1, 2]]", "Input type": ["float"]}},
+                  {"ph": "X", "cat": "cuda_runtime", "name": "cudaLaunchKernel", "pid": 1, "tid": 1, "ts": 20, "dur": 5,
+                   "args": {"External id": 3, "correlation": 9}},
+                  {"ph": "X", "cat": "kernel", "name": "k", "pid": 0, "tid": 7, "ts": 30, "dur": 5,
+                   "args": {"External id": 3, "correlation": 9, "device": 0, "stream": 7}}
+                ]}""");
+        FlowsimException e = failure(file);
+        assertThat(e.getMessage()).contains("event #0").contains("cpu_op 'aten::mm'")
+                .contains("args.Input Dims must be a list").contains("line 3");
+    }
+
+    @Test
+    void wrongTypeOfGrid() throws IOException {
+        Path file = write("wrong-grid.json", """
+                {"traceEvents": [
+                  {"ph": "X", "cat": "kernel", "name": "k", "pid": 0, "tid": 7, "ts": 30, "dur": 5,
+                   "args": {"correlation": 9, "grid": [1, "two", 3], "block": [1, 1, 1]}}
+                ]}""");
+        assertThat(failure(file).getMessage()).contains("args.grid must be a list of 3 non-negative integers");
+    }
+
+    @Test
+    void timestampThatIsNotANumber() throws IOException {
+        Path file = write("wrong-ts.json", """
+                {"traceEvents": [{"ph": "X", "cat": "kernel", "name": "k", "pid": 0, "tid": 7, "ts": "soon", "dur": 5}]}""");
+        assertThat(failure(file).getMessage()).contains("\"ts\" must be a number of microseconds").contains("'soon'");
+    }
+
+    @Test
+    void argsThatAreNotAnObject() throws IOException {
+        Path file = write("wrong-args.json", """
+                {"traceEvents": [{"ph": "X", "cat": "kernel", "name": "k", "pid": 0, "tid": 7, "ts": 1, "args": [1]}]}""");
+        assertThat(failure(file).getMessage()).contains("args must be a JSON object");
+    }
+
+    @Test
+    void noTemporaryFilesAreLeftBehind() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        long before = countSpills(tmp);
+        failure(write("hello2.json", "{\"traceEvents\": [ {\"ph\": \"X\", "));
+        Traces.parse(HandwrittenTracesTest.fixture("legacy-pytorch-1.8.json"));
+        assertThat(countSpills(tmp)).isLessThanOrEqualTo(before);
+    }
+
+    private static long countSpills(Path tmp) throws IOException {
+        try (var files = Files.list(tmp)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("flowsim-trace-")).count();
+        }
+    }
+
+    @Test
+    void missingFile() {
+        assertThatThrownBy(() -> Traces.open(dir.resolve("nope.json.gz")))
+                .isInstanceOf(FlowsimException.class).hasMessageContaining("not found");
+    }
+}
