@@ -32,4 +32,26 @@ public interface SimulatorBackend extends FlowsimExtension {
     default List<String> notes(HardwareTarget target, RunContext context) {
         return List.of();
     }
+
+    /**
+     * Whether this backend can fit its model to measurements ({@code flowsim calibrate}). A backend
+     * that can also reads the description it writes back from the option {@code hardware} (the
+     * command line's {@code --hardware FILE}).
+     */
+    default boolean canCalibrate() {
+        return false;
+    }
+
+    /**
+     * Fits the backend's model of {@code request.target()} to the measurements and writes the fitted
+     * description to {@code request.output()}. Fitted parameters stay within physical bounds (an
+     * efficiency never exceeds the hardware's peak). The runtime scores the result on data held out
+     * from the request; the backend never sees it.
+     *
+     * @throws FlowsimException {@link ErrorCode#USAGE} when the target is unknown,
+     *                          {@link ErrorCode#BAD_INPUT} when the measurements cannot be used
+     */
+    default CalibrationResult calibrate(CalibrationRequest request, RunContext context) {
+        throw FlowsimException.unsupported(this, "calibration");
+    }
 }

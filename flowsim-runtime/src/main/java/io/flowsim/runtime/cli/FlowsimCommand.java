@@ -39,6 +39,9 @@ import java.util.concurrent.Callable;
             ProfileCommand.class,
             MergeCommand.class,
             KernelsCommand.class,
+            ValidateCommand.class,
+            CalibrateCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -176,7 +176,7 @@ public final class Pipeline {
                         + " does not say which GPU it was recorded on; name the GPU to simulate with --gpu"));
     }
 
-    private TraceSource selectSource(PipelineSpec spec) {
+    TraceSource selectSource(PipelineSpec spec) {
         if (spec.source().isPresent()) {
             String name = spec.source().get();
             return registry.find(ExtensionPoint.TRACE_SOURCE, TraceSource.class, name)

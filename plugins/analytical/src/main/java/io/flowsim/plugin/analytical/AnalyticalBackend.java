@@ -1,21 +1,41 @@
 package io.flowsim.plugin.analytical;
 
-import io.flowsim.api.ErrorCode;
+import io.flowsim.api.CalibrationRequest;
+import io.flowsim.api.CalibrationResult;
 import io.flowsim.api.FlowsimException;
+import io.flowsim.api.Progress;
 import io.flowsim.api.RunContext;
 import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.SimulationRequest;
 import io.flowsim.api.model.SimulationResult;
+import io.flowsim.api.model.SimulationStatus;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
 
-/** FlowSim's embedded analytical GPU performance model; the default backend. */
+/**
+ * FlowSim's embedded analytical GPU performance model, the default backend: offline, microseconds per
+ * kernel, one physics-based model per operation family (docs/simulator.md), and hardware described by
+ * JSON profiles (bundled A100, H100, H200, B200; more with {@code --hardware FILE}, option key
+ * {@code hardware}, repeatable). Thread-safe: the bundled profiles are read once, everything else is
+ * per call.
+ */
 public final class AnalyticalBackend implements SimulatorBackend {
+
+    /** The option key naming extra hardware profile files. */
+    public static final String HARDWARE_OPTION = "hardware";
+    private static final String NAME = "analytical";
+
+    private volatile List<ProfileFiles.Loaded> bundled;
 
     @Override
     public String name() {
-        return "analytical";
+        return NAME;
     }
 
     @Override
@@ -25,7 +45,88 @@ public final class AnalyticalBackend implements SimulatorBackend {
 
     @Override
     public List<SimulationResult> simulate(List<SimulationRequest> batch, HardwareTarget target, RunContext context) {
-        throw new FlowsimException(ErrorCode.UNSUPPORTED,
-                "the analytical backend is not implemented yet in this version of FlowSim");
+        HardwareProfile profile = catalog(context).resolve(target);
+        List<SimulationResult> results = new ArrayList<>(batch.size());
+        Map<String, String> unsupportedDetail = Map.of("profile", profile.id());
+        try (Progress progress = batch.size() >= 200_000
+                ? context.reporter().startProgress("simulating on " + profile.id(), batch.size(), "kernels")
+                : Progress.none()) {
+            for (int i = 0; i < batch.size(); i++) {
+                Estimate e = KernelModel.estimate(batch.get(i), profile);
+                if (e.supported()) {
+                    results.add(SimulationResult.ok(e.nanos(), NAME,
+                            Map.of("model", e.model(), "bound", e.bound(), "profile", profile.id())));
+                } else {
+                    results.add(new SimulationResult(SimulationStatus.UNSUPPORTED, OptionalLong.empty(), e.reason(),
+                            NAME, unsupportedDetail));
+                }
+                if ((i & 0xffff) == 0xffff) {
+                    progress.advance(0x10000);
+                }
+            }
+        }
+        return results;
+    }
+
+    @Override
+    public List<String> notes(HardwareTarget target, RunContext context) {
+        HardwareCatalog catalog = catalog(context);
+        HardwareProfile profile = catalog.resolve(target);
+        List<String> notes = new ArrayList<>();
+        String calibration = catalog.entry(profile.id())
+                .map(l -> l.document().path("calibration").path("summary").asText(
+                        l.document().path("calibration").path("fitted_on").asText("")))
+                .orElse("");
+        notes.add("analytical profile " + profile.id() + " (" + profile.name() + ", " + profile.origin() + ")"
+                + (calibration.isEmpty() ? "" : "; efficiency parameters: " + calibration));
+        notes.add(String.format(Locale.ROOT, "predicted times are GPU kernel durations; the host's launch overhead"
+                + " (about %.1f us per kernel on %s) is not part of them", profile.launchOverheadUs(), profile.id()));
+        notes.add("collectives are predicted as the transfer itself: a rank's measured collective time also"
+                + " contains waiting for the slowest rank, which no kernel model can know");
+        return notes;
+    }
+
+    @Override
+    public boolean canCalibrate() {
+        return true;
+    }
+
+    @Override
+    public CalibrationResult calibrate(CalibrationRequest request, RunContext context) {
+        HardwareCatalog catalog = catalog(context);
+        HardwareProfile profile = catalog.resolve(request.target());
+        ProfileFiles.Loaded original = catalog.entry(profile.id()).orElseThrow();
+        if (request.measurements().isEmpty()) {
+            throw FlowsimException.badInput("no measurements to calibrate " + profile.id() + " with");
+        }
+        Calibrator.Fit fit = Calibrator.fit(profile, request.measurements(), context.reporter());
+        if (fit.parameters().isEmpty()) {
+            throw FlowsimException.badInput("none of the " + request.measurements().size() + " measurements could be"
+                    + " used to calibrate " + profile.id() + ": " + String.join("; ", fit.notes()));
+        }
+        return Calibrator.write(original, fit, request.output(), request.measurements().size());
+    }
+
+    /** The bundled profiles plus the run's {@code --hardware} files. */
+    HardwareCatalog catalog(RunContext context) {
+        List<Path> files = new ArrayList<>();
+        for (String f : context.options().getAll(HARDWARE_OPTION)) {
+            files.add(Path.of(f));
+        }
+        return HardwareCatalog.of(bundled(), files);
+    }
+
+    private List<ProfileFiles.Loaded> bundled() {
+        List<ProfileFiles.Loaded> b = bundled;
+        if (b == null) {
+            synchronized (this) {
+                b = bundled;
+                if (b == null) {
+                    b = List.copyOf(ProfileFiles.readBundled());
+                    bundled = b;
+                }
+            }
+        }
+        return b;
     }
 }

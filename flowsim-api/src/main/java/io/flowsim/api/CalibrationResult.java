@@ -1,0 +1,25 @@
+package io.flowsim.api;
+
+import io.flowsim.api.model.FittedParameter;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The outcome of a calibration.
+ *
+ * @param output     the file written, a hardware description the backend reads back when the user
+ *                   passes it with {@code --hardware}
+ * @param targetName the name to simulate it by ({@code --gpu}); the fitted description answers to it
+ * @param parameters every parameter fitted, with its bounds
+ * @param notes      what users should know (families without data, parameters at a bound, ...)
+ */
+public record CalibrationResult(Path output, String targetName, List<FittedParameter> parameters, List<String> notes) {
+    public CalibrationResult {
+        Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(targetName, "targetName");
+        parameters = List.copyOf(Objects.requireNonNull(parameters, "parameters"));
+        notes = List.copyOf(Objects.requireNonNull(notes, "notes"));
+    }
+}

@@ -1,0 +1,189 @@
+package io.flowsim.runtime.cli;
+
+import io.flowsim.api.CalibrationRequest;
+import io.flowsim.api.CalibrationResult;
+import io.flowsim.api.FlowsimException;
+import io.flowsim.api.Options;
+import io.flowsim.api.RunContext;
+import io.flowsim.api.SimulatorBackend;
+import io.flowsim.api.model.AccuracyRow;
+import io.flowsim.api.model.FittedParameter;
+import io.flowsim.api.model.HardwareTarget;
+import io.flowsim.api.model.Measurement;
+import io.flowsim.runtime.discovery.ExtensionPoint;
+import io.flowsim.runtime.discovery.ExtensionRegistry;
+import io.flowsim.runtime.measurements.HoldOutSplit;
+import io.flowsim.runtime.measurements.MeasurementScorer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** {@code flowsim calibrate}: fit a backend's hardware description to measurements, scored on held-out data. */
+@Command(name = "calibrate", mixinStandardHelpOptions = true,
+        description = {"Fit a simulator backend's hardware description (the analytical backend's efficiency",
+            "parameters) to measured latency tables or traces of one GPU, write it as a profile for",
+            "--hardware, and report the accuracy before and after on measurements held out from the fit",
+            "(a deterministic split by the hash of each measured configuration)."})
+final class CalibrateCommand implements Callable<Integer> {
+
+    @ParentCommand
+    FlowsimCommand root;
+
+    @Mixin
+    MeasurementInputs inputs;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
+            description = "Where to write the fitted hardware profile (JSON).")
+    Path output;
+
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = SimulateCommand.DEFAULT_BACKEND,
+            description = "The simulator backend to calibrate (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--gpu", paramLabel = "NAME",
+            description = "The GPU the measurements were taken on (default: the tables' device column or path, "
+                    + "the traces' GPU; they must agree).")
+    String gpu;
+
+    @Option(names = "--hardware", paramLabel = "FILE",
+            description = "A hardware profile (JSON) to add before fitting (to start from it); repeatable.")
+    List<Path> hardwareProfiles = new ArrayList<>();
+
+    @Option(names = "--held-out-fraction", paramLabel = "F", defaultValue = "0.3",
+            description = "The share of measurements (by key hash) held out from the fit and used to score it "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double heldOutFraction;
+
+    @Override
+    public Integer call() {
+        if (inputs.isEmpty()) {
+            throw FlowsimException.usage("name at least one table, directory of tables or --trace-file to calibrate with");
+        }
+        HoldOutSplit split = split(heldOutFraction);
+        if (heldOutFraction <= 0) {
+            throw FlowsimException.usage("--held-out-fraction must be above 0: calibration is always scored on data"
+                    + " it was not fitted on");
+        }
+        if (Files.isDirectory(output)) {
+            throw FlowsimException.usage("--output " + output + " is a directory; name the profile file to write");
+        }
+        Options.Builder options = root.options();
+        inputs.addTo(options);
+        hardwareProfiles.forEach(p -> options.add("hardware", p.toString()));
+        try (ExtensionRegistry registry = root.discover()) {
+            SimulatorBackend b = backend(registry, backend);
+            if (!b.canCalibrate()) {
+                throw FlowsimException.usage("backend '" + b.name() + "' cannot be calibrated");
+            }
+            RunContext context = RunContext.of(options.build(), root.reporter(), null);
+            List<MeasurementInputs.Source> sources = inputs.read(registry, context, Optional.ofNullable(gpu));
+            Set<String> gpus = new LinkedHashSet<>();
+            sources.forEach(s -> gpus.add(s.target().name()));
+            if (gpus.size() > 1) {
+                throw FlowsimException.usage("calibrate fits one GPU at a time, but the inputs were measured on "
+                        + String.join(", ", gpus) + "; name the GPU with --gpu if they are the same one");
+            }
+            HardwareTarget target = sources.stream().map(MeasurementInputs.Source::target)
+                    .filter(t -> t.traceDevice().isPresent()).findFirst().orElse(sources.get(0).target());
+            List<Measurement> fitting = new ArrayList<>();
+            long heldOut = 0;
+            for (MeasurementInputs.Source s : sources) {
+                fitting.addAll(split.fitting(s.measurements()));
+                heldOut += s.measurements().size() - split.fitting(s.measurements()).size();
+            }
+            if (fitting.isEmpty()) {
+                throw FlowsimException.badInput("no measurements to fit: the inputs hold none (see the skipped rows)");
+            }
+            root.reporter().info(String.format(Locale.ROOT, "calibrating %s for %s on %,d measurements (%,d held out)",
+                    b.name(), target.name(), fitting.size(), heldOut));
+            CalibrationResult result = b.calibrate(new CalibrationRequest(target, fitting, output), context);
+
+            RunContext after = RunContext.of(options.add("hardware", result.output().toString()).build(),
+                    root.reporter(), null);
+            HardwareTarget fitted = new HardwareTarget(result.targetName(), target.traceDevice());
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"source", "group", "held out", "median before", "median after", "p90 before",
+                "p90 after", "time-wtd before", "time-wtd after"});
+            for (MeasurementInputs.Source s : sources) {
+                List<Measurement> test = split.heldOut(s.measurements());
+                if (test.isEmpty()) {
+                    continue;
+                }
+                Map<String, MeasurementScorer.GroupScore> before = index(MeasurementScorer.byGroup(s.name(),
+                        MeasurementScorer.score(b, s.target(), context, test)));
+                HardwareTarget fittedTarget = s.target().traceDevice().isPresent() ? fitted
+                        : new HardwareTarget(result.targetName(), Optional.empty());
+                for (MeasurementScorer.GroupScore g : MeasurementScorer.byGroup(s.name(),
+                        MeasurementScorer.score(b, fittedTarget, after, test))) {
+                    AccuracyRow a = g.accuracy();
+                    MeasurementScorer.GroupScore gb = before.get(g.group());
+                    AccuracyRow o = gb == null ? null : gb.accuracy();
+                    rows.add(new String[] {s.name(), g.group(), String.format(Locale.ROOT, "%,d", a == null ? 0 : a.count()),
+                        o == null ? "-" : ValidateCommand.pct(o.medianAbsErrorPercent(), false),
+                        a == null ? "-" : ValidateCommand.pct(a.medianAbsErrorPercent(), false),
+                        o == null ? "-" : ValidateCommand.pct(o.p90AbsErrorPercent(), false),
+                        a == null ? "-" : ValidateCommand.pct(a.p90AbsErrorPercent(), false),
+                        o == null ? "-" : ValidateCommand.pct(o.timeWeightedAbsErrorPercent(), false),
+                        a == null ? "-" : ValidateCommand.pct(a.timeWeightedAbsErrorPercent(), false)});
+                }
+            }
+            root.out.printf(Locale.ROOT, "Calibrated %s with backend %s on %,d measurements; %,d held out (fraction %.2f,"
+                    + " by key hash) and never used for fitting.%n", target.name(), b.name(), fitting.size(), heldOut,
+                    heldOutFraction);
+            root.out.println("Wrote " + result.output() + " (simulate with: --hardware " + result.output() + " --gpu "
+                    + result.targetName() + ")");
+            root.out.println();
+            List<String[]> params = new ArrayList<>();
+            params.add(new String[] {"part", "parameter", "before", "after", "bounds", "measurements"});
+            for (FittedParameter p : result.parameters()) {
+                params.add(new String[] {p.family(), p.name(), num(p.before()), num(p.after()),
+                    "[" + num(p.lower()) + ", " + num(p.upper()) + "]", String.format(Locale.ROOT, "%,d", p.samples())});
+            }
+            TextTable.print(root.out, params, new boolean[] {false, false, true, true, false, true});
+            root.out.println();
+            root.out.println("Accuracy on the held-out measurements:");
+            TextTable.print(root.out, rows, new boolean[] {false, false, true, true, true, true, true, true, true});
+            for (String note : result.notes()) {
+                root.out.println("Note: " + note);
+            }
+        }
+        return 0;
+    }
+
+    private static Map<String, MeasurementScorer.GroupScore> index(List<MeasurementScorer.GroupScore> list) {
+        Map<String, MeasurementScorer.GroupScore> map = new LinkedHashMap<>();
+        list.forEach(g -> map.put(g.group(), g));
+        return map;
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%.4g", v);
+    }
+
+    static HoldOutSplit split(double fraction) {
+        if (!(fraction >= 0 && fraction < 1)) {
+            throw FlowsimException.usage("--held-out-fraction must be at least 0 and below 1, got " + fraction);
+        }
+        return new HoldOutSplit(fraction);
+    }
+
+    static SimulatorBackend backend(ExtensionRegistry registry, String name) {
+        return registry.find(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, name)
+                .orElseThrow(() -> FlowsimException.usage("no simulator backend named '" + name + "' is installed"
+                        + " (available: " + registry.names(ExtensionPoint.SIMULATOR_BACKEND) + ")"))
+                .extension();
+    }
+}

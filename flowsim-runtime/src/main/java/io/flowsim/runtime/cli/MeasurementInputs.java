@@ -1,0 +1,148 @@
+package io.flowsim.runtime.cli;
+
+import io.flowsim.api.FlowsimException;
+import io.flowsim.api.Progress;
+import io.flowsim.api.Reporter;
+import io.flowsim.api.RunContext;
+import io.flowsim.api.model.HardwareTarget;
+import io.flowsim.api.model.Measurement;
+import io.flowsim.runtime.discovery.ExtensionRegistry;
+import io.flowsim.runtime.measurements.MeasuredTable;
+import io.flowsim.runtime.measurements.MeasurementTables;
+import io.flowsim.runtime.pipeline.TraceKernels;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Stream;
+
+/**
+ * Where {@code validate}, {@code calibrate} and {@code bench} get measurements: latency tables (files
+ * or directories searched for {@code *.csv} / {@code *.csv.gz}) and traces.
+ */
+final class MeasurementInputs {
+
+    @Parameters(paramLabel = "TABLE", arity = "0..*",
+            description = "Measured latency tables (*.csv, *.csv.gz; aiconfigurator and vidur formats), or "
+                    + "directories to search for them.")
+    List<Path> tables = new ArrayList<>();
+
+    @Option(names = "--trace-file", paramLabel = "FILE",
+            description = "A trace whose measured kernel durations to use; repeatable.")
+    List<Path> traces = new ArrayList<>();
+
+    @Option(names = "--resolver", paramLabel = "NAME",
+            description = "Resolvers for --trace-file, in chain order; repeatable (default: all, by priority).")
+    List<String> resolvers = new ArrayList<>();
+
+    @Option(names = "--kernels", paramLabel = "FILE",
+            description = "A kernels.json database to load after the bundled one (for --trace-file); repeatable.")
+    List<Path> kernelDatabases = new ArrayList<>();
+
+    @Option(names = "--only-groups", paramLabel = "REGEX",
+            description = "Use only measurements whose group matches this regular expression (e.g. 'gemm bf16').")
+    String onlyGroups;
+
+    @Option(names = "--skip-groups", paramLabel = "REGEX",
+            description = "Leave out measurements whose group matches this regular expression (e.g. 'triton').")
+    String skipGroups;
+
+    /** Measurements from one source, measured on one GPU. */
+    record Source(String name, HardwareTarget target, List<Measurement> measurements, Map<String, Long> skipped,
+                  long rows) {
+    }
+
+    boolean isEmpty() {
+        return tables.isEmpty() && traces.isEmpty();
+    }
+
+    void addTo(io.flowsim.api.Options.Builder options) {
+        kernelDatabases.forEach(p -> options.add("kernels", p.toString()));
+    }
+
+    /** Every table file named, directories expanded (sorted), with the name to show for each. */
+    List<Path[]> tableFiles(Reporter reporter) {
+        List<Path[]> files = new ArrayList<>();
+        for (Path p : tables) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> walk = Files.walk(p)) {
+                    walk.filter(Files::isRegularFile).filter(MeasurementTables::looksLikeTable).sorted()
+                            .forEach(f -> files.add(new Path[] {f, p.relativize(f)}));
+                } catch (IOException | UncheckedIOException e) {
+                    throw FlowsimException.badInput("cannot list directory " + p + ": " + e.getMessage(), e);
+                }
+            } else if (Files.exists(p)) {
+                files.add(new Path[] {p, p.getFileName()});
+            } else {
+                throw FlowsimException.badInput("table not found: " + p);
+            }
+        }
+        return files;
+    }
+
+    /** Reads every table and trace. Tables found by searching a directory are skipped with a warning if unreadable. */
+    List<Source> read(ExtensionRegistry registry, RunContext context, Optional<String> gpu) {
+        List<Source> sources = new ArrayList<>();
+        List<Path[]> files = tableFiles(context.reporter());
+        try (Progress progress = context.reporter().startProgress("reading tables", files.size(), "tables")) {
+            for (Path[] f : files) {
+                boolean searched = !tables.contains(f[0]);
+                MeasuredTable t;
+                try {
+                    t = MeasurementTables.read(f[0], gpu);
+                } catch (FlowsimException e) {
+                    if (!searched) {
+                        throw e;
+                    }
+                    context.reporter().warn("skipping " + f[0] + ": " + e.getMessage());
+                    progress.advance(1);
+                    continue;
+                }
+                sources.add(new Source(f[1].toString(), new HardwareTarget(t.gpu(), Optional.empty()),
+                        filter(t.measurements()), t.skipped(), t.rows()));
+                progress.advance(1);
+            }
+        }
+        for (Path trace : traces) {
+            TraceKernels k = TraceKernels.read(registry, context, trace, Optional.empty(), resolvers);
+            List<Measurement> ms = filter(k.measurements());
+            sources.add(new Source(trace.getFileName().toString(), k.target(gpu), ms, Map.of(), ms.size()));
+        }
+        return sources;
+    }
+
+    private List<Measurement> filter(List<Measurement> all) {
+        Pattern only = compile("--only-groups", onlyGroups);
+        Pattern skip = compile("--skip-groups", skipGroups);
+        if (only == null && skip == null) {
+            return all;
+        }
+        List<Measurement> kept = new ArrayList<>();
+        for (Measurement m : all) {
+            if ((only == null || only.matcher(m.group()).find()) && (skip == null || !skip.matcher(m.group()).find())) {
+                kept.add(m);
+            }
+        }
+        return kept;
+    }
+
+    private static Pattern compile(String option, String regex) {
+        if (regex == null) {
+            return null;
+        }
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw FlowsimException.usage(option + ": '" + regex + "' is not a regular expression: " + e.getDescription());
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.flowsim.runtime.cli;
+
+import io.flowsim.api.FlowsimException;
+import io.flowsim.api.Options;
+import io.flowsim.api.RunContext;
+import io.flowsim.api.SimulatorBackend;
+import io.flowsim.api.model.AccuracyRow;
+import io.flowsim.api.model.Measurement;
+import io.flowsim.runtime.discovery.ExtensionPoint;
+import io.flowsim.runtime.discovery.ExtensionRegistry;
+import io.flowsim.runtime.measurements.HoldOutSplit;
+import io.flowsim.runtime.measurements.MeasurementScorer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/** {@code flowsim validate}: score a simulator backend against measured kernel latencies. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Score a simulator backend against measured kernel latencies: latency tables",
+            "(aiconfigurator, vidur) and traces. Prints, per table and group, the median, p90 and",
+            "time-weighted absolute error and the error of the totals; rows the backend cannot model are",
+            "counted, with the reason."})
+final class ValidateCommand implements Callable<Integer> {
+
+    @ParentCommand
+    FlowsimCommand root;
+
+    @Mixin
+    MeasurementInputs inputs;
+
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = SimulateCommand.DEFAULT_BACKEND,
+            description = "The simulator backend (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--gpu", paramLabel = "NAME",
+            description = "The GPU to simulate (default: each table's device column or path, each trace's GPU).")
+    String gpu;
+
+    @Option(names = "--hardware", paramLabel = "FILE",
+            description = "A hardware profile (JSON) to add to the analytical backend's; repeatable.")
+    List<Path> hardwareProfiles = new ArrayList<>();
+
+    @Option(names = "--split", paramLabel = "PART", defaultValue = "all",
+            description = "Which measurements to score: all, held-out or fitting (the deterministic split "
+                    + "flowsim calibrate uses; default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--held-out-fraction", paramLabel = "F", defaultValue = "0.3",
+            description = "The share of measurements (by key hash) held out from fitting (default: ${DEFAULT-VALUE}).")
+    double heldOutFraction;
+
+    @Option(names = "--csv", paramLabel = "FILE",
+            description = "Also write every measurement with its prediction to this CSV file (source, group, origin,"
+                    + " key, measured_ns, predicted_ns, error_percent, reason).")
+    Path csv;
+
+    @Override
+    public Integer call() {
+        if (inputs.isEmpty()) {
+            throw FlowsimException.usage("name at least one table, directory of tables or --trace-file to validate against");
+        }
+        HoldOutSplit holdOut = CalibrateCommand.split(heldOutFraction);
+        String part = split.trim().toLowerCase(Locale.ROOT);
+        if (!List.of("all", "held-out", "fitting").contains(part)) {
+            throw FlowsimException.usage("--split must be all, held-out or fitting, got '" + split + "'");
+        }
+        Options.Builder options = root.options();
+        inputs.addTo(options);
+        hardwareProfiles.forEach(p -> options.add("hardware", p.toString()));
+        try (ExtensionRegistry registry = root.discover()) {
+            SimulatorBackend b = CalibrateCommand.backend(registry, backend);
+            RunContext context = RunContext.of(options.build(), root.reporter(), null);
+            List<MeasurementInputs.Source> sources = inputs.read(registry, context, Optional.ofNullable(gpu));
+            List<MeasurementScorer.GroupScore> scores = new ArrayList<>();
+            Map<String, Map<String, Long>> skipped = new TreeMap<>();
+            List<String[]> details = new ArrayList<>();
+            for (MeasurementInputs.Source s : sources) {
+                List<Measurement> chosen = switch (part) {
+                    case "held-out" -> holdOut.heldOut(s.measurements());
+                    case "fitting" -> holdOut.fitting(s.measurements());
+                    default -> s.measurements();
+                };
+                root.reporter().info("scoring " + s.name() + ": " + chosen.size() + " measurements on "
+                        + s.target().name());
+                List<MeasurementScorer.Scored> scored = MeasurementScorer.score(b, s.target(), context, chosen);
+                scores.addAll(MeasurementScorer.byGroup(s.name() + " [" + s.target().name() + "]", scored));
+                if (csv != null) {
+                    for (MeasurementScorer.Scored x : scored) {
+                        Measurement m = x.measurement();
+                        String error = x.predicted() && m.measuredNs() > 0 ? String.format(Locale.ROOT, "%.2f",
+                                100.0 * (x.predictedNs() - m.measuredNs()) / m.measuredNs()) : "";
+                        details.add(new String[] {s.name(), m.group(), m.origin(), m.key(),
+                            Long.toString(m.measuredNs()), x.predicted() ? Long.toString(x.predictedNs()) : "", error,
+                            x.reason()});
+                    }
+                }
+                if (!s.skipped().isEmpty()) {
+                    skipped.put(s.name(), s.skipped());
+                }
+            }
+            root.out.println("Validation of backend " + b.name() + (part.equals("all") ? ""
+                    : " on the " + part + " part (fraction " + heldOutFraction + " held out by key hash)"));
+            print(root.out, scores, skipped);
+            if (csv != null) {
+                CsvFiles.write(csv, new String[] {"source", "group", "origin", "key", "measured_ns", "predicted_ns",
+                    "error_percent", "reason"}, details);
+                root.out.println("Wrote " + csv);
+            }
+        }
+        return 0;
+    }
+
+    static void print(PrintStream out, List<MeasurementScorer.GroupScore> scores, Map<String, Map<String, Long>> skipped) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"source", "group", "rows", "predicted", "median |err|", "p90 |err|",
+            "time-weighted |err|", "total err"});
+        String last = null;
+        for (MeasurementScorer.GroupScore g : scores) {
+            AccuracyRow a = g.accuracy();
+            long predicted = a == null ? 0 : a.count();
+            String source = g.source().equals(last) ? "" : g.source();
+            last = g.source();
+            rows.add(new String[] {source, g.group(), String.format(Locale.ROOT, "%,d", predicted + g.unsupported()),
+                String.format(Locale.ROOT, "%,d", predicted),
+                a == null ? "-" : pct(a.medianAbsErrorPercent(), false), a == null ? "-" : pct(a.p90AbsErrorPercent(), false),
+                a == null ? "-" : pct(a.timeWeightedAbsErrorPercent(), false),
+                a == null ? "-" : pct(a.totalErrorPercent(), true)});
+        }
+        TextTable.print(out, rows, new boolean[] {false, false, true, true, true, true, true, true});
+        boolean header = false;
+        for (MeasurementScorer.GroupScore g : scores) {
+            for (Map.Entry<String, Long> e : g.reasons().entrySet()) {
+                if (!header) {
+                    out.println();
+                    out.println("Not predicted by the backend:");
+                    header = true;
+                }
+                out.printf(Locale.ROOT, "  %s / %s: %,d x %s%n", g.source(), g.group(), e.getValue(), e.getKey());
+            }
+        }
+        if (!skipped.isEmpty()) {
+            out.println();
+            out.println("Rows skipped (the table's row cannot be expressed as kernels):");
+            skipped.forEach((table, reasons) -> reasons.forEach((reason, count) ->
+                    out.printf(Locale.ROOT, "  %s: %,d x %s%n", table, count, reason)));
+        }
+    }
+
+    static String pct(double value, boolean signed) {
+        return String.format(Locale.ROOT, signed ? "%+.1f%%" : "%.1f%%", value);
+    }
+}

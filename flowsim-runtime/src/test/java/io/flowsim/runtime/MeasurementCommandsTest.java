@@ -1,0 +1,134 @@
+package io.flowsim.runtime;
+
+import io.flowsim.runtime.cli.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code validate}, {@code calibrate} and {@code bench} in process, with the class-path test backend
+ * ({@code counting-backend}: GEMMs only) and hand-written tables: argument errors exit 2 with one line
+ * and no stack trace; the commands work with any backend.
+ */
+class MeasurementCommandsTest {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String table(String name) {
+        try {
+            return Paths.get(MeasurementCommandsTest.class.getResource("/handwritten/tables/" + name).toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void assertUsageError(Run r, String message) {
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains(message).doesNotContain("\tat ").doesNotContain("Exception");
+        assertThat(r.err().strip().lines().filter(l -> l.startsWith("flowsim:")).count()).isEqualTo(1);
+    }
+
+    @Test
+    void validateNeedsSomethingToValidateAgainst() {
+        assertUsageError(run("validate"), "name at least one table");
+    }
+
+    @Test
+    void validateRejectsBadOptionsAndInputs() {
+        assertUsageError(run("validate", "--split", "sideways", table("gemm_small.csv")), "--split must be");
+        assertUsageError(run("validate", "--held-out-fraction", "1.5", table("gemm_small.csv")), "--held-out-fraction");
+        assertUsageError(run("validate", "--backend", "counting-backend", dir.resolve("absent.csv").toString()),
+                "table not found");
+        assertUsageError(run("validate", "--backend", "counting-backend", "--gpu", "H100",
+                table("unknown_format.csv")), "unknown table format");
+        assertUsageError(run("validate", "--backend", "nope", table("gemm_small.csv")), "no simulator backend named 'nope'");
+        assertUsageError(run("validate", "--backend", "counting-backend", "--only-groups", "(",
+                table("gemm_small.csv")), "--only-groups");
+    }
+
+    @Test
+    void validateScoresAnyBackendAndCountsWhatItCannotPredict() throws IOException {
+        Path csv = dir.resolve("details.csv");
+        Run r = run("--quiet", "validate", "--backend", "counting-backend", table("gemm_small.csv"), "--csv",
+                csv.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("gemm bf16").contains("gemm fp8 (+ quantization)")
+                .contains("Not predicted by the backend").contains("only GEMMs are modelled")
+                .contains("Rows skipped").contains("gemm_dtype int4");
+        List<String> lines = Files.readAllLines(csv);
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).startsWith("source,group,origin,key,measured_ns,predicted_ns");
+        // counting-backend predicts 2*M*N*K / 1e6 ns for the bf16 GEMM: 2*128*4096*4096 / 1e6.
+        assertThat(lines.get(1)).contains(",20000,4294,");
+    }
+
+    @Test
+    void calibrateNeedsAnOutputAndACalibratableBackend() {
+        assertUsageError(run("calibrate", table("gemm_small.csv")), "Missing required option");
+        assertUsageError(run("calibrate", "-o", dir.resolve("p.json").toString()), "name at least one table");
+        assertUsageError(run("calibrate", "-o", dir.resolve("p.json").toString(), "--held-out-fraction", "0",
+                table("gemm_small.csv")), "--held-out-fraction must be above 0");
+        assertUsageError(run("calibrate", "-o", dir.toString(), table("gemm_small.csv")), "is a directory");
+        assertUsageError(run("calibrate", "--backend", "counting-backend", "-o", dir.resolve("p.json").toString(),
+                table("gemm_small.csv")), "cannot be calibrated");
+        assertThat(dir.resolve("p.json")).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--synthetic=0", "--min-seconds=0", "--min-seconds=-1"})
+    void benchRejectsBadNumbers(String option) {
+        assertThat(run("bench", option, "--synthetic=10").exitCode()).isEqualTo(2);
+        Run r = run("bench", "--synthetic=10", option);
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void benchNeedsRequests() {
+        assertUsageError(run("bench"), "--synthetic N");
+        assertUsageError(run("bench", "--synthetic", "many"), "--synthetic");
+    }
+
+    @Test
+    void benchTimesAnyBackendWithoutDeduplication() {
+        Run r = run("--quiet", "bench", "--backend", "counting-backend", "--synthetic", "500", "--min-seconds", "0.2",
+                "--warmup-seconds", "0");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Backend counting-backend on H100: 500 requests from 500 synthetic requests")
+                .contains("kernels/s").contains("gemm").containsPattern("(?m)^all +500 ");
+    }
+
+    @Test
+    void newCommandsHaveHelp() {
+        for (String command : List.of("validate", "calibrate", "bench")) {
+            Run r = run(command, "--help");
+            assertThat(r.exitCode()).as(command).isZero();
+            assertThat(r.out()).contains("Usage: flowsim " + command);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.flowsim.runtime.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The embedded analytical backend as users run it: the bundled plugin zips through PF4J, the default
+ * backend of {@code flowsim simulate}, a what-if GPU, and {@code validate}/{@code calibrate} on the
+ * shared measured tables. Skipped when the plugin zips or the shared data are absent.
+ */
+class AnalyticalBackendEndToEndTest {
+
+    static final List<String> PLUGINS = List.of("pytorch-trace", "kernels-json", "csv-export", "analytical");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @TempDir
+    Path dir;
+
+    /** The bundled plugins including the analytical backend; skips when one is not built. */
+    static Path plugins(Path dir) throws IOException {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        for (String id : PLUGINS) {
+            Optional<Path> zip = Optional.empty();
+            Path target = BundledPluginRun.repoDir().resolve("plugins").resolve(id).resolve("target");
+            if (Files.isDirectory(target)) {
+                try (Stream<Path> s = Files.list(target)) {
+                    zip = s.filter(p -> p.getFileName().toString().endsWith("-plugin.zip")).findFirst();
+                }
+            }
+            assumeTrue(zip.isPresent(), "plugin zip of " + id + " not built (run mvn package or verify)");
+            Files.copy(zip.get(), plugins.resolve(zip.get().getFileName()));
+        }
+        return plugins;
+    }
+
+    private Path flowsimTrace() {
+        Path trace = BundledPluginRun.sharedDir().resolve("data/traces/FlowSim/sglang_deepseek_tp4_rank0_h200.trace.json.gz");
+        assumeTrue(Files.exists(trace), "FlowSim H200 trace absent");
+        return trace;
+    }
+
+    @Test
+    void simulateDefaultsToTheAnalyticalBackendAndReportsAccuracy() throws IOException {
+        Path plugins = plugins(dir);
+        Path out = dir.resolve("out");
+        BundledPluginRun.Result r = BundledPluginRun.run(plugins, "simulate", "--trace-file", flowsimTrace().toString(),
+                "--output-dir", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Simulated NVIDIA H200 with backend analytical")
+                .contains("median |err|").containsPattern("(?m)^gemm +\\d+").containsPattern("(?m)^all +\\d+")
+                .contains("End to end").contains("analytical profile h200-sxm");
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        JsonNode sim = summary.path("simulation");
+        assertThat(sim.path("backend").asText()).isEqualTo("analytical");
+        assertThat(sim.path("ok").asLong()).isGreaterThan(400);
+        assertThat(sim.path("predicted_kernel_time_us").asDouble()).isPositive();
+        assertThat(sim.path("accuracy")).isNotEmpty();
+        String csv = Files.readString(out.resolve("sglang_deepseek_tp4_rank0_h200.trace.csv"));
+        assertThat(csv).contains("Predicted (us)").contains(",analytical,");
+    }
+
+    @Test
+    void anotherGpuIsOneOption() throws IOException {
+        Path plugins = plugins(dir);
+        BundledPluginRun.Result r = BundledPluginRun.run(plugins, "simulate", "--trace-file", flowsimTrace().toString(),
+                "--output-dir", dir.resolve("b200").toString(), "--gpu", "B200");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Simulated B200 with backend analytical").contains("analytical profile b200");
+        BundledPluginRun.Result unknown = BundledPluginRun.run(plugins, "simulate", "--trace-file",
+                flowsimTrace().toString(), "--output-dir", dir.resolve("x").toString(), "--gpu", "TPU v5");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("no hardware profile for 'TPU v5'").contains("--hardware")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void validateAndCalibrateOnASharedTable() throws IOException {
+        Path plugins = plugins(dir);
+        Path table = BundledPluginRun.sharedDir().resolve("data/groundtruth/aiconfigurator/a100_sxm/mla_bmm");
+        assumeTrue(Files.isDirectory(table), "groundtruth tables absent");
+        BundledPluginRun.Result v = BundledPluginRun.run(plugins, "validate", table.toString());
+        assertThat(v.exitCode()).as(v.err()).isZero();
+        assertThat(v.out()).contains("mla_bmm bf16").contains("[NVIDIA A100-SXM4-80GB]");
+
+        Path profile = dir.resolve("fitted/a100.json");
+        BundledPluginRun.Result c = BundledPluginRun.run(plugins, "calibrate", table.toString(), "-o", profile.toString());
+        assertThat(c.exitCode()).as(c.err()).isZero();
+        assertThat(c.out()).contains("held out").contains("compute_efficiency").contains("median before")
+                .contains("--hardware " + profile);
+        JsonNode written = JSON.readTree(profile.toFile());
+        assertThat(written.path("id").asText()).isEqualTo("a100-sxm-80gb");
+        assertThat(written.path("calibration").path("fitted_on").asText()).contains("gemm");
+
+        BundledPluginRun.Result again = BundledPluginRun.run(plugins, "validate", "--hardware", profile.toString(),
+                "--split", "held-out", table.toString());
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).contains("held-out part");
+    }
+
+    @Test
+    void benchReportsKernelsPerSecondOnTheTrace() throws IOException {
+        Path plugins = plugins(dir);
+        BundledPluginRun.Result r = BundledPluginRun.run(plugins, "bench", "--trace-file", flowsimTrace().toString(),
+                "--min-seconds", "0.5", "--warmup-seconds", "0.2");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Backend analytical on NVIDIA H200").contains("kernels/s")
+                .containsPattern("(?m)^all +853 ");
+    }
+}

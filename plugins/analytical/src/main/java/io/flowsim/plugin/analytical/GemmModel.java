@@ -1,0 +1,185 @@
+package io.flowsim.plugin.analytical;
+
+import io.flowsim.api.model.DataType;
+import io.flowsim.api.model.Operand;
+import io.flowsim.api.model.SimulationRequest;
+
+import java.util.List;
+import java.util.OptionalDouble;
+
+/**
+ * GEMM and batched GEMM: a tiled roofline. For every output tile shape the GPU's libraries use and
+ * every split-K factor, the tiles are dealt to the SMs in waves; a wave takes the time one SM needs
+ * for one tile at the sustained fraction of its share of the tensor peak (less for tiles too small
+ * to feed the tensor cores), plus a per-tile pipeline fill. Memory time is the compulsory operand
+ * traffic at the achievable bandwidth, lower while too few SMs are busy to saturate it. The two are
+ * joined by a p-norm (a smooth roofline), the fastest tiling wins (what cuBLAS' heuristics aim for),
+ * and a fixed per-kernel latency is added. Because every efficiency is at most 1 and waves never
+ * beat perfect balance, the result is never faster than the datasheet's peak compute or bandwidth.
+ */
+final class GemmModel {
+
+    private static final int[] SPLITS = {1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64};
+
+    private GemmModel() {
+    }
+
+    /** A GEMM problem: {@code batch} independent {@code M x K} times {@code K x N} products. */
+    record Problem(long batch, long m, long n, long k, DataType typeA, DataType typeB, double outBytes,
+                   String precision, boolean narrow, boolean blockScaled, int forcedSplit) {
+    }
+
+    static Estimate estimate(SimulationRequest r, HardwareProfile hw) {
+        Object parsed = parse(r);
+        if (parsed instanceof String reason) {
+            return Estimate.unsupported(reason);
+        }
+        Problem p = (Problem) parsed;
+        if ("split-k-reduce".equals(RequestView.text(r, "gemm.role"))) {
+            double split = RequestView.number(r, "gemm.split_k", 2);
+            double bytes = p.batch * p.m * p.n * (Math.max(2, split) * 4 + p.outBytes);
+            double t = hw.get(Param.REDUCTION_FIXED_LATENCY_US) * 1e-6
+                    + bytes / (hw.hbmBytesPerSecond() * hw.get(Param.REDUCTION_MEMORY_EFFICIENCY));
+            return Estimate.of(t, "gemm-split-k-reduce", "memory");
+        }
+        return time(p, hw);
+    }
+
+    /** Parses the operands into a problem, or returns the reason it cannot. */
+    static Object parse(SimulationRequest r) {
+        Operand a = RequestView.operand(r, "A", "a", "mat1", "input", "self");
+        Operand b = RequestView.operand(r, "B", "b", "mat2", "weight");
+        if (!RequestView.hasShapes(r)) {
+            return "no operand shapes";
+        }
+        if (a == null || b == null || a.shape().isEmpty() || b.shape().isEmpty()) {
+            return "a GEMM needs operands A [..., M, K] and B [..., K, N] (docs/operand-conventions.md)";
+        }
+        long m;
+        long k;
+        long batchA;
+        if (a.shape().size() == 1) {
+            m = 1;
+            k = a.shape().get(0);
+            batchA = 1;
+        } else {
+            m = RequestView.dimFromEnd(a, 2);
+            k = RequestView.dimFromEnd(a, 1);
+            batchA = RequestView.leading(a, 2);
+        }
+        long kb;
+        long n;
+        long batchB;
+        if (b.shape().size() == 1) {
+            kb = b.shape().get(0);
+            n = 1;
+            batchB = 1;
+        } else {
+            kb = RequestView.dimFromEnd(b, 2);
+            n = RequestView.dimFromEnd(b, 1);
+            batchB = RequestView.leading(b, 2);
+        }
+        if (kb != k) {
+            return "A " + a.shape() + " and B " + b.shape() + " disagree on K";
+        }
+        long batch;
+        if (batchB == 1) {
+            m *= batchA;
+            batch = 1;
+        } else {
+            batch = Math.max(batchA, batchB);
+        }
+        if (m == 0 || n == 0 || k == 0 || batch == 0) {
+            return "an empty GEMM (a zero extent in " + a.shape() + " x " + b.shape() + ")";
+        }
+        DataType ta = a.dataType();
+        DataType tb = b.dataType();
+        if (ta == DataType.UNKNOWN && tb == DataType.UNKNOWN) {
+            return "the operand types of A and B are unknown";
+        }
+        if (ta == DataType.UNKNOWN) {
+            ta = tb;
+        }
+        if (tb == DataType.UNKNOWN) {
+            tb = ta;
+        }
+        // The tensor cores compute in the wider of the two types: a 16-bit activation times a 4-bit
+        // weight (weight-only quantization) runs at the 16-bit rate with 4-bit weight traffic.
+        DataType compute = ta.bits() >= tb.bits() ? ta : tb;
+        String precision = HardwareProfile.precisionOf(compute);
+        if (precision == null) {
+            return "no compute units for GEMM operand type " + compute.id();
+        }
+        boolean narrow = compute.bits() <= 8;
+        Operand c = RequestView.operand(r, "C", "out", "output");
+        double outBytes = c != null && c.dataType() != DataType.UNKNOWN ? c.dataType().bytes()
+                : narrow ? 2 : compute.bytes();
+        double split = RequestView.number(r, "gemm.split_k", 0);
+        int forced = Double.isNaN(split) || split < 1 ? 0 : (int) Math.min(64, split);
+        boolean block = narrow && "block".equals(RequestView.text(r, "gemm.scaling"));
+        return new Problem(batch, m, n, k, ta, tb, outBytes, precision, narrow, block, forced);
+    }
+
+    static Estimate time(Problem p, HardwareProfile hw) {
+        OptionalDouble peak = hw.peakFlops(p.precision);
+        if (peak.isEmpty()) {
+            return Estimate.unsupported(hw.id() + " has no " + p.precision + " tensor-core peak in its profile");
+        }
+        int sms = hw.smCount();
+        double efficiency = hw.get(p.blockScaled ? Param.GEMM_BLOCK_FP8_COMPUTE_EFFICIENCY
+                : p.narrow ? Param.GEMM_FP8_COMPUTE_EFFICIENCY : Param.GEMM_COMPUTE_EFFICIENCY);
+        double perSm = peak.getAsDouble() / sms * efficiency;
+        double bandwidth = hw.hbmBytesPerSecond() * hw.get(Param.GEMM_MEMORY_EFFICIENCY);
+        double overheadK = hw.get(Param.GEMM_TILE_OVERHEAD_K);
+        double saturation = hw.get(Param.GEMM_BANDWIDTH_SATURATION);
+        double intensity0 = hw.get(Param.GEMM_SMALL_TILE_INTENSITY);
+        double sharpness = hw.get(Param.GEMM_ROOFLINE_SHARPNESS);
+        double splitOverhead = hw.get(Param.GEMM_SPLIT_K_OVERHEAD_US) * 1e-6;
+        double bytesA = p.typeA.bytes();
+        double bytesB = p.typeB.bytes();
+        double operandBytes = p.batch * ((double) p.m * p.k * bytesA + (double) p.k * p.n * bytesB);
+        double outputBytes = (double) p.batch * p.m * p.n * p.outBytes;
+
+        double best = Double.MAX_VALUE;
+        boolean computeBound = true;
+        List<int[]> tiles = hw.gemmTiles();
+        for (int t = 0; t < tiles.size(); t++) {
+            int tm = tiles.get(t)[0];
+            int tn = tiles.get(t)[1];
+            double tileEfficiency = Math.min(1.0, ((double) tm * tn / (tm + tn)) / intensity0);
+            double outputTiles = (double) ceilDiv(p.m, tm) * ceilDiv(p.n, tn) * p.batch;
+            for (int split : SPLITS) {
+                if (p.forcedSplit > 0 && split != p.forcedSplit) {
+                    continue;
+                }
+                if (p.forcedSplit == 0 && split > 1
+                        && (outputTiles * split > 2.0 * sms || p.k / split < 128)) {
+                    break;
+                }
+                double units = outputTiles * split;
+                double waves = Math.ceil(units / sms);
+                double kPerSplit = Math.ceil((double) p.k / split);
+                double compute = waves * (2.0 * tm * tn * (kPerSplit + overheadK)) / (perSm * tileEfficiency);
+                // Split-K writes fp32 partial sums and reads them back in the reduction.
+                double bytes = operandBytes + outputBytes + (split > 1 ? 2.0 * split * p.batch * p.m * p.n * 4 : 0);
+                double busy = Math.min(units, sms) / sms;
+                double memory = bytes / (bandwidth * Math.min(1.0, busy / saturation));
+                double time = RequestView.pnorm(compute, memory, sharpness) + (split > 1 ? splitOverhead : 0);
+                if (time < best) {
+                    best = time;
+                    computeBound = compute >= memory;
+                }
+            }
+        }
+        if (best == Double.MAX_VALUE) {
+            return Estimate.unsupported("no tile of " + hw.id() + " fits split-K " + p.forcedSplit);
+        }
+        double fixed = hw.get(Param.GEMM_FIXED_LATENCY_US) * 1e-6;
+        String bound = fixed > best ? "latency" : computeBound ? "compute" : "memory";
+        return Estimate.of(fixed + best, p.batch > 1 ? "bmm" : "gemm", bound);
+    }
+
+    static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+}

@@ -1,0 +1,160 @@
+package io.flowsim.plugin.analytical;
+
+import io.flowsim.api.FlowsimException;
+import io.flowsim.api.model.DeviceInfo;
+import io.flowsim.api.model.HardwareTarget;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The hardware profiles of one run: the bundled ones, then the user's {@code --hardware} files in
+ * order (a user profile with the id of an earlier one replaces it). Finds the profile for a GPU name
+ * robustly: case, an {@code NVIDIA} prefix, punctuation and memory variants do not matter
+ * ({@code NVIDIA H100 80GB HBM3}, {@code h100}, {@code H100-SXM5-80GB} all find {@code h100-sxm}); the
+ * trace's SM count separates variants that share a name. Immutable.
+ */
+final class HardwareCatalog {
+
+    private final Map<String, ProfileFiles.Loaded> byId;
+
+    private HardwareCatalog(Map<String, ProfileFiles.Loaded> byId) {
+        this.byId = byId;
+    }
+
+    static HardwareCatalog of(List<ProfileFiles.Loaded> bundled, List<Path> userFiles) {
+        Map<String, ProfileFiles.Loaded> byId = new LinkedHashMap<>();
+        for (ProfileFiles.Loaded l : bundled) {
+            byId.put(l.profile().id(), l);
+        }
+        for (Path file : userFiles) {
+            ProfileFiles.Loaded l = ProfileFiles.read(file, id -> {
+                ProfileFiles.Loaded known = byId.get(id);
+                return known == null ? null : known.profile();
+            });
+            byId.remove(l.profile().id());
+            byId.put(l.profile().id(), l);
+        }
+        return new HardwareCatalog(byId);
+    }
+
+    List<HardwareProfile> profiles() {
+        List<HardwareProfile> list = new ArrayList<>();
+        byId.values().forEach(l -> list.add(l.profile()));
+        return list;
+    }
+
+    Optional<ProfileFiles.Loaded> entry(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    /**
+     * The profile for a target.
+     *
+     * @throws FlowsimException {@link io.flowsim.api.ErrorCode#USAGE} naming the known profiles and how
+     *                          to add one, when no profile (or more than one) answers to the name
+     */
+    HardwareProfile resolve(HardwareTarget target) {
+        String wanted = normalize(target.name());
+        Set<String> wantedTokens = tokens(wanted);
+        List<ProfileFiles.Loaded> candidates = new ArrayList<>();
+        for (ProfileFiles.Loaded l : byId.values()) {
+            for (String key : keys(l.profile())) {
+                if (normalize(key).equals(wanted)) {
+                    candidates.add(l);
+                    break;
+                }
+            }
+        }
+        if (candidates.isEmpty()) {
+            int bestScore = 0;
+            for (ProfileFiles.Loaded l : byId.values()) {
+                int score = 0;
+                for (String key : keys(l.profile())) {
+                    Set<String> keyTokens = tokens(normalize(key));
+                    if (!keyTokens.isEmpty() && wantedTokens.containsAll(keyTokens)) {
+                        score = Math.max(score, keyTokens.size());
+                    } else if (!wantedTokens.isEmpty() && keyTokens.containsAll(wantedTokens)) {
+                        score = Math.max(score, wantedTokens.size());
+                    }
+                }
+                if (score > bestScore) {
+                    bestScore = score;
+                    candidates.clear();
+                }
+                if (score > 0 && score == bestScore) {
+                    candidates.add(l);
+                }
+            }
+        }
+        Optional<DeviceInfo> device = target.traceDevice().filter(d -> target.isTraceDevice() && d.smCount() > 0);
+        if (device.isPresent() && !candidates.isEmpty()) {
+            int sms = device.get().smCount();
+            List<ProfileFiles.Loaded> sameSms = candidates.stream().filter(l -> l.profile().smCount() == sms).toList();
+            if (sameSms.isEmpty()) {
+                throw FlowsimException.usage("the trace's GPU '" + target.name() + "' (" + sms + " SMs) matches the"
+                        + " analytical profile" + (candidates.size() > 1 ? "s " : " ") + ids(candidates)
+                        + " by name, but " + (candidates.size() > 1 ? "they have " : "it has ")
+                        + candidates.get(0).profile().smCount() + " SMs; add a profile for this GPU with"
+                        + " --hardware FILE (docs/hardware-profiles.md), or pick one with --gpu");
+            }
+            candidates = sameSms;
+        }
+        if (candidates.size() == 1) {
+            return candidates.get(0).profile();
+        }
+        if (candidates.size() > 1) {
+            throw FlowsimException.usage("the GPU name '" + target.name() + "' matches several analytical profiles ("
+                    + ids(candidates) + "); name one exactly with --gpu");
+        }
+        throw FlowsimException.usage("the analytical backend has no hardware profile for '" + target.name()
+                + "'. Known profiles: " + describeAll() + ". Add a profile with --hardware FILE"
+                + " (docs/hardware-profiles.md), or simulate a known GPU with --gpu");
+    }
+
+    String describeAll() {
+        List<String> parts = new ArrayList<>();
+        for (ProfileFiles.Loaded l : byId.values()) {
+            HardwareProfile p = l.profile();
+            parts.add(p.id() + " (" + p.name() + (p.aliases().isEmpty() ? "" : "; " + String.join(", ", p.aliases()))
+                    + ")");
+        }
+        return String.join("; ", parts);
+    }
+
+    private static String ids(List<ProfileFiles.Loaded> list) {
+        return String.join(", ", list.stream().map(l -> l.profile().id()).toList());
+    }
+
+    private static List<String> keys(HardwareProfile p) {
+        List<String> keys = new ArrayList<>();
+        keys.add(p.id());
+        keys.add(p.name());
+        keys.addAll(p.aliases());
+        return keys;
+    }
+
+    private static final Pattern PUNCTUATION = Pattern.compile("[^a-z0-9]+");
+    private static final Pattern VENDOR = Pattern.compile("^nvidia\\s+");
+    private static final Pattern SUFFIX = Pattern.compile("\\s+tensor core gpu$");
+
+    /** Lower case, without an {@code NVIDIA} prefix and punctuation: {@code NVIDIA A100-SXM4-80GB} -> {@code a100 sxm4 80gb}. */
+    static String normalize(String name) {
+        String s = PUNCTUATION.matcher(name.toLowerCase(Locale.ROOT)).replaceAll(" ").trim();
+        s = VENDOR.matcher(s).replaceAll("");
+        return SUFFIX.matcher(s).replaceAll("").trim();
+    }
+
+    private static Set<String> tokens(String normalized) {
+        return normalized.isEmpty() ? Set.of() : new HashSet<>(Arrays.asList(normalized.split(" ")));
+    }
+}

@@ -1,0 +1,129 @@
+package io.flowsim.plugin.analytical;
+
+import io.flowsim.api.model.DataType;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalDouble;
+
+/**
+ * One GPU as the analytical model sees it: datasheet figures plus the model's efficiency parameters.
+ * Immutable; read from a JSON profile by {@link ProfileFiles}.
+ *
+ * @param id                  stable id ({@code h100-sxm})
+ * @param name                display name ({@code NVIDIA H100 SXM5 80GB})
+ * @param aliases             other names the GPU goes by (trace device names, short names)
+ * @param architecture        {@code ampere}, {@code hopper}, {@code blackwell}, ...
+ * @param smCount             streaming multiprocessors
+ * @param boostClockMhz       the SM clock the peak figures assume
+ * @param memoryGib           device memory
+ * @param peakTflops          dense (no sparsity) peak per precision class: {@code fp64, fp32, tf32, bf16,
+ *                            fp8, int8, fp4}; a missing class means the GPU has no such units
+ * @param hbmBandwidthGbps    device memory bandwidth, GB/s (1e9 bytes per second)
+ * @param l2CacheMib          L2 cache size
+ * @param nvlinkBandwidthGbps NVLink bandwidth per direction per GPU, GB/s
+ * @param nvlinkSharp         whether NVSwitch reductions (NVLS) are available for all-reduce
+ * @param pcieBandwidthGbps   host link bandwidth per direction, GB/s
+ * @param launchOverheadUs    host-side launch cost per kernel; not part of a kernel's duration
+ * @param gemmTiles           the output tiles {@code [rows, columns]} the GEMM libraries use on it
+ * @param parameters          the model parameters, indexed by {@link Param#ordinal()}
+ * @param origin              where the profile was read from (resource or file), for messages
+ */
+record HardwareProfile(String id, String name, List<String> aliases, String architecture, int smCount,
+                       double boostClockMhz, double memoryGib, Map<String, Double> peakTflops,
+                       double hbmBandwidthGbps, double l2CacheMib, double nvlinkBandwidthGbps, boolean nvlinkSharp,
+                       double pcieBandwidthGbps, double launchOverheadUs, List<int[]> gemmTiles,
+                       double[] parameters, String origin) {
+
+    /** The precision classes a profile may list under {@code peak_tflops}. */
+    static final List<String> PRECISIONS = List.of("fp64", "fp32", "tf32", "bf16", "fp8", "int8", "fp4");
+
+    HardwareProfile {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+        aliases = List.copyOf(aliases);
+        peakTflops = Map.copyOf(peakTflops);
+        gemmTiles = List.copyOf(gemmTiles);
+        parameters = parameters.clone();
+        if (parameters.length != Param.values().length) {
+            throw new IllegalArgumentException("profile " + id + " has " + parameters.length + " parameters");
+        }
+    }
+
+    /** The precision class of a data type, or null when no tensor or vector unit computes in it. */
+    static String precisionOf(DataType type) {
+        return switch (type) {
+            case FP64 -> "fp64";
+            case FP32 -> "fp32";
+            case TF32 -> "tf32";
+            case FP16, BF16 -> "bf16";
+            case FP8_E4M3, FP8_E5M2 -> "fp8";
+            case INT8, UINT8 -> "int8";
+            case FP4_E2M1 -> "fp4";
+            default -> null;
+        };
+    }
+
+    /** Dense peak in FLOP/s for a precision class, if the GPU has it. */
+    OptionalDouble peakFlops(String precision) {
+        Double tflops = precision == null ? null : peakTflops.get(precision);
+        return tflops == null || tflops <= 0 ? OptionalDouble.empty() : OptionalDouble.of(tflops * 1e12);
+    }
+
+    /** Device memory bandwidth in bytes per second. */
+    double hbmBytesPerSecond() {
+        return hbmBandwidthGbps * 1e9;
+    }
+
+    /** NVLink bandwidth per direction in bytes per second (0 when the GPU has none). */
+    double nvlinkBytesPerSecond() {
+        return nvlinkBandwidthGbps * 1e9;
+    }
+
+    /** Host link bandwidth per direction in bytes per second. */
+    double pcieBytesPerSecond() {
+        return pcieBandwidthGbps * 1e9;
+    }
+
+    /** A model parameter's value. */
+    double get(Param p) {
+        return parameters[p.ordinal()];
+    }
+
+    /** A copy with other parameter values. */
+    HardwareProfile withParameters(double[] values) {
+        return new HardwareProfile(id, name, aliases, architecture, smCount, boostClockMhz, memoryGib, peakTflops,
+                hbmBandwidthGbps, l2CacheMib, nvlinkBandwidthGbps, nvlinkSharp, pcieBandwidthGbps, launchOverheadUs,
+                gemmTiles, values, origin);
+    }
+
+    /** A copy with another id, name, aliases and origin. */
+    HardwareProfile renamed(String newId, String newName, List<String> newAliases, String newOrigin) {
+        return new HardwareProfile(newId, newName, newAliases, architecture, smCount, boostClockMhz, memoryGib,
+                peakTflops, hbmBandwidthGbps, l2CacheMib, nvlinkBandwidthGbps, nvlinkSharp, pcieBandwidthGbps,
+                launchOverheadUs, gemmTiles, parameters, newOrigin);
+    }
+
+    @Override
+    public double[] parameters() {
+        return parameters.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HardwareProfile p && p.id.equals(id) && p.origin.equals(origin)
+                && Arrays.equals(p.parameters, parameters);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(id, origin, Arrays.hashCode(parameters));
+    }
+
+    @Override
+    public String toString() {
+        return id + " (" + name + ", " + origin + ")";
+    }
+}

@@ -1,0 +1,66 @@
+package io.flowsim.plugin.analytical;
+
+import io.flowsim.api.model.KernelCategory;
+import io.flowsim.api.model.KernelKind;
+import io.flowsim.api.model.SimulationRequest;
+
+/** Routes a request to the model of its family. Stateless and thread-safe. */
+final class KernelModel {
+
+    private KernelModel() {
+    }
+
+    static Estimate estimate(SimulationRequest r, HardwareProfile hw) {
+        if (r.kind() == KernelKind.MEMCPY || r.kind() == KernelKind.MEMSET) {
+            return MemoryModel.transfer(r, hw);
+        }
+        if (r.category() == KernelCategory.COMMUNICATION) {
+            return CollectiveModel.estimate(r, hw);
+        }
+        return switch (r.family()) {
+            case GEMM, BMM -> GemmModel.estimate(r, hw);
+            case ATTENTION -> AttentionModel.estimate(r, hw);
+            case MOE -> MoeModel.estimate(r, hw);
+            case NORM, ELEMENTWISE, REDUCTION, COPY, SAMPLING, MEMSET -> MemoryModel.estimate(r, hw);
+            case COLLECTIVE -> CollectiveModel.estimate(r, hw);
+            case OTHER -> Estimate.unsupported("family 'other': no resolver recognized this kernel, so there is no"
+                    + " model for it (add it to a kernel database)");
+        };
+    }
+
+    /** The part of the model {@code flowsim calibrate} fits with a measurement dominated by this request. */
+    static Param.FitGroup fitGroup(SimulationRequest r, Estimate e) {
+        if (r.kind() == KernelKind.MEMCPY || r.kind() == KernelKind.MEMSET) {
+            return Param.FitGroup.TRANSFER;
+        }
+        String model = e.model();
+        if (model.equals("custom-allreduce")) {
+            return Param.FitGroup.CUSTOM_ALLREDUCE;
+        }
+        if (model.equals("collective")) {
+            return Param.FitGroup.COLLECTIVE;
+        }
+        if (model.equals("attention-prefill")) {
+            return Param.FitGroup.ATTENTION_PREFILL;
+        }
+        if (model.equals("attention-decode")) {
+            return Param.FitGroup.ATTENTION_DECODE;
+        }
+        if (model.startsWith("moe-gemm") || model.equals("moe-layer")) {
+            return Param.FitGroup.MOE;
+        }
+        if (model.equals("moe-routing")) {
+            return Param.FitGroup.ELEMENTWISE;
+        }
+        if (model.equals("gemm-split-k-reduce")) {
+            return Param.FitGroup.REDUCTION;
+        }
+        return switch (r.family()) {
+            case GEMM, BMM -> Param.FitGroup.GEMM;
+            case NORM -> Param.FitGroup.NORM;
+            case REDUCTION -> Param.FitGroup.REDUCTION;
+            case COPY -> Param.FitGroup.COPY;
+            default -> Param.FitGroup.ELEMENTWISE;
+        };
+    }
+}

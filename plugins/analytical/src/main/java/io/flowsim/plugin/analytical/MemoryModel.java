@@ -1,0 +1,179 @@
+package io.flowsim.plugin.analytical;
+
+import io.flowsim.api.model.DataType;
+import io.flowsim.api.model.KernelKind;
+import io.flowsim.api.model.MemoryTransfer;
+import io.flowsim.api.model.Operand;
+import io.flowsim.api.model.OperationFamily;
+import io.flowsim.api.model.SimulationRequest;
+
+import java.util.Locale;
+
+/**
+ * Bandwidth-bound kernels: normalization, elementwise arithmetic and activations, reductions, copies
+ * and gathers, sampling, fills, and memcpy/memset. Time = a fixed per-kernel latency + the bytes read
+ * and written at the family's achievable fraction of the memory bandwidth (PCIe for host copies,
+ * NVLink for peer copies).
+ */
+final class MemoryModel {
+
+    private MemoryModel() {
+    }
+
+    static Estimate estimate(SimulationRequest r, HardwareProfile hw) {
+        OperationFamily f = r.family();
+        Param efficiency;
+        Param latency;
+        switch (f) {
+            case NORM -> {
+                efficiency = Param.NORM_MEMORY_EFFICIENCY;
+                latency = Param.NORM_FIXED_LATENCY_US;
+            }
+            case REDUCTION -> {
+                efficiency = Param.REDUCTION_MEMORY_EFFICIENCY;
+                latency = Param.REDUCTION_FIXED_LATENCY_US;
+            }
+            case COPY -> {
+                efficiency = Param.COPY_MEMORY_EFFICIENCY;
+                latency = Param.COPY_FIXED_LATENCY_US;
+            }
+            default -> {
+                efficiency = Param.ELEMENTWISE_MEMORY_EFFICIENCY;
+                latency = Param.ELEMENTWISE_FIXED_LATENCY_US;
+            }
+        }
+        double bytes = traffic(r);
+        if (Double.isNaN(bytes)) {
+            return Estimate.unsupported(RequestView.hasShapes(r) ? "the operand types are unknown"
+                    : "no operand shapes");
+        }
+        double fixed = hw.get(latency) * 1e-6;
+        double body = bytes / (hw.hbmBytesPerSecond() * hw.get(efficiency));
+        return Estimate.of(fixed + body, f.id(), fixed > body ? "latency" : "memory");
+    }
+
+    /**
+     * Bytes a kernel reads and writes, from its operands; NaN when no operand has a shape and a type.
+     * An operand written counts once; a kernel without an output operand is taken to write as much
+     * as its largest input (elementwise, in place) or, for a copy, to move its smallest operand.
+     */
+    static double traffic(SimulationRequest r) {
+        double indexed = indexedTraffic(r);
+        if (!Double.isNaN(indexed)) {
+            return indexed;
+        }
+        double read = 0;
+        double written = 0;
+        double largest = 0;
+        double smallest = Double.MAX_VALUE;
+        boolean any = false;
+        for (Operand o : r.operands()) {
+            if (o.shape().isEmpty() || o.dataType() == DataType.UNKNOWN) {
+                continue;
+            }
+            double b = RequestView.bytes(o);
+            any = true;
+            if (RequestView.written(o)) {
+                written += b;
+            }
+            if (RequestView.read(o)) {
+                read += b;
+            }
+            largest = Math.max(largest, b);
+            if (o.dataType().isFloatingPoint() || r.family() != OperationFamily.COPY) {
+                smallest = Math.min(smallest, b);
+            }
+        }
+        if (!any) {
+            return Double.NaN;
+        }
+        if (r.family() == OperationFamily.COPY) {
+            if (written > 0) {
+                return 2 * written;
+            }
+            return 2 * (smallest == Double.MAX_VALUE ? largest : smallest);
+        }
+        if (written > 0) {
+            return read + written;
+        }
+        return r.family() == OperationFamily.REDUCTION ? read : read + largest;
+    }
+
+    /**
+     * Gathers and scatters touch only the indexed rows, not the whole tensor they index: a scatter
+     * ({@code index_put_}, operand {@code values}) moves its values in and out; a gather
+     * ({@code index_select}, {@code embedding}: a one-dimensional {@code index} and no output) moves one
+     * row of its input per index, and {@code torch.gather} (an index shaped like its output) one
+     * element per index. NaN when the kernel is neither.
+     */
+    static double indexedTraffic(SimulationRequest r) {
+        Operand values = RequestView.operand(r, "values", "src_values", "updates");
+        Operand index = RequestView.operand(r, "index", "indices", "ids");
+        if (values != null && !values.shape().isEmpty() && values.dataType() != DataType.UNKNOWN) {
+            return 2 * RequestView.bytes(values) + (index == null ? 0 : RequestView.bytes(index));
+        }
+        if (index == null || index.shape().isEmpty() || index.dataType() == DataType.UNKNOWN) {
+            return Double.NaN;
+        }
+        Operand output = RequestView.operand(r, "output", "out");
+        if (output != null && !output.shape().isEmpty() && output.dataType() != DataType.UNKNOWN) {
+            return 2 * RequestView.bytes(output) + RequestView.bytes(index);
+        }
+        Operand table = RequestView.operand(r, "input", "weight", "self");
+        if (table == null || table.shape().isEmpty() || table.dataType() == DataType.UNKNOWN) {
+            return Double.NaN;
+        }
+        if (index.shape().size() > 1) {
+            // torch.gather: the index has the output's shape; one element moves per index.
+            return 2 * index.elementCount() * table.dataType().bytes() + RequestView.bytes(index);
+        }
+        double rowBytes = RequestView.bytes(table) / Math.max(1, table.shape().get(0));
+        return 2 * index.elementCount() * rowBytes + RequestView.bytes(index);
+    }
+
+    /** MoE routing bookkeeping (top-k, token sorting, expert alignment): small, latency-bound kernels. */
+    static Estimate routing(SimulationRequest r, HardwareProfile hw) {
+        double bytes = traffic(r);
+        if (Double.isNaN(bytes)) {
+            return Estimate.unsupported(RequestView.hasShapes(r) ? "the operand types are unknown"
+                    : "no operand shapes");
+        }
+        double fixed = hw.get(Param.ELEMENTWISE_FIXED_LATENCY_US) * 1e-6;
+        double body = bytes / (hw.hbmBytesPerSecond() * hw.get(Param.ELEMENTWISE_MEMORY_EFFICIENCY));
+        return Estimate.of(fixed + body, "moe-routing", fixed > body ? "latency" : "memory");
+    }
+
+    /** memcpy and memset activities, from their byte count and copy kind. */
+    static Estimate transfer(SimulationRequest r, HardwareProfile hw) {
+        if (r.transfer().isEmpty()) {
+            return Estimate.unsupported("a " + r.kind().name().toLowerCase(Locale.ROOT) + " without a byte count");
+        }
+        MemoryTransfer t = r.transfer().get();
+        double fixed = hw.get(Param.TRANSFER_FIXED_LATENCY_US) * 1e-6;
+        double bytes = t.bytes();
+        if (r.kind() == KernelKind.MEMSET) {
+            double body = bytes / (hw.hbmBytesPerSecond() * hw.get(Param.TRANSFER_DEVICE_EFFICIENCY));
+            return Estimate.of(fixed + body, "memset", fixed > body ? "latency" : "memory");
+        }
+        String d = t.direction().toLowerCase(Locale.ROOT).replace(" ", "");
+        double body;
+        String model;
+        if (d.contains("htod") || d.contains("dtoh") || d.contains("htoh") || d.contains("pinned")
+                || d.contains("pageable") || d.contains("host")) {
+            if (hw.pcieBandwidthGbps() <= 0) {
+                return Estimate.unsupported(hw.id() + " has no host link bandwidth in its profile");
+            }
+            body = bytes / (hw.pcieBytesPerSecond() * hw.get(Param.TRANSFER_PCIE_EFFICIENCY));
+            model = "memcpy-host";
+        } else if (d.contains("ptop") || d.contains("peer")) {
+            double link = hw.nvlinkBandwidthGbps() > 0 ? hw.nvlinkBytesPerSecond() : hw.pcieBytesPerSecond();
+            body = bytes / (link * hw.get(Param.TRANSFER_PCIE_EFFICIENCY));
+            model = "memcpy-peer";
+        } else {
+            // Device to device: every byte is read and written.
+            body = 2 * bytes / (hw.hbmBytesPerSecond() * hw.get(Param.TRANSFER_DEVICE_EFFICIENCY));
+            model = "memcpy-device";
+        }
+        return Estimate.of(fixed + body, model, fixed > body ? "latency" : "memory");
+    }
+}

@@ -1,0 +1,256 @@
+package io.flowsim.plugin.analytical;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The tunable parameters of the analytical model: efficiencies (fractions of a datasheet peak, so at
+ * most 1), fixed latencies and a few shape constants. Each belongs to a {@link FitGroup}, the unit
+ * {@code flowsim calibrate} fits at a time, and to a JSON section of a hardware profile
+ * ({@code "efficiency": {"gemm": {"compute_efficiency": 0.82}}}). Bounds are physical limits the
+ * calibration never crosses; the fallback is used when a profile does not give a value.
+ */
+enum Param {
+    GEMM_COMPUTE_EFFICIENCY(FitGroup.GEMM, "compute_efficiency", 0.3, 1.0, 0.8,
+            "fraction of the dense tensor peak the GEMM main loop sustains (16-bit and wider types)"),
+    GEMM_FP8_COMPUTE_EFFICIENCY(FitGroup.GEMM, "fp8_compute_efficiency", 0.2, 1.0, 0.7,
+            "the same for 8-bit and narrower types (scaled FP8, block-scaled FP8, INT8, FP4)"),
+    GEMM_BLOCK_FP8_COMPUTE_EFFICIENCY(FitGroup.GEMM, "block_fp8_compute_efficiency", 0.2, 1.0, 0.65,
+            "the same for block-scaled FP8 (DeepGEMM-style 1x128 / 128x128 scales, gemm.scaling = block)"),
+    GEMM_MEMORY_EFFICIENCY(FitGroup.GEMM, "memory_efficiency", 0.3, 1.0, 0.85,
+            "fraction of the HBM bandwidth a GEMM reaches when it streams its operands"),
+    GEMM_FIXED_LATENCY_US(FitGroup.GEMM, "fixed_latency_us", 0.5, 15, 3,
+            "time a GEMM kernel spends regardless of its size (launch ramp, prologue, epilogue, tail)"),
+    GEMM_TILE_OVERHEAD_K(FitGroup.GEMM, "tile_overhead_k", 0, 1024, 128,
+            "per-tile pipeline fill and epilogue, in units of one step of K"),
+    GEMM_BANDWIDTH_SATURATION(FitGroup.GEMM, "bandwidth_saturation", 0.02, 1.0, 0.5,
+            "fraction of the SMs that must be busy to reach the full memory bandwidth"),
+    GEMM_SMALL_TILE_INTENSITY(FitGroup.GEMM, "small_tile_intensity", 8, 256, 48,
+            "tile arithmetic intensity tm*tn/(tm+tn) below which a tile cannot feed the tensor cores"),
+    GEMM_ROOFLINE_SHARPNESS(FitGroup.GEMM, "roofline_sharpness", 1, 8, 3,
+            "p of the p-norm joining compute and memory time (large p = sharp roofline corner)"),
+    GEMM_SPLIT_K_OVERHEAD_US(FitGroup.GEMM, "split_k_overhead_us", 0, 20, 2,
+            "extra time of a split-K GEMM (the partial-sum reduction)"),
+
+    PREFILL_COMPUTE_EFFICIENCY(FitGroup.ATTENTION_PREFILL, "compute_efficiency", 0.1, 1.0, 0.6,
+            "fraction of the tensor peak a prefill attention kernel sustains at large head dimension"),
+    PREFILL_FP8_COMPUTE_EFFICIENCY(FitGroup.ATTENTION_PREFILL, "fp8_compute_efficiency", 0.1, 1.0, 0.45,
+            "the same for 8-bit queries and keys (relative to the FP8 peak)"),
+    PREFILL_LATENT_COMPUTE_EFFICIENCY(FitGroup.ATTENTION_PREFILL, "latent_compute_efficiency", 0.1, 1.0, 0.6,
+            "the same for MLA over the shared latent (one KV head of d_qk 576 / d_v 512)"),
+    PREFILL_HEAD_DIM_HALF(FitGroup.ATTENTION_PREFILL, "head_dim_half", 0, 512, 32,
+            "head dimension at which prefill efficiency is halved: efficiency * d / (d + head_dim_half)"),
+    PREFILL_FIXED_LATENCY_US(FitGroup.ATTENTION_PREFILL, "fixed_latency_us", 0.5, 30, 5,
+            "time a prefill attention kernel spends regardless of its size"),
+    PREFILL_CTA_OVERHEAD_US(FitGroup.ATTENTION_PREFILL, "cta_overhead_us", 0, 20, 1,
+            "fixed cost of one wave of thread blocks (load Q, softmax epilogue, write O)"),
+    PREFILL_CTAS_PER_SM(FitGroup.ATTENTION_PREFILL, "ctas_per_sm", 1, 4, 1,
+            "thread blocks resident per SM"),
+    PREFILL_WAVE_QUANTIZATION(FitGroup.ATTENTION_PREFILL, "wave_quantization", 0, 1, 0.5,
+            "how much of the wave-quantization loss shows (0 none, 1 all; causal work is uneven)"),
+    PREFILL_MEMORY_EFFICIENCY(FitGroup.ATTENTION_PREFILL, "memory_efficiency", 0.2, 1.0, 0.8,
+            "fraction of the HBM bandwidth for Q, K, V and O traffic"),
+
+    DECODE_MEMORY_EFFICIENCY(FitGroup.ATTENTION_DECODE, "memory_efficiency", 0.2, 1.0, 0.8,
+            "fraction of the HBM bandwidth a decode attention kernel reaches reading the KV cache"),
+    DECODE_FP8_MEMORY_EFFICIENCY(FitGroup.ATTENTION_DECODE, "fp8_memory_efficiency", 0.1, 1.0, 0.6,
+            "the same for an 8-bit KV cache (dequantization slows the stream)"),
+    DECODE_COMPUTE_EFFICIENCY(FitGroup.ATTENTION_DECODE, "compute_efficiency", 0.1, 1.0, 0.5,
+            "fraction of the tensor peak for the score and value products"),
+    DECODE_LATENT_COMPUTE_EFFICIENCY(FitGroup.ATTENTION_DECODE, "latent_compute_efficiency", 0.1, 1.0, 0.5,
+            "the same for MLA over the shared latent (all query heads against one KV head)"),
+    DECODE_FIXED_LATENCY_US(FitGroup.ATTENTION_DECODE, "fixed_latency_us", 0.5, 30, 5,
+            "time a decode attention kernel spends regardless of its size"),
+    DECODE_CTA_OVERHEAD_US(FitGroup.ATTENTION_DECODE, "cta_overhead_us", 0, 20, 3,
+            "fixed cost of one wave of thread blocks (page-table walk, Q load, partial output)"),
+    DECODE_CTA_HEAD_DIM_EXPONENT(FitGroup.ATTENTION_DECODE, "cta_head_dim_exponent", 0, 2, 0,
+            "how the per-wave cost grows with the head dimension: cta_overhead_us * (d / 128)^exponent"),
+    DECODE_CTAS_PER_SM(FitGroup.ATTENTION_DECODE, "ctas_per_sm", 1, 8, 2,
+            "thread blocks resident per SM"),
+    DECODE_SPLIT_CHUNK(FitGroup.ATTENTION_DECODE, "split_chunk", 32, 8192, 512,
+            "smallest KV chunk one split handles (split-KV / flash-decoding)"),
+    DECODE_MAX_SPLITS(FitGroup.ATTENTION_DECODE, "max_splits", 1, 256, 64,
+            "most splits of one sequence's KV cache"),
+    DECODE_BANDWIDTH_SATURATION(FitGroup.ATTENTION_DECODE, "bandwidth_saturation", 0.02, 1.0, 0.3,
+            "fraction of the SMs that must be busy to reach the full memory bandwidth"),
+    DECODE_COMBINE_US(FitGroup.ATTENTION_DECODE, "combine_us", 0, 20, 2,
+            "extra time to combine the partial results of a split KV cache"),
+    DECODE_ROOFLINE_SHARPNESS(FitGroup.ATTENTION_DECODE, "roofline_sharpness", 1, 8, 2,
+            "p of the p-norm joining streaming time and per-wave overhead"),
+
+    MOE_COMPUTE_EFFICIENCY(FitGroup.MOE, "compute_efficiency", 0.05, 1.0, 0.5,
+            "fraction of the tensor peak a grouped expert GEMM sustains (16-bit types)"),
+    MOE_FP8_COMPUTE_EFFICIENCY(FitGroup.MOE, "fp8_compute_efficiency", 0.05, 1.0, 0.4,
+            "the same for 8-bit and narrower types"),
+    MOE_MEMORY_EFFICIENCY(FitGroup.MOE, "memory_efficiency", 0.2, 1.0, 0.8,
+            "fraction of the HBM bandwidth for streaming the active experts' weights"),
+    MOE_FIXED_LATENCY_US(FitGroup.MOE, "fixed_latency_us", 0.5, 30, 4,
+            "time one expert GEMM kernel spends regardless of its size"),
+    MOE_BLOCK_M(FitGroup.MOE, "block_m", 16, 256, 64,
+            "rows of one tile of the grouped GEMM: each active expert's tokens are padded to it"),
+    MOE_TILE_OVERHEAD_K(FitGroup.MOE, "tile_overhead_k", 0, 2048, 128,
+            "per-tile pipeline fill and epilogue, in units of one step of K"),
+    MOE_BANDWIDTH_SATURATION(FitGroup.MOE, "bandwidth_saturation", 0.02, 1.0, 0.5,
+            "fraction of the SMs that must be busy to reach the full memory bandwidth"),
+    MOE_ROOFLINE_SHARPNESS(FitGroup.MOE, "roofline_sharpness", 1, 8, 2,
+            "p of the p-norm joining compute and memory time"),
+    MOE_L2_REUSE(FitGroup.MOE, "l2_reuse", 0.1, 4, 1,
+            "L2 capacity, as a multiple of the L2 size, over which an expert's weights are re-read per row tile"),
+
+    NORM_MEMORY_EFFICIENCY(FitGroup.NORM, "memory_efficiency", 0.05, 1.0, 0.6,
+            "fraction of the HBM bandwidth a normalization kernel reaches"),
+    NORM_FIXED_LATENCY_US(FitGroup.NORM, "fixed_latency_us", 0.5, 30, 3,
+            "time a normalization kernel spends regardless of its size"),
+    ELEMENTWISE_MEMORY_EFFICIENCY(FitGroup.ELEMENTWISE, "memory_efficiency", 0.05, 1.0, 0.7,
+            "fraction of the HBM bandwidth an elementwise kernel reaches (also sampling, fills)"),
+    ELEMENTWISE_FIXED_LATENCY_US(FitGroup.ELEMENTWISE, "fixed_latency_us", 0.5, 30, 2.5,
+            "time an elementwise kernel spends regardless of its size"),
+    REDUCTION_MEMORY_EFFICIENCY(FitGroup.REDUCTION, "memory_efficiency", 0.05, 1.0, 0.6,
+            "fraction of the HBM bandwidth a reduction or scan reaches"),
+    REDUCTION_FIXED_LATENCY_US(FitGroup.REDUCTION, "fixed_latency_us", 0.5, 30, 3,
+            "time a reduction kernel spends regardless of its size"),
+    COPY_MEMORY_EFFICIENCY(FitGroup.COPY, "memory_efficiency", 0.05, 1.0, 0.7,
+            "fraction of the HBM bandwidth a copy, gather or scatter kernel reaches"),
+    COPY_FIXED_LATENCY_US(FitGroup.COPY, "fixed_latency_us", 0.5, 30, 2.5,
+            "time a copy kernel spends regardless of its size"),
+
+    TRANSFER_DEVICE_EFFICIENCY(FitGroup.TRANSFER, "device_efficiency", 0.1, 1.0, 0.85,
+            "fraction of the HBM bandwidth of a device-to-device memcpy or a memset"),
+    TRANSFER_PCIE_EFFICIENCY(FitGroup.TRANSFER, "pcie_efficiency", 0.1, 1.0, 0.8,
+            "fraction of the PCIe bandwidth of a host-device memcpy"),
+    TRANSFER_FIXED_LATENCY_US(FitGroup.TRANSFER, "fixed_latency_us", 0.5, 50, 2,
+            "time a memcpy or memset spends regardless of its size"),
+
+    NCCL_BUS_EFFICIENCY(FitGroup.COLLECTIVE, "bus_efficiency", 0.05, 1.0, 0.8,
+            "bus bandwidth a ring collective reaches, as a fraction of the NVLink bandwidth per direction"),
+    NCCL_NVLS_BUS_EFFICIENCY(FitGroup.COLLECTIVE, "nvls_bus_efficiency", 0.05, 1.5, 1.0,
+            "the same for NVLink SHARP all-reduce (switch-side reduction halves the traffic, so up to 1.5)"),
+    NCCL_BASE_LATENCY_US(FitGroup.COLLECTIVE, "base_latency_us", 1, 100, 8,
+            "fixed latency of a collective with the Simple protocol"),
+    NCCL_HOP_LATENCY_US(FitGroup.COLLECTIVE, "hop_latency_us", 0, 20, 1,
+            "latency added per ring step with the Simple protocol"),
+    NCCL_PIPELINE_FILL_US(FitGroup.COLLECTIVE, "pipeline_fill_us", 0, 400, 40,
+            "time to fill NCCL's chunk pipeline, paid in full by large messages (Simple protocol)"),
+    NCCL_PIPELINE_FILL_MB(FitGroup.COLLECTIVE, "pipeline_fill_mb", 0.1, 1000, 16,
+            "message size (MB moved per GPU) over which the pipeline fill builds up"),
+    NCCL_LL_BASE_LATENCY_US(FitGroup.COLLECTIVE, "ll_base_latency_us", 1, 60, 5,
+            "fixed latency of a collective with the low-latency (LL) protocol"),
+    NCCL_LL_HOP_LATENCY_US(FitGroup.COLLECTIVE, "ll_hop_latency_us", 0, 20, 0.6,
+            "latency added per ring step with the LL protocol"),
+    NCCL_LL_BANDWIDTH_FRACTION(FitGroup.COLLECTIVE, "ll_bandwidth_fraction", 0.05, 0.5, 0.4,
+            "bandwidth of the LL protocol relative to Simple (at most 1/2: LL sends a flag with every 8 bytes)"),
+    CUSTOM_ALLREDUCE_LATENCY_US(FitGroup.CUSTOM_ALLREDUCE, "latency_us", 0.5, 50, 4,
+            "fixed latency of a custom (peer-to-peer, one- or two-shot) all-reduce kernel"),
+    CUSTOM_ALLREDUCE_EFFICIENCY(FitGroup.CUSTOM_ALLREDUCE, "efficiency", 0.05, 1.0, 0.7,
+            "fraction of the NVLink bandwidth per direction a custom all-reduce reaches");
+
+    private final FitGroup group;
+    private final String key;
+    private final double lower;
+    private final double upper;
+    private final double fallback;
+    private final String description;
+
+    Param(FitGroup group, String key, double lower, double upper, double fallback, String description) {
+        this.group = group;
+        this.key = key;
+        this.lower = lower;
+        this.upper = upper;
+        this.fallback = fallback;
+        this.description = description;
+    }
+
+    FitGroup group() {
+        return group;
+    }
+
+    /** The key inside the group's JSON section. */
+    String key() {
+        return key;
+    }
+
+    /** {@code section.key}, e.g. {@code gemm.compute_efficiency}. */
+    String qualifiedName() {
+        return group.section() + "." + key;
+    }
+
+    double lower() {
+        return lower;
+    }
+
+    double upper() {
+        return upper;
+    }
+
+    double fallback() {
+        return fallback;
+    }
+
+    String description() {
+        return description;
+    }
+
+    static Optional<Param> find(String section, String key) {
+        for (Param p : values()) {
+            if (p.group.section().equals(section) && p.key.equals(key)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    static List<Param> of(FitGroup group) {
+        List<Param> list = new ArrayList<>();
+        for (Param p : values()) {
+            if (p.group == group) {
+                list.add(p);
+            }
+        }
+        return list;
+    }
+
+    /**
+     * The parts of the model {@code flowsim calibrate} fits one at a time; each is a JSON section of a
+     * profile's {@code efficiency} object.
+     */
+    enum FitGroup {
+        GEMM("gemm"),
+        ATTENTION_PREFILL("attention_prefill"),
+        ATTENTION_DECODE("attention_decode"),
+        MOE("moe"),
+        NORM("norm"),
+        ELEMENTWISE("elementwise"),
+        REDUCTION("reduction"),
+        COPY("copy"),
+        TRANSFER("transfer"),
+        COLLECTIVE("collective"),
+        CUSTOM_ALLREDUCE("custom_allreduce");
+
+        private final String section;
+
+        FitGroup(String section) {
+            this.section = section;
+        }
+
+        String section() {
+            return section;
+        }
+
+        static Optional<FitGroup> fromSection(String section) {
+            for (FitGroup g : values()) {
+                if (g.section.equals(section.trim().toLowerCase(Locale.ROOT))) {
+                    return Optional.of(g);
+                }
+            }
+            return Optional.empty();
+        }
+
+        static Set<FitGroup> all() {
+            return EnumSet.allOf(FitGroup.class);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.flowsim.plugin.analytical;
+
+import io.flowsim.api.ErrorCode;
+import io.flowsim.api.FlowsimException;
+import io.flowsim.api.Options;
+import io.flowsim.api.Reporter;
+import io.flowsim.api.RunContext;
+import io.flowsim.api.SimulatorBackend;
+import io.flowsim.api.model.DataType;
+import io.flowsim.api.model.DeviceInfo;
+import io.flowsim.api.model.HardwareTarget;
+import io.flowsim.api.model.OperationFamily;
+import io.flowsim.api.model.SimulationRequest;
+import io.flowsim.api.model.SimulationResult;
+import io.flowsim.api.model.SimulationStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AnalyticalBackendTest {
+
+    private static final RunContext CONTEXT = RunContext.of(Options.empty(), Reporter.silent(), null);
+
+    private static HardwareTarget target(String name) {
+        return new HardwareTarget(name, Optional.empty());
+    }
+
+    @Test
+    void serviceLoaderFindsTheBackendByName() {
+        List<String> names = ServiceLoader.load(SimulatorBackend.class).stream().map(p -> p.get().name()).toList();
+        assertThat(names).contains("analytical");
+        SimulatorBackend b = ServiceLoader.load(SimulatorBackend.class).stream().map(ServiceLoader.Provider::get)
+                .filter(x -> x.name().equals("analytical")).findFirst().orElseThrow();
+        assertThat(b.canCalibrate()).isTrue();
+        assertThat(b.description()).isNotBlank();
+    }
+
+    @Test
+    void predictsEveryRequestInOrderWithModelDetail() {
+        List<SimulationRequest> batch = List.of(Requests.gemm(4096, 4096, 4096, DataType.BF16),
+                Requests.decode(8, 4096, 32, 8, 128), Requests.allReduce(1 << 20, 4),
+                Requests.memcpy(1 << 20, "HtoD"));
+        List<SimulationResult> results = new AnalyticalBackend().simulate(batch, target("NVIDIA H100 80GB HBM3"), CONTEXT);
+        assertThat(results).hasSize(4).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(SimulationStatus.OK);
+            assertThat(r.backend()).isEqualTo("analytical");
+            assertThat(r.detail()).containsEntry("profile", "h100-sxm").containsKey("model").containsKey("bound");
+        });
+        assertThat(results.get(0).detail()).containsEntry("model", "gemm");
+        assertThat(results.get(1).detail()).containsEntry("model", "attention-decode");
+        assertThat(results.get(2).detail()).containsEntry("model", "collective");
+        assertThat(results.get(3).detail()).containsEntry("model", "memcpy-host");
+    }
+
+    @Test
+    void unsupportedRequestsCarryTheirReason() {
+        SimulationRequest noShapes = Requests.kernel(OperationFamily.GEMM, List.of());
+        SimulationRequest other = Requests.kernel(OperationFamily.OTHER, List.of(Requests.in("x", DataType.BF16, 4)));
+        SimulationRequest fp8OnA100 = Requests.gemm(128, 128, 128, DataType.FP8_E4M3);
+        List<SimulationResult> results = new AnalyticalBackend().simulate(List.of(noShapes, other, fp8OnA100),
+                target("A100"), CONTEXT);
+        assertThat(results).allSatisfy(r -> assertThat(r.status()).isEqualTo(SimulationStatus.UNSUPPORTED));
+        assertThat(results.get(0).reason()).isEqualTo("no operand shapes");
+        assertThat(results.get(1).reason()).contains("family 'other'");
+        assertThat(results.get(2).reason()).contains("fp8");
+    }
+
+    @Test
+    void anotherGpuIsAWhatIf() {
+        SimulationRequest big = Requests.gemm(8192, 8192, 8192, DataType.BF16);
+        long a100 = predict(big, "A100");
+        long h100 = predict(big, "H100");
+        long b200 = predict(big, "B200");
+        assertThat(h100).isLessThan(a100);
+        assertThat(b200).isLessThan(h100);
+        SimulationRequest streaming = Requests.decode(64, 8192, 32, 8, 128);
+        assertThat(predict(streaming, "H200")).isLessThan(predict(streaming, "H100"));
+    }
+
+    private static long predict(SimulationRequest r, String gpu) {
+        return new AnalyticalBackend().simulate(List.of(r), target(gpu), CONTEXT).get(0).predictedNs().orElseThrow();
+    }
+
+    @Test
+    void unknownGpuIsAUsageErrorListingTheProfiles() {
+        assertThatThrownBy(() -> new AnalyticalBackend().simulate(List.of(), target("NVIDIA L4"), CONTEXT))
+                .isInstanceOfSatisfying(FlowsimException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.USAGE);
+                    assertThat(e.getMessage()).contains("NVIDIA L4").contains("h100-sxm").contains("a100-sxm-80gb")
+                            .contains("--hardware");
+                });
+    }
+
+    @Test
+    void hardwareOptionAddsAProfile(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("l4.json");
+        Files.writeString(file, """
+                {"id": "l4", "name": "NVIDIA L4", "sm_count": 58, "peak_tflops": {"bf16": 121}, \
+                "hbm_bandwidth_gbps": 300, "efficiency_from": "a100-sxm-80gb"}""");
+        RunContext withFile = RunContext.of(Options.builder().add("hardware", file.toString()).build(),
+                Reporter.silent(), null);
+        DeviceInfo l4 = new DeviceInfo(0, "NVIDIA L4", 58, 0, 8, 9, Map.of());
+        SimulationResult r = new AnalyticalBackend().simulate(List.of(Requests.gemm(1024, 1024, 1024, DataType.BF16)),
+                new HardwareTarget("NVIDIA L4", Optional.of(l4)), withFile).get(0);
+        assertThat(r.status()).isEqualTo(SimulationStatus.OK);
+        assertThat(r.detail()).containsEntry("profile", "l4");
+    }
+
+    @Test
+    void notesNameTheProfileAndTheLaunchOverheadCaveat() {
+        List<String> notes = new AnalyticalBackend().notes(target("H200"), CONTEXT);
+        assertThat(String.join("\n", notes)).contains("h200-sxm").contains("launch overhead").contains("waiting");
+    }
+}

@@ -1,0 +1,228 @@
+package io.flowsim.plugin.analytical;
+
+import io.flowsim.api.model.DataType;
+import io.flowsim.api.model.OperationFamily;
+import io.flowsim.api.model.SimulationRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.flowsim.plugin.analytical.Requests.in;
+import static io.flowsim.plugin.analytical.Requests.out;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The models obey physics for every bundled GPU and for parameters anywhere in their bounds: never
+ * faster than the datasheet's peak compute or bandwidth, never faster for a bigger problem, and the
+ * wave quantization of GEMM tiles shows.
+ */
+class ModelPhysicsTest {
+
+    private static final long[] SIZES = {1, 7, 64, 129, 1000, 4096, 16384};
+
+    private static double seconds(SimulationRequest r, HardwareProfile hw) {
+        Estimate e = KernelModel.estimate(r, hw);
+        assertThat(e.supported()).as(e.reason()).isTrue();
+        assertThat(e.seconds()).isPositive().isFinite();
+        return e.seconds();
+    }
+
+    private static List<HardwareProfile> variants() {
+        List<HardwareProfile> list = new ArrayList<>();
+        for (HardwareProfile p : Profiles.all()) {
+            list.add(p);
+            list.add(Profiles.atBounds(p, true));
+            list.add(Profiles.atBounds(p, false));
+        }
+        return list;
+    }
+
+    @Test
+    void gemmIsNeverFasterThanPeakComputeOrBandwidth() {
+        for (HardwareProfile hw : variants()) {
+            for (DataType t : new DataType[] {DataType.BF16, DataType.FP8_E4M3, DataType.FP32}) {
+                if (hw.peakFlops(HardwareProfile.precisionOf(t)).isEmpty()) {
+                    continue;
+                }
+                double peak = hw.peakFlops(HardwareProfile.precisionOf(t)).getAsDouble();
+                for (long m : SIZES) {
+                    for (long n : SIZES) {
+                        for (long k : SIZES) {
+                            double s = seconds(Requests.gemm(m, n, k, t), hw);
+                            double flops = 2.0 * m * n * k;
+                            double bytes = (m * k + k * n) * t.bytes() + m * n * (t.bits() <= 8 ? 2 : t.bytes());
+                            assertThat(s).as("%s %s %dx%dx%d", hw, t, m, n, k)
+                                    .isGreaterThanOrEqualTo(flops / peak)
+                                    .isGreaterThanOrEqualTo(bytes / hw.hbmBytesPerSecond());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Doubling a dimension doubles the work; the prediction may shrink only a little, when the larger
+     * problem spreads over more SMs (more parallel tiles issue more loads, a better split of K), as on
+     * the GPU: at most 5 % for latency-bound kernels under 10 us, at most 1 % above.
+     */
+    @Test
+    void gemmNeverGetsFasterWhenADimensionDoubles() {
+        for (HardwareProfile hw : Profiles.all()) {
+            for (long m : SIZES) {
+                for (long n : SIZES) {
+                    for (long k : SIZES) {
+                        double seconds = seconds(Requests.gemm(m, n, k, DataType.BF16), hw);
+                        double base = seconds * (seconds < 10e-6 ? 0.95 : 0.99);
+                        assertThat(seconds(Requests.gemm(2 * m, n, k, DataType.BF16), hw)).as("%s 2M %d %d %d", hw.id(), m, n, k)
+                                .isGreaterThanOrEqualTo(base);
+                        assertThat(seconds(Requests.gemm(m, 2 * n, k, DataType.BF16), hw)).as("%s 2N %d %d %d", hw.id(), m, n, k)
+                                .isGreaterThanOrEqualTo(base);
+                        assertThat(seconds(Requests.gemm(m, n, 2 * k, DataType.BF16), hw)).as("%s 2K %d %d %d", hw.id(), m, n, k)
+                                .isGreaterThanOrEqualTo(base);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void waveQuantizationShowsAsAStep() {
+        HardwareProfile h100 = Profiles.bundled("h100-sxm");
+        // One tile shape only: 12 x 11 = 132 tiles of 128x128 fill the 132 SMs in one wave (a long K makes
+        // it compute-bound); one more row needs a second wave; further rows of that tile row are free.
+        HardwareProfile oneTile = new HardwareProfile(h100.id(), h100.name(), h100.aliases(), h100.architecture(),
+                h100.smCount(), h100.boostClockMhz(), h100.memoryGib(), h100.peakTflops(), h100.hbmBandwidthGbps(),
+                h100.l2CacheMib(), h100.nvlinkBandwidthGbps(), h100.nvlinkSharp(), h100.pcieBandwidthGbps(),
+                h100.launchOverheadUs(), List.of(new int[] {128, 128}), h100.parameters(), "test");
+        long n = 128L * 11;
+        double oneWave = seconds(Requests.gemm(128 * 12, n, 65536, DataType.BF16), oneTile);
+        double twoWaves = seconds(Requests.gemm(128 * 12 + 1, n, 65536, DataType.BF16), oneTile);
+        double fullSecondWave = seconds(Requests.gemm(128 * 13, n, 65536, DataType.BF16), oneTile);
+        assertThat(twoWaves / oneWave).isGreaterThan(1.6);
+        assertThat(fullSecondWave / twoWaves).isBetween(0.99, 1.05);
+
+        // With every tile the A100's libraries have, the step remains (the tables show 113 -> 133 us).
+        HardwareProfile a100 = Profiles.bundled("a100-sxm-80gb");
+        double m128 = seconds(Requests.gemm(128, 8192, 8192, DataType.BF16), a100);
+        double m129 = seconds(Requests.gemm(129, 8192, 8192, DataType.BF16), a100);
+        assertThat(m129 / m128).isGreaterThan(1.08);
+    }
+
+    @Test
+    void attentionRespectsRooflinesAndGrowsWithItsSize() {
+        for (HardwareProfile hw : variants()) {
+            double previous = 0;
+            for (long kv : new long[] {16, 256, 4096, 65536}) {
+                double s = seconds(Requests.decode(32, kv, 32, 8, 128), hw);
+                double kvBytes = 32.0 * kv * 8 * 2 * 128 * 2;
+                assertThat(s).as("%s decode kv %d", hw, kv).isGreaterThanOrEqualTo(kvBytes / hw.hbmBytesPerSecond());
+                assertThat(s).isGreaterThanOrEqualTo(previous * 0.999);
+                previous = s;
+            }
+            previous = 0;
+            for (long batch : new long[] {1, 8, 64, 512}) {
+                double s = seconds(Requests.decode(batch, 2048, 32, 8, 128), hw);
+                assertThat(s).as("%s decode batch %d", hw, batch).isGreaterThanOrEqualTo(previous * 0.999);
+                previous = s;
+            }
+            previous = 0;
+            double peak = hw.peakFlops("bf16").getAsDouble();
+            for (long q : new long[] {1, 128, 1024, 8192}) {
+                double s = seconds(Requests.prefill(2, q, 32, 8, 128), hw);
+                double flops = 2.0 * 2 * 32 * (q * (q + 1) / 2.0) * 256;
+                assertThat(s).as("%s prefill %d", hw, q).isGreaterThanOrEqualTo(flops / peak)
+                        .isGreaterThanOrEqualTo(previous * 0.999);
+                previous = s;
+            }
+        }
+    }
+
+    @Test
+    void causalMaskPairsMatchTheirDefinition() {
+        // Brute force over every query, for causal, windowed and prefix-cached cases.
+        long[][] cases = {{7, 7, 0}, {128, 128, 0}, {64, 1000, 0}, {100, 100, 16}, {50, 300, 40}, {1, 4096, 0}};
+        for (long[] c : cases) {
+            long q = c[0];
+            long kv = c[1];
+            long w = c[2];
+            double expected = 0;
+            for (long i = 0; i < q; i++) {
+                long visible = kv - q + i + 1;
+                expected += w > 0 ? Math.min(visible, w) : visible;
+            }
+            assertThat(AttentionModel.pairs(q, kv, true, w)).as("q %d kv %d w %d", q, kv, w).isEqualTo(expected);
+        }
+        assertThat(AttentionModel.pairs(10, 20, false, 0)).isEqualTo(200);
+    }
+
+    @Test
+    void moeGrowsWithTokensAndNarrowWeightsStreamFaster() {
+        for (HardwareProfile hw : variants()) {
+            double previous = 0;
+            for (long tokens : new long[] {1, 8, 64, 512, 4096, 32768}) {
+                double s = seconds(Requests.moe(tokens, 4096, 1536, 128, 8, DataType.BF16, "gate_up"), hw);
+                assertThat(s).as("%s moe %d tokens", hw, tokens).isGreaterThanOrEqualTo(previous * 0.999);
+                previous = s;
+            }
+            // 8 tokens x top-8 touch 64 experts: at least their weights stream from memory.
+            double s = seconds(Requests.moe(8, 4096, 1536, 128, 8, DataType.BF16, "gate_up"), hw);
+            assertThat(s).isGreaterThanOrEqualTo(64.0 * 3072 * 4096 * 2 / hw.hbmBytesPerSecond());
+            if (hw.peakFlops("fp8").isPresent()) {
+                double fp8 = seconds(Requests.moe(8, 4096, 1536, 128, 8, DataType.FP8_E4M3, "gate_up"), hw);
+                assertThat(fp8).as(hw.toString()).isLessThan(s);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"NORM", "ELEMENTWISE", "REDUCTION", "COPY", "SAMPLING"})
+    void bandwidthBoundKernelsRespectTheBandwidth(String family) {
+        OperationFamily f = OperationFamily.valueOf(family);
+        for (HardwareProfile hw : variants()) {
+            double previous = 0;
+            for (long tokens : new long[] {1, 64, 4096, 65536}) {
+                SimulationRequest r = Requests.kernel(f, List.of(in("input", DataType.BF16, tokens, 8192),
+                        out("output", DataType.BF16, tokens, 8192)));
+                double s = seconds(r, hw);
+                double bytes = f == OperationFamily.COPY ? 2.0 * tokens * 8192 * 2 : 2.0 * tokens * 8192 * 2;
+                assertThat(s).as("%s %s %d", hw, f, tokens).isGreaterThanOrEqualTo(bytes / hw.hbmBytesPerSecond())
+                        .isGreaterThanOrEqualTo(previous);
+                previous = s;
+            }
+        }
+    }
+
+    @Test
+    void collectivesRespectTheLinkBandwidthAndGrowWithTheMessage() {
+        for (HardwareProfile hw : variants()) {
+            double previous = 0;
+            for (long elements : new long[] {1 << 10, 1 << 16, 1 << 20, 1 << 24, 1 << 28}) {
+                double s = seconds(Requests.allReduce(elements, 8), hw);
+                double busBytes = 2.0 * 7 / 8 * elements * 2;
+                double bound = hw.nvlinkSharp() ? busBytes / (hw.nvlinkBytesPerSecond() * Param.NCCL_NVLS_BUS_EFFICIENCY.upper())
+                        : busBytes / hw.nvlinkBytesPerSecond();
+                assertThat(s).as("%s all-reduce %d", hw, elements).isGreaterThanOrEqualTo(bound)
+                        .isGreaterThanOrEqualTo(previous * 0.999);
+                previous = s;
+            }
+            double gather = seconds(Requests.collective("_allgather_base", 1 << 20, 8 << 20, 8), hw);
+            assertThat(gather).isGreaterThanOrEqualTo(7.0 * (1 << 20) * 2 / hw.nvlinkBytesPerSecond());
+            double oneGpu = seconds(Requests.allReduce(1 << 24, 1), hw);
+            assertThat(oneGpu).isLessThan(seconds(Requests.allReduce(1 << 24, 2), hw));
+        }
+    }
+
+    @Test
+    void transfersUseTheRightLink() {
+        HardwareProfile hw = Profiles.bundled("h100-sxm");
+        long bytes = 1L << 30;
+        double host = seconds(Requests.memcpy(bytes, "HtoD"), hw);
+        double device = seconds(Requests.memcpy(bytes, "DtoD"), hw);
+        assertThat(host).isGreaterThanOrEqualTo(bytes / hw.pcieBytesPerSecond());
+        assertThat(device).isGreaterThanOrEqualTo(2.0 * bytes / hw.hbmBytesPerSecond()).isLessThan(host);
+    }
+}

@@ -1,0 +1,111 @@
+package io.flowsim.plugin.analytical;
+
+import io.flowsim.api.ErrorCode;
+import io.flowsim.api.FlowsimException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProfileFilesTest {
+
+    private static final String VALID = """
+            {"id": "test-gpu", "name": "Test GPU", "sm_count": 100, "peak_tflops": {"bf16": 500},
+             "hbm_bandwidth_gbps": 2000}""";
+
+    @Test
+    void bundledProfilesAreCompleteAndCiteTheirSources() {
+        assertThat(Profiles.all()).extracting(HardwareProfile::id)
+                .containsExactly("a100-sxm-80gb", "h100-sxm", "h200-sxm", "b200");
+        for (ProfileFiles.Loaded l : ProfileFiles.readBundled()) {
+            HardwareProfile p = l.profile();
+            assertThat(p.smCount()).as(p.id()).isPositive();
+            assertThat(p.peakFlops("bf16")).as(p.id()).isPresent();
+            assertThat(p.hbmBandwidthGbps()).as(p.id()).isPositive();
+            assertThat(p.l2CacheMib()).as(p.id()).isPositive();
+            assertThat(p.nvlinkBandwidthGbps()).as(p.id()).isPositive();
+            for (String field : new String[] {"peak_tflops", "hbm_bandwidth_gbps", "sm_count", "nvlink_bandwidth_gbps",
+                "l2_cache_mib"}) {
+                assertThat(l.document().path("sources").path(field).asText()).as(p.id() + " source of " + field)
+                        .isNotBlank();
+            }
+            for (Param q : Param.values()) {
+                assertThat(p.get(q)).as(p.id() + " " + q.qualifiedName()).isBetween(q.lower(), q.upper());
+            }
+        }
+    }
+
+    @Test
+    void aMinimalProfileGetsFallbackParameters(@TempDir Path dir) throws IOException {
+        Path f = write(dir, VALID);
+        HardwareProfile p = ProfileFiles.read(f, id -> null).profile();
+        assertThat(p.id()).isEqualTo("test-gpu");
+        assertThat(p.get(Param.GEMM_COMPUTE_EFFICIENCY)).isEqualTo(Param.GEMM_COMPUTE_EFFICIENCY.fallback());
+        assertThat(p.gemmTiles()).isNotEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"id\": \"x\", \"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1}, \"hbm_bandwidth_gbps\": 1, \"color\": \"red\"} | unknown field 'color'",
+        "{\"id\": \"x\", \"name\": \"X\", \"sm_count\": \"many\", \"peak_tflops\": {\"bf16\": 1}, \"hbm_bandwidth_gbps\": 1} | field 'sm_count'",
+        "{\"id\": \"x\", \"name\": \"X\", \"sm_count\": 10.5, \"peak_tflops\": {\"bf16\": 1}, \"hbm_bandwidth_gbps\": 1} | field 'sm_count' must be a positive integer",
+        "{\"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1}, \"hbm_bandwidth_gbps\": 1} | missing field 'id'",
+        "{\"id\": \"x\", \"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf17\": 1}, \"hbm_bandwidth_gbps\": 1} | field 'peak_tflops.bf17': unknown precision",
+        "{\"id\": \"x\", \"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1}} | missing field 'hbm_bandwidth_gbps'",
+        "{\"id\": \"x\", \"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1}, \"hbm_bandwidth_gbps\": 1, \"efficiency\": {\"gemm\": {\"compute_efficiency\": 1.3}}} | field 'efficiency.gemm.compute_efficiency' = 1.3 is outside its physical range",
+        "{\"id\": \"x\", \"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1}, \"hbm_bandwidth_gbps\": 1, \"efficiency\": {\"gemm\": {\"speed\": 2}}} | field 'efficiency.gemm.speed': unknown parameter",
+        "{\"id\": \"x\", \"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1}, \"hbm_bandwidth_gbps\": 1, \"efficiency\": {\"warp\": {}}} | field 'efficiency.warp': unknown section",
+        "{\"id\": \"x\", \"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1}, \"hbm_bandwidth_gbps\": 1, \"efficiency_from\": \"v100\"} | field 'efficiency_from' names 'v100'",
+        "{\"id\": \"X Y\", \"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1}, \"hbm_bandwidth_gbps\": 1} | field 'id' must be lower-case",
+        "{\"id\": \"x\", \"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1}, \"hbm_bandwidth_gbps\": 1, \"gemm_tiles\": [[128]]} | field 'gemm_tiles'",
+        "[1, 2] | the profile must be a JSON object",
+        "{\"id\": \"x\", | is not valid JSON"})
+    void invalidProfilesNameTheFileAndTheField(String json, String expected, @TempDir Path dir) throws IOException {
+        Path f = write(dir, json);
+        assertThatThrownBy(() -> ProfileFiles.read(f, id -> null))
+                .isInstanceOfSatisfying(FlowsimException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.BAD_INPUT);
+                    assertThat(e.getMessage()).contains(f.toString()).contains(expected.trim());
+                });
+    }
+
+    @Test
+    void aMissingFileIsBadInput(@TempDir Path dir) {
+        Path f = dir.resolve("absent.json");
+        assertThatThrownBy(() -> ProfileFiles.read(f, id -> null))
+                .isInstanceOfSatisfying(FlowsimException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.BAD_INPUT);
+                    assertThat(e.getMessage()).contains("not found").contains(f.toString());
+                });
+    }
+
+    @Test
+    void writtenProfilesReadBackWithTheSameParameters(@TempDir Path dir) {
+        ProfileFiles.Loaded h100 = ProfileFiles.readBundled().get(1);
+        double[] values = h100.profile().parameters();
+        values[Param.GEMM_COMPUTE_EFFICIENCY.ordinal()] = 0.61;
+        Path out = dir.resolve("sub/fitted.json");
+        var doc = h100.document().deepCopy();
+        doc.remove("efficiency_from");
+        doc.set("efficiency", ProfileFiles.efficiencyNode(values));
+        ProfileFiles.write(doc, out);
+        HardwareProfile back = ProfileFiles.read(out, id -> null).profile();
+        assertThat(back.get(Param.GEMM_COMPUTE_EFFICIENCY)).isEqualTo(0.61);
+        assertThat(back.id()).isEqualTo("h100-sxm");
+        assertThat(dir.resolve("sub")).isDirectoryContaining(p -> p.getFileName().toString().equals("fitted.json"));
+        assertThat(dir.resolve("sub").toFile().list()).containsExactly("fitted.json");
+    }
+
+    private static Path write(Path dir, String json) throws IOException {
+        Path f = dir.resolve("profile.json");
+        Files.writeString(f, json);
+        return f;
+    }
+}
