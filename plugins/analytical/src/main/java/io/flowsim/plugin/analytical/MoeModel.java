@@ -44,6 +44,9 @@ final class MoeModel {
         if ("routing".equals(stage) || "align".equals(stage) || (w1 == null && w2 == null)) {
             return MemoryModel.routing(r, hw);
         }
+        if ("reduce".equals(stage)) {
+            return reduce(r, hiddenOp, ids, hw);
+        }
         if (hiddenOp == null || hiddenOp.shape().isEmpty()) {
             return Estimate.unsupported("a MoE layer needs hidden [num_tokens, hidden] (docs/operand-conventions.md)");
         }
@@ -100,7 +103,8 @@ final class MoeModel {
             return pass(p, loads, masked, gateUp ? p.gateUpN : p.hidden, gateUp ? p.hidden : p.downK, tile, hw);
         }
         if (stage != null && !"fused".equals(stage)) {
-            return Estimate.unsupported("unknown moe.stage '" + stage + "' (gate_up, down, fused, routing, align)");
+            return Estimate.unsupported("unknown moe.stage '" + stage
+                    + "' (gate_up, down, fused, routing, align, reduce)");
         }
         Estimate first = pass(p, loads, masked, p.gateUpN, p.hidden, null, hw);
         Estimate second = pass(p, loads, masked, p.hidden, p.downK, null, hw);
@@ -112,6 +116,26 @@ final class MoeModel {
         double activation = hw.get(Param.ELEMENTWISE_FIXED_LATENCY_US) * 1e-6
                 + activationBytes / (hw.hbmBytesPerSecond() * hw.get(Param.ELEMENTWISE_MEMORY_EFFICIENCY));
         return Estimate.of(first.seconds() + second.seconds() + activation, "moe-layer", first.bound());
+    }
+
+    /**
+     * The top-k reduction after the down projection: read {@code [tokens, top_k, hidden]} expert
+     * outputs, write {@code [tokens, hidden]}; bandwidth-bound like an elementwise kernel.
+     */
+    static Estimate reduce(SimulationRequest r, Operand hiddenOp, Operand ids, HardwareProfile hw) {
+        if (hiddenOp == null || hiddenOp.shape().isEmpty()) {
+            return Estimate.unsupported("a MoE reduce needs hidden [num_tokens, hidden] (docs/operand-conventions.md)");
+        }
+        double topK = RequestView.number(r, "moe.top_k", ids != null ? RequestView.dimFromEnd(ids, 1) : 0);
+        if (Double.isNaN(topK) || topK < 1) {
+            return Estimate.unsupported("a MoE reduce needs moe.top_k or a topk_ids [num_tokens, top_k] operand");
+        }
+        DataType type = hiddenOp.dataType() == DataType.UNKNOWN ? DataType.BF16 : hiddenOp.dataType();
+        double bytes = (double) RequestView.leading(hiddenOp, 1) * RequestView.dimFromEnd(hiddenOp, 1)
+                * (topK + 1) * type.bytes();
+        double fixed = hw.get(Param.ELEMENTWISE_FIXED_LATENCY_US) * 1e-6;
+        double body = bytes / (hw.hbmBytesPerSecond() * hw.get(Param.ELEMENTWISE_MEMORY_EFFICIENCY));
+        return Estimate.of(fixed + body, "moe-reduce", fixed > body ? "latency" : "memory");
     }
 
     /**

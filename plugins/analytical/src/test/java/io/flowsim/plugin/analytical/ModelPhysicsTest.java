@@ -178,6 +178,21 @@ class ModelPhysicsTest {
         }
     }
 
+    @Test
+    void theMoeTopKReductionStreamsItsExpertOutputsAndIgnoresTheWeights() {
+        for (HardwareProfile hw : variants()) {
+            // reads [tokens, top_k, hidden] and writes [tokens, hidden], bf16
+            double s = seconds(Requests.moe(64, 7168, 2048, 256, 8, DataType.BF16, "reduce"), hw);
+            assertThat(s).as(hw.toString()).isGreaterThanOrEqualTo(64.0 * 7168 * 9 * 2 / hw.hbmBytesPerSecond());
+            // 64 tokens x top-8 touch all 256 experts: the gate_up pass streams ~15 GB of weights, the
+            // reduction none of them
+            double gateUp = seconds(Requests.moe(64, 7168, 2048, 256, 8, DataType.BF16, "gate_up"), hw);
+            assertThat(s).as(hw.toString()).isLessThan(gateUp / 10);
+            double bigger = seconds(Requests.moe(8192, 7168, 2048, 256, 8, DataType.BF16, "reduce"), hw);
+            assertThat(bigger).isGreaterThan(s);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"NORM", "ELEMENTWISE", "REDUCTION", "COPY", "SAMPLING"})
     void bandwidthBoundKernelsRespectTheBandwidth(String family) {

@@ -40,6 +40,7 @@ final class KernelDatabaseReader {
     static final List<String> ROLES = List.of("input", "output", "input/output", "N/A", "unknown");
     /** Attribute values of this form take the concrete value of an operator input. */
     static final String INPUT_REFERENCE = "@input:";
+    static final String NAME_REFERENCE = "@name:";
 
     private KernelDatabaseReader() {
     }
@@ -436,6 +437,9 @@ final class KernelDatabaseReader {
                 } else if (v.asText().startsWith(INPUT_REFERENCE)
                         && v.asText().substring(INPUT_REFERENCE.length()).isBlank()) {
                     problem(at, "'" + INPUT_REFERENCE + "' needs an input position or name");
+                } else if (v.asText().startsWith(NAME_REFERENCE)
+                        && v.asText().substring(NAME_REFERENCE.length()).isBlank()) {
+                    problem(at, "'" + NAME_REFERENCE + "' needs a group number or name of name_pattern");
                 } else {
                     out.put(e.getKey(), v.asText());
                 }

@@ -160,8 +160,8 @@ final class KernelsJsonSession implements ResolverSession {
         for (int i = chain.size() - 1; i >= 0; i--) {
             Candidate c = chain.get(i);
             Optional<OperatorCall> operator = c.operandsApply() ? kernel.operator() : Optional.empty();
-            c.entry().attributes().forEach((key, template) ->
-                    OperandMapper.attributeValue(template, operator).ifPresent(value -> attributes.put(key, value)));
+            c.entry().attributes().forEach((key, template) -> OperandMapper.attributeValue(template, operator,
+                    kernel.name(), c.entry().namePattern()).ifPresent(value -> attributes.put(key, value)));
         }
 
         List<Operand> operands = List.of();

@@ -291,9 +291,30 @@ final class OperandMapper {
     /**
      * The value of an attribute template: {@code @input:N} or {@code @input:name} takes the
      * concrete value recorded for that input ({@code True}/{@code False} become {@code true}/{@code
-     * false}); anything else is literal. Empty when the referenced value is not recorded.
+     * false}); {@code @name:G} takes group {@code G} (a number or a group name) of the entry's
+     * {@code name_pattern} matched in the kernel name (e.g. the rank count of
+     * {@code cross_device_reduce_1stage<__nv_bfloat16, 4>}); anything else is literal. Empty when the
+     * referenced value is not there.
      */
-    static Optional<String> attributeValue(String template, Optional<OperatorCall> operator) {
+    static Optional<String> attributeValue(String template, Optional<OperatorCall> operator, String kernelName,
+                                           Optional<java.util.regex.Pattern> namePattern) {
+        if (template.startsWith(KernelDatabaseReader.NAME_REFERENCE)) {
+            String group = template.substring(KernelDatabaseReader.NAME_REFERENCE.length()).trim();
+            if (namePattern.isEmpty()) {
+                return Optional.empty();
+            }
+            java.util.regex.Matcher m = namePattern.get().matcher(kernelName);
+            if (!m.find()) {
+                return Optional.empty();
+            }
+            try {
+                String value = group.chars().allMatch(Character::isDigit) ? m.group(Integer.parseInt(group))
+                        : m.group(group);
+                return Optional.ofNullable(value).filter(v -> !v.isEmpty());
+            } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+                return Optional.empty();
+            }
+        }
         if (!template.startsWith(KernelDatabaseReader.INPUT_REFERENCE)) {
             return Optional.of(template);
         }

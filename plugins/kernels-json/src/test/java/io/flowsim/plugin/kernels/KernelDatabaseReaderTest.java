@@ -64,7 +64,8 @@ class KernelDatabaseReaderTest {
                   {"kernel_name": "roles", "params": [{"role": "inptu", "description": "x"}]},
                   {"op_mapping": "nothing to match"},
                   {"kernel_implementation": "aten::mm", "operands": [{"name": "A"}, {"name": "A", "input": -1}]},
-                  {"kernel_name": "attrs", "attributes": {"x": 1, "y": "@input:"}}
+                  {"kernel_name": "attrs", "attributes": {"x": 1, "y": "@input:"}},
+                  {"kernel_name": "named", "attributes": {"z": "@name:"}}
                 ]
                 """);
         assertThat(r.entries()).extracting(KernelEntry::kernelName).containsExactly("fine");
@@ -74,6 +75,8 @@ class KernelDatabaseReaderTest {
                 .startsWith("db.json: entry #2 (line 4): field 'name_pattern': not a valid regular expression"));
         assertThat(r.problems()).anySatisfy(p -> assertThat(p)
                 .contains("entry #2").contains("field 'family': unknown family 'matrix'").contains("gemm, bmm"));
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p)
+                .contains("entry #7").contains("'@name:' needs a group number or name"));
         assertThat(r.problems()).anySatisfy(p -> assertThat(p)
                 .contains("entry #3").contains("field 'params[0].role': expected one of input, output"));
         assertThat(r.problems()).anySatisfy(p -> assertThat(p)

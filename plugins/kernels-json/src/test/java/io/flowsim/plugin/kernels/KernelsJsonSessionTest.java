@@ -203,6 +203,20 @@ class KernelsJsonSessionTest {
     }
 
     @Test
+    void attributesTakeNamePatternGroups() {
+        Path db = Databases.write(dir, "db.json", """
+                [{"name_pattern": "cross_device_reduce_(1|2)stage(<[^,<>]*, *(?<ranks>[0-9]+)>)?",
+                  "family": "collective", "op_mapping": "all_reduce",
+                  "attributes": {"collective.group_size": "@name:ranks", "stages": "@name:1"}}]
+                """);
+        KernelsJsonSession s = Databases.session(db);
+        ResolvedKernel eight = resolve(s, kernel("void sglang::cross_device_reduce_2stage<__nv_bfloat16, 8>(int)"));
+        assertThat(eight.attributes()).containsEntry("collective.group_size", "8").containsEntry("stages", "2");
+        ResolvedKernel bare = resolve(s, kernel("cross_device_reduce_1stage"));
+        assertThat(bare.attributes()).containsEntry("stages", "1").doesNotContainKey("collective.group_size");
+    }
+
+    @Test
     void lookupsAreMemoizedAndDeterministic() {
         KernelsJsonSession s = Databases.session(Databases.write(dir, "db.json", PRECEDENCE));
         Optional<ResolvedKernel> a = s.resolve(kernel("nvjet_a_TNT"));
