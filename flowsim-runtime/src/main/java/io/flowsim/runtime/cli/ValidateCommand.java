@@ -65,10 +65,38 @@ final class ValidateCommand implements Callable<Integer> {
                     + " key, measured_ns, predicted_ns, error_percent, reason).")
     Path csv;
 
+    /**
+     * The measured tables used when none are named: the shared ground truth
+     * ({@code $FLOWSIM_SHARED_DIR/data/groundtruth}, else {@code ../shared/data/groundtruth}) and the
+     * project's own H200 measurements ({@code demo/measurements}), those that exist, relative to the
+     * working directory.
+     */
+    static List<Path> defaultTables() {
+        List<Path> found = new ArrayList<>();
+        String shared = System.getenv("FLOWSIM_SHARED_DIR");
+        Path groundTruth = shared != null && !shared.isBlank() ? Path.of(shared, "data", "groundtruth")
+                : Path.of("..", "shared", "data", "groundtruth");
+        if (java.nio.file.Files.isDirectory(groundTruth)) {
+            found.add(groundTruth);
+        }
+        Path demo = Path.of("demo", "measurements");
+        if (java.nio.file.Files.isDirectory(demo)) {
+            found.add(demo);
+        }
+        return found;
+    }
+
     @Override
     public Integer call() {
         if (inputs.isEmpty()) {
-            throw FlowsimException.usage("name at least one table, directory of tables or --trace-file to validate against");
+            List<Path> defaults = defaultTables();
+            if (defaults.isEmpty()) {
+                throw FlowsimException.usage("name at least one table, directory of tables or --trace-file to validate"
+                        + " against (no default found: neither $FLOWSIM_SHARED_DIR/data/groundtruth, "
+                        + "../shared/data/groundtruth nor demo/measurements exists here)");
+            }
+            root.reporter().info("validating against the measured tables found here: " + defaults);
+            inputs.tables.addAll(defaults);
         }
         HoldOutSplit holdOut = CalibrateCommand.split(heldOutFraction);
         String part = split.trim().toLowerCase(Locale.ROOT);
