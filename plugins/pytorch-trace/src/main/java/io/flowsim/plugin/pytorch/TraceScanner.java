@@ -531,19 +531,7 @@ final class TraceScanner {
     }
 
     private long externalId(JsonParser p, JsonToken t, String key) throws IOException {
-        if (t == JsonToken.VALUE_NUMBER_INT) {
-            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                count(ParseStatistic.IDS_BEYOND_64_BITS);
-                return Ids.NONE;
-            }
-            return p.getLongValue();
-        }
-        if (t == JsonToken.VALUE_NULL) {
-            return Ids.NONE;
-        }
-        Object v = JsonValues.read(p);
-        OptionalLong id = new ArgView(Map.of(key, v), file, location(), this::describe).integer(key);
-        return id.orElse(Ids.NONE);
+        return readId(p, t, key);
     }
 
     // --- dispatch by kind --------------------------------------------------------------------------
