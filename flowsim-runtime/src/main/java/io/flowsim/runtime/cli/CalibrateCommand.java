@@ -33,6 +33,7 @@ import java.util.concurrent.Callable;
 
 /** {@code flowsim calibrate}: fit a backend's hardware description to measurements, scored on held-out data. */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
+        header = "Fit a hardware profile to measured latencies (scored on held-out data).",
         description = {"Fit a simulator backend's hardware description (the analytical backend's efficiency",
             "parameters) to measured latency tables or traces of one GPU, write it as a profile for",
             "--hardware, and report the accuracy before and after on measurements held out from the fit",

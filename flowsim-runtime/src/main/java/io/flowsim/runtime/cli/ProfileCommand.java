@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 
 /** {@code flowsim profile}: run a workload under the profiler and collect its traces. */
 @Command(name = "profile", mixinStandardHelpOptions = true,
+        header = "Run sglang under the PyTorch profiler and collect the traces.",
         description = {"Run an sglang server with the PyTorch profiler, drive it with sglang's bench_serving,",
             "and collect the *.trace.json.gz files this run created (one per GPU rank)."},
         footer = {"",
