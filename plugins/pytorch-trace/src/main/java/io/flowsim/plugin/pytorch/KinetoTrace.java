@@ -120,7 +120,8 @@ final class KinetoTrace implements Trace {
         if (a.kind != EventKind.KERNEL) {
             return KernelCategory.MEMORY;
         }
-        return a.collective != null || COMMUNICATION.matcher(a.name).find()
+        // the same collective arguments the record carries: the kernel's own, else its operator's
+        return a.collective != null || a.collectiveFromOperator != null || COMMUNICATION.matcher(a.name).find()
                 ? KernelCategory.COMMUNICATION : KernelCategory.COMPUTE;
     }
 }

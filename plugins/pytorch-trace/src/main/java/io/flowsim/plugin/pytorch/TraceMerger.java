@@ -69,6 +69,27 @@ final class TraceMerger {
         return Optional.empty();
     }
 
+    /**
+     * The smallest power of ten that keeps every rank's pids apart: pids lie in
+     * {@code [-maxAbsPid, maxAbsPid]}, a range {@code 2 * maxAbsPid + 1} wide, so rank k's pids moved by
+     * {@code k * stride} never meet another rank's.
+     */
+    static long pidStride(long maxAbsPid, int ranks) {
+        long stride = 10;
+        while (stride <= 2 * Math.min(maxAbsPid, Long.MAX_VALUE / 4)) {
+            if (stride > Long.MAX_VALUE / 10 / Math.max(1, ranks)) {
+                throw FlowsimException.badInput("cannot merge: process ids up to " + maxAbsPid
+                        + " leave no room to keep " + ranks + " ranks apart in 64-bit pids");
+            }
+            stride *= 10;
+        }
+        if ((double) stride * ranks > Long.MAX_VALUE) {
+            throw FlowsimException.badInput("cannot merge: process ids up to " + maxAbsPid
+                    + " leave no room to keep " + ranks + " ranks apart in 64-bit pids");
+        }
+        return stride;
+    }
+
     MergeResult merge(List<Path> inputs, Path output) {
         if (inputs.isEmpty()) {
             throw FlowsimException.usage("no traces to merge");
@@ -82,11 +103,7 @@ final class TraceMerger {
         }
         ranks.sort(RANK_ORDER);
         warnAboutDuplicateRanks(ranks);
-        long maxPid = ranks.stream().mapToLong(r -> r.maxAbsPid).max().orElse(0);
-        long stride = 10;
-        while (stride <= maxPid + 1) {
-            stride *= 10;
-        }
+        long stride = pidStride(ranks.stream().mapToLong(r -> r.maxAbsPid).max().orElse(0), ranks.size());
         Long commonBase = ranks.stream().filter(r -> r.baseNs != null).map(r -> r.baseNs).min(Long::compare).orElse(null);
         for (int k = 0; k < ranks.size(); k++) {
             RankHeader r = ranks.get(k);
@@ -376,8 +393,15 @@ final class TraceMerger {
                 case "pid" -> writePid(p, g, t, r);
                 case "ts" -> {
                     if (r.shiftNs != 0 && (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT)) {
-                        g.writeNumber(Micros.format(Math.addExact(
-                                Micros.toNanos(p.getTextCharacters(), p.getTextOffset(), p.getTextLength()), r.shiftNs)));
+                        try {
+                            g.writeNumber(Micros.format(Math.addExact(
+                                    Micros.toNanos(p.getTextCharacters(), p.getTextOffset(), p.getTextLength()),
+                                    r.shiftNs)));
+                        } catch (NumberFormatException | ArithmeticException e) {
+                            throw FlowsimException.badInput(r.file + ": timestamp " + p.getText() + " at "
+                                    + p.currentLocation().offsetDescription() + " cannot be moved to the merged"
+                                    + " time base (" + e.getMessage() + ")", e);
+                        }
                     } else {
                         g.copyCurrentStructure(p);
                     }
@@ -420,19 +444,34 @@ final class TraceMerger {
     private static void writeId(JsonParser p, JsonGenerator g, JsonToken t, RankHeader r, int rankCount)
             throws IOException {
         if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
-            try {
-                g.writeNumber(Math.addExact(Math.multiplyExact(p.getLongValue(), (long) rankCount), r.index));
-                return;
-            } catch (ArithmeticException e) {
-                g.writeString("r" + r.index + ":" + p.getText());
-                return;
-            }
+            g.writeNumber(remapId(p.getLongValue(), p, r, rankCount));
+            return;
         }
         if (t == JsonToken.VALUE_STRING) {
-            g.writeString("r" + r.index + ":" + p.getText());
+            String text = p.getText();
+            long numeric;
+            try {
+                numeric = Long.parseLong(text.trim());
+            } catch (NumberFormatException e) {
+                // a non-numeric id (allowed for flows): a rank prefix keeps it apart
+                g.writeString("r" + r.index + ":" + text);
+                return;
+            }
+            // a numeric string links like a number: keep it a string, renumbered like the numbers
+            g.writeString(Long.toString(remapId(numeric, p, r, rankCount)));
             return;
         }
         g.copyCurrentStructure(p);
+    }
+
+    /** {@code id * ranks + k}: ids of different ranks never meet. */
+    private static long remapId(long id, JsonParser p, RankHeader r, int rankCount) {
+        try {
+            return Math.addExact(Math.multiplyExact(id, (long) rankCount), r.index);
+        } catch (ArithmeticException e) {
+            throw FlowsimException.badInput(r.file + ": id " + id + " at " + p.currentLocation().offsetDescription()
+                    + " is too large to keep " + rankCount + " ranks apart in 64-bit ids", e);
+        }
     }
 
     private static void copyArgs(JsonParser p, JsonGenerator g, RankHeader r, int rankCount, String metadataName)

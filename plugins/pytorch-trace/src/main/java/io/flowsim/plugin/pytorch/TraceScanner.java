@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -53,8 +54,8 @@ final class TraceScanner {
     final List<String> kinetoErrors = new ArrayList<>();
     boolean sawTraceEvents;
     boolean legacyCategories;
-    long integerTimestamps;
-    long decimalTimestamps;
+    /** Whether any timestamp was written as a decimal (the new dialect's nanosecond precision). */
+    boolean decimalTimestamps;
     /** Runtime and GPU events carrying both a correlation and an External id, and those where the two are equal. */
     long bothIds;
     long equalIds;
@@ -141,8 +142,7 @@ final class TraceScanner {
             case "flowsimMerge" -> mergedRanks = JsonValues.read(p);
             case "baseTimeNanoseconds" -> {
                 Object v = JsonValues.read(p);
-                OptionalLong base = new ArgView(Map.of(key, v == null ? "" : v), file, EventLocation.UNKNOWN, (String) null)
-                        .integer(key);
+                Optional<Long> base = TraceMetadataReader.integer(v);
                 if (v != null && base.isEmpty()) {
                     throw FlowsimException.badInput(file + ": baseTimeNanoseconds is not a 64-bit integer: "
                             + JsonValues.describe(v));
@@ -238,19 +238,19 @@ final class TraceScanner {
             t = p.nextToken();
             switch (field) {
                 case "ph" -> {
-                    checkString(p, t, field);
+                    checkString(t, field);
                     ph = t == JsonToken.VALUE_STRING && p.getTextLength() == 1
                             ? p.getTextCharacters()[p.getTextOffset()] : '?';
                 }
                 case "cat" -> {
-                    checkString(p, t, field);
+                    checkString(t, field);
                     if (t == JsonToken.VALUE_STRING) {
                         category = categories.id(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
                         kind = kindOf(category);
                     }
                 }
                 case "name" -> {
-                    checkString(p, t, field);
+                    checkString(t, field);
                     if (t == JsonToken.VALUE_STRING) {
                         nameId = names.id(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
                     } else if (t != JsonToken.VALUE_NULL) {
@@ -352,7 +352,7 @@ final class TraceScanner {
         return c + " '" + (n.length() > 80 ? n.substring(0, 77) + "..." : n) + "'";
     }
 
-    private void checkString(JsonParser p, JsonToken t, String field) {
+    private void checkString(JsonToken t, String field) {
         if (t != null && !t.isScalarValue()) {
             throw TraceErrors.badEvent(file, location(), describe(), "\"" + field + "\" must be a string, found "
                     + TraceErrors.describe(t));
@@ -374,13 +374,12 @@ final class TraceScanner {
         try {
             switch (t) {
                 case VALUE_NUMBER_INT:
-                    integerTimestamps++;
                     if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
                         throw new NumberFormatException("out of range");
                     }
                     return Math.multiplyExact(p.getLongValue(), 1000L);
                 case VALUE_NUMBER_FLOAT:
-                    decimalTimestamps++;
+                    decimalTimestamps = true;
                     return Micros.toNanos(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
                 case VALUE_STRING:
                     return Micros.toNanos(p.getText());
@@ -488,7 +487,7 @@ final class TraceScanner {
                 String key = p.currentName();
                 JsonToken t = p.nextToken();
                 if ("External id".equals(key) || "external id".equals(key) && !Ids.present(argsExternalId)) {
-                    argsExternalId = externalId(p, t, key);
+                    argsExternalId = readId(p, t, key);
                 } else {
                     p.skipChildren();
                 }
@@ -509,7 +508,7 @@ final class TraceScanner {
             String key = p.currentName();
             JsonToken t = p.nextToken();
             if ("External id".equals(key) || "external id".equals(key) && !Ids.present(argsExternalId)) {
-                argsExternalId = externalId(p, t, key);
+                argsExternalId = readId(p, t, key);
             }
             g.writeFieldName(key);
             g.copyCurrentStructure(p);
@@ -528,10 +527,6 @@ final class TraceScanner {
             argsGenerator.setRootValueSeparator(null);
         }
         return argsGenerator;
-    }
-
-    private long externalId(JsonParser p, JsonToken t, String key) throws IOException {
-        return readId(p, t, key);
     }
 
     // --- dispatch by kind --------------------------------------------------------------------------
@@ -699,8 +694,11 @@ final class TraceScanner {
     }
 
     /** {@code Memcpy HtoD (Pinned -> Device)} &rarr; {@code HtoD}; {@code Memset (Device)} &rarr; {@code Device}. */
+    private static final java.util.regex.Pattern MEMORY_PREFIX =
+            java.util.regex.Pattern.compile("^(?i)(hip)?mem(cpy|set)\\s*");
+
     static String direction(EventKind kind, String eventName) {
-        String rest = eventName.replaceFirst("^(?i)(hip)?mem(cpy|set)\\s*", "");
+        String rest = MEMORY_PREFIX.matcher(eventName).replaceFirst("");
         if (kind == EventKind.MEMSET) {
             int open = rest.indexOf('(');
             int close = rest.indexOf(')', open + 1);

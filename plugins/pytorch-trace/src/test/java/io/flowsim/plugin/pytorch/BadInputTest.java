@@ -124,6 +124,18 @@ class BadInputTest {
     }
 
     @Test
+    void aNullBaseTimeMeansNoBaseAndANonIntegerOneIsAnError() throws IOException {
+        String kernel = "{\"ph\": \"X\", \"cat\": \"kernel\", \"name\": \"k\", \"pid\": 0, \"tid\": 7, "
+                + "\"ts\": 10, \"dur\": 1, \"args\": {\"correlation\": 1}}";
+        Path nullBase = write("null-base.json", "{\"traceEvents\": [" + kernel + "], \"baseTimeNanoseconds\": null}");
+        assertThat(Traces.parse(nullBase).kernels()).singleElement()
+                .satisfies(k -> assertThat(k.startNs()).isEqualTo(10_000L));
+        assertThat(failure(write("text-base.json", "{\"traceEvents\": [" + kernel + "], "
+                + "\"baseTimeNanoseconds\": \"soon\"}")).getMessage())
+                .contains("baseTimeNanoseconds is not a 64-bit integer");
+    }
+
+    @Test
     void traceEventsNotAnArray() throws IOException {
         assertThat(failure(write("events-object.json", "{\"traceEvents\": {\"a\": 1}}")).getMessage())
                 .contains("\"traceEvents\" must be an array");

@@ -197,6 +197,22 @@ class MergeTest {
     }
 
     @Test
+    void negativeAndPositivePidsOfDifferentRanksStayApart() throws IOException {
+        String trace = """
+                {"traceEvents": [{"ph": "X", "cat": "cpu_op", "name": "op", "pid": %d, "tid": 1, "ts": 10, "dur": 5}]}""";
+        Path zero = Files.writeString(dir.resolve("r-TP-0.json"), trace.formatted(5000));
+        Path one = Files.writeString(dir.resolve("r-TP-1.json"), trace.formatted(-5000));
+        Path merged = dir.resolve("merged.json");
+        merge(List.of(zero, one), merged);
+        List<Object> pids = events(merged).stream().filter(e -> "op".equals(e.get("name"))).map(e -> e.get("pid"))
+                .toList();
+        assertThat(pids).hasSize(2).doesNotHaveDuplicates();
+        // pids lie in [-5000, 5000]: a stride of 100,000 (> 2 * 5000) keeps every rank's range apart
+        assertThat(TraceMerger.pidStride(5000, 2)).isGreaterThan(2 * 5000L);
+        assertThat(TraceMerger.pidStride(4999, 2)).isEqualTo(10_000L);
+    }
+
+    @Test
     void aBrokenInputFailsTheMergeAndLeavesNoOutput() throws IOException {
         byte[] real = Files.readAllBytes(SharedData.require(SharedData.SAMPLED_RANK0));
         Path good = Files.write(dir.resolve("good-TP-0.json.gz"), real);
