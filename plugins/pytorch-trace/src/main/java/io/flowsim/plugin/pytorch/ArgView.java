@@ -34,10 +34,6 @@ final class ArgView {
         this.event = event;
     }
 
-    Map<String, Object> raw() {
-        return args;
-    }
-
     boolean has(String key) {
         return args.get(key) != null;
     }

@@ -8,27 +8,27 @@ import java.util.Map;
  */
 enum EventKind {
     /** {@code cpu_op} (legacy {@code Operator}): an operator, with shapes when recorded. */
-    CPU_OP(true),
+    CPU_OP,
     /** {@code user_annotation}: a {@code record_function} range on a CPU thread (shape labels live here). */
-    USER_ANNOTATION(true),
+    USER_ANNOTATION,
     /** {@code python_function}: a Python frame; feeds call stacks only. */
-    PYTHON_FUNCTION(true),
+    PYTHON_FUNCTION,
     /** {@code cuda_runtime}, {@code cuda_driver} and other vendors' runtime calls (legacy {@code Runtime}). */
-    RUNTIME(true),
+    RUNTIME,
     /** {@code kernel} (legacy {@code Kernel}). */
-    KERNEL(false),
+    KERNEL,
     /** {@code gpu_memcpy} (legacy {@code Memcpy}). */
-    MEMCPY(false),
+    MEMCPY,
     /** {@code gpu_memset} (legacy {@code Memset}). */
-    MEMSET(false),
+    MEMSET,
     /** {@code gpu_user_annotation}: the GPU-side projection of a user annotation. */
-    GPU_USER_ANNOTATION(false),
+    GPU_USER_ANNOTATION,
     /** Other GPU-side events ({@code cuda_sync}, vendor GPU categories): neither emitted nor frames. */
-    GPU_OTHER(false),
+    GPU_OTHER,
     /** A CPU-to-GPU launch flow ({@code ac2g}, legacy {@code async_gpu} / {@code async_cpu_to_gpu}). */
-    LAUNCH_FLOW(false),
+    LAUNCH_FLOW,
     /** Any other event on a CPU thread ({@code overhead}, unknown categories): a call-stack frame when it is a span. */
-    OTHER(true);
+    OTHER;
 
     private static final Map<String, EventKind> BY_CATEGORY = Map.ofEntries(
             Map.entry("cpu_op", CPU_OP), Map.entry("Operator", CPU_OP), Map.entry("operator", CPU_OP),
@@ -45,26 +45,14 @@ enum EventKind {
             Map.entry("ac2g", LAUNCH_FLOW), Map.entry("async_gpu", LAUNCH_FLOW),
             Map.entry("async_cpu_to_gpu", LAUNCH_FLOW));
 
-    private final boolean cpuSide;
-
-    EventKind(boolean cpuSide) {
-        this.cpuSide = cpuSide;
-    }
-
-    /** Whether events of this kind live on CPU threads (and can be call-stack frames). */
-    boolean isCpuSide() {
-        return cpuSide;
-    }
-
     /** Whether this kind is emitted as a kernel record. */
     boolean isGpuActivity() {
         return this == KERNEL || this == MEMCPY || this == MEMSET;
     }
 
     /**
-     * The kind of an event with category {@code category} (may be null) and phase {@code phase}.
-     * Flow phases are launch flows only for the launch-flow categories; other flows
-     * ({@code fwdbwd}) are {@link #OTHER}.
+     * The kind of an event with category {@code category} (may be null). Flows are launch flows
+     * only for the launch-flow categories; other flows ({@code fwdbwd}) are {@link #OTHER}.
      */
     static EventKind of(String category) {
         if (category == null) {

@@ -150,7 +150,7 @@ final class KinetoTraceReader {
         if (Ids.present(scan.baseTimeNs)) {
             properties.put("base_time_ns", Long.toString(scan.baseTimeNs));
         }
-        properties.put("timestamp_numbers", scan.decimalTimestamps > 0 ? "decimal" : "integer");
+        properties.put("timestamp_numbers", scan.decimalTimestamps ? "decimal" : "integer");
         properties.put("legacy_categories", Boolean.toString(scan.legacyCategories));
         if (!scan.kinetoErrors.isEmpty()) {
             properties.put("profiler_errors", Integer.toString(scan.kinetoErrors.size()));

@@ -14,7 +14,6 @@ final class ThreadTable {
 
     private final Map<Object, Integer> ids = new HashMap<>();
     private final List<Object> pids = new ArrayList<>();
-    private final List<Object> tids = new ArrayList<>();
     private long lastPid;
     private long lastTid;
     private int lastId = -1;
@@ -45,7 +44,6 @@ final class ThreadTable {
             id = pids.size();
             ids.put(key, id);
             pids.add(pid);
-            tids.add(tid);
         }
         return id;
     }

@@ -8,7 +8,6 @@ import io.flowsim.api.model.ShapeSource;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.HashMap;
 import java.util.List;
@@ -68,9 +67,11 @@ final class TraceLinker {
                 count(ParseStatistic.RUNTIME_NESTED_IN_CPU_OP_OR_ANNOTATION);
             }
         }
-        Map<Integer, List<GpuAnnotation>> labelsByStream = new HashMap<>();
+        // each label is parsed once here; labels that are not shape labels are dropped
+        Map<Integer, List<ParsedLabel>> labelsByStream = new HashMap<>();
         for (GpuAnnotation a : scan.gpuLabels) {
-            labelsByStream.computeIfAbsent(a.thread(), k -> new ArrayList<>()).add(a);
+            ShapeLabels.parse(a.name(), a.externalId()).ifPresent(call ->
+                    labelsByStream.computeIfAbsent(a.thread(), k -> new ArrayList<>()).add(new ParsedLabel(a, call)));
         }
         for (GpuActivity activity : scan.activities) {
             linkOperator(activity, labelsByStream);
@@ -365,7 +366,11 @@ final class TraceLinker {
         }
     }
 
-    private void linkOperator(GpuActivity a, Map<Integer, List<GpuAnnotation>> labelsByStream) {
+    /** A GPU annotation whose name parsed as a shape label. */
+    private record ParsedLabel(GpuAnnotation annotation, OperatorCall call) {
+    }
+
+    private void linkOperator(GpuActivity a, Map<Integer, List<ParsedLabel>> labelsByStream) {
         RuntimeCall call = a.launchCall;
         Frame operatorFrame = null;
         boolean byExternalId = false;
@@ -400,10 +405,10 @@ final class TraceLinker {
                 a.shapeLabel = call.labelFrame.name;
                 count(kernel ? ParseStatistic.KERNELS_OP_BY_ANNOTATION : null);
             } else {
-                GpuAnnotation gpuLabel = enclosingLabel(a, labelsByStream.get(a.thread));
+                ParsedLabel gpuLabel = enclosingLabel(a, labelsByStream.get(a.thread));
                 if (gpuLabel != null) {
-                    label = ShapeLabels.parse(gpuLabel.name(), gpuLabel.externalId()).orElse(null);
-                    a.shapeLabel = gpuLabel.name();
+                    label = gpuLabel.call();
+                    a.shapeLabel = gpuLabel.annotation().name();
                     count(kernel ? ParseStatistic.KERNELS_OP_BY_GPU_ANNOTATION : null);
                 }
             }
@@ -466,15 +471,17 @@ final class TraceLinker {
         return first == null ? second : first + "; " + second;
     }
 
-    private static GpuAnnotation enclosingLabel(GpuActivity a, List<GpuAnnotation> labels) {
+    /** The innermost (latest-starting) shape label on the activity's stream that encloses it. */
+    private static ParsedLabel enclosingLabel(GpuActivity a, List<ParsedLabel> labels) {
         if (labels == null) {
             return null;
         }
-        GpuAnnotation best = null;
-        for (GpuAnnotation l : labels) {
-            if (l.tsNs() <= a.tsNs && a.endNs() <= l.endNs() && (best == null || l.tsNs() > best.tsNs())
-                    && ShapeLabels.parse(l.name(), l.externalId()).isPresent()) {
-                best = l;
+        ParsedLabel best = null;
+        for (ParsedLabel p : labels) {
+            GpuAnnotation l = p.annotation();
+            if (l.tsNs() <= a.tsNs && a.endNs() <= l.endNs()
+                    && (best == null || l.tsNs() > best.annotation().tsNs())) {
+                best = p;
             }
         }
         return best;

@@ -86,7 +86,7 @@ class FlowsimParityTest {
         assertThat(differing).isEqualTo(expected);
         for (int row : FUSED_MOE_ROWS) {
             List<String> ours = kernels.get(row - 1).callStack();
-            List<String> theirs = List.of(rows.get(row - 1).get("Call Stack").split(" <- "));
+            List<String> theirs = List.of(rows.get(row - 1).get("Call Stack").split(java.util.regex.Pattern.quote(KernelRecord.CALL_STACK_SEPARATOR)));
             assertThat(kernels.get(row - 1).name()).isEqualTo("fused_moe_kernel");
             assertThat(ours).hasSameSizeAs(theirs);
             for (int i = 0; i < ours.size(); i++) {

@@ -30,12 +30,6 @@ final class OriginalCsvFormat {
                 : inputs(r).stream().map(i -> pythonRepr(i.type())).collect(Collectors.joining(", ", "[", "]"));
     }
 
-    /** The same cells from any shape source, to show what this parser found where the original has N/A. */
-    static String anyDims(KernelRecord r) {
-        return r.operator().map(o -> o.inputs().stream().map(i -> i.dims().format())
-                .collect(Collectors.joining(", ", "[", "]"))).orElse("N/A");
-    }
-
     private static List<OperatorInput> inputs(KernelRecord r) {
         return r.operator().filter(o -> o.shapeSource() == ShapeSource.PROFILER).map(OperatorCall::inputs).orElse(null);
     }
