@@ -9,6 +9,7 @@ import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.Measurement;
 import io.flowsim.api.model.SimulationRequest;
+import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
 import io.flowsim.runtime.measurements.SyntheticRequests;
 import picocli.CommandLine.Command;
@@ -18,7 +19,6 @@ import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,7 +79,7 @@ final class BenchCommand implements Callable<Integer> {
         inputs.addTo(options);
         hardwareProfiles.forEach(p -> options.add("hardware", p.toString()));
         try (ExtensionRegistry registry = root.discover()) {
-            SimulatorBackend b = CalibrateCommand.backend(registry, backend);
+            SimulatorBackend b = registry.require(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, backend);
             RunContext context = RunContext.of(options.build(), root.reporter(), null);
             List<SimulationRequest> requests = new ArrayList<>();
             HardwareTarget target = null;
@@ -127,20 +127,15 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs the batch until {@code seconds} have passed; returns {runs, elapsed seconds, best run seconds}. */
+    /** Runs the batch until {@code seconds} have passed; returns {runs, elapsed seconds}. */
     private static double[] time(SimulatorBackend b, List<SimulationRequest> batch, HardwareTarget target,
                                  RunContext context, double seconds) {
         long budget = (long) (seconds * 1e9);
         long start = System.nanoTime();
         int runs = 0;
-        double[] perRun = new double[16];
         do {
-            long t0 = System.nanoTime();
             b.simulate(batch, target, context);
-            if (runs == perRun.length) {
-                perRun = Arrays.copyOf(perRun, runs * 2);
-            }
-            perRun[runs++] = (System.nanoTime() - t0) / 1e9;
+            runs++;
         } while (System.nanoTime() - start < budget);
         double elapsed = (System.nanoTime() - start) / 1e9;
         return new double[] {runs, elapsed};

@@ -85,7 +85,7 @@ final class CalibrateCommand implements Callable<Integer> {
         inputs.addTo(options);
         hardwareProfiles.forEach(p -> options.add("hardware", p.toString()));
         try (ExtensionRegistry registry = root.discover()) {
-            SimulatorBackend b = backend(registry, backend);
+            SimulatorBackend b = registry.require(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, backend);
             if (!b.canCalibrate()) {
                 throw FlowsimException.usage("backend '" + b.name() + "' cannot be calibrated");
             }
@@ -101,9 +101,12 @@ final class CalibrateCommand implements Callable<Integer> {
                     .filter(t -> t.traceDevice().isPresent()).findFirst().orElse(sources.get(0).target());
             List<Measurement> fitting = new ArrayList<>();
             long heldOut = 0;
+            Map<MeasurementInputs.Source, HoldOutSplit.Parts> parts = new java.util.IdentityHashMap<>();
             for (MeasurementInputs.Source s : sources) {
-                fitting.addAll(split.fitting(s.measurements()));
-                heldOut += s.measurements().size() - split.fitting(s.measurements()).size();
+                HoldOutSplit.Parts p = split.partition(s.measurements());
+                parts.put(s, p);
+                fitting.addAll(p.fitting());
+                heldOut += p.heldOut().size();
             }
             if (fitting.isEmpty()) {
                 throw FlowsimException.badInput("no measurements to fit: the inputs hold none (see the skipped rows)");
@@ -114,31 +117,29 @@ final class CalibrateCommand implements Callable<Integer> {
 
             RunContext after = RunContext.of(options.add("hardware", result.output().toString()).build(),
                     root.reporter(), null);
-            HardwareTarget fitted = new HardwareTarget(result.targetName(), target.traceDevice());
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"source", "group", "held out", "median before", "median after", "p90 before",
                 "p90 after", "time-wtd before", "time-wtd after"});
             for (MeasurementInputs.Source s : sources) {
-                List<Measurement> test = split.heldOut(s.measurements());
+                List<Measurement> test = parts.get(s).heldOut();
                 if (test.isEmpty()) {
                     continue;
                 }
                 Map<String, MeasurementScorer.GroupScore> before = index(MeasurementScorer.byGroup(s.name(),
                         MeasurementScorer.score(b, s.target(), context, test)));
-                HardwareTarget fittedTarget = s.target().traceDevice().isPresent() ? fitted
-                        : new HardwareTarget(result.targetName(), Optional.empty());
+                HardwareTarget fittedTarget = new HardwareTarget(result.targetName(), s.target().traceDevice());
                 for (MeasurementScorer.GroupScore g : MeasurementScorer.byGroup(s.name(),
                         MeasurementScorer.score(b, fittedTarget, after, test))) {
                     AccuracyRow a = g.accuracy();
                     MeasurementScorer.GroupScore gb = before.get(g.group());
                     AccuracyRow o = gb == null ? null : gb.accuracy();
                     rows.add(new String[] {s.name(), g.group(), String.format(Locale.ROOT, "%,d", a == null ? 0 : a.count()),
-                        o == null ? "-" : ValidateCommand.pct(o.medianAbsErrorPercent(), false),
-                        a == null ? "-" : ValidateCommand.pct(a.medianAbsErrorPercent(), false),
-                        o == null ? "-" : ValidateCommand.pct(o.p90AbsErrorPercent(), false),
-                        a == null ? "-" : ValidateCommand.pct(a.p90AbsErrorPercent(), false),
-                        o == null ? "-" : ValidateCommand.pct(o.timeWeightedAbsErrorPercent(), false),
-                        a == null ? "-" : ValidateCommand.pct(a.timeWeightedAbsErrorPercent(), false)});
+                        o == null ? "-" : SummaryPrinter.pct(o.medianAbsErrorPercent(), false),
+                        a == null ? "-" : SummaryPrinter.pct(a.medianAbsErrorPercent(), false),
+                        o == null ? "-" : SummaryPrinter.pct(o.p90AbsErrorPercent(), false),
+                        a == null ? "-" : SummaryPrinter.pct(a.p90AbsErrorPercent(), false),
+                        o == null ? "-" : SummaryPrinter.pct(o.timeWeightedAbsErrorPercent(), false),
+                        a == null ? "-" : SummaryPrinter.pct(a.timeWeightedAbsErrorPercent(), false)});
                 }
             }
             root.out.printf(Locale.ROOT, "Calibrated %s with backend %s on %,d measurements; %,d held out (fraction %.2f,"
@@ -179,12 +180,5 @@ final class CalibrateCommand implements Callable<Integer> {
             throw FlowsimException.usage("--held-out-fraction must be at least 0 and below 1, got " + fraction);
         }
         return new HoldOutSplit(fraction);
-    }
-
-    static SimulatorBackend backend(ExtensionRegistry registry, String name) {
-        return registry.find(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, name)
-                .orElseThrow(() -> FlowsimException.usage("no simulator backend named '" + name + "' is installed"
-                        + " (available: " + registry.names(ExtensionPoint.SIMULATOR_BACKEND) + ")"))
-                .extension();
     }
 }

@@ -2,7 +2,6 @@ package io.flowsim.runtime.cli;
 
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Progress;
-import io.flowsim.api.Reporter;
 import io.flowsim.api.RunContext;
 import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.Measurement;
@@ -57,8 +56,7 @@ final class MeasurementInputs {
     String skipGroups;
 
     /** Measurements from one source, measured on one GPU. */
-    record Source(String name, HardwareTarget target, List<Measurement> measurements, Map<String, Long> skipped,
-                  long rows) {
+    record Source(String name, HardwareTarget target, List<Measurement> measurements, Map<String, Long> skipped) {
     }
 
     boolean isEmpty() {
@@ -70,7 +68,7 @@ final class MeasurementInputs {
     }
 
     /** Every table file named, directories expanded (sorted), with the name to show for each. */
-    List<Path[]> tableFiles(Reporter reporter) {
+    List<Path[]> tableFiles() {
         List<Path[]> files = new ArrayList<>();
         for (Path p : tables) {
             if (Files.isDirectory(p)) {
@@ -92,7 +90,7 @@ final class MeasurementInputs {
     /** Reads every table and trace. Tables found by searching a directory are skipped with a warning if unreadable. */
     List<Source> read(ExtensionRegistry registry, RunContext context, Optional<String> gpu) {
         List<Source> sources = new ArrayList<>();
-        List<Path[]> files = tableFiles(context.reporter());
+        List<Path[]> files = tableFiles();
         try (Progress progress = context.reporter().startProgress("reading tables", files.size(), "tables")) {
             for (Path[] f : files) {
                 boolean searched = !tables.contains(f[0]);
@@ -108,14 +106,14 @@ final class MeasurementInputs {
                     continue;
                 }
                 sources.add(new Source(f[1].toString(), new HardwareTarget(t.gpu(), Optional.empty()),
-                        filter(t.measurements()), t.skipped(), t.rows()));
+                        filter(t.measurements()), t.skipped()));
                 progress.advance(1);
             }
         }
         for (Path trace : traces) {
             TraceKernels k = TraceKernels.read(registry, context, trace, Optional.empty(), resolvers);
             List<Measurement> ms = filter(k.measurements());
-            sources.add(new Source(trace.getFileName().toString(), k.target(gpu), ms, Map.of(), ms.size()));
+            sources.add(new Source(trace.getFileName().toString(), k.target(gpu), ms, Map.of()));
         }
         return sources;
     }

@@ -83,7 +83,7 @@ final class SummaryPrinter {
         return String.format(Locale.ROOT, "%,.1f", ns / 1000.0);
     }
 
-    private static String pct(double value, boolean signed) {
+    static String pct(double value, boolean signed) {
         return String.format(Locale.ROOT, signed ? "%+.1f%%" : "%.1f%%", value);
     }
 }

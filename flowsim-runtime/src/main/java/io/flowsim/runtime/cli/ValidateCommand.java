@@ -108,7 +108,7 @@ final class ValidateCommand implements Callable<Integer> {
         inputs.addTo(options);
         hardwareProfiles.forEach(p -> options.add("hardware", p.toString()));
         try (ExtensionRegistry registry = root.discover()) {
-            SimulatorBackend b = CalibrateCommand.backend(registry, backend);
+            SimulatorBackend b = registry.require(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, backend);
             RunContext context = RunContext.of(options.build(), root.reporter(), null);
             List<MeasurementInputs.Source> sources = inputs.read(registry, context, Optional.ofNullable(gpu));
             List<MeasurementScorer.GroupScore> scores = new ArrayList<>();
@@ -162,9 +162,9 @@ final class ValidateCommand implements Callable<Integer> {
             last = g.source();
             rows.add(new String[] {source, g.group(), String.format(Locale.ROOT, "%,d", predicted + g.unsupported()),
                 String.format(Locale.ROOT, "%,d", predicted),
-                a == null ? "-" : pct(a.medianAbsErrorPercent(), false), a == null ? "-" : pct(a.p90AbsErrorPercent(), false),
-                a == null ? "-" : pct(a.timeWeightedAbsErrorPercent(), false),
-                a == null ? "-" : pct(a.totalErrorPercent(), true)});
+                a == null ? "-" : SummaryPrinter.pct(a.medianAbsErrorPercent(), false), a == null ? "-" : SummaryPrinter.pct(a.p90AbsErrorPercent(), false),
+                a == null ? "-" : SummaryPrinter.pct(a.timeWeightedAbsErrorPercent(), false),
+                a == null ? "-" : SummaryPrinter.pct(a.totalErrorPercent(), true)});
         }
         TextTable.print(out, rows, new boolean[] {false, false, true, true, true, true, true, true});
         boolean header = false;
@@ -184,9 +184,5 @@ final class ValidateCommand implements Callable<Integer> {
             skipped.forEach((table, reasons) -> reasons.forEach((reason, count) ->
                     out.printf(Locale.ROOT, "  %s: %,d x %s%n", table, count, reason)));
         }
-    }
-
-    static String pct(double value, boolean signed) {
-        return String.format(Locale.ROOT, signed ? "%+.1f%%" : "%.1f%%", value);
     }
 }

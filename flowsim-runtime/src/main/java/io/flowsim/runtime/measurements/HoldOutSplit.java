@@ -43,25 +43,32 @@ public record HoldOutSplit(double heldOutFraction) {
         return position(m.key()) < heldOutFraction;
     }
 
+    /**
+     * Both parts, in input order; each key is hashed once.
+     *
+     * @param fitting measurements to fit on
+     * @param heldOut measurements to score on
+     */
+    public record Parts(List<Measurement> fitting, List<Measurement> heldOut) {
+    }
+
+    /** Splits the measurements into the fitting and the held-out part. */
+    public Parts partition(List<Measurement> all) {
+        List<Measurement> fitting = new ArrayList<>();
+        List<Measurement> heldOut = new ArrayList<>();
+        for (Measurement m : all) {
+            (isHeldOut(m) ? heldOut : fitting).add(m);
+        }
+        return new Parts(fitting, heldOut);
+    }
+
     /** The fitting part, in input order. */
     public List<Measurement> fitting(List<Measurement> all) {
-        List<Measurement> out = new ArrayList<>();
-        for (Measurement m : all) {
-            if (!isHeldOut(m)) {
-                out.add(m);
-            }
-        }
-        return out;
+        return partition(all).fitting();
     }
 
     /** The held-out part, in input order. */
     public List<Measurement> heldOut(List<Measurement> all) {
-        List<Measurement> out = new ArrayList<>();
-        for (Measurement m : all) {
-            if (isHeldOut(m)) {
-                out.add(m);
-            }
-        }
-        return out;
+        return partition(all).heldOut();
     }
 }

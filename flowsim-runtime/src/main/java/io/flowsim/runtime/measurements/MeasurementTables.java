@@ -230,8 +230,8 @@ public final class MeasurementTables {
             long headDim = integer(r, "head_dim");
             long step = integer(r, "step");
             long window = r.isMapped("window_size") && !r.get("window_size").isBlank() ? integer(r, "window_size") : 0;
-            DataType qType = dtype(r.get("attn_dtype"));
-            DataType kvType = dtype(r.get("kv_cache_dtype"));
+            DataType qType = DataType.fromName(r.get("attn_dtype"));
+            DataType kvType = DataType.fromName(r.get("kv_cache_dtype"));
             String source = r.isMapped("kernel_source") ? r.get("kernel_source").trim() : "";
             if (qType == DataType.UNKNOWN || kvType == DataType.UNKNOWN) {
                 skip("attention dtype " + r.get("attn_dtype") + "/" + r.get("kv_cache_dtype") + " unknown");
@@ -279,8 +279,8 @@ public final class MeasurementTables {
             long isl = integer(r, "isl");
             long heads = integer(r, "num_heads");
             long step = integer(r, "step");
-            DataType qType = dtype(r.get("mla_dtype"));
-            DataType kvType = dtype(r.get("kv_cache_dtype"));
+            DataType qType = DataType.fromName(r.get("mla_dtype"));
+            DataType kvType = DataType.fromName(r.get("kv_cache_dtype"));
             if (qType == DataType.UNKNOWN || kvType == DataType.UNKNOWN) {
                 skip("mla dtype " + r.get("mla_dtype") + "/" + r.get("kv_cache_dtype") + " unknown");
                 return;
@@ -475,7 +475,7 @@ public final class MeasurementTables {
             }
             int n = (int) integer(r, "num_gpus");
             long size = integer(r, "message_size");
-            DataType t = dtype(r.get("allreduce_dtype"));
+            DataType t = DataType.fromName(r.get("allreduce_dtype"));
             double latency = number(r, "latency");
             long bytes = Math.round(size * t.bytes());
             String key = backend + "|" + t.id() + "|" + n + "|" + size;
@@ -584,14 +584,6 @@ public final class MeasurementTables {
     /** {@code < 1 MiB} or {@code >= 1 MiB}: collectives are scored separately by size. */
     public static String sizeClass(long bytes) {
         return bytes >= MIB ? ">= 1 MiB" : "< 1 MiB";
-    }
-
-    static DataType dtype(String name) {
-        String n = name.trim().toLowerCase(Locale.ROOT);
-        return switch (n) {
-            case "fp8" -> DataType.FP8_E4M3;
-            default -> DataType.fromName(n);
-        };
     }
 
     static long integer(CSVRecord r, String column) {

@@ -32,6 +32,7 @@ public final class AnalyticalBackend implements SimulatorBackend {
     private static final String NAME = "analytical";
 
     private volatile List<ProfileFiles.Loaded> bundled;
+    private final Map<List<String>, HardwareCatalog> catalogs = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public String name() {
@@ -107,13 +108,32 @@ public final class AnalyticalBackend implements SimulatorBackend {
         return Calibrator.write(original, fit, request.output(), request.measurements().size());
     }
 
-    /** The bundled profiles plus the run's {@code --hardware} files. */
+    /**
+     * The bundled profiles plus the run's {@code --hardware} files. Catalogs are kept per list of
+     * files (with their sizes and modification times), so repeated calls neither re-read the files nor
+     * match the target's name again.
+     */
     HardwareCatalog catalog(RunContext context) {
         List<Path> files = new ArrayList<>();
+        List<String> key = new ArrayList<>();
         for (String f : context.options().getAll(HARDWARE_OPTION)) {
-            files.add(Path.of(f));
+            Path path = Path.of(f);
+            files.add(path);
+            key.add(f + "|" + fileStamp(path));
         }
-        return HardwareCatalog.of(bundled(), files);
+        if (catalogs.size() > 16) {
+            catalogs.clear();
+        }
+        return catalogs.computeIfAbsent(key, k -> HardwareCatalog.of(bundled(), files));
+    }
+
+    /** Size and modification time, so an edited profile file is read again; empty when unreadable. */
+    private static String fileStamp(Path path) {
+        try {
+            return java.nio.file.Files.size(path) + "@" + java.nio.file.Files.getLastModifiedTime(path).toMillis();
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     private List<ProfileFiles.Loaded> bundled() {

@@ -139,7 +139,7 @@ final class CollectiveModel {
         Operand input = RequestView.operand(r, "input", "inp", "out", "output");
         double size;
         if (input != null && !input.shape().isEmpty() && input.dataType() != DataType.UNKNOWN) {
-            size = RequestView.bytes(input);
+            size = input.bytes();
         } else if (r.collective().isPresent() && r.collective().get().dataType() != DataType.UNKNOWN) {
             size = r.collective().get().inputElements() * r.collective().get().dataType().bytes();
         } else {

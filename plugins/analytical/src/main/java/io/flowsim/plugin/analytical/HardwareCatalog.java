@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
 final class HardwareCatalog {
 
     private final Map<String, ProfileFiles.Loaded> byId;
+    /** Targets already matched: name matching runs regexes over every profile's names. */
+    private final Map<HardwareTarget, HardwareProfile> resolved = new java.util.concurrent.ConcurrentHashMap<>();
 
     private HardwareCatalog(Map<String, ProfileFiles.Loaded> byId) {
         this.byId = byId;
@@ -47,12 +49,6 @@ final class HardwareCatalog {
         return new HardwareCatalog(byId);
     }
 
-    List<HardwareProfile> profiles() {
-        List<HardwareProfile> list = new ArrayList<>();
-        byId.values().forEach(l -> list.add(l.profile()));
-        return list;
-    }
-
     Optional<ProfileFiles.Loaded> entry(String id) {
         return Optional.ofNullable(byId.get(id));
     }
@@ -64,6 +60,10 @@ final class HardwareCatalog {
      *                          to add one, when no profile (or more than one) answers to the name
      */
     HardwareProfile resolve(HardwareTarget target) {
+        return resolved.computeIfAbsent(target, this::find);
+    }
+
+    private HardwareProfile find(HardwareTarget target) {
         String wanted = normalize(target.name());
         Set<String> wantedTokens = tokens(wanted);
         List<ProfileFiles.Loaded> candidates = new ArrayList<>();

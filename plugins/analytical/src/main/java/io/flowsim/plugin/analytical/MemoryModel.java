@@ -47,9 +47,17 @@ final class MemoryModel {
             return Estimate.unsupported(RequestView.hasShapes(r) ? "the operand types are unknown"
                     : "no operand shapes");
         }
+        return bandwidthBound(bytes, hw, efficiency, latency, f.id());
+    }
+
+    /**
+     * A bandwidth-bound kernel: a fixed latency plus its bytes at the achievable HBM bandwidth
+     * ({@code t0 + bytes / (B * e)}), bound by whichever term is larger.
+     */
+    static Estimate bandwidthBound(double bytes, HardwareProfile hw, Param efficiency, Param latency, String model) {
         double fixed = hw.get(latency) * 1e-6;
         double body = bytes / (hw.hbmBytesPerSecond() * hw.get(efficiency));
-        return Estimate.of(fixed + body, f.id(), fixed > body ? "latency" : "memory");
+        return Estimate.of(fixed + body, model, fixed > body ? "latency" : "memory");
     }
 
     /**
@@ -71,7 +79,7 @@ final class MemoryModel {
             if (o.shape().isEmpty() || o.dataType() == DataType.UNKNOWN) {
                 continue;
             }
-            double b = RequestView.bytes(o);
+            double b = o.bytes();
             any = true;
             if (RequestView.written(o)) {
                 written += b;
@@ -110,14 +118,14 @@ final class MemoryModel {
         Operand values = RequestView.operand(r, "values", "src_values", "updates");
         Operand index = RequestView.operand(r, "index", "indices", "ids");
         if (values != null && !values.shape().isEmpty() && values.dataType() != DataType.UNKNOWN) {
-            return 2 * RequestView.bytes(values) + (index == null ? 0 : RequestView.bytes(index));
+            return 2 * values.bytes() + (index == null ? 0 : index.bytes());
         }
         if (index == null || index.shape().isEmpty() || index.dataType() == DataType.UNKNOWN) {
             return Double.NaN;
         }
         Operand output = RequestView.operand(r, "output", "out");
         if (output != null && !output.shape().isEmpty() && output.dataType() != DataType.UNKNOWN) {
-            return 2 * RequestView.bytes(output) + RequestView.bytes(index);
+            return 2 * output.bytes() + index.bytes();
         }
         Operand table = RequestView.operand(r, "input", "weight", "self");
         if (table == null || table.shape().isEmpty() || table.dataType() == DataType.UNKNOWN) {
@@ -125,10 +133,10 @@ final class MemoryModel {
         }
         if (index.shape().size() > 1) {
             // torch.gather: the index has the output's shape; one element moves per index.
-            return 2 * index.elementCount() * table.dataType().bytes() + RequestView.bytes(index);
+            return 2 * index.elementCount() * table.dataType().bytes() + index.bytes();
         }
-        double rowBytes = RequestView.bytes(table) / Math.max(1, table.shape().get(0));
-        return 2 * index.elementCount() * rowBytes + RequestView.bytes(index);
+        double rowBytes = table.bytes() / Math.max(1, table.shape().get(0));
+        return 2 * index.elementCount() * rowBytes + index.bytes();
     }
 
     /** MoE routing bookkeeping (top-k, token sorting, expert alignment): small, latency-bound kernels. */
@@ -138,9 +146,8 @@ final class MemoryModel {
             return Estimate.unsupported(RequestView.hasShapes(r) ? "the operand types are unknown"
                     : "no operand shapes");
         }
-        double fixed = hw.get(Param.ELEMENTWISE_FIXED_LATENCY_US) * 1e-6;
-        double body = bytes / (hw.hbmBytesPerSecond() * hw.get(Param.ELEMENTWISE_MEMORY_EFFICIENCY));
-        return Estimate.of(fixed + body, "moe-routing", fixed > body ? "latency" : "memory");
+        return bandwidthBound(bytes, hw, Param.ELEMENTWISE_MEMORY_EFFICIENCY, Param.ELEMENTWISE_FIXED_LATENCY_US,
+                "moe-routing");
     }
 
     /** memcpy and memset activities, from their byte count and copy kind. */

@@ -107,15 +107,15 @@ final class MoeModel {
                     + "' (gate_up, down, fused, routing, align, reduce)");
         }
         Estimate first = pass(p, loads, masked, p.gateUpN, p.hidden, null, hw);
-        Estimate second = pass(p, loads, masked, p.hidden, p.downK, null, hw);
         if (!first.supported()) {
             return first;
         }
+        Estimate second = pass(p, loads, masked, p.hidden, p.downK, null, hw);
         double routed = sum(loads) + masked;
         double activationBytes = routed * (p.gateUpN + p.downK) * p.activationType.bytes();
-        double activation = hw.get(Param.ELEMENTWISE_FIXED_LATENCY_US) * 1e-6
-                + activationBytes / (hw.hbmBytesPerSecond() * hw.get(Param.ELEMENTWISE_MEMORY_EFFICIENCY));
-        return Estimate.of(first.seconds() + second.seconds() + activation, "moe-layer", first.bound());
+        Estimate activation = MemoryModel.bandwidthBound(activationBytes, hw, Param.ELEMENTWISE_MEMORY_EFFICIENCY,
+                Param.ELEMENTWISE_FIXED_LATENCY_US, "moe-activation");
+        return Estimate.of(first.seconds() + second.seconds() + activation.seconds(), "moe-layer", first.bound());
     }
 
     /**
@@ -133,9 +133,8 @@ final class MoeModel {
         DataType type = hiddenOp.dataType() == DataType.UNKNOWN ? DataType.BF16 : hiddenOp.dataType();
         double bytes = (double) RequestView.leading(hiddenOp, 1) * RequestView.dimFromEnd(hiddenOp, 1)
                 * (topK + 1) * type.bytes();
-        double fixed = hw.get(Param.ELEMENTWISE_FIXED_LATENCY_US) * 1e-6;
-        double body = bytes / (hw.hbmBytesPerSecond() * hw.get(Param.ELEMENTWISE_MEMORY_EFFICIENCY));
-        return Estimate.of(fixed + body, "moe-reduce", fixed > body ? "latency" : "memory");
+        return MemoryModel.bandwidthBound(bytes, hw, Param.ELEMENTWISE_MEMORY_EFFICIENCY,
+                Param.ELEMENTWISE_FIXED_LATENCY_US, "moe-reduce");
     }
 
     /**

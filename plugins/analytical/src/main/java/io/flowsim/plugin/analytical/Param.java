@@ -1,11 +1,9 @@
 package io.flowsim.plugin.analytical;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The tunable parameters of the analytical model: efficiencies (fractions of a datasheet peak, so at
@@ -190,6 +188,7 @@ enum Param {
         return fallback;
     }
 
+    /** What the parameter means, for people reading profiles. */
     String description() {
         return description;
     }
@@ -247,10 +246,6 @@ enum Param {
                 }
             }
             return Optional.empty();
-        }
-
-        static Set<FitGroup> all() {
-            return EnumSet.allOf(FitGroup.class);
         }
     }
 }

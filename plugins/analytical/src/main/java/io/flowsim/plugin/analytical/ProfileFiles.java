@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.FlowsimException;
@@ -280,13 +279,6 @@ final class ProfileFiles {
         } catch (IOException e) {
             throw FlowsimException.badInput("cannot write hardware profile " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    /** A JSON array of strings. */
-    static ArrayNode strings(List<String> values) {
-        ArrayNode a = MAPPER.createArrayNode();
-        values.forEach(a::add);
-        return a;
     }
 
     private static String requiredText(ObjectNode doc, String field, String origin) {

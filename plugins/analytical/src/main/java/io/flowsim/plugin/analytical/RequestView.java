@@ -85,12 +85,7 @@ final class RequestView {
         return n;
     }
 
-    /** Bytes of an operand; 0 when its type is unknown. */
-    static double bytes(Operand o) {
-        return o.elementCount() * o.dataType().bytes();
-    }
-
-    /** Whether the operand is read. */
+        /** Whether the operand is read. */
     static boolean read(Operand o) {
         return o.direction() == Direction.INPUT || o.direction() == Direction.INPUT_OUTPUT
                 || o.direction() == Direction.UNKNOWN;
