@@ -1,13 +1,9 @@
 package io.flowsim.runtime;
 
-import io.flowsim.runtime.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,25 +16,15 @@ class CommandLineTest {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private static void assertNoStackTrace(Run r) {
+    private static void assertNoStackTrace(CliRun r) {
         assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception in thread");
         assertThat(r.out()).doesNotContain("\tat ");
     }
 
     @Test
     void helpListsTheCommandsAndExitsZero() {
-        Run r = run("--help");
+        CliRun r = CliRun.of("--help");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("plugins", "parse", "simulate", "profile", "merge", "--plugins-dir", "--quiet",
                 "--verbose", "--version");
@@ -46,8 +32,9 @@ class CommandLineTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : List.of("plugins", "parse", "simulate", "profile", "merge", "kernels")) {
-            Run r = run(command, "--help");
+        for (String command : List.of("plugins", "parse", "simulate", "profile", "merge", "kernels", "validate",
+                "calibrate", "bench")) {
+            CliRun r = CliRun.of(command, "--help");
             assertThat(r.exitCode()).as(command).isZero();
             assertThat(r.out()).as(command).contains("Usage: flowsim " + command);
         }
@@ -55,21 +42,21 @@ class CommandLineTest {
 
     @Test
     void versionPrintsTheVersion() {
-        Run r = run("--version");
+        CliRun r = CliRun.of("--version");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).startsWith("FlowSim ");
     }
 
     @Test
     void noCommandPrintsUsageAndExitsTwo() {
-        Run r = run();
+        CliRun r = CliRun.of();
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("Usage: flowsim");
     }
 
     @Test
     void anUnknownOptionIsAUsageErrorWithoutStackTrace() {
-        Run r = run("parse", "--trace-file", "x", "--frobnicate");
+        CliRun r = CliRun.of("parse", "--trace-file", "x", "--frobnicate");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("--frobnicate").contains("flowsim parse --help");
         assertNoStackTrace(r);
@@ -77,7 +64,7 @@ class CommandLineTest {
 
     @Test
     void anUnknownCommandIsAUsageError() {
-        Run r = run("teleport");
+        CliRun r = CliRun.of("teleport");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("teleport");
         assertNoStackTrace(r);
@@ -85,7 +72,7 @@ class CommandLineTest {
 
     @Test
     void aMissingRequiredOptionIsAUsageError() {
-        Run r = run("parse");
+        CliRun r = CliRun.of("parse");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("--trace-file");
         assertNoStackTrace(r);
@@ -93,7 +80,7 @@ class CommandLineTest {
 
     @Test
     void aMissingTraceFileIsOneLineAndExitTwo() {
-        Run r = run("parse", "--trace-file", dir.resolve("does-not-exist").toString(), "--output-dir",
+        CliRun r = CliRun.of("parse", "--trace-file", dir.resolve("does-not-exist").toString(), "--output-dir",
                 dir.resolve("o").toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("flowsim: trace file not found: " + dir.resolve("does-not-exist"));
@@ -102,7 +89,7 @@ class CommandLineTest {
 
     @Test
     void aBadPluginOptionIsAUsageError() {
-        Run r = run("plugins", "--option", "novalue");
+        CliRun r = CliRun.of("plugins", "--option", "novalue");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("KEY=VALUE");
         assertNoStackTrace(r);
@@ -110,7 +97,7 @@ class CommandLineTest {
 
     @Test
     void pluginsListsTheExtensionsWithTheirOrigins() {
-        Run r = run("plugins", "--no-bundled-plugins");
+        CliRun r = CliRun.of("plugins", "--no-bundled-plugins");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("NAME", "EXTENSION POINT", "ORIGIN")
                 .contains("fake-trace", "trace source")
@@ -122,12 +109,12 @@ class CommandLineTest {
     void aBrokenPluginIsOneLineAndExitTwoUnlessTolerated() throws IOException {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         Files.write(plugins.resolve("broken.jar"), new byte[] {0, 1, 2});
-        Run r = run("plugins", "--plugins-dir", plugins.toString());
+        CliRun r = CliRun.of("plugins", "--plugins-dir", plugins.toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).startsWith("flowsim: cannot load plugin file " + plugins.resolve("broken.jar"))
                 .doesNotContain("\n");
 
-        Run tolerated = run("plugins", "--plugins-dir", plugins.toString(), "--ignore-broken-plugins");
+        CliRun tolerated = CliRun.of("plugins", "--plugins-dir", plugins.toString(), "--ignore-broken-plugins");
         assertThat(tolerated.exitCode()).isZero();
         assertThat(tolerated.err()).contains("warning: plugin not loaded").contains("broken.jar");
         assertThat(tolerated.out()).contains("Not loaded:").contains("broken.jar");
@@ -136,7 +123,7 @@ class CommandLineTest {
     @Test
     void parseRunsEndToEndAndPrintsASummary() throws IOException {
         Path trace = Files.write(dir.resolve("demo.fake-trace"), List.of("gemm_8x8x8|0|1000|0", "other|2000|500|0"));
-        Run r = run("parse", "--trace-file", trace.toString(), "--output-dir", dir.resolve("o").toString(), "-q");
+        CliRun r = CliRun.of("parse", "--trace-file", trace.toString(), "--output-dir", dir.resolve("o").toString(), "-q");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("Kernels   2;").contains("Wrote").contains("demo.fake.txt");
         assertThat(dir.resolve("o/demo.fake.txt")).exists();
@@ -145,7 +132,7 @@ class CommandLineTest {
     @Test
     void simulatePrintsTheAccuracyTable() throws IOException {
         Path trace = Files.write(dir.resolve("sim.fake-trace"), List.of("gemm_1000x1000x1000|0|2500|0"));
-        Run r = run("simulate", "--backend", "counting-backend", "--trace-file", trace.toString(), "--output-dir",
+        CliRun r = CliRun.of("simulate", "--backend", "counting-backend", "--trace-file", trace.toString(), "--output-dir",
                 dir.resolve("o").toString(), "-q");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("Simulated NVIDIA H200 with backend counting-backend")
@@ -156,7 +143,7 @@ class CommandLineTest {
     @Test
     void simulateWithAnUnknownBackendExitsTwo() throws IOException {
         Path trace = Files.write(dir.resolve("sim.fake-trace"), List.of("gemm_8x8x8|0|10|0"));
-        Run r = run("simulate", "--backend", "nope", "--trace-file", trace.toString(), "--output-dir",
+        CliRun r = CliRun.of("simulate", "--backend", "nope", "--trace-file", trace.toString(), "--output-dir",
                 dir.resolve("o").toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("no simulator backend named 'nope'");
@@ -165,7 +152,7 @@ class CommandLineTest {
 
     @Test
     void profileWithoutACapturingSourceSaysSoPlainly() {
-        Run r = run("profile", "--no-bundled-plugins", "--profile-dir", dir.resolve("p").toString(), "--log-dir",
+        CliRun r = CliRun.of("profile", "--no-bundled-plugins", "--profile-dir", dir.resolve("p").toString(), "--log-dir",
                 dir.resolve("l").toString(), "--server-opts", "--port 1", "--bench-opts", "--profile");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("no trace source named 'sglang-profiler'");
@@ -176,7 +163,7 @@ class CommandLineTest {
     void mergeWithoutAMergingSourceSaysSoPlainly() throws IOException {
         Path traces = Files.createDirectories(dir.resolve("traces"));
         Files.writeString(traces.resolve("a.json"), "{}");
-        Run r = run("merge", "--no-bundled-plugins", "--trace-dir", traces.toString(), "--output",
+        CliRun r = CliRun.of("merge", "--no-bundled-plugins", "--trace-dir", traces.toString(), "--output",
                 dir.resolve("m.json").toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("no installed trace source can merge traces");

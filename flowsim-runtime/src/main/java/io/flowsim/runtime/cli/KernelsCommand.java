@@ -48,10 +48,7 @@ final class KernelsCommand implements Callable<Integer> {
         public Integer call() {
             FlowsimCommand root = parent.root;
             try (ExtensionRegistry registry = root.discover()) {
-                KernelResolver r = registry.find(ExtensionPoint.KERNEL_RESOLVER, KernelResolver.class, resolver)
-                        .orElseThrow(() -> FlowsimException.usage("no kernel resolver named '" + resolver
-                                + "' is installed (available: " + registry.names(ExtensionPoint.KERNEL_RESOLVER) + ")"))
-                        .extension();
+                KernelResolver r = registry.require(ExtensionPoint.KERNEL_RESOLVER, KernelResolver.class, resolver);
                 if (!r.canCheck()) {
                     throw FlowsimException.usage("kernel resolver '" + resolver + "' cannot check databases");
                 }

@@ -93,10 +93,7 @@ final class ProfileCommand implements Callable<Integer> {
                 .addIfPresent("bench-timeout", benchTimeout)
                 .add("keep-server", Boolean.toString(keepServer));
         try (ExtensionRegistry registry = root.discover()) {
-            TraceSource capturing = registry.find(ExtensionPoint.TRACE_SOURCE, TraceSource.class, source)
-                    .orElseThrow(() -> FlowsimException.usage("no trace source named '" + source
-                            + "' is installed (available: " + registry.names(ExtensionPoint.TRACE_SOURCE) + ")"))
-                    .extension();
+            TraceSource capturing = registry.require(ExtensionPoint.TRACE_SOURCE, TraceSource.class, source);
             if (!capturing.canCapture()) {
                 throw FlowsimException.usage("trace source '" + source + "' cannot capture traces");
             }
@@ -108,12 +105,14 @@ final class ProfileCommand implements Callable<Integer> {
             }
             if (parse) {
                 for (CapturedTrace t : traces) {
+                    // summary.json and unknown_kernels.json have fixed names: one directory per trace
+                    // when there are several, so no rank overwrites another's
+                    Path dir = traces.size() > 1 ? outputDirectory.resolve(traceName(t.file())) : outputDirectory;
                     Options parseOptions = root.options().add("trace-file", t.file().toString())
-                            .add("output-dir", outputDirectory.toString()).build();
-                    RunContext parseContext = RunContext.of(parseOptions, root.reporter(), outputDirectory);
+                            .add("output-dir", dir.toString()).build();
+                    RunContext parseContext = RunContext.of(parseOptions, root.reporter(), dir);
                     PipelineResult result = new Pipeline(registry, parseContext).run(new PipelineSpec(t.file(),
-                            outputDirectory, Optional.empty(), List.of(), List.of(), Optional.empty(),
-                            Optional.empty()));
+                            dir, Optional.empty(), List.of(), List.of(), Optional.empty(), Optional.empty()));
                     root.out.println();
                     SummaryPrinter.print(root.out, result);
                 }
@@ -122,4 +121,8 @@ final class ProfileCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The file name without {@code .json} / {@code .json.gz}. */
+    private static String traceName(Path file) {
+        return file.getFileName().toString().replaceFirst("\\.gz$", "").replaceFirst("\\.json$", "");
+    }
 }

@@ -59,19 +59,19 @@ final class SimulateCommand implements Callable<Integer> {
     Path artifactDirectory;
 
     @Option(names = "--health-timeout", paramLabel = "DURATION",
-            description = "llmcompass: how long to wait for the server's /health (e.g. 30s).")
+            description = "llmcompass: how long to wait for the server's /health (default: 30s).")
     String healthTimeout;
 
     @Option(names = "--task-timeout", paramLabel = "DURATION",
-            description = "llmcompass: the longest one task may take (e.g. 10m).")
+            description = "llmcompass: the longest one task may take (default: 15m).")
     String taskTimeout;
 
     @Option(names = "--timeout", paramLabel = "DURATION",
-            description = "llmcompass: the longest the whole simulation may take (e.g. 2h).")
+            description = "llmcompass: the longest the whole simulation may take (default: no limit; e.g. 2h).")
     String timeout;
 
     @Option(names = "--max-in-flight", paramLabel = "N",
-            description = "llmcompass: tasks submitted but not finished at any time.")
+            description = "llmcompass: tasks submitted but not finished at any time (default: 1, at most 64).")
     Integer maxInFlight;
 
     @Override

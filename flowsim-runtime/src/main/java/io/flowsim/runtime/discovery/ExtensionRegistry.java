@@ -1,6 +1,7 @@
 package io.flowsim.runtime.discovery;
 
 import io.flowsim.api.Exporter;
+import io.flowsim.api.FlowsimException;
 import io.flowsim.api.FlowsimExtension;
 import io.flowsim.api.KernelResolver;
 import io.flowsim.api.SimulatorBackend;
@@ -77,6 +78,17 @@ public final class ExtensionRegistry implements AutoCloseable {
     /** The extension of {@code point} named {@code name}. */
     public <T extends FlowsimExtension> Optional<Discovered<T>> find(ExtensionPoint point, Class<T> type, String name) {
         return typed(point, type).stream().filter(d -> d.name().equals(name)).findFirst();
+    }
+
+    /**
+     * The extension of {@code point} named {@code name}.
+     *
+     * @throws FlowsimException {@link io.flowsim.api.ErrorCode#USAGE} naming the installed ones when
+     *                          there is none
+     */
+    public <T extends FlowsimExtension> T require(ExtensionPoint point, Class<T> type, String name) {
+        return find(point, type, name).orElseThrow(() -> FlowsimException.usage("no " + point.label() + " named '"
+                + name + "' is installed (available: " + names(point) + ")")).extension();
     }
 
     /** The names of {@code point}'s extensions, comma-separated, or {@code none}. */

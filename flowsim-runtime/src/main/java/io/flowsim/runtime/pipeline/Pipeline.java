@@ -56,14 +56,9 @@ public final class Pipeline {
     /** Runs the pipeline on one trace. */
     public PipelineResult run(PipelineSpec spec) {
         Path traceFile = spec.traceFile();
-        if (!Files.exists(traceFile)) {
-            throw FlowsimException.badInput("trace file not found: " + traceFile);
-        }
-        if (!Files.isRegularFile(traceFile) || !Files.isReadable(traceFile)) {
-            throw FlowsimException.badInput("trace file is not a readable file: " + traceFile);
-        }
-        TraceSource source = selectSource(spec);
-        List<Discovered<Exporter>> exporters = selectExporters(spec.exporters());
+        checkTraceFile(traceFile);
+        TraceSource source = selectSource(registry, spec.source(), traceFile);
+        List<Exporter> exporters = selectExporters(spec.exporters());
         Optional<SimulatorBackend> backend = spec.backend().map(this::selectBackend);
         createDirectories(spec.outputDirectory());
 
@@ -73,8 +68,8 @@ public final class Pipeline {
             TraceMetadata metadata = trace.metadata();
             List<ExportSession> sessions = new ArrayList<>();
             try {
-                for (Discovered<Exporter> e : exporters) {
-                    sessions.add(e.extension().open(new ExportContext(metadata, metadata.traceName(),
+                for (Exporter e : exporters) {
+                    sessions.add(e.open(new ExportContext(metadata, metadata.traceName(),
                             spec.outputDirectory(), backend.isPresent(), context)));
                 }
                 RunSummary summary = backend.isPresent()
@@ -112,13 +107,7 @@ public final class Pipeline {
 
     private RunSummary simulate(Trace trace, ResolverChain chain, SimulatorBackend backend, PipelineSpec spec,
                                 List<ExportSession> sessions) {
-        List<ResolvedKernel> resolved = new ArrayList<>();
-        try (Stream<KernelRecord> kernels = trace.kernels()) {
-            Iterator<KernelRecord> it = kernels.iterator();
-            while (it.hasNext()) {
-                resolved.add(chain.resolve(it.next()));
-            }
-        }
+        List<ResolvedKernel> resolved = resolveAll(trace, chain, context);
         HardwareTarget target = target(trace.metadata(), resolved, spec.gpu());
 
         Map<SimulationRequest, Integer> distinct = new LinkedHashMap<>();
@@ -176,45 +165,57 @@ public final class Pipeline {
                         + " does not say which GPU it was recorded on; name the GPU to simulate with --gpu"));
     }
 
-    TraceSource selectSource(PipelineSpec spec) {
-        if (spec.source().isPresent()) {
-            String name = spec.source().get();
-            return registry.find(ExtensionPoint.TRACE_SOURCE, TraceSource.class, name)
-                    .orElseThrow(() -> FlowsimException.usage("no trace source named '" + name + "' (available: "
-                            + registry.names(ExtensionPoint.TRACE_SOURCE) + ")"))
-                    .extension();
+    /** Fails with a one-line bad-input error unless the trace file exists and is readable. */
+    static void checkTraceFile(Path traceFile) {
+        if (!Files.exists(traceFile)) {
+            throw FlowsimException.badInput("trace file not found: " + traceFile);
+        }
+        if (!Files.isRegularFile(traceFile) || !Files.isReadable(traceFile)) {
+            throw FlowsimException.badInput("trace file is not a readable file: " + traceFile);
+        }
+    }
+
+    /** The trace source named {@code source}, else the first that can open the file. */
+    static TraceSource selectSource(ExtensionRegistry registry, Optional<String> source, Path traceFile) {
+        if (source.isPresent()) {
+            return registry.require(ExtensionPoint.TRACE_SOURCE, TraceSource.class, source.get());
         }
         for (Discovered<TraceSource> d : registry.traceSources()) {
-            if (d.extension().canOpen(spec.traceFile())) {
+            if (d.extension().canOpen(traceFile)) {
                 return d.extension();
             }
         }
-        throw FlowsimException.badInput("no installed trace source can read " + spec.traceFile()
+        throw FlowsimException.badInput("no installed trace source can read " + traceFile
                 + " (trace sources: " + registry.names(ExtensionPoint.TRACE_SOURCE)
                 + "); FlowSim reads PyTorch-profiler traces (*.json, *.json.gz) with the pytorch-trace plugin");
     }
 
-    private List<Discovered<Exporter>> selectExporters(List<String> names) {
+    /** Every kernel of the trace through the resolver chain, in trace order (held in memory). */
+    static List<ResolvedKernel> resolveAll(Trace trace, ResolverChain chain, RunContext context) {
+        List<ResolvedKernel> resolved = new ArrayList<>();
+        try (Progress progress = context.reporter().startProgress("resolving kernels", 0, "kernels");
+             Stream<KernelRecord> kernels = trace.kernels()) {
+            Iterator<KernelRecord> it = kernels.iterator();
+            while (it.hasNext()) {
+                resolved.add(chain.resolve(it.next()));
+                progress.advance(1);
+            }
+        }
+        return resolved;
+    }
+
+    private List<Exporter> selectExporters(List<String> names) {
         if (names.isEmpty()) {
             if (registry.exporters().isEmpty()) {
                 context.reporter().warn("no exporter plugins are installed: nothing will be written");
             }
-            return registry.exporters();
+            return registry.exporters().stream().map(Discovered::extension).toList();
         }
-        List<Discovered<Exporter>> chosen = new ArrayList<>();
-        for (String name : names) {
-            chosen.add(registry.find(ExtensionPoint.EXPORTER, Exporter.class, name)
-                    .orElseThrow(() -> FlowsimException.usage("no exporter named '" + name + "' (available: "
-                            + registry.names(ExtensionPoint.EXPORTER) + ")")));
-        }
-        return chosen;
+        return names.stream().map(name -> registry.require(ExtensionPoint.EXPORTER, Exporter.class, name)).toList();
     }
 
     private SimulatorBackend selectBackend(String name) {
-        return registry.find(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, name)
-                .orElseThrow(() -> FlowsimException.usage("no simulator backend named '" + name + "' is installed"
-                        + " (available: " + registry.names(ExtensionPoint.SIMULATOR_BACKEND) + ")"))
-                .extension();
+        return registry.require(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, name);
     }
 
     private static void createDirectories(Path dir) {

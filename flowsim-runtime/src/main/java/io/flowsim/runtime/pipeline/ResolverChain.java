@@ -40,8 +40,9 @@ public final class ResolverChain implements AutoCloseable {
         List<Discovered<KernelResolver>> chosen = new ArrayList<>();
         for (String name : names) {
             chosen.add(available.stream().filter(d -> d.name().equals(name)).findFirst()
-                    .orElseThrow(() -> FlowsimException.usage("no kernel resolver named '" + name + "' (available: "
-                            + available.stream().map(Discovered::name).toList() + ")")));
+                    .orElseThrow(() -> FlowsimException.usage("no kernel resolver named '" + name + "' is installed"
+                            + " (available: " + String.join(", ", available.stream().map(Discovered::name).toList())
+                            + ")")));
         }
         return chosen;
     }

@@ -1,26 +1,20 @@
 package io.flowsim.runtime.pipeline;
 
-import io.flowsim.api.FlowsimException;
-import io.flowsim.api.Progress;
 import io.flowsim.api.RunContext;
 import io.flowsim.api.Trace;
 import io.flowsim.api.TraceSource;
 import io.flowsim.api.model.HardwareTarget;
-import io.flowsim.api.model.KernelRecord;
 import io.flowsim.api.model.Measurement;
 import io.flowsim.api.model.ResolvedKernel;
 import io.flowsim.api.model.SimulationRequest;
 import io.flowsim.api.model.TraceMetadata;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * A trace read and resolved the way {@code flowsim simulate} reads it, kept in memory, for the
@@ -39,24 +33,11 @@ public record TraceKernels(TraceMetadata metadata, List<ResolvedKernel> kernels)
     /** Reads and resolves a trace with the registry's sources and resolvers. */
     public static TraceKernels read(ExtensionRegistry registry, RunContext context, Path traceFile,
                                     Optional<String> source, List<String> resolvers) {
-        if (!Files.isRegularFile(traceFile) || !Files.isReadable(traceFile)) {
-            throw FlowsimException.badInput("trace file not found or not readable: " + traceFile);
-        }
-        Path parent = traceFile.toAbsolutePath().getParent();
-        PipelineSpec spec = new PipelineSpec(traceFile, parent == null ? Path.of(".") : parent, source, resolvers,
-                List.of(), Optional.empty(), Optional.empty());
-        TraceSource traceSource = new Pipeline(registry, context).selectSource(spec);
-        List<ResolvedKernel> resolved = new ArrayList<>();
+        Pipeline.checkTraceFile(traceFile);
+        TraceSource traceSource = Pipeline.selectSource(registry, source, traceFile);
         try (Trace trace = traceSource.open(traceFile, context);
-             ResolverChain chain = ResolverChain.open(ResolverChain.order(registry.resolvers(), resolvers), context);
-             Progress progress = context.reporter().startProgress("reading " + traceFile.getFileName(), 0, "kernels");
-             Stream<KernelRecord> stream = trace.kernels()) {
-            Iterator<KernelRecord> it = stream.iterator();
-            while (it.hasNext()) {
-                resolved.add(chain.resolve(it.next()));
-                progress.advance(1);
-            }
-            return new TraceKernels(trace.metadata(), resolved);
+             ResolverChain chain = ResolverChain.open(ResolverChain.order(registry.resolvers(), resolvers), context)) {
+            return new TraceKernels(trace.metadata(), Pipeline.resolveAll(trace, chain, context));
         }
     }
 

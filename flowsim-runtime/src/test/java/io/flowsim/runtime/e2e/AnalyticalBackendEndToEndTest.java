@@ -1,5 +1,7 @@
 package io.flowsim.runtime.e2e;
 
+import io.flowsim.runtime.CliRun;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.api.Test;
@@ -55,7 +57,7 @@ class AnalyticalBackendEndToEndTest {
     void simulateDefaultsToTheAnalyticalBackendAndReportsAccuracy() throws IOException {
         Path plugins = plugins(dir);
         Path out = dir.resolve("out");
-        BundledPluginRun.Result r = BundledPluginRun.run(plugins, "simulate", "--trace-file", flowsimTrace().toString(),
+        CliRun r = BundledPluginRun.run(plugins, "simulate", "--trace-file", flowsimTrace().toString(),
                 "--output-dir", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("Simulated NVIDIA H200 with backend analytical")
@@ -74,11 +76,11 @@ class AnalyticalBackendEndToEndTest {
     @Test
     void anotherGpuIsOneOption() throws IOException {
         Path plugins = plugins(dir);
-        BundledPluginRun.Result r = BundledPluginRun.run(plugins, "simulate", "--trace-file", flowsimTrace().toString(),
+        CliRun r = BundledPluginRun.run(plugins, "simulate", "--trace-file", flowsimTrace().toString(),
                 "--output-dir", dir.resolve("b200").toString(), "--gpu", "B200");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("Simulated B200 with backend analytical").contains("analytical profile b200");
-        BundledPluginRun.Result unknown = BundledPluginRun.run(plugins, "simulate", "--trace-file",
+        CliRun unknown = BundledPluginRun.run(plugins, "simulate", "--trace-file",
                 flowsimTrace().toString(), "--output-dir", dir.resolve("x").toString(), "--gpu", "TPU v5");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("no hardware profile for 'TPU v5'").contains("--hardware")
@@ -90,12 +92,12 @@ class AnalyticalBackendEndToEndTest {
         Path plugins = plugins(dir);
         Path table = BundledPluginRun.sharedDir().resolve("data/groundtruth/aiconfigurator/a100_sxm/mla_bmm");
         assumeTrue(Files.isDirectory(table), "groundtruth tables absent");
-        BundledPluginRun.Result v = BundledPluginRun.run(plugins, "validate", table.toString());
+        CliRun v = BundledPluginRun.run(plugins, "validate", table.toString());
         assertThat(v.exitCode()).as(v.err()).isZero();
         assertThat(v.out()).contains("mla_bmm bf16").contains("[NVIDIA A100-SXM4-80GB]");
 
         Path profile = dir.resolve("fitted/a100.json");
-        BundledPluginRun.Result c = BundledPluginRun.run(plugins, "calibrate", table.toString(), "-o", profile.toString());
+        CliRun c = BundledPluginRun.run(plugins, "calibrate", table.toString(), "-o", profile.toString());
         assertThat(c.exitCode()).as(c.err()).isZero();
         assertThat(c.out()).contains("held out").contains("compute_efficiency").contains("median before")
                 .contains("--hardware " + profile);
@@ -103,7 +105,7 @@ class AnalyticalBackendEndToEndTest {
         assertThat(written.path("id").asText()).isEqualTo("a100-sxm-80gb");
         assertThat(written.path("calibration").path("fitted_on").asText()).contains("gemm");
 
-        BundledPluginRun.Result again = BundledPluginRun.run(plugins, "validate", "--hardware", profile.toString(),
+        CliRun again = BundledPluginRun.run(plugins, "validate", "--hardware", profile.toString(),
                 "--split", "held-out", table.toString());
         assertThat(again.exitCode()).as(again.err()).isZero();
         assertThat(again.out()).contains("held-out part");
@@ -112,7 +114,7 @@ class AnalyticalBackendEndToEndTest {
     @Test
     void benchReportsKernelsPerSecondOnTheTrace() throws IOException {
         Path plugins = plugins(dir);
-        BundledPluginRun.Result r = BundledPluginRun.run(plugins, "bench", "--trace-file", flowsimTrace().toString(),
+        CliRun r = BundledPluginRun.run(plugins, "bench", "--trace-file", flowsimTrace().toString(),
                 "--min-seconds", "0.5", "--warmup-seconds", "0.2");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("Backend analytical on NVIDIA H200").contains("kernels/s")

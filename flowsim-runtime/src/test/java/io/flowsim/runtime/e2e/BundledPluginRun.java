@@ -1,11 +1,8 @@
 package io.flowsim.runtime.e2e;
 
-import io.flowsim.runtime.cli.Main;
+import io.flowsim.runtime.CliRun;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -28,10 +25,6 @@ final class BundledPluginRun {
     static final List<String> PLUGINS = List.of("pytorch-trace", "kernels-json", "csv-export");
 
     private BundledPluginRun() {
-    }
-
-    /** The outcome of one command. */
-    record Result(int exitCode, String out, String err) {
     }
 
     /** The repository root. */
@@ -75,18 +68,14 @@ final class BundledPluginRun {
     }
 
     /** Runs {@code flowsim --plugins-dir PLUGINS args...}. */
-    static Result run(Path plugins, String... args) {
+    static CliRun run(Path plugins, String... args) {
         List<String> all = new ArrayList<>(List.of("--quiet", "--plugins-dir", plugins.toString()));
         all.addAll(List.of(args));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return CliRun.of(all.toArray(String[]::new));
     }
 
     /** {@code flowsim parse} of one trace with the bundled plugins only, plus extra arguments. */
-    static Result parse(Path plugins, Path trace, Path output, String... extra) {
+    static CliRun parse(Path plugins, Path trace, Path output, String... extra) {
         List<String> args = new ArrayList<>(List.of("parse", "--trace-file", trace.toString(), "--output-dir",
                 output.toString(), "--source", "pytorch-trace", "--resolver", "kernels-json", "--exporter", "csv",
                 "--exporter", "summary", "--exporter", "unknown-kernels"));

@@ -1,5 +1,7 @@
 package io.flowsim.runtime.e2e;
 
+import io.flowsim.runtime.CliRun;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,7 +71,7 @@ class OriginalParityTest {
 
     private static List<CSVRecord> parse(String name, String... extra) throws IOException {
         Path out = work.resolve(name);
-        BundledPluginRun.Result r = BundledPluginRun.parse(plugins, BundledPluginRun.sharedDir().resolve(TRACE), out, extra);
+        CliRun r = BundledPluginRun.parse(plugins, BundledPluginRun.sharedDir().resolve(TRACE), out, extra);
         assertThat(r.exitCode()).as(r.err()).isZero();
         return ParseOutputsTest.csv(out.resolve(CSV_NAME));
     }
@@ -134,7 +136,7 @@ class OriginalParityTest {
     void withOnlyTheOriginalDatabaseTheUnknownKernelsAreTheOriginals() throws IOException {
         Path shared = BundledPluginRun.sharedDir();
         Path out = work.resolve("original-only");
-        BundledPluginRun.Result r = BundledPluginRun.parse(plugins, shared.resolve(TRACE), out,
+        CliRun r = BundledPluginRun.parse(plugins, shared.resolve(TRACE), out,
                 "-O", "bundled-kernels=false", "--kernels", shared.resolve("data/flowsim/kernels.json").toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         Set<String> expected = new HashSet<>();

@@ -1,5 +1,7 @@
 package io.flowsim.runtime.e2e;
 
+import io.flowsim.runtime.CliRun;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.commons.csv.CSVFormat;
@@ -58,7 +60,7 @@ class ParseOutputsTest {
     void parseWritesTheCsvSummaryAndUnknownListWithTrueNumbers() throws IOException {
         Path trace = BundledPluginRun.sharedDir().resolve(H200);
         Path out = work.resolve("h200");
-        BundledPluginRun.Result r = BundledPluginRun.parse(plugins, trace, out);
+        CliRun r = BundledPluginRun.parse(plugins, trace, out);
         assertThat(r.exitCode()).as(r.err()).isZero();
 
         Path csv = out.resolve("sglang_deepseek_tp4_rank0_h200.trace.csv");
@@ -119,7 +121,7 @@ class ParseOutputsTest {
         assumeTrue(!traces.isEmpty(), "no traces available");
         return traces.stream().map(trace -> DynamicTest.dynamicTest(trace.getFileName().toString(), () -> {
             Path out = work.resolve("coverage-" + trace.getFileName());
-            BundledPluginRun.Result r = BundledPluginRun.run(plugins, "parse", "--trace-file", trace.toString(),
+            CliRun r = BundledPluginRun.run(plugins, "parse", "--trace-file", trace.toString(),
                     "--output-dir", out.toString(), "--exporter", "summary");
             assertThat(r.exitCode()).as(r.err()).isZero();
             JsonNode s = JSON.readTree(out.resolve("summary.json").toFile());
@@ -138,13 +140,13 @@ class ParseOutputsTest {
                   {"name_pattern": "nvjet_(", "family": "gemm"}
                 ]
                 """);
-        BundledPluginRun.Result r = BundledPluginRun.run(plugins, "kernels", "check", broken.toString());
+        CliRun r = BundledPluginRun.run(plugins, "kernels", "check", broken.toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.out()).contains(broken + ": entry #1 (line 3): field 'name_pattern': not a valid regular expression");
         assertThat(r.err()).contains("1 problem found").doesNotContain("\tat ");
 
         Path original = BundledPluginRun.sharedDir().resolve("data/flowsim/kernels.json");
-        BundledPluginRun.Result ok = BundledPluginRun.run(plugins, "kernels", "check", original.toString());
+        CliRun ok = BundledPluginRun.run(plugins, "kernels", "check", original.toString());
         assertThat(ok.exitCode()).as(ok.err()).isZero();
         assertThat(ok.out()).contains(original + ": OK");
     }
@@ -154,7 +156,7 @@ class ParseOutputsTest {
         Path broken = work.resolve("broken-for-parse.json");
         Files.writeString(broken, "[{\"kernel_name\": \"a\", \"familly\": \"gemm\"}]");
         Path out = work.resolve("broken-run");
-        BundledPluginRun.Result r = BundledPluginRun.parse(plugins,
+        CliRun r = BundledPluginRun.parse(plugins,
                 BundledPluginRun.sharedDir().resolve("data/traces/HolisticTraceAnalysis/triton_example.json.gz"), out,
                 "--kernels", broken.toString());
         assertThat(r.exitCode()).isEqualTo(2);

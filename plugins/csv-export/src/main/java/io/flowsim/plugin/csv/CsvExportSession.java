@@ -19,7 +19,6 @@ import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.QuoteMode;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,14 +87,16 @@ final class CsvExportSession implements ExportSession {
 
     @Override
     public void accept(KernelResult result) {
+        boolean kernel = result.kernel().kernel().kind() == KernelKind.KERNEL;
         try {
-            if (result.kernel().kernel().kind() == KernelKind.KERNEL) {
+            if (kernel) {
                 kernels.printRecord(kernelRow(result));
             } else {
                 memory.printRecord(memoryRow(result));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + kernelFile.target(), e);
+            throw FlowsimException.badInput("cannot write " + (kernel ? kernelFile : memoryFile).target() + ": "
+                    + e.getMessage(), e);
         }
     }
 

@@ -201,7 +201,7 @@ final class KernelDatabaseReader {
             }
             List<Parameter> params = params();
             List<OperandSpec> operands = operands();
-            Map<String, String> attributes = attributes();
+            Map<String, String> attributes = attributes(node.hasNonNull("name_pattern"));
             boolean preferOperator = false;
             JsonNode po = node.get("prefer_operator");
             if (po != null && !po.isNull()) {
@@ -416,7 +416,7 @@ final class KernelDatabaseReader {
             return out;
         }
 
-        private Map<String, String> attributes() {
+        private Map<String, String> attributes(boolean hasNamePattern) {
             JsonNode as = node.get("attributes");
             Map<String, String> out = new LinkedHashMap<>();
             if (as == null || as.isNull()) {
@@ -440,6 +440,8 @@ final class KernelDatabaseReader {
                 } else if (v.asText().startsWith(NAME_REFERENCE)
                         && v.asText().substring(NAME_REFERENCE.length()).isBlank()) {
                     problem(at, "'" + NAME_REFERENCE + "' needs a group number or name of name_pattern");
+                } else if (v.asText().startsWith(NAME_REFERENCE) && !hasNamePattern) {
+                    problem(at, "'" + v.asText() + "' refers to name_pattern, but the entry has none");
                 } else {
                     out.put(e.getKey(), v.asText());
                 }

@@ -150,7 +150,7 @@ final class KernelsJsonSession implements ResolverSession {
         String opMapping = firstText(chain, KernelEntry::opMapping);
         OperationFamily family = first.family()
                 .or(() -> FamilyRules.familyOfOpMapping(opMapping))
-                .orElse(familyOf(first, kernel.name()));
+                .orElseGet(() -> familyOf(first, kernel.name()));
         String operation = firstText(chain, KernelEntry::operation);
         String sourceCode = firstText(chain, KernelEntry::sourceCode);
         List<Parameter> params = chain.stream().map(c -> c.entry().params()).filter(p -> !p.isEmpty())

@@ -118,7 +118,7 @@ final class UnknownKernelsSession implements ExportSession {
         ObjectNode observed = e.putObject("observed");
         observed.put("trace", context.traceName());
         observed.put("count", u.count);
-        observed.put("total_duration_us", BigDecimal.valueOf(u.totalNs, 3));
+        observed.put("total_duration_us", micros(u.totalNs));
         observed.put("resolution", k.resolution().source() == ResolutionSource.HEURISTIC
                 ? k.resolution().reference() : "unresolved");
         r.operator().ifPresent(o -> observed.put("shape_source", o.shapeSource().name().toLowerCase(java.util.Locale.ROOT)));
@@ -140,5 +140,11 @@ final class UnknownKernelsSession implements ExportSession {
         if (output != null) {
             output.close();
         }
+    }
+
+    /** Microseconds without trailing zeros ({@code 43.7}), as summary.json writes them. */
+    private static BigDecimal micros(long ns) {
+        BigDecimal us = BigDecimal.valueOf(ns, 3).stripTrailingZeros();
+        return us.scale() < 0 ? us.setScale(0) : us;
     }
 }

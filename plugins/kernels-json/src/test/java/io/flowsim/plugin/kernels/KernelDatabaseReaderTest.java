@@ -65,7 +65,8 @@ class KernelDatabaseReaderTest {
                   {"op_mapping": "nothing to match"},
                   {"kernel_implementation": "aten::mm", "operands": [{"name": "A"}, {"name": "A", "input": -1}]},
                   {"kernel_name": "attrs", "attributes": {"x": 1, "y": "@input:"}},
-                  {"kernel_name": "named", "attributes": {"z": "@name:"}}
+                  {"kernel_name": "named", "attributes": {"z": "@name:"}},
+                  {"kernel_name": "no pattern", "attributes": {"z": "@name:1"}}
                 ]
                 """);
         assertThat(r.entries()).extracting(KernelEntry::kernelName).containsExactly("fine");
@@ -77,6 +78,8 @@ class KernelDatabaseReaderTest {
                 .contains("entry #2").contains("field 'family': unknown family 'matrix'").contains("gemm, bmm"));
         assertThat(r.problems()).anySatisfy(p -> assertThat(p)
                 .contains("entry #7").contains("'@name:' needs a group number or name"));
+        assertThat(r.problems()).anySatisfy(p -> assertThat(p)
+                .contains("entry #8").contains("refers to name_pattern, but the entry has none"));
         assertThat(r.problems()).anySatisfy(p -> assertThat(p)
                 .contains("entry #3").contains("field 'params[0].role': expected one of input, output"));
         assertThat(r.problems()).anySatisfy(p -> assertThat(p)

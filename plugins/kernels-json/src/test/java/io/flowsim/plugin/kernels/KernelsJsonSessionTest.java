@@ -217,7 +217,7 @@ class KernelsJsonSessionTest {
     }
 
     @Test
-    void lookupsAreMemoizedAndDeterministic() {
+    void lookupsAreDeterministic() {
         KernelsJsonSession s = Databases.session(Databases.write(dir, "db.json", PRECEDENCE));
         Optional<ResolvedKernel> a = s.resolve(kernel("nvjet_a_TNT"));
         Optional<ResolvedKernel> b = s.resolve(kernel("nvjet_a_TNT"));
