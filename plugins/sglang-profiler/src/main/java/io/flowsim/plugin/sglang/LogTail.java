@@ -45,7 +45,7 @@ final class LogTail {
         return last.isEmpty() ? "" : last.get(0);
     }
 
-    /** The last lines joined by " | ", for a one-line error message; "(empty)" if there are none. */
+    /** The last lines joined by " | ", for a one-line error message; "(no output)" if there are none. */
     static String summary(Path file, int count) {
         return summary(file, 0, count);
     }

@@ -65,13 +65,15 @@ record ProfileSettings(String python, Path profileDirectory, Path logDirectory, 
             throw FlowsimException.usage("option --python is empty");
         }
         ServerAddress address;
+        OptionalInt tensorParallel;
         try {
             address = ServerAddress.fromArguments(serverArguments);
+            tensorParallel = tensorParallel(serverArguments);
         } catch (FlowsimException e) {
             throw FlowsimException.usage("option --server-opts: " + e.getMessage());
         }
         return new ProfileSettings(python, profileDirectory, logDirectory, serverArguments, benchArguments,
-                address, tensorParallel(serverArguments),
+                address, tensorParallel,
                 positive(options, "server-timeout", DEFAULT_SERVER_TIMEOUT),
                 positive(options, "bench-timeout", DEFAULT_BENCH_TIMEOUT),
                 positive(options, "trace-timeout", DEFAULT_TRACE_TIMEOUT),

@@ -31,11 +31,11 @@ record ServerAddress(String host, int port) {
                 port = -1;
             }
             if (port < 1 || port > 65535) {
-                throw FlowsimException.usage("--server-opts: '--port " + rawPort + "' is not a TCP port (1-65535)");
+                throw FlowsimException.usage("'--port " + rawPort + "' is not a TCP port (1-65535)");
             }
         }
         if (host.isBlank()) {
-            throw FlowsimException.usage("--server-opts: --host is empty");
+            throw FlowsimException.usage("--host is empty");
         }
         return new ServerAddress(host, port);
     }
