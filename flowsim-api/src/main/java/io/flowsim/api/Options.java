@@ -83,7 +83,10 @@ public record Options(Map<String, List<String>> values) {
         }).orElse(defaultValue);
     }
 
-    /** A boolean option: {@code true/false}, {@code yes/no}, {@code 1/0}, {@code on/off}. */
+    /**
+     * A boolean option: {@code true/false}, {@code yes/no}, {@code 1/0}, {@code on/off}; an empty value
+     * ({@code -O flag=}) means true.
+     */
     public boolean getBoolean(String key, boolean defaultValue) {
         return get(key).map(v -> switch (v.trim().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "1", "on", "" -> true;
