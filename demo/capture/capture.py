@@ -159,10 +159,11 @@ def sync(device):
         torch.cuda.synchronize(device)
 
 
-def timed_steps(model, cache, prompt, args, sampling, device):
-    """Unprofiled per-step latency (ms): CUDA events on the GPU, perf_counter on the CPU."""
+def timed_runs(run_once, n, steps, device):
+    """Per-step latency (ms) over n runs of run_once(hook): CUDA events on the GPU, perf_counter on
+    the CPU. run_once must call hook(name, "begin"/"end") around "prefill" and "decode_step_<i>"."""
     per_step = {}
-    for _ in range(args.timed_iters):
+    for _ in range(n):
         marks = {}
 
         def hook(name, phase):
@@ -174,14 +175,19 @@ def timed_steps(model, cache, prompt, args, sampling, device):
                 marks[(name, phase)] = time.perf_counter()
 
         sync(device)
-        fm.generate(model, cache, prompt, args.decode_steps, sampling, None, hook)
+        run_once(hook)
         sync(device)
-        names = ["prefill"] + ["decode_step_%d" % i for i in range(args.decode_steps)]
-        for n in names:
-            b, e = marks[(n, "begin")], marks[(n, "end")]
+        for name in ["prefill"] + ["decode_step_%d" % i for i in range(steps)]:
+            b, e = marks[(name, "begin")], marks[(name, "end")]
             ms = b.elapsed_time(e) if device.type == "cuda" else (e - b) * 1000.0
-            per_step.setdefault(n, []).append(ms)
-    return {n: {"median_ms": statistics.median(v), "samples_ms": v} for n, v in per_step.items()}
+            per_step.setdefault(name, []).append(ms)
+    return {k: {"median_ms": statistics.median(v), "samples_ms": v} for k, v in per_step.items()}
+
+
+def timed_steps(model, cache, prompt, args, sampling, device):
+    """Unprofiled per-step latency (ms) of generate()."""
+    return timed_runs(lambda hook: fm.generate(model, cache, prompt, args.decode_steps, sampling, None, hook),
+                      args.timed_iters, args.decode_steps, device)
 
 
 def capture_model(model_key, args, device, dtype, out_dir, env, tag):

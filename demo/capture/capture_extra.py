@@ -262,29 +262,7 @@ def stage_trace_graph(args, device, dtype, env, tag):
         pos_t.add_(1)
         return tok
 
-    def iteration(range_fn=None, hook=None):
-        range_fn = range_fn or (lambda n: contextlib.nullcontext())
-        toks = []
-        with torch.no_grad():
-            if hook:
-                hook("prefill", "begin")
-            with range_fn("prefill"):
-                logits = model(prompt, 0, cache)
-                tok = fm.sample(logits, "topk")
-                static_ids.copy_(tok.view(b, 1))
-                pos_t.fill_(t)
-            if hook:
-                hook("prefill", "end")
-            toks.append(tok)
-            for i in range(steps):
-                n = "decode_step_%d" % i
-                if hook:
-                    hook(n, "begin")
-                with range_fn(n):
-                    toks.append(decode_step())
-                if hook:
-                    hook(n, "end")
-        return torch.stack(toks, dim=1)
+    iteration = make_iteration(lambda: model(prompt, 0, cache), decode_step, static_ids, pos_t, b, t, steps)
 
     for _ in range(args.warmup_iters):
         iteration()
@@ -349,25 +327,33 @@ def stage_trace_graph(args, device, dtype, env, tag):
 
 
 def timed(iteration, n, steps, device):
-    per = {}
-    for _ in range(n):
-        marks = {}
+    return capture.timed_runs(lambda hook: iteration(None, hook), n, steps, device)
 
-        def hook(name, phase):
-            if device.type == "cuda":
-                ev = torch.cuda.Event(enable_timing=True)
-                ev.record()
-                marks[(name, phase)] = ev
-            else:
-                marks[(name, phase)] = time.perf_counter()
-        sync(device)
-        iteration(None, hook)
-        sync(device)
-        for name in ["prefill"] + ["decode_step_%d" % i for i in range(steps)]:
-            b0, e0 = marks[(name, "begin")], marks[(name, "end")]
-            ms = b0.elapsed_time(e0) if device.type == "cuda" else (e0 - b0) * 1000.0
-            per.setdefault(name, []).append(ms)
-    return {k: {"median_ms": statistics.median(v), "samples_ms": v} for k, v in per.items()}
+
+def make_iteration(prefill_logits, decode_step, ids, pos_t, b, t, steps):
+    """One generation: prefill_logits() gives the prefill's logits; decode_step() runs one decode
+    step (reading ids/pos_t, updating them) and returns its tokens. iteration(range_fn, hook) wraps
+    each step in range_fn(name) (e.g. torch.profiler.record_function) and calls hook(name, phase)."""
+    def iteration(range_fn=None, hook=None):
+        range_fn = range_fn or (lambda n: contextlib.nullcontext())
+        hook = hook or (lambda name, phase: None)
+        toks = []
+        with torch.no_grad():
+            hook("prefill", "begin")
+            with range_fn("prefill"):
+                tok = fm.sample(prefill_logits(), "topk")
+                ids.copy_(tok.view(b, 1))
+                pos_t.fill_(t)
+            hook("prefill", "end")
+            toks.append(tok)
+            for i in range(steps):
+                n = "decode_step_%d" % i
+                hook(n, "begin")
+                with range_fn(n):
+                    toks.append(decode_step())
+                hook(n, "end")
+        return torch.stack(toks, dim=1)
+    return iteration
 
 
 # ---------------------------------------------------------------------------------------------
@@ -387,33 +373,13 @@ def stage_trace_compile(args, device, dtype, env, tag):
     cprefill = torch.compile(model, mode="default", dynamic=False)
     cdecode = torch.compile(model.forward_static_decode, mode="default", dynamic=False)
 
-    def iteration(range_fn=None, hook=None):
-        range_fn = range_fn or (lambda n: contextlib.nullcontext())
-        toks = []
-        with torch.no_grad():
-            if hook:
-                hook("prefill", "begin")
-            with range_fn("prefill"):
-                logits = cprefill(prompt, 0, cache)
-                tok = fm.sample(logits, "topk")
-                ids.copy_(tok.view(b, 1))
-                pos_t.fill_(t)
-            if hook:
-                hook("prefill", "end")
-            toks.append(tok)
-            for i in range(steps):
-                n = "decode_step_%d" % i
-                if hook:
-                    hook(n, "begin")
-                with range_fn(n):
-                    logits = cdecode(ids, pos_t, cache)
-                    tok = fm.sample(logits, "topk")
-                    ids.copy_(tok.view(b, 1))
-                    pos_t.add_(1)
-                if hook:
-                    hook(n, "end")
-                toks.append(tok)
-        return torch.stack(toks, dim=1)
+    def decode_step():
+        tok = fm.sample(cdecode(ids, pos_t, cache), "topk")
+        ids.copy_(tok.view(b, 1))
+        pos_t.add_(1)
+        return tok
+
+    iteration = make_iteration(lambda: cprefill(prompt, 0, cache), decode_step, ids, pos_t, b, t, steps)
 
     t0 = time.time()
     iteration()
