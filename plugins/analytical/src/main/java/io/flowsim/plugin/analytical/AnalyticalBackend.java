@@ -32,6 +32,8 @@ public final class AnalyticalBackend implements SimulatorBackend {
     private static final String NAME = "analytical";
 
     private volatile List<ProfileFiles.Loaded> bundled;
+    /** Targets whose approximate match was already reported, so a run warns once, not once per batch. */
+    private final java.util.Set<HardwareTarget> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<List<String>, HardwareCatalog> catalogs = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
@@ -46,7 +48,11 @@ public final class AnalyticalBackend implements SimulatorBackend {
 
     @Override
     public List<SimulationResult> simulate(List<SimulationRequest> batch, HardwareTarget target, RunContext context) {
-        HardwareProfile profile = catalog(context).resolve(target);
+        HardwareCatalog.Match match = catalog(context).match(target);
+        HardwareProfile profile = match.profile();
+        if (!match.warning().isEmpty() && warned.add(target)) {
+            context.reporter().warn(match.warning());
+        }
         List<SimulationResult> results = new ArrayList<>(batch.size());
         Map<String, String> unsupportedDetail = Map.of("profile", profile.id());
         try (Progress progress = batch.size() >= 200_000
@@ -72,8 +78,12 @@ public final class AnalyticalBackend implements SimulatorBackend {
     @Override
     public List<String> notes(HardwareTarget target, RunContext context) {
         HardwareCatalog catalog = catalog(context);
-        HardwareProfile profile = catalog.resolve(target);
+        HardwareCatalog.Match match = catalog.match(target);
+        HardwareProfile profile = match.profile();
         List<String> notes = new ArrayList<>();
+        if (!match.warning().isEmpty()) {
+            notes.add("warning: " + match.warning());
+        }
         String calibration = catalog.entry(profile.id())
                 .map(l -> l.document().path("calibration").path("summary").asText(
                         l.document().path("calibration").path("fitted_on").asText("")))

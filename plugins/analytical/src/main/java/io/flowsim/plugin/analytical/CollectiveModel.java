@@ -66,8 +66,8 @@ final class CollectiveModel {
             double t = hw.get(Param.NCCL_LL_BASE_LATENCY_US) * 1e-6;
             return Estimate.of(t, "collective", "latency");
         }
-        if (hw.nvlinkBandwidthGbps() <= 0) {
-            return Estimate.unsupported(hw.id() + " has no NVLink bandwidth in its profile");
+        if (hw.peerBytesPerSecond(n) <= 0) {
+            return Estimate.unsupported(hw.id() + " has neither NVLink nor PCIe bandwidth in its profile");
         }
         double factor;
         double steps;
@@ -97,7 +97,7 @@ final class CollectiveModel {
                 steps = n - 1.0;
             }
         }
-        double bus = hw.nvlinkBytesPerSecond() * hw.get(Param.NCCL_BUS_EFFICIENCY);
+        double bus = hw.peerBytesPerSecond(n) * hw.get(Param.NCCL_BUS_EFFICIENCY);
         double bytes = factor * size;
         // The chunk pipeline takes a while to fill; small messages pay a share of it, large ones all of it.
         double fill = hw.get(Param.NCCL_PIPELINE_FILL_US) * 1e-6
@@ -108,7 +108,8 @@ final class CollectiveModel {
                 + steps * hw.get(Param.NCCL_LL_HOP_LATENCY_US) * 1e-6;
         double ll = llLatency + bytes / (bus * hw.get(Param.NCCL_LL_BANDWIDTH_FRACTION));
         double ll128 = llLatency + bytes / (bus * LL128_BANDWIDTH_FRACTION) + fill;
-        boolean nvlsPossible = op == Op.ALL_REDUCE && hw.nvlinkSharp() && n >= 4;
+        boolean nvlsPossible = op == Op.ALL_REDUCE && hw.nvlinkSharp() && n >= 4
+                && HardwareProfile.NVSWITCH.equals(hw.interconnect());
         double nvls = hw.get(Param.NCCL_BASE_LATENCY_US) * 1e-6 + fill
                 + bytes / (hw.nvlinkBytesPerSecond() * hw.get(Param.NCCL_NVLS_BUS_EFFICIENCY));
         double t = Math.min(simple, Math.min(ll, ll128));
@@ -148,10 +149,10 @@ final class CollectiveModel {
         if (n == 1) {
             return Estimate.of(hw.get(Param.CUSTOM_ALLREDUCE_LATENCY_US) * 1e-6, "custom-allreduce", "latency");
         }
-        if (hw.nvlinkBandwidthGbps() <= 0) {
-            return Estimate.unsupported(hw.id() + " has no NVLink bandwidth in its profile");
+        if (hw.peerBytesPerSecond((int) n) <= 0) {
+            return Estimate.unsupported(hw.id() + " has neither NVLink nor PCIe bandwidth in its profile");
         }
-        double link = hw.nvlinkBytesPerSecond() * hw.get(Param.CUSTOM_ALLREDUCE_EFFICIENCY);
+        double link = hw.peerBytesPerSecond((int) n) * hw.get(Param.CUSTOM_ALLREDUCE_EFFICIENCY);
         double latency = hw.get(Param.CUSTOM_ALLREDUCE_LATENCY_US) * 1e-6;
         double oneShot = latency + (n - 1) * size / link;
         double twoShot = 2 * latency + 2 * (n - 1) / n * size / link;

@@ -170,10 +170,17 @@ final class MemoryModel {
             if (hw.pcieBandwidthGbps() <= 0) {
                 return Estimate.unsupported(hw.id() + " has no host link bandwidth in its profile");
             }
-            body = bytes / (hw.pcieBytesPerSecond() * hw.get(Param.TRANSFER_PCIE_EFFICIENCY));
-            model = "memcpy-host";
+            // The GPUs that share one host uplink (HGX boards: two per PCIe switch) copy at once in
+            // data-parallel jobs, so each gets its share; pageable memory is staged through a pinned
+            // bounce buffer by the driver, which costs a further fraction.
+            double link = hw.pcieBytesPerSecond() / hw.hostLinkSharedBy() * hw.get(Param.TRANSFER_PCIE_EFFICIENCY);
+            if (d.contains("pageable")) {
+                link *= hw.get(Param.TRANSFER_PAGEABLE_FRACTION);
+            }
+            body = bytes / link;
+            model = d.contains("pageable") ? "memcpy-host-pageable" : "memcpy-host";
         } else if (d.contains("ptop") || d.contains("peer")) {
-            double link = hw.nvlinkBandwidthGbps() > 0 ? hw.nvlinkBytesPerSecond() : hw.pcieBytesPerSecond();
+            double link = hw.peerBytesPerSecond(2);
             body = bytes / (link * hw.get(Param.TRANSFER_PCIE_EFFICIENCY));
             model = "memcpy-peer";
         } else {
