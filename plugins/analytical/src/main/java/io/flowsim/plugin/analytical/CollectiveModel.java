@@ -22,6 +22,8 @@ import java.util.Locale;
 final class CollectiveModel {
 
     private static final double LL128_BANDWIDTH_FRACTION = 120.0 / 128.0;
+    /** GPUs of one HGX/DGX node, the largest NVLink (or PCIe) domain the model describes. */
+    static final int GPUS_PER_NODE = 8;
 
     private CollectiveModel() {
     }
@@ -34,8 +36,8 @@ final class CollectiveModel {
             return customAllReduce(r, hw, kernel);
         }
         if (r.collective().isEmpty()) {
-            return Estimate.unsupported("a collective without its arguments (the trace recorded no collective"
-                    + " size or group; record_param_comms is missing)");
+            return Estimate.unsupported("a collective without its size: record_param_comms recorded no collective"
+                    + " arguments and the launching operator no tensor shape (a TensorList, or record_shapes off)");
         }
         CollectiveInfo c = r.collective().get();
         Op op = op(c.name(), kernel);
@@ -43,6 +45,11 @@ final class CollectiveModel {
             return Estimate.unsupported("unknown collective '" + c.name() + "'");
         }
         int n = c.groupSize();
+        if (n > GPUS_PER_NODE) {
+            return Estimate.unsupported("a group of " + n + " GPUs" + c.processGroupDescription()
+                    .map(d -> " (" + d + ")").orElse("") + " spans several nodes (" + GPUS_PER_NODE
+                    + " GPUs per node): inter-node networks are not modelled");
+        }
         DataType type = c.dataType();
         if (type == DataType.UNKNOWN) {
             type = typeFromKernelName(kernel);
