@@ -73,7 +73,9 @@ final class SummaryPrinter {
         long unpredicted = s.kernelTimeNs() - sim.accuracy().stream().filter(r -> r.group().equals("all"))
                 .mapToLong(AccuracyRow::measuredNs).findFirst().orElse(0);
         out.printf(Locale.ROOT, "End to end: measured kernel time %s us, predicted %s us; %s us of measured time "
-                + "has no prediction%n", us(s.kernelTimeNs()), us(sim.predictedKernelTimeNs()), us(unpredicted));
+                + "has no prediction (coverage %.1f%% of the kernel time)%n", us(s.kernelTimeNs()),
+                us(sim.predictedKernelTimeNs()), us(unpredicted),
+                s.kernelTimeNs() == 0 ? 0.0 : 100.0 * (s.kernelTimeNs() - unpredicted) / s.kernelTimeNs());
         for (String note : sim.notes()) {
             out.println("Note: " + note);
         }
