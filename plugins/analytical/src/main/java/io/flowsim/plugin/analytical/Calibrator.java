@@ -76,6 +76,7 @@ final class Calibrator {
                     + " or the measured time is 0");
         }
         List<Param.FitGroup> order = List.of(Param.FitGroup.TRANSFER, Param.FitGroup.COPY, Param.FitGroup.ELEMENTWISE,
+                Param.FitGroup.ELEMENTWISE_VECTORIZED, Param.FitGroup.ELEMENTWISE_STRIDED,
                 Param.FitGroup.NORM, Param.FitGroup.REDUCTION, Param.FitGroup.GEMM, Param.FitGroup.ATTENTION_PREFILL,
                 Param.FitGroup.ATTENTION_DECODE, Param.FitGroup.MOE, Param.FitGroup.COLLECTIVE,
                 Param.FitGroup.CUSTOM_ALLREDUCE);

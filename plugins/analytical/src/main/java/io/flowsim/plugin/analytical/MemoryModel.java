@@ -42,12 +42,40 @@ final class MemoryModel {
                 latency = Param.ELEMENTWISE_FIXED_LATENCY_US;
             }
         }
+        if (vectorized(r)) {
+            efficiency = Param.VECTORIZED_MEMORY_EFFICIENCY;
+            latency = Param.VECTORIZED_FIXED_LATENCY_US;
+        } else if (strided(r)) {
+            efficiency = Param.STRIDED_MEMORY_EFFICIENCY;
+            latency = Param.STRIDED_FIXED_LATENCY_US;
+        }
         double bytes = traffic(r);
         if (Double.isNaN(bytes)) {
             return Estimate.unsupported(RequestView.hasShapes(r) ? "the operand types are unknown"
                     : "no operand shapes");
         }
         return bandwidthBound(bytes, hw, efficiency, latency, f.id());
+    }
+
+    /**
+     * Whether the kernel is PyTorch's contiguous, vectorized elementwise kernel (16-byte loads and stores,
+     * no per-element index arithmetic), which reaches a higher share of the bandwidth with a shorter
+     * fixed cost than the generic {@code elementwise_kernel} (strided, broadcast or type-converting
+     * operands: an integer division per dimension for every element).
+     */
+    static boolean vectorized(SimulationRequest r) {
+        OperationFamily f = r.family();
+        return (f == OperationFamily.ELEMENTWISE || f == OperationFamily.COPY)
+                && r.kernelName().contains("vectorized_elementwise_kernel");
+    }
+
+    /** Whether the kernel is PyTorch's generic (non-vectorized) elementwise kernel. */
+    static boolean strided(SimulationRequest r) {
+        OperationFamily f = r.family();
+        String n = r.kernelName();
+        return (f == OperationFamily.ELEMENTWISE || f == OperationFamily.COPY)
+                && (n.contains("at::native::elementwise_kernel") || n.contains("at::native::unrolled_elementwise_kernel")
+                || n.startsWith("void at::native::elementwise_kernel") || n.contains("unrolled_elementwise_kernel"));
     }
 
     /**

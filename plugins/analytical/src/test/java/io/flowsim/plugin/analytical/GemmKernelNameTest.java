@@ -72,4 +72,28 @@ class GemmKernelNameTest {
         assertThat(gemv.model()).isEqualTo("gemv");
         assertThat(gemv.seconds()).isGreaterThanOrEqualTo((2048.0 * 32 + 2048 + 32) * 4 / a100.hbmBytesPerSecond());
     }
+
+    private static SimulationRequest elementwise(String kernel, long elements) {
+        return new SimulationRequest(kernel, KernelKind.KERNEL, KernelCategory.COMPUTE, OperationFamily.ELEMENTWISE,
+                "mul", List.of(in("input", DataType.BF16, elements), in("other", DataType.BF16, elements),
+                Requests.out("output", DataType.BF16, elements)), Optional.empty(), Optional.empty(), Optional.empty(),
+                Map.of());
+    }
+
+    @Test
+    void pytorchsVectorizedElementwiseKernelIsFasterThanItsGenericOne() {
+        HardwareProfile h200 = Profiles.bundled("h200-sxm");
+        for (long n : new long[] {1 << 10, 1 << 20, 1 << 26}) {
+            double vectorized = KernelModel.estimate(elementwise(
+                    "void at::native::vectorized_elementwise_kernel<4, at::native::BinaryFunctor<c10::BFloat16>>", n),
+                    h200).seconds();
+            double generic = KernelModel.estimate(elementwise(
+                    "void at::native::elementwise_kernel<128, 4, gpu_kernel_impl_nocast<BinaryFunctor>>", n), h200)
+                    .seconds();
+            assertThat(vectorized).as("%d elements", n).isLessThan(generic)
+                    .isGreaterThanOrEqualTo(3.0 * n * 2 / h200.hbmBytesPerSecond());
+        }
+        SimulationRequest any = elementwise("silu_and_mul_kernel", 1 << 20);
+        assertThat(KernelModel.fitGroup(any, KernelModel.estimate(any, h200))).isEqualTo(Param.FitGroup.ELEMENTWISE);
+    }
 }
