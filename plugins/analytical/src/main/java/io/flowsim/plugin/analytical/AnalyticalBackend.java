@@ -21,7 +21,7 @@ import java.util.OptionalLong;
 /**
  * FlowSim's embedded analytical GPU performance model, the default backend: offline, microseconds per
  * kernel, one physics-based model per operation family (docs/simulator.md), and hardware described by
- * JSON profiles (bundled A100, H100, H200, B200; more with {@code --hardware FILE}, option key
+ * JSON profiles (bundled A100 SXM/PCIe, H100 SXM/PCIe/NVL, H200, B200, L40S; more with {@code --hardware FILE}, option key
  * {@code hardware}, repeatable). Thread-safe: the bundled profiles are read once, everything else is
  * per call.
  */
