@@ -54,7 +54,42 @@ final class MemoryModel {
             return Estimate.unsupported(RequestView.hasShapes(r) ? "the operand types are unknown"
                     : "no operand shapes");
         }
+        if (f == OperationFamily.NORM && hw.get(Param.NORM_ROW_LATENCY_US) + hw.get(Param.NORM_ROW_NS_PER_ELEMENT) > 0) {
+            return normRows(r, bytes, hw);
+        }
         return bandwidthBound(bytes, hw, efficiency, latency, f.id());
+    }
+
+    /**
+     * A normalization kernel gives each row to one thread block, which walks the row, reduces it and
+     * writes it: besides the bandwidth, the rows bound the time, dealt to the SMs in waves of
+     * {@code rows_per_sm} each, a row taking {@code row_latency + width * row_ns_per_element}. Narrow,
+     * numerous rows (a per-head q/k norm over 128 elements) and a few wide ones (a decode step's
+     * 4 x 4096) are row-bound, not bandwidth-bound.
+     */
+    private static Estimate normRows(SimulationRequest r, double bytes, HardwareProfile hw) {
+        Operand input = RequestView.operand(r, "input", "x", "hidden_states", "self");
+        if (input == null || input.shape().isEmpty()) {
+            for (Operand o : r.operands()) {
+                if (RequestView.read(o) && !o.shape().isEmpty()) {
+                    input = o;
+                    break;
+                }
+            }
+        }
+        double fixed = hw.get(Param.NORM_FIXED_LATENCY_US) * 1e-6;
+        double body = bytes / (hw.hbmBytesPerSecond() * hw.get(Param.NORM_MEMORY_EFFICIENCY));
+        if (input == null || input.shape().isEmpty()) {
+            return Estimate.of(fixed + body, "norm", fixed > body ? "latency" : "memory");
+        }
+        long width = RequestView.dimFromEnd(input, 1);
+        double rows = Math.max(1, RequestView.leading(input, 1));
+        double waves = Math.ceil(rows / (hw.smCount() * hw.get(Param.NORM_ROWS_PER_SM)));
+        double rowTime = (hw.get(Param.NORM_ROW_LATENCY_US) + width * hw.get(Param.NORM_ROW_NS_PER_ELEMENT) * 1e-3)
+                * 1e-6;
+        double rowBound = waves * rowTime;
+        double t = fixed + Math.max(body, rowBound);
+        return Estimate.of(t, "norm", fixed > Math.max(body, rowBound) ? "latency" : rowBound > body ? "rows" : "memory");
     }
 
     /**

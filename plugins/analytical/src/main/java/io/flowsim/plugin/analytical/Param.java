@@ -107,6 +107,13 @@ enum Param {
             "fraction of the HBM bandwidth a normalization kernel reaches"),
     NORM_FIXED_LATENCY_US(FitGroup.NORM, "fixed_latency_us", 0.5, 30, 3,
             "time a normalization kernel spends regardless of its size"),
+    NORM_ROW_LATENCY_US(FitGroup.NORM, "row_latency_us", 0, 10, 0,
+            "time one thread block takes for one row regardless of its width (load, the reduction's"
+                    + " synchronizations, the write); 0 turns the per-row bound off"),
+    NORM_ROW_NS_PER_ELEMENT(FitGroup.NORM, "row_ns_per_element", 0, 10, 0,
+            "time one thread block takes per element of its row (the row is walked serially by the block)"),
+    NORM_ROWS_PER_SM(FitGroup.NORM, "rows_per_sm", 1, 32, 8,
+            "rows (thread blocks) one SM works on at once"),
     ELEMENTWISE_MEMORY_EFFICIENCY(FitGroup.ELEMENTWISE, "memory_efficiency", 0.05, 1.0, 0.7,
             "fraction of the HBM bandwidth an elementwise kernel reaches (also sampling, fills)"),
     ELEMENTWISE_FIXED_LATENCY_US(FitGroup.ELEMENTWISE, "fixed_latency_us", 0.5, 30, 2.5,

@@ -96,4 +96,23 @@ class GemmKernelNameTest {
         SimulationRequest any = elementwise("silu_and_mul_kernel", 1 << 20);
         assertThat(KernelModel.fitGroup(any, KernelModel.estimate(any, h200))).isEqualTo(Param.FitGroup.ELEMENTWISE);
     }
+
+    @Test
+    void normsOfManyNarrowRowsAreBoundByTheirRowsNotTheBandwidth() {
+        HardwareProfile h200 = Profiles.bundled("h200-sxm");
+        SimulationRequest perHead = Requests.kernel(OperationFamily.NORM, List.of(
+                in("input", DataType.BF16, 4, 1024, 32, 128), in("weight", DataType.BF16, 128),
+                Requests.out("output", DataType.BF16, 4, 1024, 32, 128)));
+        SimulationRequest perToken = Requests.kernel(OperationFamily.NORM, List.of(
+                in("input", DataType.BF16, 4096, 4096), in("weight", DataType.BF16, 4096),
+                Requests.out("output", DataType.BF16, 4096, 4096)));
+        Estimate heads = KernelModel.estimate(perHead, h200);
+        Estimate tokens = KernelModel.estimate(perToken, h200);
+        // The same bytes: 131,072 rows of 128 take longer than 4,096 rows of 4,096.
+        assertThat(heads.bound()).isEqualTo("rows");
+        assertThat(heads.seconds()).isGreaterThan(tokens.seconds());
+        assertThat(tokens.seconds()).isGreaterThanOrEqualTo(2.0 * 4096 * 4096 * 2 / h200.hbmBytesPerSecond());
+        // Profiles without the per-row parameters keep the bandwidth-only model.
+        assertThat(KernelModel.estimate(perHead, Profiles.bundled("h100-sxm")).bound()).isNotEqualTo("rows");
+    }
 }
