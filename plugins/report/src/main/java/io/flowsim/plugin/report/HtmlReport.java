@@ -579,7 +579,7 @@ final class HtmlReport {
                 g.writeEndArray();
                 g.writeObjectFieldStart("observed");
                 g.writeNumberField("count", u.count);
-                g.writeNumberField("total_time_us", new java.math.BigDecimal(exactMicros(u.timeNs)));
+                g.writeNumberField("total_duration_us", new java.math.BigDecimal(exactMicros(u.timeNs)));
                 g.writeEndObject();
                 g.writeEndObject();
             }

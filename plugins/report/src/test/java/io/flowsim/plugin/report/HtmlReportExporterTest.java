@@ -67,7 +67,7 @@ class HtmlReportExporterTest {
         assertThat(entries.get(0).path("kernel_name").asText()).isEqualTo("mystery_kernel<4>");
         assertThat(entries.get(0).path("family").asText()).isEqualTo("other");
         assertThat(entries.get(0).path("observed").path("count").asLong()).isEqualTo(2);
-        assertThat(entries.get(0).path("observed").path("total_time_us").decimalValue()).isEqualByComparingTo("0.06");
+        assertThat(entries.get(0).path("observed").path("total_duration_us").decimalValue()).isEqualByComparingTo("0.06");
     }
 
     @Test
