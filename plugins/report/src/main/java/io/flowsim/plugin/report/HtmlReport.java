@@ -328,9 +328,9 @@ final class HtmlReport {
             return;
         }
         SimulationSummary sim = simulation.get();
-        List<KernelStats.KernelGroup> predicted = stats.groupsByTime().stream().filter(KernelStats.KernelGroup::predicted)
+        List<KernelStats.DistinctKernel> predicted = stats.groupsByTime().stream().filter(KernelStats.DistinctKernel::predicted)
                 .toList();
-        List<KernelStats.KernelGroup> shown = predicted.subList(0, Math.min(MAX_POINTS, predicted.size()));
+        List<KernelStats.DistinctKernel> shown = predicted.subList(0, Math.min(MAX_POINTS, predicted.size()));
         out.append("<h3>Per distinct kernel (log-log)</h3><p class=\"note\">One point per distinct kernel (name,"
                 + " operands and shapes) with a prediction: mean measured against mean predicted duration; the area"
                 + " grows with the kernel's share of time. Diagonal: exact; dashed: 2&times; off.");
@@ -346,7 +346,7 @@ final class HtmlReport {
         double lo = Double.MAX_VALUE;
         double hi = 0;
         List<Charts.Point> points = new ArrayList<>();
-        for (KernelStats.KernelGroup g : shown) {
+        for (KernelStats.DistinctKernel g : shown) {
             double x = Math.max(g.meanMeasuredOfPredictedNs() / 1000, 1e-3);
             double y = Math.max(g.meanPredictedNs() / 1000, 1e-3);
             lo = Math.min(lo, Math.min(x, y));
@@ -440,7 +440,7 @@ final class HtmlReport {
         return sorted[i] + (pos - i) * (sorted[j] - sorted[i]);
     }
 
-    private String kernelTip(KernelStats.KernelGroup g) {
+    private String kernelTip(KernelStats.DistinctKernel g) {
         StringBuilder b = new StringBuilder(g.name).append("\n").append(g.family.id());
         if (!g.opMapping.isEmpty()) {
             b.append(" \u00b7 ").append(g.opMapping);
@@ -472,8 +472,8 @@ final class HtmlReport {
     }
 
     private void topKernels() {
-        List<KernelStats.KernelGroup> groups = stats.groupsByTime();
-        List<KernelStats.KernelGroup> top = groups.subList(0, Math.min(TOP_KERNELS, groups.size()));
+        List<KernelStats.DistinctKernel> groups = stats.groupsByTime();
+        List<KernelStats.DistinctKernel> top = groups.subList(0, Math.min(TOP_KERNELS, groups.size()));
         boolean simulated = simulation.isPresent();
         out.append("<section id=\"kernels\"><h2>Top kernels</h2><p class=\"note\">Distinct kernels (name, operands"
                 + " and shapes) by measured time");
@@ -488,7 +488,7 @@ final class HtmlReport {
             out.append("<th class=\"n\">predicted us</th><th class=\"n\">error</th>");
         }
         out.append("</tr></thead><tbody>");
-        for (KernelStats.KernelGroup g : top) {
+        for (KernelStats.DistinctKernel g : top) {
             double share = summary.kernelTimeNs() == 0 ? 0 : 100.0 * g.measuredNs / summary.kernelTimeNs();
             out.append("<tr class=\"mark\" data-key=\"").append(escape(g.name)).append("\"><td class=\"kernel\" title=\"")
                     .append(escape(g.operator.isEmpty() ? g.name : g.name + "\nlaunched by " + g.operator)).append("\">")

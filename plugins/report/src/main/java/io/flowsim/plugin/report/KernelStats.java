@@ -38,7 +38,7 @@ final class KernelStats {
     /** The stage of kernels whose record names none. */
     static final String NO_STAGE = "(no stage)";
 
-    private final Map<String, KernelGroup> groups = new LinkedHashMap<>();
+    private final Map<String, DistinctKernel> groups = new LinkedHashMap<>();
     private final Map<OperationFamily, FloatList> ratios = new EnumMap<>(OperationFamily.class);
     private final Map<String, long[]> stageFamilyNs = new LinkedHashMap<>();
     private final Map<String, UnknownKernel> unknown = new LinkedHashMap<>();
@@ -57,7 +57,7 @@ final class KernelStats {
         String dims = dims(r.operator());
         String types = types(r.operator());
         String key = r.name() + '\u0000' + operands + '\u0000' + dims + '\u0000' + types;
-        KernelGroup group = groups.computeIfAbsent(key, k -> new KernelGroup(r.name(), resolved.family(),
+        DistinctKernel group = groups.computeIfAbsent(key, k -> new DistinctKernel(r.name(), resolved.family(),
                 resolved.opMapping(), operands.isEmpty() ? dims : operands, dataTypes(resolved.operands(), r.operator()),
                 r.operator().map(OperatorCall::name).orElse(""), resolved.resolvedByDatabase()));
         long predicted = -1;
@@ -85,8 +85,8 @@ final class KernelStats {
     }
 
     /** The distinct kernels, largest measured time first. */
-    List<KernelGroup> groupsByTime() {
-        List<KernelGroup> list = new ArrayList<>(groups.values());
+    List<DistinctKernel> groupsByTime() {
+        List<DistinctKernel> list = new ArrayList<>(groups.values());
         list.sort((a, b) -> Long.compare(b.measuredNs, a.measuredNs));
         return list;
     }
@@ -154,7 +154,7 @@ final class KernelStats {
     }
 
     /** One distinct kernel: a name with one set of operands and operator shapes. */
-    static final class KernelGroup {
+    static final class DistinctKernel {
         final String name;
         final OperationFamily family;
         final String opMapping;
@@ -171,7 +171,7 @@ final class KernelStats {
         long measuredOfPredictedNs;
         String simulationNote = "";
 
-        KernelGroup(String name, OperationFamily family, String opMapping, String shapes, String dataTypes,
+        DistinctKernel(String name, OperationFamily family, String opMapping, String shapes, String dataTypes,
                     String operator, boolean resolvedByDatabase) {
             this.name = name;
             this.family = family;
