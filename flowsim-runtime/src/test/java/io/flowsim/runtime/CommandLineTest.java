@@ -33,7 +33,7 @@ class CommandLineTest {
     @Test
     void everyCommandHasHelp() {
         for (String command : List.of("plugins", "parse", "simulate", "profile", "merge", "kernels", "validate",
-                "calibrate", "bench")) {
+                "calibrate", "bench", "spark")) {
             CliRun r = CliRun.of(command, "--help");
             assertThat(r.exitCode()).as(command).isZero();
             assertThat(r.out()).as(command).contains("Usage: flowsim " + command);
