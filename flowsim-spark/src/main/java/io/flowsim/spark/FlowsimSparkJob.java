@@ -118,12 +118,13 @@ public final class FlowsimSparkJob implements Callable<Integer> {
         List<String> dirs = new ArrayList<>();
         if (!noBundledPlugins) {
             Optional<Path> bundled = bundledPlugins != null ? Optional.of(bundledPlugins) : defaultBundledPlugins();
-            bundled.ifPresent(p -> dirs.add(p.toAbsolutePath().toString()));
+            // as given: a relative directory is looked up in each executor's working directory (spark-submit --archives)
+            bundled.ifPresent(p -> dirs.add(p.toString()));
             if (bundled.isEmpty() && !quiet) {
                 err.println("flowsim-spark: no bundled plugins directory found; name one with --bundled-plugins");
             }
         }
-        pluginDirectories.forEach(p -> dirs.add(p.toAbsolutePath().toString()));
+        pluginDirectories.forEach(p -> dirs.add(p.toString()));
         JobSettings settings = new JobSettings(dirs, options, backend, Optional.ofNullable(gpu), ignoreBrokenPlugins);
         FleetRun.Spec spec = new FleetRun.Spec(traces, output, Optional.ofNullable(run), settings);
 
@@ -133,6 +134,7 @@ public final class FlowsimSparkJob implements Callable<Integer> {
         }
         long started = System.nanoTime();
         SparkSession spark = builder.getOrCreate();
+        double sessionSeconds = (System.nanoTime() - started) / 1e9;
         try {
             if (!verbose) {
                 spark.sparkContext().setLogLevel("WARN");
@@ -143,11 +145,12 @@ public final class FlowsimSparkJob implements Callable<Integer> {
                 }
             });
             result.failures().forEach(f -> err.println("flowsim-spark: trace failed: " + f));
-            double seconds = (System.nanoTime() - started) / 1e9;
+            double seconds = (System.nanoTime() - started) / 1e9 - sessionSeconds;
             out.printf(Locale.ROOT, "%d traces processed (%d failed, %d skipped as complete), %d kernel rows, "
-                            + "%d distinct simulation requests for %d kernels, in %.1f s -> %s%n",
+                            + "%d distinct simulation requests for %d kernels, in %.1f s (after %.1f s of Spark start)"
+                            + " -> %s%n",
                     result.processed(), result.failures().size(), result.skipped(), result.kernelRows(),
-                    result.distinctRequests(), result.kernelRequests(), seconds, output);
+                    result.distinctRequests(), result.kernelRequests(), seconds, sessionSeconds, output);
             return 0;
         } finally {
             spark.stop();
