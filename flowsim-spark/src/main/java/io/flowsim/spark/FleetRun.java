@@ -161,7 +161,8 @@ final class FleetRun {
                     + headers);
         }
         List<String> failures = outcomes.filter(o -> !o.ok())
-                .map(o -> o.input().path() + ": " + o.failureReason()).collect();
+                .map(o -> o.failureReason().contains(o.input().fileName()) ? o.failureReason()
+                        : o.input().path() + ": " + o.failureReason()).collect();
 
         Dataset<Row> requests = spark.createDataFrame(outcomes.flatMap(o -> o.requests().stream()
                 .map(r -> RowFactory.create(r.key(), r.targetJson(), r.requestJson())).iterator()),

@@ -100,6 +100,10 @@ final class SparkCommand implements Callable<Integer> {
             command.addAll(List.of(extra.trim().split("\\s+")));
         }
         command.addAll(JVM_OPENS);
+        Path logging = assembly.resolve("conf").resolve("log4j2.properties");
+        if (Files.isRegularFile(logging) && !root.verbose) {
+            command.add("-Dlog4j2.configurationFile=" + logging.toUri());
+        }
         command.add("-cp");
         command.add(assembly.resolve("lib") + File.separator + "*" + File.pathSeparator + sparkJars + File.separator
                 + "*");
