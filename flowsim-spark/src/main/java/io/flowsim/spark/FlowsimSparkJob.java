@@ -128,7 +128,9 @@ public final class FlowsimSparkJob implements Callable<Integer> {
         JobSettings settings = new JobSettings(dirs, options, backend, Optional.ofNullable(gpu), ignoreBrokenPlugins);
         FleetRun.Spec spec = new FleetRun.Spec(traces, output, Optional.ofNullable(run), settings);
 
-        SparkSession.Builder builder = SparkSession.builder().appName("flowsim");
+        // the kernels table has a column per CSV column: keep Spark from warning about the plan's width
+        SparkSession.Builder builder = SparkSession.builder().appName("flowsim")
+                .config("spark.sql.debug.maxToStringFields", "1000");
         if (master != null) {
             builder.master(master);
         }
