@@ -34,9 +34,9 @@ public interface SimulatorBackend extends FlowsimExtension {
     }
 
     /**
-     * Whether this backend can fit its model to measurements ({@code flowsim calibrate}). A backend
-     * that can also reads the description it writes back from the option {@code hardware} (the
-     * command line's {@code --hardware FILE}).
+     * Whether this backend can fit its model to measurements ({@code flowsim calibrate}). The
+     * result's {@link CalibrationResult#useWith()} names the backend's own options that make a run use
+     * the fitted description.
      */
     default boolean canCalibrate() {
         return false;

@@ -32,7 +32,12 @@ import java.util.concurrent.Callable;
         description = {"Time a simulator backend: simulate the kernels of a trace, of latency tables or a",
             "synthetic mix, repeatedly and WITHOUT de-duplication, on one thread, and print kernels per",
             "second overall and per family."})
-final class BenchCommand implements Callable<Integer> {
+final class BenchCommand implements Callable<Integer>, DeclaredOptions.UsesExtensions {
+
+    @Override
+    public java.util.Set<ExtensionPoint> extensionPoints() {
+        return java.util.EnumSet.of(ExtensionPoint.TRACE_SOURCE, ExtensionPoint.KERNEL_RESOLVER, ExtensionPoint.SIMULATOR_BACKEND);
+    }
 
     @ParentCommand
     FlowsimCommand root;
@@ -51,10 +56,6 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--gpu", paramLabel = "NAME",
             description = "The GPU to simulate (default: the trace's or table's GPU; H100 for --synthetic).")
     String gpu;
-
-    @Option(names = "--hardware", paramLabel = "FILE",
-            description = "A hardware profile (JSON) to add to the analytical backend's; repeatable.")
-    List<Path> hardwareProfiles = new ArrayList<>();
 
     @Option(names = "--min-seconds", paramLabel = "S", defaultValue = "3",
             description = "Repeat each timing until it has run this long (default: ${DEFAULT-VALUE}).")
@@ -77,7 +78,6 @@ final class BenchCommand implements Callable<Integer> {
         }
         Options.Builder options = root.options();
         inputs.addTo(options);
-        hardwareProfiles.forEach(p -> options.add("hardware", p.toString()));
         try (ExtensionRegistry registry = root.discover()) {
             SimulatorBackend b = registry.require(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, backend);
             RunContext context = RunContext.of(options.build(), root.reporter(), null);

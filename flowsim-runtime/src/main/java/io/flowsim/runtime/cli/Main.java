@@ -16,7 +16,12 @@ public final class Main {
     /** Runs the command line and returns the exit code, without exiting the JVM. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         configureLogging(Arrays.asList(args).contains("--verbose"));
-        return FlowsimCommand.commandLine(out, err, System.console() != null).execute(args);
+        picocli.CommandLine cl = FlowsimCommand.commandLine(out, err, System.console() != null, args);
+        try {
+            return cl.execute(args);
+        } finally {
+            ((FlowsimCommand) cl.getCommand()).closeUnused();
+        }
     }
 
     /**

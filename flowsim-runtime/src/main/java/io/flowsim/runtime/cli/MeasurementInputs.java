@@ -43,10 +43,6 @@ final class MeasurementInputs {
             description = "Resolvers for --trace-file, in chain order; repeatable (default: all, by priority).")
     List<String> resolvers = new ArrayList<>();
 
-    @Option(names = "--kernels", paramLabel = "FILE",
-            description = "A kernels.json database to load after the bundled one (for --trace-file); repeatable.")
-    List<Path> kernelDatabases = new ArrayList<>();
-
     @Option(names = "--only-groups", paramLabel = "REGEX",
             description = "Use only measurements whose group matches this regular expression (e.g. 'gemm bf16').")
     String onlyGroups;
@@ -64,7 +60,6 @@ final class MeasurementInputs {
     }
 
     void addTo(io.flowsim.api.Options.Builder options) {
-        kernelDatabases.forEach(p -> options.add("kernels", p.toString()));
     }
 
     /** Every table file named, directories expanded (sorted), with the name to show for each. */

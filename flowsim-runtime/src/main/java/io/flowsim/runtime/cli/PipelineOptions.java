@@ -33,14 +33,9 @@ final class PipelineOptions {
             description = "Exporters to use; repeatable (default: all installed).")
     List<String> exporters = new ArrayList<>();
 
-    @Option(names = "--kernels", paramLabel = "FILE",
-            description = "A kernels.json database to load after the bundled one; repeatable, later files win.")
-    List<Path> kernelDatabases = new ArrayList<>();
-
     void addTo(Options.Builder options) {
         options.add("trace-file", traceFile.toString());
         options.add("output-dir", outputDirectory.toString());
-        kernelDatabases.forEach(p -> options.add("kernels", p.toString()));
     }
 
     PipelineSpec spec(Optional<String> backend, Optional<String> gpu) {

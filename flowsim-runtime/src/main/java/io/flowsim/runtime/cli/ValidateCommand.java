@@ -32,7 +32,12 @@ import java.util.concurrent.Callable;
             "(aiconfigurator, vidur) and traces. Prints, per table and group, the median, p90 and",
             "time-weighted absolute error and the error of the totals; rows the backend cannot model are",
             "counted, with the reason."})
-final class ValidateCommand implements Callable<Integer> {
+final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesExtensions {
+
+    @Override
+    public java.util.Set<ExtensionPoint> extensionPoints() {
+        return java.util.EnumSet.of(ExtensionPoint.TRACE_SOURCE, ExtensionPoint.KERNEL_RESOLVER, ExtensionPoint.SIMULATOR_BACKEND);
+    }
 
     @ParentCommand
     FlowsimCommand root;
@@ -47,10 +52,6 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--gpu", paramLabel = "NAME",
             description = "The GPU to simulate (default: each table's device column or path, each trace's GPU).")
     String gpu;
-
-    @Option(names = "--hardware", paramLabel = "FILE",
-            description = "A hardware profile (JSON) to add to the analytical backend's; repeatable.")
-    List<Path> hardwareProfiles = new ArrayList<>();
 
     @Option(names = "--split", paramLabel = "PART", defaultValue = "all",
             description = "Which measurements to score: all, held-out or fitting (the deterministic split "
@@ -106,7 +107,6 @@ final class ValidateCommand implements Callable<Integer> {
         }
         Options.Builder options = root.options();
         inputs.addTo(options);
-        hardwareProfiles.forEach(p -> options.add("hardware", p.toString()));
         try (ExtensionRegistry registry = root.discover()) {
             SimulatorBackend b = registry.require(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, backend);
             RunContext context = RunContext.of(options.build(), root.reporter(), null);

@@ -2,6 +2,7 @@ package io.flowsim.plugin.analytical;
 
 import io.flowsim.api.CalibrationRequest;
 import io.flowsim.api.CalibrationResult;
+import io.flowsim.api.ExtensionOption;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Progress;
 import io.flowsim.api.RunContext;
@@ -27,9 +28,11 @@ import java.util.OptionalLong;
  */
 public final class AnalyticalBackend implements SimulatorBackend {
 
-    /** The option key naming extra hardware profile files. */
-    public static final String HARDWARE_OPTION = "hardware";
     private static final String NAME = "analytical";
+    /** Extra hardware profile files ({@code --analytical.hardware FILE}, alias {@code --hardware}). */
+    public static final ExtensionOption<Path> HARDWARE = ExtensionOption.path(NAME + ".hardware",
+                    "A hardware profile (JSON) to add to the bundled ones (A100, H100, H200, B200)")
+            .repeatable().paramLabel("FILE").alias("--hardware");
 
     private volatile List<ProfileFiles.Loaded> bundled;
     private final Map<List<String>, HardwareCatalog> catalogs = new java.util.concurrent.ConcurrentHashMap<>();
@@ -42,6 +45,11 @@ public final class AnalyticalBackend implements SimulatorBackend {
     @Override
     public String description() {
         return "Embedded analytical GPU model (offline; --gpu, --hardware)";
+    }
+
+    @Override
+    public List<ExtensionOption<?>> declaredOptions() {
+        return List.of(HARDWARE);
     }
 
     @Override
@@ -116,10 +124,9 @@ public final class AnalyticalBackend implements SimulatorBackend {
     HardwareCatalog catalog(RunContext context) {
         List<Path> files = new ArrayList<>();
         List<String> key = new ArrayList<>();
-        for (String f : context.options().getAll(HARDWARE_OPTION)) {
-            Path path = Path.of(f);
+        for (Path path : context.options().getAll(HARDWARE)) {
             files.add(path);
-            key.add(f + "|" + fileStamp(path));
+            key.add(path + "|" + fileStamp(path));
         }
         if (catalogs.size() > 16) {
             catalogs.clear();

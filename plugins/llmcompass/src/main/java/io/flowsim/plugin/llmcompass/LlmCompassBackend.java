@@ -1,6 +1,7 @@
 package io.flowsim.plugin.llmcompass;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowsim.api.ExtensionOption;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Reporter;
 import io.flowsim.api.RunContext;
@@ -56,6 +57,11 @@ public final class LlmCompassBackend implements SimulatorBackend {
     @Override
     public String description() {
         return "Simulates kernels on an LLMCompass HTTP backend (--api-url, --system-key)";
+    }
+
+    @Override
+    public List<ExtensionOption<?>> declaredOptions() {
+        return LlmCompassSettings.OPTIONS;
     }
 
     @Override

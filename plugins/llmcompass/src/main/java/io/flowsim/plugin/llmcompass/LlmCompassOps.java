@@ -63,7 +63,7 @@ final class LlmCompassOps {
 
     static final String BF16_CAVEAT = "bf16 simulated as fp16 (LLMCompass has one 16-bit type)";
     static final String NORM_CAVEAT = "simulated with LLMCompass' LayerNorm model (-O "
-            + LlmCompassSettings.NORM_AS_LAYERNORM + "=true)";
+            + LlmCompassSettings.NORM_AS_LAYERNORM.key() + "=true)";
 
     private final boolean normAsLayerNorm;
 
@@ -165,7 +165,7 @@ final class LlmCompassOps {
         }
         String what = text.contains("rms") ? "RMSNorm" : "this normalization";
         return new Skip("LLMCompass models LayerNorm only, not " + what + " (" + describe(request)
-                + "); -O " + LlmCompassSettings.NORM_AS_LAYERNORM + "=true approximates it with LayerNorm");
+                + "); -O " + LlmCompassSettings.NORM_AS_LAYERNORM.key() + "=true approximates it with LayerNorm");
     }
 
     private static Mapping flat(SimulationRequest request, String op, List<String> caveats) {
