@@ -9,6 +9,7 @@ import io.flowsim.api.KernelResolver;
 import io.flowsim.api.Options;
 import io.flowsim.api.ResolverSession;
 import io.flowsim.api.RunContext;
+import io.flowsim.api.SimulationSession;
 import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.Trace;
 import io.flowsim.api.TraceSource;
@@ -35,7 +36,8 @@ import java.util.stream.Stream;
 /**
  * Runs one extension the way FlowSim's pipeline does, and checks the contract the runtime relies on
  * on the way: a kebab-case name and a description, declared options namespaced by the extension's
- * name, one simulation result per distinct request in order, sessions closed. Options are given as
+ * name, one simulation result per distinct request in order, every session (backend, resolver,
+ * exporter) opened for the call and closed after it. Options are given as
  * on the command line (the declared key, an alias, or any {@code --option} key) and reach the
  * extension through {@link RunContext#options()} exactly as the runtime hands them over.
  *
@@ -129,7 +131,10 @@ public final class ExtensionHarness {
         Map<SimulationRequest, Integer> distinct = new LinkedHashMap<>();
         requests.forEach(r -> distinct.putIfAbsent(r, distinct.size()));
         List<SimulationRequest> batch = List.copyOf(distinct.keySet());
-        List<SimulationResult> results = backend.simulate(batch, target, context());
+        List<SimulationResult> results;
+        try (SimulationSession session = backend.open(context())) {
+            results = session.simulate(batch, target);
+        }
         check(results != null && results.size() == batch.size(), backend.name() + " returned "
                 + (results == null ? "null" : results.size() + " results") + " for " + batch.size() + " requests");
         List<SimulationResult> out = new ArrayList<>(requests.size());
@@ -139,6 +144,13 @@ public final class ExtensionHarness {
             out.add(result);
         }
         return out;
+    }
+
+    /** The notes a session of the backend gives for {@code target}. */
+    public List<String> notes(HardwareTarget target) {
+        try (SimulationSession session = as(SimulatorBackend.class).open(context())) {
+            return session.notes(target);
+        }
     }
 
     /** Resolves records through one session of the resolver, closed afterwards; empty where it does not know a kernel. */

@@ -22,7 +22,7 @@ class ExtensionHarnessTest {
     private static final HardwareTarget GPU = new HardwareTarget("H100", Optional.empty());
 
     /** Answers every request with the option's value; remembers batches. */
-    static final class Fixed implements SimulatorBackend {
+    static class Fixed implements SimulatorBackend {
         static final ExtensionOption<Integer> ANSWER = ExtensionOption.integer("fixed.answer", "the answer").withDefault(7);
         final List<List<SimulationRequest>> batches = new ArrayList<>();
         int drop;

@@ -3,6 +3,7 @@ package io.flowsim.runtime.cli;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Options;
 import io.flowsim.api.RunContext;
+import io.flowsim.api.SimulationSession;
 import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.model.AccuracyRow;
 import io.flowsim.api.model.Measurement;
@@ -111,43 +112,50 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
             SimulatorBackend b = registry.require(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, backend);
             RunContext context = RunContext.of(options.build(), root.reporter(), null);
             List<MeasurementInputs.Source> sources = inputs.read(registry, context, Optional.ofNullable(gpu));
-            List<MeasurementScorer.GroupScore> scores = new ArrayList<>();
-            Map<String, Map<String, Long>> skipped = new TreeMap<>();
-            List<String[]> details = new ArrayList<>();
-            for (MeasurementInputs.Source s : sources) {
-                List<Measurement> chosen = switch (part) {
-                    case "held-out" -> holdOut.heldOut(s.measurements());
-                    case "fitting" -> holdOut.fitting(s.measurements());
-                    default -> s.measurements();
-                };
-                root.reporter().info("scoring " + s.name() + ": " + chosen.size() + " measurements on "
-                        + s.target().name());
-                List<MeasurementScorer.Scored> scored = MeasurementScorer.score(b, s.target(), context, chosen);
-                scores.addAll(MeasurementScorer.byGroup(s.name() + " [" + s.target().name() + "]", scored));
-                if (csv != null) {
-                    for (MeasurementScorer.Scored x : scored) {
-                        Measurement m = x.measurement();
-                        String error = x.predicted() && m.measuredNs() > 0 ? String.format(Locale.ROOT, "%.2f",
-                                100.0 * (x.predictedNs() - m.measuredNs()) / m.measuredNs()) : "";
-                        details.add(new String[] {s.name(), m.group(), m.origin(), m.key(),
-                            Long.toString(m.measuredNs()), x.predicted() ? Long.toString(x.predictedNs()) : "", error,
-                            x.reason()});
-                    }
-                }
-                if (!s.skipped().isEmpty()) {
-                    skipped.put(s.name(), s.skipped());
-                }
-            }
-            root.out.println("Validation of backend " + b.name() + (part.equals("all") ? ""
-                    : " on the " + part + " part (fraction " + heldOutFraction + " held out by key hash)"));
-            print(root.out, scores, skipped);
-            if (csv != null) {
-                CsvFiles.write(csv, new String[] {"source", "group", "origin", "key", "measured_ns", "predicted_ns",
-                    "error_percent", "reason"}, details);
-                root.out.println("Wrote " + csv);
+            try (SimulationSession session = b.open(context)) {
+                validate(b.name(), session, sources, holdOut, part);
             }
         }
         return 0;
+    }
+
+    private void validate(String backendName, SimulationSession session, List<MeasurementInputs.Source> sources,
+                          HoldOutSplit holdOut, String part) {
+        List<MeasurementScorer.GroupScore> scores = new ArrayList<>();
+        Map<String, Map<String, Long>> skipped = new TreeMap<>();
+        List<String[]> details = new ArrayList<>();
+        for (MeasurementInputs.Source s : sources) {
+            List<Measurement> chosen = switch (part) {
+                case "held-out" -> holdOut.heldOut(s.measurements());
+                case "fitting" -> holdOut.fitting(s.measurements());
+                default -> s.measurements();
+            };
+            root.reporter().info("scoring " + s.name() + ": " + chosen.size() + " measurements on "
+                    + s.target().name());
+            List<MeasurementScorer.Scored> scored = MeasurementScorer.score(backendName, session, s.target(), chosen);
+            scores.addAll(MeasurementScorer.byGroup(s.name() + " [" + s.target().name() + "]", scored));
+            if (csv != null) {
+                for (MeasurementScorer.Scored x : scored) {
+                    Measurement m = x.measurement();
+                    String error = x.predicted() && m.measuredNs() > 0 ? String.format(Locale.ROOT, "%.2f",
+                            100.0 * (x.predictedNs() - m.measuredNs()) / m.measuredNs()) : "";
+                    details.add(new String[] {s.name(), m.group(), m.origin(), m.key(),
+                        Long.toString(m.measuredNs()), x.predicted() ? Long.toString(x.predictedNs()) : "", error,
+                        x.reason()});
+                }
+            }
+            if (!s.skipped().isEmpty()) {
+                skipped.put(s.name(), s.skipped());
+            }
+        }
+        root.out.println("Validation of backend " + backendName + (part.equals("all") ? ""
+                : " on the " + part + " part (fraction " + heldOutFraction + " held out by key hash)"));
+        print(root.out, scores, skipped);
+        if (csv != null) {
+            CsvFiles.write(csv, new String[] {"source", "group", "origin", "key", "measured_ns", "predicted_ns",
+                "error_percent", "reason"}, details);
+            root.out.println("Wrote " + csv);
+        }
     }
 
     static void print(PrintStream out, List<MeasurementScorer.GroupScore> scores, Map<String, Map<String, Long>> skipped) {
