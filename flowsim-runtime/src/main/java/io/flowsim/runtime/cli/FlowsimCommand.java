@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
         usageHelpAutoWidth = true,
         description = {
             "FlowSim turns LLM-inference profiles into kernel-level performance data and simulates it:",
-            "profile (sglang + PyTorch profiler) -> parse (link every GPU kernel to its operator and shapes,"
+            "profile (a server under the PyTorch profiler) -> parse (link every GPU kernel to its operator and shapes,"
                     + " resolve it) -> simulate (predict each kernel's duration and compare).",
             ""},
         subcommands = {

@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
 @Command(name = "validate", mixinStandardHelpOptions = true,
         header = "Score a simulator backend against measured kernel latencies.",
         description = {"Score a simulator backend against measured kernel latencies: latency tables",
-            "(aiconfigurator, vidur) and traces. Prints, per table and group, the median, p90 and",
+            "(read by the installed measurement table readers) and traces. Prints, per table and group, the median, p90 and",
             "time-weighted absolute error and the error of the totals; rows the backend cannot model are",
             "counted, with the reason."})
 final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesExtensions {
@@ -68,23 +68,25 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
                     + " key, measured_ns, predicted_ns, error_percent, reason).")
     Path csv;
 
+    /** The environment variable naming the tables to use when none are named. */
+    static final String TABLES_VARIABLE = "FLOWSIM_TABLES";
+
     /**
-     * The measured tables used when none are named: the shared ground truth
-     * ({@code $FLOWSIM_SHARED_DIR/data/groundtruth}, else {@code ../shared/data/groundtruth}) and the
-     * project's own H200 measurements ({@code demo/measurements}), those that exist, relative to the
-     * working directory.
+     * The measured tables used when none are named: the files and directories in
+     * {@code $FLOWSIM_TABLES} (separated like the PATH), those that exist. The product names no
+     * location of its own; the checkout's {@code ./flowsim} launcher sets the variable to the shared
+     * ground truth and the project's own measurements when they are there.
      */
     static List<Path> defaultTables() {
         List<Path> found = new ArrayList<>();
-        String shared = System.getenv("FLOWSIM_SHARED_DIR");
-        Path groundTruth = shared != null && !shared.isBlank() ? Path.of(shared, "data", "groundtruth")
-                : Path.of("..", "shared", "data", "groundtruth");
-        if (java.nio.file.Files.isDirectory(groundTruth)) {
-            found.add(groundTruth);
+        String list = System.getenv(TABLES_VARIABLE);
+        if (list == null || list.isBlank()) {
+            return found;
         }
-        Path demo = Path.of("demo", "measurements");
-        if (java.nio.file.Files.isDirectory(demo)) {
-            found.add(demo);
+        for (String entry : list.split(java.io.File.pathSeparator)) {
+            if (!entry.isBlank() && java.nio.file.Files.exists(Path.of(entry.strip()))) {
+                found.add(Path.of(entry.strip()));
+            }
         }
         return found;
     }
@@ -95,10 +97,9 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
             List<Path> defaults = defaultTables();
             if (defaults.isEmpty()) {
                 throw FlowsimException.usage("name at least one table, directory of tables or --trace-file to validate"
-                        + " against (no default found: neither $FLOWSIM_SHARED_DIR/data/groundtruth, "
-                        + "../shared/data/groundtruth nor demo/measurements exists here)");
+                        + " against (or set $" + TABLES_VARIABLE + " to the tables to use when none is named)");
             }
-            root.reporter().info("validating against the measured tables found here: " + defaults);
+            root.reporter().info("validating against the measured tables in $" + TABLES_VARIABLE + ": " + defaults);
             inputs.tables.addAll(defaults);
         }
         HoldOutSplit holdOut = CalibrateCommand.split(heldOutFraction);

@@ -91,7 +91,7 @@ public final class Pipeline {
 
     private RunSummary stream(Trace trace, ResolverChain chain, List<ExportSession> sessions) {
         RunSummaryBuilder summary = new RunSummaryBuilder();
-        try (Progress progress = context.reporter().startProgress("resolving and exporting kernels", 0, "kernels");
+        try (Progress progress = context.reporter().startProgress("resolving and exporting kernels", 0, Progress.KERNELS);
              Stream<KernelRecord> kernels = trace.kernels()) {
             Iterator<KernelRecord> it = kernels.iterator();
             while (it.hasNext()) {
@@ -202,7 +202,7 @@ public final class Pipeline {
     /** Every kernel of the trace through the resolver chain, in trace order (held in memory). */
     static List<ResolvedKernel> resolveAll(Trace trace, ResolverChain chain, RunContext context) {
         List<ResolvedKernel> resolved = new ArrayList<>();
-        try (Progress progress = context.reporter().startProgress("resolving kernels", 0, "kernels");
+        try (Progress progress = context.reporter().startProgress("resolving kernels", 0, Progress.KERNELS);
              Stream<KernelRecord> kernels = trace.kernels()) {
             Iterator<KernelRecord> it = kernels.iterator();
             while (it.hasNext()) {

@@ -3,6 +3,7 @@ package io.flowsim.plugin.llmcompass;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.Operand;
@@ -101,7 +102,7 @@ final class LlmCompassOps {
     }
 
     private Mapping gemm(SimulationRequest request) {
-        if ("split-k-reduce".equals(request.attributes().get("gemm.role"))) {
+        if ("split-k-reduce".equals(request.attributes().get(Attributes.GEMM_ROLE.name()))) {
             return new Skip("split-K reduction kernel: LLMCompass models whole GEMMs, not their reduction step");
         }
         Optional<Operand> a = request.operand("A");
