@@ -149,16 +149,19 @@ final class DeclaredOptions {
         if (!declarations.isEmpty()) {
             List<String> footer = new ArrayList<>(List.of(root.getCommandSpec().usageMessage().footer()));
             footer.add("");
-            footer.add("Plugin options, on the commands that use each extension ('flowsim plugins' and each");
-            footer.add("command's --help describe them):");
+            footer.add("Plugin options, on the commands that use each extension");
+            footer.add("('flowsim plugins' and each command's --help describe them):");
             Map<String, List<String>> byExtension = new LinkedHashMap<>();
             for (Declaration d : declarations.values()) {
-                String owner = d.option().namespace() + " (" + d.pointLabels() + ")";
+                String owner = d.option().namespace() + " (" + d.pointLabels() + "):";
                 String names = d.option().longName() + (d.option().aliases().isEmpty() ? ""
                         : " (" + String.join(", ", d.option().aliases()) + ")");
                 byExtension.computeIfAbsent(owner, k -> new ArrayList<>()).add(names);
             }
-            byExtension.forEach((owner, names) -> footer.add("  " + owner + ": " + String.join(", ", names)));
+            byExtension.forEach((owner, names) -> {
+                footer.add("  " + owner);
+                names.forEach(n -> footer.add("    " + n));
+            });
             root.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
         }
     }
