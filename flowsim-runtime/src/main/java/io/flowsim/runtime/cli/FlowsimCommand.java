@@ -32,7 +32,20 @@ import java.util.concurrent.Callable;
             "profile (a server under the PyTorch profiler) -> parse (link every GPU kernel to its operator and shapes,"
                     + " resolve it) -> simulate (predict each kernel's duration and compare).",
             ""},
-        subcommands = {
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success",
+            "1:internal failure (a bug; rerun with --verbose and report it)",
+            "2:usage error or bad input (missing or malformed file, broken plugin)",
+            "3:an external service or program is unavailable"})
+final class FlowsimCommand implements Callable<Integer> {
+
+    /**
+     * The subcommands, in the order help lists them. They are added to the command line by
+     * {@link #commandLine(PrintStream, PrintStream, boolean, String[])}: only the one a command line
+     * names, so a run does not build the option model of the nine it does not use.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
             PluginsCommand.class,
             ParseCommand.class,
             SimulateCommand.class,
@@ -42,14 +55,10 @@ import java.util.concurrent.Callable;
             ValidateCommand.class,
             CalibrateCommand.class,
             BenchCommand.class,
-            CommandLine.HelpCommand.class},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:success",
-            "1:internal failure (a bug; rerun with --verbose and report it)",
-            "2:usage error or bad input (missing or malformed file, broken plugin)",
-            "3:an external service or program is unavailable"})
-final class FlowsimCommand implements Callable<Integer> {
+            CommandLine.HelpCommand.class);
+
+    /** Global options that take a value, so that value is not taken for a subcommand's name. */
+    private static final java.util.Set<String> OPTIONS_WITH_VALUES = java.util.Set.of("--plugins-dir", "-O", "--option");
 
     @Spec
     CommandSpec spec;
@@ -90,16 +99,18 @@ final class FlowsimCommand implements Callable<Integer> {
     private boolean handedOut;
     private DeclaredOptions declaredOptions = DeclaredOptions.none();
 
-    /** Builds the command line with FlowSim's error handling, without plugin options. */
+    /** Builds the command line with every subcommand and FlowSim's error handling, without plugin options. */
     static CommandLine commandLine(PrintStream out, PrintStream err, boolean interactive) {
         return commandLine(out, err, interactive, null);
     }
 
     /**
-     * Builds the command line for {@code args}: discovers the extensions first (with the plugin
-     * directories {@code args} names) so that their declared options become options of the commands.
-     * A discovery failure is kept and reported when the command runs, so {@code --help} still works.
-     * With {@code args} null, nothing is discovered up front.
+     * Builds the command line for {@code args}: with only the subcommand they name (when they name
+     * one, other than {@code help}), else with every subcommand, so root help and errors list them all.
+     * The extensions are discovered first (with the plugin directories {@code args} names) so that
+     * their declared options become options of the commands. A discovery failure is kept and reported
+     * when the command runs, so {@code --help} still works. With {@code args} null, nothing is
+     * discovered up front.
      */
     static CommandLine commandLine(PrintStream out, PrintStream err, boolean interactive, String[] args) {
         FlowsimCommand root = new FlowsimCommand();
@@ -110,11 +121,17 @@ final class FlowsimCommand implements Callable<Integer> {
             root.discoverEarly(args);
         }
         CommandLine cl = new CommandLine(root);
+        Class<?> only = args == null ? null : namedSubcommand(args);
+        for (Class<?> sub : SUBCOMMANDS) {
+            if (only == null || sub == only) {
+                cl.addSubcommand(sub);
+            }
+        }
         root.declaredOptions.addTo(cl);
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(root, ex));
-        cl.setParameterExceptionHandler((ex, arguments) -> {
+        cl.setParameterExceptionHandler((ex, unmatched) -> {
             if (root.discoveryFailure != null) {
                 // a plugin that failed to load explains an unknown option better than picocli can
                 return handle(root, root.discoveryFailure);
@@ -125,6 +142,30 @@ final class FlowsimCommand implements Callable<Integer> {
             return ErrorCode.USAGE.exitCode();
         });
         return cl;
+    }
+
+    /** The subcommand the first positional argument names; null for none, an unknown name, or help. */
+    static Class<?> namedSubcommand(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) {
+                return null;
+            }
+            if (a.startsWith("-")) {
+                if (OPTIONS_WITH_VALUES.contains(a)) {
+                    i++;
+                }
+                continue;
+            }
+            for (Class<?> sub : SUBCOMMANDS) {
+                Command c = sub.getAnnotation(Command.class);
+                if (c != null && c.name().equals(a) && sub != CommandLine.HelpCommand.class) {
+                    return sub;
+                }
+            }
+            return null;
+        }
+        return null;
     }
 
     private static int handle(FlowsimCommand root, Exception ex) {
@@ -196,16 +237,14 @@ final class FlowsimCommand implements Callable<Integer> {
             discoveryFailure = null;
             throw e;
         }
+        reporter(); // set up before discovery, which reports its directories at debug level
         ExtensionRegistry registry;
         if (discovered != null && !handedOut) {
             handedOut = true;
             registry = discovered;
             reporter().debug("plugin directories: " + pluginDirectories(noBundledPlugins, pluginDirectories));
         } else {
-            List<Path> dirs = pluginDirectories(noBundledPlugins, pluginDirectories);
-            reporter().debug("plugin directories: " + dirs);
-            registry = PluginDiscovery.discover(new PluginDiscovery.Settings(dirs,
-                    FlowsimCommand.class.getClassLoader(), ignoreBrokenPlugins));
+            registry = discover(noBundledPlugins, pluginDirectories, ignoreBrokenPlugins);
         }
         registry.failures().forEach(f -> reporter().warn("plugin not loaded: " + f.describe()));
         return registry;
@@ -217,6 +256,19 @@ final class FlowsimCommand implements Callable<Integer> {
             handedOut = true;
             discovered.close();
         }
+    }
+
+    /** Discovers with the bundled plugins (unless {@code noBundled}) and {@code extra} directories. */
+    private ExtensionRegistry discover(boolean noBundled, List<Path> extra, boolean tolerate) {
+        List<Path> dirs = pluginDirectories(noBundled, extra);
+        java.util.Optional<PluginDiscovery.SharedPlugins> shared = bundledPluginsDirectory().flatMap(
+                dir -> sharedBundledPlugins(dir, !noBundled));
+        if (reporter != null) {
+            reporter.debug("plugin directories: " + dirs);
+            shared.ifPresent(sp -> reporter.debug("bundled plugins on the class path: " + sp.ids()));
+        }
+        return PluginDiscovery.discover(new PluginDiscovery.Settings(dirs, FlowsimCommand.class.getClassLoader(),
+                tolerate, shared));
     }
 
     private static List<Path> pluginDirectories(boolean noBundled, List<Path> extra) {
@@ -254,8 +306,7 @@ final class FlowsimCommand implements Callable<Integer> {
             return; // picocli reports the bad path when it parses; discover() runs again then
         }
         try {
-            discovered = PluginDiscovery.discover(new PluginDiscovery.Settings(pluginDirectories(noBundled, dirs),
-                    FlowsimCommand.class.getClassLoader(), tolerate));
+            discovered = discover(noBundled, dirs, tolerate);
             declaredOptions = DeclaredOptions.of(discovered);
         } catch (FlowsimException e) {
             if (discovered != null) {
@@ -283,6 +334,25 @@ final class FlowsimCommand implements Callable<Integer> {
             }
         }
         return false;
+    }
+
+    /**
+     * The bundled plugins the launcher put on the class path (system property
+     * {@code flowsim.bundled.classpath}: their ids, comma-separated), so they share one copy of each
+     * library and the JVM's class-data archive.
+     */
+    static java.util.Optional<PluginDiscovery.SharedPlugins> sharedBundledPlugins(Path dir, boolean enabled) {
+        String ids = System.getProperty("flowsim.bundled.classpath", "").trim();
+        if (ids.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        java.util.Set<String> set = new java.util.LinkedHashSet<>();
+        for (String id : ids.split(",")) {
+            if (!id.isBlank()) {
+                set.add(id.trim());
+            }
+        }
+        return java.util.Optional.of(new PluginDiscovery.SharedPlugins(dir, set, enabled));
     }
 
     /** Parses {@code KEY=VALUE}; a value without a key or without {@code =} is a usage error. */
