@@ -243,6 +243,8 @@ final class FlowsimCommand implements Callable<Integer> {
             handedOut = true;
             registry = discovered;
             reporter().debug("plugin directories: " + pluginDirectories(noBundledPlugins, pluginDirectories));
+            bundledPluginsDirectory().flatMap(dir -> sharedBundledPlugins(dir, !noBundledPlugins))
+                    .ifPresent(sp -> reporter().debug("bundled plugins on the class path: " + sp.ids()));
         } else {
             registry = discover(noBundledPlugins, pluginDirectories, ignoreBrokenPlugins);
         }
