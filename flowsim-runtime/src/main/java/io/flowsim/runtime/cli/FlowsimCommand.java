@@ -42,6 +42,7 @@ import java.util.concurrent.Callable;
             ValidateCommand.class,
             CalibrateCommand.class,
             BenchCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
