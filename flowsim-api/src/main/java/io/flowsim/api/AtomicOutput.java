@@ -22,7 +22,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *     out.commit();
  * }
  * }</pre>
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class AtomicOutput implements AutoCloseable {
 
     private final Path target;

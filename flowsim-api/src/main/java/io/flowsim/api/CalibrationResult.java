@@ -14,7 +14,10 @@ import java.util.Objects;
  * @param targetName the name to simulate it by ({@code --gpu}); the fitted description answers to it
  * @param parameters every parameter fitted, with its bounds
  * @param notes      what users should know (families without data, parameters at a bound, ...)
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record CalibrationResult(Path output, String targetName, List<FittedParameter> parameters, List<String> notes) {
     public CalibrationResult {
         Objects.requireNonNull(output, "output");

@@ -9,7 +9,10 @@ import java.util.OptionalInt;
  *
  * @param file the trace file
  * @param rank the rank that wrote it, when known
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record CapturedTrace(Path file, OptionalInt rank) {
     public CapturedTrace {
         Objects.requireNonNull(file, "file");

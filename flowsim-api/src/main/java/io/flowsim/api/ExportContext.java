@@ -13,7 +13,10 @@ import java.util.Objects;
  * @param outputDirectory the directory to write into (exists)
  * @param simulated       whether results carry simulations
  * @param run             the run's context (options, reporter)
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record ExportContext(TraceMetadata metadata, String traceName, Path outputDirectory, boolean simulated,
                             RunContext run) {
     public ExportContext {

@@ -8,7 +8,10 @@ package io.flowsim.api;
  * class therefore needs a public no-argument constructor. Instances are created once per process and
  * may be shared between threads; keep per-run state in the session objects the extension points
  * return, not in fields.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface FlowsimExtension {
 
     /**

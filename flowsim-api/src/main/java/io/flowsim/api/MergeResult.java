@@ -10,7 +10,10 @@ import java.util.Objects;
  * @param output     the merged trace file
  * @param inputs     the input files in the order they were merged (rank order)
  * @param eventCount events written
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record MergeResult(Path output, List<Path> inputs, long eventCount) {
     public MergeResult {
         Objects.requireNonNull(output, "output");

@@ -18,7 +18,10 @@ import java.util.Optional;
  * when a value does not parse.
  *
  * @param values option name to its values in the order given; never null, no null entries
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record Options(Map<String, List<String>> values) {
 
     private static final Options EMPTY = new Options(Map.of());

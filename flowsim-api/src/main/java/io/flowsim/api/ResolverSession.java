@@ -7,7 +7,10 @@ import java.util.Optional;
 
 /**
  * A {@link KernelResolver} configured for one run. Used from one thread at a time.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface ResolverSession extends AutoCloseable {
 
     /**

@@ -12,7 +12,10 @@ import java.util.List;
  * <p>Backends receive a whole batch so that a remote, asynchronous backend can submit, poll and
  * report progress (through the context's reporter). The runtime de-duplicates identical requests
  * before it calls {@link #simulate}, so every request in a batch is distinct.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface SimulatorBackend extends FlowsimExtension {
 
     /**
