@@ -2,6 +2,7 @@ package io.flowsim.runtime.cli;
 
 import io.flowsim.api.FlowsimException;
 import picocli.AutoComplete;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -48,7 +49,9 @@ final class CompletionCommand implements Callable<Integer> {
         if (!SHELLS.contains(shell)) {
             throw FlowsimException.usage("unsupported shell '" + shell + "' (supported: " + String.join(", ", SHELLS) + ")");
         }
-        root.out.print(AutoComplete.bash(spec.root().name(), spec.root().commandLine()));
+        // the running command line holds only this subcommand (see FlowsimCommand): generate from a full one
+        CommandLine full = FlowsimCommand.commandLine(root.out, root.err, false);
+        root.out.print(AutoComplete.bash(spec.root().name(), full));
         root.out.flush();
         return 0;
     }
