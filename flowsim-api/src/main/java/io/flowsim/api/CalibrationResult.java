@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import io.flowsim.api.model.FittedParameter;
 
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 /**
  * What kind of failure a {@link FlowsimException} reports, and the process exit code the command
  * line maps it to.

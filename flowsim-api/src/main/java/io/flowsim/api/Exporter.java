@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 /**
  * Writes a run's results (CSV, JSON, a database, ...). Every discovered exporter runs unless the
  * user names a subset with {@code --exporter}.

@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 /**
  * What every extension point has in common: a stable name and a one-line description.
  *

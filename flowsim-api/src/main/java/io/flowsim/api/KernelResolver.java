@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.nio.file.Path;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

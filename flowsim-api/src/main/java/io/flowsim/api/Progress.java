@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 /**
  * A unit of long-running work shown to the user (a progress bar on a terminal, periodic lines
  * otherwise). Obtained from {@link Reporter#startProgress}; close it when the work ends.

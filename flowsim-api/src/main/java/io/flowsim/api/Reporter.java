@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 /**
  * Where extensions tell the user what is happening. The command line writes everything here to
  * standard error, so standard output stays clean for pipes; {@code --quiet} silences info and

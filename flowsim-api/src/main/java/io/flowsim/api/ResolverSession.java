@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import io.flowsim.api.model.KernelRecord;
 import io.flowsim.api.model.ResolvedKernel;
 

@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.flowsim.api.model;
 
-import io.flowsim.api.Stability;
+import io.flowsim.api.annotation.Stability;
 
 /**
  * A CUDA launch dimension ({@code grid} or {@code block}).

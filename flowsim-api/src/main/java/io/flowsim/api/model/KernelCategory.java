@@ -1,6 +1,6 @@
 package io.flowsim.api.model;
 
-import io.flowsim.api.Stability;
+import io.flowsim.api.annotation.Stability;
 
 /**
  * The broad class of GPU work, as profilers and HTA classify it.

@@ -1,6 +1,6 @@
 package io.flowsim.api.model;
 
-import io.flowsim.api.Stability;
+import io.flowsim.api.annotation.Stability;
 
 import java.util.List;
 import java.util.Objects;

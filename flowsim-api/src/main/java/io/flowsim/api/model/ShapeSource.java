@@ -1,6 +1,6 @@
 package io.flowsim.api.model;
 
-import io.flowsim.api.Stability;
+import io.flowsim.api.annotation.Stability;
 
 /**
  * Where the inputs of an {@link OperatorCall} came from.

@@ -1,4 +1,4 @@
-package io.flowsim.api;
+package io.flowsim.api.annotation;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
