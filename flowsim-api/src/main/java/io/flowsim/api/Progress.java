@@ -12,6 +12,12 @@ import io.flowsim.api.annotation.Stability;
 @Stability(Stability.Level.STABLE)
 public interface Progress extends AutoCloseable {
 
+    /**
+     * The unit of kernel counts ({@code "kernels"}), for {@link Reporter#startProgress}; the command
+     * line uses the same word for kernel counts in its tables and for its kernel-database command.
+     */
+    String KERNELS = "kernels";
+
     /** Adds {@code delta} units of completed work. */
     void advance(long delta);
 

@@ -1,5 +1,6 @@
 package io.flowsim.runtime.cli;
 
+import io.flowsim.api.Progress;
 import io.flowsim.api.model.AccuracyRow;
 import io.flowsim.api.model.DeviceInfo;
 import io.flowsim.api.model.GroupTotals;
@@ -61,7 +62,7 @@ final class SummaryPrinter {
             out.println("No kernel has a prediction: no accuracy to report.");
         } else {
             List<String[]> rows = new ArrayList<>();
-            rows.add(new String[] {"family", "kernels", "measured us", "predicted us", "total err", "median |err|",
+            rows.add(new String[] {"family", Progress.KERNELS, "measured us", "predicted us", "total err", "median |err|",
                 "p90 |err|", "time-weighted |err|"});
             for (AccuracyRow r : sim.accuracy()) {
                 rows.add(new String[] {r.group(), String.format(Locale.ROOT, "%,d", r.count()), us(r.measuredNs()),

@@ -2,6 +2,7 @@ package io.flowsim.plugin.analytical;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowsim.api.CalibrationResult;
+import io.flowsim.api.OptionValue;
 import io.flowsim.api.Progress;
 import io.flowsim.api.Reporter;
 import io.flowsim.api.model.FittedParameter;
@@ -228,6 +229,7 @@ final class Calibrator {
                 + (groups.isEmpty() ? "none" : String.join(", ", groups)));
         calibration.put("base_profile", original.profile().origin());
         ProfileFiles.write(doc, output);
-        return new CalibrationResult(output, fit.profile().id(), fit.parameters(), fit.notes());
+        return new CalibrationResult(output, fit.profile().id(), fit.parameters(), fit.notes(),
+                List.of(new OptionValue<>(AnalyticalBackend.HARDWARE, output)));
     }
 }

@@ -1,5 +1,6 @@
 package io.flowsim.plugin.analytical;
 
+import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.CollectiveInfo;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.Operand;
@@ -123,7 +124,7 @@ final class CollectiveModel {
         return kernel.contains("cross_device_reduce") || kernel.contains("custom_all_reduce")
                 || kernel.contains("customallreduce") || kernel.contains("one_shot_all_reduce")
                 || kernel.contains("two_shot_all_reduce")
-                || r.collective().isEmpty() && RequestView.text(r, "collective.group_size") != null;
+                || r.collective().isEmpty() && RequestView.text(r, Attributes.COLLECTIVE_GROUP_SIZE.name()) != null;
     }
 
     static Estimate customAllReduce(SimulationRequest r, HardwareProfile hw, String kernel) {
@@ -131,7 +132,7 @@ final class CollectiveModel {
         if (r.collective().isPresent()) {
             n = r.collective().get().groupSize();
         } else {
-            n = RequestView.number(r, "collective.group_size", Double.NaN);
+            n = RequestView.number(r, Attributes.COLLECTIVE_GROUP_SIZE.name(), Double.NaN);
         }
         if (Double.isNaN(n) || n < 1) {
             return Estimate.unsupported("a custom all-reduce needs the attribute collective.group_size");

@@ -1,5 +1,6 @@
 package io.flowsim.plugin.analytical;
 
+import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.Operand;
 import io.flowsim.api.model.SimulationRequest;
@@ -35,8 +36,8 @@ final class GemmModel {
             return Estimate.unsupported(reason);
         }
         Problem p = (Problem) parsed;
-        if ("split-k-reduce".equals(RequestView.text(r, "gemm.role"))) {
-            double split = RequestView.number(r, "gemm.split_k", 2);
+        if ("split-k-reduce".equals(RequestView.text(r, Attributes.GEMM_ROLE.name()))) {
+            double split = RequestView.number(r, Attributes.GEMM_SPLIT_K.name(), 2);
             double bytes = p.batch * p.m * p.n * (Math.max(2, split) * 4 + p.outBytes);
             double t = hw.get(Param.REDUCTION_FIXED_LATENCY_US) * 1e-6
                     + bytes / (hw.hbmBytesPerSecond() * hw.get(Param.REDUCTION_MEMORY_EFFICIENCY));
@@ -114,9 +115,9 @@ final class GemmModel {
         Operand c = RequestView.operand(r, "C", "out", "output");
         double outBytes = c != null && c.dataType() != DataType.UNKNOWN ? c.dataType().bytes()
                 : narrow ? 2 : compute.bytes();
-        double split = RequestView.number(r, "gemm.split_k", 0);
+        double split = RequestView.number(r, Attributes.GEMM_SPLIT_K.name(), 0);
         int forced = Double.isNaN(split) || split < 1 ? 0 : (int) Math.min(64, split);
-        boolean block = narrow && "block".equals(RequestView.text(r, "gemm.scaling"));
+        boolean block = narrow && "block".equals(RequestView.text(r, Attributes.GEMM_SCALING.name()));
         return new Problem(batch, m, n, k, ta, tb, outBytes, precision, narrow, block, forced);
     }
 

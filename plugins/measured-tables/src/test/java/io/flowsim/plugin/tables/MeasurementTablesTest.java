@@ -1,8 +1,9 @@
-package io.flowsim.runtime.measurements;
+package io.flowsim.plugin.tables;
 
 import io.flowsim.api.ErrorCode;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.model.DataType;
+import io.flowsim.api.model.MeasuredTable;
 import io.flowsim.api.model.Measurement;
 import io.flowsim.api.model.OperationFamily;
 import io.flowsim.api.model.SimulationRequest;
@@ -48,7 +49,7 @@ class MeasurementTablesTest {
     @Test
     void gemmRowsBecomeTheKernelsTheyTimed() {
         MeasuredTable t = MeasurementTables.read(fixture("gemm_small.csv"), Optional.empty());
-        assertThat(t.format()).isEqualTo(TableFormat.AICONFIGURATOR_GEMM);
+        assertThat(t.format()).isEqualTo(TableFormat.AICONFIGURATOR_GEMM.label());
         assertThat(t.gpu()).isEqualTo("NVIDIA H100 80GB HBM3");
         assertThat(t.rows()).isEqualTo(4);
         assertThat(t.measurements()).hasSize(3);
@@ -85,7 +86,7 @@ class MeasurementTablesTest {
     @Test
     void theGpuComesFromThePathWithoutADeviceColumnAndMultiNodeRowsAreCounted() {
         MeasuredTable t = MeasurementTables.read(fixture("a100/all_reduce.csv"), Optional.empty());
-        assertThat(t.format()).isEqualTo(TableFormat.VIDUR_ALL_REDUCE);
+        assertThat(t.format()).isEqualTo(TableFormat.VIDUR_ALL_REDUCE.label());
         assertThat(t.gpu()).isEqualTo("A100");
         assertThat(t.measurements()).hasSize(1);
         assertThat(t.measurements().get(0).subjectKernel().collective().orElseThrow().groupSize()).isEqualTo(8);
@@ -134,12 +135,53 @@ class MeasurementTablesTest {
         Path file = shared().resolve("data/groundtruth").resolve(path);
         assumeTrue(Files.exists(file), file + " absent");
         MeasuredTable t = MeasurementTables.read(file, Optional.empty());
-        assertThat(t.format()).isEqualTo(format);
+        assertThat(t.format()).isEqualTo(format.label());
         assertThat(t.rows()).isEqualTo(rows);
         assertThat(t.measurements().size() + t.skippedRows())
                 .as("every row is either a measurement or counted as skipped (a vidur mlp row holds one measurement"
                         + " per timed op: 9 for phi-2, which has no post-attention norm)")
                 .isGreaterThanOrEqualTo(format == TableFormat.VIDUR_MLP ? rows * 9 : rows);
         assertThat(t.gpu()).isNotBlank();
+    }
+
+    /** One MLA context row of the aiconfigurator header, hand-made (made-up latency), measured on the given device. */
+    private static Path mlaTable(Path dir, String device) throws IOException {
+        Path f = dir.resolve("context_mla_perf.csv");
+        Files.writeString(f, "framework,version,device,op_name,kernel_source,mla_dtype,kv_cache_dtype,num_heads,"
+                + "batch_size,isl,tp_size,step,latency\n"
+                + "SGLang,0.5.14," + device + ",context_mla,default,bfloat16,bfloat16,128,1,1024,1,0,0.5\n");
+        return f;
+    }
+
+    private static long queryHeadDim(MeasuredTable t) {
+        SimulationRequest attention = t.measurements().get(0).subjectKernel();
+        assertThat(attention.family()).isEqualTo(OperationFamily.ATTENTION);
+        java.util.List<Long> q = attention.operand("q").orElseThrow().shape();
+        return q.get(q.size() - 1);
+    }
+
+    @Test
+    void theMlaLayoutFollowsTheSimulatedGpuNotTheTablesDeviceColumn(@TempDir Path dir) throws IOException {
+        // measured on an H200 (absorbed prefill: 576-wide latent queries) ...
+        Path table = mlaTable(dir, "NVIDIA H200");
+        assertThat(queryHeadDim(MeasurementTables.read(table, Optional.empty()))).isEqualTo(576);
+        // ... but simulated on a B200, whose prefill is non-absorbed: 192-wide queries
+        MeasuredTable onB200 = MeasurementTables.read(table, Optional.of("B200"));
+        assertThat(onB200.gpu()).isEqualTo("B200");
+        assertThat(queryHeadDim(onB200)).isEqualTo(192);
+        // and the other way round: a Blackwell table simulated on an H100 gets the Hopper layout
+        assertThat(queryHeadDim(MeasurementTables.read(mlaTable(dir, "NVIDIA B200"), Optional.of("H100"))))
+                .isEqualTo(576);
+    }
+
+    @Test
+    void withoutADeviceColumnTheGpuInThePathChoosesTheMlaLayout(@TempDir Path dir) throws IOException {
+        Path b200 = Files.createDirectories(dir.resolve("b200_sxm/mla"));
+        Path f = b200.resolve("context_mla_perf.csv");
+        Files.writeString(f, "op_name,mla_dtype,kv_cache_dtype,num_heads,batch_size,isl,tp_size,step,latency\n"
+                + "context_mla,bfloat16,bfloat16,128,1,1024,1,0,0.5\n");
+        MeasuredTable t = MeasurementTables.read(f, Optional.empty());
+        assertThat(t.gpu()).isEqualTo("B200");
+        assertThat(queryHeadDim(t)).isEqualTo(192);
     }
 }

@@ -1,4 +1,4 @@
-package io.flowsim.runtime.measurements;
+package io.flowsim.plugin.tables;
 
 import java.util.List;
 import java.util.Set;

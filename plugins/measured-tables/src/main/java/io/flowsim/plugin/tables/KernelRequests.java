@@ -1,11 +1,12 @@
-package io.flowsim.runtime.measurements;
+package io.flowsim.plugin.tables;
 
+import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.CollectiveInfo;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.Direction;
 import io.flowsim.api.model.KernelCategory;
-import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.Operand;
+import io.flowsim.api.model.OperandRoles;
 import io.flowsim.api.model.OperationFamily;
 import io.flowsim.api.model.SimulationRequest;
 
@@ -19,8 +20,9 @@ import java.util.Optional;
 /**
  * Builds {@link SimulationRequest}s for the kernels a measured row contains, following
  * docs/operand-conventions.md, so that any backend reads them the way it reads a resolved trace.
+ * Shortcuts over the API's {@link SimulationRequest#builder}, which resolvers and tests use too.
  */
-public final class KernelRequests {
+final class KernelRequests {
 
     private KernelRequests() {
     }
@@ -43,14 +45,15 @@ public final class KernelRequests {
     /** A compute kernel of a family. */
     public static SimulationRequest kernel(String name, OperationFamily family, String op, List<Operand> operands,
                                            Map<String, String> attributes) {
-        return new SimulationRequest(name, KernelKind.KERNEL, KernelCategory.COMPUTE, family, op, operands,
-                Optional.empty(), Optional.empty(), Optional.empty(), attributes);
+        return SimulationRequest.builder(name).family(family).opMapping(op).operands(operands).attributes(attributes)
+                .build();
     }
 
     /** {@code C[m, n] = A[m, k] B[k, n]} (a {@code linear} weight [n, k] is B transposed). */
     public static SimulationRequest gemm(String name, long m, long n, long k, DataType ab, DataType c,
                                          Map<String, String> attributes, Operand... extra) {
-        List<Operand> ops = new ArrayList<>(List.of(in("A", ab, m, k), in("B", ab, k, n), out("C", c, m, n)));
+        List<Operand> ops = new ArrayList<>(List.of(in(OperandRoles.A, ab, m, k), in(OperandRoles.B, ab, k, n),
+                out(OperandRoles.C, c, m, n)));
         ops.addAll(Arrays.asList(extra));
         return kernel(name, OperationFamily.GEMM, "matmul", ops, attributes);
     }
@@ -58,8 +61,8 @@ public final class KernelRequests {
     /** A batched GEMM: {@code batch} products {@code [m, k] x [k, n]}. */
     public static SimulationRequest bmm(String name, long batch, long m, long n, long k, DataType ab, DataType c,
                                         Map<String, String> attributes) {
-        return kernel(name, OperationFamily.BMM, "bmm", List.of(in("A", ab, batch, m, k), in("B", ab, batch, k, n),
-                out("C", c, batch, m, n)), attributes);
+        return kernel(name, OperationFamily.BMM, "bmm", List.of(in(OperandRoles.A, ab, batch, m, k),
+                in(OperandRoles.B, ab, batch, k, n), out(OperandRoles.C, c, batch, m, n)), attributes);
     }
 
     /** A kernel quantizing {@code [rows, cols]} 16-bit activations to FP8 with {@code scaleCols} scales per row. */
@@ -73,17 +76,15 @@ public final class KernelRequests {
                                                long outElements, int groupSize, String dtype) {
         CollectiveInfo info = new CollectiveInfo(collective, inElements, outElements, groupSize, dtype,
                 Optional.empty(), Optional.empty(), List.of());
-        return new SimulationRequest(kernelName, KernelKind.KERNEL, KernelCategory.COMMUNICATION,
-                OperationFamily.COLLECTIVE, collective, List.of(), Optional.empty(), Optional.of(info),
-                Optional.empty(), Map.of());
+        return SimulationRequest.builder(kernelName).collective(info).opMapping(collective).build();
     }
 
     /** A custom (peer-to-peer) all-reduce kernel over {@code elements} values. */
     public static SimulationRequest customAllReduce(String kernelName, long elements, DataType type, int groupSize) {
-        return new SimulationRequest(kernelName, KernelKind.KERNEL, KernelCategory.COMMUNICATION,
-                OperationFamily.COLLECTIVE, "all_reduce", List.of(in("input", type, elements), out("output", type, elements)),
-                Optional.empty(), Optional.empty(), Optional.empty(),
-                Map.of("collective.group_size", Integer.toString(groupSize)));
+        return SimulationRequest.builder(kernelName).category(KernelCategory.COMMUNICATION)
+                .family(OperationFamily.COLLECTIVE).opMapping("all_reduce")
+                .input(OperandRoles.INPUT, type, elements).output(OperandRoles.OUTPUT, type, elements)
+                .attribute(Attributes.COLLECTIVE_GROUP_SIZE, (long) groupSize).build();
     }
 
     /** Attributes from alternating keys and values, skipping null values. */

@@ -1,7 +1,9 @@
-package io.flowsim.runtime.measurements;
+package io.flowsim.plugin.tables;
 
 import io.flowsim.api.FlowsimException;
+import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.DataType;
+import io.flowsim.api.model.MeasuredTable;
 import io.flowsim.api.model.Measurement;
 import io.flowsim.api.model.Operand;
 import io.flowsim.api.model.OperationFamily;
@@ -31,11 +33,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 
-import static io.flowsim.runtime.measurements.KernelRequests.attributes;
-import static io.flowsim.runtime.measurements.KernelRequests.in;
-import static io.flowsim.runtime.measurements.KernelRequests.inOut;
-import static io.flowsim.runtime.measurements.KernelRequests.kernel;
-import static io.flowsim.runtime.measurements.KernelRequests.out;
+import static io.flowsim.plugin.tables.KernelRequests.attributes;
+import static io.flowsim.plugin.tables.KernelRequests.in;
+import static io.flowsim.plugin.tables.KernelRequests.inOut;
+import static io.flowsim.plugin.tables.KernelRequests.kernel;
+import static io.flowsim.plugin.tables.KernelRequests.out;
 
 /**
  * Reads measured kernel-latency tables (aiconfigurator and vidur formats; plain or gzip CSV) into
@@ -44,7 +46,7 @@ import static io.flowsim.runtime.measurements.KernelRequests.out;
  * bookkeeping, two expert GEMM passes, the activation and the final sum), described by the operand
  * conventions. Rows a simulator cannot be asked about are counted by reason, never dropped silently.
  */
-public final class MeasurementTables {
+final class MeasurementTables {
 
     private static final CSVFormat CSV = CSVFormat.DEFAULT.builder()
             .setHeader()
@@ -60,7 +62,7 @@ public final class MeasurementTables {
     }
 
     /** Whether a file name looks like a table ({@code *.csv}, {@code *.csv.gz}). */
-    public static boolean looksLikeTable(Path file) {
+    static boolean looksLikeTable(Path file) {
         String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return n.endsWith(".csv") || n.endsWith(".csv.gz");
     }
@@ -73,7 +75,7 @@ public final class MeasurementTables {
      *                          unknown table; {@link io.flowsim.api.ErrorCode#USAGE} when the GPU cannot be
      *                          told and none is given
      */
-    public static MeasuredTable read(Path file, Optional<String> gpu) {
+    static MeasuredTable read(Path file, Optional<String> gpu) {
         try (InputStream raw = open(file);
              Reader reader = new InputStreamReader(raw, StandardCharsets.UTF_8);
              CSVParser parser = CSV.parse(reader)) {
@@ -85,16 +87,17 @@ public final class MeasurementTables {
                         + " mla_bmm, moe, nccl and custom_allreduce tables and vidur mlp, all_reduce and send_recv"
                         + " tables (docs/simulator.md)");
             }
+            Optional<String> fromPath = gpuFromPath(file);
             Rows rows = new Rows(file, format);
             String device = gpu.orElse(null);
             for (CSVRecord record : parser) {
                 rows.count++;
-                if (header.contains("device") && !record.get("device").isBlank()) {
-                    rows.device = record.get("device").trim();
-                    if (device == null) {
-                        device = rows.device;
-                    }
+                String column = header.contains("device") ? record.get("device").trim() : "";
+                if (!column.isEmpty() && device == null) {
+                    device = column;
                 }
+                // the GPU the kernels are simulated on: --gpu, else this row's device column, else the path
+                rows.target = gpu.orElse(!column.isEmpty() ? column : fromPath.orElse(""));
                 try {
                     rows.map(record);
                 } catch (IllegalArgumentException e) {
@@ -103,10 +106,10 @@ public final class MeasurementTables {
                 }
             }
             if (device == null) {
-                device = gpuFromPath(file).orElseThrow(() -> FlowsimException.usage("cannot tell which GPU " + file
+                device = fromPath.orElseThrow(() -> FlowsimException.usage("cannot tell which GPU " + file
                         + " was measured on (no device column, no GPU in its path); name it with --gpu"));
             }
-            return new MeasuredTable(file, format, device, rows.count, rows.measurements, rows.skipped);
+            return new MeasuredTable(file, format.label(), device, rows.count, rows.measurements, rows.skipped);
         } catch (IOException e) {
             throw FlowsimException.badInput("cannot read table " + file + ": " + e.getMessage(), e);
         } catch (UncheckedIOException e) {
@@ -149,7 +152,8 @@ public final class MeasurementTables {
         final Path file;
         final TableFormat format;
         final String name;
-        String device = "";
+        /** The GPU the row's kernels are built for (the simulation target), as named. */
+        String target = "";
         final List<Measurement> measurements = new ArrayList<>();
         final Map<String, Long> skipped = new TreeMap<>();
         long count;
@@ -209,12 +213,12 @@ public final class MeasurementTables {
                 case "fp8" -> add(r, key, "gemm fp8 (+ quantization)", latency, 1,
                         KernelRequests.quantize("per_token_quant_fp8", m, k, 1),
                         KernelRequests.gemm("fp8_scaled_mm", m, n, k, DataType.FP8_E4M3, DataType.BF16,
-                                attributes("gemm.scaling", "per-token"), in("scale_a", DataType.FP32, m, 1),
+                                attributes(Attributes.GEMM_SCALING.name(), "per-token"), in("scale_a", DataType.FP32, m, 1),
                                 in("scale_b", DataType.FP32, n)));
                 case "fp8_block" -> add(r, key, "gemm fp8_block (+ quantization)", latency, 1,
                         KernelRequests.quantize("per_token_group_quant_fp8", m, k, Math.max(1, k / 128)),
                         KernelRequests.gemm("gemm_nt_f8f8bf16", m, n, k, DataType.FP8_E4M3, DataType.BF16,
-                                attributes("gemm.scaling", "block", "gemm.block", 128),
+                                attributes(Attributes.GEMM_SCALING.name(), "block", Attributes.GEMM_BLOCK.name(), 128),
                                 in("scale_a", DataType.FP32, m, Math.max(1, k / 128)),
                                 in("scale_b", DataType.FP32, Math.max(1, n / 128), Math.max(1, k / 128))));
                 default -> skip("gemm_dtype " + dtype + ": no mapping to operand types");
@@ -250,18 +254,18 @@ public final class MeasurementTables {
                         kernel("attention_prefill", OperationFamily.ATTENTION, "attention", List.of(
                                 in("q", qType, tokens, heads, headDim), in("k", qType, tokens, kvHeads, headDim),
                                 in("v", qType, tokens, kvHeads, headDim), out("o", DataType.BF16, tokens, heads, headDim)),
-                                attributes("attention.phase", "prefill", "attention.kind", kind, "attention.batch", b,
-                                        "attention.q_len", isl, "attention.kv_len", isl, "attention.causal", true,
-                                        "attention.window", window > 0 ? window : null)));
+                                attributes(Attributes.ATTENTION_PHASE.name(), "prefill", Attributes.ATTENTION_KIND.name(), kind, Attributes.ATTENTION_BATCH.name(), b,
+                                        Attributes.ATTENTION_Q_LEN.name(), isl, Attributes.ATTENTION_KV_LEN.name(), isl, Attributes.ATTENTION_CAUSAL.name(), true,
+                                        Attributes.ATTENTION_WINDOW.name(), window > 0 ? window : null)));
             } else {
                 long kvLen = step + 1;
                 add(r, key, group, latency, 1, storeKv(b, kvHeads, headDim, kvType),
                         kernel("attention_decode", OperationFamily.ATTENTION, "attention", List.of(
                                 in("q", qType, b, heads, headDim), in("kv_cache", kvType, b * kvLen, 2, kvHeads, headDim),
                                 out("o", DataType.BF16, b, heads, headDim)),
-                                attributes("attention.phase", "decode", "attention.kind", kind, "attention.batch", b,
-                                        "attention.q_len", 1, "attention.kv_len", kvLen, "attention.num_kv_heads", kvHeads,
-                                        "attention.causal", false, "attention.window", window > 0 ? window : null)));
+                                attributes(Attributes.ATTENTION_PHASE.name(), "decode", Attributes.ATTENTION_KIND.name(), kind, Attributes.ATTENTION_BATCH.name(), b,
+                                        Attributes.ATTENTION_Q_LEN.name(), 1, Attributes.ATTENTION_KV_LEN.name(), kvLen, Attributes.ATTENTION_NUM_KV_HEADS.name(), kvHeads,
+                                        Attributes.ATTENTION_CAUSAL.name(), false, Attributes.ATTENTION_WINDOW.name(), window > 0 ? window : null)));
             }
         }
 
@@ -289,22 +293,23 @@ public final class MeasurementTables {
             String key = op + "|" + b + "|" + isl + "|" + heads + "|" + qType.id() + "|" + kvType.id() + "|" + step;
             // DeepSeek-V3 MLA: kv_lora_rank 512, qk_nope 128, qk_rope 64, v_head 128. On Hopper the collector
             // runs both phases absorbed (queries against the shared 576-wide latent, 512-wide values); on
-            // Blackwell the prefill is non-absorbed (192-wide q/k, 128-wide v per head).
-            boolean blackwell = device.matches("(?i).*\\b(b200|b300|gb200|gb300)\\b.*");
+            // Blackwell the prefill is non-absorbed (192-wide q/k, 128-wide v per head). The layout follows the
+            // GPU the kernels are simulated on, not the table's device column when --gpu names another.
+            boolean blackwell = target.matches("(?i).*\\b(b200|b300|gb200|gb300)\\b.*");
             if (op.contains("context")) {
                 long tokens = b * isl;
                 SimulationRequest attention = blackwell
                         ? kernel("mla_prefill", OperationFamily.ATTENTION, "attention", List.of(
                                 in("q", qType, tokens, heads, 192), in("k", qType, tokens, heads, 192),
                                 in("v", qType, tokens, heads, 128), out("o", DataType.BF16, tokens, heads, 128)),
-                                attributes("attention.phase", "prefill", "attention.kind", "mla", "attention.batch", b,
-                                        "attention.q_len", isl, "attention.kv_len", isl, "attention.causal", true))
+                                attributes(Attributes.ATTENTION_PHASE.name(), "prefill", Attributes.ATTENTION_KIND.name(), "mla", Attributes.ATTENTION_BATCH.name(), b,
+                                        Attributes.ATTENTION_Q_LEN.name(), isl, Attributes.ATTENTION_KV_LEN.name(), isl, Attributes.ATTENTION_CAUSAL.name(), true))
                         : kernel("mla_prefill", OperationFamily.ATTENTION, "attention", List.of(
                                 in("q", qType, tokens, heads, 576), in("kv_cache", kvType, tokens, 1, 576),
                                 out("o", DataType.BF16, tokens, heads, 512)),
-                                attributes("attention.phase", "prefill", "attention.kind", "mla", "attention.batch", b,
-                                        "attention.q_len", isl, "attention.kv_len", isl, "attention.head_dim_v", 512,
-                                        "attention.causal", true));
+                                attributes(Attributes.ATTENTION_PHASE.name(), "prefill", Attributes.ATTENTION_KIND.name(), "mla", Attributes.ATTENTION_BATCH.name(), b,
+                                        Attributes.ATTENTION_Q_LEN.name(), isl, Attributes.ATTENTION_KV_LEN.name(), isl, Attributes.ATTENTION_HEAD_DIM_V.name(), 512,
+                                        Attributes.ATTENTION_CAUSAL.name(), true));
                 add(r, key, "context mla " + kvType.id(), latency, 1, storeLatent(tokens, kvType), attention);
             } else {
                 long kvLen = step + 1;
@@ -312,9 +317,9 @@ public final class MeasurementTables {
                         kernel("mla_decode", OperationFamily.ATTENTION, "attention", List.of(
                                 in("q", qType, b, heads, 576), in("kv_cache", kvType, b * kvLen, 1, 576),
                                 out("o", DataType.BF16, b, heads, 512)),
-                                attributes("attention.phase", "decode", "attention.kind", "mla", "attention.batch", b,
-                                        "attention.q_len", 1, "attention.kv_len", kvLen, "attention.head_dim_v", 512,
-                                        "attention.causal", false)));
+                                attributes(Attributes.ATTENTION_PHASE.name(), "decode", Attributes.ATTENTION_KIND.name(), "mla", Attributes.ATTENTION_BATCH.name(), b,
+                                        Attributes.ATTENTION_Q_LEN.name(), 1, Attributes.ATTENTION_KV_LEN.name(), kvLen, Attributes.ATTENTION_HEAD_DIM_V.name(), 512,
+                                        Attributes.ATTENTION_CAUSAL.name(), false)));
             }
         }
 
@@ -349,7 +354,7 @@ public final class MeasurementTables {
                 add(r, key, "mla_bmm fp8 (+ quantization)", latency, 1,
                         KernelRequests.quantize("per_tensor_quant_fp8", heads * tokens, k, 0),
                         KernelRequests.bmm("bmm_fp8", heads, tokens, n, k, DataType.FP8_E4M3, DataType.BF16,
-                                attributes("gemm.scaling", "per-tensor")));
+                                attributes(Attributes.GEMM_SCALING.name(), "per-tensor")));
             } else {
                 skip("bmm_dtype " + dtype + ": no mapping to operand types");
             }
@@ -395,13 +400,13 @@ public final class MeasurementTables {
             String distributionGroup = distribution.startsWith("power_law") ? "power_law" : distribution;
             String group = (op.equals("moe") ? "moe " : op.replace('_', ' ') + " ") + dtype + " " + distributionGroup
                     + (source.contains("cutlass") ? " (cutlass)" : source.contains("marlin") ? " (marlin)" : "");
-            Map<String, String> common = attributes("moe.top_k", topK, "moe.num_experts", experts,
-                    "moe.distribution", distribution, "moe.ep_size", ep > 1 ? ep : null);
+            Map<String, String> common = attributes(Attributes.MOE_TOP_K.name(), topK, Attributes.MOE_NUM_EXPERTS.name(), experts,
+                    Attributes.MOE_DISTRIBUTION.name(), distribution, Attributes.MOE_EP_SIZE.name(), ep > 1 ? ep : null);
             List<SimulationRequest> kernels = new ArrayList<>();
             kernels.add(kernel("moe_align_block_size", OperationFamily.MOE, "moe_align", List.of(
                     in("topk_ids", DataType.INT32, tokens, topK),
                     out("sorted_token_ids", DataType.INT32, tokens * topK + localExperts * 63)),
-                    with(common, "moe.stage", "align")));
+                    with(common, Attributes.MOE_STAGE.name(), "align")));
             SimulationRequest gateUp;
             SimulationRequest down;
             gateUp = expertPass(tokens, hidden, topK, localExperts, interLocal, weights, quantizeActivations, common,
@@ -433,7 +438,7 @@ public final class MeasurementTables {
             return kernel("fused_moe_kernel", OperationFamily.MOE, "fused_moe", List.of(
                     in("hidden", act, tokens, hidden), in("w1", weights, localExperts, 2 * interLocal, hidden),
                     in("w2", weights, localExperts, hidden, interLocal), in("topk_ids", DataType.INT32, tokens, topK)),
-                    with(common, "moe.stage", stage));
+                    with(common, Attributes.MOE_STAGE.name(), stage));
         }
 
         void nccl(CSVRecord r) {

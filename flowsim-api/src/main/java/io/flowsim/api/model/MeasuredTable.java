@@ -1,6 +1,4 @@
-package io.flowsim.runtime.measurements;
-
-import io.flowsim.api.model.Measurement;
+package io.flowsim.api.model;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -8,17 +6,17 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One measured latency table turned into measurements.
+ * One measured latency table read into measurements by a
+ * {@link io.flowsim.api.MeasurementTableReader}.
  *
  * @param file         the table
- * @param format       its detected format
- * @param gpu          the GPU it was measured on (from its {@code device} column or its path, or
- *                     {@code --gpu})
+ * @param format       its format, as the reader names it ({@code aiconfigurator gemm})
+ * @param gpu          the GPU it was measured on (the {@code --gpu} given, else what the table tells)
  * @param rows         data rows read
- * @param measurements the rows the simulator can be asked about
+ * @param measurements the rows a simulator can be asked about, each with the kernels it timed
  * @param skipped      rows left out, counted by reason (never silently dropped)
  */
-public record MeasuredTable(Path file, TableFormat format, String gpu, long rows, List<Measurement> measurements,
+public record MeasuredTable(Path file, String format, String gpu, long rows, List<Measurement> measurements,
                             Map<String, Long> skipped) {
     public MeasuredTable {
         Objects.requireNonNull(file, "file");
