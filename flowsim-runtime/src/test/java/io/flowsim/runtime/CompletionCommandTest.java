@@ -1,5 +1,6 @@
 package io.flowsim.runtime;
 
+import io.flowsim.api.SimulatorBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,8 +23,10 @@ class CompletionCommandTest {
     @TempDir
     Path dir;
 
-    private Path script(String shell) throws IOException {
-        CliRun r = CliRun.of("completion", shell);
+    private Path script(String shell, String... globalOptions) throws IOException {
+        List<String> args = new java.util.ArrayList<>(List.of(globalOptions));
+        args.addAll(List.of("completion", shell));
+        CliRun r = CliRun.of(args.toArray(String[]::new));
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.err()).isEmpty();
         Path file = dir.resolve("flowsim-" + shell + ".sh");
@@ -91,5 +94,23 @@ class CompletionCommandTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("unsupported shell 'fish'").contains("bash, zsh");
         assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void optionsDeclaredByAPluginAreCompletedOnTheCommandsThatUseIt() throws Exception {
+        Path demo = Path.of(System.getProperty("flowsim.repo.dir", "..")).toAbsolutePath().normalize()
+                .resolve("demo/third-party-plugin");
+        String provider = Files.readString(demo.resolve(
+                "src/main/resources/META-INF/services/io.flowsim.api.SimulatorBackend")).strip();
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        new PluginJarBuilder("example-toy-backend")
+                .source(provider, Files.readString(demo.resolve("src/main/java/com/example/flowsim/toy/ToyRooflineBackend.java")))
+                .service(SimulatorBackend.class, provider).build(plugins);
+
+        Path script = script("bash", "--plugins-dir", plugins.toString());
+        assertThat(complete(script, "flowsim", "simulate", "--example-toy-roofline.tf"))
+                .containsExactly("--example-toy-roofline.tflops");
+        assertThat(complete(script, "flowsim", "parse", "--example-toy-roofline.tf")).isEmpty();
+        assertThat(complete(script("bash"), "flowsim", "simulate", "--example-toy-roofline.tf")).isEmpty();
     }
 }

@@ -49,8 +49,10 @@ final class CompletionCommand implements Callable<Integer> {
         if (!SHELLS.contains(shell)) {
             throw FlowsimException.usage("unsupported shell '" + shell + "' (supported: " + String.join(", ", SHELLS) + ")");
         }
-        // the running command line holds only this subcommand (see FlowsimCommand): generate from a full one
+        // the running command line holds only this subcommand (see FlowsimCommand): generate from a full
+        // one, with the options the extensions discovered for this run declare (--plugins-dir counts)
         CommandLine full = FlowsimCommand.commandLine(root.out, root.err, false);
+        root.declaredOptions().addTo(full);
         root.out.print(AutoComplete.bash(spec.root().name(), full));
         root.out.flush();
         return 0;
