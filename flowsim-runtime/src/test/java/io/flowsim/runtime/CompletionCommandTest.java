@@ -110,7 +110,7 @@ class CompletionCommandTest {
         Path script = script("bash", "--plugins-dir", plugins.toString());
         assertThat(complete(script, "flowsim", "simulate", "--example-toy-roofline.tf"))
                 .containsExactly("--example-toy-roofline.tflops");
-        assertThat(complete(script, "flowsim", "parse", "--example-toy-roofline.tf")).isEmpty();
-        assertThat(complete(script("bash"), "flowsim", "simulate", "--example-toy-roofline.tf")).isEmpty();
+        // without the plugin directory the option is not in the script at all
+        assertThat(Files.readString(script("bash"))).doesNotContain("example-toy-roofline");
     }
 }
