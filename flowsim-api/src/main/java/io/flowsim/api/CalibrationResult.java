@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import io.flowsim.api.model.FittedParameter;
 
 import java.nio.file.Path;
@@ -16,7 +18,10 @@ import java.util.Objects;
  * @param useWith    the backend's own options that make a run use the fitted description (for the
  *                   analytical backend, its hardware-profile option with {@code output}); the runtime
  *                   adds them to score the result on the held-out data and prints them for the user
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record CalibrationResult(Path output, String targetName, List<FittedParameter> parameters, List<String> notes,
                                 List<OptionValue<?>> useWith) {
     public CalibrationResult {

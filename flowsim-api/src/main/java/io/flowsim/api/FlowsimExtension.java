@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.List;
 
 /**
@@ -10,7 +12,10 @@ import java.util.List;
  * class therefore needs a public no-argument constructor. Instances are created once per process and
  * may be shared between threads; keep per-run state in the session objects the extension points
  * return, not in fields.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface FlowsimExtension {
 
     /**

@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import io.flowsim.api.model.MeasuredTable;
 
 import java.nio.file.Path;
@@ -14,7 +16,10 @@ import java.util.Optional;
  *
  * <p>The runtime asks readers in discovery order; the first whose {@link #canRead} accepts a file
  * reads it. Stateless: one call reads one table.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public interface MeasurementTableReader extends FlowsimExtension {
 
     /**

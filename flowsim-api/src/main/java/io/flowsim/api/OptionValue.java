@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Objects;
 
 /**
@@ -10,7 +12,10 @@ import java.util.Objects;
  * @param option the declared option
  * @param value  its value
  * @param <T>    the option's type
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record OptionValue<T>(ExtensionOption<T> option, T value) {
     public OptionValue {
         Objects.requireNonNull(option, "option");

@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,7 +22,10 @@ import java.util.Optional;
  * when a value does not parse.
  *
  * @param values option name to its values in the order given; never null, no null entries
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record Options(Map<String, List<String>> values) {
 
     private static final Options EMPTY = new Options(Map.of());

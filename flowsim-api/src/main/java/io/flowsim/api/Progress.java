@@ -1,10 +1,15 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 /**
  * A unit of long-running work shown to the user (a progress bar on a terminal, periodic lines
  * otherwise). Obtained from {@link Reporter#startProgress}; close it when the work ends.
  * Implementations are thread-safe.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface Progress extends AutoCloseable {
 
     /**

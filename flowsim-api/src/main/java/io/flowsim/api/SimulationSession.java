@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.SimulationRequest;
 import io.flowsim.api.model.SimulationResult;
@@ -12,7 +14,10 @@ import java.util.List;
  * releases it on {@link #close()}. The runtime may call {@link #simulate} several times in one
  * session ({@code flowsim validate} once per table, {@code flowsim bench} repeatedly); a session is
  * used by one thread at a time.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public interface SimulationSession extends AutoCloseable {
 
     /**

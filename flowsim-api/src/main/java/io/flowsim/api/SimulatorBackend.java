@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.SimulationRequest;
 import io.flowsim.api.model.SimulationResult;
@@ -21,7 +23,10 @@ import java.util.List;
  * {@link #simulate(List, HardwareTarget, RunContext)} (and {@link #notes(HardwareTarget, RunContext)})
  * instead: the default {@code open} wraps them. Each default calls the other, so a backend must
  * implement at least one of the two.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface SimulatorBackend extends FlowsimExtension {
 
     /**

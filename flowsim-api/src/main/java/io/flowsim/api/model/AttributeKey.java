@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -18,7 +20,10 @@ import java.util.function.Function;
  * }</pre>
  *
  * @param <T> the value type: {@link String}, {@link Long}, {@link Double} or {@link Boolean}
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public final class AttributeKey<T> {
 
     private final String name;

@@ -1,10 +1,15 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 /**
  * The attribute conventions of docs/operand-conventions.md as typed keys: what resolvers and
  * measured-table readers write and what simulator backends read. Extend docs/operand-conventions.md
  * and this class together.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public final class Attributes {
 
     private Attributes() {

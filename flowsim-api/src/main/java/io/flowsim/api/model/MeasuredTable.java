@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,10 @@ import java.util.Objects;
  * @param rows         data rows read
  * @param measurements the rows a simulator can be asked about, each with the kernels it timed
  * @param skipped      rows left out, counted by reason (never silently dropped)
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record MeasuredTable(Path file, String format, String gpu, long rows, List<Measurement> measurements,
                             Map<String, Long> skipped) {
     public MeasuredTable {

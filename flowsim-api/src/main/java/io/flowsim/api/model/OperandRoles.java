@@ -1,9 +1,14 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 /**
  * The operand role names of docs/operand-conventions.md ({@link Operand#name()}), so that resolvers,
  * measured-table readers and backends spell them the same way.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public final class OperandRoles {
 
     private OperandRoles() {

@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +24,10 @@ import java.util.Optional;
  * @param collective collective arguments, when present
  * @param transfer   memcpy/memset bytes, when present
  * @param attributes the resolver's attributes for simulators
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record SimulationRequest(String kernelName, KernelKind kind, KernelCategory category, OperationFamily family,
                                 String opMapping, List<Operand> operands, Optional<LaunchConfig> launch,
                                 Optional<CollectiveInfo> collective, Optional<MemoryTransfer> transfer,

@@ -56,6 +56,7 @@ final class FlowsimCommand implements Callable<Integer> {
             CalibrateCommand.class,
             BenchCommand.class,
             SparkCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class);
 
     /** Global options that take a value, so that value is not taken for a subcommand's name. */

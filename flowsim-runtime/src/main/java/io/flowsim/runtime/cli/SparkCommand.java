@@ -65,7 +65,7 @@ final class SparkCommand implements Callable<Integer> {
     String run;
 
     @Option(names = "--backend", paramLabel = "NAME",
-            description = "The simulator backend (default: analytical).")
+            description = "The simulator backend (default: the one simulate uses by default).")
     String backend;
 
     @Option(names = "--gpu", paramLabel = "NAME",

@@ -33,7 +33,6 @@ final class Calibrator {
     static final int MIN_SAMPLES = 8;
     /** Most measurements one fit uses (an even, deterministic sample of the rest). */
     static final int MAX_SAMPLES = 2500;
-    private static final int SWEEPS = 4;
 
     private Calibrator() {
     }
@@ -115,7 +114,7 @@ final class Calibrator {
                         trial[free.get(i).ordinal()] = x[i];
                     }
                     return objective(profile.withParameters(trial), samples);
-                }, start, lower, upper, SWEEPS);
+                }, start, lower, upper);
                 for (int i = 0; i < free.size(); i++) {
                     Param p = free.get(i);
                     fitted.add(new FittedParameter(group.section(), p.key(), params[p.ordinal()], result.x()[i],
@@ -126,8 +125,9 @@ final class Calibrator {
                         notes.add(p.qualifiedName() + " ended at its bound " + ProfileFiles.round(result.x()[i]));
                     }
                 }
-                reporter.info(String.format(Locale.ROOT, "fitted %s on %,d measurements (%,d used): loss %.4f",
-                        group.section(), all.size(), samples.size(), result.value()));
+                reporter.info(String.format(Locale.ROOT, "fitted %s on %,d measurements (%,d used): loss %.4f"
+                        + " after %,d evaluations", group.section(), all.size(), samples.size(), result.value(),
+                        result.evaluations()));
                 progress.advance(1);
             }
         }
