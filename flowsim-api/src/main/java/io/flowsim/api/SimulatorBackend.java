@@ -1,10 +1,12 @@
 package io.flowsim.api;
 
+import io.flowsim.api.model.GpuPeaks;
 import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.SimulationRequest;
 import io.flowsim.api.model.SimulationResult;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Predicts kernel durations on a hardware target.
@@ -31,6 +33,16 @@ public interface SimulatorBackend extends FlowsimExtension {
      */
     default List<String> notes(HardwareTarget target, RunContext context) {
         return List.of();
+    }
+
+    /**
+     * The datasheet peaks of {@code target} (FLOP/s per type, memory and link bandwidth) as this
+     * backend knows them, for efficiency figures; empty when it does not know the GPU or has no such
+     * figures. Never fails for an unknown GPU. The runtime also asks the default backend for the
+     * peaks of the GPU a trace was recorded on when it only parses.
+     */
+    default Optional<GpuPeaks> peaks(HardwareTarget target, RunContext context) {
+        return Optional.empty();
     }
 
     /**

@@ -1,10 +1,9 @@
 package io.flowsim.runtime.cli;
 
 import io.flowsim.api.Options;
-import io.flowsim.api.RunContext;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
 import io.flowsim.runtime.pipeline.Pipeline;
-import io.flowsim.runtime.pipeline.PipelineResult;
+import io.flowsim.runtime.pipeline.TraceRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,7 +23,7 @@ import java.util.concurrent.Callable;
 final class SimulateCommand implements Callable<Integer> {
 
     /** The backend used when none is named. */
-    static final String DEFAULT_BACKEND = "analytical";
+    static final String DEFAULT_BACKEND = Pipeline.DEFAULT_BACKEND;
 
     @ParentCommand
     FlowsimCommand root;
@@ -76,8 +75,10 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        List<Path> traces = pipeline.traces();
+        boolean json = pipeline.json();
         Options.Builder options = root.options();
-        pipeline.addTo(options);
+        pipeline.addTo(options, traces);
         options.add("backend", backend)
                 .addIfPresent("gpu", gpu)
                 .addIfPresent("api-url", apiUrl)
@@ -89,10 +90,10 @@ final class SimulateCommand implements Callable<Integer> {
                 .addIfPresent("max-in-flight", maxInFlight);
         hardwareProfiles.forEach(p -> options.add("hardware", p.toString()));
         try (ExtensionRegistry registry = root.discover()) {
-            RunContext context = RunContext.of(options.build(), root.reporter(), pipeline.outputDirectory);
-            PipelineResult result = new Pipeline(registry, context).run(pipeline.spec(Optional.of(backend),
-                    Optional.ofNullable(gpu)));
-            SummaryPrinter.print(root.out, result);
+            TraceRun.Outcome outcome = new TraceRun(registry, options.build(), root.reporter()).run("simulate",
+                    traces, pipeline.spec(Optional.of(backend), Optional.ofNullable(gpu), traces.get(0)),
+                    pipeline.jobs(), pipeline.outputDirectory);
+            RunOutputs.print(root.out, outcome, "simulate", json);
         }
         return 0;
     }

@@ -11,6 +11,7 @@ import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.Trace;
 import io.flowsim.api.TraceSource;
 import io.flowsim.api.model.DeviceInfo;
+import io.flowsim.api.model.GpuPeaks;
 import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.KernelRecord;
 import io.flowsim.api.model.KernelResult;
@@ -18,6 +19,7 @@ import io.flowsim.api.model.ResolvedKernel;
 import io.flowsim.api.model.RunSummary;
 import io.flowsim.api.model.SimulationRequest;
 import io.flowsim.api.model.SimulationResult;
+import io.flowsim.api.model.Stage;
 import io.flowsim.api.model.TraceMetadata;
 import io.flowsim.runtime.discovery.Discovered;
 import io.flowsim.runtime.discovery.ExtensionPoint;
@@ -45,6 +47,9 @@ import java.util.stream.Stream;
  */
 public final class Pipeline {
 
+    /** The backend used when none is named, and asked for the GPU peaks of traces that are only parsed. */
+    public static final String DEFAULT_BACKEND = "analytical";
+
     private final ExtensionRegistry registry;
     private final RunContext context;
 
@@ -66,20 +71,30 @@ public final class Pipeline {
              ResolverChain chain = ResolverChain.open(ResolverChain.order(registry.resolvers(), spec.resolvers()),
                      context)) {
             TraceMetadata metadata = trace.metadata();
+            StageClassifier stages = new StageClassifier(traceStage(metadata));
             List<ExportSession> sessions = new ArrayList<>();
             try {
                 for (Exporter e : exporters) {
                     sessions.add(e.open(new ExportContext(metadata, metadata.traceName(),
                             spec.outputDirectory(), backend.isPresent(), context)));
                 }
-                RunSummary summary = backend.isPresent()
-                        ? simulate(trace, chain, backend.get(), spec, sessions)
-                        : stream(trace, chain, sessions);
+                RunSummaryBuilder builder;
+                RunSummary summary;
+                if (backend.isPresent()) {
+                    Simulated simulated = simulate(trace, chain, backend.get(), spec, sessions, stages);
+                    builder = simulated.builder();
+                    summary = simulated.summary();
+                } else {
+                    Optional<GpuPeaks> peaks = tracePeaks(metadata.devices().stream().findFirst());
+                    builder = new RunSummaryBuilder(peaks, Optional.empty(), spec.groupByAnnotation());
+                    summary = stream(trace, chain, sessions, builder, new KernelAnalyzer(stages, peaks,
+                            spec.groupByAnnotation()));
+                }
                 List<Path> files = new ArrayList<>();
                 for (ExportSession s : sessions) {
                     files.addAll(s.finish(summary));
                 }
-                return new PipelineResult(summary, files);
+                return new PipelineResult(summary, files, builder.collectives());
             } finally {
                 for (ExportSession s : sessions) {
                     s.close();
@@ -88,13 +103,49 @@ public final class Pipeline {
         }
     }
 
-    private RunSummary stream(Trace trace, ResolverChain chain, List<ExportSession> sessions) {
-        RunSummaryBuilder summary = new RunSummaryBuilder();
+    /** The stage a trace's metadata records for all of it, if any. */
+    static Optional<Stage> traceStage(TraceMetadata metadata) {
+        String s = metadata.properties().get(TraceMetadata.STAGE);
+        if (s == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Stage.fromId(s));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The peaks of the GPU a trace was recorded on, from the default backend (empty when unknown). */
+    private Optional<GpuPeaks> tracePeaks(Optional<DeviceInfo> device) {
+        if (device.isEmpty() || device.get().name().isBlank()) {
+            return Optional.empty();
+        }
+        return peaksFrom(registry.find(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, DEFAULT_BACKEND)
+                .map(Discovered::extension),
+                new HardwareTarget(device.get().name(), device));
+    }
+
+    private Optional<GpuPeaks> peaksFrom(Optional<SimulatorBackend> backend, HardwareTarget target) {
+        if (backend.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return backend.get().peaks(target, context);
+        } catch (RuntimeException e) {
+            context.reporter().debug("no GPU peaks for " + target.name() + " from " + backend.get().name() + ": " + e);
+            return Optional.empty();
+        }
+    }
+
+    private RunSummary stream(Trace trace, ResolverChain chain, List<ExportSession> sessions,
+                              RunSummaryBuilder summary, KernelAnalyzer analyzer) {
         try (Progress progress = context.reporter().startProgress("resolving and exporting kernels", 0, "kernels");
              Stream<KernelRecord> kernels = trace.kernels()) {
             Iterator<KernelRecord> it = kernels.iterator();
             while (it.hasNext()) {
-                KernelResult result = new KernelResult(chain.resolve(it.next()), Optional.empty());
+                ResolvedKernel k = chain.resolve(it.next());
+                KernelResult result = new KernelResult(k, Optional.empty(), analyzer.analyze(k));
                 summary.add(result);
                 for (ExportSession s : sessions) {
                     s.accept(result);
@@ -105,10 +156,18 @@ public final class Pipeline {
         return summary.build(trace.metadata(), Optional.empty(), trace.statistics());
     }
 
-    private RunSummary simulate(Trace trace, ResolverChain chain, SimulatorBackend backend, PipelineSpec spec,
-                                List<ExportSession> sessions) {
+    private record Simulated(RunSummary summary, RunSummaryBuilder builder) {
+    }
+
+    private Simulated simulate(Trace trace, ResolverChain chain, SimulatorBackend backend, PipelineSpec spec,
+                               List<ExportSession> sessions, StageClassifier stages) {
         List<ResolvedKernel> resolved = resolveAll(trace, chain, context);
         HardwareTarget target = target(trace.metadata(), resolved, spec.gpu());
+        Optional<GpuPeaks> peaks = tracePeaks(target.traceDevice());
+        Optional<GpuPeaks> targetPeaks = peaksFrom(Optional.of(backend), target)
+                .or(() -> peaksFrom(registry.find(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class,
+                        DEFAULT_BACKEND).map(Discovered::extension), target));
+        KernelAnalyzer analyzer = new KernelAnalyzer(stages, peaks, spec.groupByAnnotation());
 
         Map<SimulationRequest, Integer> distinct = new LinkedHashMap<>();
         int[] requestOf = new int[resolved.size()];
@@ -130,21 +189,21 @@ public final class Pipeline {
                     + (results == null ? "no" : results.size()) + " results for " + batch.size() + " requests");
         }
 
-        RunSummaryBuilder summary = new RunSummaryBuilder();
+        RunSummaryBuilder summary = new RunSummaryBuilder(peaks, targetPeaks, spec.groupByAnnotation());
         for (int i = 0; i < resolved.size(); i++) {
             SimulationResult r = results.get(requestOf[i]);
             if (r == null) {
                 throw new FlowsimException(ErrorCode.INTERNAL, "backend " + backend.name()
                         + " returned no result for kernel " + resolved.get(i).kernel().name());
             }
-            KernelResult result = new KernelResult(resolved.get(i), Optional.of(r));
+            KernelResult result = new KernelResult(resolved.get(i), Optional.of(r), analyzer.analyze(resolved.get(i)));
             summary.add(result);
             for (ExportSession s : sessions) {
                 s.accept(result);
             }
         }
-        return summary.build(trace.metadata(), Optional.of(new RunSummaryBuilder.SimulationInfo(backend.name(), target,
-                batch.size(), backend.notes(target, context))), trace.statistics());
+        return new Simulated(summary.build(trace.metadata(), Optional.of(new RunSummaryBuilder.SimulationInfo(
+                backend.name(), target, batch.size(), backend.notes(target, context))), trace.statistics()), summary);
     }
 
     /** The GPU to simulate: {@code --gpu}, else the device most kernels ran on, else the first listed. */

@@ -15,9 +15,11 @@ import java.util.Optional;
  * @param exporters       exporter names; empty uses every exporter
  * @param backend         the simulator backend; empty parses without simulating
  * @param gpu             the GPU to simulate; empty uses the trace's GPU
+ * @param groupByAnnotation whether summaries are split by the user's annotation ranges
  */
 public record PipelineSpec(Path traceFile, Path outputDirectory, Optional<String> source, List<String> resolvers,
-                           List<String> exporters, Optional<String> backend, Optional<String> gpu) {
+                           List<String> exporters, Optional<String> backend, Optional<String> gpu,
+                           boolean groupByAnnotation) {
     public PipelineSpec {
         Objects.requireNonNull(traceFile, "traceFile");
         Objects.requireNonNull(outputDirectory, "outputDirectory");
@@ -26,5 +28,16 @@ public record PipelineSpec(Path traceFile, Path outputDirectory, Optional<String
         exporters = List.copyOf(Objects.requireNonNull(exporters, "exporters"));
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(gpu, "gpu");
+    }
+
+    /** A spec that does not group by annotation. */
+    public PipelineSpec(Path traceFile, Path outputDirectory, Optional<String> source, List<String> resolvers,
+                        List<String> exporters, Optional<String> backend, Optional<String> gpu) {
+        this(traceFile, outputDirectory, source, resolvers, exporters, backend, gpu, false);
+    }
+
+    /** The same spec for another trace and output directory. */
+    public PipelineSpec forTrace(Path trace, Path output) {
+        return new PipelineSpec(trace, output, source, resolvers, exporters, backend, gpu, groupByAnnotation);
     }
 }
