@@ -54,7 +54,7 @@ final class RunPrinter {
     private static void printRanks(PrintStream out, RunReport report) {
         out.printf(Locale.ROOT, "Run       %d traces, %d ranks%n", report.traces().size(), report.perRank().size());
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"rank", "traces", "kernels", "kernel us", "busy us", "collective us", "wait us"});
+        rows.add(new String[] {"rank", "traces", "count", "kernel us", "busy us", "collective us", "wait us"});
         for (RunReport.RankTotals r : report.perRank()) {
             rows.add(new String[] {Integer.toString(r.rank()), String.join(", ", r.traces()),
                 String.format(Locale.ROOT, "%,d", r.kernelCount()), us(r.kernelTimeNs()), us(r.busyTimeNs()),
@@ -122,7 +122,7 @@ final class RunPrinter {
     }
 
     private static String[] header(String first) {
-        return new String[] {first, "kernels", "time us", "share", "coverage", "TFLOP/s", "TB/s", "% of peak",
+        return new String[] {first, "count", "time us", "share", "coverage", "TFLOP/s", "TB/s", "% of peak",
             "lost us", "bound"};
     }
 
@@ -150,7 +150,7 @@ final class RunPrinter {
         out.println();
         out.println(title);
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"kernel", "family", "kernels", "time us", "share", "TFLOP/s", "TB/s", "% of peak",
+        rows.add(new String[] {"kernel", "family", "count", "time us", "share", "TFLOP/s", "TB/s", "% of peak",
             "lost us", "bound"});
         for (NamedTotals t : top.subList(0, Math.min(TOP_ROWS, top.size()))) {
             EfficiencyTotals e = t.totals();

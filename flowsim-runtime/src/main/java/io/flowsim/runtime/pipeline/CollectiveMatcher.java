@@ -39,7 +39,7 @@ public final class CollectiveMatcher {
     /** One rank's collectives, in trace order. */
     public record RankCollectives(int rank, List<CollectiveKernel> kernels) {
         public RankCollectives {
-            kernels = List.copyOf(Objects.requireNonNull(kernels, "kernels"));
+            kernels = List.copyOf(Objects.requireNonNull(kernels, "collective kernel list"));
         }
     }
 
