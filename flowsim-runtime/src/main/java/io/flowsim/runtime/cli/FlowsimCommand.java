@@ -36,6 +36,7 @@ import java.util.concurrent.Callable;
             PluginsCommand.class,
             ParseCommand.class,
             SimulateCommand.class,
+            CompareCommand.class,
             ProfileCommand.class,
             MergeCommand.class,
             KernelsCommand.class,

@@ -227,6 +227,47 @@ class RunAnalysisEndToEndTest {
     }
 
     @Test
+    void compareReadsAWhatIfByItsPredictionsAndWritesTheDeltas() throws IOException {
+        Path a = work.resolve("compare-a");
+        Path b = work.resolve("compare-b");
+        assertThat(run("parse", "--trace-dir", TWO_RANK.toString(), "--output-dir", a.toString()).exitCode()).isZero();
+        CliRun sim = run("simulate", "--trace-dir", TWO_RANK.toString(), "--output-dir", b.toString(), "--gpu", "B200");
+        assertThat(sim.exitCode()).as(sim.err()).isZero();
+        Path out = work.resolve("compare-out");
+        CliRun r = run("compare", a.toString(), b.toString(), "--output-dir", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("measured on NVIDIA H200", "predicted on B200", "decode / gemm");
+        JsonNode doc = json(out.resolve("compare.json"));
+        assertThat(doc.get("b").get("basis").asText()).isEqualTo("predicted");
+        JsonNode total = doc.get("rows").get(0);
+        assertThat(total.get("level").asText()).isEqualTo("total");
+        assertThat(total.get("time_us_a").asDouble()).isEqualTo(380.0);
+        double predicted = json(b.resolve("run.json")).get("end_to_end").get("predicted_kernel_time_us").asDouble();
+        assertThat(total.get("time_us_b").asDouble()).isCloseTo(predicted, org.assertj.core.data.Offset.offset(1e-6));
+        for (JsonNode row : doc.get("rows")) {
+            assertThat(row.get("time_delta_us").asDouble()).isCloseTo(
+                    row.get("time_us_b").asDouble() - row.get("time_us_a").asDouble(),
+                    org.assertj.core.data.Offset.offset(1e-9));
+        }
+        List<CSVRecord> csv = ParseOutputsTest.csv(out.resolve("compare.csv"));
+        assertThat(csv).hasSize(doc.get("rows").size());
+        assertThat(csv.get(0).get("key")).isEqualTo("total");
+
+        CliRun missing = run("compare", a.toString(), work.resolve("nothing-here").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("no run.json in");
+    }
+
+    @Test
+    void validateOnATraceDirectoryPrintsJson() throws IOException {
+        CliRun r = run("validate", "--trace-dir", TWO_RANK.toString(), "--format", "json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode doc = JSON.readTree(r.out());
+        assertThat(doc.get("command").asText()).isEqualTo("validate");
+        assertThat(doc.get("groups")).isNotEmpty();
+    }
+
+    @Test
     void htaRanksAreAnalysedTogetherAndTheirCollectivesMatched() throws IOException {
         Path shared = BundledPluginRun.sharedDir().resolve("data/traces/HolisticTraceAnalysis");
         Path dir = Files.createDirectories(work.resolve("hta"));
