@@ -56,7 +56,9 @@ final class RunPrinter {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"rank", "traces", "count", "kernel us", "busy us", "collective us", "wait us"});
         for (RunReport.RankTotals r : report.perRank()) {
-            rows.add(new String[] {Integer.toString(r.rank()), String.join(", ", r.traces()),
+            String names = r.traces().size() <= 2 ? String.join(", ", r.traces())
+                    : r.traces().get(0) + " and " + (r.traces().size() - 1) + " more";
+            rows.add(new String[] {Integer.toString(r.rank()), names,
                 String.format(Locale.ROOT, "%,d", r.kernelCount()), us(r.kernelTimeNs()), us(r.busyTimeNs()),
                 us(r.collectiveTimeNs()), us(r.waitNs())});
         }

@@ -117,6 +117,9 @@ public final class TraceRun {
             throw FlowsimException.badInput("cannot create output directory " + staging + ": " + e.getMessage(), e);
         }
         boolean swapped = false;
+        // an interrupted run (Ctrl-C) leaves no staging folder behind
+        Thread cleanup = new Thread(() -> deleteQuietly(staging), "flowsim-staging-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             List<String> names = uniqueNames(traces);
             List<TraceOutcome> outcomes = runAll(traces, names, base, jobs, staging, target);
@@ -134,6 +137,11 @@ public final class TraceRun {
         } finally {
             if (!swapped) {
                 deleteQuietly(staging);
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException ignored) {
+                // the JVM is already shutting down and the hook runs
             }
         }
     }
