@@ -60,18 +60,27 @@ public final class StageClassifier {
 
     /**
      * The innermost user annotation around the kernel's launch that names a piece of the user's
-     * program: not a profiler step, not a communication library's own range, not a shape label.
+     * program (not a communication library's own range, not a shape label); else the profiler step
+     * ({@code ProfilerStep#N}) it ran in; else empty.
      */
     public static String annotation(KernelRecord r) {
         List<String> stack = r.callStack();
+        String step = "";
         for (int i = 1; i < stack.size(); i++) {
             String frame = stack.get(i);
-            if (isAnnotation(frame) && !PROFILER_STEP.matcher(frame).matches() && !frame.startsWith("nccl:")
-                    && !frame.startsWith("gloo:") && !(frame.contains("[") && frame.contains("="))) {
-                return frame;
+            if (!isAnnotation(frame) || frame.startsWith("nccl:") || frame.startsWith("gloo:")
+                    || frame.contains("[") && frame.contains("=")) {
+                continue;
             }
+            if (PROFILER_STEP.matcher(frame).matches()) {
+                if (step.isEmpty()) {
+                    step = frame;
+                }
+                continue;
+            }
+            return frame;
         }
-        return "";
+        return step;
     }
 
     /**

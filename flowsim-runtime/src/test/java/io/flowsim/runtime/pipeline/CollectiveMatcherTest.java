@@ -92,7 +92,8 @@ class CollectiveMatcherTest {
         assertThat(new StageClassifier(Optional.of(Stage.PREFILL)).stage(annotated("decode_step_3")))
                 .isEqualTo(Stage.PREFILL);
         assertThat(StageClassifier.annotation(annotated("## forward ##").kernel())).isEqualTo("## forward ##");
-        assertThat(StageClassifier.annotation(annotated("ProfilerStep#3").kernel())).isEmpty();
+        assertThat(StageClassifier.annotation(annotated("ProfilerStep#3").kernel())).isEqualTo("ProfilerStep#3");
+        assertThat(StageClassifier.annotation(annotated("nccl:all_reduce").kernel())).isEqualTo("ProfilerStep#1");
     }
 
     private static ResolvedKernel annotated(String annotation) {
