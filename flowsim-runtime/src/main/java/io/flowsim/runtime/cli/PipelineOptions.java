@@ -54,6 +54,11 @@ final class PipelineOptions {
             description = "A kernels.json database to load after the bundled one; repeatable, later files win.")
     List<Path> kernelDatabases = new ArrayList<>();
 
+    @Option(names = "--report", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Write report.html and <trace name>.timeline.json.gz (the report plugin; default: on; "
+                    + "--no-report skips both).")
+    boolean report;
+
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
             description = "How to print the summary: text (default) or json (one JSON document on standard output; "
                     + "messages stay on standard error).")
@@ -76,6 +81,7 @@ final class PipelineOptions {
         if (traces.size() == 1) {
             options.add("trace-file", traces.get(0).toString());
         }
+        options.add("report", Boolean.toString(report));
         options.add("output-dir", outputDirectory.toString());
         kernelDatabases.forEach(p -> options.add("kernels", p.toString()));
     }
