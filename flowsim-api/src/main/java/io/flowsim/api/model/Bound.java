@@ -1,10 +1,15 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Locale;
 
 /**
  * What limits a kernel's speed, judged against the GPU's roofline (see {@link KernelEfficiency}).
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public enum Bound {
     /** Its arithmetic at the GPU's peak FLOP/s would take longer than moving its bytes. */
     COMPUTE,

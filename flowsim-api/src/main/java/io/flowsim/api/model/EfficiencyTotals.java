@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -22,7 +24,10 @@ import java.util.OptionalDouble;
  * @param predictedRooflineNs roofline time on the simulated GPU, over predicted kernels that have one
  * @param predictedCoveredNs predicted time of those kernels
  * @param timeByBound        measured time per bound
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record EfficiencyTotals(long count, long kernelTimeNs, long predictedCount, long predictedNs, double flops,
                                double bytes, long workTimeNs, double rooflineNs, long rooflineCoveredNs,
                                double predictedRooflineNs, long predictedCoveredNs, Map<Bound, Long> timeByBound) {

@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -7,7 +9,7 @@ import java.util.OptionalDouble;
 
 /**
  * A GPU's datasheet limits, the roof of the roofline that kernel efficiency is measured against.
- * Backends provide them ({@code SimulatorBackend.peaks}); FlowSim never invents them.
+ * Backends provide them ({@code SimulationSession.peaks}); FlowSim never invents them.
  *
  * @param gpu                   the GPU the figures describe (a profile's display name)
  * @param flopsPerSecond        dense peak FLOP/s per element type (tensor cores where the type has
@@ -15,7 +17,10 @@ import java.util.OptionalDouble;
  * @param memoryBytesPerSecond  device memory bandwidth, bytes per second (&gt; 0)
  * @param networkBytesPerSecond GPU-to-GPU link bandwidth per direction, bytes per second (0 when
  *                              unknown or absent)
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record GpuPeaks(String gpu, Map<DataType, Double> flopsPerSecond, double memoryBytesPerSecond,
                        double networkBytesPerSecond) {
     public GpuPeaks {

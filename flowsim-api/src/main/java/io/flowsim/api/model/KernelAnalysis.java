@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Objects;
 import java.util.Optional;
 
@@ -11,7 +13,10 @@ import java.util.Optional;
  * @param annotation the innermost user annotation ({@code record_function} range) around the launch
  *                   when the run groups by annotation; empty otherwise or when there is none
  * @param efficiency the measured duration's efficiency; empty for memcpys and memsets not analysed
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record KernelAnalysis(Stage stage, String annotation, Optional<KernelEfficiency> efficiency) {
 
     /** Nothing known: stage other, no annotation, no efficiency. */

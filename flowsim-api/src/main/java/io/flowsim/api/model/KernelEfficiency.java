@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -22,7 +24,10 @@ import java.util.OptionalDouble;
  * @param bytesPerSecond achieved bytes per second from or to memory (link bytes for a collective)
  * @param rooflineNs    the roofline time in nanoseconds, when the peaks and work are known
  * @param bound         what limits the kernel
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record KernelEfficiency(KernelWork work, long durationNs, double flopsPerSecond, double bytesPerSecond,
                                OptionalDouble rooflineNs, Bound bound) {
 

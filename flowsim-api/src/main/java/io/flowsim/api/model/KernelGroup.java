@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Objects;
 
 /**
@@ -12,7 +14,10 @@ import java.util.Objects;
  * @param op         the op mapping ({@code (none)} when unresolved)
  * @param annotation the user annotation, or empty
  * @param totals     the group's totals
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record KernelGroup(Stage stage, String family, String op, String annotation, EfficiencyTotals totals) {
     public KernelGroup {
         Objects.requireNonNull(stage, "stage");

@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,7 +33,10 @@ import java.util.Optional;
  * @param networkBytes bytes that cross the GPU-to-GPU link (collectives only; else 0)
  * @param computeType  the element type the arithmetic runs in (picks the peak FLOP/s)
  * @param known        whether the operands told enough to count anything
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record KernelWork(double flops, double bytes, double networkBytes, DataType computeType, boolean known) {
 
     /** The work of a kernel whose operands say nothing. */

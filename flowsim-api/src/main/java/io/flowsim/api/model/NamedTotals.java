@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Objects;
 
 /**
@@ -8,7 +10,10 @@ import java.util.Objects;
  * @param name   the kernel name
  * @param family its family id
  * @param totals the totals of every kernel with the name
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record NamedTotals(String name, String family, EfficiencyTotals totals) {
     public NamedTotals {
         Objects.requireNonNull(name, "name");

@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +18,10 @@ import java.util.function.Function;
  * @param groups          totals per stage, family, op (and annotation), largest time first
  * @param topByTime       kernel names with the most measured time, largest first
  * @param topByLostTime   kernel names with the most time beyond their roofline, largest first
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record RunAnalysis(Optional<GpuPeaks> peaks, Optional<GpuPeaks> targetPeaks, boolean groupedByAnnotation,
                           List<KernelGroup> groups, List<NamedTotals> topByTime, List<NamedTotals> topByLostTime) {
 

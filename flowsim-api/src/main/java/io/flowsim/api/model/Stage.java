@@ -1,11 +1,16 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Locale;
 
 /**
  * The serving stage a kernel belongs to. Prefill (sglang calls it EXTEND) processes prompt tokens;
  * decode produces one token per sequence and step; everything FlowSim cannot place is {@link #OTHER}.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public enum Stage {
     /** Prompt processing (sglang's EXTEND). */
     PREFILL,

@@ -23,7 +23,12 @@ public final class Main {
             return 0;
         }
         configureLogging(Arrays.asList(args).contains("--verbose"));
-        return FlowsimCommand.commandLine(out, err, System.console() != null, args).execute(args);
+        picocli.CommandLine cl = FlowsimCommand.commandLine(out, err, System.console() != null, args);
+        try {
+            return cl.execute(args);
+        } finally {
+            ((FlowsimCommand) cl.getCommand()).closeUnused();
+        }
     }
 
     /**

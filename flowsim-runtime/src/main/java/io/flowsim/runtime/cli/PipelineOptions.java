@@ -50,10 +50,6 @@ final class PipelineOptions {
             description = "Exporters to use; repeatable (default: all installed).")
     List<String> exporters = new ArrayList<>();
 
-    @Option(names = "--kernels", paramLabel = "FILE",
-            description = "A kernels.json database to load after the bundled one; repeatable, later files win.")
-    List<Path> kernelDatabases = new ArrayList<>();
-
     @Option(names = "--report", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Write report.html and <trace name>.timeline.json.gz (the report plugin; default: on; "
                     + "--no-report skips both).")
@@ -83,7 +79,6 @@ final class PipelineOptions {
         }
         options.add("report", Boolean.toString(report));
         options.add("output-dir", outputDirectory.toString());
-        kernelDatabases.forEach(p -> options.add("kernels", p.toString()));
     }
 
     PipelineSpec spec(Optional<String> backend, Optional<String> gpu, Path firstTrace) {
@@ -94,7 +89,8 @@ final class PipelineOptions {
             }
             byAnnotation = true;
         }
+        // the default backend also gives the GPU peaks efficiency is measured against
         return new PipelineSpec(firstTrace, outputDirectory, Optional.ofNullable(source), resolvers, exporters,
-                backend, gpu, byAnnotation);
+                backend, gpu, byAnnotation, Optional.of(SimulateCommand.DEFAULT_BACKEND));
     }
 }

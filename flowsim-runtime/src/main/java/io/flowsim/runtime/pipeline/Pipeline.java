@@ -7,6 +7,7 @@ import io.flowsim.api.Exporter;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Progress;
 import io.flowsim.api.RunContext;
+import io.flowsim.api.SimulationSession;
 import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.Trace;
 import io.flowsim.api.TraceSource;
@@ -47,9 +48,6 @@ import java.util.stream.Stream;
  */
 public final class Pipeline {
 
-    /** The backend used when none is named, and asked for the GPU peaks of traces that are only parsed. */
-    public static final String DEFAULT_BACKEND = "analytical";
-
     private final ExtensionRegistry registry;
     private final RunContext context;
 
@@ -85,7 +83,8 @@ public final class Pipeline {
                     builder = simulated.builder();
                     summary = simulated.summary();
                 } else {
-                    Optional<GpuPeaks> peaks = tracePeaks(metadata.devices().stream().findFirst());
+                    Optional<GpuPeaks> peaks = recordedGpu(metadata.devices().stream().findFirst())
+                            .flatMap(t -> peaksBackendPeaks(spec, t));
                     builder = new RunSummaryBuilder(peaks, Optional.empty(), spec.groupByAnnotation());
                     summary = stream(trace, chain, sessions, builder, new KernelAnalyzer(stages, peaks,
                             spec.groupByAnnotation()));
@@ -116,31 +115,41 @@ public final class Pipeline {
         }
     }
 
-    /** The peaks of the GPU a trace was recorded on, from the default backend (empty when unknown). */
-    private Optional<GpuPeaks> tracePeaks(Optional<DeviceInfo> device) {
-        if (device.isEmpty() || device.get().name().isBlank()) {
-            return Optional.empty();
-        }
-        return peaksFrom(registry.find(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, DEFAULT_BACKEND)
-                .map(Discovered::extension),
-                new HardwareTarget(device.get().name(), device));
+    /** The recorded GPU of a trace as a target, when the trace names it. */
+    private static Optional<HardwareTarget> recordedGpu(Optional<DeviceInfo> device) {
+        return device.filter(d -> !d.name().isBlank()).map(d -> new HardwareTarget(d.name(), Optional.of(d)));
     }
 
-    private Optional<GpuPeaks> peaksFrom(Optional<SimulatorBackend> backend, HardwareTarget target) {
+    /**
+     * The peaks of {@code target} from a session of the spec's peaks backend opened for this (empty when
+     * unknown, when there is no such backend or it cannot open).
+     */
+    private Optional<GpuPeaks> peaksBackendPeaks(PipelineSpec spec, HardwareTarget target) {
+        Optional<SimulatorBackend> backend = spec.peaksBackend().flatMap(name -> registry.find(
+                ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, name)).map(Discovered::extension);
         if (backend.isEmpty()) {
             return Optional.empty();
         }
-        try {
-            return backend.get().peaks(target, context);
+        try (SimulationSession session = backend.get().open(context)) {
+            return peaksFrom(session, backend.get(), target);
         } catch (RuntimeException e) {
             context.reporter().debug("no GPU peaks for " + target.name() + " from " + backend.get().name() + ": " + e);
             return Optional.empty();
         }
     }
 
+    private Optional<GpuPeaks> peaksFrom(SimulationSession session, SimulatorBackend backend, HardwareTarget target) {
+        try {
+            return session.peaks(target);
+        } catch (RuntimeException e) {
+            context.reporter().debug("no GPU peaks for " + target.name() + " from " + backend.name() + ": " + e);
+            return Optional.empty();
+        }
+    }
+
     private RunSummary stream(Trace trace, ResolverChain chain, List<ExportSession> sessions,
                               RunSummaryBuilder summary, KernelAnalyzer analyzer) {
-        try (Progress progress = context.reporter().startProgress("resolving and exporting kernels", 0, "kernels");
+        try (Progress progress = context.reporter().startProgress("resolving and exporting kernels", 0, Progress.KERNELS);
              Stream<KernelRecord> kernels = trace.kernels()) {
             Iterator<KernelRecord> it = kernels.iterator();
             while (it.hasNext()) {
@@ -163,11 +172,6 @@ public final class Pipeline {
                                List<ExportSession> sessions, StageClassifier stages) {
         List<ResolvedKernel> resolved = resolveAll(trace, chain, context);
         HardwareTarget target = target(trace.metadata(), resolved, spec.gpu());
-        Optional<GpuPeaks> peaks = tracePeaks(target.traceDevice());
-        Optional<GpuPeaks> targetPeaks = peaksFrom(Optional.of(backend), target)
-                .or(() -> peaksFrom(registry.find(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class,
-                        DEFAULT_BACKEND).map(Discovered::extension), target));
-        KernelAnalyzer analyzer = new KernelAnalyzer(stages, peaks, spec.groupByAnnotation());
 
         Map<SimulationRequest, Integer> distinct = new LinkedHashMap<>();
         int[] requestOf = new int[resolved.size()];
@@ -183,13 +187,35 @@ public final class Pipeline {
         List<SimulationRequest> batch = List.copyOf(distinct.keySet());
         context.reporter().info("simulating " + resolved.size() + " kernels (" + batch.size()
                 + " distinct requests) on " + target.name() + " with backend " + backend.name());
-        List<SimulationResult> results = backend.simulate(batch, target, context);
+        try (SimulationSession session = backend.open(context)) {
+            boolean peaksFromThis = spec.peaksBackend().filter(backend.name()::equals).isPresent();
+            // The recorded GPU's peaks come from the peaks backend; when that is the simulating
+            // backend, its own session (and so the run's hardware profiles) answers both questions.
+            Optional<HardwareTarget> recorded = recordedGpu(target.traceDevice());
+            Optional<GpuPeaks> peaks = peaksFromThis
+                    ? recorded.flatMap(t -> peaksFrom(session, backend, t))
+                    : recorded.flatMap(t -> peaksBackendPeaks(spec, t));
+            Optional<GpuPeaks> targetPeaks = peaksFrom(session, backend, target);
+            if (targetPeaks.isEmpty() && !peaksFromThis) {
+                targetPeaks = peaksBackendPeaks(spec, target);
+            }
+            KernelAnalyzer analyzer = new KernelAnalyzer(stages, peaks, spec.groupByAnnotation());
+            RunSummaryBuilder summary = new RunSummaryBuilder(peaks, targetPeaks, spec.groupByAnnotation());
+            return new Simulated(simulate(trace, resolved, target, batch, requestOf, backend, session, sessions,
+                    summary, analyzer), summary);
+        }
+    }
+
+    private RunSummary simulate(Trace trace, List<ResolvedKernel> resolved, HardwareTarget target,
+                                List<SimulationRequest> batch, int[] requestOf, SimulatorBackend backend,
+                                SimulationSession session, List<ExportSession> sessions, RunSummaryBuilder summary,
+                                KernelAnalyzer analyzer) {
+        List<SimulationResult> results = session.simulate(batch, target);
         if (results == null || results.size() != batch.size()) {
             throw new FlowsimException(ErrorCode.INTERNAL, "backend " + backend.name() + " returned "
                     + (results == null ? "no" : results.size()) + " results for " + batch.size() + " requests");
         }
 
-        RunSummaryBuilder summary = new RunSummaryBuilder(peaks, targetPeaks, spec.groupByAnnotation());
         for (int i = 0; i < resolved.size(); i++) {
             SimulationResult r = results.get(requestOf[i]);
             if (r == null) {
@@ -202,8 +228,8 @@ public final class Pipeline {
                 s.accept(result);
             }
         }
-        return new Simulated(summary.build(trace.metadata(), Optional.of(new RunSummaryBuilder.SimulationInfo(
-                backend.name(), target, batch.size(), backend.notes(target, context))), trace.statistics()), summary);
+        return summary.build(trace.metadata(), Optional.of(new RunSummaryBuilder.SimulationInfo(backend.name(), target,
+                batch.size(), session.notes(target))), trace.statistics());
     }
 
     /** The GPU to simulate: {@code --gpu}, else the device most kernels ran on, else the first listed. */
@@ -252,7 +278,7 @@ public final class Pipeline {
     /** Every kernel of the trace through the resolver chain, in trace order (held in memory). */
     static List<ResolvedKernel> resolveAll(Trace trace, ResolverChain chain, RunContext context) {
         List<ResolvedKernel> resolved = new ArrayList<>();
-        try (Progress progress = context.reporter().startProgress("resolving kernels", 0, "kernels");
+        try (Progress progress = context.reporter().startProgress("resolving kernels", 0, Progress.KERNELS);
              Stream<KernelRecord> kernels = trace.kernels()) {
             Iterator<KernelRecord> it = kernels.iterator();
             while (it.hasNext()) {

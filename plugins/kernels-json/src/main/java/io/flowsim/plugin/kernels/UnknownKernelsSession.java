@@ -39,12 +39,15 @@ final class UnknownKernelsSession implements ExportSession {
 
     private final ExportContext context;
     private final Path target;
+    private final Path schemaTarget;
     private final Map<String, Unknown> unknown = new LinkedHashMap<>();
     private AtomicOutput output;
+    private AtomicOutput schemaOutput;
 
     UnknownKernelsSession(ExportContext context) {
         this.context = context;
         this.target = context.outputDirectory().resolve(UnknownKernelsExporter.FILE_NAME);
+        this.schemaTarget = context.outputDirectory().resolve(UnknownKernelsExporter.SCHEMA_FILE_NAME);
     }
 
     /** One unknown kernel name: the first occurrence as the example, with counts. */
@@ -75,18 +78,27 @@ final class UnknownKernelsSession implements ExportSession {
         List<Unknown> sorted = new ArrayList<>(unknown.values());
         sorted.sort(Comparator.comparingLong((Unknown u) -> u.totalNs).reversed()
                 .thenComparing(u -> u.example.kernel().name()));
-        ArrayNode root = NODES.arrayNode();
+        // "$schema" names the copy of the schema written beside the file, so an editor validates and
+        // completes entries offline, wherever the output directory is.
+        ObjectNode root = NODES.objectNode();
+        root.put(KernelDatabaseReader.SCHEMA_FIELD, UnknownKernelsExporter.SCHEMA_FILE_NAME);
+        ArrayNode kernels = root.putArray(KernelDatabaseReader.KERNELS_FIELD);
         for (Unknown u : sorted) {
-            root.add(entry(u));
+            kernels.add(entry(u));
         }
+        schemaOutput = AtomicOutput.create(schemaTarget);
         output = AtomicOutput.create(target);
-        try (OutputStream out = Files.newOutputStream(output.temporary())) {
-            KernelsJson.MAPPER.writeValue(out, root);
+        try {
+            Files.write(schemaOutput.temporary(), KernelsSchema.get().text());
+            try (OutputStream out = Files.newOutputStream(output.temporary())) {
+                KernelsJson.MAPPER.writeValue(out, root);
+            }
         } catch (IOException e) {
             throw FlowsimException.badInput("cannot write " + target + ": " + e.getMessage(), e);
         }
+        schemaOutput.commit();
         output.commit();
-        return List.of(target);
+        return List.of(target, schemaTarget);
     }
 
     private ObjectNode entry(Unknown u) {
@@ -139,6 +151,9 @@ final class UnknownKernelsSession implements ExportSession {
     public void close() {
         if (output != null) {
             output.close();
+        }
+        if (schemaOutput != null) {
+            schemaOutput.close();
         }
     }
 
