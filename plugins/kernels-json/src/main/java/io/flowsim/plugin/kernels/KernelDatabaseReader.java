@@ -30,7 +30,9 @@ import java.util.regex.PatternSyntaxException;
  * matches something, kernel names and operator entries are not given twice, operand names are
  * unique, and {@code @name:} references need a {@code name_pattern}. Every problem is one line
  * naming the file, the entry index (0-based, with its line and kernel name when known) and the
- * field; an entry with a problem is left out of the result.
+ * field; an entry with a problem is left out of the result. A database without problems is read by
+ * {@link KernelDatabaseStreamReader} alone, to the same entries, without the cost of the tree model
+ * and the schema validator in a cold process.
  */
 final class KernelDatabaseReader {
 
@@ -60,9 +62,26 @@ final class KernelDatabaseReader {
      *               {@code /home/me/my-kernels.json})
      */
     static Result read(String origin, InputStream in) {
+        byte[] json;
+        try {
+            json = in.readAllBytes();
+        } catch (IOException e) {
+            return new Result(origin, List.of(), List.of(origin + ": cannot read: " + e.getMessage()));
+        }
+        // a valid database needs neither a tree nor the schema validator; anything else is read
+        // again below, so that every problem is worded by the schema and the checks here
+        Optional<List<KernelEntry>> valid = KernelDatabaseStreamReader.read(origin, json);
+        if (valid.isPresent()) {
+            return new Result(origin, valid.get(), List.of());
+        }
+        return readChecked(origin, json);
+    }
+
+    /** Reads a database through the tree model and the schema, wording every problem. */
+    static Result readChecked(String origin, byte[] json) {
         List<KernelEntry> entries = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        try (JsonParser p = KernelsJson.MAPPER.createParser(in)) {
+        try (JsonParser p = KernelsJson.MAPPER.createParser(json)) {
             JsonToken first = p.nextToken();
             boolean closed;
             if (first == JsonToken.START_ARRAY) {

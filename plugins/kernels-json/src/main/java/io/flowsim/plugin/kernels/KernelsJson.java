@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 final class KernelsJson {
 
     /**
-     * Reads databases strictly (duplicate keys are errors) and writes {@code unknown_kernels.json}
-     * indented, like the original FlowSim.
+     * Reads databases strictly (duplicate keys are errors) when they need checking and wording; a
+     * valid database is read by {@link KernelDatabaseStreamReader} without databind.
      */
     static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder()

@@ -42,15 +42,7 @@ final class KernelsSchema {
     private final Schema entry;
 
     private KernelsSchema() {
-        try (InputStream in = KernelsSchema.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new FlowsimException(ErrorCode.INTERNAL, "the kernels.json schema is missing from the "
-                        + "kernels-json plugin");
-            }
-            text = in.readAllBytes();
-        } catch (IOException e) {
-            throw new FlowsimException(ErrorCode.INTERNAL, "cannot read the kernels.json schema: " + e.getMessage(), e);
-        }
+        text = readText();
         String schema = new String(text, StandardCharsets.UTF_8);
         // English messages whatever the user's locale; "x-error-message" holds our wording where the
         // library's would name schema internals (anyOf, not). Not "errorMessage": VS Code reads that
@@ -73,6 +65,22 @@ final class KernelsSchema {
     /** The schema file's bytes, as published. */
     byte[] text() {
         return text.clone();
+    }
+
+    /**
+     * The schema file's bytes, read without building the validator (which costs a cold process
+     * noticeable CPU, and only checking a database needs it).
+     */
+    static byte[] readText() {
+        try (InputStream in = KernelsSchema.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new FlowsimException(ErrorCode.INTERNAL, "the kernels.json schema is missing from the "
+                        + "kernels-json plugin");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new FlowsimException(ErrorCode.INTERNAL, "cannot read the kernels.json schema: " + e.getMessage(), e);
+        }
     }
 
     /** One violation: the field path inside the validated node ({@code params[0].role}, or empty) and why. */

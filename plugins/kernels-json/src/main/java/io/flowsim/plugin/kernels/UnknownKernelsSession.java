@@ -1,8 +1,8 @@
 package io.flowsim.plugin.kernels;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.ExportContext;
 import io.flowsim.api.ExportSession;
@@ -35,7 +35,13 @@ import java.util.Map;
  */
 final class UnknownKernelsSession implements ExportSession {
 
-    private static final JsonNodeFactory NODES = KernelsJson.MAPPER.getNodeFactory();
+    /**
+     * Writes with jackson-core alone (databind's tree cost a cold process noticeable CPU), indented
+     * like the original FlowSim's file, exact decimals never in exponent form.
+     */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build();
 
     private final ExportContext context;
     private final Path target;
@@ -78,20 +84,23 @@ final class UnknownKernelsSession implements ExportSession {
         List<Unknown> sorted = new ArrayList<>(unknown.values());
         sorted.sort(Comparator.comparingLong((Unknown u) -> u.totalNs).reversed()
                 .thenComparing(u -> u.example.kernel().name()));
-        // "$schema" names the copy of the schema written beside the file, so an editor validates and
-        // completes entries offline, wherever the output directory is.
-        ObjectNode root = NODES.objectNode();
-        root.put(KernelDatabaseReader.SCHEMA_FIELD, UnknownKernelsExporter.SCHEMA_FILE_NAME);
-        ArrayNode kernels = root.putArray(KernelDatabaseReader.KERNELS_FIELD);
-        for (Unknown u : sorted) {
-            kernels.add(entry(u));
-        }
         schemaOutput = AtomicOutput.create(schemaTarget);
         output = AtomicOutput.create(target);
         try {
-            Files.write(schemaOutput.temporary(), KernelsSchema.get().text());
-            try (OutputStream out = Files.newOutputStream(output.temporary())) {
-                KernelsJson.MAPPER.writeValue(out, root);
+            Files.write(schemaOutput.temporary(), KernelsSchema.readText());
+            try (OutputStream out = Files.newOutputStream(output.temporary());
+                 JsonGenerator g = JSON.createGenerator(out)) {
+                g.useDefaultPrettyPrinter();
+                g.writeStartObject();
+                // "$schema" names the copy of the schema written beside the file, so an editor validates and
+                // completes entries offline, wherever the output directory is.
+                g.writeStringField(KernelDatabaseReader.SCHEMA_FIELD, UnknownKernelsExporter.SCHEMA_FILE_NAME);
+                g.writeArrayFieldStart(KernelDatabaseReader.KERNELS_FIELD);
+                for (Unknown u : sorted) {
+                    entry(g, u);
+                }
+                g.writeEndArray();
+                g.writeEndObject();
             }
         } catch (IOException e) {
             throw FlowsimException.badInput("cannot write " + target + ": " + e.getMessage(), e);
@@ -101,50 +110,61 @@ final class UnknownKernelsSession implements ExportSession {
         return List.of(target, schemaTarget);
     }
 
-    private ObjectNode entry(Unknown u) {
+    private void entry(JsonGenerator g, Unknown u) throws IOException {
         ResolvedKernel k = u.example;
         KernelRecord r = k.kernel();
-        ObjectNode e = NODES.objectNode();
-        e.put("kernel_name", r.name());
+        g.writeStartObject();
+        g.writeStringField("kernel_name", r.name());
         String operator = r.operator().map(OperatorCall::name).orElse("");
-        e.put("kernel_implementation", operator.isEmpty() ? KernelsJsonSession.implementationFrame(r) : operator);
+        g.writeStringField("kernel_implementation", operator.isEmpty() ? KernelsJsonSession.implementationFrame(r) : operator);
         if (k.resolution().source() == ResolutionSource.HEURISTIC) {
-            e.put("family", k.family().id());
+            g.writeStringField("family", k.family().id());
         }
-        e.put("op_mapping", "");
-        e.put("operation", "");
-        e.put("source_code", "");
-        e.put("call_stack", r.callStackString());
-        ArrayNode params = e.putArray("params");
+        g.writeStringField("op_mapping", "");
+        g.writeStringField("operation", "");
+        g.writeStringField("source_code", "");
+        g.writeStringField("call_stack", r.callStackString());
+        g.writeArrayFieldStart("params");
         List<OperatorInput> inputs = r.operator().map(OperatorCall::inputs).orElse(List.of());
         for (int i = 0; i < inputs.size(); i++) {
             OperatorInput in = inputs.get(i);
-            ObjectNode p = params.addObject();
-            p.put("id", i);
-            p.put("role", "unknown");
-            p.set("example_dim", dims(in.dims()));
+            g.writeStartObject();
+            g.writeNumberField("id", i);
+            g.writeStringField("role", "unknown");
+            g.writeFieldName("example_dim");
+            dims(g, in.dims());
             DataType t = in.dataType();
-            p.put("example_dtype", t == DataType.UNKNOWN ? in.type() : t.id());
-            p.put("description", in.name().orElse(""));
+            g.writeStringField("example_dtype", t == DataType.UNKNOWN ? in.type() : t.id());
+            g.writeStringField("description", in.name().orElse(""));
+            g.writeEndObject();
         }
-        ObjectNode observed = e.putObject("observed");
-        observed.put("trace", context.traceName());
-        observed.put("count", u.count);
-        observed.put("total_duration_us", micros(u.totalNs));
-        observed.put("resolution", k.resolution().source() == ResolutionSource.HEURISTIC
+        g.writeEndArray();
+        g.writeObjectFieldStart("observed");
+        g.writeStringField("trace", context.traceName());
+        g.writeNumberField("count", u.count);
+        g.writeNumberField("total_duration_us", micros(u.totalNs));
+        g.writeStringField("resolution", k.resolution().source() == ResolutionSource.HEURISTIC
                 ? k.resolution().reference() : "unresolved");
-        r.operator().ifPresent(o -> observed.put("shape_source", o.shapeSource().name().toLowerCase(java.util.Locale.ROOT)));
-        return e;
+        if (r.operator().isPresent()) {
+            g.writeStringField("shape_source",
+                    r.operator().get().shapeSource().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        g.writeEndObject();
+        g.writeEndObject();
     }
 
-    private static ArrayNode dims(Dims dims) {
-        ArrayNode a = NODES.arrayNode();
+    private static void dims(JsonGenerator g, Dims dims) throws IOException {
+        g.writeStartArray();
         if (dims instanceof Dims.Tensor t) {
-            t.sizes().forEach(a::add);
+            for (long size : t.sizes()) {
+                g.writeNumber(size);
+            }
         } else if (dims instanceof Dims.TensorList l) {
-            l.elements().forEach(d -> a.add(dims(d)));
+            for (Dims d : l.elements()) {
+                dims(g, d);
+            }
         }
-        return a;
+        g.writeEndArray();
     }
 
     @Override
