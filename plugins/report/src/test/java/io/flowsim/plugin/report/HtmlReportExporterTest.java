@@ -4,8 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.flowsim.api.ExportSession;
 import io.flowsim.api.Options;
+import io.flowsim.api.model.DataType;
+import io.flowsim.api.model.EfficiencyTotals;
+import io.flowsim.api.model.GpuPeaks;
+import io.flowsim.api.model.KernelAnalysis;
+import io.flowsim.api.model.KernelEfficiency;
+import io.flowsim.api.model.KernelGroup;
 import io.flowsim.api.model.KernelResult;
+import io.flowsim.api.model.KernelWork;
+import io.flowsim.api.model.ResolvedKernel;
+import io.flowsim.api.model.RunAnalysis;
 import io.flowsim.api.model.RunSummary;
+import io.flowsim.api.model.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +23,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -68,6 +80,49 @@ class HtmlReportExporterTest {
         assertThat(entries.get(0).path("family").asText()).isEqualTo("other");
         assertThat(entries.get(0).path("observed").path("count").asLong()).isEqualTo(2);
         assertThat(entries.get(0).path("observed").path("total_duration_us").decimalValue()).isEqualByComparingTo("0.06");
+    }
+
+    @Test
+    void theRooflineHasAPointPerKernelWithKnownWorkUnderTheRoofsOfItsPeaks() throws IOException {
+        // hand-made peaks: bf16 1000 TFLOP/s, memory 4 TB/s (ridge at 250 FLOP/byte)
+        GpuPeaks peaks = new GpuPeaks("hand-made GPU", Map.of(DataType.BF16, 1e15), 4e12, 0);
+        ResolvedKernel small = gemm(0, "gemm_small", 7, 0, 10_000, 64);
+        ResolvedKernel large = gemm(1, "gemm_large", 7, 20_000, 200_000, 4096);
+        List<KernelResult> kernels = List.of(analysed(small, peaks), analysed(large, peaks),
+                parsed(unknown(2, "mystery_kernel<4>", 200_000, 30)));
+        RunSummary base = HandMadeKernels.summary(3, 210_030, 0, 0, 0, false);
+        EfficiencyTotals totals = EfficiencyTotals.EMPTY;
+        for (KernelResult k : kernels) {
+            KernelEfficiency e = k.analysis().efficiency().orElse(KernelEfficiency.of(KernelWork.UNKNOWN,
+                    k.kernel().kernel().durationNs(), Optional.empty()));
+            totals = totals.plus(new EfficiencyTotals(1, e.durationNs(), 0, 0, e.work().flops(), e.work().bytes(),
+                    e.work().known() ? e.durationNs() : 0, e.rooflineNs().orElse(0), e.rooflineNs().isPresent()
+                    ? e.durationNs() : 0, 0, 0, Map.of(e.bound(), e.durationNs())));
+        }
+        RunAnalysis analysis = new RunAnalysis(Optional.of(peaks), Optional.empty(), false,
+                List.of(new KernelGroup(Stage.DECODE, "gemm", "matmul", "", totals)), List.of(), List.of());
+        String page = export(kernels, new RunSummary(base.metadata(), 3, 210_030, 210_030, 210_030, 210_000, 0, 1, 1,
+                base.perFamily(), base.perOpMapping(), Optional.empty(), 0, 0, Map.of(), analysis), false);
+        String roofline = page.substring(page.indexOf("<svg id=\"chart-roofline\""));
+        roofline = roofline.substring(0, roofline.indexOf("</svg>"));
+        assertThat(count(roofline, "<circle class=\"mark\"")).isEqualTo(2);
+        assertThat(count(roofline, "<line class=\"roof\"")).isEqualTo(2);
+        assertThat(roofline).contains("memory 4 TB/s").contains("bf16 1000 TFLOP/s");
+        // gemm_small, m=64: 2*64*4096*4096 FLOPs = 2.147 GFLOP; bytes A 0.5 MiB + B 32 MiB + C 0.5 MiB
+        // = 34,603,008, which take 8,650.752 ns at 4 TB/s (compute needs 2,147 ns): 86.50752 % of 10 us
+        String row = page.substring(page.indexOf("<tr class=\"mark\" data-key=\"gemm_small\""));
+        row = row.substring(0, row.indexOf("</tr>"));
+        assertThat(row).contains("data-v=\"86.50752\"").contains("<td>memory</td>");
+        // achieved: 2.147483648e9 FLOPs in 10 us = 214.75 TFLOP/s
+        assertThat(row).contains(">214.75<");
+        assertThat(page).contains("hand-made GPU: bf16 1000 TFLOP/s, memory 4 TB/s");
+        String stage = page.substring(page.indexOf("<svg id=\"chart-stage\""));
+        assertThat(count(stage.substring(0, stage.indexOf("</svg>")), "class=\"mark\"")).isEqualTo(1);
+    }
+
+    private static KernelResult analysed(ResolvedKernel k, GpuPeaks peaks) {
+        return new KernelResult(k, Optional.empty(), new KernelAnalysis(Stage.DECODE, "", Optional.of(
+                KernelEfficiency.of(KernelWork.of(k), k.kernel().durationNs(), Optional.of(peaks)))));
     }
 
     @Test
