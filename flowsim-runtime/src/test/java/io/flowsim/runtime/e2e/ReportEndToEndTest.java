@@ -78,6 +78,7 @@ class ReportEndToEndTest {
         r = BundledPluginRun.run(plugins, "parse", "--trace-dir", twoRank.toString(), "--output-dir",
                 bare.toString(), "--no-report");
         assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(bare.resolve("report.html")).as("the run's report").doesNotExist();
         for (String t : traces) {
             assertThat(bare.resolve(t + "/summary.json")).exists();
             assertThat(bare.resolve(t + "/report.html")).doesNotExist();

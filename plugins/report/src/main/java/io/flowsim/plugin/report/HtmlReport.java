@@ -46,8 +46,8 @@ final class HtmlReport {
     static final int MAX_UNKNOWN = 200;
     static final int TOP_OPS = 20;
 
-    private static final String CSS = resource("report.css");
-    private static final String SCRIPT = resource("report.js");
+    static final String CSS = resource("report.css");
+    static final String SCRIPT = resource("report.js");
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
     private final RunSummary summary;

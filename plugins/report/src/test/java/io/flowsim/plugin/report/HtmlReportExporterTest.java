@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.flowsim.api.ExportSession;
 import io.flowsim.api.Options;
+import io.flowsim.api.Reporter;
+import io.flowsim.api.RunContext;
+import io.flowsim.api.RunExportContext;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.EfficiencyTotals;
 import io.flowsim.api.model.GpuPeaks;
@@ -14,6 +17,7 @@ import io.flowsim.api.model.KernelResult;
 import io.flowsim.api.model.KernelWork;
 import io.flowsim.api.model.ResolvedKernel;
 import io.flowsim.api.model.RunAnalysis;
+import io.flowsim.api.model.RunResults;
 import io.flowsim.api.model.RunSummary;
 import io.flowsim.api.model.Stage;
 import org.junit.jupiter.api.Test;
@@ -123,6 +127,39 @@ class HtmlReportExporterTest {
     private static KernelResult analysed(ResolvedKernel k, GpuPeaks peaks) {
         return new KernelResult(k, Optional.empty(), new KernelAnalysis(Stage.DECODE, "", Optional.of(
                 KernelEfficiency.of(KernelWork.of(k), k.kernel().durationNs(), Optional.of(peaks)))));
+    }
+
+    @Test
+    void aRunOfSeveralTracesGetsARunReportWithABarPerRankAndOneTraceNone() throws IOException {
+        RunSummary rank0 = HandMadeKernels.summary(2, 300_000, 0, 0, 0, false);
+        RunSummary rank1 = HandMadeKernels.summary(2, 250_000, 0, 0, 0, false);
+        // hand-made: rank 0 spent 80 us in matched collectives, 30 us of it waiting; rank 1 60 us, 10 waiting
+        RunResults run = new RunResults(
+                List.of(new RunResults.TraceResult("r0", "r0", 0, rank0), new RunResults.TraceResult("r1", "r1", 1, rank1)),
+                List.of(new RunResults.RankTotals(0, List.of("r0"), 2, 300_000, 300_000, 0, 80_000, 30_000, 1),
+                        new RunResults.RankTotals(1, List.of("r1"), 2, 250_000, 250_000, 0, 60_000, 10_000, 1)),
+                RunAnalysis.NONE, new RunResults.CollectiveTotals(List.of(0, 1), 2, 50_000, 40_000, Map.of(), List.of()),
+                false, List.of());
+        HtmlReportExporter exporter = new HtmlReportExporter();
+        Options options = Options.empty();
+        assertThat(exporter.exportRun(new RunExportContext(dir, false, false, RunContext.of(options, Reporter.silent(),
+                dir)), run)).isEmpty();
+        assertThat(dir.resolve("report.html")).doesNotExist();
+        Files.createDirectories(dir.resolve("r1"));
+        Files.writeString(dir.resolve("r1/report.html"), "the trace's report");
+        assertThat(exporter.exportRun(new RunExportContext(dir, true, false, RunContext.of(options, Reporter.silent(),
+                dir)), run)).containsExactly(dir.resolve("report.html"));
+        String page = Files.readString(dir.resolve("report.html"));
+        String ranks = page.substring(page.indexOf("<svg id=\"chart-ranks\""));
+        ranks = ranks.substring(0, ranks.indexOf("</svg>"));
+        assertThat(count(ranks, "data-row=\"rank 0\"")).isEqualTo(3);
+        assertThat(count(ranks, "data-row=\"rank 1\"")).isEqualTo(3);
+        String collectives = page.substring(page.indexOf("<svg id=\"chart-collectives\""));
+        collectives = collectives.substring(0, collectives.indexOf("</svg>"));
+        assertThat(count(collectives, "class=\"mark\"")).isEqualTo(4);
+        assertThat(page).contains("data-total=\"per_rank.0.collective_wait_us\" data-value=\"30\"")
+                .contains("data-total=\"collectives.transfer_time_us\" data-value=\"50\"")
+                .contains("<a href=\"r1/report.html\">r1</a>").doesNotContain("href=\"r0/report.html\"");
     }
 
     @Test
