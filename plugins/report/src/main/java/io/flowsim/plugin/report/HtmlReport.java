@@ -637,7 +637,7 @@ final class HtmlReport {
         return w.toString();
     }
 
-    private static String shorten(String s, int max) {
+    static String shorten(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max - 1) + "\u2026";
     }
 

@@ -299,8 +299,9 @@ final class RunHtmlReport {
         out.append("</tr></thead><tbody>");
         for (NamedTotals n : top) {
             EfficiencyTotals t = n.totals();
-            out.append("<tr class=\"mark\" data-key=\"").append(escape(n.name())).append("\"><td class=\"kernel\">")
-                    .append(escape(n.name())).append("</td><td>").append(escape(n.family())).append("</td>");
+            out.append("<tr class=\"mark\" data-key=\"").append(escape(n.name())).append("\"><td class=\"kernel\" title=\"")
+                    .append(escape(n.name())).append("\">").append(escape(HtmlReport.shorten(n.name(), 140)))
+                    .append("</td><td>").append(escape(n.family())).append("</td>");
             num(t.count(), count(t.count()));
             num(t.kernelTimeNs() / 1000.0, Html.num(t.kernelTimeNs() / 1000.0, 3));
             double share = all == 0 ? 0 : 100.0 * t.kernelTimeNs() / all;
