@@ -1,16 +1,16 @@
 package io.flowsim.runtime.cli;
 
 import io.flowsim.api.Options;
-import io.flowsim.api.RunContext;
 import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
-import io.flowsim.runtime.pipeline.Pipeline;
-import io.flowsim.runtime.pipeline.PipelineResult;
+import io.flowsim.runtime.pipeline.TraceRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -46,15 +46,17 @@ final class SimulateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
 
     @Override
     public Integer call() {
+        List<Path> traces = pipeline.traces();
+        boolean json = pipeline.json();
         Options.Builder options = root.options();
-        pipeline.addTo(options);
+        pipeline.addTo(options, traces);
         options.add("backend", backend)
                 .addIfPresent("gpu", gpu);
         try (ExtensionRegistry registry = root.discover()) {
-            RunContext context = RunContext.of(options.build(), root.reporter(), pipeline.outputDirectory);
-            PipelineResult result = new Pipeline(registry, context).run(pipeline.spec(Optional.of(backend),
-                    Optional.ofNullable(gpu)));
-            SummaryPrinter.print(root.out, result);
+            TraceRun.Outcome outcome = new TraceRun(registry, options.build(), root.reporter()).run("simulate",
+                    traces, pipeline.spec(Optional.of(backend), Optional.ofNullable(gpu), traces.get(0)),
+                    pipeline.jobs(), pipeline.outputDirectory);
+            RunOutputs.print(root.out, outcome, "simulate", json);
         }
         return 0;
     }
