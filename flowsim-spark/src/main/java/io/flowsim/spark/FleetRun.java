@@ -24,6 +24,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -166,8 +167,13 @@ final class FleetRun {
         HadoopConfiguration hadoop = new HadoopConfiguration(conf);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
 
-        // one trace per task: gzip is not splittable, and a trace is parsed as one stream
-        JavaRDD<TraceOutcome> outcomes = jsc.parallelize(pending, pending.size())
+        // one trace per task: gzip is not splittable, and a trace is parsed as one stream. Largest first:
+        // tasks start in partition order, so the last tasks to start are the short ones, and the cores
+        // do not idle at the end behind one big trace started last (ranks were fixed by name before)
+        List<TraceInput> largestFirst = pending.stream()
+                .sorted(Comparator.comparingLong(TraceInput::sizeBytes).reversed().thenComparing(TraceInput::path))
+                .toList();
+        JavaRDD<TraceOutcome> outcomes = jsc.parallelize(largestFirst, largestFirst.size())
                 .map(input -> TraceTask.process(input, settings, hadoop))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         List<List<String>> headers = outcomes.filter(TraceOutcome::ok).map(TraceOutcome::header).distinct().collect();
