@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
-# Traces per minute of `flowsim spark` at local[1] and local[2] (docs/performance.md).
+# Traces per minute, and CPU seconds per trace, of `flowsim spark` at local[1] and local[2]
+# (docs/performance.md). One command: builds the Spark assembly first when it is missing.
 # Makes N trace files (default 50) as symbolic links, under new names, to the demo traces and the
 # shared traces, in a temporary directory that is removed afterwards: nothing is copied or committed.
-# Needs the distribution and the Spark assembly: mvn -B -pl flowsim-spark -am package -DskipTests
+# Wall time depends on what else the machine runs; CPU time (the job JVM's, which in local mode runs
+# every task) hardly does, so it is the figure to compare across machines and loads. The load average
+# is printed before each run: compare wall times only from runs on an otherwise idle machine.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 shared="${FLOWSIM_SHARED_DIR:-$root/../shared}"
 count="${1:-50}"
+masters=("${@:2}")
+[[ ${#masters[@]} -gt 0 ]] || masters=('local[1]' 'local[2]')
+
+if [[ ! -d "$root/flowsim-spark/target/flowsim-spark/lib" && -z "${FLOWSIM_SPARK_HOME:-}" ]]; then
+  echo "benchmark: building the Spark assembly (mvn -B -q -pl flowsim-spark -am package -DskipTests)" >&2
+  (cd "$root" && mvn -B -q -pl flowsim-spark -am package -DskipTests)
+fi
+
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-
 sources=("$root"/demo/traces/*.trace.json.gz)
 if [[ -d "$shared/data/traces" ]]; then
   while IFS= read -r f; do sources+=("$f"); done < <(find "$shared/data/traces" -name '*.json.gz' | sort)
@@ -19,13 +29,15 @@ for ((i = 0; i < count; i++)); do
   src="${sources[i % ${#sources[@]}]}"
   ln -s "$src" "$work/fleet/$(printf 'copy%03d' "$i")_$(basename "$src")"
 done
-echo "benchmark: $count traces (links to ${#sources[@]} distinct files), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "benchmark: $count traces (links to ${#sources[@]} distinct files), $(nproc) cores, $(java -version 2>&1 | head -1)"
 
-for master in 'local[1]' 'local[2]'; do
+for master in "${masters[@]}"; do
   out="$work/out-${master//[^a-z0-9]/}"
+  load="$(cut -d' ' -f1-3 /proc/loadavg)"
   line="$("$root/flowsim" --quiet spark --master "$master" --traces "$work/fleet" --output "$out")"
   echo "$master: $line"
   seconds="$(sed -E 's/.* in ([0-9.]+) s \(after.*/\1/' <<<"$line")"
-  awk -v n="$count" -v s="$seconds" -v m="$master" \
-    'BEGIN { printf "%s: %.1f traces per minute (job time %.1f s, Spark start excluded)\n", m, 60 * n / s, s }'
+  cpu="$(sed -E 's/.*, ([0-9.]+) s of CPU in the driver JVM.*/\1/' <<<"$line")"
+  awk -v n="$count" -v s="$seconds" -v c="$cpu" -v m="$master" -v l="$load" \
+    'BEGIN { printf "%s: %.1f traces per minute (job time %.1f s, Spark start excluded); %.2f CPU s per trace (%.1f s in all); load average before: %s\n", m, 60 * n / s, s, c / n, c, l }'
 done

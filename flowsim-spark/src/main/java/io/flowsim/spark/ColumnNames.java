@@ -13,12 +13,19 @@ import java.util.Map;
  */
 final class ColumnNames {
 
-    private static final Map<String, DataType> NUMERIC = Map.of(
-            "duration_us", DataTypes.DoubleType,
-            "start_us", DataTypes.DoubleType,
-            "device", DataTypes.IntegerType,
-            "stream", DataTypes.LongType,
-            "correlation", DataTypes.LongType);
+    private static final Map<String, DataType> NUMERIC = Map.ofEntries(
+            Map.entry("duration_us", DataTypes.DoubleType),
+            Map.entry("start_us", DataTypes.DoubleType),
+            Map.entry("device", DataTypes.IntegerType),
+            Map.entry("stream", DataTypes.LongType),
+            Map.entry("correlation", DataTypes.LongType),
+            // run analysis: a kernel's work, achieved rates and share of the GPU's peak (empty when unknown)
+            Map.entry("flops", DataTypes.DoubleType),
+            Map.entry("bytes", DataTypes.DoubleType),
+            Map.entry("tflop_s", DataTypes.DoubleType),
+            Map.entry("tb_s", DataTypes.DoubleType),
+            Map.entry("roofline_us", DataTypes.DoubleType),
+            Map.entry("pct_of_peak", DataTypes.DoubleType));
 
     private ColumnNames() {
     }

@@ -2,6 +2,7 @@ package io.flowsim.spark;
 
 import io.flowsim.api.Exporter;
 import io.flowsim.api.SimulatorBackend;
+import io.flowsim.api.model.Stage;
 import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
 import org.apache.hadoop.conf.Configuration;
@@ -22,6 +23,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -45,13 +48,9 @@ import static org.apache.spark.sql.functions.when;
  */
 final class FleetRun {
 
-    /** The stage of every kernel until run analysis detects stages. */
-    static final String UNKNOWN_STAGE = "other";
-
     private static final StructType RAW_KERNELS = new StructType()
             .add("run", DataTypes.StringType, false)
             .add("rank", DataTypes.IntegerType, false)
-            .add("stage", DataTypes.StringType, false)
             .add("trace", DataTypes.StringType, false)
             .add("trace_path", DataTypes.StringType, false)
             .add("kernel_index", DataTypes.LongType, false)
@@ -60,9 +59,13 @@ final class FleetRun {
             .add("pending_note", DataTypes.StringType, false)
             .add("cells", DataTypes.createArrayType(DataTypes.StringType, false), false);
 
-    private static final StructType TRACE_ROWS = new StructType()
+    private static final StructType TRACE_ROWS = traceRows();
+
+    private static StructType traceRows() {
+        StructType t = new StructType()
             .add("run", DataTypes.StringType, false)
             .add("rank", DataTypes.IntegerType, false)
+            .add("rank_source", DataTypes.StringType, false)
             .add("trace", DataTypes.StringType, false)
             .add("path", DataTypes.StringType, false)
             .add("status", DataTypes.StringType, false)
@@ -73,11 +76,24 @@ final class FleetRun {
             .add("wall_time_ns", DataTypes.LongType, false)
             .add("resolved_fraction", DataTypes.DoubleType, false)
             .add("unresolved_kernels", DataTypes.LongType, false)
-            .add("memory_operations", DataTypes.LongType, false)
+            .add("memory_operations", DataTypes.LongType, false);
+        for (Stage stage : Stage.values()) {
+            t = t.add(stage.id() + "_kernels", DataTypes.LongType, false)
+                    .add(stage.id() + "_kernel_time_ns", DataTypes.LongType, false)
+                    .add(stage.id() + "_pct_of_peak", DataTypes.DoubleType, true);
+        }
+        return t.add("flops", DataTypes.DoubleType, false)
+            .add("bytes", DataTypes.DoubleType, false)
+            .add("pct_of_peak", DataTypes.DoubleType, true)
+            .add("bound", DataTypes.StringType, false)
             .add("size_bytes", DataTypes.LongType, false)
             .add("modified_ms", DataTypes.LongType, false)
             .add("parse_ms", DataTypes.LongType, false)
             .add("job_id", DataTypes.StringType, false);
+    }
+
+    /** The kernels table's stage column: the CSV's {@code Stage}. */
+    private static final String STAGE = "stage";
 
     /** Our columns of the kernels table; a CSV column of the same name gets a {@code csv_} prefix. */
     private static final Set<String> OWN_COLUMNS = Set.of("run", "rank", "stage", "trace", "trace_path",
@@ -151,8 +167,13 @@ final class FleetRun {
         HadoopConfiguration hadoop = new HadoopConfiguration(conf);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
 
-        // one trace per task: gzip is not splittable, and a trace is parsed as one stream
-        JavaRDD<TraceOutcome> outcomes = jsc.parallelize(pending, pending.size())
+        // one trace per task: gzip is not splittable, and a trace is parsed as one stream. Largest first:
+        // tasks start in partition order, so the last tasks to start are the short ones, and the cores
+        // do not idle at the end behind one big trace started last (ranks were fixed by name before)
+        List<TraceInput> largestFirst = pending.stream()
+                .sorted(Comparator.comparingLong(TraceInput::sizeBytes).reversed().thenComparing(TraceInput::path))
+                .toList();
+        JavaRDD<TraceOutcome> outcomes = jsc.parallelize(largestFirst, largestFirst.size())
                 .map(input -> TraceTask.process(input, settings, hadoop))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         List<List<String>> headers = outcomes.filter(TraceOutcome::ok).map(TraceOutcome::header).distinct().collect();
@@ -174,7 +195,7 @@ final class FleetRun {
         long distinctRequests = results.count();
 
         Dataset<Row> raw = spark.createDataFrame(outcomes.filter(TraceOutcome::ok).flatMap(o -> o.kernels().stream()
-                .map(k -> RowFactory.create(o.input().run(), o.rank(), UNKNOWN_STAGE, o.traceName(), o.input().path(),
+                .map(k -> RowFactory.create(o.input().run(), o.rank(), o.traceName(), o.input().path(),
                         k.index(), k.durationNs(), k.requestKey(), k.note(), k.cells().toArray(String[]::new)))
                 .iterator()), RAW_KERNELS);
         List<String> header = headers.isEmpty() ? List.of() : headers.get(0);
@@ -218,10 +239,16 @@ final class FleetRun {
     }
 
     private static List<Column> kernelColumns(List<String> header, String backend, String jobId) {
-        List<Column> columns = new ArrayList<>(List.of(col("run"), col("rank"), col("stage"), col("trace"),
-                col("trace_path"), col("kernel_index")));
+        // the stage is the CSV's own column (run analysis), placed beside the rank
+        int stage = header.stream().map(ColumnNames::of).toList().indexOf(STAGE);
+        List<Column> columns = new ArrayList<>(List.of(col("run"), col("rank"),
+                stage < 0 ? lit(null).cast(DataTypes.StringType).as(STAGE) : col("cells").getItem(stage).as(STAGE),
+                col("trace"), col("trace_path"), col("kernel_index")));
         for (int i = 0; i < header.size(); i++) {
             String name = ColumnNames.of(header.get(i));
+            if (i == stage) {
+                continue;
+            }
             if (OWN_COLUMNS.contains(name)) {
                 name = "csv_" + name;
             }
@@ -245,9 +272,18 @@ final class FleetRun {
 
     private static Row traceRow(TraceOutcome o, String jobId) {
         TraceInput in = o.input();
-        return RowFactory.create(in.run(), o.rank(), o.traceName(), in.path(), o.ok() ? "ok" : "failed",
-                o.failureReason(), o.gpu(), o.kernelTimeNs(), o.busyTimeNs(), o.wallTimeNs(), o.resolvedFraction(),
-                o.unresolvedKernels(), o.memoryOperations(), in.sizeBytes(), in.modifiedMillis(), o.parseMillis(), jobId);
+        List<Object> cells = new ArrayList<>(List.of(in.run(), o.rank(), o.rankSource(), o.traceName(), in.path(),
+                o.ok() ? "ok" : "failed", o.failureReason(), o.gpu(), o.kernelTimeNs(), o.busyTimeNs(), o.wallTimeNs(),
+                o.resolvedFraction(), o.unresolvedKernels(), o.memoryOperations()));
+        TraceOutcome.Analysis a = o.analysis();
+        for (TraceOutcome.StageFigures s : a.stages()) {
+            cells.add(s.kernels());
+            cells.add(s.kernelTimeNs());
+            cells.add(s.pctOfPeak());
+        }
+        cells.addAll(Arrays.asList(a.flops(), a.bytes(), a.pctOfPeak(), a.bound(), in.sizeBytes(), in.modifiedMillis(),
+                o.parseMillis(), jobId));
+        return RowFactory.create(cells.toArray());
     }
 
     /** Fails the job at once, on the driver, when the backend or the CSV exporter is not installed. */

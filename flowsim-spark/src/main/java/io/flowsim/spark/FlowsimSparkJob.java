@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,6 +138,7 @@ public final class FlowsimSparkJob implements Callable<Integer> {
         long started = System.nanoTime();
         SparkSession spark = builder.getOrCreate();
         double sessionSeconds = (System.nanoTime() - started) / 1e9;
+        long cpuStarted = processCpuNanos();
         try {
             if (!verbose) {
                 spark.sparkContext().setLogLevel("WARN");
@@ -148,15 +150,26 @@ public final class FlowsimSparkJob implements Callable<Integer> {
             });
             result.failures().forEach(f -> err.println("flowsim-spark: trace failed: " + f));
             double seconds = (System.nanoTime() - started) / 1e9 - sessionSeconds;
+            double cpuSeconds = (processCpuNanos() - cpuStarted) / 1e9;
             out.printf(Locale.ROOT, "%d traces processed (%d failed, %d skipped as complete), %d kernel rows, "
-                            + "%d distinct simulation requests for %d kernels, in %.1f s (after %.1f s of Spark start)"
-                            + " -> %s%n",
+                            + "%d distinct simulation requests for %d kernels, in %.1f s (after %.1f s of Spark start),"
+                            + " %.1f s of CPU in the driver JVM -> %s%n",
                     result.processed(), result.failures().size(), result.skipped(), result.kernelRows(),
-                    result.distinctRequests(), result.kernelRequests(), seconds, sessionSeconds, output);
+                    result.distinctRequests(), result.kernelRequests(), seconds, sessionSeconds, cpuSeconds, output);
             return 0;
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * The CPU time of this JVM, all threads, in nanoseconds (0 where the JVM does not say). In local
+     * mode the driver JVM runs the tasks too, so the job's share of it is the whole job's CPU time,
+     * which load on the machine hardly changes (unlike wall time); on a cluster it is the driver's only.
+     */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? Math.max(0, os.getProcessCpuTime()) : 0;
     }
 
     private int handle(Exception ex) {

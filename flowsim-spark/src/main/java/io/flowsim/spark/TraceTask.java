@@ -1,8 +1,5 @@
 package io.flowsim.spark;
 
-import io.flowsim.api.ExportContext;
-import io.flowsim.api.ExportSession;
-import io.flowsim.api.Exporter;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Options;
 import io.flowsim.api.Reporter;
@@ -10,15 +7,16 @@ import io.flowsim.api.RunContext;
 import io.flowsim.api.model.DeviceInfo;
 import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.KernelKind;
-import io.flowsim.api.model.KernelResult;
 import io.flowsim.api.model.ResolvedKernel;
 import io.flowsim.api.model.RunSummary;
 import io.flowsim.api.model.SimulationRequest;
 import io.flowsim.api.model.TraceMetadata;
-import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
-import io.flowsim.runtime.pipeline.RunSummaryBuilder;
+import io.flowsim.runtime.pipeline.Pipeline;
+import io.flowsim.runtime.pipeline.PipelineResult;
+import io.flowsim.runtime.pipeline.PipelineSpec;
 import io.flowsim.runtime.pipeline.TraceKernels;
+import io.flowsim.runtime.pipeline.TraceRun;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -44,13 +42,21 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * One trace through the command line's pipeline, on an executor: the trace source and resolver chain
- * ({@link TraceKernels#read}, as {@code flowsim simulate} reads a trace), the CSV exporter for the
- * kernel rows (so the table has exactly the CSV's columns and rows), and the simulation request of
- * every kernel, keyed for the fleet-wide de-duplication. Any failure of the trace becomes its
+ * One trace through the command line's pipeline, on an executor: {@link Pipeline} as {@code flowsim
+ * parse} runs it (trace source, resolver chain, stage and efficiency analysis, the csv exporter), so
+ * the table has exactly the CSV's columns and rows; the rank by {@link TraceRun#outcome}'s rule; and
+ * the simulation request of every kernel, keyed for the fleet-wide de-duplication. Any failure of the trace becomes its
  * outcome's reason; nothing escapes to fail the job.
  */
 final class TraceTask {
+
+    /** The exporter whose rows the kernels table holds. */
+    static final String CSV_EXPORTER = "csv";
+    /**
+     * The backend whose GPU peaks efficiency is measured against: the command line's default
+     * backend, as {@code flowsim parse} and {@code flowsim simulate} use (none when it is not installed).
+     */
+    static final String PEAKS_BACKEND = "analytical";
 
     /** Reads what the CSV exporter wrote: its header, then the rows. */
     private static final CSVFormat CSV = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get();
@@ -69,8 +75,21 @@ final class TraceTask {
                     .with("output-dir", output.toString());
             RunContext context = RunContext.of(options, Reporter.silent(), output);
             ExtensionRegistry registry = ExecutorPlugins.registry(settings);
-            TraceKernels trace = TraceKernels.read(registry, context, local, Optional.empty(), List.of());
-            return outcome(input, settings, registry, context, trace, output, started);
+            // exactly `flowsim parse`: its trace source, resolver chain, stage and efficiency analysis
+            // (against the GPU peaks of the command line's default backend), through the csv exporter
+            PipelineSpec spec = new PipelineSpec(local, output, Optional.empty(), List.of(), List.of(CSV_EXPORTER),
+                    Optional.empty(), Optional.empty(), false, Optional.of(PEAKS_BACKEND));
+            List<ResolvedKernel> kept = new ArrayList<>();
+            PipelineResult result = new Pipeline(registry, context).run(spec, r -> kept.add(r.kernel()));
+            TraceKernels trace = new TraceKernels(result.summary().metadata(), kept);
+            Path csvFile = result.files().stream()
+                    .filter(p -> p.getFileName().toString().equals(trace.metadata().traceName() + ".csv"))
+                    .findFirst()
+                    .orElseThrow(() -> FlowsimException.badInput("the csv exporter wrote no kernel CSV for "
+                            + input.path()));
+            TraceRun.TraceOutcome placed = TraceRun.outcome(local, trace.metadata().traceName(), output,
+                    input.rankByName(), result);
+            return rows(input, settings, trace, result.summary(), placed, csvFile, started);
         } catch (FlowsimException e) {
             return TraceOutcome.failed(input, oneLine(e.getMessage()), millisSince(started));
         } catch (UncheckedIOException e) {
@@ -87,32 +106,8 @@ final class TraceTask {
         }
     }
 
-    private static TraceOutcome outcome(TraceInput input, JobSettings settings, ExtensionRegistry registry,
-                                        RunContext context, TraceKernels trace, Path output, long started)
-            throws IOException {
-        TraceMetadata metadata = trace.metadata();
-        RunSummaryBuilder summaryBuilder = new RunSummaryBuilder();
-        Exporter csv = registry.require(ExtensionPoint.EXPORTER, Exporter.class, "csv");
-        Path csvFile;
-        try (ExportSession session = csv.open(new ExportContext(metadata, metadata.traceName(), output, false,
-                context))) {
-            for (ResolvedKernel k : trace.kernels()) {
-                KernelResult result = new KernelResult(k, Optional.empty());
-                summaryBuilder.add(result);
-                session.accept(result);
-            }
-            RunSummary summary = summaryBuilder.build(metadata, Optional.empty(), Map.of());
-            csvFile = session.finish(summary).stream()
-                    .filter(p -> p.getFileName().toString().equals(metadata.traceName() + ".csv"))
-                    .findFirst()
-                    .orElseThrow(() -> FlowsimException.badInput("the csv exporter wrote no kernel CSV for "
-                            + input.path()));
-            return rows(input, settings, trace, summary, csvFile, started);
-        }
-    }
-
     private static TraceOutcome rows(TraceInput input, JobSettings settings, TraceKernels trace, RunSummary summary,
-                                     Path csvFile, long started) throws IOException {
+                                     TraceRun.TraceOutcome placed, Path csvFile, long started) throws IOException {
         Optional<HardwareTarget> target;
         String note = "";
         try {
@@ -157,15 +152,12 @@ final class TraceTask {
             }
         }
         TraceMetadata metadata = trace.metadata();
-        int rank = metadata.rank().isPresent() ? metadata.rank().getAsInt()
-                : metadata.distributed().flatMap(d -> d.rank().isPresent() ? Optional.of(d.rank().getAsInt())
-                        : Optional.empty()).orElse(input.rankByName());
         String gpu = target.flatMap(HardwareTarget::traceDevice).map(DeviceInfo::name)
                 .or(() -> metadata.devices().stream().findFirst().map(DeviceInfo::name)).orElse("");
-        return new TraceOutcome(input, "", metadata.traceName(), rank, gpu, header, kernels,
-                List.copyOf(requests.values()), summary.kernelTimeNs(), summary.busyTimeNs(), summary.wallTimeNs(),
-                summary.resolvedFraction(), summary.unresolvedKernelCount(), summary.memoryOperationCount(),
-                millisSince(started));
+        return new TraceOutcome(input, "", metadata.traceName(), placed.rank(), placed.rankSource(), gpu, header,
+                kernels, List.copyOf(requests.values()), summary.kernelTimeNs(), summary.busyTimeNs(),
+                summary.wallTimeNs(), summary.resolvedFraction(), summary.unresolvedKernelCount(),
+                summary.memoryOperationCount(), TraceOutcome.Analysis.of(summary.analysis()), millisSince(started));
     }
 
     /** The trace as a local file: itself on a local file system, else a copy in the task's directory. */

@@ -14,6 +14,9 @@ class ColumnNamesTest {
         assertThat(ColumnNames.of("Input/Output")).isEqualTo("input_output");
         assertThat(ColumnNames.of("Data Type")).isEqualTo("data_type");
         assertThat(ColumnNames.of("Name")).isEqualTo("name");
+        assertThat(ColumnNames.of("% of Peak")).isEqualTo("pct_of_peak");
+        assertThat(ColumnNames.of("TFLOP/s")).isEqualTo("tflop_s");
+        assertThat(ColumnNames.of("Roofline (us)")).isEqualTo("roofline_us");
     }
 
     @Test
@@ -22,5 +25,8 @@ class ColumnNamesTest {
         assertThat(ColumnNames.typeOf("correlation")).isEqualTo(DataTypes.LongType);
         assertThat(ColumnNames.typeOf("device")).isEqualTo(DataTypes.IntegerType);
         assertThat(ColumnNames.typeOf("dims")).isEqualTo(DataTypes.StringType);
+        assertThat(ColumnNames.typeOf("pct_of_peak")).isEqualTo(DataTypes.DoubleType);
+        assertThat(ColumnNames.typeOf("flops")).isEqualTo(DataTypes.DoubleType);
+        assertThat(ColumnNames.typeOf("bound")).isEqualTo(DataTypes.StringType);
     }
 }

@@ -1,9 +1,13 @@
 package io.flowsim.spark;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Options;
 import io.flowsim.api.Reporter;
 import io.flowsim.api.RunContext;
+import io.flowsim.api.model.Stage;
+import io.flowsim.runtime.cli.Main;
 import io.flowsim.runtime.pipeline.Pipeline;
 import io.flowsim.runtime.pipeline.PipelineSpec;
 import org.apache.commons.csv.CSVFormat;
@@ -17,15 +21,22 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.Reader;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,20 +57,24 @@ class FleetRunTest {
     private static SparkSession spark;
     private static JobSettings settings;
     private static Path fleet;
+    private static Path damaged;
     private static Path broken;
     private static Path output;
+    private static Path plugins;
     private static FleetRun.Result first;
 
     @BeforeAll
     static void runJob() throws IOException {
-        Path plugins = BundledPlugins.copyTo(dir);
+        plugins = BundledPlugins.copyTo(dir);
         fleet = Files.createDirectories(dir.resolve("fleet"));
         for (Path trace : BundledPlugins.traces()) {
             Files.createSymbolicLink(fleet.resolve(trace.getFileName()), trace);
         }
-        // hand-made broken input: the first half of a real gzip trace (a truncated download)
+        // hand-made broken input: the first half of a real gzip trace (a truncated download), in a run of
+        // its own so that the fleet run is exactly what `flowsim parse --trace-dir fleet` reads
+        damaged = Files.createDirectories(dir.resolve("damaged"));
         byte[] whole = Files.readAllBytes(BundledPlugins.traces().get(0));
-        broken = Files.write(fleet.resolve("truncated_rank9.trace.json.gz"),
+        broken = Files.write(damaged.resolve("truncated_rank9.trace.json.gz"),
                 java.util.Arrays.copyOf(whole, whole.length / 2));
         settings = new JobSettings(List.of(plugins.toString()), List.of(), "analytical", Optional.empty(), false);
         spark = SparkSession.builder().master("local[2]").appName("flowsim-test")
@@ -68,7 +83,8 @@ class FleetRunTest {
                 .config("spark.default.parallelism", "2")
                 .getOrCreate();
         output = dir.resolve("out");
-        first = FleetRun.run(spark, new FleetRun.Spec(List.of(fleet + "/*.json.gz"), output.toString(), Optional.empty(),
+        first = FleetRun.run(spark, new FleetRun.Spec(List.of(fleet + "/*.json.gz", damaged + "/*.gz"), output.toString(),
+                Optional.empty(),
                 settings), line -> { });
     }
 
@@ -88,7 +104,7 @@ class FleetRunTest {
             Expected expected = expected(fleet.resolve(trace.getFileName()));
             List<Row> rows = kernels.filter(col("trace_path").endsWith("/" + trace.getFileName()))
                     .orderBy("kernel_index").select("name", "duration_us", "predicted_us", "status", "simulation_note",
-                            "run", "stage").collectAsList();
+                            "run").collectAsList();
             assertThat(rows).as(trace.getFileName().toString()).hasSize(expected.rows.size());
             for (int i = 0; i < rows.size(); i++) {
                 Row row = rows.get(i);
@@ -111,6 +127,78 @@ class FleetRunTest {
             }
         }
         assertThat(first.kernelRows()).isEqualTo(kernels.count());
+    }
+
+    @Test
+    void rankStageAndEveryColumnEqualWhatFlowsimParseWritesForTheSameRun() throws IOException {
+        Path cli = dir.resolve("cli-parse");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"--quiet", "--no-bundled-plugins", "--plugins-dir", plugins.toString(),
+                "parse", "--trace-dir", fleet.toString(), "--output-dir", cli.toString(), "--no-report", "--jobs", "2"},
+                new PrintStream(OutputStream.nullOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        JsonNode run = new ObjectMapper().readTree(cli.resolve("run.json").toFile());
+        // one read of each table, grouped here: a Spark job per trace would cost more than the comparison
+        Map<String, List<Row>> kernelsByTrace = new HashMap<>();
+        for (Row r : spark.read().parquet(output.resolve("kernels").toString()).filter(col("run").equalTo("fleet"))
+                .orderBy("trace", "kernel_index").collectAsList()) {
+            kernelsByTrace.computeIfAbsent(r.getAs("trace"), k -> new ArrayList<>()).add(r);
+        }
+        Map<String, Row> traceRows = new HashMap<>();
+        for (Row r : spark.read().parquet(output.resolve("traces").toString()).filter(col("run").equalTo("fleet"))
+                .collectAsList()) {
+            traceRows.put(r.getAs("trace"), r);
+        }
+        Set<String> stagesSeen = new TreeSet<>();
+        assertThat(run.get("traces")).hasSize(BundledPlugins.traces().size());
+        for (JsonNode t : run.get("traces")) {
+            String name = t.get("name").asText();
+            Row traceRow = traceRows.get(name);
+            assertThat(traceRow).as(name).isNotNull();
+            assertThat((Integer) traceRow.getAs("rank")).as("rank of %s", name).isEqualTo(t.get("rank").asInt());
+            assertThat((String) traceRow.getAs("rank_source")).isEqualTo(t.get("rank_source").asText());
+            List<Row> rows = kernelsByTrace.getOrDefault(name, List.of());
+            Map<String, long[]> perStage = new HashMap<>();
+            try (Reader reader = Files.newBufferedReader(cli.resolve(name).resolve(name + ".csv"), StandardCharsets.UTF_8);
+                 CSVParser parser = CSV.parse(reader)) {
+                List<String> header = parser.getHeaderNames();
+                assertThat(header).contains("Stage", "FLOPs", "% of Peak", "Bound");
+                List<CSVRecord> records = parser.getRecords();
+                assertThat(rows).as(name).hasSize(records.size());
+                for (int i = 0; i < rows.size(); i++) {
+                    Row row = rows.get(i);
+                    CSVRecord csv = records.get(i);
+                    assertThat((Integer) row.getAs("rank")).isEqualTo(t.get("rank").asInt());
+                    for (String h : header) {
+                        assertCell(row.getAs(ColumnNames.of(h)), csv.get(h), name + " row " + i + " column " + h);
+                    }
+                    stagesSeen.add(csv.get("Stage"));
+                    long[] sums = perStage.computeIfAbsent(csv.get("Stage"), s -> new long[2]);
+                    sums[0]++;
+                    sums[1] += (Long) row.getAs("duration_ns");
+                }
+            }
+            for (Stage stage : Stage.values()) {
+                long[] sums = perStage.getOrDefault(stage.id(), new long[2]);
+                assertThat((Long) traceRow.getAs(stage.id() + "_kernels")).as("%s %s kernels", name, stage)
+                        .isEqualTo(sums[0]);
+                assertThat((Long) traceRow.getAs(stage.id() + "_kernel_time_ns")).as("%s %s time", name, stage)
+                        .isEqualTo(sums[1]);
+            }
+        }
+        // the demo traces were captured with prefill and decode annotations
+        assertThat(stagesSeen).contains("prefill", "decode");
+    }
+
+    /** A table cell equals the CSV's: empty is null, numbers compare as numbers, the rest as text. */
+    private static void assertCell(Object value, String csv, String where) {
+        if (value == null) {
+            assertThat(csv).as(where).isEmpty();
+        } else if (value instanceof Double d) {
+            assertThat(d).as(where).isEqualTo(Double.parseDouble(csv));
+        } else {
+            assertThat(String.valueOf(value)).as(where).isEqualTo(csv);
+        }
     }
 
     @Test
@@ -143,7 +231,8 @@ class FleetRunTest {
     @Test
     void aRerunSkipsCompleteTracesAndRetriesOnlyTheFailedOne() {
         long rowsBefore = spark.read().parquet(output.resolve("kernels").toString()).count();
-        FleetRun.Result again = FleetRun.run(spark, new FleetRun.Spec(List.of(fleet.toString()), output.toString(),
+        FleetRun.Result again = FleetRun.run(spark, new FleetRun.Spec(List.of(fleet.toString(), damaged.toString()),
+                output.toString(),
                 Optional.empty(), settings), line -> { });
         assertThat(again.skipped()).isEqualTo(BundledPluginsCount.all() - 1);
         assertThat(again.processed()).isEqualTo(1);

@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -58,6 +59,15 @@ public final class Pipeline {
 
     /** Runs the pipeline on one trace. */
     public PipelineResult run(PipelineSpec spec) {
+        return run(spec, result -> { });
+    }
+
+    /**
+     * Runs the pipeline on one trace and hands every kernel's result, in trace order, to
+     * {@code observer} as well as to the exporters (for callers that keep the results in another
+     * form, such as the Spark job's tables). The observer runs on the calling thread.
+     */
+    public PipelineResult run(PipelineSpec spec, Consumer<KernelResult> observer) {
         Path traceFile = spec.traceFile();
         checkTraceFile(traceFile);
         TraceSource source = selectSource(registry, spec.source(), traceFile);
@@ -76,6 +86,7 @@ public final class Pipeline {
                     sessions.add(e.open(new ExportContext(metadata, metadata.traceName(),
                             spec.outputDirectory(), backend.isPresent(), context)));
                 }
+                sessions.add(new ObserverSession(observer));
                 RunSummaryBuilder builder;
                 RunSummary summary;
                 if (backend.isPresent()) {
@@ -99,6 +110,23 @@ public final class Pipeline {
                     s.close();
                 }
             }
+        }
+    }
+
+    /** Hands each result to an observer; writes no files. */
+    private record ObserverSession(Consumer<KernelResult> observer) implements ExportSession {
+        @Override
+        public void accept(KernelResult kernel) {
+            observer.accept(kernel);
+        }
+
+        @Override
+        public List<Path> finish(RunSummary summary) {
+            return List.of();
+        }
+
+        @Override
+        public void close() {
         }
     }
 

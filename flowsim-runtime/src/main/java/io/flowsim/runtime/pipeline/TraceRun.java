@@ -235,8 +235,11 @@ public final class TraceRun {
         return new FlowsimException(ErrorCode.INTERNAL, String.valueOf(t), t);
     }
 
-    /** The rank: the trace's own (distributedInfo or file name), else its position among the traces. */
-    private static TraceOutcome outcome(Path file, String name, Path dir, int order, PipelineResult result) {
+    /**
+     * The rank: the trace's own (distributedInfo or file name), else {@code order}, its position among
+     * the traces. Public for the Spark job, which places its traces by the same rule.
+     */
+    public static TraceOutcome outcome(Path file, String name, Path dir, int order, PipelineResult result) {
         TraceMetadata m = result.summary().metadata();
         if (m.rank().isPresent()) {
             boolean recorded = m.distributed().map(d -> d.rank().isPresent()).orElse(false);
