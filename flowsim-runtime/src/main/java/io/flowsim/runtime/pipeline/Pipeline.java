@@ -1,5 +1,6 @@
 package io.flowsim.runtime.pipeline;
 
+import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.ErrorCode;
 import io.flowsim.api.ExportContext;
 import io.flowsim.api.ExportSession;
@@ -62,7 +63,8 @@ public final class Pipeline {
         Optional<SimulatorBackend> backend = spec.backend().map(this::selectBackend);
         createDirectories(spec.outputDirectory());
 
-        try (Trace trace = source.open(traceFile, context);
+        try (AtomicOutput.Inputs inputs = AtomicOutput.protectInputs(List.of(traceFile));
+             Trace trace = source.open(traceFile, context);
              ResolverChain chain = ResolverChain.open(ResolverChain.order(registry.resolvers(), spec.resolvers()),
                      context)) {
             TraceMetadata metadata = trace.metadata();

@@ -3,7 +3,6 @@ package io.flowsim.plugin.csv;
 import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.ExportContext;
 import io.flowsim.api.ExportSession;
-import io.flowsim.api.FlowsimException;
 import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.KernelRecord;
 import io.flowsim.api.model.KernelResult;
@@ -81,7 +80,7 @@ final class CsvExportSession implements ExportSession {
         } catch (IOException e) {
             kernelFile.close();
             memoryFile.close();
-            throw FlowsimException.badInput("cannot write " + kernelFile.target() + ": " + e.getMessage(), e);
+            throw kernelFile.writeFailed(e);
         }
     }
 
@@ -95,8 +94,7 @@ final class CsvExportSession implements ExportSession {
                 memory.printRecord(memoryRow(result));
             }
         } catch (IOException e) {
-            throw FlowsimException.badInput("cannot write " + (kernel ? kernelFile : memoryFile).target() + ": "
-                    + e.getMessage(), e);
+            throw (kernel ? kernelFile : memoryFile).writeFailed(e);
         }
     }
 
@@ -184,7 +182,7 @@ final class CsvExportSession implements ExportSession {
             kernels.close();
             memory.close();
         } catch (IOException e) {
-            throw FlowsimException.badInput("cannot write " + kernelFile.target() + ": " + e.getMessage(), e);
+            throw kernelFile.writeFailed(e);
         }
         kernelFile.commit();
         memoryFile.commit();

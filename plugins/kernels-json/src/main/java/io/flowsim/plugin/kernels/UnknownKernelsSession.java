@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.ExportContext;
 import io.flowsim.api.ExportSession;
-import io.flowsim.api.FlowsimException;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.Dims;
 import io.flowsim.api.model.KernelKind;
@@ -40,11 +39,13 @@ final class UnknownKernelsSession implements ExportSession {
     private final ExportContext context;
     private final Path target;
     private final Map<String, Unknown> unknown = new LinkedHashMap<>();
-    private AtomicOutput output;
+    private final AtomicOutput output;
 
     UnknownKernelsSession(ExportContext context) {
         this.context = context;
         this.target = context.outputDirectory().resolve(UnknownKernelsExporter.FILE_NAME);
+        // reserved now, before any work, so that a target the run reads is refused up front
+        this.output = AtomicOutput.create(target);
     }
 
     /** One unknown kernel name: the first occurrence as the example, with counts. */
@@ -79,11 +80,10 @@ final class UnknownKernelsSession implements ExportSession {
         for (Unknown u : sorted) {
             root.add(entry(u));
         }
-        output = AtomicOutput.create(target);
         try (OutputStream out = Files.newOutputStream(output.temporary())) {
             KernelsJson.MAPPER.writeValue(out, root);
         } catch (IOException e) {
-            throw FlowsimException.badInput("cannot write " + target + ": " + e.getMessage(), e);
+            throw output.writeFailed(e);
         }
         output.commit();
         return List.of(target);
@@ -137,9 +137,7 @@ final class UnknownKernelsSession implements ExportSession {
 
     @Override
     public void close() {
-        if (output != null) {
-            output.close();
-        }
+        output.close();
     }
 
     /** Microseconds without trailing zeros ({@code 43.7}), as summary.json writes them. */

@@ -1,0 +1,93 @@
+package io.flowsim.runtime.reliability;
+
+import io.flowsim.runtime.CliRun;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 16, items 1 and 4: no command writes over a file it reads, and a trace FlowSim merged
+ * earlier is never taken for one more rank. Real demo traces, real bundled plugins.
+ */
+class OutputSafetyTest {
+
+    @TempDir
+    static Path work;
+
+    private static Path plugins;
+
+    @BeforeAll
+    static void plugins() throws IOException {
+        plugins = Reliability.pluginDirectory(work);
+    }
+
+    private static Path twoRanks(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.copy(Reliability.llamaDemoTrace(), dir.resolve("llama_TP-0.trace.json.gz"));
+        Files.copy(Reliability.llamaDemoTrace(), dir.resolve("llama_TP-1.trace.json.gz"));
+        return dir;
+    }
+
+    @Test
+    void mergeRefusesToWriteOverOneOfItsRanks() throws IOException {
+        Path dir = twoRanks(work.resolve("merge-over-rank"));
+        Path rank0 = dir.resolve("llama_TP-0.trace.json.gz");
+        byte[] before = Files.readAllBytes(rank0);
+
+        CliRun r = Reliability.run(plugins, "merge", "--trace-dir", dir.toString(), "--output", rank0.toString());
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        Reliability.assertOneLine(r);
+        assertThat(r.err()).contains("refusing to write").contains("llama_TP-0.trace.json.gz");
+        assertThat(Files.readAllBytes(rank0)).isEqualTo(before);
+        assertThat(Reliability.names(dir)).containsExactlyInAnyOrder("llama_TP-0.trace.json.gz",
+                "llama_TP-1.trace.json.gz");
+    }
+
+    @Test
+    void anEarlierMergedTraceInTheDirectoryIsSkippedNotMergedAsARank() throws IOException {
+        Path dir = twoRanks(work.resolve("merge-twice"));
+        Path merged = dir.resolve("merged.trace.json.gz");
+        CliRun first = Reliability.run(plugins, "merge", "--trace-dir", dir.toString(), "--output", merged.toString());
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out()).contains("Merged 2 traces");
+
+        // again, into another name: the first merge's output is in the directory now
+        CliRun second = Reliability.run(plugins, "merge", "--trace-dir", dir.toString(), "--output",
+                dir.resolve("again.trace.json.gz").toString());
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(second.out()).contains("Merged 2 traces");
+        assertThat(second.err()).contains("merged.trace.json.gz").contains("skipp");
+
+        // and over itself: allowed, it is not an input
+        CliRun third = Reliability.run(plugins, "merge", "--trace-dir", dir.toString(), "--output", merged.toString());
+        assertThat(third.exitCode()).as(third.err()).isZero();
+        assertThat(third.out()).contains("Merged 2 traces");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"summary.json", "unknown_kernels.json"})
+    void parseNeverWritesOverItsOwnTrace(String name) throws IOException {
+        Path out = Files.createDirectories(work.resolve("parse-over-" + name));
+        Path trace = out.resolve(name);
+        Files.copy(Reliability.llamaDemoTrace(), trace);
+        byte[] before = Files.readAllBytes(trace);
+
+        CliRun r = Reliability.run(plugins, "parse", "--trace-file", trace.toString(), "--output-dir", out.toString(),
+                "--source", "pytorch-trace");
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        Reliability.assertOneLine(r);
+        assertThat(r.err()).contains("refusing to write").contains(name);
+        assertThat(Files.readAllBytes(trace)).isEqualTo(before);
+        assertThat(Reliability.names(out)).as("no partial output, no temporary file").containsExactly(name);
+    }
+}
