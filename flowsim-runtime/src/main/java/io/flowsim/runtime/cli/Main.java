@@ -10,13 +10,46 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // an error on another thread (a decompressing or HTTP thread) ends the run with one line too
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            if (e instanceof OutOfMemoryError oom) {
+                System.err.println(outOfMemory(oom));
+                Runtime.getRuntime().halt(OUT_OF_MEMORY_EXIT_CODE);
+            }
+            System.err.println("flowsim: internal error on thread " + thread.getName() + ": " + e
+                    + " (rerun with --verbose for the stack trace, and please report it)");
+        });
         System.exit(run(args, System.out, System.err));
     }
+
+    /** The exit code of a run that ran out of Java heap (as for any run that could not complete inside FlowSim). */
+    static final int OUT_OF_MEMORY_EXIT_CODE = 1;
 
     /** Runs the command line and returns the exit code, without exiting the JVM. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         configureLogging(Arrays.asList(args).contains("--verbose"));
-        return FlowsimCommand.commandLine(out, err, System.console() != null).execute(args);
+        try {
+            return FlowsimCommand.commandLine(out, err, System.console() != null).execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println(outOfMemory(e));
+            return OUT_OF_MEMORY_EXIT_CODE;
+        }
+    }
+
+    /**
+     * One line for an exhausted heap: how much was in use, the limit, and how to give more. By the
+     * time it is built, the failed run's objects are unreachable, so the line itself fits.
+     */
+    static String outOfMemory(OutOfMemoryError e) {
+        Runtime rt = Runtime.getRuntime();
+        long mib = 1024 * 1024;
+        long max = rt.maxMemory();
+        long used = rt.totalMemory() - rt.freeMemory();
+        String what = e.getMessage() == null || e.getMessage().isBlank() ? "Java heap space" : e.getMessage();
+        return "flowsim: out of memory (" + what + "): the run needed more than the Java heap's "
+                + (max == Long.MAX_VALUE ? "limit" : max / mib + " MiB") + " (" + used / mib
+                + " MiB in use after the failure); give FlowSim more with FLOWSIM_OPTS=-Xmx<size>, for example"
+                + " FLOWSIM_OPTS=-Xmx8g ./flowsim ... (nothing was written: outputs appear only when complete)";
     }
 
     /**

@@ -36,6 +36,13 @@ final class Reliability {
         return p;
     }
 
+    /** The larger of the project's own demo traces. */
+    static Path qwenDemoTrace() {
+        Path p = repoDir().resolve("demo/traces/h200_qwen3-30b-a3b-4layer_prefill4x1024_decode8.trace.json.gz");
+        assumeTrue(Files.isRegularFile(p), "demo trace not found: " + p);
+        return p;
+    }
+
     /** The shared data directory, if present. */
     static Optional<Path> sharedDir() {
         String prop = System.getProperty("flowsim.shared.dir");

@@ -55,6 +55,9 @@ final class PipelinedInflater extends InputStream {
             put(e);
         } catch (RuntimeException e) {
             put(new IOException(e.toString(), e));
+        } catch (Error e) {
+            // out of memory, typically: handed to the reader, which would otherwise wait forever
+            put(e);
         }
     }
 
@@ -87,6 +90,9 @@ final class PipelinedInflater extends InputStream {
         }
         finished = true;
         if (item instanceof IOException e) {
+            throw e;
+        }
+        if (item instanceof Error e) {
             throw e;
         }
         return false;
