@@ -125,7 +125,8 @@ final class KernelsJsonSession implements ResolverSession {
         if (!entry.implementation().isEmpty() && !entry.implementation().equals(name)) {
             return false;
         }
-        return entry.operatorPattern().map(p -> p.matcher(name).find()).orElse(true);
+        return entry.operatorPattern().map(p -> RegexBudget.find(p, name, entry.reference() + " operator_pattern"))
+                .orElse(true);
     }
 
     /** The family an entry stands for: stated, else implied by its op mapping, else by the kernel name. */
