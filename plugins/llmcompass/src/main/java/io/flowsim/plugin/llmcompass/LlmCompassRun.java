@@ -44,8 +44,13 @@ final class LlmCompassRun {
     private final Reporter reporter;
     private final Clock clock;
 
+    /** Kernels longer than this on the simulated device are not believed (a unit or overflow bug upstream). */
+    static final double MAX_PLAUSIBLE_SECONDS = 3600;
+
     private int simulated;
     private int failed;
+    /** The overall --timeout as a System.nanoTime() instant, if any. */
+    private Optional<Long> overallDeadline = Optional.empty();
 
     LlmCompassRun(LlmCompassSettings settings, Tuning tuning, LlmCompassClient client, ArtifactStore store,
                   Reporter reporter, Clock clock) {
@@ -67,6 +72,7 @@ final class LlmCompassRun {
         List<Task> inFlight = new ArrayList<>();
         long start = System.nanoTime();
         Optional<Long> overallDeadline = settings.overallTimeout().map(d -> start + d.toNanos());
+        this.overallDeadline = overallDeadline;
         try (Progress progress = reporter.startProgress("simulating on LLMCompass " + settings.systemKey(),
                 work.size(), "tasks")) {
             while (!queue.isEmpty() || !inFlight.isEmpty()) {
@@ -127,10 +133,25 @@ final class LlmCompassRun {
     }
 
     private void submit(Task task) {
+        if (task.taskTimerNanos == 0) {
+            // --task-timeout counts from the first attempt, so that a server that never answers
+            // POST /tasks cannot hold a task for (retries x call timeout)
+            task.taskTimerNanos = System.nanoTime();
+        }
+        long remaining = deadline(task.taskTimerNanos) - System.nanoTime();
+        if (remaining <= 0) {
+            finish(task, submissionTimeout());
+            return;
+        }
         LlmCompassClient.Reply reply;
         try {
-            reply = client.submit(task.payload);
+            reply = client.submit(task.payload, callLimit(remaining));
         } catch (IOException e) {
+            if (deadline(task.taskTimerNanos) - System.nanoTime() <= 0) {
+                task.event(clock.instant(), "transport_error", "POST /tasks: " + describe(e));
+                finish(task, submissionTimeout());
+                return;
+            }
             transportFailure(task, e, "POST /tasks");
             return;
         }
@@ -155,7 +176,7 @@ final class LlmCompassRun {
         }
         task.taskId = id.get();
         task.lastResponse = reply.json().get();
-        task.submittedNanos = System.nanoTime();
+        task.submittedNanos = task.taskTimerNanos;
         task.pollDelayNanos = tuning.pollInitial().toNanos();
         task.nextPollNanos = task.submittedNanos + task.pollDelayNanos;
         task.event(clock.instant(), "submitted", null);
@@ -165,9 +186,10 @@ final class LlmCompassRun {
     }
 
     private void poll(Task task) {
+        long remaining = deadline(task.submittedNanos) - System.nanoTime();
         LlmCompassClient.Reply reply;
         try {
-            reply = client.poll(task.taskId);
+            reply = client.poll(task.taskId, callLimit(remaining));
         } catch (IOException e) {
             transportFailure(task, e, "GET /tasks/" + task.taskId);
             backOff(task);
@@ -229,6 +251,24 @@ final class LlmCompassRun {
         }
     }
 
+    /** The sooner of a task's deadline (its timer plus --task-timeout) and the overall --timeout. */
+    private long deadline(long taskTimerNanos) {
+        long task = taskTimerNanos + settings.taskTimeout().toNanos();
+        return overallDeadline.map(overall -> Math.min(overall, task)).orElse(task);
+    }
+
+    /** One HTTP call's limit: what is left before the deadline, at least a millisecond. */
+    private static Duration callLimit(long remainingNanos) {
+        return Duration.ofNanos(Math.max(1_000_000L, remainingNanos));
+    }
+
+    private Outcome submissionTimeout() {
+        boolean overall = overallDeadline.isPresent() && overallDeadline.get() - System.nanoTime() <= 0;
+        return Outcome.failure(Outcome.Kind.TIMEOUT, "TIMEOUT", "POST /tasks got no answer within "
+                + (overall ? "the overall --timeout " + format(settings.overallTimeout().orElseThrow())
+                : "--task-timeout " + format(settings.taskTimeout())), "timeout");
+    }
+
     private Outcome interpret(JsonNode result) {
         if (result == null || !result.isObject()) {
             return Outcome.failure(Outcome.Kind.INVALID_RESPONSE, "INVALID_RESPONSE",
@@ -238,6 +278,11 @@ final class LlmCompassRun {
         if ("success".equals(status)) {
             JsonNode time = result.get("simulated_time");
             if (time != null && time.isNumber() && Double.isFinite(time.asDouble()) && time.asDouble() >= 0) {
+                if (time.asDouble() > MAX_PLAUSIBLE_SECONDS) {
+                    return Outcome.failure(Outcome.Kind.INVALID_RESPONSE, "INVALID_RESPONSE",
+                            "the task succeeded with an absurd simulated_time of " + time.asDouble()
+                                    + " s (over an hour for one kernel); not used as a prediction", "done");
+                }
                 return Outcome.simulated(time.asDouble());
             }
             return Outcome.failure(Outcome.Kind.INVALID_RESPONSE, "INVALID_RESPONSE",
@@ -261,6 +306,7 @@ final class LlmCompassRun {
             reporter.debug("llmcompass: task " + task.taskId + " is unknown to the server (restarted?);"
                     + " resubmitting it once");
             task.taskId = null;
+            task.taskTimerNanos = 0;
             return;
         }
         finish(task, Outcome.failure(Outcome.Kind.LOST, "LOST", "the server lost the task twice (GET /tasks/"
