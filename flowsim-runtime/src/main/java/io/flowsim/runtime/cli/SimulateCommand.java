@@ -2,6 +2,7 @@ package io.flowsim.runtime.cli;
 
 import io.flowsim.api.Options;
 import io.flowsim.api.RunContext;
+import io.flowsim.api.model.SimulationSummary;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
 import io.flowsim.runtime.pipeline.Pipeline;
 import io.flowsim.runtime.pipeline.PipelineResult;
@@ -93,7 +94,35 @@ final class SimulateCommand implements Callable<Integer> {
             PipelineResult result = new Pipeline(registry, context).run(pipeline.spec(Optional.of(backend),
                     Optional.ofNullable(gpu)));
             SummaryPrinter.print(root.out, result);
+            return result.summary().simulation().map(this::runStatus).orElse(0);
         }
-        return 0;
+    }
+
+    /** Exit code when the backend predicted none of the kernels it failed on (nothing predicted). */
+    static final int EXIT_NOTHING_PREDICTED = 3;
+    /** Exit code when the backend failed on some kernels and predicted others. */
+    static final int EXIT_PARTLY_PREDICTED = 4;
+
+    /**
+     * The run-level status: 0 when every kernel got a prediction or is one the backend does not model
+     * (unsupported is not a failure); 3 when the backend predicted nothing and failed on some; 4 when
+     * it predicted some and failed on others. The outputs are complete either way and give each
+     * kernel's status, so a failed run can be inspected.
+     */
+    private int runStatus(SimulationSummary s) {
+        if (s.failed() == 0) {
+            return 0;
+        }
+        long total = s.ok() + s.unsupported() + s.failed();
+        String counts = s.failed() + " failed, " + s.unsupported() + " unsupported; the outputs give each kernel's"
+                + " status and reason";
+        if (s.ok() == 0) {
+            root.err.println("flowsim: backend " + s.backend() + " predicted none of the " + total + " kernels ("
+                    + counts + ")");
+            return EXIT_NOTHING_PREDICTED;
+        }
+        root.err.println("flowsim: backend " + s.backend() + " predicted " + s.ok() + " of the " + total
+                + " kernels (" + counts + ")");
+        return EXIT_PARTLY_PREDICTED;
     }
 }

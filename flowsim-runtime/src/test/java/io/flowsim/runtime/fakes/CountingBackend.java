@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A test-only backend: a GEMM takes {@code 2*M*N*K / 1e6} ns, everything else is unsupported. It
+ * A test-only backend: a GEMM takes {@code 2*M*N*K / 1e6} ns, a kernel whose name starts with
+ * {@code fail} fails (as a dead simulator server would make it), everything else is unsupported. It
  * remembers its last batch ({@link #lastBatch()}) so tests can check the runtime's de-duplication.
  */
 public final class CountingBackend implements SimulatorBackend {
@@ -39,7 +40,9 @@ public final class CountingBackend implements SimulatorBackend {
         lastBatch = List.copyOf(batch);
         List<SimulationResult> results = new ArrayList<>();
         for (SimulationRequest r : batch) {
-            if (r.family() == OperationFamily.GEMM) {
+            if (r.kernelName().startsWith("fail")) {
+                results.add(SimulationResult.failed("the simulator refused it", name(), Map.of()));
+            } else if (r.family() == OperationFamily.GEMM) {
                 long m = r.operand("A").orElseThrow().shape().get(0);
                 long k = r.operand("A").orElseThrow().shape().get(1);
                 long n = r.operand("B").orElseThrow().shape().get(1);
