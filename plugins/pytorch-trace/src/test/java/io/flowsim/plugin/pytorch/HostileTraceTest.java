@@ -65,6 +65,23 @@ class HostileTraceTest {
         assertThat(e.getMessage()).contains("my_kernel").containsPattern("\"(ts|dur)\" is (missing|null)");
     }
 
+    /** Found by the fuzzer: a damaged exponent made one value cost minutes of BigDecimal arithmetic. */
+    @ParameterizedTest
+    @ValueSource(strings = {"1e999999999", "-1e999999999", "1e-999999999", "\"1e999999999\"", "\"-1E+999999999\"",
+            "0.5e-999999999", "123456789e999999990"})
+    void aHugeExponentIsDecidedAtOnce(String value) throws IOException {
+        Path file = trace(KERNEL.formatted("k", ", \"ts\": " + value + ", \"dur\": 2") + ","
+                + "{\"ph\": \"X\", \"cat\": \"cpu_op\", \"name\": \"op\", \"pid\": 1, \"tid\": 1, \"ts\": 1,"
+                + " \"dur\": 1, \"args\": {\"External id\": " + value.replace("\"", "") + "}}", "");
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
+            Throwable t = catchThrowable(() -> Traces.parse(file));
+            if (t != null) {
+                assertThat(t).isInstanceOf(FlowsimException.class);
+                assertThat(t.getMessage()).hasSizeLessThan(2000);
+            }
+        });
+    }
+
     @Test
     void aLoneSurrogateInAKernelNameBecomesTheReplacementCharacter() throws IOException {
         Path file = trace(KERNEL.formatted("gemm_\\ud800_tail", ", \"ts\": 1, \"dur\": 2") + ","
