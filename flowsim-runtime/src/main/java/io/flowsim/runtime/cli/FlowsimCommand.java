@@ -32,17 +32,6 @@ import java.util.concurrent.Callable;
             "profile (sglang + PyTorch profiler) -> parse (link every GPU kernel to its operator and shapes,"
                     + " resolve it) -> simulate (predict each kernel's duration and compare).",
             ""},
-        subcommands = {
-            PluginsCommand.class,
-            ParseCommand.class,
-            SimulateCommand.class,
-            ProfileCommand.class,
-            MergeCommand.class,
-            KernelsCommand.class,
-            ValidateCommand.class,
-            CalibrateCommand.class,
-            BenchCommand.class,
-            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -52,6 +41,26 @@ import java.util.concurrent.Callable;
             "4:simulate: the backend failed on some kernels (the outputs mark them)",
             "130/143:interrupted (Ctrl-C) / terminated (SIGTERM)"})
 final class FlowsimCommand implements Callable<Integer> {
+
+    /**
+     * The subcommands, in the order help lists them. They are added to the command line by
+     * {@link #commandLine(PrintStream, PrintStream, boolean, String[])}: only the one a command line
+     * names, so a run does not build the option model of the nine it does not use.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            PluginsCommand.class,
+            ParseCommand.class,
+            SimulateCommand.class,
+            ProfileCommand.class,
+            MergeCommand.class,
+            KernelsCommand.class,
+            ValidateCommand.class,
+            CalibrateCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class);
+
+    /** Global options that take a value, so that value is not taken for a subcommand's name. */
+    private static final java.util.Set<String> OPTIONS_WITH_VALUES = java.util.Set.of("--plugins-dir", "-O", "--option");
 
     @Spec
     CommandSpec spec;
@@ -87,23 +96,61 @@ final class FlowsimCommand implements Callable<Integer> {
     boolean interactive;
     private ConsoleReporter reporter;
 
-    /** Builds the command line with FlowSim's error handling. */
+    /** Builds the command line with every subcommand and FlowSim's error handling. */
     static CommandLine commandLine(PrintStream out, PrintStream err, boolean interactive) {
+        return commandLine(out, err, interactive, null);
+    }
+
+    /**
+     * Builds the command line for {@code args}: with only the subcommand they name (when they name
+     * one, other than {@code help}), else with every subcommand, so root help and errors list them all.
+     */
+    static CommandLine commandLine(PrintStream out, PrintStream err, boolean interactive, String[] args) {
         FlowsimCommand root = new FlowsimCommand();
         root.out = out;
         root.err = err;
         root.interactive = interactive;
         CommandLine cl = new CommandLine(root);
+        Class<?> only = args == null ? null : namedSubcommand(args);
+        for (Class<?> sub : SUBCOMMANDS) {
+            if (only == null || sub == only) {
+                cl.addSubcommand(sub);
+            }
+        }
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(root, ex));
-        cl.setParameterExceptionHandler((ex, args) -> {
+        cl.setParameterExceptionHandler((ex, unmatched) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("flowsim: " + ex.getMessage());
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             return ErrorCode.USAGE.exitCode();
         });
         return cl;
+    }
+
+    /** The subcommand the first positional argument names; null for none, an unknown name, or help. */
+    static Class<?> namedSubcommand(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) {
+                return null;
+            }
+            if (a.startsWith("-")) {
+                if (OPTIONS_WITH_VALUES.contains(a)) {
+                    i++;
+                }
+                continue;
+            }
+            for (Class<?> sub : SUBCOMMANDS) {
+                Command c = sub.getAnnotation(Command.class);
+                if (c != null && c.name().equals(a) && sub != CommandLine.HelpCommand.class) {
+                    return sub;
+                }
+            }
+            return null;
+        }
+        return null;
     }
 
     private static int handle(FlowsimCommand root, Exception ex) {
@@ -160,15 +207,38 @@ final class FlowsimCommand implements Callable<Integer> {
     /** Discovers every extension: the class path, the bundled plugins, then each --plugins-dir. */
     ExtensionRegistry discover() {
         List<Path> dirs = new ArrayList<>();
+        java.util.Optional<Path> bundled = bundledPluginsDirectory();
+        java.util.Optional<PluginDiscovery.SharedPlugins> shared = bundled.flatMap(
+                dir -> sharedBundledPlugins(dir, !noBundledPlugins));
         if (!noBundledPlugins) {
-            bundledPluginsDirectory().ifPresent(dirs::add);
+            bundled.ifPresent(dirs::add);
         }
         dirs.addAll(pluginDirectories);
         reporter().debug("plugin directories: " + dirs);
+        shared.ifPresent(s -> reporter().debug("bundled plugins on the class path: " + s.ids()));
         ExtensionRegistry registry = PluginDiscovery.discover(new PluginDiscovery.Settings(dirs,
-                FlowsimCommand.class.getClassLoader(), ignoreBrokenPlugins));
+                FlowsimCommand.class.getClassLoader(), ignoreBrokenPlugins, shared));
         registry.failures().forEach(f -> reporter().warn("plugin not loaded: " + f.describe()));
         return registry;
+    }
+
+    /**
+     * The bundled plugins the launcher put on the class path (system property
+     * {@code flowsim.bundled.classpath}: their ids, comma-separated), so they share one copy of each
+     * library and the JVM's class-data archive.
+     */
+    static java.util.Optional<PluginDiscovery.SharedPlugins> sharedBundledPlugins(Path dir, boolean enabled) {
+        String ids = System.getProperty("flowsim.bundled.classpath", "").trim();
+        if (ids.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        java.util.Set<String> set = new java.util.LinkedHashSet<>();
+        for (String id : ids.split(",")) {
+            if (!id.isBlank()) {
+                set.add(id.trim());
+            }
+        }
+        return java.util.Optional.of(new PluginDiscovery.SharedPlugins(dir, set, enabled));
     }
 
     /** Parses {@code KEY=VALUE}; a value without a key or without {@code =} is a usage error. */

@@ -27,9 +27,16 @@ public final class Main {
 
     /** Runs the command line and returns the exit code, without exiting the JVM. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // the same lines as picocli's --version, without building the command model
+            for (String line : VersionProvider.lines()) {
+                out.println(line);
+            }
+            return 0;
+        }
         configureLogging(Arrays.asList(args).contains("--verbose"));
         try {
-            return FlowsimCommand.commandLine(out, err, System.console() != null).execute(args);
+            return FlowsimCommand.commandLine(out, err, System.console() != null, args).execute(args);
         } catch (OutOfMemoryError e) {
             err.println(outOfMemory(e));
             return OUT_OF_MEMORY_EXIT_CODE;

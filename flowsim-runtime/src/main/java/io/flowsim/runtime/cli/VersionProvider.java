@@ -6,6 +6,11 @@ import picocli.CommandLine.IVersionProvider;
 final class VersionProvider implements IVersionProvider {
     @Override
     public String[] getVersion() {
+        return lines();
+    }
+
+    /** {@code FlowSim <version>} and {@code Java <version> (<vendor>)}. */
+    static String[] lines() {
         String v = Main.class.getPackage().getImplementationVersion();
         return new String[] {
             "FlowSim " + (v == null ? "(development build)" : v),

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -61,11 +62,50 @@ public final class PluginDiscovery {
      * @param pluginDirectories      plugin directories, in order
      * @param classLoader            the class loader to search with ServiceLoader
      * @param tolerateBrokenPlugins  continue without plugins that fail to load
+     * @param sharedPlugins          bundled plugins whose jars the launcher put on the class path
+     *                               (one copy of each shared library for all of them)
      */
-    public record Settings(List<Path> pluginDirectories, ClassLoader classLoader, boolean tolerateBrokenPlugins) {
+    public record Settings(List<Path> pluginDirectories, ClassLoader classLoader, boolean tolerateBrokenPlugins,
+                           Optional<SharedPlugins> sharedPlugins) {
         public Settings {
             pluginDirectories = List.copyOf(Objects.requireNonNull(pluginDirectories, "pluginDirectories"));
             Objects.requireNonNull(classLoader, "classLoader");
+            Objects.requireNonNull(sharedPlugins, "sharedPlugins");
+        }
+
+        /** Every plugin of every directory through PF4J. */
+        public Settings(List<Path> pluginDirectories, ClassLoader classLoader, boolean tolerateBrokenPlugins) {
+            this(pluginDirectories, classLoader, tolerateBrokenPlugins, Optional.empty());
+        }
+    }
+
+    /**
+     * Bundled plugins already on the class path: {@code directory/<id>/lib/*.jar} for each id. Their
+     * extensions are found by ServiceLoader and reported with their plugin's origin (id, directory,
+     * version from its {@code plugin.properties}); PF4J skips those directories. Third-party plugins
+     * keep their own PF4J class loaders, which do not see these jars ({@link FlowsimPluginManager}).
+     *
+     * @param directory the bundled plugins directory
+     * @param ids       the plugins of that directory on the class path
+     * @param enabled   false to leave their extensions out ({@code --no-bundled-plugins})
+     */
+    public record SharedPlugins(Path directory, Set<String> ids, boolean enabled) {
+        public SharedPlugins {
+            directory = directory.toAbsolutePath().normalize();
+            ids = Set.copyOf(ids);
+        }
+
+        /** Whether a class from this code location belongs to one of these plugins: its plugin directory. */
+        Optional<Path> pluginOf(Optional<Path> codeLocation) {
+            if (codeLocation.isEmpty()) {
+                return Optional.empty();
+            }
+            Path loc = codeLocation.get().toAbsolutePath().normalize();
+            if (!loc.startsWith(directory) || loc.getNameCount() <= directory.getNameCount()) {
+                return Optional.empty();
+            }
+            String id = loc.getName(directory.getNameCount()).toString();
+            return ids.contains(id) ? Optional.of(directory.resolve(id)) : Optional.empty();
         }
     }
 
@@ -73,15 +113,17 @@ public final class PluginDiscovery {
     public static ExtensionRegistry discover(Settings settings) {
         Map<ExtensionPoint, List<Discovered<?>>> found = new EnumMap<>(ExtensionPoint.class);
         List<PluginFailure> failures = new ArrayList<>();
-        discoverClasspath(settings.classLoader(), found, failures);
+        discoverClasspath(settings.classLoader(), settings.sharedPlugins(), found, failures);
 
         FlowsimPluginManager manager = null;
         List<Path> candidates = new ArrayList<>();
         for (Path dir : settings.pluginDirectories()) {
             candidates.addAll(pluginCandidates(dir, failures));
         }
+        settings.sharedPlugins().ifPresent(shared -> candidates.removeIf(c -> shared.pluginOf(Optional.of(c)).isPresent()));
         if (!candidates.isEmpty()) {
-            manager = new FlowsimPluginManager(settings.pluginDirectories());
+            manager = new FlowsimPluginManager(settings.pluginDirectories(), settings.sharedPlugins(),
+                    settings.classLoader());
             discoverPlugins(manager, candidates, found, failures);
         }
         FlowsimPluginManager toClose = manager;
@@ -106,26 +148,51 @@ public final class PluginDiscovery {
         return registry;
     }
 
-    private static void discoverClasspath(ClassLoader loader, Map<ExtensionPoint, List<Discovered<?>>> found,
+    private static void discoverClasspath(ClassLoader loader, Optional<SharedPlugins> shared,
+                                          Map<ExtensionPoint, List<Discovered<?>>> found,
                                           List<PluginFailure> failures) {
+        Map<Path, Origin> pluginOrigins = new LinkedHashMap<>();
         for (ExtensionPoint point : ExtensionPoint.values()) {
-            Iterator<? extends FlowsimExtension> it = ServiceLoader.load(point.type(), loader).iterator();
+            Iterator<? extends ServiceLoader.Provider<? extends FlowsimExtension>> it =
+                    ServiceLoader.load(point.type(), loader).stream().iterator();
             while (true) {
-                FlowsimExtension extension;
+                Origin origin = null;
                 try {
                     if (!it.hasNext()) {
                         break;
                     }
-                    extension = it.next();
+                    ServiceLoader.Provider<? extends FlowsimExtension> provider = it.next();
+                    Class<?> type = provider.type();
+                    Optional<Path> location = codeLocation(type);
+                    Optional<Path> plugin = shared.flatMap(sp -> sp.pluginOf(location));
+                    if (plugin.isPresent()) {
+                        if (!shared.get().enabled()) {
+                            continue; // --no-bundled-plugins: not even created
+                        }
+                        origin = pluginOrigins.computeIfAbsent(plugin.get(), PluginDiscovery::bundledOrigin);
+                    } else {
+                        origin = new Origin(Optional.empty(), location, versionOf(type));
+                    }
+                    addChecked(provider.get(), point, origin, found, failures);
                 } catch (ServiceConfigurationError e) {
-                    failures.add(new PluginFailure("class-path " + point.label(), oneLine(e)));
-                    continue;
+                    String where = origin != null ? origin.describe() : "class-path " + point.label();
+                    failures.add(new PluginFailure(where, oneLine(e)));
                 }
-                Origin origin = new Origin(Optional.empty(), codeLocation(extension.getClass()),
-                        versionOf(extension.getClass()));
-                addChecked(extension, point, origin, found, failures);
             }
         }
+    }
+
+    /** The origin of a bundled plugin on the class path, as PF4J would report it. */
+    private static Origin bundledOrigin(Path pluginDir) {
+        Properties p = new Properties();
+        try (var in = Files.newBufferedReader(pluginDir.resolve("plugin.properties"), StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (IOException e) {
+            // the directory name is the id the launcher used; the version stays unknown
+        }
+        String id = p.getProperty("plugin.id", pluginDir.getFileName().toString()).trim();
+        String version = p.getProperty("plugin.version", "-").trim();
+        return new Origin(Optional.of(id), Optional.of(pluginDir), version.isEmpty() ? "-" : version);
     }
 
     private static List<Path> pluginCandidates(Path dir, List<PluginFailure> failures) {
@@ -399,7 +466,7 @@ public final class PluginDiscovery {
         }
     }
 
-    private static Optional<Path> codeLocation(Class<?> c) {
+    static Optional<Path> codeLocation(Class<?> c) {
         try {
             CodeSource source = c.getProtectionDomain().getCodeSource();
             return source == null || source.getLocation() == null ? Optional.empty()

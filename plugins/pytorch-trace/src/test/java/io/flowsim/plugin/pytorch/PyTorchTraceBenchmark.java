@@ -47,17 +47,27 @@ public final class PyTorchTraceBenchmark {
     public static void main(String[] args) throws IOException {
         int runs = 5;
         double syntheticGb = 0;
+        Path writeSynthetic = null;
         List<Path> traces = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--synthetic-gb" -> syntheticGb = Double.parseDouble(args[++i]);
+                case "--write-synthetic" -> writeSynthetic = Path.of(args[++i]);
                 default -> traces.add(Path.of(args[i]));
             }
         }
         if (traces.isEmpty()) {
-            System.err.println("usage: PyTorchTraceBenchmark [--runs N] [--synthetic-gb G] trace.json.gz...");
+            System.err.println("usage: PyTorchTraceBenchmark [--runs N] [--synthetic-gb G] "
+                    + "[--write-synthetic FILE] trace.json.gz...");
             System.exit(2);
+        }
+        if (writeSynthetic != null) {
+            // only write the synthetic trace (for whole-process runs: bench/cold-start.sh); the caller deletes it
+            long bytes = Synthesizer.write(traces.get(0), writeSynthetic, (long) (Math.max(syntheticGb, 0.001) * (1L << 30)));
+            System.out.printf(Locale.ROOT, "wrote %s: %.0f MB of JSON, %.0f MB gzip%n", writeSynthetic, bytes / 1e6,
+                    Files.size(writeSynthetic) / 1e6);
+            return;
         }
         System.out.printf(Locale.ROOT, "JVM %s, max heap %d MB, %d CPUs%n", System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
