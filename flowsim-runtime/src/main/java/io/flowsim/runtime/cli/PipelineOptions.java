@@ -37,8 +37,14 @@ final class PipelineOptions {
             description = "A kernels.json database to load after the bundled one; repeatable, later files win.")
     List<Path> kernelDatabases = new ArrayList<>();
 
+    @Option(names = "--report", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Write report.html and <trace name>.timeline.json.gz (the report plugin; default: on; "
+                    + "--no-report skips both).")
+    boolean report;
+
     void addTo(Options.Builder options) {
         options.add("trace-file", traceFile.toString());
+        options.add("report", Boolean.toString(report));
         options.add("output-dir", outputDirectory.toString());
         kernelDatabases.forEach(p -> options.add("kernels", p.toString()));
     }

@@ -52,8 +52,13 @@ final class BundledPluginRun {
 
     /** Copies the bundled plugin zips into {@code dir}; skips the test when one is not built. */
     static Path pluginDirectory(Path dir) throws IOException {
+        return pluginDirectory(dir, PLUGINS);
+    }
+
+    /** Copies the zips of the bundled plugins {@code ids} into {@code dir}; skips the test when one is not built. */
+    static Path pluginDirectory(Path dir, List<String> ids) throws IOException {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        for (String id : PLUGINS) {
+        for (String id : ids) {
             Optional<Path> zip = Optional.empty();
             Path target = repoDir().resolve("plugins").resolve(id).resolve("target");
             if (Files.isDirectory(target)) {

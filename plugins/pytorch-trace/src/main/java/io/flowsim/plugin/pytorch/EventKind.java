@@ -42,6 +42,8 @@ enum EventKind {
             Map.entry("gpu_memset", MEMSET), Map.entry("Memset", MEMSET),
             Map.entry("gpu_user_annotation", GPU_USER_ANNOTATION),
             Map.entry("cuda_sync", GPU_OTHER), Map.entry("mtia_ccp_events", GPU_OTHER),
+            // the predicted tracks of a FlowSim timeline (<trace>.timeline.json.gz)
+            Map.entry("flowsim_predicted", GPU_OTHER),
             Map.entry("ac2g", LAUNCH_FLOW), Map.entry("async_gpu", LAUNCH_FLOW),
             Map.entry("async_cpu_to_gpu", LAUNCH_FLOW));
 

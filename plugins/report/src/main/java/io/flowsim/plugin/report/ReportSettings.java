@@ -1,0 +1,23 @@
+package io.flowsim.plugin.report;
+
+import io.flowsim.api.ExportContext;
+
+/**
+ * The options of the report plugin, read from the run's options.
+ *
+ * <p>{@code report} ({@code --report} / {@code --no-report}, or {@code -O report=false}) switches
+ * both exporters; it is on by default for {@code parse} and {@code simulate}.
+ */
+final class ReportSettings {
+
+    /** The option key. */
+    static final String REPORT = "report";
+
+    private ReportSettings() {
+    }
+
+    /** Whether the user wants the report and the timeline written. */
+    static boolean enabled(ExportContext context) {
+        return context.run().options().getBoolean(REPORT, true);
+    }
+}
