@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -36,7 +38,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *     out.commit();
  * }
  * }</pre>
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class AtomicOutput implements AutoCloseable {
 
     /** Protected inputs, each with the number of open {@link Inputs} scopes naming it. */

@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.Measurement;
 
@@ -13,7 +15,10 @@ import java.util.Objects;
  * @param target       the GPU whose description is fitted (the measurements were taken on it)
  * @param measurements the fitting data; the runtime keeps held-out data away from the backend
  * @param output       where the backend writes the fitted hardware description; written atomically
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record CalibrationRequest(HardwareTarget target, List<Measurement> measurements, Path output) {
     public CalibrationRequest {
         Objects.requireNonNull(target, "target");

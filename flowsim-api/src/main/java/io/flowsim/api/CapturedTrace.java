@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -9,7 +11,10 @@ import java.util.OptionalInt;
  *
  * @param file the trace file
  * @param rank the rank that wrote it, when known
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record CapturedTrace(Path file, OptionalInt rank) {
     public CapturedTrace {
         Objects.requireNonNull(file, "file");

@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 /**
  * What kind of failure a {@link FlowsimException} reports, and the process exit code the command
  * line maps it to.
@@ -7,7 +9,10 @@ package io.flowsim.api;
  * <p>The exit codes are part of FlowSim's contract with scripts: {@code 0} success, {@code 1} an
  * internal failure (a bug), {@code 2} a usage error or bad input, {@code 3} an external service or
  * program that is unavailable, {@code 130} interrupted by the user.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public enum ErrorCode {
     /** The command line or an option value is wrong. */
     USAGE(2),

@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import io.flowsim.api.model.TraceMetadata;
 
 import java.nio.file.Path;
@@ -13,7 +15,10 @@ import java.util.Objects;
  * @param outputDirectory the directory to write into (exists)
  * @param simulated       whether results carry simulations
  * @param run             the run's context (options, reporter)
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record ExportContext(TraceMetadata metadata, String traceName, Path outputDirectory, boolean simulated,
                             RunContext run) {
     public ExportContext {

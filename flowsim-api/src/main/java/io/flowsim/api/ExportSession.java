@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import io.flowsim.api.model.KernelResult;
 import io.flowsim.api.model.RunSummary;
 
@@ -12,7 +14,10 @@ import java.util.List;
  * not called and {@code close} must remove anything partial: outputs appear atomically (write a
  * temporary file, then move it), so an interrupted run never leaves a file that looks complete.
  * Used from one thread.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface ExportSession extends AutoCloseable {
 
     /** Receives one kernel. */

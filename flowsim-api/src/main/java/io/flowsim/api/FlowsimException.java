@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Objects;
 
 /**
@@ -7,7 +9,10 @@ import java.util.Objects;
  * {@link ErrorCode} and a message that says what went wrong, where (file, byte offset, kernel
  * name, plugin id) and, where possible, what to do next. The command line prints the message as a
  * single line and exits with {@link ErrorCode#exitCode()}; it prints no stack trace unless asked to.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public class FlowsimException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

@@ -1,5 +1,9 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
+import java.util.List;
+
 /**
  * What every extension point has in common: a stable name and a one-line description.
  *
@@ -8,7 +12,10 @@ package io.flowsim.api;
  * class therefore needs a public no-argument constructor. Instances are created once per process and
  * may be shared between threads; keep per-run state in the session objects the extension points
  * return, not in fields.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface FlowsimExtension {
 
     /**
@@ -20,4 +27,16 @@ public interface FlowsimExtension {
 
     /** A one-line, human-readable description shown by {@code flowsim plugins}. */
     String description();
+
+    /**
+     * The settings this extension reads, each with its key ({@code <name()>.<option>}), type, default
+     * and description. The runtime builds the command-line options {@code --<key>} from them on every
+     * command that uses this extension point, shows them in {@code --help} and {@code flowsim plugins},
+     * checks their types, and hands the values back through {@link Options#get(ExtensionOption)}.
+     * Keys must start with this extension's name and a dot; discovery rejects an extension whose
+     * declarations break that rule or clash with another extension's. Called once per process.
+     */
+    default List<ExtensionOption<?>> declaredOptions() {
+        return List.of();
+    }
 }

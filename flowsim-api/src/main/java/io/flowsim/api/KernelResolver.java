@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -9,7 +11,10 @@ import java.util.List;
  * <p>The runtime asks resolvers in a chain, highest {@link #priority()} first (or in the order the
  * user gives with {@code --resolver}); the first database answer wins, a heuristic answer is kept
  * only if no resolver has a database answer, and kernels nobody knows are kept as unresolved.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface KernelResolver extends FlowsimExtension {
 
     /**

@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -10,7 +12,10 @@ import java.util.Objects;
  * @param output     the merged trace file
  * @param inputs     the input files in the order they were merged (rank order)
  * @param eventCount events written
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record MergeResult(Path output, List<Path> inputs, long eventCount) {
     public MergeResult {
         Objects.requireNonNull(output, "output");

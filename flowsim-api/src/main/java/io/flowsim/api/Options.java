@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,12 +15,17 @@ import java.util.Optional;
 /**
  * An immutable multimap of option values, handed to every extension through its
  * {@link RunContext}. Keys are the command-line option names without the leading dashes
- * ({@code api-url}, {@code gpu}); third-party plugins read their own keys, which users set with
+ * ({@code gpu}, {@code llmcompass.api-url}). An extension reads the options it declares
+ * ({@link FlowsimExtension#declaredOptions()}) typed, with {@link #get(ExtensionOption)} and
+ * {@link #getAll(ExtensionOption)}; users set them with {@code --<key> VALUE} or
  * {@code --option key=value}. Typed accessors raise {@link ErrorCode#USAGE} with the option name
  * when a value does not parse.
  *
  * @param values option name to its values in the order given; never null, no null entries
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record Options(Map<String, List<String>> values) {
 
     private static final Options EMPTY = new Options(Map.of());
@@ -101,6 +108,64 @@ public record Options(Map<String, List<String>> values) {
      */
     public Duration getDuration(String key, Duration defaultValue) {
         return get(key).map(v -> parseDuration(key, v)).orElse(defaultValue);
+    }
+
+    /**
+     * The value of a declared option: the last value given (under its key or one of its aliases),
+     * else its default, else null.
+     *
+     * @throws FlowsimException {@link ErrorCode#USAGE} naming the option when the value does not parse,
+     *                          or when a required option has no value
+     */
+    public <T> T get(ExtensionOption<T> option) {
+        List<String> given = rawValues(option);
+        if (given.isEmpty()) {
+            if (option.isRequired() && option.defaultValue().isEmpty()) {
+                throw FlowsimException.usage("option " + option.spellings() + " is required");
+            }
+            return option.defaultValue().orElse(null);
+        }
+        return option.parse(given.get(given.size() - 1));
+    }
+
+    /** The value of a declared option, as {@link #get(ExtensionOption)}, empty when it has neither value nor default. */
+    public <T> Optional<T> find(ExtensionOption<T> option) {
+        return Optional.ofNullable(get(option));
+    }
+
+    /**
+     * Every value of a (repeatable) declared option, in the order given; the default alone when none
+     * was given and it has one; else empty.
+     */
+    public <T> List<T> getAll(ExtensionOption<T> option) {
+        List<String> given = rawValues(option);
+        if (given.isEmpty()) {
+            if (option.isRequired() && option.defaultValue().isEmpty()) {
+                throw FlowsimException.usage("option " + option.spellings() + " is required");
+            }
+            return option.defaultValue().map(List::of).orElse(List.of());
+        }
+        List<T> out = new ArrayList<>(given.size());
+        for (String v : given) {
+            out.add(option.parse(v));
+        }
+        return List.copyOf(out);
+    }
+
+    /** Whether a declared option was given, under its key or an alias. */
+    public boolean has(ExtensionOption<?> option) {
+        return !rawValues(option).isEmpty();
+    }
+
+    /** The values given under the option's key, else under the first of its aliases that has any. */
+    private List<String> rawValues(ExtensionOption<?> option) {
+        for (String key : option.keys()) {
+            List<String> list = values.getOrDefault(key, List.of());
+            if (!list.isEmpty()) {
+                return list;
+            }
+        }
+        return List.of();
     }
 
     /** A copy with {@code value} appended to {@code key}. */

@@ -1,10 +1,15 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 /**
  * Where extensions tell the user what is happening. The command line writes everything here to
  * standard error, so standard output stays clean for pipes; {@code --quiet} silences info and
  * progress, {@code --verbose} shows debug lines. Implementations are thread-safe.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface Reporter {
 
     /** A one-line message about normal progress. */

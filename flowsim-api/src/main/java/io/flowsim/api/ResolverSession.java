@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import io.flowsim.api.model.KernelRecord;
 import io.flowsim.api.model.ResolvedKernel;
 
@@ -7,7 +9,10 @@ import java.util.Optional;
 
 /**
  * A {@link KernelResolver} configured for one run. Used from one thread at a time.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface ResolverSession extends AutoCloseable {
 
     /**

@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -7,7 +9,10 @@ import java.util.Optional;
 /**
  * What an extension gets from the runtime for one run: the user's options, a reporter for
  * messages and progress, and the output directory when the command has one.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface RunContext {
 
     /** The options of this run. */

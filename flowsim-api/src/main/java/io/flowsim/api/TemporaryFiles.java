@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -18,7 +20,10 @@ import java.util.regex.Pattern;
  * removes the ones whose process is gone ({@link #removeStale(Path)}).
  *
  * <p>Thread-safe. Process-wide by necessity: a shutdown hook sees the whole JVM.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public final class TemporaryFiles {
 
     /** {@code .<target name>.<pid>-<random>.tmp}: group 1 is the pid. */

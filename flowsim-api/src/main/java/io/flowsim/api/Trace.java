@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import io.flowsim.api.model.KernelRecord;
 import io.flowsim.api.model.TraceMetadata;
 
@@ -10,7 +12,10 @@ import java.util.stream.Stream;
  * An open trace: metadata plus a lazy stream of kernel records. Obtained from
  * {@link TraceSource#open}; always close it (try-with-resources), which releases files and memory.
  * Not thread-safe.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface Trace extends AutoCloseable {
 
     /** The trace's metadata. Complete when returned. */

@@ -1,5 +1,7 @@
 package io.flowsim.api;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -8,7 +10,10 @@ import java.util.List;
  * profiling a workload, or merges per-rank trace files. Each capability is a default method that
  * says it is unsupported; implement the ones the source has and report them through the
  * {@code can...} methods.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface TraceSource extends FlowsimExtension {
 
     /**

@@ -41,6 +41,7 @@ class ArchitectureTest {
         List<Path> roots = new ArrayList<>();
         roots.add(repo.resolve("flowsim-api/target/classes"));
         roots.add(repo.resolve("flowsim-runtime/target/classes"));
+        roots.add(repo.resolve("flowsim-testkit/target/classes"));
         try (Stream<Path> plugins = Files.list(repo.resolve("plugins"))) {
             plugins.map(p -> p.resolve("target/classes")).filter(Files::isDirectory).sorted()
                     .forEach(PLUGIN_CLASS_DIRS::add);
@@ -68,6 +69,17 @@ class ArchitectureTest {
         ArchRule rule = classes().that().resideInAPackage("io.flowsim.api..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("io.flowsim.api..", "java..");
         rule.check(all);
+    }
+
+    @Test
+    void theTestKitDependsOnTheApiAndTheJdkOnlyAndNoProductionCodeUsesIt() {
+        assertThat(all.contain("io.flowsim.testkit.ExtensionHarness")).as("flowsim-testkit classes").isTrue();
+        classes().that().resideInAPackage("io.flowsim.testkit..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("io.flowsim.api..", "io.flowsim.testkit..", "java..")
+                .check(all);
+        noClasses().that().resideInAnyPackage("io.flowsim.api..", "io.flowsim.runtime..", "io.flowsim.plugin..")
+                .should().dependOnClassesThat().resideInAPackage("io.flowsim.testkit..")
+                .check(all);
     }
 
     @Test

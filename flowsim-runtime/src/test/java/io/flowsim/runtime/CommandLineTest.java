@@ -33,7 +33,7 @@ class CommandLineTest {
     @Test
     void everyCommandHasHelp() {
         for (String command : List.of("plugins", "parse", "simulate", "profile", "merge", "kernels", "validate",
-                "calibrate", "bench")) {
+                "calibrate", "bench", "spark")) {
             CliRun r = CliRun.of(command, "--help");
             assertThat(r.exitCode()).as(command).isZero();
             assertThat(r.out()).as(command).contains("Usage: flowsim " + command);
@@ -152,11 +152,16 @@ class CommandLineTest {
 
     @Test
     void profileWithoutACapturingSourceSaysSoPlainly() {
-        CliRun r = CliRun.of("profile", "--no-bundled-plugins", "--profile-dir", dir.resolve("p").toString(), "--log-dir",
-                dir.resolve("l").toString(), "--server-opts", "--port 1", "--bench-opts", "--profile");
+        CliRun r = CliRun.of("profile", "--no-bundled-plugins");
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("no trace source named 'sglang-profiler'");
+        assertThat(r.err()).contains("no installed trace source can capture traces");
         assertNoStackTrace(r);
+        // the profiler's options belong to the plugin that declares them: without it they are unknown
+        CliRun withOptions = CliRun.of("profile", "--no-bundled-plugins", "--profile-dir", dir.resolve("p").toString(),
+                "--log-dir", dir.resolve("l").toString(), "--server-opts", "--port 1", "--bench-opts", "--profile");
+        assertThat(withOptions.exitCode()).isEqualTo(2);
+        assertThat(withOptions.err()).contains("Unknown option").contains("--profile-dir");
+        assertNoStackTrace(withOptions);
     }
 
     @Test

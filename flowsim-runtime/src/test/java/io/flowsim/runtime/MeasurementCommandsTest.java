@@ -6,7 +6,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -25,12 +24,10 @@ class MeasurementCommandsTest {
     Path dir;
 
 
+    /** A hand-written table of the bundled measured-tables plugin's test fixtures (see their README). */
     private static String table(String name) {
-        try {
-            return Paths.get(MeasurementCommandsTest.class.getResource("/handwritten/tables/" + name).toURI()).toString();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return Paths.get(System.getProperty("flowsim.repo.dir", "..")).toAbsolutePath().normalize()
+                .resolve("plugins/measured-tables/src/test/resources/handwritten/tables").resolve(name).toString();
     }
 
     private static void assertUsageError(CliRun r, String message) {

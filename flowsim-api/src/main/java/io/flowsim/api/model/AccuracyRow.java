@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Objects;
 
 /**
@@ -12,7 +14,10 @@ import java.util.Objects;
  * @param timeWeightedAbsErrorPercent {@code sum |predicted - measured| / sum measured}, in percent
  * @param measuredNs                sum of measured durations of the compared kernels
  * @param predictedNs               sum of their predicted durations
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record AccuracyRow(String group, long count, double medianAbsErrorPercent, double p90AbsErrorPercent,
                           double timeWeightedAbsErrorPercent, long measuredNs, long predictedNs) {
     public AccuracyRow {

@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,7 +20,10 @@ import java.util.Optional;
  * @param processGroupDescription the process group's description ({@code default_pg})
  * @param ranks                   the group's global ranks when recorded (may be truncated by the
  *                                profiler for large groups)
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record CollectiveInfo(String name, long inputElements, long outputElements, int groupSize,
                              String dtype, Optional<String> processGroupName,
                              Optional<String> processGroupDescription, List<Integer> ranks) {

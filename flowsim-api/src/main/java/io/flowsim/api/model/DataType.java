@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -8,7 +10,10 @@ import java.util.Objects;
  * A normalized element type. Traces spell types many ways ({@code c10::BFloat16},
  * {@code torch.bfloat16}, {@code bfloat16}, {@code BFloat16}); {@link #fromName(String)} maps all of
  * them to one constant, and {@link #id()} is the short name FlowSim writes ({@code bf16}).
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public enum DataType {
     FP64("fp64", 64),
     FP32("fp32", 32),

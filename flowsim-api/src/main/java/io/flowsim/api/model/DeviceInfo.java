@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Map;
 import java.util.Objects;
 
@@ -13,7 +15,10 @@ import java.util.Objects;
  * @param computeMajor     compute capability major version, or 0 when unknown
  * @param computeMinor     compute capability minor version
  * @param properties       every other recorded property, as strings
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record DeviceInfo(int id, String name, int smCount, long totalMemoryBytes, int computeMajor,
                          int computeMinor, Map<String, String> properties) {
     public DeviceInfo {

@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -9,7 +11,10 @@ import java.util.stream.Collectors;
  * ({@code [1024, 7168]}; {@code []} for scalars, {@code None} and 0-dim tensors) or, for
  * {@code TensorList} inputs, a list of such entries ({@code [[1024, 7168], [7168]]}).
  * The same structure describes strides.
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public sealed interface Dims permits Dims.Tensor, Dims.TensorList {
 
     /** The empty shape {@code []}. */

@@ -1,6 +1,13 @@
 package io.flowsim.api.model;
 
-/** Whether an operand is read, written or both. */
+import io.flowsim.api.annotation.Stability;
+
+/**
+ * Whether an operand is read, written or both.
+ *
+ * @since 0.1
+ */
+@Stability(Stability.Level.STABLE)
 public enum Direction {
     INPUT,
     OUTPUT,

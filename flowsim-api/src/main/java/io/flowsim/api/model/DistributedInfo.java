@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,7 +15,10 @@ import java.util.OptionalInt;
  * @param worldSize     the number of ranks in the job
  * @param processGroups the process groups, when recorded
  * @param ncclVersion   the NCCL version, when recorded
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record DistributedInfo(String backend, OptionalInt rank, OptionalInt worldSize,
                               List<ProcessGroup> processGroups, Optional<String> ncclVersion) {
     public DistributedInfo {

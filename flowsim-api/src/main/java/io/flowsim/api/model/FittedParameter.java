@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Objects;
 
 /**
@@ -12,7 +14,10 @@ import java.util.Objects;
  * @param lower   the lower bound the fit respected
  * @param upper   the upper bound the fit respected (physical limits: an efficiency never exceeds 1)
  * @param samples measurements the fit used for this parameter's family
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record FittedParameter(String family, String name, double before, double after, double lower, double upper,
                               long samples) {
     public FittedParameter {

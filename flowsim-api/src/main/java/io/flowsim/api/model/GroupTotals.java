@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Objects;
 
 /**
@@ -10,7 +12,10 @@ import java.util.Objects;
  * @param kernelTimeNs sum of their measured durations
  * @param predictedNs sum of their predicted durations (0 when not simulated)
  * @param predictedCount kernels in the group with a prediction
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record GroupTotals(String group, long count, long kernelTimeNs, long predictedNs, long predictedCount) {
     public GroupTotals {
         Objects.requireNonNull(group, "group");

@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Objects;
 import java.util.Optional;
 
@@ -10,7 +12,10 @@ import java.util.Optional;
  *                    ({@code NVIDIA H200}); backends map it to their own hardware descriptions and
  *                    fail with a clear message when they do not know it
  * @param traceDevice the device the trace was recorded on, when known
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record HardwareTarget(String name, Optional<DeviceInfo> traceDevice) {
     public HardwareTarget {
         Objects.requireNonNull(name, "name");

@@ -1,6 +1,13 @@
 package io.flowsim.api.model;
 
-/** What kind of GPU activity a {@link KernelRecord} is. */
+import io.flowsim.api.annotation.Stability;
+
+/**
+ * What kind of GPU activity a {@link KernelRecord} is.
+ *
+ * @since 0.1
+ */
+@Stability(Stability.Level.STABLE)
 public enum KernelKind {
     /** A compute kernel launch (Kineto category {@code kernel}). */
     KERNEL,

@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,10 @@ import java.util.OptionalLong;
  * @param transfer     bytes and direction, for memcpy and memset
  * @param linkage      how the CPU side was found, and why not when it was not
  * @param attributes   further facts as strings (e.g. {@code graph.id}, {@code stage}); never null
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record KernelRecord(long index, String name, KernelKind kind, KernelCategory category,
                            long startNs, long durationNs, int device, long stream,
                            OptionalLong correlationId, Optional<LaunchConfig> launch,

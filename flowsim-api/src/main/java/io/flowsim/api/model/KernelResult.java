@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -9,7 +11,10 @@ import java.util.OptionalDouble;
  *
  * @param kernel     the resolved kernel
  * @param simulation the simulation result, absent when the run did not simulate
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record KernelResult(ResolvedKernel kernel, Optional<SimulationResult> simulation) {
     public KernelResult {
         Objects.requireNonNull(kernel, "kernel");

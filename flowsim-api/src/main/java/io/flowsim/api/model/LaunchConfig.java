@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Objects;
 
 /**
@@ -9,7 +11,10 @@ import java.util.Objects;
  * @param block               the block dimensions
  * @param registersPerThread  registers per thread, or 0 when unknown
  * @param sharedMemoryBytes   static plus dynamic shared memory per block in bytes, or 0 when unknown
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record LaunchConfig(Dim3 grid, Dim3 block, int registersPerThread, long sharedMemoryBytes) {
     public LaunchConfig {
         Objects.requireNonNull(grid, "grid");

@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Objects;
 import java.util.Optional;
 
@@ -12,7 +14,10 @@ import java.util.Optional;
  * @param launchLink   how the launch call was found
  * @param operatorLink how the operator was found
  * @param problem      why a link is missing or doubtful, if it is
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record Linkage(Optional<String> launchApi, LaunchLink launchLink, OperatorLink operatorLink,
                       Optional<String> problem) {
     public Linkage {

@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -19,7 +21,10 @@ import java.util.Objects;
  *                   FP8 GEMM row, not its quantization kernel); a calibration fits that kernel's model
  * @param measuredNs the measured duration in nanoseconds, at least 0
  * @param origin     where it came from, for messages ({@code gemm_perf.csv.gz:1234})
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record Measurement(String key, String group, List<SimulationRequest> kernels, int subject, long measuredNs,
                           String origin) {
     public Measurement {

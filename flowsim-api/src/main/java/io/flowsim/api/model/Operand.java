@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -23,7 +25,10 @@ import java.util.Objects;
  * @param shape       the operand's shape, outermost first (empty for scalars or unknown)
  * @param dataType    the normalized element type
  * @param description a human-readable description (may be empty)
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record Operand(String name, Direction direction, List<Long> shape, DataType dataType, String description) {
     public Operand {
         Objects.requireNonNull(name, "name");

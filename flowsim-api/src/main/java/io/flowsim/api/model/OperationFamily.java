@@ -1,8 +1,15 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Locale;
 
-/** The kind of work a kernel does; simulators model each family differently. */
+/**
+ * The kind of work a kernel does; simulators model each family differently.
+ *
+ * @since 0.1
+ */
+@Stability(Stability.Level.STABLE)
 public enum OperationFamily {
     /** Matrix multiplication (dense, fp8, block-scaled fp8, split-K reductions). */
     GEMM,

@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -12,7 +14,10 @@ import java.util.OptionalLong;
  * @param externalId  the operator's profiler {@code External id}, when it has one
  * @param inputs      the operator's inputs in order (empty when none were recorded)
  * @param shapeSource where {@code inputs} came from
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record OperatorCall(String name, OptionalLong externalId, List<OperatorInput> inputs,
                            ShapeSource shapeSource) {
     public OperatorCall {

@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,7 +17,10 @@ import java.util.Optional;
  * @param dims          the recorded dimensions ({@link Dims#EMPTY} for scalars and unknown)
  * @param strides       the recorded strides ({@link Dims#EMPTY} when not recorded)
  * @param concreteValue the recorded concrete value of a scalar input ({@code "4"}, {@code "False"})
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record OperatorInput(Optional<String> name, String type, Dims dims, Dims strides,
                             Optional<String> concreteValue) {
     public OperatorInput {

@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Objects;
 
 /**
@@ -10,7 +12,10 @@ import java.util.Objects;
  * @param role        the role as written in the database ({@code input}, {@code output},
  *                    {@code input/output}, {@code N/A}, {@code unknown})
  * @param description what the parameter is ({@code mat1}, {@code self})
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record Parameter(String role, String description) {
     public Parameter {
         Objects.requireNonNull(role, "role");

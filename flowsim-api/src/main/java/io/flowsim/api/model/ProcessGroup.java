@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -11,7 +13,10 @@ import java.util.Objects;
  * @param backendConfig the backend configuration ({@code cuda:nccl})
  * @param size          the number of ranks
  * @param ranks         the global ranks in the group
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record ProcessGroup(String name, String description, String backendConfig, int size, List<Integer> ranks) {
     public ProcessGroup {
         Objects.requireNonNull(name, "name");

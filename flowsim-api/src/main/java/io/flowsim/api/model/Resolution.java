@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Objects;
 
 /**
@@ -8,7 +10,10 @@ import java.util.Objects;
  * @param source    the rule that matched
  * @param resolver  the name of the resolver extension (empty when unresolved)
  * @param reference what matched, for humans: {@code kernels.json#42}, a pattern, an operator name
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record Resolution(ResolutionSource source, String resolver, String reference) {
     public Resolution {
         Objects.requireNonNull(source, "source");

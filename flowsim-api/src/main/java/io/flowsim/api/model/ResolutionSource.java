@@ -1,6 +1,13 @@
 package io.flowsim.api.model;
 
-/** How a kernel's operation was determined, from most to least specific. */
+import io.flowsim.api.annotation.Stability;
+
+/**
+ * How a kernel's operation was determined, from most to least specific.
+ *
+ * @since 0.1
+ */
+@Stability(Stability.Level.STABLE)
 public enum ResolutionSource {
     /** A database entry with exactly this kernel name. */
     EXACT_NAME,

@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,7 +20,10 @@ import java.util.Objects;
  * @param resolution  where this knowledge came from
  * @param attributes  further facts for simulators, as strings (e.g. {@code gemm.scaling=block128});
  *                    keys are documented by the resolver that writes them
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record ResolvedKernel(KernelRecord kernel, OperationFamily family, String opMapping, String operation,
                              String sourceCode, List<Parameter> parameters, List<Operand> operands,
                              Resolution resolution, Map<String, String> attributes) {

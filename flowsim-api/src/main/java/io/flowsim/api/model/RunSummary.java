@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,7 +28,10 @@ import java.util.Optional;
  * @param memoryOperationCount  memcpys and memsets
  * @param memoryOperationTimeNs sum of their durations
  * @param traceStatistics       counts the trace source reported (events, links, ...)
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record RunSummary(TraceMetadata metadata, long kernelCount, long kernelTimeNs, long busyTimeNs,
                          long wallTimeNs, long resolvedKernelTimeNs, long heuristicKernelTimeNs,
                          long unresolvedKernelCount, long unknownKernelNames, List<GroupTotals> perFamily,

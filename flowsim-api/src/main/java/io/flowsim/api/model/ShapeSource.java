@@ -1,6 +1,13 @@
 package io.flowsim.api.model;
 
-/** Where the inputs of an {@link OperatorCall} came from. */
+import io.flowsim.api.annotation.Stability;
+
+/**
+ * Where the inputs of an {@link OperatorCall} came from.
+ *
+ * @since 0.1
+ */
+@Stability(Stability.Level.STABLE)
 public enum ShapeSource {
     /** The profiler's {@code Input Dims} / {@code Input type} of a CPU operator. */
     PROFILER,

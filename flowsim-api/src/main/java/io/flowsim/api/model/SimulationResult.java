@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -12,7 +14,10 @@ import java.util.OptionalLong;
  * @param reason      why the request is unsupported or failed; may note caveats when OK
  * @param backend     the backend's name
  * @param detail      raw backend detail for artifacts and debugging (task ids, model terms, ...)
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record SimulationResult(SimulationStatus status, OptionalLong predictedNs, String reason, String backend,
                                Map<String, String> detail) {
     public SimulationResult {

@@ -1,6 +1,13 @@
 package io.flowsim.api.model;
 
-/** The outcome of simulating one request. */
+import io.flowsim.api.annotation.Stability;
+
+/**
+ * The outcome of simulating one request.
+ *
+ * @since 0.1
+ */
+@Stability(Stability.Level.STABLE)
 public enum SimulationStatus {
     /** A prediction was made. */
     OK,

@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -16,7 +18,10 @@ import java.util.Objects;
  * @param accuracy          accuracy per family, then a row {@code all}; compares only kernels with
  *                          a prediction (empty rows omitted)
  * @param notes             caveats the backend wants users to read (e.g. "times exclude launch overhead")
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record SimulationSummary(String backend, HardwareTarget target, long distinctRequests, long ok,
                                 long unsupported, long failed, long predictedKernelTimeNs,
                                 List<AccuracyRow> accuracy, List<String> notes) {

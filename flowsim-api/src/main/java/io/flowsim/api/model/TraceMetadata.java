@@ -1,5 +1,7 @@
 package io.flowsim.api.model;
 
+import io.flowsim.api.annotation.Stability;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,7 +19,10 @@ import java.util.OptionalInt;
  *                    ({@code ...-TP-3...}), else empty
  * @param properties  versions and other facts, as strings; well-known keys are the constants of
  *                    this class
+ *
+ * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record TraceMetadata(String traceName, String source, List<DeviceInfo> devices,
                             Optional<DistributedInfo> distributed, OptionalInt rank,
                             Map<String, String> properties) {

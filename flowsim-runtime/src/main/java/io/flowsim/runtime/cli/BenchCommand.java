@@ -4,6 +4,7 @@ import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Options;
 import io.flowsim.api.Reporter;
 import io.flowsim.api.RunContext;
+import io.flowsim.api.SimulationSession;
 import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.KernelKind;
@@ -32,7 +33,12 @@ import java.util.concurrent.Callable;
         description = {"Time a simulator backend: simulate the kernels of a trace, of latency tables or a",
             "synthetic mix, repeatedly and WITHOUT de-duplication, on one thread, and print kernels per",
             "second overall and per family."})
-final class BenchCommand implements Callable<Integer> {
+final class BenchCommand implements Callable<Integer>, DeclaredOptions.UsesExtensions {
+
+    @Override
+    public java.util.Set<ExtensionPoint> extensionPoints() {
+        return java.util.EnumSet.of(ExtensionPoint.TRACE_SOURCE, ExtensionPoint.KERNEL_RESOLVER, ExtensionPoint.SIMULATOR_BACKEND);
+    }
 
     @ParentCommand
     FlowsimCommand root;
@@ -51,10 +57,6 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--gpu", paramLabel = "NAME",
             description = "The GPU to simulate (default: the trace's or table's GPU; H100 for --synthetic).")
     String gpu;
-
-    @Option(names = "--hardware", paramLabel = "FILE",
-            description = "A hardware profile (JSON) to add to the analytical backend's; repeatable.")
-    List<Path> hardwareProfiles = new ArrayList<>();
 
     @Option(names = "--min-seconds", paramLabel = "S", defaultValue = "3",
             description = "Repeat each timing until it has run this long (default: ${DEFAULT-VALUE}).")
@@ -77,7 +79,6 @@ final class BenchCommand implements Callable<Integer> {
         }
         Options.Builder options = root.options();
         inputs.addTo(options);
-        hardwareProfiles.forEach(p -> options.add("hardware", p.toString()));
         try (ExtensionRegistry registry = root.discover()) {
             SimulatorBackend b = registry.require(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, backend);
             RunContext context = RunContext.of(options.build(), root.reporter(), null);
@@ -105,36 +106,43 @@ final class BenchCommand implements Callable<Integer> {
             }
             // The runtime's reporter would print progress lines; timing runs stay silent.
             RunContext quiet = RunContext.of(context.options(), Reporter.silent(), null);
-            Map<String, List<SimulationRequest>> byFamily = new LinkedHashMap<>();
-            for (SimulationRequest r : requests) {
-                String family = r.kind() == KernelKind.KERNEL ? r.family().id() : r.kind().name().toLowerCase(Locale.ROOT);
-                byFamily.computeIfAbsent(family, f -> new ArrayList<>()).add(r);
+            try (SimulationSession session = b.open(quiet)) {
+                bench(b.name(), session, requests, target, origin);
             }
-            root.reporter().info("warming up for " + warmupSeconds + " s");
-            time(b, requests, target, quiet, warmupSeconds);
-            List<String[]> rows = new ArrayList<>();
-            rows.add(new String[] {"family", "requests", "runs", "seconds", "kernels/s", "us/kernel"});
-            for (Map.Entry<String, List<SimulationRequest>> e : byFamily.entrySet()) {
-                rows.add(row(e.getKey(), e.getValue().size(), time(b, e.getValue(), target, quiet,
-                        minSeconds / Math.max(1, byFamily.size()))));
-            }
-            rows.add(row("all", requests.size(), time(b, requests, target, quiet, minSeconds)));
-            root.out.printf(Locale.ROOT, "Backend %s on %s: %,d requests from %s, simulated repeatedly without "
-                    + "de-duplication on 1 thread (Java %s)%n", b.name(), target.name(), requests.size(), origin,
-                    System.getProperty("java.version"));
-            TextTable.print(root.out, rows, new boolean[] {false, true, true, true, true, true});
         }
         return 0;
     }
 
+    private void bench(String backendName, SimulationSession b, List<SimulationRequest> requests, HardwareTarget target,
+                       String origin) {
+        Map<String, List<SimulationRequest>> byFamily = new LinkedHashMap<>();
+        for (SimulationRequest r : requests) {
+            String family = r.kind() == KernelKind.KERNEL ? r.family().id() : r.kind().name().toLowerCase(Locale.ROOT);
+            byFamily.computeIfAbsent(family, f -> new ArrayList<>()).add(r);
+        }
+        root.reporter().info("warming up for " + warmupSeconds + " s");
+        time(b, requests, target, warmupSeconds);
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"family", "requests", "runs", "seconds", "kernels/s", "us/kernel"});
+        for (Map.Entry<String, List<SimulationRequest>> e : byFamily.entrySet()) {
+            rows.add(row(e.getKey(), e.getValue().size(), time(b, e.getValue(), target,
+                    minSeconds / Math.max(1, byFamily.size()))));
+        }
+        rows.add(row("all", requests.size(), time(b, requests, target, minSeconds)));
+        root.out.printf(Locale.ROOT, "Backend %s on %s: %,d requests from %s, simulated repeatedly without "
+                + "de-duplication on 1 thread (Java %s)%n", backendName, target.name(), requests.size(), origin,
+                System.getProperty("java.version"));
+        TextTable.print(root.out, rows, new boolean[] {false, true, true, true, true, true});
+    }
+
     /** Runs the batch until {@code seconds} have passed; returns {runs, elapsed seconds}. */
-    private static double[] time(SimulatorBackend b, List<SimulationRequest> batch, HardwareTarget target,
-                                 RunContext context, double seconds) {
+    private static double[] time(SimulationSession b, List<SimulationRequest> batch, HardwareTarget target,
+                                 double seconds) {
         long budget = (long) (seconds * 1e9);
         long start = System.nanoTime();
         int runs = 0;
         do {
-            b.simulate(batch, target, context);
+            b.simulate(batch, target);
             runs++;
         } while (System.nanoTime() - start < budget);
         double elapsed = (System.nanoTime() - start) / 1e9;

@@ -34,11 +34,17 @@ import java.util.concurrent.Callable;
 /** {@code flowsim calibrate}: fit a backend's hardware description to measurements, scored on held-out data. */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
         header = "Fit a hardware profile to measured latencies (scored on held-out data).",
-        description = {"Fit a simulator backend's hardware description (the analytical backend's efficiency",
-            "parameters) to measured latency tables or traces of one GPU, write it as a profile for",
-            "--hardware, and report the accuracy before and after on measurements held out from the fit",
-            "(a deterministic split by the hash of each measured configuration)."})
-final class CalibrateCommand implements Callable<Integer> {
+        description = {"Fit a simulator backend's hardware description (for the default backend, its",
+            "efficiency parameters) to measured latency tables or traces of one GPU, write it",
+            "as a profile the backend reads back (the options to use are printed), and report",
+            "the accuracy before and after on measurements held out from the fit (a",
+            "deterministic split by the hash of each measured configuration)."})
+final class CalibrateCommand implements Callable<Integer>, DeclaredOptions.UsesExtensions {
+
+    @Override
+    public java.util.Set<ExtensionPoint> extensionPoints() {
+        return java.util.EnumSet.of(ExtensionPoint.TRACE_SOURCE, ExtensionPoint.KERNEL_RESOLVER, ExtensionPoint.SIMULATOR_BACKEND);
+    }
 
     @ParentCommand
     FlowsimCommand root;
@@ -58,10 +64,6 @@ final class CalibrateCommand implements Callable<Integer> {
             description = "The GPU the measurements were taken on (default: the tables' device column or path, "
                     + "the traces' GPU; they must agree).")
     String gpu;
-
-    @Option(names = "--hardware", paramLabel = "FILE",
-            description = "A hardware profile (JSON) to add before fitting (to start from it); repeatable.")
-    List<Path> hardwareProfiles = new ArrayList<>();
 
     @Option(names = "--held-out-fraction", paramLabel = "F", defaultValue = "0.3",
             description = "The share of measurements (by key hash) held out from the fit and used to score it "
@@ -83,7 +85,6 @@ final class CalibrateCommand implements Callable<Integer> {
         }
         Options.Builder options = root.options();
         inputs.addTo(options);
-        hardwareProfiles.forEach(p -> options.add("hardware", p.toString()));
         try (ExtensionRegistry registry = root.discover()) {
             SimulatorBackend b = registry.require(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, backend);
             if (!b.canCalibrate()) {
@@ -115,8 +116,8 @@ final class CalibrateCommand implements Callable<Integer> {
                     b.name(), target.name(), fitting.size(), heldOut));
             CalibrationResult result = b.calibrate(new CalibrationRequest(target, fitting, output), context);
 
-            RunContext after = RunContext.of(options.add("hardware", result.output().toString()).build(),
-                    root.reporter(), null);
+            result.useWith().forEach(v -> v.addTo(options));
+            RunContext after = RunContext.of(options.build(), root.reporter(), null);
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"source", "group", "held out", "median before", "median after", "p90 before",
                 "p90 after", "time-wtd before", "time-wtd after"});
@@ -145,8 +146,9 @@ final class CalibrateCommand implements Callable<Integer> {
             root.out.printf(Locale.ROOT, "Calibrated %s with backend %s on %,d measurements; %,d held out (fraction %.2f,"
                     + " by key hash) and never used for fitting.%n", target.name(), b.name(), fitting.size(), heldOut,
                     heldOutFraction);
-            root.out.println("Wrote " + result.output() + " (simulate with: --hardware " + result.output() + " --gpu "
-                    + result.targetName() + ")");
+            StringBuilder use = new StringBuilder();
+            result.useWith().forEach(v -> use.append(v.spelling()).append(' ').append(v.text()).append(' '));
+            root.out.println("Wrote " + result.output() + " (simulate with: " + use + "--gpu " + result.targetName() + ")");
             root.out.println();
             List<String[]> params = new ArrayList<>();
             params.add(new String[] {"part", "parameter", "before", "after", "bounds", "measurements"});

@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
         usageHelpAutoWidth = true,
         description = {
             "FlowSim turns LLM-inference profiles into kernel-level performance data and simulates it:",
-            "profile (sglang + PyTorch profiler) -> parse (link every GPU kernel to its operator and shapes,"
+            "profile (a server under the PyTorch profiler) -> parse (link every GPU kernel to its operator and shapes,"
                     + " resolve it) -> simulate (predict each kernel's duration and compare).",
             ""},
         exitCodeListHeading = "%nExit codes:%n",
@@ -57,6 +57,8 @@ final class FlowsimCommand implements Callable<Integer> {
             ValidateCommand.class,
             CalibrateCommand.class,
             BenchCommand.class,
+            SparkCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class);
 
     /** Global options that take a value, so that value is not taken for a subcommand's name. */
@@ -95,8 +97,13 @@ final class FlowsimCommand implements Callable<Integer> {
     PrintStream err = System.err;
     boolean interactive;
     private ConsoleReporter reporter;
+    /** Discovered before the command model was built (for the declared options); handed to the command. */
+    private ExtensionRegistry discovered;
+    private FlowsimException discoveryFailure;
+    private boolean handedOut;
+    private DeclaredOptions declaredOptions = DeclaredOptions.none();
 
-    /** Builds the command line with every subcommand and FlowSim's error handling. */
+    /** Builds the command line with every subcommand and FlowSim's error handling, without plugin options. */
     static CommandLine commandLine(PrintStream out, PrintStream err, boolean interactive) {
         return commandLine(out, err, interactive, null);
     }
@@ -104,12 +111,19 @@ final class FlowsimCommand implements Callable<Integer> {
     /**
      * Builds the command line for {@code args}: with only the subcommand they name (when they name
      * one, other than {@code help}), else with every subcommand, so root help and errors list them all.
+     * The extensions are discovered first (with the plugin directories {@code args} names) so that
+     * their declared options become options of the commands. A discovery failure is kept and reported
+     * when the command runs, so {@code --help} still works. With {@code args} null, nothing is
+     * discovered up front.
      */
     static CommandLine commandLine(PrintStream out, PrintStream err, boolean interactive, String[] args) {
         FlowsimCommand root = new FlowsimCommand();
         root.out = out;
         root.err = err;
         root.interactive = interactive;
+        if (args != null && !asksOnlyForVersion(args)) {
+            root.discoverEarly(args);
+        }
         CommandLine cl = new CommandLine(root);
         Class<?> only = args == null ? null : namedSubcommand(args);
         for (Class<?> sub : SUBCOMMANDS) {
@@ -117,10 +131,15 @@ final class FlowsimCommand implements Callable<Integer> {
                 cl.addSubcommand(sub);
             }
         }
+        root.declaredOptions.addTo(cl);
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(root, ex));
         cl.setParameterExceptionHandler((ex, unmatched) -> {
+            if (root.discoveryFailure != null) {
+                // a plugin that failed to load explains an unknown option better than picocli can
+                return handle(root, root.discoveryFailure);
+            }
             CommandLine c = ex.getCommandLine();
             c.getErr().println("flowsim: " + ex.getMessage());
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
@@ -195,31 +214,132 @@ final class FlowsimCommand implements Callable<Integer> {
         return reporter;
     }
 
-    /** Options every extension receives: the global {@code --option KEY=VALUE} values. */
+    /**
+     * Options every extension receives: the global {@code --option KEY=VALUE} values (an alias key
+     * moved to its option's key) and the values of the extensions' declared options.
+     */
     Options.Builder options() {
         Options.Builder b = Options.builder();
         for (String[] kv : pluginOptions) {
             b.add(kv[0], kv[1]);
         }
-        return b;
+        return declaredOptions.collect(b.build());
     }
 
-    /** Discovers every extension: the class path, the bundled plugins, then each --plugins-dir. */
+    /** The options the discovered extensions declare. */
+    DeclaredOptions declaredOptions() {
+        return declaredOptions;
+    }
+
+    /**
+     * Every extension: the class path, the bundled plugins, then each --plugins-dir. The registry
+     * discovered before parsing is handed over (the caller closes it); a later call discovers again.
+     */
     ExtensionRegistry discover() {
-        List<Path> dirs = new ArrayList<>();
-        java.util.Optional<Path> bundled = bundledPluginsDirectory();
-        java.util.Optional<PluginDiscovery.SharedPlugins> shared = bundled.flatMap(
-                dir -> sharedBundledPlugins(dir, !noBundledPlugins));
-        if (!noBundledPlugins) {
-            bundled.ifPresent(dirs::add);
+        if (discoveryFailure != null) {
+            FlowsimException e = discoveryFailure;
+            discoveryFailure = null;
+            throw e;
         }
-        dirs.addAll(pluginDirectories);
-        reporter().debug("plugin directories: " + dirs);
-        shared.ifPresent(s -> reporter().debug("bundled plugins on the class path: " + s.ids()));
-        ExtensionRegistry registry = PluginDiscovery.discover(new PluginDiscovery.Settings(dirs,
-                FlowsimCommand.class.getClassLoader(), ignoreBrokenPlugins, shared));
+        reporter(); // set up before discovery, which reports its directories at debug level
+        ExtensionRegistry registry;
+        if (discovered != null && !handedOut) {
+            handedOut = true;
+            registry = discovered;
+            reporter().debug("plugin directories: " + pluginDirectories(noBundledPlugins, pluginDirectories));
+            bundledPluginsDirectory().flatMap(dir -> sharedBundledPlugins(dir, !noBundledPlugins))
+                    .ifPresent(sp -> reporter().debug("bundled plugins on the class path: " + sp.ids()));
+        } else {
+            registry = discover(noBundledPlugins, pluginDirectories, ignoreBrokenPlugins);
+        }
         registry.failures().forEach(f -> reporter().warn("plugin not loaded: " + f.describe()));
         return registry;
+    }
+
+    /** Closes the registry discovered before parsing when no command took it (help, usage errors). */
+    void closeUnused() {
+        if (discovered != null && !handedOut) {
+            handedOut = true;
+            discovered.close();
+        }
+    }
+
+    /** Discovers with the bundled plugins (unless {@code noBundled}) and {@code extra} directories. */
+    private ExtensionRegistry discover(boolean noBundled, List<Path> extra, boolean tolerate) {
+        List<Path> dirs = pluginDirectories(noBundled, extra);
+        java.util.Optional<PluginDiscovery.SharedPlugins> shared = bundledPluginsDirectory().flatMap(
+                dir -> sharedBundledPlugins(dir, !noBundled));
+        if (reporter != null) {
+            reporter.debug("plugin directories: " + dirs);
+            shared.ifPresent(sp -> reporter.debug("bundled plugins on the class path: " + sp.ids()));
+        }
+        return PluginDiscovery.discover(new PluginDiscovery.Settings(dirs, FlowsimCommand.class.getClassLoader(),
+                tolerate, shared));
+    }
+
+    private static List<Path> pluginDirectories(boolean noBundled, List<Path> extra) {
+        List<Path> dirs = new ArrayList<>();
+        if (!noBundled) {
+            bundledPluginsDirectory().ifPresent(dirs::add);
+        }
+        dirs.addAll(extra);
+        return dirs;
+    }
+
+    /**
+     * Discovers before the command model exists: reads {@code --plugins-dir}, {@code --no-bundled-plugins}
+     * and {@code --ignore-broken-plugins} from the raw arguments (anywhere before {@code --}).
+     */
+    private void discoverEarly(String[] args) {
+        List<Path> dirs = new ArrayList<>();
+        boolean noBundled = false;
+        boolean tolerate = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) {
+                break;
+            } else if (a.equals("--no-bundled-plugins")) {
+                noBundled = true;
+            } else if (a.equals("--ignore-broken-plugins")) {
+                tolerate = true;
+            } else if (a.equals("--plugins-dir") && i + 1 < args.length) {
+                dirs.add(pathOrNull(args[++i]));
+            } else if (a.startsWith("--plugins-dir=")) {
+                dirs.add(pathOrNull(a.substring("--plugins-dir=".length())));
+            }
+        }
+        if (dirs.contains(null)) {
+            return; // picocli reports the bad path when it parses; discover() runs again then
+        }
+        try {
+            discovered = discover(noBundled, dirs, tolerate);
+            declaredOptions = DeclaredOptions.of(discovered);
+        } catch (FlowsimException e) {
+            if (discovered != null) {
+                discovered.close();
+                discovered = null;
+            }
+            discoveryFailure = e;
+            declaredOptions = DeclaredOptions.none();
+        }
+    }
+
+    private static Path pathOrNull(String raw) {
+        try {
+            return Path.of(raw);
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
+    }
+
+    /** {@code flowsim --version} (or {@code -V}) needs no plugins. */
+    private static boolean asksOnlyForVersion(String[] args) {
+        for (String a : args) {
+            if (a.equals("--version") || a.equals("-V")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

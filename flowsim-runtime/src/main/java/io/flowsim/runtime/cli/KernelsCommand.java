@@ -3,6 +3,7 @@ package io.flowsim.runtime.cli;
 import io.flowsim.api.ErrorCode;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.KernelResolver;
+import io.flowsim.api.Progress;
 import io.flowsim.api.RunContext;
 import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
@@ -16,7 +17,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code flowsim kernels}: work with kernel databases. */
-@Command(name = "kernels", mixinStandardHelpOptions = true,
+@Command(name = Progress.KERNELS, mixinStandardHelpOptions = true,
         description = "Work with kernel databases (kernels.json).",
         subcommands = KernelsCommand.Check.class)
 final class KernelsCommand implements Callable<Integer> {

@@ -35,11 +35,14 @@ public final class Main {
             return 0;
         }
         configureLogging(Arrays.asList(args).contains("--verbose"));
+        picocli.CommandLine cl = FlowsimCommand.commandLine(out, err, System.console() != null, args);
         try {
-            return FlowsimCommand.commandLine(out, err, System.console() != null, args).execute(args);
+            return cl.execute(args);
         } catch (OutOfMemoryError e) {
             err.println(outOfMemory(e));
             return OUT_OF_MEMORY_EXIT_CODE;
+        } finally {
+            ((FlowsimCommand) cl.getCommand()).closeUnused();
         }
     }
 

@@ -1,13 +1,14 @@
 package io.flowsim.runtime.cli;
 
 import io.flowsim.api.FlowsimException;
+import io.flowsim.api.MeasurementTableReader;
 import io.flowsim.api.Progress;
 import io.flowsim.api.RunContext;
 import io.flowsim.api.model.HardwareTarget;
+import io.flowsim.api.model.MeasuredTable;
 import io.flowsim.api.model.Measurement;
+import io.flowsim.runtime.discovery.Discovered;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
-import io.flowsim.runtime.measurements.MeasuredTable;
-import io.flowsim.runtime.measurements.MeasurementTables;
 import io.flowsim.runtime.pipeline.TraceKernels;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,8 +32,8 @@ import java.util.stream.Stream;
 final class MeasurementInputs {
 
     @Parameters(paramLabel = "TABLE", arity = "0..*",
-            description = "Measured latency tables (*.csv, *.csv.gz; aiconfigurator and vidur formats), or "
-                    + "directories to search for them.")
+            description = "Measured latency tables (the formats of the installed measurement table readers: "
+                    + "'flowsim plugins' lists them), or directories to search for them.")
     List<Path> tables = new ArrayList<>();
 
     @Option(names = "--trace-file", paramLabel = "FILE",
@@ -42,10 +43,6 @@ final class MeasurementInputs {
     @Option(names = "--resolver", paramLabel = "NAME",
             description = "Resolvers for --trace-file, in chain order; repeatable (default: all, by priority).")
     List<String> resolvers = new ArrayList<>();
-
-    @Option(names = "--kernels", paramLabel = "FILE",
-            description = "A kernels.json database to load after the bundled one (for --trace-file); repeatable.")
-    List<Path> kernelDatabases = new ArrayList<>();
 
     @Option(names = "--only-groups", paramLabel = "REGEX",
             description = "Use only measurements whose group matches this regular expression (e.g. 'gemm bf16').")
@@ -64,16 +61,15 @@ final class MeasurementInputs {
     }
 
     void addTo(io.flowsim.api.Options.Builder options) {
-        kernelDatabases.forEach(p -> options.add("kernels", p.toString()));
     }
 
-    /** Every table file named, directories expanded (sorted), with the name to show for each. */
-    List<Path[]> tableFiles() {
+    /** Every table file named, directories expanded (sorted) to the files a reader accepts, with the name to show. */
+    List<Path[]> tableFiles(List<MeasurementTableReader> readers) {
         List<Path[]> files = new ArrayList<>();
         for (Path p : tables) {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> walk = Files.walk(p)) {
-                    walk.filter(Files::isRegularFile).filter(MeasurementTables::looksLikeTable).sorted()
+                    walk.filter(Files::isRegularFile).filter(f -> readers.stream().anyMatch(r -> r.canRead(f))).sorted()
                             .forEach(f -> files.add(new Path[] {f, p.relativize(f)}));
                 } catch (IOException | UncheckedIOException e) {
                     throw FlowsimException.badInput("cannot list directory " + p + ": " + e.getMessage(), e);
@@ -90,13 +86,20 @@ final class MeasurementInputs {
     /** Reads every table and trace. Tables found by searching a directory are skipped with a warning if unreadable. */
     List<Source> read(ExtensionRegistry registry, RunContext context, Optional<String> gpu) {
         List<Source> sources = new ArrayList<>();
-        List<Path[]> files = tableFiles();
+        List<MeasurementTableReader> readers = registry.tableReaders().stream().map(Discovered::extension).toList();
+        if (!tables.isEmpty() && readers.isEmpty()) {
+            throw FlowsimException.usage("no measurement table reader is installed to read " + tables.get(0)
+                    + " ('flowsim plugins' lists the extensions found)");
+        }
+        List<Path[]> files = tableFiles(readers);
         try (Progress progress = context.reporter().startProgress("reading tables", files.size(), "tables")) {
             for (Path[] f : files) {
                 boolean searched = !tables.contains(f[0]);
                 MeasuredTable t;
                 try {
-                    t = MeasurementTables.read(f[0], gpu);
+                    MeasurementTableReader reader = readers.stream().filter(r -> r.canRead(f[0])).findFirst()
+                            .orElse(readers.get(0));
+                    t = reader.read(f[0], gpu, context);
                 } catch (FlowsimException e) {
                     if (!searched) {
                         throw e;

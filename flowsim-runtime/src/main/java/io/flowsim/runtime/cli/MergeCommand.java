@@ -5,6 +5,7 @@ import io.flowsim.api.MergeResult;
 import io.flowsim.api.RunContext;
 import io.flowsim.api.TraceSource;
 import io.flowsim.runtime.discovery.Discovered;
+import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +23,12 @@ import java.util.stream.Stream;
         header = "Merge per-rank traces into one Perfetto-viewable trace.",
         description = {"Merge the per-rank traces of a directory into one trace viewable in Perfetto",
             "(ranks in numeric order, no pid or flow collisions, every rank's metadata kept)."})
-final class MergeCommand implements Callable<Integer> {
+final class MergeCommand implements Callable<Integer>, DeclaredOptions.UsesExtensions {
+
+    @Override
+    public java.util.Set<ExtensionPoint> extensionPoints() {
+        return java.util.EnumSet.of(ExtensionPoint.TRACE_SOURCE);
+    }
 
     @ParentCommand
     FlowsimCommand root;

@@ -2,6 +2,7 @@ package io.flowsim.runtime.cli;
 
 import io.flowsim.api.Options;
 import io.flowsim.api.RunContext;
+import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
 import io.flowsim.runtime.pipeline.Pipeline;
 import io.flowsim.runtime.pipeline.PipelineResult;
@@ -17,7 +18,12 @@ import java.util.concurrent.Callable;
         header = "Parse a trace: link, resolve and export every GPU kernel.",
         description = {"Parse a trace: link every GPU kernel to the operator and tensors that launched it,",
             "resolve it against the kernel databases, and write the per-kernel CSV and the summary."})
-final class ParseCommand implements Callable<Integer> {
+final class ParseCommand implements Callable<Integer>, DeclaredOptions.UsesExtensions {
+
+    @Override
+    public java.util.Set<ExtensionPoint> extensionPoints() {
+        return java.util.EnumSet.of(ExtensionPoint.TRACE_SOURCE, ExtensionPoint.KERNEL_RESOLVER, ExtensionPoint.EXPORTER);
+    }
 
     @ParentCommand
     FlowsimCommand root;

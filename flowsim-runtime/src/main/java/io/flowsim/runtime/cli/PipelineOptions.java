@@ -33,10 +33,6 @@ final class PipelineOptions {
             description = "Exporters to use; repeatable (default: all installed).")
     List<String> exporters = new ArrayList<>();
 
-    @Option(names = "--kernels", paramLabel = "FILE",
-            description = "A kernels.json database to load after the bundled one; repeatable, later files win.")
-    List<Path> kernelDatabases = new ArrayList<>();
-
     @Option(names = "--report", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Write report.html and <trace name>.timeline.json.gz (the report plugin; default: on; "
                     + "--no-report skips both).")
@@ -46,7 +42,6 @@ final class PipelineOptions {
         options.add("trace-file", traceFile.toString());
         options.add("report", Boolean.toString(report));
         options.add("output-dir", outputDirectory.toString());
-        kernelDatabases.forEach(p -> options.add("kernels", p.toString()));
     }
 
     PipelineSpec spec(Optional<String> backend, Optional<String> gpu) {

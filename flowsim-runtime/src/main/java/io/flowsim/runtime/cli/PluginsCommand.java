@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 
 /** {@code flowsim plugins}: every discovered extension with its origin. */
 @Command(name = "plugins", mixinStandardHelpOptions = true,
-        description = "List the extensions FlowSim found: name, extension point, description, version, origin.")
+        description = {"List the extensions FlowSim found: name, extension point, description, version, origin;",
+            "then the options each extension declares (type, default, description, aliases)."})
 final class PluginsCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -30,6 +31,7 @@ final class PluginsCommand implements Callable<Integer> {
             if (registry.all().isEmpty()) {
                 root.out.println("(no extensions found)");
             }
+            printOptions(registry);
             if (!registry.failures().isEmpty()) {
                 root.out.println();
                 root.out.println("Not loaded:");
@@ -37,5 +39,29 @@ final class PluginsCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Each extension's declared options, one block per extension that has any. */
+    private void printOptions(ExtensionRegistry registry) {
+        DeclaredOptions declared = DeclaredOptions.of(registry);
+        boolean header = false;
+        java.util.Set<String> shown = new java.util.HashSet<>();
+        for (Discovered<?> d : registry.all()) {
+            List<io.flowsim.api.ExtensionOption<?>> options = declared.of(d.name());
+            if (options.isEmpty() || !shown.add(d.name())) {
+                continue;
+            }
+            if (!header) {
+                root.out.println();
+                root.out.println("Options (--KEY VALUE on the commands that use the extension, or -O KEY=VALUE):");
+                header = true;
+            }
+            root.out.println("  " + d.name() + " (" + d.point().label() + ")");
+            List<String[]> rows = new ArrayList<>();
+            for (io.flowsim.api.ExtensionOption<?> o : options) {
+                rows.add(new String[] {"    " + DeclaredOptions.synopsis(o), DeclaredOptions.helpText(o, false)});
+            }
+            TextTable.print(root.out, rows);
+        }
     }
 }

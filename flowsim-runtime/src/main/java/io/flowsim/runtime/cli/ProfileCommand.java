@@ -21,57 +21,29 @@ import java.util.concurrent.Callable;
 
 /** {@code flowsim profile}: run a workload under the profiler and collect its traces. */
 @Command(name = "profile", mixinStandardHelpOptions = true,
-        header = "Run sglang under the PyTorch profiler and collect the traces.",
-        description = {"Run an sglang server with the PyTorch profiler, drive it with sglang's bench_serving,",
-            "and collect the *.trace.json.gz files this run created (one per GPU rank)."},
+        header = "Run a workload under a profiler and collect the traces.",
+        description = {"Run a workload under a profiler with a capturing trace source (the bundled",
+            "one starts a server with the PyTorch profiler and drives it with a benchmark;",
+            "its options are below), and collect the *.trace.json.gz files this run created",
+            "(one per GPU rank)."},
         footer = {"",
-            "More settings with -O KEY=VALUE: trace-timeout (default 5m: how long to wait for the traces",
-            "after the benchmark), stop-grace (default 15s: SIGTERM to SIGKILL when stopping processes).",
             "Exit codes: 0 traces captured; 2 bad options (or no trace because --bench-opts lacks --profile);",
             "3 no interpreter, server died or never ready, benchmark failed or timed out, no trace written;",
             "130 interrupted. Every process started is stopped in all cases. See docs/profiling.md."})
-final class ProfileCommand implements Callable<Integer> {
+final class ProfileCommand implements Callable<Integer>, DeclaredOptions.UsesExtensions {
 
-    static final String DEFAULT_SOURCE = "sglang-profiler";
+    @Override
+    public java.util.Set<ExtensionPoint> extensionPoints() {
+        return java.util.EnumSet.of(ExtensionPoint.TRACE_SOURCE, ExtensionPoint.KERNEL_RESOLVER, ExtensionPoint.EXPORTER);
+    }
 
     @ParentCommand
     FlowsimCommand root;
 
-    @Option(names = "--source", paramLabel = "NAME", defaultValue = DEFAULT_SOURCE,
-            description = "The capturing trace source (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--source", paramLabel = "NAME",
+            description = "The capturing trace source (default: the first installed one that can capture; "
+                    + "'flowsim plugins' lists them).")
     String source;
-
-    @Option(names = "--profile-dir", required = true, paramLabel = "DIR",
-            description = "Where the profiler writes traces (created if missing; existing files are kept).")
-    Path profileDirectory;
-
-    @Option(names = "--log-dir", required = true, paramLabel = "DIR",
-            description = "Where the server's and the benchmark's output go.")
-    Path logDirectory;
-
-    @Option(names = "--server-opts", required = true, paramLabel = "ARGS",
-            description = "Arguments for 'python -m sglang.launch_server', as one string.")
-    String serverOptions;
-
-    @Option(names = "--bench-opts", required = true, paramLabel = "ARGS",
-            description = "Arguments for 'python -m sglang.bench_serving', as one string (include --profile).")
-    String benchOptions;
-
-    @Option(names = "--python", paramLabel = "PATH",
-            description = "The Python interpreter that has sglang (default: python3 on the PATH).")
-    String python;
-
-    @Option(names = "--server-timeout", paramLabel = "DURATION",
-            description = "How long the server may take to become ready (default: 10m).")
-    String serverTimeout;
-
-    @Option(names = "--bench-timeout", paramLabel = "DURATION",
-            description = "How long the benchmark may run (default: 20m).")
-    String benchTimeout;
-
-    @Option(names = "--keep-server",
-            description = "Leave the server running after the benchmark (default: always stop it).")
-    boolean keepServer;
 
     @Option(names = "--parse",
             description = "Parse the new traces right away into --output-dir.")
@@ -83,17 +55,13 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Options.Builder options = root.options()
-                .add("profile-dir", profileDirectory.toString())
-                .add("log-dir", logDirectory.toString())
-                .add("server-opts", serverOptions)
-                .add("bench-opts", benchOptions)
-                .addIfPresent("python", python)
-                .addIfPresent("server-timeout", serverTimeout)
-                .addIfPresent("bench-timeout", benchTimeout)
-                .add("keep-server", Boolean.toString(keepServer));
+        Options.Builder options = root.options();
         try (ExtensionRegistry registry = root.discover()) {
-            TraceSource capturing = registry.require(ExtensionPoint.TRACE_SOURCE, TraceSource.class, source);
+            TraceSource capturing = source != null
+                    ? registry.require(ExtensionPoint.TRACE_SOURCE, TraceSource.class, source)
+                    : registry.traceSources().stream().map(d -> d.extension()).filter(TraceSource::canCapture)
+                    .findFirst().orElseThrow(() -> FlowsimException.usage("no installed trace source can capture "
+                            + "traces (installed: " + registry.names(ExtensionPoint.TRACE_SOURCE) + ")"));
             if (!capturing.canCapture()) {
                 throw FlowsimException.usage("trace source '" + source + "' cannot capture traces");
             }

@@ -1,5 +1,6 @@
 package io.flowsim.runtime.cli;
 
+import io.flowsim.api.Progress;
 import io.flowsim.api.model.AccuracyRow;
 import io.flowsim.api.model.DeviceInfo;
 import io.flowsim.api.model.GroupTotals;
@@ -61,7 +62,7 @@ final class SummaryPrinter {
             out.println("No kernel has a prediction: no accuracy to report.");
         } else {
             List<String[]> rows = new ArrayList<>();
-            rows.add(new String[] {"family", "kernels", "measured us", "predicted us", "total err", "median |err|",
+            rows.add(new String[] {"family", Progress.KERNELS, "measured us", "predicted us", "total err", "median |err|",
                 "p90 |err|", "time-weighted |err|"});
             for (AccuracyRow r : sim.accuracy()) {
                 rows.add(new String[] {r.group(), String.format(Locale.ROOT, "%,d", r.count()), us(r.measuredNs()),
@@ -73,7 +74,9 @@ final class SummaryPrinter {
         long unpredicted = s.kernelTimeNs() - sim.accuracy().stream().filter(r -> r.group().equals("all"))
                 .mapToLong(AccuracyRow::measuredNs).findFirst().orElse(0);
         out.printf(Locale.ROOT, "End to end: measured kernel time %s us, predicted %s us; %s us of measured time "
-                + "has no prediction%n", us(s.kernelTimeNs()), us(sim.predictedKernelTimeNs()), us(unpredicted));
+                + "has no prediction (coverage %.1f%% of the kernel time)%n", us(s.kernelTimeNs()),
+                us(sim.predictedKernelTimeNs()), us(unpredicted),
+                s.kernelTimeNs() == 0 ? 0.0 : 100.0 * (s.kernelTimeNs() - unpredicted) / s.kernelTimeNs());
         for (String note : sim.notes()) {
             out.println("Note: " + note);
         }

@@ -3,6 +3,7 @@ package io.flowsim.runtime.cli;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Options;
 import io.flowsim.api.RunContext;
+import io.flowsim.api.SimulationSession;
 import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.model.AccuracyRow;
 import io.flowsim.api.model.Measurement;
@@ -29,10 +30,15 @@ import java.util.concurrent.Callable;
 @Command(name = "validate", mixinStandardHelpOptions = true,
         header = "Score a simulator backend against measured kernel latencies.",
         description = {"Score a simulator backend against measured kernel latencies: latency tables",
-            "(aiconfigurator, vidur) and traces. Prints, per table and group, the median, p90 and",
-            "time-weighted absolute error and the error of the totals; rows the backend cannot model are",
-            "counted, with the reason."})
-final class ValidateCommand implements Callable<Integer> {
+            "(read by the installed measurement table readers) and traces. Prints, per table",
+            "and group, the median, p90 and time-weighted absolute error and the error of the",
+            "totals; rows the backend cannot model are counted, with the reason."})
+final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesExtensions {
+
+    @Override
+    public java.util.Set<ExtensionPoint> extensionPoints() {
+        return java.util.EnumSet.of(ExtensionPoint.TRACE_SOURCE, ExtensionPoint.KERNEL_RESOLVER, ExtensionPoint.SIMULATOR_BACKEND);
+    }
 
     @ParentCommand
     FlowsimCommand root;
@@ -48,10 +54,6 @@ final class ValidateCommand implements Callable<Integer> {
             description = "The GPU to simulate (default: each table's device column or path, each trace's GPU).")
     String gpu;
 
-    @Option(names = "--hardware", paramLabel = "FILE",
-            description = "A hardware profile (JSON) to add to the analytical backend's; repeatable.")
-    List<Path> hardwareProfiles = new ArrayList<>();
-
     @Option(names = "--split", paramLabel = "PART", defaultValue = "all",
             description = "Which measurements to score: all, held-out or fitting (the deterministic split "
                     + "flowsim calibrate uses; default: ${DEFAULT-VALUE}).")
@@ -66,23 +68,25 @@ final class ValidateCommand implements Callable<Integer> {
                     + " key, measured_ns, predicted_ns, error_percent, reason).")
     Path csv;
 
+    /** The environment variable naming the tables to use when none are named. */
+    static final String TABLES_VARIABLE = "FLOWSIM_TABLES";
+
     /**
-     * The measured tables used when none are named: the shared ground truth
-     * ({@code $FLOWSIM_SHARED_DIR/data/groundtruth}, else {@code ../shared/data/groundtruth}) and the
-     * project's own H200 measurements ({@code demo/measurements}), those that exist, relative to the
-     * working directory.
+     * The measured tables used when none are named: the files and directories in
+     * {@code $FLOWSIM_TABLES} (separated like the PATH), those that exist. The product names no
+     * location of its own; the checkout's {@code ./flowsim} launcher sets the variable to the shared
+     * ground truth and the project's own measurements when they are there.
      */
     static List<Path> defaultTables() {
         List<Path> found = new ArrayList<>();
-        String shared = System.getenv("FLOWSIM_SHARED_DIR");
-        Path groundTruth = shared != null && !shared.isBlank() ? Path.of(shared, "data", "groundtruth")
-                : Path.of("..", "shared", "data", "groundtruth");
-        if (java.nio.file.Files.isDirectory(groundTruth)) {
-            found.add(groundTruth);
+        String list = System.getenv(TABLES_VARIABLE);
+        if (list == null || list.isBlank()) {
+            return found;
         }
-        Path demo = Path.of("demo", "measurements");
-        if (java.nio.file.Files.isDirectory(demo)) {
-            found.add(demo);
+        for (String entry : list.split(java.io.File.pathSeparator)) {
+            if (!entry.isBlank() && java.nio.file.Files.exists(Path.of(entry.strip()))) {
+                found.add(Path.of(entry.strip()));
+            }
         }
         return found;
     }
@@ -93,10 +97,9 @@ final class ValidateCommand implements Callable<Integer> {
             List<Path> defaults = defaultTables();
             if (defaults.isEmpty()) {
                 throw FlowsimException.usage("name at least one table, directory of tables or --trace-file to validate"
-                        + " against (no default found: neither $FLOWSIM_SHARED_DIR/data/groundtruth, "
-                        + "../shared/data/groundtruth nor demo/measurements exists here)");
+                        + " against (or set $" + TABLES_VARIABLE + " to the tables to use when none is named)");
             }
-            root.reporter().info("validating against the measured tables found here: " + defaults);
+            root.reporter().info("validating against the measured tables in $" + TABLES_VARIABLE + ": " + defaults);
             inputs.tables.addAll(defaults);
         }
         HoldOutSplit holdOut = CalibrateCommand.split(heldOutFraction);
@@ -106,48 +109,54 @@ final class ValidateCommand implements Callable<Integer> {
         }
         Options.Builder options = root.options();
         inputs.addTo(options);
-        hardwareProfiles.forEach(p -> options.add("hardware", p.toString()));
         try (ExtensionRegistry registry = root.discover()) {
             SimulatorBackend b = registry.require(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, backend);
             RunContext context = RunContext.of(options.build(), root.reporter(), null);
             List<MeasurementInputs.Source> sources = inputs.read(registry, context, Optional.ofNullable(gpu));
-            List<MeasurementScorer.GroupScore> scores = new ArrayList<>();
-            Map<String, Map<String, Long>> skipped = new TreeMap<>();
-            List<String[]> details = new ArrayList<>();
-            for (MeasurementInputs.Source s : sources) {
-                List<Measurement> chosen = switch (part) {
-                    case "held-out" -> holdOut.heldOut(s.measurements());
-                    case "fitting" -> holdOut.fitting(s.measurements());
-                    default -> s.measurements();
-                };
-                root.reporter().info("scoring " + s.name() + ": " + chosen.size() + " measurements on "
-                        + s.target().name());
-                List<MeasurementScorer.Scored> scored = MeasurementScorer.score(b, s.target(), context, chosen);
-                scores.addAll(MeasurementScorer.byGroup(s.name() + " [" + s.target().name() + "]", scored));
-                if (csv != null) {
-                    for (MeasurementScorer.Scored x : scored) {
-                        Measurement m = x.measurement();
-                        String error = x.predicted() && m.measuredNs() > 0 ? String.format(Locale.ROOT, "%.2f",
-                                100.0 * (x.predictedNs() - m.measuredNs()) / m.measuredNs()) : "";
-                        details.add(new String[] {s.name(), m.group(), m.origin(), m.key(),
-                            Long.toString(m.measuredNs()), x.predicted() ? Long.toString(x.predictedNs()) : "", error,
-                            x.reason()});
-                    }
-                }
-                if (!s.skipped().isEmpty()) {
-                    skipped.put(s.name(), s.skipped());
-                }
-            }
-            root.out.println("Validation of backend " + b.name() + (part.equals("all") ? ""
-                    : " on the " + part + " part (fraction " + heldOutFraction + " held out by key hash)"));
-            print(root.out, scores, skipped);
-            if (csv != null) {
-                CsvFiles.write(csv, new String[] {"source", "group", "origin", "key", "measured_ns", "predicted_ns",
-                    "error_percent", "reason"}, details);
-                root.out.println("Wrote " + csv);
+            try (SimulationSession session = b.open(context)) {
+                validate(b.name(), session, sources, holdOut, part);
             }
         }
         return 0;
+    }
+
+    private void validate(String backendName, SimulationSession session, List<MeasurementInputs.Source> sources,
+                          HoldOutSplit holdOut, String part) {
+        List<MeasurementScorer.GroupScore> scores = new ArrayList<>();
+        Map<String, Map<String, Long>> skipped = new TreeMap<>();
+        List<String[]> details = new ArrayList<>();
+        for (MeasurementInputs.Source s : sources) {
+            List<Measurement> chosen = switch (part) {
+                case "held-out" -> holdOut.heldOut(s.measurements());
+                case "fitting" -> holdOut.fitting(s.measurements());
+                default -> s.measurements();
+            };
+            root.reporter().info("scoring " + s.name() + ": " + chosen.size() + " measurements on "
+                    + s.target().name());
+            List<MeasurementScorer.Scored> scored = MeasurementScorer.score(backendName, session, s.target(), chosen);
+            scores.addAll(MeasurementScorer.byGroup(s.name() + " [" + s.target().name() + "]", scored));
+            if (csv != null) {
+                for (MeasurementScorer.Scored x : scored) {
+                    Measurement m = x.measurement();
+                    String error = x.predicted() && m.measuredNs() > 0 ? String.format(Locale.ROOT, "%.2f",
+                            100.0 * (x.predictedNs() - m.measuredNs()) / m.measuredNs()) : "";
+                    details.add(new String[] {s.name(), m.group(), m.origin(), m.key(),
+                        Long.toString(m.measuredNs()), x.predicted() ? Long.toString(x.predictedNs()) : "", error,
+                        x.reason()});
+                }
+            }
+            if (!s.skipped().isEmpty()) {
+                skipped.put(s.name(), s.skipped());
+            }
+        }
+        root.out.println("Validation of backend " + backendName + (part.equals("all") ? ""
+                : " on the " + part + " part (fraction " + heldOutFraction + " held out by key hash)"));
+        print(root.out, scores, skipped);
+        if (csv != null) {
+            CsvFiles.write(csv, new String[] {"source", "group", "origin", "key", "measured_ns", "predicted_ns",
+                "error_percent", "reason"}, details);
+            root.out.println("Wrote " + csv);
+        }
     }
 
     static void print(PrintStream out, List<MeasurementScorer.GroupScore> scores, Map<String, Map<String, Long>> skipped) {

@@ -3,15 +3,17 @@ package io.flowsim.runtime.discovery;
 import io.flowsim.api.Exporter;
 import io.flowsim.api.FlowsimExtension;
 import io.flowsim.api.KernelResolver;
+import io.flowsim.api.MeasurementTableReader;
 import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.TraceSource;
 
-/** The four extension points FlowSim discovers. */
+/** The five extension points FlowSim discovers. */
 public enum ExtensionPoint {
     TRACE_SOURCE(TraceSource.class, "trace source"),
     KERNEL_RESOLVER(KernelResolver.class, "kernel resolver"),
     SIMULATOR_BACKEND(SimulatorBackend.class, "simulator backend"),
-    EXPORTER(Exporter.class, "exporter");
+    EXPORTER(Exporter.class, "exporter"),
+    MEASUREMENT_TABLE_READER(MeasurementTableReader.class, "measurement table reader");
 
     private final Class<? extends FlowsimExtension> type;
     private final String label;

@@ -4,6 +4,7 @@ import io.flowsim.api.Exporter;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.FlowsimExtension;
 import io.flowsim.api.KernelResolver;
+import io.flowsim.api.MeasurementTableReader;
 import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.TraceSource;
 
@@ -73,6 +74,11 @@ public final class ExtensionRegistry implements AutoCloseable {
     /** Exporters in discovery order. */
     public List<Discovered<Exporter>> exporters() {
         return typed(ExtensionPoint.EXPORTER, Exporter.class);
+    }
+
+    /** Measurement table readers in discovery order. */
+    public List<Discovered<MeasurementTableReader>> tableReaders() {
+        return typed(ExtensionPoint.MEASUREMENT_TABLE_READER, MeasurementTableReader.class);
     }
 
     /** The extension of {@code point} named {@code name}. */

@@ -3,6 +3,7 @@ package io.flowsim.runtime.measurements;
 import io.flowsim.api.ErrorCode;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.RunContext;
+import io.flowsim.api.SimulationSession;
 import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.model.AccuracyRow;
 import io.flowsim.api.model.HardwareTarget;
@@ -61,8 +62,16 @@ public final class MeasurementScorer {
         }
     }
 
-    /** Simulates the kernels of the measurements on a target. */
+    /** Simulates the kernels of the measurements on a target, in a session of their own. */
     public static List<Scored> score(SimulatorBackend backend, HardwareTarget target, RunContext context,
+                                     List<Measurement> measurements) {
+        try (SimulationSession session = backend.open(context)) {
+            return score(backend.name(), session, target, measurements);
+        }
+    }
+
+    /** Simulates the kernels of the measurements on a target, in a session of {@code backend}. */
+    public static List<Scored> score(String backend, SimulationSession session, HardwareTarget target,
                                      List<Measurement> measurements) {
         Map<SimulationRequest, Integer> distinct = new LinkedHashMap<>();
         for (Measurement m : measurements) {
@@ -71,9 +80,9 @@ public final class MeasurementScorer {
             }
         }
         List<SimulationRequest> batch = List.copyOf(distinct.keySet());
-        List<SimulationResult> results = batch.isEmpty() ? List.of() : backend.simulate(batch, target, context);
+        List<SimulationResult> results = batch.isEmpty() ? List.of() : session.simulate(batch, target);
         if (results == null || results.size() != batch.size()) {
-            throw new FlowsimException(ErrorCode.INTERNAL, "backend " + backend.name() + " returned "
+            throw new FlowsimException(ErrorCode.INTERNAL, "backend " + backend + " returned "
                     + (results == null ? "no" : results.size()) + " results for " + batch.size() + " requests");
         }
         List<Scored> scored = new ArrayList<>(measurements.size());

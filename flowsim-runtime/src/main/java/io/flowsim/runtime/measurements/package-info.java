@@ -1,9 +1,8 @@
 /**
- * Measured kernel latencies for scoring and calibrating simulator backends: readers of the
- * aiconfigurator and vidur latency tables that turn each row into the kernels it timed
- * ({@link io.flowsim.runtime.measurements.MeasurementTables}), the deterministic held-out split
- * ({@link io.flowsim.runtime.measurements.HoldOutSplit}), accuracy per group
+ * Measured kernel latencies for scoring and calibrating simulator backends: the deterministic
+ * held-out split ({@link io.flowsim.runtime.measurements.HoldOutSplit}), accuracy per group
  * ({@link io.flowsim.runtime.measurements.MeasurementScorer}) and synthetic requests for benchmarks.
+ * The tables themselves are read by {@link io.flowsim.api.MeasurementTableReader} extensions.
  * Used by {@code flowsim validate}, {@code calibrate} and {@code bench}.
  */
 package io.flowsim.runtime.measurements;

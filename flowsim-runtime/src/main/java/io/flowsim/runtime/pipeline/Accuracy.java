@@ -1,6 +1,7 @@
 package io.flowsim.runtime.pipeline;
 
 import io.flowsim.api.model.AccuracyRow;
+import org.hipparchus.stat.descriptive.rank.Percentile;
 
 import java.util.Arrays;
 
@@ -35,21 +36,20 @@ public final class Accuracy {
                 errors[n++] = 100.0 * Math.abs((double) predictedNs[i] - measuredNs[i]) / measuredNs[i];
             }
         }
-        double[] sorted = Arrays.copyOf(errors, n);
-        Arrays.sort(sorted);
+        double[] valid = Arrays.copyOf(errors, n);
         double weighted = measuredTotal == 0 ? 0 : 100.0 * absDiffTotal / measuredTotal;
-        return new AccuracyRow(group, measuredNs.length, percentile(sorted, 50), percentile(sorted, 90), weighted,
+        return new AccuracyRow(group, measuredNs.length, percentile(valid, 50), percentile(valid, 90), weighted,
                 measuredTotal, predictedTotal);
     }
 
-    /** The p-th percentile of sorted values by linear interpolation; 0 for no values. */
-    public static double percentile(double[] sorted, double p) {
-        if (sorted.length == 0) {
+    /**
+     * The p-th percentile (0 &lt; p &le; 100) by linear interpolation between closest ranks (Hyndman
+     * and Fan's type 7, the default of R and NumPy), computed by Hipparchus; 0 for no values.
+     */
+    public static double percentile(double[] values, double p) {
+        if (values.length == 0) {
             return 0;
         }
-        double rank = p / 100.0 * (sorted.length - 1);
-        int lo = (int) Math.floor(rank);
-        int hi = (int) Math.ceil(rank);
-        return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
+        return new Percentile().withEstimationType(Percentile.EstimationType.R_7).evaluate(values, p);
     }
 }

@@ -8,6 +8,7 @@ import io.flowsim.api.Exporter;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Progress;
 import io.flowsim.api.RunContext;
+import io.flowsim.api.SimulationSession;
 import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.Trace;
 import io.flowsim.api.TraceSource;
@@ -92,7 +93,7 @@ public final class Pipeline {
 
     private RunSummary stream(Trace trace, ResolverChain chain, List<ExportSession> sessions) {
         RunSummaryBuilder summary = new RunSummaryBuilder();
-        try (Progress progress = context.reporter().startProgress("resolving and exporting kernels", 0, "kernels");
+        try (Progress progress = context.reporter().startProgress("resolving and exporting kernels", 0, Progress.KERNELS);
              Stream<KernelRecord> kernels = trace.kernels()) {
             Iterator<KernelRecord> it = kernels.iterator();
             while (it.hasNext()) {
@@ -126,7 +127,15 @@ public final class Pipeline {
         List<SimulationRequest> batch = List.copyOf(distinct.keySet());
         context.reporter().info("simulating " + resolved.size() + " kernels (" + batch.size()
                 + " distinct requests) on " + target.name() + " with backend " + backend.name());
-        List<SimulationResult> results = backend.simulate(batch, target, context);
+        try (SimulationSession session = backend.open(context)) {
+            return simulate(trace, resolved, target, batch, requestOf, backend, session, sessions);
+        }
+    }
+
+    private RunSummary simulate(Trace trace, List<ResolvedKernel> resolved, HardwareTarget target,
+                                List<SimulationRequest> batch, int[] requestOf, SimulatorBackend backend,
+                                SimulationSession session, List<ExportSession> sessions) {
+        List<SimulationResult> results = session.simulate(batch, target);
         if (results == null || results.size() != batch.size()) {
             throw new FlowsimException(ErrorCode.INTERNAL, "backend " + backend.name() + " returned "
                     + (results == null ? "no" : results.size()) + " results for " + batch.size() + " requests");
@@ -146,7 +155,7 @@ public final class Pipeline {
             }
         }
         return summary.build(trace.metadata(), Optional.of(new RunSummaryBuilder.SimulationInfo(backend.name(), target,
-                batch.size(), backend.notes(target, context))), trace.statistics());
+                batch.size(), session.notes(target))), trace.statistics());
     }
 
     /** The GPU to simulate: {@code --gpu}, else the device most kernels ran on, else the first listed. */
@@ -195,7 +204,7 @@ public final class Pipeline {
     /** Every kernel of the trace through the resolver chain, in trace order (held in memory). */
     static List<ResolvedKernel> resolveAll(Trace trace, ResolverChain chain, RunContext context) {
         List<ResolvedKernel> resolved = new ArrayList<>();
-        try (Progress progress = context.reporter().startProgress("resolving kernels", 0, "kernels");
+        try (Progress progress = context.reporter().startProgress("resolving kernels", 0, Progress.KERNELS);
              Stream<KernelRecord> kernels = trace.kernels()) {
             Iterator<KernelRecord> it = kernels.iterator();
             while (it.hasNext()) {

@@ -49,6 +49,8 @@ public final class RunSummaryBuilder {
     private long unsupported;
     private long failed;
     private long predictedTime;
+    /** Why kernels have no prediction: reason -> {kernels, measured ns}, reported once per trace. */
+    private final Map<String, long[]> unsupportedByReason = new LinkedHashMap<>();
     private long memoryOperations;
     private long memoryOperationTime;
 
@@ -90,6 +92,8 @@ public final class RunSummaryBuilder {
                 accuracyAll.add(r.durationNs(), predicted);
             } else if (s.status() == SimulationStatus.UNSUPPORTED) {
                 unsupported++;
+                unsupportedByReason.computeIfAbsent(s.reason(), m -> new long[2])[0]++;
+                unsupportedByReason.get(s.reason())[1] += r.durationNs();
             } else {
                 failed++;
             }
@@ -110,10 +114,27 @@ public final class RunSummaryBuilder {
         }
         long wall = count == 0 ? 0 : maxEnd - minStart;
         Optional<SimulationSummary> sim = simulation.map(info -> new SimulationSummary(info.backend(), info.target(),
-                info.distinctRequests(), ok, unsupported, failed, predictedTime, accuracyRows(), info.notes()));
+                info.distinctRequests(), ok, unsupported, failed, predictedTime, accuracyRows(),
+                withMissingInformation(info.notes())));
         return new RunSummary(metadata, count, kernelTime, busy, wall, resolvedTime, heuristicTime, unresolvedCount,
                 unknownNames.size(), groups(byFamily), groups(byOp), sim, memoryOperations, memoryOperationTime,
                 statistics);
+    }
+
+    /**
+     * The backend's notes, then what keeps kernels from a prediction, once per reason with its kernel
+     * count and measured time (the five reasons that cost the most time).
+     */
+    private List<String> withMissingInformation(List<String> notes) {
+        List<String> all = new ArrayList<>(notes);
+        unsupportedByReason.entrySet().stream()
+                .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
+                .limit(5)
+                .forEach(e -> all.add(String.format(java.util.Locale.ROOT,
+                        "no prediction for %,d kernels, %,.1f us (%.1f%% of the kernel time): %s", e.getValue()[0],
+                        e.getValue()[1] / 1000.0, kernelTime == 0 ? 0.0 : 100.0 * e.getValue()[1] / kernelTime,
+                        e.getKey())));
+        return all;
     }
 
     private List<AccuracyRow> accuracyRows() {

@@ -1,18 +1,18 @@
 package io.flowsim.runtime.e2e;
 
+import io.flowsim.api.MeasurementTableReader;
 import io.flowsim.api.Options;
 import io.flowsim.api.Reporter;
 import io.flowsim.api.RunContext;
 import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.model.HardwareTarget;
+import io.flowsim.api.model.MeasuredTable;
 import io.flowsim.api.model.Measurement;
 import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
 import io.flowsim.runtime.discovery.PluginDiscovery;
 import io.flowsim.runtime.measurements.HoldOutSplit;
-import io.flowsim.runtime.measurements.MeasuredTable;
 import io.flowsim.runtime.measurements.MeasurementScorer;
-import io.flowsim.runtime.measurements.MeasurementTables;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,7 +78,10 @@ class GroundTruthTargetsTest {
     void heldOutMedianErrorMeetsTheTarget(String table, String groups, double target) {
         Path file = BundledPluginRun.sharedDir().resolve(AIC + table.trim());
         assumeTrue(Files.exists(file), file + " absent");
-        MeasuredTable t = MeasurementTables.read(file, Optional.empty());
+        // the bundled reader, found as the runtime finds it (ServiceLoader; on the test class path)
+        MeasurementTableReader reader = java.util.ServiceLoader.load(MeasurementTableReader.class).findFirst()
+                .orElseThrow();
+        MeasuredTable t = reader.read(file, Optional.empty(), RunContext.of(Options.empty(), Reporter.silent(), null));
         Pattern selected = Pattern.compile(groups.trim());
         List<Measurement> heldOut = SPLIT.heldOut(t.measurements()).stream()
                 .filter(m -> selected.matcher(m.group()).find()).toList();

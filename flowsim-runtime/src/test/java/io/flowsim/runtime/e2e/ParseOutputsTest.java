@@ -100,7 +100,8 @@ class ParseOutputsTest {
         String first = Files.readString(unknown);
         assertThat(BundledPluginRun.parse(plugins, trace, out).exitCode()).isZero();
         assertThat(Files.readString(unknown)).as("rewritten, not appended").isEqualTo(first);
-        assertThat(JSON.readTree(first).size()).isEqualTo(s.get("unknown_kernel_count").asInt());
+        assertThat(JSON.readTree(first).get("kernels").size()).isEqualTo(s.get("unknown_kernel_count").asInt());
+        assertThat(out.resolve(JSON.readTree(first).get("$schema").asText())).as("the schema beside it").isRegularFile();
     }
 
     @TestFactory

@@ -2,12 +2,12 @@ package io.flowsim.runtime.measurements;
 
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.Measurement;
+import io.flowsim.testkit.TestRequests;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,8 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class HoldOutSplitTest {
 
     private static Measurement m(String key, long ns) {
-        return new Measurement(key, "g", List.of(KernelRequests.gemm("gemm", 1, 1, 1, DataType.BF16, DataType.BF16,
-                Map.of())), 0, ns, "test");
+        return new Measurement(key, "g", List.of(TestRequests.gemm(1, 1, 1, DataType.BF16)), 0, ns, "test");
     }
 
     @Test

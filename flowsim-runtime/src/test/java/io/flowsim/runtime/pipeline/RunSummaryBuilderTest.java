@@ -74,5 +74,6 @@ class RunSummaryBuilderTest {
         assertThat(Accuracy.percentile(sorted, 90)).isEqualTo(37.0);
         assertThat(Accuracy.percentile(new double[] {5}, 90)).isEqualTo(5.0);
         assertThat(Accuracy.percentile(new double[0], 50)).isZero();
+        assertThat(Accuracy.percentile(new double[] {40, 10, 30, 20}, 90)).as("order does not matter").isEqualTo(37.0);
     }
 }

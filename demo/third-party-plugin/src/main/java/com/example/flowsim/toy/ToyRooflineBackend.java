@@ -1,5 +1,6 @@
 package com.example.flowsim.toy;
 
+import io.flowsim.api.ExtensionOption;
 import io.flowsim.api.RunContext;
 import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.model.HardwareTarget;
@@ -18,10 +19,19 @@ import java.util.Optional;
  * model to trust: it predicts a GEMM as {@code max(FLOPs / peak, bytes / bandwidth)} with two
  * made-up round numbers, and says "unsupported" for everything else.
  *
- * <p>Options (set with {@code --option KEY=VALUE}): {@code toy.tflops} (default 500) and
- * {@code toy.tbps} (default 3).
+ * <p>Options, declared below so that FlowSim shows them in {@code --help} and {@code flowsim plugins}
+ * and checks their type: {@code --example-toy-roofline.tflops X} (default 500) and
+ * {@code --example-toy-roofline.tbps X} (default 3); the older spellings {@code -O toy.tflops=X} and
+ * {@code -O toy.tbps=X} still work (they are aliases).
  */
 public final class ToyRooflineBackend implements SimulatorBackend {
+
+    /** Peak compute of the toy roofline, in TFLOP/s. */
+    public static final ExtensionOption<Double> TFLOPS = ExtensionOption.decimal("example-toy-roofline.tflops",
+            "EXAMPLE ONLY: peak TFLOP/s of the toy roofline").withDefault(500.0).alias("--toy.tflops");
+    /** Memory bandwidth of the toy roofline, in TB/s. */
+    public static final ExtensionOption<Double> TBPS = ExtensionOption.decimal("example-toy-roofline.tbps",
+            "EXAMPLE ONLY: memory bandwidth of the toy roofline in TB/s").withDefault(3.0).alias("--toy.tbps");
 
     @Override
     public String name() {
@@ -34,9 +44,14 @@ public final class ToyRooflineBackend implements SimulatorBackend {
     }
 
     @Override
+    public List<ExtensionOption<?>> declaredOptions() {
+        return List.of(TFLOPS, TBPS);
+    }
+
+    @Override
     public List<SimulationResult> simulate(List<SimulationRequest> batch, HardwareTarget target, RunContext context) {
-        double flopsPerNs = context.options().getDouble("toy.tflops", 500) * 1e3;
-        double bytesPerNs = context.options().getDouble("toy.tbps", 3) * 1e3;
+        double flopsPerNs = context.options().get(TFLOPS) * 1e3;
+        double bytesPerNs = context.options().get(TBPS) * 1e3;
         List<SimulationResult> results = new ArrayList<>(batch.size());
         for (SimulationRequest request : batch) {
             results.add(predict(request, flopsPerNs, bytesPerNs));

@@ -2,9 +2,11 @@ package io.flowsim.plugin.analytical;
 
 import io.flowsim.api.CalibrationRequest;
 import io.flowsim.api.CalibrationResult;
+import io.flowsim.api.ExtensionOption;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Progress;
 import io.flowsim.api.RunContext;
+import io.flowsim.api.SimulationSession;
 import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.SimulationRequest;
@@ -17,22 +19,27 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * FlowSim's embedded analytical GPU performance model, the default backend: offline, microseconds per
  * kernel, one physics-based model per operation family (docs/simulator.md), and hardware described by
- * JSON profiles (bundled A100, H100, H200, B200; more with {@code --hardware FILE}, option key
- * {@code hardware}, repeatable). Thread-safe: the bundled profiles are read once, everything else is
- * per call.
+ * JSON profiles (bundled A100 SXM/PCIe, H100 SXM/PCIe/NVL, H200, B200, L40S; more with {@code --hardware FILE},
+ * option key {@code analytical.hardware}, repeatable). Thread-safe: the bundled profiles are read once per
+ * process; the run's catalog (bundled plus the run's files, the profile chosen per target, and which
+ * approximate matches were already reported) lives in the session {@link #open} returns.
  */
 public final class AnalyticalBackend implements SimulatorBackend {
 
-    /** The option key naming extra hardware profile files. */
-    public static final String HARDWARE_OPTION = "hardware";
     private static final String NAME = "analytical";
+    /** Extra hardware profile files ({@code --analytical.hardware FILE}, alias {@code --hardware}). */
+    public static final ExtensionOption<Path> HARDWARE = ExtensionOption.path(NAME + ".hardware",
+                    "A hardware profile (JSON) to add to the bundled ones (A100, H100, H200, B200, L40S)")
+            .repeatable().paramLabel("FILE").alias("--hardware");
 
+    /** The bundled profiles: class-path resources, the same for every run, read once per process. */
     private volatile List<ProfileFiles.Loaded> bundled;
-    private final Map<List<String>, HardwareCatalog> catalogs = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public String name() {
@@ -45,46 +52,78 @@ public final class AnalyticalBackend implements SimulatorBackend {
     }
 
     @Override
-    public List<SimulationResult> simulate(List<SimulationRequest> batch, HardwareTarget target, RunContext context) {
-        HardwareProfile profile = catalog(context).resolve(target);
-        List<SimulationResult> results = new ArrayList<>(batch.size());
-        Map<String, String> unsupportedDetail = Map.of("profile", profile.id());
-        try (Progress progress = batch.size() >= 200_000
-                ? context.reporter().startProgress("simulating on " + profile.id(), batch.size(), "kernels")
-                : Progress.none()) {
-            for (int i = 0; i < batch.size(); i++) {
-                Estimate e = KernelModel.estimate(batch.get(i), profile);
-                if (e.supported()) {
-                    results.add(SimulationResult.ok(e.nanos(), NAME,
-                            Map.of("model", e.model(), "bound", e.bound(), "profile", profile.id())));
-                } else {
-                    results.add(new SimulationResult(SimulationStatus.UNSUPPORTED, OptionalLong.empty(), e.reason(),
-                            NAME, unsupportedDetail));
-                }
-                if ((i & 0xffff) == 0xffff) {
-                    progress.advance(0x10000);
-                }
-            }
-        }
-        return results;
+    public List<ExtensionOption<?>> declaredOptions() {
+        return List.of(HARDWARE);
     }
 
     @Override
-    public List<String> notes(HardwareTarget target, RunContext context) {
-        HardwareCatalog catalog = catalog(context);
-        HardwareProfile profile = catalog.resolve(target);
-        List<String> notes = new ArrayList<>();
-        String calibration = catalog.entry(profile.id())
-                .map(l -> l.document().path("calibration").path("summary").asText(
-                        l.document().path("calibration").path("fitted_on").asText("")))
-                .orElse("");
-        notes.add("analytical profile " + profile.id() + " (" + profile.name() + ", " + profile.origin() + ")"
-                + (calibration.isEmpty() ? "" : "; efficiency parameters: " + calibration));
-        notes.add(String.format(Locale.ROOT, "predicted times are GPU kernel durations; the host's launch overhead"
-                + " (about %.1f us per kernel on %s) is not part of them", profile.launchOverheadUs(), profile.id()));
-        notes.add("collectives are predicted as the transfer itself: a rank's measured collective time also"
-                + " contains waiting for the slowest rank, which no kernel model can know");
-        return notes;
+    public SimulationSession open(RunContext context) {
+        return new Session(catalog(context), context);
+    }
+
+    /**
+     * One run: the catalog of the bundled profiles and the run's files, read once, and the targets whose
+     * approximate match was already reported, so a run warns once, not once per batch.
+     */
+    private static final class Session implements SimulationSession {
+        private final HardwareCatalog catalog;
+        private final RunContext context;
+        private final Set<HardwareTarget> warned = ConcurrentHashMap.newKeySet();
+
+        Session(HardwareCatalog catalog, RunContext context) {
+            this.catalog = catalog;
+            this.context = context;
+        }
+
+        @Override
+        public List<SimulationResult> simulate(List<SimulationRequest> batch, HardwareTarget target) {
+            HardwareCatalog.Match match = catalog.match(target);
+            HardwareProfile profile = match.profile();
+            if (!match.warning().isEmpty() && warned.add(target)) {
+                context.reporter().warn(match.warning());
+            }
+            List<SimulationResult> results = new ArrayList<>(batch.size());
+            Map<String, String> unsupportedDetail = Map.of("profile", profile.id());
+            try (Progress progress = batch.size() >= 200_000
+                    ? context.reporter().startProgress("simulating on " + profile.id(), batch.size(), "kernels")
+                    : Progress.none()) {
+                for (int i = 0; i < batch.size(); i++) {
+                    Estimate e = KernelModel.estimate(batch.get(i), profile);
+                    if (e.supported()) {
+                        results.add(SimulationResult.ok(e.nanos(), NAME,
+                                Map.of("model", e.model(), "bound", e.bound(), "profile", profile.id())));
+                    } else {
+                        results.add(new SimulationResult(SimulationStatus.UNSUPPORTED, OptionalLong.empty(), e.reason(),
+                                NAME, unsupportedDetail));
+                    }
+                    if ((i & 0xffff) == 0xffff) {
+                        progress.advance(0x10000);
+                    }
+                }
+            }
+            return results;
+        }
+
+        @Override
+        public List<String> notes(HardwareTarget target) {
+            HardwareCatalog.Match match = catalog.match(target);
+            HardwareProfile profile = match.profile();
+            List<String> notes = new ArrayList<>();
+            if (!match.warning().isEmpty()) {
+                notes.add("warning: " + match.warning());
+            }
+            String calibration = catalog.entry(profile.id())
+                    .map(l -> l.document().path("calibration").path("summary").asText(
+                            l.document().path("calibration").path("fitted_on").asText("")))
+                    .orElse("");
+            notes.add("analytical profile " + profile.id() + " (" + profile.name() + ", " + profile.origin() + ")"
+                    + (calibration.isEmpty() ? "" : "; efficiency parameters: " + calibration));
+            notes.add(String.format(Locale.ROOT, "predicted times are GPU kernel durations; the host's launch overhead"
+                    + " (about %.1f us per kernel on %s) is not part of them", profile.launchOverheadUs(), profile.id()));
+            notes.add("collectives are predicted as the transfer itself: a rank's measured collective time also"
+                    + " contains waiting for the slowest rank, which no kernel model can know");
+            return notes;
+        }
     }
 
     @Override
@@ -108,32 +147,9 @@ public final class AnalyticalBackend implements SimulatorBackend {
         return Calibrator.write(original, fit, request.output(), request.measurements().size());
     }
 
-    /**
-     * The bundled profiles plus the run's {@code --hardware} files. Catalogs are kept per list of
-     * files (with their sizes and modification times), so repeated calls neither re-read the files nor
-     * match the target's name again.
-     */
+    /** The bundled profiles plus the run's {@code --hardware} files, read now. */
     HardwareCatalog catalog(RunContext context) {
-        List<Path> files = new ArrayList<>();
-        List<String> key = new ArrayList<>();
-        for (String f : context.options().getAll(HARDWARE_OPTION)) {
-            Path path = Path.of(f);
-            files.add(path);
-            key.add(f + "|" + fileStamp(path));
-        }
-        if (catalogs.size() > 16) {
-            catalogs.clear();
-        }
-        return catalogs.computeIfAbsent(key, k -> HardwareCatalog.of(bundled(), files));
-    }
-
-    /** Size and modification time, so an edited profile file is read again; empty when unreadable. */
-    private static String fileStamp(Path path) {
-        try {
-            return java.nio.file.Files.size(path) + "@" + java.nio.file.Files.getLastModifiedTime(path).toMillis();
-        } catch (java.io.IOException e) {
-            return "";
-        }
+        return HardwareCatalog.of(bundled(), context.options().getAll(HARDWARE));
     }
 
     private List<ProfileFiles.Loaded> bundled() {

@@ -1,5 +1,6 @@
 package io.flowsim.plugin.analytical;
 
+import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.Operand;
 import io.flowsim.api.model.SimulationRequest;
@@ -70,11 +71,11 @@ final class AttentionModel {
         Operand k = RequestView.operand(r, "k", "key");
         Operand v = RequestView.operand(r, "v", "value");
         Operand cache = RequestView.operand(r, "kv_cache", "ckv_cache", "k_cache", "paged_kv_cache");
-        String kind = lower(RequestView.text(r, "attention.kind"));
+        String kind = lower(RequestView.text(r, Attributes.ATTENTION_KIND.name()));
         boolean latent = qRope != null || "mla".equals(kind) && v == null && k == null;
         long headDimQk = headDim + (qRope != null ? RequestView.dimFromEnd(qRope, 1) : 0);
 
-        double kvHeadsAttr = RequestView.number(r, "attention.num_kv_heads", 0);
+        double kvHeadsAttr = RequestView.number(r, Attributes.ATTENTION_NUM_KV_HEADS.name(), 0);
         if (Double.isNaN(kvHeadsAttr)) {
             return "attribute attention.num_kv_heads is not a number";
         }
@@ -90,7 +91,7 @@ final class AttentionModel {
         } else {
             kvHeads = heads;
         }
-        double headDimVAttr = RequestView.number(r, "attention.head_dim_v", 0);
+        double headDimVAttr = RequestView.number(r, Attributes.ATTENTION_HEAD_DIM_V.name(), 0);
         long headDimV;
         if (headDimVAttr > 0) {
             headDimV = (long) headDimVAttr;
@@ -107,11 +108,11 @@ final class AttentionModel {
         if (batchFromShape == 0 && offsets != null && offsets.shape().size() == 1 && offsets.shape().get(0) > 1) {
             batchFromShape = offsets.shape().get(0) - 1;
         }
-        boolean batchKnown = batchFromShape > 0 || RequestView.text(r, "attention.batch") != null;
-        double batchAttr = RequestView.number(r, "attention.batch", batchFromShape > 0 ? batchFromShape : 1);
-        double qLenAttr = RequestView.number(r, "attention.q_len", 0);
-        double kvLenAttr = RequestView.number(r, "attention.kv_len", 0);
-        double windowAttr = RequestView.number(r, "attention.window", 0);
+        boolean batchKnown = batchFromShape > 0 || RequestView.text(r, Attributes.ATTENTION_BATCH.name()) != null;
+        double batchAttr = RequestView.number(r, Attributes.ATTENTION_BATCH.name(), batchFromShape > 0 ? batchFromShape : 1);
+        double qLenAttr = RequestView.number(r, Attributes.ATTENTION_Q_LEN.name(), 0);
+        double kvLenAttr = RequestView.number(r, Attributes.ATTENTION_KV_LEN.name(), 0);
+        double windowAttr = RequestView.number(r, Attributes.ATTENTION_WINDOW.name(), 0);
         if (Double.isNaN(batchAttr) || Double.isNaN(qLenAttr) || Double.isNaN(kvLenAttr) || Double.isNaN(windowAttr)) {
             return "an attention.* attribute (batch, q_len, kv_len, window) is not a number";
         }
@@ -126,7 +127,7 @@ final class AttentionModel {
         } else {
             kvLen = 0;
         }
-        String phase = lower(RequestView.text(r, "attention.phase"));
+        String phase = lower(RequestView.text(r, Attributes.ATTENTION_PHASE.name()));
         boolean decode;
         if (phase != null) {
             decode = phase.startsWith("decode") || phase.startsWith("generat");
@@ -139,13 +140,13 @@ final class AttentionModel {
             }
             kvLen = qLen;
         }
-        if (!decode && !batchKnown && RequestView.text(r, "attention.q_len") == null && tokens > 1) {
+        if (!decode && !batchKnown && RequestView.text(r, Attributes.ATTENTION_Q_LEN.name()) == null && tokens > 1) {
             // [tokens, heads, dim] packs the sequences of a ragged batch: one long sequence and many
             // short ones differ by orders of magnitude in causal work.
             return "a ragged prefill of " + tokens + " tokens without its number of sequences (needs"
                     + " attention.batch or a qo_indptr [batch + 1] operand)";
         }
-        boolean causal = RequestView.flag(r, "attention.causal", !decode);
+        boolean causal = RequestView.flag(r, Attributes.ATTENTION_CAUSAL.name(), !decode);
         DataType qType = q.dataType();
         DataType kvType = k != null ? k.dataType() : cache != null ? cache.dataType() : qType;
         if (qType == DataType.UNKNOWN) {

@@ -1,20 +1,43 @@
 package io.flowsim.plugin.analytical;
 
+import org.hipparchus.exception.MathIllegalStateException;
+import org.hipparchus.optim.InitialGuess;
+import org.hipparchus.optim.MaxEval;
+import org.hipparchus.optim.SimpleBounds;
+import org.hipparchus.optim.nonlinear.scalar.GoalType;
+import org.hipparchus.optim.nonlinear.scalar.ObjectiveFunction;
+import org.hipparchus.optim.nonlinear.scalar.noderiv.BOBYQAOptimizer;
+import org.hipparchus.optim.nonlinear.scalar.noderiv.CMAESOptimizer;
+import org.hipparchus.optim.univariate.BrentOptimizer;
+import org.hipparchus.optim.univariate.MultiStartUnivariateOptimizer;
+import org.hipparchus.optim.univariate.SearchInterval;
+import org.hipparchus.optim.univariate.UnivariateObjectiveFunction;
+import org.hipparchus.random.Well19937c;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Minimizes a function of a few bounded parameters: cyclic coordinate search (along each coordinate
- * in turn, a coarse scan of the whole range finds the best region and a golden-section search refines
- * it), then a Nelder-Mead simplex in the box to move coupled parameters together, then coordinate
- * sweeps again. Derivative-free, deterministic, and it never leaves the bounds (the objective is
- * never evaluated outside them). Suited to the model's piecewise-smooth objectives (tile and wave
- * counts make them step-wise).
+ * Minimizes a function of a few bounded parameters with Hipparchus's derivative-free optimizers:
+ * one parameter by Brent's method from several starts; several by rounds of Powell's BOBYQA (a
+ * local, model-based search) followed by CMA-ES (a global, stochastic search, robust to the
+ * step-wise objectives that tile and wave counts make), and a last BOBYQA polish. Random choices come from a generator with a fixed seed, so a fit is deterministic. The
+ * objective is only evaluated inside the bounds, and the best point ever evaluated is the result
+ * (an optimizer that runs out of evaluations loses nothing).
  */
 final class BoundedMinimizer {
 
-    private static final int SCAN_POINTS = 9;
-    private static final int GOLDEN_STEPS = 14;
-    private static final double GOLDEN = (Math.sqrt(5) - 1) / 2;
+    /** The seed of every random choice: the same measurements always give the same fit. */
+    static final long SEED = 20_260_101L;
+    private static final int BRENT_STARTS = 8;
+    private static final int BRENT_EVALUATIONS = 60;
+    private static final int CMAES_EVALUATIONS_PER_PARAMETER = 100;
+    private static final int BOBYQA_EVALUATIONS_PER_PARAMETER = 60;
+    /** Rounds of BOBYQA (local) then CMA-ES (global, from the best point); a final BOBYQA polishes. */
+    private static final int ROUNDS = 2;
+    /** CMA-ES's initial step, as a fraction of each parameter's range. */
+    private static final double SIGMA = 0.2;
 
     private BoundedMinimizer() {
     }
@@ -23,192 +46,120 @@ final class BoundedMinimizer {
     record Result(double[] x, double value, int evaluations) {
     }
 
-    static Result minimize(ToDoubleFunction<double[]> f, double[] start, double[] lower, double[] upper, int sweeps) {
-        int n = start.length;
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = clamp(start[i], lower[i], upper[i]);
-        }
-        int[] evaluations = {0};
-        ToDoubleFunction<double[]> counted = p -> {
-            evaluations[0]++;
-            double v = f.applyAsDouble(p);
-            return Double.isNaN(v) ? Double.MAX_VALUE : v;
-        };
-        double best = counted.applyAsDouble(x);
-        for (int sweep = 0; sweep < sweeps; sweep++) {
-            double before = best;
-            for (int i = 0; i < n; i++) {
-                if (upper[i] <= lower[i]) {
-                    continue;
-                }
-                double span = upper[i] - lower[i];
-                double bestT = x[i];
-                double bestV = best;
-                double[] probe = x.clone();
-                for (int s = 0; s < SCAN_POINTS; s++) {
-                    double t = lower[i] + span * s / (SCAN_POINTS - 1);
-                    probe[i] = t;
-                    double v = counted.applyAsDouble(probe);
-                    if (v < bestV) {
-                        bestV = v;
-                        bestT = t;
-                    }
-                }
-                double step = span / (SCAN_POINTS - 1);
-                double a = Math.max(lower[i], bestT - step);
-                double b = Math.min(upper[i], bestT + step);
-                double c = b - GOLDEN * (b - a);
-                double d = a + GOLDEN * (b - a);
-                probe[i] = c;
-                double fc = counted.applyAsDouble(probe);
-                probe[i] = d;
-                double fd = counted.applyAsDouble(probe);
-                for (int g = 0; g < GOLDEN_STEPS; g++) {
-                    if (fc < fd) {
-                        b = d;
-                        d = c;
-                        fd = fc;
-                        c = b - GOLDEN * (b - a);
-                        probe[i] = c;
-                        fc = counted.applyAsDouble(probe);
-                    } else {
-                        a = c;
-                        c = d;
-                        fc = fd;
-                        d = a + GOLDEN * (b - a);
-                        probe[i] = d;
-                        fd = counted.applyAsDouble(probe);
-                    }
-                }
-                if (fc < bestV) {
-                    bestV = fc;
-                    bestT = c;
-                }
-                if (fd < bestV) {
-                    bestV = fd;
-                    bestT = d;
-                }
-                if (bestV < best) {
-                    best = bestV;
-                    x[i] = bestT;
-                }
-            }
-            if (before - best <= 1e-6 * Math.max(1e-12, Math.abs(before))) {
-                break;
-            }
-        }
-        double[] polished = simplex(counted, x, best, lower, upper, 60 * n);
-        double polishedValue = counted.applyAsDouble(polished);
-        if (polishedValue < best) {
-            best = polishedValue;
-            x = polished;
-            if (sweeps > 1) {
-                Result again = minimize(f, x, lower, upper, Math.max(1, sweeps / 2));
-                if (again.value() < best) {
-                    return new Result(again.x(), again.value(), evaluations[0] + again.evaluations());
-                }
-            }
-        }
-        return new Result(x, best, evaluations[0]);
-    }
+    /** The objective restricted to the free coordinates, remembering the best point it saw. */
+    private static final class Tracked {
+        final ToDoubleFunction<double[]> f;
+        final double[] full;
+        final int[] free;
+        final double[] lower;
+        final double[] upper;
+        double[] best;
+        double bestValue = Double.POSITIVE_INFINITY;
+        int evaluations;
 
-    /** Nelder-Mead in the box (points are clamped into it), started around {@code start}. */
-    private static double[] simplex(ToDoubleFunction<double[]> f, double[] start, double startValue, double[] lower,
-                                    double[] upper, int maxEvaluations) {
-        int n = start.length;
-        double[][] points = new double[n + 1][];
-        double[] values = new double[n + 1];
-        points[0] = start.clone();
-        values[0] = startValue;
-        for (int i = 0; i < n; i++) {
-            double[] p = start.clone();
-            double step = 0.1 * (upper[i] - lower[i]);
-            p[i] = p[i] + step <= upper[i] ? p[i] + step : p[i] - step;
-            points[i + 1] = clampAll(p, lower, upper);
-            values[i + 1] = f.applyAsDouble(points[i + 1]);
+        Tracked(ToDoubleFunction<double[]> f, double[] start, int[] free, double[] lower, double[] upper) {
+            this.f = f;
+            this.full = start.clone();
+            this.free = free;
+            this.lower = lower;
+            this.upper = upper;
         }
-        int evaluations = n;
-        while (evaluations < maxEvaluations) {
-            Integer[] order = new Integer[n + 1];
-            for (int i = 0; i <= n; i++) {
-                order[i] = i;
+
+        double value(double[] y) {
+            double[] x = full.clone();
+            for (int i = 0; i < free.length; i++) {
+                int d = free[i];
+                x[d] = Math.max(lower[d], Math.min(upper[d], y[i]));
             }
-            final double[] v = values;
-            java.util.Arrays.sort(order, (a, b) -> Double.compare(v[a], v[b]));
-            double[][] sortedPoints = new double[n + 1][];
-            double[] sortedValues = new double[n + 1];
-            for (int i = 0; i <= n; i++) {
-                sortedPoints[i] = points[order[i]];
-                sortedValues[i] = values[order[i]];
-            }
-            points = sortedPoints;
-            values = sortedValues;
-            if (values[n] - values[0] <= 1e-9 * Math.max(1e-12, Math.abs(values[0]))) {
-                break;
-            }
-            double[] centroid = new double[n];
-            for (int i = 0; i < n; i++) {
-                for (int d = 0; d < n; d++) {
-                    centroid[d] += points[i][d] / n;
-                }
-            }
-            double[] reflected = clampAll(along(centroid, points[n], -1), lower, upper);
-            double fr = f.applyAsDouble(reflected);
             evaluations++;
-            if (fr < values[0]) {
-                double[] expanded = clampAll(along(centroid, points[n], -2), lower, upper);
-                double fe = f.applyAsDouble(expanded);
-                evaluations++;
-                points[n] = fe < fr ? expanded : reflected;
-                values[n] = Math.min(fe, fr);
-            } else if (fr < values[n - 1]) {
-                points[n] = reflected;
-                values[n] = fr;
-            } else {
-                double[] contracted = clampAll(along(centroid, points[n], 0.5), lower, upper);
-                double fc = f.applyAsDouble(contracted);
-                evaluations++;
-                if (fc < values[n]) {
-                    points[n] = contracted;
-                    values[n] = fc;
-                } else {
-                    for (int i = 1; i <= n; i++) {
-                        for (int d = 0; d < n; d++) {
-                            points[i][d] = points[0][d] + 0.5 * (points[i][d] - points[0][d]);
-                        }
-                        values[i] = f.applyAsDouble(points[i]);
-                        evaluations++;
-                    }
+            double v = f.applyAsDouble(x);
+            v = Double.isNaN(v) ? Double.MAX_VALUE : v;
+            if (v < bestValue) {
+                bestValue = v;
+                best = x;
+            }
+            return v;
+        }
+    }
+
+    static Result minimize(ToDoubleFunction<double[]> f, double[] start, double[] lower, double[] upper) {
+        int n = start.length;
+        double[] x0 = new double[n];
+        List<Integer> freeList = new ArrayList<>();
+        for (int d = 0; d < n; d++) {
+            x0[d] = Math.max(lower[d], Math.min(upper[d], start[d]));
+            if (upper[d] > lower[d]) {
+                freeList.add(d);
+            }
+        }
+        int[] free = freeList.stream().mapToInt(Integer::intValue).toArray();
+        Tracked t = new Tracked(f, x0, free, lower, upper);
+        int m = free.length;
+        double[] y0 = new double[m];
+        double[] lo = new double[m];
+        double[] hi = new double[m];
+        for (int i = 0; i < m; i++) {
+            y0[i] = x0[free[i]];
+            lo[i] = lower[free[i]];
+            hi[i] = upper[free[i]];
+        }
+        t.value(y0);
+        try {
+            if (m == 1) {
+                MultiStartUnivariateOptimizer brent = new MultiStartUnivariateOptimizer(
+                        new BrentOptimizer(1e-6, 1e-9), BRENT_STARTS, new Well19937c(SEED));
+                brent.optimize(new MaxEval(BRENT_STARTS * BRENT_EVALUATIONS), GoalType.MINIMIZE,
+                        new UnivariateObjectiveFunction(v -> t.value(new double[] {v})),
+                        new SearchInterval(lo[0], hi[0], y0[0]));
+            } else if (m > 1) {
+                double narrowest = Double.POSITIVE_INFINITY;
+                double[] sigma = new double[m];
+                for (int i = 0; i < m; i++) {
+                    narrowest = Math.min(narrowest, hi[i] - lo[i]);
+                    sigma[i] = SIGMA * (hi[i] - lo[i]);
                 }
+                for (int round = 0; round < ROUNDS; round++) {
+                    bobyqa(t, free, lo, hi, narrowest, m);
+                    double[] from = current(t, free);
+                    CMAESOptimizer cmaes = new CMAESOptimizer(100_000, Double.NEGATIVE_INFINITY, true, 0, 0,
+                            new Well19937c(SEED + round), false, null);
+                    optimizeQuietly(() -> cmaes.optimize(new MaxEval(CMAES_EVALUATIONS_PER_PARAMETER * m),
+                            new ObjectiveFunction(t::value), GoalType.MINIMIZE, new InitialGuess(from),
+                            new SimpleBounds(lo, hi), new CMAESOptimizer.Sigma(sigma),
+                            new CMAESOptimizer.PopulationSize(4 + (int) (3 * Math.log(m)))));
+                }
+                bobyqa(t, free, lo, hi, narrowest, m);
             }
+        } catch (MathIllegalStateException e) {
+            // out of evaluations: the best point so far stands
         }
-        int best = 0;
-        for (int i = 1; i <= n; i++) {
-            if (values[i] < values[best]) {
-                best = i;
-            }
-        }
-        return points[best];
+        return new Result(t.best, t.bestValue, t.evaluations);
     }
 
-    /** {@code centroid + t * (point - centroid)}. */
-    private static double[] along(double[] centroid, double[] point, double t) {
-        double[] r = new double[centroid.length];
-        for (int d = 0; d < r.length; d++) {
-            r[d] = centroid[d] + t * (point[d] - centroid[d]);
+    /** The best point so far, in free coordinates. */
+    private static double[] current(Tracked t, int[] free) {
+        double[] y = new double[free.length];
+        for (int i = 0; i < free.length; i++) {
+            y[i] = t.best[free[i]];
         }
-        return r;
+        return y;
     }
 
-    private static double[] clampAll(double[] p, double[] lower, double[] upper) {
-        for (int d = 0; d < p.length; d++) {
-            p[d] = clamp(p[d], lower[d], upper[d]);
-        }
-        return p;
+    /** Powell's BOBYQA from the best point so far: a local, model-based polish. */
+    private static void bobyqa(Tracked t, int[] free, double[] lo, double[] hi, double narrowest, int m) {
+        double[] from = current(t, free);
+        BOBYQAOptimizer bobyqa = new BOBYQAOptimizer(2 * m + 1, 0.1 * narrowest, 1e-8 * narrowest);
+        optimizeQuietly(() -> bobyqa.optimize(new MaxEval(BOBYQA_EVALUATIONS_PER_PARAMETER * m),
+                new ObjectiveFunction(t::value), GoalType.MINIMIZE, new InitialGuess(from),
+                new SimpleBounds(lo, hi)));
     }
 
-    private static double clamp(double v, double lo, double hi) {
-        return Math.max(lo, Math.min(hi, v));
+    /** Runs one optimizer; running out of evaluations is not a failure (the tracker kept the best). */
+    private static void optimizeQuietly(Runnable run) {
+        try {
+            run.run();
+        } catch (MathIllegalStateException e) {
+            // out of evaluations
+        }
     }
 }

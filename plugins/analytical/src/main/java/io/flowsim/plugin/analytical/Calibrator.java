@@ -2,6 +2,7 @@ package io.flowsim.plugin.analytical;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowsim.api.CalibrationResult;
+import io.flowsim.api.OptionValue;
 import io.flowsim.api.Progress;
 import io.flowsim.api.Reporter;
 import io.flowsim.api.model.FittedParameter;
@@ -32,7 +33,6 @@ final class Calibrator {
     static final int MIN_SAMPLES = 8;
     /** Most measurements one fit uses (an even, deterministic sample of the rest). */
     static final int MAX_SAMPLES = 2500;
-    private static final int SWEEPS = 4;
 
     private Calibrator() {
     }
@@ -76,6 +76,7 @@ final class Calibrator {
                     + " or the measured time is 0");
         }
         List<Param.FitGroup> order = List.of(Param.FitGroup.TRANSFER, Param.FitGroup.COPY, Param.FitGroup.ELEMENTWISE,
+                Param.FitGroup.ELEMENTWISE_VECTORIZED, Param.FitGroup.ELEMENTWISE_STRIDED,
                 Param.FitGroup.NORM, Param.FitGroup.REDUCTION, Param.FitGroup.GEMM, Param.FitGroup.ATTENTION_PREFILL,
                 Param.FitGroup.ATTENTION_DECODE, Param.FitGroup.MOE, Param.FitGroup.COLLECTIVE,
                 Param.FitGroup.CUSTOM_ALLREDUCE);
@@ -113,7 +114,7 @@ final class Calibrator {
                         trial[free.get(i).ordinal()] = x[i];
                     }
                     return objective(profile.withParameters(trial), samples);
-                }, start, lower, upper, SWEEPS);
+                }, start, lower, upper);
                 for (int i = 0; i < free.size(); i++) {
                     Param p = free.get(i);
                     fitted.add(new FittedParameter(group.section(), p.key(), params[p.ordinal()], result.x()[i],
@@ -124,8 +125,9 @@ final class Calibrator {
                         notes.add(p.qualifiedName() + " ended at its bound " + ProfileFiles.round(result.x()[i]));
                     }
                 }
-                reporter.info(String.format(Locale.ROOT, "fitted %s on %,d measurements (%,d used): loss %.4f",
-                        group.section(), all.size(), samples.size(), result.value()));
+                reporter.info(String.format(Locale.ROOT, "fitted %s on %,d measurements (%,d used): loss %.4f"
+                        + " after %,d evaluations", group.section(), all.size(), samples.size(), result.value(),
+                        result.evaluations()));
                 progress.advance(1);
             }
         }
@@ -228,6 +230,7 @@ final class Calibrator {
                 + (groups.isEmpty() ? "none" : String.join(", ", groups)));
         calibration.put("base_profile", original.profile().origin());
         ProfileFiles.write(doc, output);
-        return new CalibrationResult(output, fit.profile().id(), fit.parameters(), fit.notes());
+        return new CalibrationResult(output, fit.profile().id(), fit.parameters(), fit.notes(),
+                List.of(new OptionValue<>(AnalyticalBackend.HARDWARE, output)));
     }
 }

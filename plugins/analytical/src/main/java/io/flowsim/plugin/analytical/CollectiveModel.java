@@ -1,5 +1,6 @@
 package io.flowsim.plugin.analytical;
 
+import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.CollectiveInfo;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.Operand;
@@ -22,6 +23,8 @@ import java.util.Locale;
 final class CollectiveModel {
 
     private static final double LL128_BANDWIDTH_FRACTION = 120.0 / 128.0;
+    /** GPUs of one HGX/DGX node, the largest NVLink (or PCIe) domain the model describes. */
+    static final int GPUS_PER_NODE = 8;
 
     private CollectiveModel() {
     }
@@ -34,8 +37,8 @@ final class CollectiveModel {
             return customAllReduce(r, hw, kernel);
         }
         if (r.collective().isEmpty()) {
-            return Estimate.unsupported("a collective without its arguments (the trace recorded no collective"
-                    + " size or group; record_param_comms is missing)");
+            return Estimate.unsupported("a collective without its size: record_param_comms recorded no collective"
+                    + " arguments and the launching operator no tensor shape (a TensorList, or record_shapes off)");
         }
         CollectiveInfo c = r.collective().get();
         Op op = op(c.name(), kernel);
@@ -43,6 +46,11 @@ final class CollectiveModel {
             return Estimate.unsupported("unknown collective '" + c.name() + "'");
         }
         int n = c.groupSize();
+        if (n > GPUS_PER_NODE) {
+            return Estimate.unsupported("a group of " + n + " GPUs" + c.processGroupDescription()
+                    .map(d -> " (" + d + ")").orElse("") + " spans several nodes (" + GPUS_PER_NODE
+                    + " GPUs per node): inter-node networks are not modelled");
+        }
         DataType type = c.dataType();
         if (type == DataType.UNKNOWN) {
             type = typeFromKernelName(kernel);
@@ -66,8 +74,8 @@ final class CollectiveModel {
             double t = hw.get(Param.NCCL_LL_BASE_LATENCY_US) * 1e-6;
             return Estimate.of(t, "collective", "latency");
         }
-        if (hw.nvlinkBandwidthGbps() <= 0) {
-            return Estimate.unsupported(hw.id() + " has no NVLink bandwidth in its profile");
+        if (hw.peerBytesPerSecond(n) <= 0) {
+            return Estimate.unsupported(hw.id() + " has neither NVLink nor PCIe bandwidth in its profile");
         }
         double factor;
         double steps;
@@ -97,7 +105,7 @@ final class CollectiveModel {
                 steps = n - 1.0;
             }
         }
-        double bus = hw.nvlinkBytesPerSecond() * hw.get(Param.NCCL_BUS_EFFICIENCY);
+        double bus = hw.peerBytesPerSecond(n) * hw.get(Param.NCCL_BUS_EFFICIENCY);
         double bytes = factor * size;
         // The chunk pipeline takes a while to fill; small messages pay a share of it, large ones all of it.
         double fill = hw.get(Param.NCCL_PIPELINE_FILL_US) * 1e-6
@@ -108,7 +116,8 @@ final class CollectiveModel {
                 + steps * hw.get(Param.NCCL_LL_HOP_LATENCY_US) * 1e-6;
         double ll = llLatency + bytes / (bus * hw.get(Param.NCCL_LL_BANDWIDTH_FRACTION));
         double ll128 = llLatency + bytes / (bus * LL128_BANDWIDTH_FRACTION) + fill;
-        boolean nvlsPossible = op == Op.ALL_REDUCE && hw.nvlinkSharp() && n >= 4;
+        boolean nvlsPossible = op == Op.ALL_REDUCE && hw.nvlinkSharp() && n >= 4
+                && HardwareProfile.NVSWITCH.equals(hw.interconnect());
         double nvls = hw.get(Param.NCCL_BASE_LATENCY_US) * 1e-6 + fill
                 + bytes / (hw.nvlinkBytesPerSecond() * hw.get(Param.NCCL_NVLS_BUS_EFFICIENCY));
         double t = Math.min(simple, Math.min(ll, ll128));
@@ -123,7 +132,7 @@ final class CollectiveModel {
         return kernel.contains("cross_device_reduce") || kernel.contains("custom_all_reduce")
                 || kernel.contains("customallreduce") || kernel.contains("one_shot_all_reduce")
                 || kernel.contains("two_shot_all_reduce")
-                || r.collective().isEmpty() && RequestView.text(r, "collective.group_size") != null;
+                || r.collective().isEmpty() && RequestView.text(r, Attributes.COLLECTIVE_GROUP_SIZE.name()) != null;
     }
 
     static Estimate customAllReduce(SimulationRequest r, HardwareProfile hw, String kernel) {
@@ -131,7 +140,7 @@ final class CollectiveModel {
         if (r.collective().isPresent()) {
             n = r.collective().get().groupSize();
         } else {
-            n = RequestView.number(r, "collective.group_size", Double.NaN);
+            n = RequestView.number(r, Attributes.COLLECTIVE_GROUP_SIZE.name(), Double.NaN);
         }
         if (Double.isNaN(n) || n < 1) {
             return Estimate.unsupported("a custom all-reduce needs the attribute collective.group_size");
@@ -148,10 +157,10 @@ final class CollectiveModel {
         if (n == 1) {
             return Estimate.of(hw.get(Param.CUSTOM_ALLREDUCE_LATENCY_US) * 1e-6, "custom-allreduce", "latency");
         }
-        if (hw.nvlinkBandwidthGbps() <= 0) {
-            return Estimate.unsupported(hw.id() + " has no NVLink bandwidth in its profile");
+        if (hw.peerBytesPerSecond((int) n) <= 0) {
+            return Estimate.unsupported(hw.id() + " has neither NVLink nor PCIe bandwidth in its profile");
         }
-        double link = hw.nvlinkBytesPerSecond() * hw.get(Param.CUSTOM_ALLREDUCE_EFFICIENCY);
+        double link = hw.peerBytesPerSecond((int) n) * hw.get(Param.CUSTOM_ALLREDUCE_EFFICIENCY);
         double latency = hw.get(Param.CUSTOM_ALLREDUCE_LATENCY_US) * 1e-6;
         double oneShot = latency + (n - 1) * size / link;
         double twoShot = 2 * latency + 2 * (n - 1) / n * size / link;

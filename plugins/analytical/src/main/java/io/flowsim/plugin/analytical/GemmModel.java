@@ -1,5 +1,6 @@
 package io.flowsim.plugin.analytical;
 
+import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.Operand;
 import io.flowsim.api.model.SimulationRequest;
@@ -26,7 +27,13 @@ final class GemmModel {
 
     /** A GEMM problem: {@code batch} independent {@code M x K} times {@code K x N} products. */
     record Problem(long batch, long m, long n, long k, DataType typeA, DataType typeB, double outBytes,
-                   String precision, boolean narrow, boolean blockScaled, int forcedSplit) {
+                   String precision, boolean narrow, boolean blockScaled, int forcedSplit, GemmKernelName kernel) {
+
+        Problem(long batch, long m, long n, long k, DataType typeA, DataType typeB, double outBytes,
+                String precision, boolean narrow, boolean blockScaled, int forcedSplit) {
+            this(batch, m, n, k, typeA, typeB, outBytes, precision, narrow, blockScaled, forcedSplit,
+                    GemmKernelName.of(""));
+        }
     }
 
     static Estimate estimate(SimulationRequest r, HardwareProfile hw) {
@@ -35,8 +42,8 @@ final class GemmModel {
             return Estimate.unsupported(reason);
         }
         Problem p = (Problem) parsed;
-        if ("split-k-reduce".equals(RequestView.text(r, "gemm.role"))) {
-            double split = RequestView.number(r, "gemm.split_k", 2);
+        if ("split-k-reduce".equals(RequestView.text(r, Attributes.GEMM_ROLE.name()))) {
+            double split = RequestView.number(r, Attributes.GEMM_SPLIT_K.name(), 2);
             double bytes = p.batch * p.m * p.n * (Math.max(2, split) * 4 + p.outBytes);
             double t = hw.get(Param.REDUCTION_FIXED_LATENCY_US) * 1e-6
                     + bytes / (hw.hbmBytesPerSecond() * hw.get(Param.REDUCTION_MEMORY_EFFICIENCY));
@@ -106,6 +113,11 @@ final class GemmModel {
         // The tensor cores compute in the wider of the two types: a 16-bit activation times a 4-bit
         // weight (weight-only quantization) runs at the 16-bit rate with 4-bit weight traffic.
         DataType compute = ta.bits() >= tb.bits() ? ta : tb;
+        GemmKernelName kernel = GemmKernelName.of(r.kernelName());
+        // FP32 operands run on TF32 tensor cores or on the CUDA cores: only the kernel name tells.
+        if (compute == DataType.FP32 && kernel.mode() == GemmKernelName.MathMode.TF32) {
+            compute = DataType.TF32;
+        }
         String precision = HardwareProfile.precisionOf(compute);
         if (precision == null) {
             return "no compute units for GEMM operand type " + compute.id();
@@ -114,10 +126,10 @@ final class GemmModel {
         Operand c = RequestView.operand(r, "C", "out", "output");
         double outBytes = c != null && c.dataType() != DataType.UNKNOWN ? c.dataType().bytes()
                 : narrow ? 2 : compute.bytes();
-        double split = RequestView.number(r, "gemm.split_k", 0);
+        double split = RequestView.number(r, Attributes.GEMM_SPLIT_K.name(), 0);
         int forced = Double.isNaN(split) || split < 1 ? 0 : (int) Math.min(64, split);
-        boolean block = narrow && "block".equals(RequestView.text(r, "gemm.scaling"));
-        return new Problem(batch, m, n, k, ta, tb, outBytes, precision, narrow, block, forced);
+        boolean block = narrow && "block".equals(RequestView.text(r, Attributes.GEMM_SCALING.name()));
+        return new Problem(batch, m, n, k, ta, tb, outBytes, precision, narrow, block, forced, kernel);
     }
 
     static Estimate time(Problem p, HardwareProfile hw) {
@@ -126,23 +138,46 @@ final class GemmModel {
             return Estimate.unsupported(hw.id() + " has no " + p.precision + " tensor-core peak in its profile");
         }
         int sms = hw.smCount();
+        boolean simt = "fp32".equals(p.precision) || "fp64".equals(p.precision);
         double efficiency = hw.get(p.blockScaled ? Param.GEMM_BLOCK_FP8_COMPUTE_EFFICIENCY
-                : p.narrow ? Param.GEMM_FP8_COMPUTE_EFFICIENCY : Param.GEMM_COMPUTE_EFFICIENCY);
+                : p.narrow ? Param.GEMM_FP8_COMPUTE_EFFICIENCY
+                : "tf32".equals(p.precision) ? Param.GEMM_TF32_COMPUTE_EFFICIENCY
+                : simt ? Param.GEMM_FP32_COMPUTE_EFFICIENCY : Param.GEMM_COMPUTE_EFFICIENCY);
         double perSm = peak.getAsDouble() / sms * efficiency;
         double bandwidth = hw.hbmBytesPerSecond() * hw.get(Param.GEMM_MEMORY_EFFICIENCY);
+        double bytesA = p.typeA.bytes();
+        double bytesB = p.typeB.bytes();
+        double operandBytes = p.batch * ((double) p.m * p.k * bytesA + (double) p.k * p.n * bytesB);
+        double outputBytes = (double) p.batch * p.m * p.n * p.outBytes;
+        if (p.kernel.vector()) {
+            // GEMV and outer-product kernels stream their operands once; no tiles, no tensor cores.
+            double fixed = hw.get(Param.GEMM_FIXED_LATENCY_US) * 1e-6;
+            double body = Math.max((operandBytes + outputBytes) / bandwidth,
+                    2.0 * p.batch * p.m * p.n * p.k / (hw.peakFlops("fp32").orElse(peak.getAsDouble()) * efficiency));
+            return Estimate.of(fixed + body, "gemv", fixed > body ? "latency" : "memory");
+        }
         double overheadK = hw.get(Param.GEMM_TILE_OVERHEAD_K);
         double saturation = hw.get(Param.GEMM_BANDWIDTH_SATURATION);
         double intensity0 = hw.get(Param.GEMM_SMALL_TILE_INTENSITY);
         double sharpness = hw.get(Param.GEMM_ROOFLINE_SHARPNESS);
         double splitOverhead = hw.get(Param.GEMM_SPLIT_K_OVERHEAD_US) * 1e-6;
-        double bytesA = p.typeA.bytes();
-        double bytesB = p.typeB.bytes();
-        double operandBytes = p.batch * ((double) p.m * p.k * bytesA + (double) p.k * p.n * bytesB);
-        double outputBytes = (double) p.batch * p.m * p.n * p.outBytes;
+        double peak16 = hw.peakFlops("bf16").orElse(peak.getAsDouble());
+        if (simt || "tf32".equals(p.precision)) {
+            // The per-tile pipeline fill is a time: at a lower peak it is worth fewer steps of K.
+            overheadK *= Math.min(1.0, peak.getAsDouble() / peak16);
+        }
+        if (simt) {
+            // The CUDA cores need far less operand intensity than the tensor cores: the small-tile
+            // penalty scales with the peak per byte moved (4-byte operands, hence the factor 2).
+            intensity0 *= Math.min(1.0, peak.getAsDouble() / peak16 * 2);
+        }
 
         double best = Double.MAX_VALUE;
         boolean computeBound = true;
-        List<int[]> tiles = hw.gemmTiles();
+        // The name's own tile where it gives one for FP32/TF32 kernels (the profiles' tiles are those
+        // of the 16-bit libraries the efficiencies were fitted with, so those kernels keep them).
+        List<int[]> tiles = p.kernel.hasTile() && (simt || "tf32".equals(p.precision))
+                ? List.of(new int[] {p.kernel.tileM(), p.kernel.tileN()}) : hw.gemmTiles();
         for (int t = 0; t < tiles.size(); t++) {
             int tm = tiles.get(t)[0];
             int tn = tiles.get(t)[1];

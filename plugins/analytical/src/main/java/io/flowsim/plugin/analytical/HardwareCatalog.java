@@ -27,7 +27,7 @@ final class HardwareCatalog {
 
     private final Map<String, ProfileFiles.Loaded> byId;
     /** Targets already matched: name matching runs regexes over every profile's names. */
-    private final Map<HardwareTarget, HardwareProfile> resolved = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<HardwareTarget, Match> resolved = new java.util.concurrent.ConcurrentHashMap<>();
 
     private HardwareCatalog(Map<String, ProfileFiles.Loaded> byId) {
         this.byId = byId;
@@ -60,10 +60,22 @@ final class HardwareCatalog {
      *                          to add one, when no profile (or more than one) answers to the name
      */
     HardwareProfile resolve(HardwareTarget target) {
+        return match(target).profile();
+    }
+
+    /**
+     * The profile for a target and, when the match is not exact, a warning naming both the GPU and
+     * the profile.
+     */
+    Match match(HardwareTarget target) {
         return resolved.computeIfAbsent(target, this::find);
     }
 
-    private HardwareProfile find(HardwareTarget target) {
+    /** A resolved target: the profile, and a warning (empty when the match is exact). */
+    record Match(HardwareProfile profile, String warning) {
+    }
+
+    private Match find(HardwareTarget target) {
         String wanted = normalize(target.name());
         Set<String> wantedTokens = tokens(wanted);
         List<ProfileFiles.Loaded> candidates = new ArrayList<>();
@@ -75,6 +87,7 @@ final class HardwareCatalog {
                 }
             }
         }
+        boolean exact = !candidates.isEmpty();
         if (candidates.isEmpty()) {
             int bestScore = 0;
             for (ProfileFiles.Loaded l : byId.values()) {
@@ -109,8 +122,29 @@ final class HardwareCatalog {
             }
             candidates = sameSms;
         }
+        if (device.isPresent() && candidates.size() > 1 && device.get().totalMemoryBytes() > 0) {
+            double gib = device.get().totalMemoryBytes() / (double) (1L << 30);
+            List<ProfileFiles.Loaded> sameMemory = candidates.stream()
+                    .filter(l -> sameMemory(l.profile(), gib)).toList();
+            if (!sameMemory.isEmpty()) {
+                candidates = sameMemory;
+            }
+        }
         if (candidates.size() == 1) {
-            return candidates.get(0).profile();
+            HardwareProfile p = candidates.get(0).profile();
+            String warning = "";
+            if (!exact) {
+                warning = "the GPU '" + target.name() + "' has no profile of its own; simulating it as " + p.id()
+                        + " (" + p.name() + "), the closest by name" + (device.isPresent() ? " and SM count" : "")
+                        + "; name the GPU with --gpu or add its profile with --hardware FILE to be exact";
+            } else if (device.isPresent() && device.get().totalMemoryBytes() > 0 && p.memoryGib() > 0
+                    && !sameMemory(p, device.get().totalMemoryBytes() / (double) (1L << 30))) {
+                warning = String.format(Locale.ROOT, "the trace's GPU '%s' has %.1f GiB of memory, its profile %s (%s)"
+                        + " %.0f GiB: simulating it as %s anyway; add a profile with --hardware FILE to be exact",
+                        target.name(), device.get().totalMemoryBytes() / (double) (1L << 30), p.id(), p.name(),
+                        p.memoryGib(), p.id());
+            }
+            return new Match(p, warning);
         }
         if (candidates.size() > 1) {
             throw FlowsimException.usage("the GPU name '" + target.name() + "' matches several analytical profiles ("
@@ -119,6 +153,11 @@ final class HardwareCatalog {
         throw FlowsimException.usage("the analytical backend has no hardware profile for '" + target.name()
                 + "'. Known profiles: " + describeAll() + ". Add a profile with --hardware FILE"
                 + " (docs/hardware-profiles.md), or simulate a known GPU with --gpu");
+    }
+
+    /** Memory sizes within 8 %: a device reports a little less than the marketing size (40 GB: 39.4 GiB). */
+    private static boolean sameMemory(HardwareProfile p, double gib) {
+        return p.memoryGib() <= 0 || Math.abs(gib - p.memoryGib()) <= 0.08 * p.memoryGib();
     }
 
     String describeAll() {

@@ -30,12 +30,53 @@ import java.util.OptionalDouble;
  * @param gemmTiles           the output tiles {@code [rows, columns]} the GEMM libraries use on it
  * @param parameters          the model parameters, indexed by {@link Param#ordinal()}
  * @param origin              where the profile was read from (resource or file), for messages
+ * @param interconnect        how the GPUs of a node are joined: {@link #NVSWITCH} (every GPU at full NVLink
+ *                            bandwidth), {@link #NVLINK_BRIDGE} (pairs of cards bridged, larger groups over
+ *                            PCIe) or {@link #PCIE} (no NVLink)
+ * @param hostLinkSharedBy    GPUs that share one host PCIe uplink (2 on HGX A100/H100 boards), so concurrent
+ *                            host copies get this fraction of the link each
  */
 record HardwareProfile(String id, String name, List<String> aliases, String architecture, int smCount,
                        double boostClockMhz, double memoryGib, Map<String, Double> peakTflops,
                        double hbmBandwidthGbps, double l2CacheMib, double nvlinkBandwidthGbps, boolean nvlinkSharp,
                        double pcieBandwidthGbps, double launchOverheadUs, List<int[]> gemmTiles,
-                       double[] parameters, String origin) {
+                       double[] parameters, String origin, String interconnect, double hostLinkSharedBy) {
+
+    /** Every GPU of the node on NVSwitch at its full NVLink bandwidth. */
+    static final String NVSWITCH = "nvswitch";
+    /** NVLink bridges between the two cards of a pair; larger groups communicate over PCIe. */
+    static final String NVLINK_BRIDGE = "nvlink-bridge";
+    /** No NVLink: peers communicate over PCIe. */
+    static final String PCIE = "pcie";
+    /** The interconnects a profile may name. */
+    static final List<String> INTERCONNECTS = List.of(NVSWITCH, NVLINK_BRIDGE, PCIE);
+
+    /** A profile on NVSwitch (or PCIe without NVLink) whose host link is its own. */
+    HardwareProfile(String id, String name, List<String> aliases, String architecture, int smCount,
+                    double boostClockMhz, double memoryGib, Map<String, Double> peakTflops,
+                    double hbmBandwidthGbps, double l2CacheMib, double nvlinkBandwidthGbps, boolean nvlinkSharp,
+                    double pcieBandwidthGbps, double launchOverheadUs, List<int[]> gemmTiles,
+                    double[] parameters, String origin) {
+        this(id, name, aliases, architecture, smCount, boostClockMhz, memoryGib, peakTflops, hbmBandwidthGbps,
+                l2CacheMib, nvlinkBandwidthGbps, nvlinkSharp, pcieBandwidthGbps, launchOverheadUs, gemmTiles,
+                parameters, origin, nvlinkBandwidthGbps > 0 ? NVSWITCH : PCIE, 1);
+    }
+
+    /**
+     * The per-direction bandwidth, bytes per second, between the GPUs of a group of {@code n}: NVLink on
+     * NVSwitch, NVLink for a bridged pair, otherwise PCIe.
+     */
+    double peerBytesPerSecond(int n) {
+        if (nvlinkBandwidthGbps > 0 && (NVSWITCH.equals(interconnect) || NVLINK_BRIDGE.equals(interconnect) && n <= 2)) {
+            return nvlinkBytesPerSecond();
+        }
+        return pcieBytesPerSecond();
+    }
+
+    /** Whether a group of {@code n} GPUs communicates over NVLink (rather than PCIe). */
+    boolean nvlinkGroup(int n) {
+        return nvlinkBandwidthGbps > 0 && (NVSWITCH.equals(interconnect) || NVLINK_BRIDGE.equals(interconnect) && n <= 2);
+    }
 
     /** The precision classes a profile may list under {@code peak_tflops}. */
     static final List<String> PRECISIONS = List.of("fp64", "fp32", "tf32", "bf16", "fp8", "int8", "fp4");
@@ -96,14 +137,14 @@ record HardwareProfile(String id, String name, List<String> aliases, String arch
     HardwareProfile withParameters(double[] values) {
         return new HardwareProfile(id, name, aliases, architecture, smCount, boostClockMhz, memoryGib, peakTflops,
                 hbmBandwidthGbps, l2CacheMib, nvlinkBandwidthGbps, nvlinkSharp, pcieBandwidthGbps, launchOverheadUs,
-                gemmTiles, values, origin);
+                gemmTiles, values, origin, interconnect, hostLinkSharedBy);
     }
 
     /** A copy with another id, name, aliases and origin. */
     HardwareProfile renamed(String newId, String newName, List<String> newAliases, String newOrigin) {
         return new HardwareProfile(newId, newName, newAliases, architecture, smCount, boostClockMhz, memoryGib,
                 peakTflops, hbmBandwidthGbps, l2CacheMib, nvlinkBandwidthGbps, nvlinkSharp, pcieBandwidthGbps,
-                launchOverheadUs, gemmTiles, parameters, newOrigin);
+                launchOverheadUs, gemmTiles, parameters, newOrigin, interconnect, hostLinkSharedBy);
     }
 
     @Override

@@ -55,6 +55,12 @@ final class KernelModel {
         if (model.equals("gemm-split-k-reduce")) {
             return Param.FitGroup.REDUCTION;
         }
+        if (MemoryModel.vectorized(r)) {
+            return Param.FitGroup.ELEMENTWISE_VECTORIZED;
+        }
+        if (MemoryModel.strided(r)) {
+            return Param.FitGroup.ELEMENTWISE_STRIDED;
+        }
         return switch (r.family()) {
             case GEMM, BMM -> Param.FitGroup.GEMM;
             case NORM -> Param.FitGroup.NORM;

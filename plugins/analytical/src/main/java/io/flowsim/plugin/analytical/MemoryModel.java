@@ -42,12 +42,75 @@ final class MemoryModel {
                 latency = Param.ELEMENTWISE_FIXED_LATENCY_US;
             }
         }
+        if (vectorized(r)) {
+            efficiency = Param.VECTORIZED_MEMORY_EFFICIENCY;
+            latency = Param.VECTORIZED_FIXED_LATENCY_US;
+        } else if (strided(r)) {
+            efficiency = Param.STRIDED_MEMORY_EFFICIENCY;
+            latency = Param.STRIDED_FIXED_LATENCY_US;
+        }
         double bytes = traffic(r);
         if (Double.isNaN(bytes)) {
             return Estimate.unsupported(RequestView.hasShapes(r) ? "the operand types are unknown"
                     : "no operand shapes");
         }
+        if (f == OperationFamily.NORM && hw.get(Param.NORM_ROW_LATENCY_US) + hw.get(Param.NORM_ROW_NS_PER_ELEMENT) > 0) {
+            return normRows(r, bytes, hw);
+        }
         return bandwidthBound(bytes, hw, efficiency, latency, f.id());
+    }
+
+    /**
+     * A normalization kernel gives each row to one thread block, which walks the row, reduces it and
+     * writes it: besides the bandwidth, the rows bound the time, dealt to the SMs in waves of
+     * {@code rows_per_sm} each, a row taking {@code row_latency + width * row_ns_per_element}. Narrow,
+     * numerous rows (a per-head q/k norm over 128 elements) and a few wide ones (a decode step's
+     * 4 x 4096) are row-bound, not bandwidth-bound.
+     */
+    private static Estimate normRows(SimulationRequest r, double bytes, HardwareProfile hw) {
+        Operand input = RequestView.operand(r, "input", "x", "hidden_states", "self");
+        if (input == null || input.shape().isEmpty()) {
+            for (Operand o : r.operands()) {
+                if (RequestView.read(o) && !o.shape().isEmpty()) {
+                    input = o;
+                    break;
+                }
+            }
+        }
+        double fixed = hw.get(Param.NORM_FIXED_LATENCY_US) * 1e-6;
+        double body = bytes / (hw.hbmBytesPerSecond() * hw.get(Param.NORM_MEMORY_EFFICIENCY));
+        if (input == null || input.shape().isEmpty()) {
+            return Estimate.of(fixed + body, "norm", fixed > body ? "latency" : "memory");
+        }
+        long width = RequestView.dimFromEnd(input, 1);
+        double rows = Math.max(1, RequestView.leading(input, 1));
+        double waves = Math.ceil(rows / (hw.smCount() * hw.get(Param.NORM_ROWS_PER_SM)));
+        double rowTime = (hw.get(Param.NORM_ROW_LATENCY_US) + width * hw.get(Param.NORM_ROW_NS_PER_ELEMENT) * 1e-3)
+                * 1e-6;
+        double rowBound = waves * rowTime;
+        double t = fixed + Math.max(body, rowBound);
+        return Estimate.of(t, "norm", fixed > Math.max(body, rowBound) ? "latency" : rowBound > body ? "rows" : "memory");
+    }
+
+    /**
+     * Whether the kernel is PyTorch's contiguous, vectorized elementwise kernel (16-byte loads and stores,
+     * no per-element index arithmetic), which reaches a higher share of the bandwidth with a shorter
+     * fixed cost than the generic {@code elementwise_kernel} (strided, broadcast or type-converting
+     * operands: an integer division per dimension for every element).
+     */
+    static boolean vectorized(SimulationRequest r) {
+        OperationFamily f = r.family();
+        return (f == OperationFamily.ELEMENTWISE || f == OperationFamily.COPY)
+                && r.kernelName().contains("vectorized_elementwise_kernel");
+    }
+
+    /** Whether the kernel is PyTorch's generic (non-vectorized) elementwise kernel. */
+    static boolean strided(SimulationRequest r) {
+        OperationFamily f = r.family();
+        String n = r.kernelName();
+        return (f == OperationFamily.ELEMENTWISE || f == OperationFamily.COPY)
+                && (n.contains("at::native::elementwise_kernel") || n.contains("at::native::unrolled_elementwise_kernel")
+                || n.startsWith("void at::native::elementwise_kernel") || n.contains("unrolled_elementwise_kernel"));
     }
 
     /**
@@ -170,10 +233,17 @@ final class MemoryModel {
             if (hw.pcieBandwidthGbps() <= 0) {
                 return Estimate.unsupported(hw.id() + " has no host link bandwidth in its profile");
             }
-            body = bytes / (hw.pcieBytesPerSecond() * hw.get(Param.TRANSFER_PCIE_EFFICIENCY));
-            model = "memcpy-host";
+            // The GPUs that share one host uplink (HGX boards: two per PCIe switch) copy at once in
+            // data-parallel jobs, so each gets its share; pageable memory is staged through a pinned
+            // bounce buffer by the driver, which costs a further fraction.
+            double link = hw.pcieBytesPerSecond() / hw.hostLinkSharedBy() * hw.get(Param.TRANSFER_PCIE_EFFICIENCY);
+            if (d.contains("pageable")) {
+                link *= hw.get(Param.TRANSFER_PAGEABLE_FRACTION);
+            }
+            body = bytes / link;
+            model = d.contains("pageable") ? "memcpy-host-pageable" : "memcpy-host";
         } else if (d.contains("ptop") || d.contains("peer")) {
-            double link = hw.nvlinkBandwidthGbps() > 0 ? hw.nvlinkBytesPerSecond() : hw.pcieBytesPerSecond();
+            double link = hw.peerBytesPerSecond(2);
             body = bytes / (link * hw.get(Param.TRANSFER_PCIE_EFFICIENCY));
             model = "memcpy-peer";
         } else {

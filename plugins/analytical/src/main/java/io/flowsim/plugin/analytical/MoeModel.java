@@ -1,5 +1,6 @@
 package io.flowsim.plugin.analytical;
 
+import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.LaunchConfig;
 import io.flowsim.api.model.Operand;
@@ -36,7 +37,7 @@ final class MoeModel {
         if (!RequestView.hasShapes(r)) {
             return Estimate.unsupported("no operand shapes");
         }
-        String stage = lower(RequestView.text(r, "moe.stage"));
+        String stage = lower(RequestView.text(r, Attributes.MOE_STAGE.name()));
         Operand hiddenOp = RequestView.operand(r, "hidden", "hidden_states", "input", "x", "a");
         Operand w1 = RequestView.operand(r, "w1", "w13", "w13_weight", "gate_up_weight");
         Operand w2 = RequestView.operand(r, "w2", "w2_weight", "down_weight");
@@ -50,7 +51,7 @@ final class MoeModel {
         if (hiddenOp == null || hiddenOp.shape().isEmpty()) {
             return Estimate.unsupported("a MoE layer needs hidden [num_tokens, hidden] (docs/operand-conventions.md)");
         }
-        double topKAttr = RequestView.number(r, "moe.top_k", ids != null ? RequestView.dimFromEnd(ids, 1) : 0);
+        double topKAttr = RequestView.number(r, Attributes.MOE_TOP_K.name(), ids != null ? RequestView.dimFromEnd(ids, 1) : 0);
         if (Double.isNaN(topKAttr) || topKAttr < 1) {
             return Estimate.unsupported("a MoE layer needs moe.top_k or a topk_ids [num_tokens, top_k] operand");
         }
@@ -61,7 +62,7 @@ final class MoeModel {
             return Estimate.unsupported("expert weights must be [num_experts, out, in], got " + anyWeight.shape());
         }
         long localExperts = anyWeight.shape().get(0);
-        double globalAttr = RequestView.number(r, "moe.num_experts", localExperts);
+        double globalAttr = RequestView.number(r, Attributes.MOE_NUM_EXPERTS.name(), localExperts);
         long globalExperts = Double.isNaN(globalAttr) ? localExperts : Math.max(localExperts, Math.round(globalAttr));
         long gateUpN = w1 != null ? RequestView.dimFromEnd(w1, 2) : 2 * RequestView.dimFromEnd(w2, 1);
         long downK = w2 != null ? RequestView.dimFromEnd(w2, 1) : RequestView.dimFromEnd(w1, 2) / 2;
@@ -73,8 +74,8 @@ final class MoeModel {
         if (weightType == DataType.UNKNOWN) {
             weightType = activationType;
         }
-        String distribution = lower(RequestView.text(r, "moe.distribution"));
-        double ep = RequestView.number(r, "moe.ep_size", 1);
+        String distribution = lower(RequestView.text(r, Attributes.MOE_DISTRIBUTION.name()));
+        double ep = RequestView.number(r, Attributes.MOE_EP_SIZE.name(), 1);
         if (Double.isNaN(ep) || ep < 1) {
             return Estimate.unsupported("attribute moe.ep_size must be a number >= 1");
         }
@@ -126,7 +127,7 @@ final class MoeModel {
         if (hiddenOp == null || hiddenOp.shape().isEmpty()) {
             return Estimate.unsupported("a MoE reduce needs hidden [num_tokens, hidden] (docs/operand-conventions.md)");
         }
-        double topK = RequestView.number(r, "moe.top_k", ids != null ? RequestView.dimFromEnd(ids, 1) : 0);
+        double topK = RequestView.number(r, Attributes.MOE_TOP_K.name(), ids != null ? RequestView.dimFromEnd(ids, 1) : 0);
         if (Double.isNaN(topK) || topK < 1) {
             return Estimate.unsupported("a MoE reduce needs moe.top_k or a topk_ids [num_tokens, top_k] operand");
         }

@@ -44,7 +44,8 @@ final class ProfileFiles {
 
     private static final Set<String> FIELDS = Set.of("format", "id", "name", "aliases", "architecture", "sm_count",
             "boost_clock_mhz", "memory_gib", "peak_tflops", "hbm_bandwidth_gbps", "l2_cache_mib",
-            "nvlink_bandwidth_gbps", "nvlink_sharp", "pcie_bandwidth_gbps", "launch_overhead_us", "gemm_tiles",
+            "nvlink_bandwidth_gbps", "nvlink_sharp", "interconnect", "pcie_bandwidth_gbps", "host_link_shared_by",
+            "launch_overhead_us", "gemm_tiles",
             "efficiency_from", "efficiency", "sources", "calibration", "notes");
 
     private ProfileFiles() {
@@ -161,6 +162,14 @@ final class ProfileFiles {
         if (!sharp.isMissingNode() && !sharp.isBoolean()) {
             throw bad(origin, "field 'nvlink_sharp' must be true or false, got " + sharp);
         }
+        String interconnect = optionalText(doc, "interconnect", origin,
+                nvlink > 0 ? HardwareProfile.NVSWITCH : HardwareProfile.PCIE);
+        if (!HardwareProfile.INTERCONNECTS.contains(interconnect)) {
+            throw bad(origin, "field 'interconnect' must be one of " + HardwareProfile.INTERCONNECTS + ", got '"
+                    + interconnect + "'");
+        }
+        double sharedBy = doc.path("host_link_shared_by").isMissingNode() ? 1
+                : positive(doc, "host_link_shared_by", origin, true);
         List<int[]> tiles = new ArrayList<>();
         JsonNode tileNode = doc.path("gemm_tiles");
         if (tileNode.isMissingNode()) {
@@ -198,7 +207,8 @@ final class ProfileFiles {
             }
         }
         HardwareProfile profile = new HardwareProfile(id, name, aliases, architecture, smCount, clock, memory, peaks,
-                hbm, l2, nvlink, sharp.asBoolean(false), pcie, launch, tiles, parameters, origin);
+                hbm, l2, nvlink, sharp.asBoolean(false), pcie, launch, tiles, parameters, origin, interconnect,
+                sharedBy);
         return new Loaded(profile, doc);
     }
 

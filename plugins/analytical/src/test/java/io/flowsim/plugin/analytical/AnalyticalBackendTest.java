@@ -5,6 +5,7 @@ import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Options;
 import io.flowsim.api.Reporter;
 import io.flowsim.api.RunContext;
+import io.flowsim.api.SimulationSession;
 import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.DeviceInfo;
@@ -13,6 +14,7 @@ import io.flowsim.api.model.OperationFamily;
 import io.flowsim.api.model.SimulationRequest;
 import io.flowsim.api.model.SimulationResult;
 import io.flowsim.api.model.SimulationStatus;
+import io.flowsim.testkit.ExtensionHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +116,27 @@ class AnalyticalBackendTest {
                 new HardwareTarget("NVIDIA L4", Optional.of(l4)), withFile).get(0);
         assertThat(r.status()).isEqualTo(SimulationStatus.OK);
         assertThat(r.detail()).containsEntry("profile", "l4");
+    }
+
+    @Test
+    void theDeclaredHardwareOptionReachesTheSessionUnderItsKeyAndThroughTheHarness(@TempDir Path dir)
+            throws IOException {
+        Path file = dir.resolve("l4.json");
+        Files.writeString(file, """
+                {"id": "l4", "name": "NVIDIA L4", "sm_count": 58, "peak_tflops": {"bf16": 121}, \
+                "hbm_bandwidth_gbps": 300, "efficiency_from": "a100-sxm-80gb"}""");
+        ExtensionHarness harness = ExtensionHarness.of(new AnalyticalBackend())
+                .option(AnalyticalBackend.HARDWARE, file);
+        HardwareTarget l4 = new HardwareTarget("NVIDIA L4", Optional.empty());
+        SimulationRequest gemm = Requests.gemm(1024, 1024, 1024, DataType.BF16);
+        List<SimulationResult> results = harness.simulate(l4, gemm, gemm);
+        assertThat(results).hasSize(2).allSatisfy(r -> assertThat(r.detail()).containsEntry("profile", "l4"));
+        assertThat(harness.notes(l4)).anyMatch(n -> n.contains("analytical profile l4"));
+        // one session answers for several batches without reading the profile again
+        try (SimulationSession session = new AnalyticalBackend().open(harness.context())) {
+            Files.delete(file);
+            assertThat(session.simulate(List.of(gemm), l4).get(0).detail()).containsEntry("profile", "l4");
+        }
     }
 
     @Test

@@ -84,8 +84,30 @@ class CalibratorTest {
     @Test
     void minimizerStaysInBoundsAndFindsTheMinimum() {
         BoundedMinimizer.Result r = BoundedMinimizer.minimize(x -> Math.pow(x[0] - 0.3, 2) + Math.pow(x[1] + 5, 2),
-                new double[] {0.9, 0.5}, new double[] {0, 0}, new double[] {1, 1}, 6);
+                new double[] {0.9, 0.5}, new double[] {0, 0}, new double[] {1, 1});
         assertThat(r.x()[0]).isCloseTo(0.3, org.assertj.core.data.Offset.offset(1e-3));
         assertThat(r.x()[1]).isEqualTo(0.0);
+    }
+
+    @Test
+    void minimizerIsDeterministicAndEscapesALocalStepInOneDimension() {
+        // a step-wise objective with a shallow local minimum at 0.2 and the global one at 0.8
+        java.util.function.ToDoubleFunction<double[]> f = x -> x[0] < 0.5
+                ? 1 + Math.pow(x[0] - 0.2, 2) : Math.pow(x[0] - 0.8, 2) + Math.floor(x[0] * 40) / 1000;
+        BoundedMinimizer.Result a = BoundedMinimizer.minimize(f, new double[] {0.1}, new double[] {0}, new double[] {1});
+        BoundedMinimizer.Result b = BoundedMinimizer.minimize(f, new double[] {0.1}, new double[] {0}, new double[] {1});
+        assertThat(a.x()[0]).isGreaterThan(0.5).isLessThanOrEqualTo(1.0);
+        assertThat(a.value()).isLessThan(1);
+        assertThat(b.x()).containsExactly(a.x());
+        assertThat(b.evaluations()).isEqualTo(a.evaluations());
+    }
+
+    @Test
+    void minimizerLeavesAFixedCoordinateAlone() {
+        BoundedMinimizer.Result r = BoundedMinimizer.minimize(x -> Math.pow(x[0] - 0.25, 2) + Math.pow(x[1] - 0.6, 2)
+                + x[2], new double[] {0.5, 0.5, 0.7}, new double[] {0, 0, 0.7}, new double[] {1, 1, 0.7});
+        assertThat(r.x()[2]).isEqualTo(0.7);
+        assertThat(r.x()[0]).isCloseTo(0.25, org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(r.x()[1]).isCloseTo(0.6, org.assertj.core.data.Offset.offset(1e-3));
     }
 }

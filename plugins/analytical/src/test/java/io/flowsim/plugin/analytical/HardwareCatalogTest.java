@@ -35,7 +35,13 @@ class HardwareCatalogTest {
         "B200, b200",
         "nvidia b200, b200",
         "a100, a100-sxm-80gb",
-        "NVIDIA A100-PG509-200, a100-sxm-80gb",
+        "NVIDIA A100-PG509-200, a100-sxm4-40gb",
+        "NVIDIA A100-SXM4-40GB, a100-sxm4-40gb",
+        "NVIDIA A100-PCIE-40GB, a100-pcie-40gb",
+        "NVIDIA A100 80GB PCIe, a100-pcie-80gb",
+        "NVIDIA H100 PCIe, h100-pcie",
+        "NVIDIA H100 NVL, h100-nvl",
+        "NVIDIA L40S, l40s",
         "h200-sxm, h200-sxm"})
     void findsProfilesByTheNamesGpusGoBy(String name, String id) {
         assertThat(bundled().resolve(new HardwareTarget(name, Optional.empty())).id()).isEqualTo(id);
@@ -44,13 +50,37 @@ class HardwareCatalogTest {
     @Test
     void theTraceSmCountSeparatesVariantsThatShareAName() {
         DeviceInfo pcie = new DeviceInfo(0, "NVIDIA H100 PCIe", 114, 0, 9, 0, Map.of());
-        HardwareTarget t = new HardwareTarget("NVIDIA H100 PCIe", Optional.of(pcie));
+        assertThat(bundled().resolve(new HardwareTarget(pcie.name(), Optional.of(pcie))).id()).isEqualTo("h100-pcie");
+        DeviceInfo odd = new DeviceInfo(0, "NVIDIA H100 PCIe", 132, 0, 9, 0, Map.of());
+        HardwareTarget t = new HardwareTarget("NVIDIA H100 PCIe", Optional.of(odd));
         assertThatThrownBy(() -> bundled().resolve(t)).isInstanceOfSatisfying(FlowsimException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.USAGE);
-            assertThat(e.getMessage()).contains("114 SMs").contains("h100-sxm").contains("--hardware");
+            assertThat(e.getMessage()).contains("132 SMs").contains("h100-pcie").contains("--hardware");
         });
         DeviceInfo sxm = new DeviceInfo(0, "NVIDIA H100 80GB HBM3", 132, 0, 9, 0, Map.of());
         assertThat(bundled().resolve(new HardwareTarget(sxm.name(), Optional.of(sxm))).id()).isEqualTo("h100-sxm");
+    }
+
+    @Test
+    void theTraceMemoryTellsTheA100VariantsApartAndAnExactMatchIsSilent() {
+        DeviceInfo forty = new DeviceInfo(0, "NVIDIA A100-PG509-200", 108, 42_297_524_224L, 8, 0, Map.of());
+        HardwareCatalog.Match m = bundled().match(new HardwareTarget(forty.name(), Optional.of(forty)));
+        assertThat(m.profile().id()).isEqualTo("a100-sxm4-40gb");
+        assertThat(m.profile().hbmBandwidthGbps()).isEqualTo(1555);
+        assertThat(m.warning()).isEmpty();
+        DeviceInfo eighty = new DeviceInfo(0, "NVIDIA A100-SXM4-80GB", 108, 85_198_045_184L, 8, 0, Map.of());
+        assertThat(bundled().match(new HardwareTarget(eighty.name(), Optional.of(eighty))).warning()).isEmpty();
+    }
+
+    @Test
+    void anApproximateMatchWarnsNamingTheGpuAndTheProfile() {
+        DeviceInfo unknown = new DeviceInfo(0, "NVIDIA H100 NVL 96GB", 132, 0, 9, 0, Map.of());
+        HardwareCatalog.Match m = bundled().match(new HardwareTarget(unknown.name(), Optional.of(unknown)));
+        assertThat(m.profile().id()).isEqualTo("h100-nvl");
+        assertThat(m.warning()).contains("NVIDIA H100 NVL 96GB").contains("h100-nvl").contains("--gpu");
+        DeviceInfo bigger = new DeviceInfo(0, "NVIDIA A100-SXM4-40GB", 108, 85_198_045_184L, 8, 0, Map.of());
+        assertThat(bundled().match(new HardwareTarget(bigger.name(), Optional.of(bigger))).warning())
+                .contains("79.3 GiB").contains("a100-sxm4-40gb");
     }
 
     @Test

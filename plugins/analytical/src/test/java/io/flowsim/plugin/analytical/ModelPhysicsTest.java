@@ -218,14 +218,14 @@ class ModelPhysicsTest {
             for (long elements : new long[] {1 << 10, 1 << 16, 1 << 20, 1 << 24, 1 << 28}) {
                 double s = seconds(Requests.allReduce(elements, 8), hw);
                 double busBytes = 2.0 * 7 / 8 * elements * 2;
-                double bound = hw.nvlinkSharp() ? busBytes / (hw.nvlinkBytesPerSecond() * Param.NCCL_NVLS_BUS_EFFICIENCY.upper())
-                        : busBytes / hw.nvlinkBytesPerSecond();
+                double bound = hw.nvlinkSharp() ? busBytes / (hw.peerBytesPerSecond(8) * Param.NCCL_NVLS_BUS_EFFICIENCY.upper())
+                        : busBytes / hw.peerBytesPerSecond(8);
                 assertThat(s).as("%s all-reduce %d", hw, elements).isGreaterThanOrEqualTo(bound)
                         .isGreaterThanOrEqualTo(previous * 0.999);
                 previous = s;
             }
             double gather = seconds(Requests.collective("_allgather_base", 1 << 20, 8 << 20, 8), hw);
-            assertThat(gather).isGreaterThanOrEqualTo(7.0 * (1 << 20) * 2 / hw.nvlinkBytesPerSecond());
+            assertThat(gather).isGreaterThanOrEqualTo(7.0 * (1 << 20) * 2 / hw.peerBytesPerSecond(8));
             double oneGpu = seconds(Requests.allReduce(1 << 24, 1), hw);
             assertThat(oneGpu).isLessThan(seconds(Requests.allReduce(1 << 24, 2), hw));
         }

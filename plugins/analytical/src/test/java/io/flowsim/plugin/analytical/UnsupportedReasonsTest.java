@@ -85,7 +85,13 @@ class UnsupportedReasonsTest {
         SimulationRequest bare = new SimulationRequest("ncclDevKernel_AllReduce_Sum_bf16_RING_LL", KernelKind.KERNEL,
                 KernelCategory.COMMUNICATION, OperationFamily.COLLECTIVE, "", List.of(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Map.of());
-        assertThat(reason(bare)).contains("without its arguments");
+        assertThat(reason(bare)).contains("without its size").contains("record_param_comms");
+        SimulationRequest wide = new SimulationRequest("ncclKernel_SendRecv_RING_SIMPLE_Sum_int8_t", KernelKind.KERNEL,
+                KernelCategory.COMMUNICATION, OperationFamily.COLLECTIVE, "", List.of(), Optional.empty(),
+                Optional.of(new io.flowsim.api.model.CollectiveInfo("all_to_all", 1 << 20, 1 << 20, 128, "float",
+                        Optional.empty(), Optional.of("group size 128 from the trace's world size"), List.of())),
+                Optional.empty(), Map.of());
+        assertThat(reason(wide)).contains("128 GPUs").contains("world size").contains("inter-node");
         SimulationRequest custom = new SimulationRequest("cross_device_reduce_1stage", KernelKind.KERNEL,
                 KernelCategory.COMMUNICATION, OperationFamily.COLLECTIVE, "", List.of(new Operand("inp",
                 io.flowsim.api.model.Direction.INPUT, List.of(32L, 7168L), DataType.BF16, "")), Optional.empty(),

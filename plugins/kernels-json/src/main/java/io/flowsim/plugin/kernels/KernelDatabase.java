@@ -1,6 +1,7 @@
 package io.flowsim.plugin.kernels;
 
 import io.flowsim.api.ErrorCode;
+import io.flowsim.api.ExtensionOption;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.RunContext;
 import io.flowsim.api.model.ResolutionSource;
@@ -30,10 +31,13 @@ final class KernelDatabase {
     static final String BUNDLED_RESOURCE = "kernels.json";
     /** The origin name of the bundled database in references and messages. */
     static final String BUNDLED_ORIGIN = "bundled:kernels.json";
-    /** Option key of the user's databases; repeatable. */
-    static final String OPTION_KERNELS = "kernels";
-    /** Option key that switches the bundled database off ({@code --option bundled-kernels=false}). */
-    static final String OPTION_BUNDLED = "bundled-kernels";
+    /** The user's databases, in load order ({@code --kernels FILE}); repeatable. */
+    static final ExtensionOption<Path> KERNELS = ExtensionOption.path("kernels-json.kernels",
+                    "A kernels.json database to load after the bundled one; later files win")
+            .repeatable().paramLabel("FILE").alias("--kernels");
+    /** Whether the bundled database loads ({@code -O bundled-kernels=false} switches it off). */
+    static final ExtensionOption<Boolean> BUNDLED = ExtensionOption.bool("kernels-json.bundled",
+            "Load the bundled kernels.json database first").withDefault(true).alias("--bundled-kernels");
 
     private final Map<String, KernelEntry> exact;
     private final List<KernelEntry> namePatterns;
@@ -153,11 +157,11 @@ final class KernelDatabase {
      */
     static KernelDatabase load(RunContext context) {
         List<KernelDatabaseReader.Result> results = new ArrayList<>();
-        if (context.options().getBoolean(OPTION_BUNDLED, true)) {
+        if (context.options().get(BUNDLED)) {
             results.add(readBundled());
         }
-        for (String file : context.options().getAll(OPTION_KERNELS)) {
-            KernelDatabaseReader.Result r = readFile(Path.of(file));
+        for (Path file : context.options().getAll(KERNELS)) {
+            KernelDatabaseReader.Result r = readFile(file);
             if (!r.problems().isEmpty()) {
                 int more = r.problems().size() - 1;
                 throw FlowsimException.badInput(r.problems().get(0) + (more > 0 ? " (and " + more + " more problem"

@@ -1,5 +1,6 @@
 package io.flowsim.plugin.kernels;
 
+import io.flowsim.api.ExtensionOption;
 import io.flowsim.api.KernelResolver;
 import io.flowsim.api.ResolverSession;
 import io.flowsim.api.RunContext;
@@ -23,6 +24,11 @@ public final class KernelsJsonResolver implements KernelResolver {
     @Override
     public String description() {
         return "Resolves kernels against kernels.json databases (bundled + --kernels FILE): names, patterns, operators";
+    }
+
+    @Override
+    public List<ExtensionOption<?>> declaredOptions() {
+        return List.of(KernelDatabase.KERNELS, KernelDatabase.BUNDLED);
     }
 
     @Override

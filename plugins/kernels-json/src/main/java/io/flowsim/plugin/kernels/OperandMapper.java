@@ -1,8 +1,10 @@
 package io.flowsim.plugin.kernels;
 
+import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.Dims;
 import io.flowsim.api.model.Operand;
+import io.flowsim.api.model.OperandRoles;
 import io.flowsim.api.model.OperationFamily;
 import io.flowsim.api.model.OperatorCall;
 import io.flowsim.api.model.OperatorInput;
@@ -242,9 +244,9 @@ final class OperandMapper {
      */
     private static void deriveAttention(List<Operand> operands, Map<String, List<Long>> recorded,
                                         Map<String, OperandSpec> specs, Map<String, String> attributes) {
-        Optional<Operand> q = find(operands, "q");
-        Optional<Operand> k = find(operands, "k").or(() -> find(operands, "kv_cache"));
-        Optional<Operand> v = find(operands, "v");
+        Optional<Operand> q = find(operands, OperandRoles.Q);
+        Optional<Operand> k = find(operands, OperandRoles.K).or(() -> find(operands, OperandRoles.KV_CACHE));
+        Optional<Operand> v = find(operands, OperandRoles.V);
         if (q.isEmpty()) {
             return;
         }
@@ -252,25 +254,25 @@ final class OperandMapper {
         List<Long> qr = recorded.get("q");
         Optional<long[]> qbs = batchAndLength(qs, qr);
         qbs.ifPresent(bs -> {
-            attributes.put("attention.batch", Long.toString(bs[0]));
-            attributes.put("attention.q_len", Long.toString(bs[1]));
+            attributes.put(Attributes.ATTENTION_BATCH.name(), Attributes.ATTENTION_BATCH.format(bs[0]));
+            attributes.put(Attributes.ATTENTION_Q_LEN.name(), Long.toString(bs[1]));
         });
         if (k.isPresent()) {
             batchAndLength(specs.get(k.get().name()), recorded.get(k.get().name()))
-                    .ifPresent(bs -> attributes.put("attention.kv_len", Long.toString(bs[1])));
+                    .ifPresent(bs -> attributes.put(Attributes.ATTENTION_KV_LEN.name(), Long.toString(bs[1])));
             List<Long> qShape = q.get().shape();
             List<Long> kShape = k.get().shape();
-            if (qShape.size() == 3 && kShape.size() == 3 && k.get().name().equals("k")) {
+            if (qShape.size() == 3 && kShape.size() == 3 && k.get().name().equals(OperandRoles.K)) {
                 long hq = qShape.get(1);
                 long hk = kShape.get(1);
-                attributes.put("attention.kind", hq == hk ? "mha" : "gqa");
+                attributes.put(Attributes.ATTENTION_KIND.name(), hq == hk ? "mha" : "gqa");
             }
         }
         if (v.isPresent() && !v.get().shape().isEmpty() && !q.get().shape().isEmpty()) {
             long dq = q.get().shape().get(q.get().shape().size() - 1);
             long dv = v.get().shape().get(v.get().shape().size() - 1);
             if (dq != dv) {
-                attributes.put("attention.head_dim_v", Long.toString(dv));
+                attributes.put(Attributes.ATTENTION_HEAD_DIM_V.name(), Attributes.ATTENTION_HEAD_DIM_V.format(dv));
             }
         }
     }

@@ -38,14 +38,25 @@ final class UnknownKernelsSession implements ExportSession {
 
     private final ExportContext context;
     private final Path target;
+    private final Path schemaTarget;
     private final Map<String, Unknown> unknown = new LinkedHashMap<>();
     private final AtomicOutput output;
+    private final AtomicOutput schemaOutput;
 
     UnknownKernelsSession(ExportContext context) {
         this.context = context;
         this.target = context.outputDirectory().resolve(UnknownKernelsExporter.FILE_NAME);
+        this.schemaTarget = context.outputDirectory().resolve(UnknownKernelsExporter.SCHEMA_FILE_NAME);
         // reserved now, before any work, so that a target the run reads is refused up front
         this.output = AtomicOutput.create(target);
+        AtomicOutput schema;
+        try {
+            schema = AtomicOutput.create(schemaTarget);
+        } catch (RuntimeException e) {
+            output.close();
+            throw e;
+        }
+        this.schemaOutput = schema;
     }
 
     /** One unknown kernel name: the first occurrence as the example, with counts. */
@@ -76,17 +87,27 @@ final class UnknownKernelsSession implements ExportSession {
         List<Unknown> sorted = new ArrayList<>(unknown.values());
         sorted.sort(Comparator.comparingLong((Unknown u) -> u.totalNs).reversed()
                 .thenComparing(u -> u.example.kernel().name()));
-        ArrayNode root = NODES.arrayNode();
+        // "$schema" names the copy of the schema written beside the file, so an editor validates and
+        // completes entries offline, wherever the output directory is.
+        ObjectNode root = NODES.objectNode();
+        root.put(KernelDatabaseReader.SCHEMA_FIELD, UnknownKernelsExporter.SCHEMA_FILE_NAME);
+        ArrayNode kernels = root.putArray(KernelDatabaseReader.KERNELS_FIELD);
         for (Unknown u : sorted) {
-            root.add(entry(u));
+            kernels.add(entry(u));
+        }
+        try {
+            Files.write(schemaOutput.temporary(), KernelsSchema.get().text());
+        } catch (IOException e) {
+            throw schemaOutput.writeFailed(e);
         }
         try (OutputStream out = Files.newOutputStream(output.temporary())) {
             KernelsJson.MAPPER.writeValue(out, root);
         } catch (IOException e) {
             throw output.writeFailed(e);
         }
+        schemaOutput.commit();
         output.commit();
-        return List.of(target);
+        return List.of(target, schemaTarget);
     }
 
     private ObjectNode entry(Unknown u) {
@@ -138,6 +159,7 @@ final class UnknownKernelsSession implements ExportSession {
     @Override
     public void close() {
         output.close();
+        schemaOutput.close();
     }
 
     /** Microseconds without trailing zeros ({@code 43.7}), as summary.json writes them. */

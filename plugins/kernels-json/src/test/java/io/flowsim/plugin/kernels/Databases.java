@@ -39,9 +39,9 @@ final class Databases {
     }
 
     static RunContext context(boolean bundled, Path... files) {
-        Options.Builder b = Options.builder().add(KernelDatabase.OPTION_BUNDLED, Boolean.toString(bundled));
+        Options.Builder b = Options.builder().add(KernelDatabase.BUNDLED.key(), Boolean.toString(bundled));
         for (Path f : files) {
-            b.add(KernelDatabase.OPTION_KERNELS, f.toString());
+            b.add(KernelDatabase.KERNELS.key(), f.toString());
         }
         return RunContext.of(b.build(), Reporter.silent(), null);
     }

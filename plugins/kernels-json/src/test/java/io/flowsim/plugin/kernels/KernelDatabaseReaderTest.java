@@ -66,7 +66,8 @@ class KernelDatabaseReaderTest {
                   {"kernel_implementation": "aten::mm", "operands": [{"name": "A"}, {"name": "A", "input": -1}]},
                   {"kernel_name": "attrs", "attributes": {"x": 1, "y": "@input:"}},
                   {"kernel_name": "named", "attributes": {"z": "@name:"}},
-                  {"kernel_name": "no pattern", "attributes": {"z": "@name:1"}}
+                  {"kernel_name": "no pattern", "attributes": {"z": "@name:1"}},
+                  {"kernel_implementation": "aten::bmm", "operands": [{"name": "A", "input": 0}, {"name": "A", "input": 1}]}
                 ]
                 """);
         assertThat(r.entries()).extracting(KernelEntry::kernelName).containsExactly("fine");
@@ -75,25 +76,41 @@ class KernelDatabaseReaderTest {
         assertThat(r.problems()).anySatisfy(p -> assertThat(p)
                 .startsWith("db.json: entry #2 (line 4): field 'name_pattern': not a valid regular expression"));
         assertThat(r.problems()).anySatisfy(p -> assertThat(p)
-                .contains("entry #2").contains("field 'family': unknown family 'matrix'").contains("gemm, bmm"));
+                .contains("entry #2").contains("field 'family': does not have a value in the enumeration").contains("gemm", "bmm"));
         assertThat(r.problems()).anySatisfy(p -> assertThat(p)
-                .contains("entry #7").contains("'@name:' needs a group number or name"));
+                .contains("entry #7").contains("'@name:' a group number or name"));
         assertThat(r.problems()).anySatisfy(p -> assertThat(p)
                 .contains("entry #8").contains("refers to name_pattern, but the entry has none"));
         assertThat(r.problems()).anySatisfy(p -> assertThat(p)
-                .contains("entry #3").contains("field 'params[0].role': expected one of input, output"));
+                .contains("entry #3").contains("field 'params[0].role': does not have a value in the enumeration")
+                .contains("input/output"));
         assertThat(r.problems()).anySatisfy(p -> assertThat(p)
                 .contains("entry #4 (line 6): matches nothing"));
         assertThat(r.problems()).anySatisfy(p -> assertThat(p)
-                .contains("entry #5").contains("field 'operands[0].input': missing"));
+                .contains("entry #5").contains("field 'operands[0].input': required property 'input' not found"));
         assertThat(r.problems()).anySatisfy(p -> assertThat(p)
-                .contains("entry #5").contains("field 'operands[1].name': operand 'A' is given twice"));
+                .contains("entry #9").contains("field 'operands[1].name': operand 'A' is given twice"));
         assertThat(r.problems()).anySatisfy(p -> assertThat(p)
                 .contains("entry #5").contains("field 'operands[1].input': expected a non-negative position"));
+        assertThat(r.problems()).as("one line per problem").allSatisfy(p -> assertThat(p).doesNotContain("\n"));
         assertThat(r.problems()).anySatisfy(p -> assertThat(p)
-                .contains("entry #6").contains("field 'attributes.x': expected a string"));
+                .contains("entry #6").contains("field 'attributes.x': integer found, string expected"));
         assertThat(r.problems()).anySatisfy(p -> assertThat(p)
-                .contains("entry #6").contains("field 'attributes.y'"));
+                .contains("entry #6").contains("field 'attributes.y': '@input:' needs an input position or name"));
+    }
+
+    @Test
+    void theObjectFormWithSchemaLoadsLikeTheBareArray() {
+        KernelDatabaseReader.Result r = read("""
+                {"$schema": "schema/kernels.schema.json",
+                 "kernels": [{"kernel_name": "k", "family": "gemm"}, {"kernel_implementation": "aten::mm"}]}
+                """);
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.entries()).extracting(KernelEntry::reference).containsExactly("db.json#0", "db.json#1");
+        assertThat(read("{\"kernels\": [{\"kernel_name\": \"k\", \"family\": 1}]}").problems()).containsExactly(
+                "db.json: entry #0 (line 1, kernel_name 'k'): field 'family': does not have a value in the "
+                        + "enumeration [\"gemm\", \"bmm\", \"attention\", \"moe\", \"norm\", \"elementwise\", \"reduction\", "
+                        + "\"copy\", \"memset\", \"collective\", \"sampling\", \"other\", null]");
     }
 
     @Test
@@ -126,8 +143,15 @@ class KernelDatabaseReaderTest {
     @Test
     void aRootThatIsNotAnArrayOrATruncatedArrayIsReported() {
         assertThat(read("{\"kernel_name\": \"a\"}").problems()).containsExactly(
-                "db.json: expected a JSON array of kernel entries, found an object");
-        assertThat(read("").problems()).containsExactly("db.json: expected a JSON array of kernel entries, found an empty file");
+                "db.json: line 1: field 'kernel_name': unknown field (known fields: $schema, kernels)");
+        assertThat(read("{\"$schema\": \"x.json\"}").problems()).containsExactly(
+                "db.json: missing field 'kernels' (the array of kernel entries)");
+        assertThat(read("\"kernels\"").problems()).containsExactly(
+                "db.json: expected an object with \"kernels\" or an array of kernel entries, found a string");
+        assertThat(read("").problems()).containsExactly(
+                "db.json: expected an object with \"kernels\" or an array of kernel entries, found an empty file");
+        assertThat(read("{\"kernels\": [{\"kernel_name\": \"a\"}]").problems()).singleElement().asString()
+                .startsWith("db.json: not valid JSON at line 1");
         assertThat(read("[{\"kernel_name\": \"a\"}").problems()).singleElement().asString().contains("db.json");
         assertThat(read("[] []").problems()).singleElement().asString().contains("unexpected content after");
     }
@@ -139,7 +163,7 @@ class KernelDatabaseReaderTest {
                 .isInstanceOf(FlowsimException.class)
                 .satisfies(e -> assertThat(((FlowsimException) e).code()).isEqualTo(ErrorCode.BAD_INPUT))
                 .hasMessageContaining(broken + ": entry #0 (line 1, kernel_name 'a'): field 'family'")
-                .hasMessageContaining("and 2 more problems")
+                .hasMessageContaining("and 1 more problem;")
                 .hasMessageContaining("flowsim kernels check");
     }
 
@@ -159,7 +183,7 @@ class KernelDatabaseReaderTest {
                 """);
         List<String> problems = new KernelsJsonResolver().check(broken, Databases.context(false));
         assertThat(problems).containsExactly(broken + ": entry #1 (line 2, kernel_name 'b'): field "
-                + "'params[0].example_dim': expected a list of sizes (nested for TensorList), \"N/A\" or null, found array");
+                + "'params[0].example_dim[1]': must have a minimum value of 0");
         Path fine = Databases.write(dir, "fine.json", "[{\"kernel_name\": \"a\"}]");
         assertThat(new KernelsJsonResolver().check(fine, Databases.context(false))).isEmpty();
         assertThat(new KernelsJsonResolver().canCheck()).isTrue();

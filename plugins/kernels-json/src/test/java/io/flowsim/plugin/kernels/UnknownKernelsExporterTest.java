@@ -72,14 +72,16 @@ class UnknownKernelsExporterTest {
             results.forEach(s::accept);
             List<Path> files = s.finish(new RunSummary(META, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), List.of(),
                     Optional.empty(), 0, 0, Map.of()));
-            assertThat(files).containsExactly(dir.resolve("unknown_kernels.json"));
+            assertThat(files).containsExactly(dir.resolve("unknown_kernels.json"), dir.resolve("kernels.schema.json"));
             return files.get(0);
         }
     }
 
     @Test
     void listsEachUnknownKernelOnceSortedByTotalTimeWithExamples() throws Exception {
-        JsonNode root = KernelsJson.MAPPER.readTree(export(results()).toFile());
+        JsonNode document = KernelsJson.MAPPER.readTree(export(results()).toFile());
+        assertThat(document.get("$schema").asText()).isEqualTo("kernels.schema.json");
+        JsonNode root = document.get("kernels");
         assertThat(root.size()).isEqualTo(2);
         JsonNode first = root.get(0);
         assertThat(first.get("kernel_name").asText()).isEqualTo("zzz_mystery");
@@ -109,10 +111,18 @@ class UnknownKernelsExporterTest {
         String first = Files.readString(file);
         Path again = export(results());
         assertThat(Files.readString(again)).isEqualTo(first);
-        assertThat(export(List.of())).content().isEqualTo("[ ]");
+        assertThat(KernelsJson.MAPPER.readTree(export(List.of()).toFile()).get("kernels").isEmpty()).isTrue();
         KernelDatabaseReader.Result asDatabase = KernelDatabase.readFile(export(results()));
         assertThat(asDatabase.problems()).isEmpty();
         assertThat(asDatabase.entries()).extracting(KernelEntry::kernelName).containsExactly("zzz_mystery", "my_gemm_kernel");
+    }
+
+    @Test
+    void theSchemaItNamesIsWrittenBesideItAndValidatesIt() throws Exception {
+        Path file = export(results());
+        Path schema = file.resolveSibling(KernelsJson.MAPPER.readTree(file.toFile()).get("$schema").asText());
+        assertThat(schema).hasBinaryContent(KernelsSchema.get().text());
+        assertThat(KernelsSchema.get().validateDocument(KernelsJson.MAPPER.readTree(file.toFile()))).isEmpty();
     }
 
     @Test

@@ -1,9 +1,10 @@
 package io.flowsim.plugin.llmcompass;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.flowsim.api.FlowsimException;
+import io.flowsim.api.ExtensionOption;
 import io.flowsim.api.Reporter;
 import io.flowsim.api.RunContext;
+import io.flowsim.api.SimulationSession;
 import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.SimulationRequest;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -29,7 +31,7 @@ import java.util.OptionalLong;
  * submitted again. The rest run with bounded concurrency (see {@link LlmCompassRun}). Predictions are
  * the server's {@code simulated_time} converted from seconds to nanoseconds, without launch overhead.
  *
- * <p>Stateless between runs: everything a run needs lives in objects created by {@link #simulate}.
+ * <p>Stateless between runs: a run's settings and HTTP client live in the session {@link #open} returns.
  */
 public final class LlmCompassBackend implements SimulatorBackend {
 
@@ -59,10 +61,71 @@ public final class LlmCompassBackend implements SimulatorBackend {
     }
 
     @Override
-    public List<SimulationResult> simulate(List<SimulationRequest> batch, HardwareTarget target, RunContext context) {
+    public List<ExtensionOption<?>> declaredOptions() {
+        return LlmCompassSettings.OPTIONS;
+    }
+
+    @Override
+    public SimulationSession open(RunContext context) {
+        return new Session(LlmCompassSettings.from(context), context.reporter());
+    }
+
+    /**
+     * One run: the settings read and checked once, one HTTP client, created when the first task
+     * must be submitted and closed with the session, and the run's deadline: the overall
+     * {@code --timeout} starts when the session first submits (once the server answers
+     * {@code GET /health}) and bounds every later batch of the session too. Per-task deadlines live
+     * in each {@link Task}.
+     */
+    private final class Session implements SimulationSession {
+        private final LlmCompassSettings settings;
+        private final Reporter reporter;
+        private LlmCompassClient client;
+        /** The overall --timeout as a System.nanoTime() instant, once started. */
+        private Long overallDeadline;
+
+        Session(LlmCompassSettings settings, Reporter reporter) {
+            this.settings = settings;
+            this.reporter = reporter;
+        }
+
+        @Override
+        public List<SimulationResult> simulate(List<SimulationRequest> batch, HardwareTarget target) {
+            return LlmCompassBackend.this.simulate(batch, settings, reporter, this::client, this::overallDeadline);
+        }
+
+        private Optional<Long> overallDeadline() {
+            if (overallDeadline == null && settings.overallTimeout().isPresent()) {
+                overallDeadline = System.nanoTime() + settings.overallTimeout().get().toNanos();
+            }
+            return Optional.ofNullable(overallDeadline);
+        }
+
+        private LlmCompassClient client() {
+            if (client == null) {
+                client = new LlmCompassClient(settings.apiUrl(), tuning);
+            }
+            return client;
+        }
+
+        @Override
+        public List<String> notes(HardwareTarget target) {
+            return LlmCompassBackend.notes(target, settings);
+        }
+
+        @Override
+        public void close() {
+            if (client != null) {
+                client.close();
+                client = null;
+            }
+        }
+    }
+
+    private List<SimulationResult> simulate(List<SimulationRequest> batch, LlmCompassSettings settings,
+                                            Reporter reporter, java.util.function.Supplier<LlmCompassClient> clients,
+                                            java.util.function.Supplier<Optional<Long>> overallDeadline) {
         Objects.requireNonNull(batch, "batch");
-        LlmCompassSettings settings = LlmCompassSettings.from(context);
-        Reporter reporter = context.reporter();
         LlmCompassOps ops = new LlmCompassOps(settings.normAsLayerNorm());
 
         List<LlmCompassOps.Mapping> mappings = new ArrayList<>(batch.size());
@@ -101,9 +164,7 @@ public final class LlmCompassBackend implements SimulatorBackend {
                 settings.systemKey(), settings.apiUrlText()));
 
         if (!work.isEmpty()) {
-            try (LlmCompassClient client = new LlmCompassClient(settings.apiUrl(), tuning)) {
-                new LlmCompassRun(settings, tuning, client, store, reporter, clock).run(work);
-            }
+            new LlmCompassRun(settings, tuning, clients.get(), store, reporter, clock, overallDeadline).run(work);
         }
 
         List<SimulationResult> results = new ArrayList<>(batch.size());
@@ -169,14 +230,7 @@ public final class LlmCompassBackend implements SimulatorBackend {
         };
     }
 
-    @Override
-    public List<String> notes(HardwareTarget target, RunContext context) {
-        LlmCompassSettings settings;
-        try {
-            settings = LlmCompassSettings.from(context);
-        } catch (FlowsimException e) {
-            return List.of();
-        }
+    private static List<String> notes(HardwareTarget target, LlmCompassSettings settings) {
         List<String> notes = new ArrayList<>();
         notes.add("LLMCompass predictions exclude kernel-launch and framework overhead: its simulated_time is "
                 + "the kernel's latency on the simulated device only, so short kernels come out much faster "

@@ -3,6 +3,7 @@ package io.flowsim.plugin.llmcompass;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.Operand;
@@ -63,7 +64,7 @@ final class LlmCompassOps {
 
     static final String BF16_CAVEAT = "bf16 simulated as fp16 (LLMCompass has one 16-bit type)";
     static final String NORM_CAVEAT = "simulated with LLMCompass' LayerNorm model (-O "
-            + LlmCompassSettings.NORM_AS_LAYERNORM + "=true)";
+            + LlmCompassSettings.NORM_AS_LAYERNORM.key() + "=true)";
 
     private final boolean normAsLayerNorm;
 
@@ -101,7 +102,7 @@ final class LlmCompassOps {
     }
 
     private Mapping gemm(SimulationRequest request) {
-        if ("split-k-reduce".equals(request.attributes().get("gemm.role"))) {
+        if ("split-k-reduce".equals(request.attributes().get(Attributes.GEMM_ROLE.name()))) {
             return new Skip("split-K reduction kernel: LLMCompass models whole GEMMs, not their reduction step");
         }
         Optional<Operand> a = request.operand("A");
@@ -165,7 +166,7 @@ final class LlmCompassOps {
         }
         String what = text.contains("rms") ? "RMSNorm" : "this normalization";
         return new Skip("LLMCompass models LayerNorm only, not " + what + " (" + describe(request)
-                + "); -O " + LlmCompassSettings.NORM_AS_LAYERNORM + "=true approximates it with LayerNorm");
+                + "); -O " + LlmCompassSettings.NORM_AS_LAYERNORM.key() + "=true approximates it with LayerNorm");
     }
 
     private static Mapping flat(SimulationRequest request, String op, List<String> caveats) {

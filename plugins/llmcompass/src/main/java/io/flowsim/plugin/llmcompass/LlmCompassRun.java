@@ -20,6 +20,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Runs a list of distinct tasks against one LLMCompass server: waits for {@code GET /health},
@@ -49,17 +50,25 @@ final class LlmCompassRun {
 
     private int simulated;
     private int failed;
+    /** Where the session's overall --timeout ends; asked once the server answers /health. */
+    private final Supplier<Optional<Long>> sessionDeadline;
     /** The overall --timeout as a System.nanoTime() instant, if any. */
     private Optional<Long> overallDeadline = Optional.empty();
 
+    /**
+     * @param sessionDeadline the overall {@code --timeout} of the session as a {@code System.nanoTime()}
+     *                        instant, if any; asked once, when the first task is about to be submitted
+     *                        (the session starts the clock then and shares it with every later run)
+     */
     LlmCompassRun(LlmCompassSettings settings, Tuning tuning, LlmCompassClient client, ArtifactStore store,
-                  Reporter reporter, Clock clock) {
+                  Reporter reporter, Clock clock, Supplier<Optional<Long>> sessionDeadline) {
         this.settings = settings;
         this.tuning = tuning;
         this.client = client;
         this.store = store;
         this.reporter = reporter;
         this.clock = clock;
+        this.sessionDeadline = sessionDeadline;
     }
 
     /** Ends every task of {@code work} (tasks not finished by an earlier run). */
@@ -70,8 +79,7 @@ final class LlmCompassRun {
         waitForHealth(null);
         Deque<Task> queue = new ArrayDeque<>(work);
         List<Task> inFlight = new ArrayList<>();
-        long start = System.nanoTime();
-        Optional<Long> overallDeadline = settings.overallTimeout().map(d -> start + d.toNanos());
+        Optional<Long> overallDeadline = sessionDeadline.get();
         this.overallDeadline = overallDeadline;
         try (Progress progress = reporter.startProgress("simulating on LLMCompass " + settings.systemKey(),
                 work.size(), "tasks")) {

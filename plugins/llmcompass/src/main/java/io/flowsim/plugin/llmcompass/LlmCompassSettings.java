@@ -1,5 +1,6 @@
 package io.flowsim.plugin.llmcompass;
 
+import io.flowsim.api.ExtensionOption;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Options;
 import io.flowsim.api.RunContext;
@@ -7,6 +8,7 @@ import okhttp3.HttpUrl;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -38,8 +40,33 @@ record LlmCompassSettings(HttpUrl apiUrl, String systemKey, Optional<Path> artif
     static final int DEFAULT_MAX_IN_FLIGHT = 1;
     /** More than this only adds GIL contention inside the one-process server. */
     static final int MAX_IN_FLIGHT_LIMIT = 64;
-    static final String NORM_AS_LAYERNORM = "llmcompass.norm-as-layernorm";
-    static final String RETRY_FAILED = "llmcompass.retry-failed";
+
+    static final ExtensionOption<String> API_URL = ExtensionOption.string("llmcompass.api-url",
+            "The server's base URL").withDefault(DEFAULT_API_URL).paramLabel("URL").alias("--api-url");
+    static final ExtensionOption<String> SYSTEM_KEY = ExtensionOption.string("llmcompass.system-key",
+            "The simulated system").withDefault(DEFAULT_SYSTEM_KEY).paramLabel("KEY").alias("--system-key");
+    static final ExtensionOption<Path> ARTIFACT_DIR = ExtensionOption.path("llmcompass.artifact-dir",
+            "Where to keep one JSON per request and the summaries (default: <output-dir>/llmcompass); a rerun"
+                    + " reuses finished results").paramLabel("DIR").alias("--artifact-dir");
+    static final ExtensionOption<Duration> HEALTH_TIMEOUT = ExtensionOption.duration("llmcompass.health-timeout",
+            "How long to wait for the server's /health").withDefault(DEFAULT_HEALTH_TIMEOUT).alias("--health-timeout");
+    static final ExtensionOption<Duration> TASK_TIMEOUT = ExtensionOption.duration("llmcompass.task-timeout",
+            "The longest one task may take").withDefault(DEFAULT_TASK_TIMEOUT).alias("--task-timeout");
+    static final ExtensionOption<Duration> TIMEOUT = ExtensionOption.duration("llmcompass.timeout",
+            "The longest the whole simulation may take (default: no limit; e.g. 2h)").alias("--timeout");
+    static final ExtensionOption<Integer> MAX_IN_FLIGHT = ExtensionOption.integer("llmcompass.max-in-flight",
+            "Tasks submitted but not finished at any time (at most " + 64 + ")").withDefault(DEFAULT_MAX_IN_FLIGHT)
+            .alias("--max-in-flight");
+    static final ExtensionOption<Boolean> NORM_AS_LAYERNORM = ExtensionOption.bool("llmcompass.norm-as-layernorm",
+            "Simulate norms that are not LayerNorm (RMSNorm, fused add+norm) with LLMCompass' LayerNorm model")
+            .withDefault(false);
+    static final ExtensionOption<Boolean> RETRY_FAILED = ExtensionOption.bool("llmcompass.retry-failed",
+            "Submit again the tasks an earlier run saw fail inside the simulator instead of reusing them")
+            .withDefault(false);
+
+    /** Every option the backend reads. */
+    static final List<ExtensionOption<?>> OPTIONS = List.of(API_URL, SYSTEM_KEY, ARTIFACT_DIR, HEALTH_TIMEOUT,
+            TASK_TIMEOUT, TIMEOUT, MAX_IN_FLIGHT, NORM_AS_LAYERNORM, RETRY_FAILED);
 
     LlmCompassSettings {
         Objects.requireNonNull(apiUrl, "apiUrl");
@@ -53,35 +80,35 @@ record LlmCompassSettings(HttpUrl apiUrl, String systemKey, Optional<Path> artif
     /** Reads and validates the settings; a bad value is a usage error naming the option. */
     static LlmCompassSettings from(RunContext context) {
         Options options = context.options();
-        String rawUrl = options.get("api-url", DEFAULT_API_URL).trim();
+        String rawUrl = options.get(API_URL).trim();
         HttpUrl url = HttpUrl.parse(rawUrl);
         if (url == null) {
             throw FlowsimException.usage("option --api-url: '" + rawUrl
                     + "' is not an http:// or https:// URL (example: " + DEFAULT_API_URL + ")");
         }
-        String systemKey = options.get("system-key", DEFAULT_SYSTEM_KEY).trim();
+        String systemKey = options.get(SYSTEM_KEY).trim();
         if (systemKey.isEmpty()) {
             throw FlowsimException.usage("option --system-key is empty (LLMCompass knows A100_4_fp16 and TPUv3_8)");
         }
-        Optional<Path> artifactDir = options.get("artifact-dir").map(Path::of)
+        Optional<Path> artifactDir = options.find(ARTIFACT_DIR)
                 .or(() -> context.outputDirectory().map(d -> d.resolve("llmcompass")));
-        Duration health = options.getDuration("health-timeout", DEFAULT_HEALTH_TIMEOUT);
-        Duration task = options.getDuration("task-timeout", DEFAULT_TASK_TIMEOUT);
-        Optional<Duration> overall = options.get("timeout").map(v -> options.getDuration("timeout", null));
+        Duration health = options.get(HEALTH_TIMEOUT);
+        Duration task = options.get(TASK_TIMEOUT);
+        Optional<Duration> overall = options.find(TIMEOUT);
         if (task.isZero()) {
             throw FlowsimException.usage("option --task-timeout must be longer than 0");
         }
         if (overall.isPresent() && overall.get().isZero()) {
             throw FlowsimException.usage("option --timeout must be longer than 0");
         }
-        int maxInFlight = options.getInt("max-in-flight", DEFAULT_MAX_IN_FLIGHT);
+        int maxInFlight = options.get(MAX_IN_FLIGHT);
         if (maxInFlight < 1 || maxInFlight > MAX_IN_FLIGHT_LIMIT) {
             throw FlowsimException.usage("option --max-in-flight: " + maxInFlight + " is not between 1 and "
                     + MAX_IN_FLIGHT_LIMIT + " (one LLMCompass process gains nothing from parallel tasks: "
                     + "keep 1 or 2)");
         }
-        boolean normAsLayerNorm = options.getBoolean(NORM_AS_LAYERNORM, false);
-        boolean retryFailed = options.getBoolean(RETRY_FAILED, false);
+        boolean normAsLayerNorm = options.get(NORM_AS_LAYERNORM);
+        boolean retryFailed = options.get(RETRY_FAILED);
         return new LlmCompassSettings(url, systemKey, artifactDir, health, task, overall, maxInFlight,
                 normAsLayerNorm, retryFailed);
     }

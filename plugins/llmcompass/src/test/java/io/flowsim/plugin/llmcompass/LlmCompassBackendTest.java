@@ -14,6 +14,7 @@ import io.flowsim.api.model.OperationFamily;
 import io.flowsim.api.model.SimulationRequest;
 import io.flowsim.api.model.SimulationResult;
 import io.flowsim.api.model.SimulationStatus;
+import io.flowsim.testkit.RecordingReporter;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.junit5.StartStop;
@@ -239,10 +240,10 @@ class LlmCompassBackendTest {
         fake.crash = p -> p.get("input_dim").get(0).get(0).asInt() == 128 ? "boom" : null;
         run(List.of(gemm(64, 4096, 4096), gemm(128, 4096, 4096), gemm(256, 4096, 4096)));
 
-        assertThat(reporter.progressTotals).containsExactly(3L);
-        assertThat(reporter.updates).isNotEmpty();
-        assertThat(reporter.updates.get(reporter.updates.size() - 1)).isEqualTo("3|done 2, failed 1, pending 0");
-        assertThat(reporter.updates).anyMatch(u -> u.contains("pending 2") || u.contains("pending 3"));
+        assertThat(reporter.progressTotals()).containsExactly(3L);
+        assertThat(reporter.updates()).isNotEmpty();
+        assertThat(reporter.updates().get(reporter.updates().size() - 1)).isEqualTo("3|done 2, failed 1, pending 0");
+        assertThat(reporter.updates()).anyMatch(u -> u.contains("pending 2") || u.contains("pending 3"));
     }
 
     @Test
@@ -455,7 +456,7 @@ class LlmCompassBackendTest {
             assertThat(again.get(i).predictedNs()).isEqualTo(first.get(i).predictedNs());
         }
         assertThat(again.get(0).detail()).containsEntry("llmcompass.reused", "true");
-        assertThat(second.infos.get(0)).contains("2 finished by an earlier run").contains("0 to submit");
+        assertThat(second.infos().get(0)).contains("2 finished by an earlier run").contains("0 to submit");
     }
 
     @Test
@@ -508,7 +509,7 @@ class LlmCompassBackendTest {
 
         assertThat(r.status()).isEqualTo(SimulationStatus.OK);
         assertThat(fake.submissions()).hasSize(2);
-        assertThat(reporter.warnings).anyMatch(w -> w.contains(artifact.getFileName().toString()));
+        assertThat(reporter.warnings()).anyMatch(w -> w.contains(artifact.getFileName().toString()));
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.flowsim.api.Options;
 import io.flowsim.api.RunContext;
 import io.flowsim.api.model.SimulationResult;
 import io.flowsim.api.model.SimulationStatus;
+import io.flowsim.testkit.RecordingReporter;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -49,7 +50,7 @@ class LlmCompassFaultTest {
     @TempDir
     Path output;
 
-    final RecordingReporter reporter = new RecordingReporter();
+    RecordingReporter reporter = new RecordingReporter();
 
     private volatile Fault onSubmit;
     private volatile Fault onPoll;
@@ -103,8 +104,7 @@ class LlmCompassFaultTest {
         assertThat(run(context("artifact-dir=" + output.resolve("warm-up")))).singleElement()
                 .satisfies(r -> assertThat(r.status()).isEqualTo(SimulationStatus.OK));
         pollBody = "{\"task_id\": \"t1\", \"status\": \"running\"}";
-        reporter.infos.clear();
-        reporter.warnings.clear();
+        reporter = new RecordingReporter();
     }
 
     private RunContext context(String... options) {
@@ -169,8 +169,8 @@ class LlmCompassFaultTest {
             assertThat(r.status()).isEqualTo(SimulationStatus.FAILED);
             assertThat(r.reason()).contains("simulated_time");
         });
-        assertThat(reporter.infos).anySatisfy(i -> assertThat(i).contains("0 requests simulated, 1 failed"));
-        assertThat(reporter.warnings).anySatisfy(w -> assertThat(w).contains("simulated_time"));
+        assertThat(reporter.infos()).anySatisfy(i -> assertThat(i).contains("0 requests simulated, 1 failed"));
+        assertThat(reporter.warnings()).anySatisfy(w -> assertThat(w).contains("simulated_time"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.flowsim.api.model.OperationFamily;
 import io.flowsim.api.model.SimulationRequest;
 import io.flowsim.api.model.SimulationResult;
 import io.flowsim.api.model.SimulationStatus;
+import io.flowsim.testkit.RecordingReporter;
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -30,6 +30,11 @@ final class RuntimeCall {
     boolean operatorByExternalId;
     Frame labelFrame;
     String problem;
+    /**
+     * The collective the call launches for, from the innermost {@code nccl:<op>} or {@code c10d::<op>}
+     * frame around it ({@code all_to_all}, {@code _allgather_base_}), or null.
+     */
+    String collectiveName;
 
     RuntimeCall(long ordinal, int nameId, String name, int thread, long tsNs, long durNs, long correlation,
                 long externalId) {

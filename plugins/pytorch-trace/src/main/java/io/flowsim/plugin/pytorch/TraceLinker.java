@@ -42,6 +42,8 @@ final class TraceLinker {
     private final Map<Long, ExternalIdTarget> wanted = new HashMap<>();
 
     private final Progress progress;
+    /** Read from the trace's distributedInfo on first use; -1 until then. */
+    private int worldSize = -1;
 
     TraceLinker(TraceScanner scan, CpuEventSpill spill, ExternalIdDialect dialect, String file, Progress progress) {
         this.progress = progress;
@@ -344,6 +346,9 @@ final class TraceLinker {
             if (label == null && f.kind == EventKind.USER_ANNOTATION && label(f) != null) {
                 label = f;
             }
+            if (call.collectiveName == null) {
+                call.collectiveName = collectiveName(f.name);
+            }
         }
         call.labelFrame = label;
         call.operatorFrame = nesting;
@@ -424,6 +429,9 @@ final class TraceLinker {
         }
         if (a.collective == null && operatorFrame != null && a.operatorLink != Linkage.OperatorLink.ANNOTATION) {
             a.collectiveFromOperator = collective(operatorFrame);
+            if (a.collectiveFromOperator == null && call != null && call.collectiveName != null && op != null) {
+                a.collectiveFromOperator = CollectiveFallback.fromOperator(call.collectiveName, op, worldSize());
+            }
         }
         if (a.launchCall == null) {
             a.problem = join(a.problem, Ids.present(a.correlation)
@@ -485,6 +493,28 @@ final class TraceLinker {
             }
         }
         return best;
+    }
+
+    /** {@code all_to_all} for {@code nccl:all_to_all}, {@code _allgather_base_} for {@code c10d::_allgather_base_}. */
+    static String collectiveName(String frameName) {
+        if (frameName.startsWith("nccl:")) {
+            return frameName.substring(5);
+        }
+        if (frameName.startsWith("c10d::")) {
+            return frameName.substring(6);
+        }
+        return null;
+    }
+
+    /** The trace's world size ({@code distributedInfo.world_size}), or 0 when it does not say. */
+    private int worldSize() {
+        if (worldSize < 0) {
+            worldSize = TraceMetadataReader.distributed(scan.distributedInfo)
+                    .flatMap(d -> d.worldSize().isPresent() ? java.util.Optional.of(d.worldSize().getAsInt())
+                            : java.util.Optional.empty())
+                    .orElse(0);
+        }
+        return worldSize;
     }
 
     /** The frame's operator and collective arguments, parsed once from its args. */

@@ -4,10 +4,12 @@ import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.KernelRecord;
 import io.flowsim.api.model.Linkage;
 import io.flowsim.api.model.TraceMetadata;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,5 +100,29 @@ class RealTracesTest {
         assertThat(p.stat("kernels.op.by_external_id") + p.stat("kernels.op.by_nesting")
                 + p.stat("kernels.op.by_annotation") + p.stat("kernels.op.by_gpu_annotation")
                 + p.stat("kernels.op.none")).isEqualTo(e.kernels());
+    }
+
+    /**
+     * The HTA sampled traces' record_param_comms carry no collective arguments (an older PyTorch): the
+     * size comes from the launching operator, the group from the all-gather's output/input ratio or the
+     * trace's world size (128), and a TensorList all-reduce stays without a size.
+     */
+    @Test
+    void collectivesWithoutArgumentsTakeTheirSizeFromTheLaunchingOperator() {
+        Traces.Parsed p = Traces.parse(SharedData.require(SharedData.SAMPLED_RANK0));
+        List<KernelRecord> nccl = p.records().stream().filter(r -> r.name().startsWith("ncclKernel")).toList();
+        assertThat(nccl).hasSize(10);
+        KernelRecord gather = nccl.stream().filter(r -> r.collective().isPresent()
+                && r.collective().get().name().equals("_all_gather_base")).findFirst().orElseThrow();
+        assertThat(gather.collective().get().outputElements()).isEqualTo(1_073_741_824L);
+        assertThat(gather.collective().get().inputElements()).isEqualTo(16_777_216L);
+        assertThat(gather.collective().get().groupSize()).isEqualTo(64);
+        assertThat(gather.collective().get().processGroupDescription().orElseThrow()).contains("output / input");
+        KernelRecord toAll = nccl.stream().filter(r -> r.collective().isPresent()
+                && r.collective().get().name().equals("all_to_all")
+                && r.collective().get().inputElements() == 419_430_400L).findFirst().orElseThrow();
+        assertThat(toAll.collective().get().groupSize()).isEqualTo(128);
+        assertThat(toAll.collective().get().dtype()).isEqualTo("unsigned char");
+        assertThat(nccl.stream().filter(r -> r.collective().isEmpty()).count()).isEqualTo(4);
     }
 }

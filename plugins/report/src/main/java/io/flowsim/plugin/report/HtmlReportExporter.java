@@ -4,7 +4,6 @@ import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.ExportContext;
 import io.flowsim.api.ExportSession;
 import io.flowsim.api.Exporter;
-import io.flowsim.api.FlowsimException;
 import io.flowsim.api.model.KernelResult;
 import io.flowsim.api.model.RunSummary;
 
@@ -39,9 +38,11 @@ public final class HtmlReportExporter implements Exporter {
     public ExportSession open(ExportContext context) {
         boolean enabled = ReportSettings.enabled(context);
         Path target = context.outputDirectory().resolve(FILE_NAME);
+        // reserved now, before any work, so that a target the run reads is refused up front
+        AtomicOutput reserved = enabled ? AtomicOutput.create(target) : null;
         return new ExportSession() {
             private final KernelStats stats = new KernelStats();
-            private AtomicOutput output;
+            private final AtomicOutput output = reserved;
 
             @Override
             public void accept(KernelResult kernel) {
@@ -56,11 +57,10 @@ public final class HtmlReportExporter implements Exporter {
                     return List.of();
                 }
                 String page = HtmlReport.render(summary, stats);
-                output = AtomicOutput.create(target);
                 try {
                     Files.writeString(output.temporary(), page, StandardCharsets.UTF_8);
                 } catch (IOException e) {
-                    throw FlowsimException.badInput("cannot write " + target + ": " + e.getMessage(), e);
+                    throw output.writeFailed(e);
                 }
                 output.commit();
                 return List.of(target);

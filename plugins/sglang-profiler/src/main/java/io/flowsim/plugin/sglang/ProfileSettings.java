@@ -1,5 +1,6 @@
 package io.flowsim.plugin.sglang;
 
+import io.flowsim.api.ExtensionOption;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Options;
 
@@ -36,6 +37,43 @@ record ProfileSettings(String python, Path profileDirectory, Path logDirectory, 
     static final Duration DEFAULT_TRACE_TIMEOUT = Duration.ofMinutes(5);
     static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(15);
 
+    private static final String NS = "sglang-profiler.";
+    private static final String COMMAND = "profile";
+    static final ExtensionOption<Path> PROFILE_DIR = ExtensionOption.path(NS + "profile-dir",
+                    "Where the profiler writes traces (created if missing; existing files are kept)")
+            .required().paramLabel("DIR").alias("--profile-dir").onlyFor(COMMAND);
+    static final ExtensionOption<Path> LOG_DIR = ExtensionOption.path(NS + "log-dir",
+                    "Where the server's and the benchmark's output go")
+            .required().paramLabel("DIR").alias("--log-dir").onlyFor(COMMAND);
+    static final ExtensionOption<String> SERVER_OPTS = ExtensionOption.string(NS + "server-opts",
+                    "Arguments for 'python -m sglang.launch_server', as one string")
+            .required().paramLabel("ARGS").alias("--server-opts").onlyFor(COMMAND);
+    static final ExtensionOption<String> BENCH_OPTS = ExtensionOption.string(NS + "bench-opts",
+                    "Arguments for 'python -m sglang.bench_serving', as one string (include --profile)")
+            .required().paramLabel("ARGS").alias("--bench-opts").onlyFor(COMMAND);
+    static final ExtensionOption<String> PYTHON = ExtensionOption.string(NS + "python",
+                    "The Python interpreter that has sglang (default: python3 on the PATH)")
+            .paramLabel("PATH").alias("--python").onlyFor(COMMAND);
+    static final ExtensionOption<Duration> SERVER_TIMEOUT = ExtensionOption.duration(NS + "server-timeout",
+                    "How long the server may take to become ready")
+            .withDefault(DEFAULT_SERVER_TIMEOUT).alias("--server-timeout").onlyFor(COMMAND);
+    static final ExtensionOption<Duration> BENCH_TIMEOUT = ExtensionOption.duration(NS + "bench-timeout",
+                    "How long the benchmark may run")
+            .withDefault(DEFAULT_BENCH_TIMEOUT).alias("--bench-timeout").onlyFor(COMMAND);
+    static final ExtensionOption<Duration> TRACE_TIMEOUT = ExtensionOption.duration(NS + "trace-timeout",
+                    "How long to wait for the traces after the benchmark")
+            .withDefault(DEFAULT_TRACE_TIMEOUT).alias("--trace-timeout").onlyFor(COMMAND);
+    static final ExtensionOption<Duration> STOP_GRACE = ExtensionOption.duration(NS + "stop-grace",
+                    "SIGTERM to SIGKILL when stopping processes")
+            .withDefault(DEFAULT_STOP_GRACE).alias("--stop-grace").onlyFor(COMMAND);
+    static final ExtensionOption<Boolean> KEEP_SERVER = ExtensionOption.bool(NS + "keep-server",
+                    "Leave the server running after the benchmark")
+            .withDefault(false).alias("--keep-server").onlyFor(COMMAND);
+
+    /** Every option the source reads, for {@code flowsim profile}. */
+    static final List<ExtensionOption<?>> OPTIONS = List.of(PROFILE_DIR, LOG_DIR, SERVER_OPTS, BENCH_OPTS, PYTHON,
+            SERVER_TIMEOUT, BENCH_TIMEOUT, TRACE_TIMEOUT, STOP_GRACE, KEEP_SERVER);
+
     ProfileSettings {
         Objects.requireNonNull(python, "python");
         Objects.requireNonNull(profileDirectory, "profileDirectory");
@@ -56,11 +94,11 @@ record ProfileSettings(String python, Path profileDirectory, Path logDirectory, 
      * @throws FlowsimException a usage error naming the option that is missing or wrong
      */
     static ProfileSettings from(Options options) {
-        Path profileDirectory = path(options, "profile-dir");
-        Path logDirectory = path(options, "log-dir");
-        List<String> serverArguments = words(options, "server-opts");
-        List<String> benchArguments = words(options, "bench-opts");
-        String python = options.get("python").map(String::strip).orElse(DEFAULT_PYTHON);
+        Path profileDirectory = path(options, PROFILE_DIR);
+        Path logDirectory = path(options, LOG_DIR);
+        List<String> serverArguments = words(options, SERVER_OPTS);
+        List<String> benchArguments = words(options, BENCH_OPTS);
+        String python = options.find(PYTHON).map(String::strip).orElse(DEFAULT_PYTHON);
         if (python.isEmpty()) {
             throw FlowsimException.usage("option --python is empty");
         }
@@ -74,11 +112,11 @@ record ProfileSettings(String python, Path profileDirectory, Path logDirectory, 
         }
         return new ProfileSettings(python, profileDirectory, logDirectory, serverArguments, benchArguments,
                 address, tensorParallel,
-                positive(options, "server-timeout", DEFAULT_SERVER_TIMEOUT),
-                positive(options, "bench-timeout", DEFAULT_BENCH_TIMEOUT),
-                positive(options, "trace-timeout", DEFAULT_TRACE_TIMEOUT),
-                options.getDuration("stop-grace", DEFAULT_STOP_GRACE),
-                options.getBoolean("keep-server", false));
+                positive(options, SERVER_TIMEOUT),
+                positive(options, BENCH_TIMEOUT),
+                positive(options, TRACE_TIMEOUT),
+                options.get(STOP_GRACE),
+                options.get(KEEP_SERVER));
     }
 
     /** Whether the benchmark will ask the server to profile ({@code --profile} in its arguments). */
@@ -86,33 +124,43 @@ record ProfileSettings(String python, Path profileDirectory, Path logDirectory, 
         return benchArguments.contains("--profile");
     }
 
-    private static Path path(Options options, String key) {
-        String value = options.get(key).map(String::strip)
-                .orElseThrow(() -> FlowsimException.usage("option --" + key + " is required"));
+    /** The spelling users know ({@code --profile-dir}). */
+    private static String spelling(ExtensionOption<?> option) {
+        return option.aliases().get(0);
+    }
+
+    private static String required(Options options, ExtensionOption<?> option) {
+        if (!options.has(option)) {
+            throw FlowsimException.usage("option " + spelling(option) + " is required");
+        }
+        return options.getAll(option).get(options.getAll(option).size() - 1).toString();
+    }
+
+    private static Path path(Options options, ExtensionOption<Path> option) {
+        String value = required(options, option).strip();
         if (value.isEmpty()) {
-            throw FlowsimException.usage("option --" + key + " is empty");
+            throw FlowsimException.usage("option " + spelling(option) + " is empty");
         }
         try {
             return Path.of(value).toAbsolutePath().normalize();
         } catch (java.nio.file.InvalidPathException e) {
-            throw FlowsimException.usage("option --" + key + ": '" + value + "' is not a valid path");
+            throw FlowsimException.usage("option " + spelling(option) + ": '" + value + "' is not a valid path");
         }
     }
 
-    private static List<String> words(Options options, String key) {
-        String value = options.get(key)
-                .orElseThrow(() -> FlowsimException.usage("option --" + key + " is required"));
+    private static List<String> words(Options options, ExtensionOption<String> option) {
+        String value = required(options, option);
         try {
             return ShellWords.split(value);
         } catch (IllegalArgumentException e) {
-            throw FlowsimException.usage("option --" + key + ": " + e.getMessage() + " in '" + value + "'");
+            throw FlowsimException.usage("option " + spelling(option) + ": " + e.getMessage() + " in '" + value + "'");
         }
     }
 
-    private static Duration positive(Options options, String key, Duration defaultValue) {
-        Duration d = options.getDuration(key, defaultValue);
+    private static Duration positive(Options options, ExtensionOption<Duration> option) {
+        Duration d = options.get(option);
         if (d.isZero()) {
-            throw FlowsimException.usage("option --" + key + " must be longer than 0");
+            throw FlowsimException.usage("option " + spelling(option) + " must be longer than 0");
         }
         return d;
     }

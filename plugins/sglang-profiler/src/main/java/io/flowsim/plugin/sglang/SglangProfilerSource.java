@@ -1,6 +1,7 @@
 package io.flowsim.plugin.sglang;
 
 import io.flowsim.api.CapturedTrace;
+import io.flowsim.api.ExtensionOption;
 import io.flowsim.api.RunContext;
 import io.flowsim.api.TraceSource;
 
@@ -11,12 +12,12 @@ import java.util.List;
  * sglang's {@code bench_serving --profile}; the traces are then read by a trace-file source such as
  * {@code pytorch-trace}.
  *
- * <p>Options (keys of {@link RunContext#options()}, set by {@code flowsim profile}):
- * {@code profile-dir}, {@code log-dir}, {@code server-opts}, {@code bench-opts} (required);
- * {@code python} (default {@code python3}), {@code server-timeout} (10m), {@code bench-timeout}
- * (20m), {@code keep-server} (false), and, through {@code -O KEY=VALUE}, {@code trace-timeout} (5m:
- * how long to wait for the traces after the benchmark) and {@code stop-grace} (15s: SIGTERM to
- * SIGKILL). See docs/profiling.md.
+ * <p>Options (declared in {@link ProfileSettings#OPTIONS}, on {@code flowsim profile} as
+ * {@code --sglang-profiler.<name>} and the short aliases): {@code profile-dir}, {@code log-dir},
+ * {@code server-opts}, {@code bench-opts} (required); {@code python} (default {@code python3}),
+ * {@code server-timeout} (10m), {@code bench-timeout} (20m), {@code keep-server} (false),
+ * {@code trace-timeout} (5m: how long to wait for the traces after the benchmark) and
+ * {@code stop-grace} (15s: SIGTERM to SIGKILL). See docs/profiling.md.
  *
  * <p>Stateless: each {@link #capture} call is an independent run, and never leaves a process it
  * started behind (see {@link ProfileRun}).
@@ -31,6 +32,11 @@ public final class SglangProfilerSource implements TraceSource {
     @Override
     public String description() {
         return "Profiles an sglang server with bench_serving and collects *.trace.json.gz";
+    }
+
+    @Override
+    public List<ExtensionOption<?>> declaredOptions() {
+        return ProfileSettings.OPTIONS;
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Options;
 import io.flowsim.api.RunContext;
 import io.flowsim.api.TraceSource;
+import io.flowsim.testkit.RecordingReporter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,0 +1,42 @@
+package io.flowsim.api;
+
+import io.flowsim.api.annotation.Stability;
+
+import io.flowsim.api.model.HardwareTarget;
+import io.flowsim.api.model.SimulationRequest;
+import io.flowsim.api.model.SimulationResult;
+
+import java.util.List;
+
+/**
+ * One run of a {@link SimulatorBackend}, opened with {@link SimulatorBackend#open(RunContext)}: it
+ * holds what the run needs between calls (settings read once, hardware catalogs, HTTP clients) and
+ * releases it on {@link #close()}. The runtime may call {@link #simulate} several times in one
+ * session ({@code flowsim validate} once per table, {@code flowsim bench} repeatedly); a session is
+ * used by one thread at a time.
+ *
+ * @since 0.1
+ */
+@Stability(Stability.Level.EXPERIMENTAL)
+public interface SimulationSession extends AutoCloseable {
+
+    /**
+     * Simulates a batch of distinct requests.
+     *
+     * @return one result per request, in the same order; a request the backend cannot model gets
+     *         an {@code UNSUPPORTED} result with the reason, never a silent guess
+     * @throws FlowsimException {@link ErrorCode#UNAVAILABLE} when the backend cannot be reached at
+     *                          all, {@link ErrorCode#USAGE} when the target is unknown to it
+     */
+    List<SimulationResult> simulate(List<SimulationRequest> batch, HardwareTarget target);
+
+    /** Caveats users should read beside this run's numbers on {@code target}. */
+    default List<String> notes(HardwareTarget target) {
+        return List.of();
+    }
+
+    /** Releases the session's resources. Idempotent. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,63 @@
+package io.flowsim.api.model;
+
+import io.flowsim.api.annotation.Stability;
+
+/**
+ * The attribute conventions of docs/operand-conventions.md as typed keys: what resolvers and
+ * measured-table readers write and what simulator backends read. Extend docs/operand-conventions.md
+ * and this class together.
+ *
+ * @since 0.1
+ */
+@Stability(Stability.Level.EXPERIMENTAL)
+public final class Attributes {
+
+    private Attributes() {
+    }
+
+    // gemm and bmm
+    /** {@code none}, {@code per-tensor}, {@code per-token}, {@code per-channel}, {@code block}. */
+    public static final AttributeKey<String> GEMM_SCALING = AttributeKey.text("gemm.scaling");
+    /** Block size for block scaling ({@code 128}). */
+    public static final AttributeKey<Long> GEMM_BLOCK = AttributeKey.integer("gemm.block");
+    /** Split-K factor when known. */
+    public static final AttributeKey<Long> GEMM_SPLIT_K = AttributeKey.integer("gemm.split_k");
+    /** {@code main} or {@code split-k-reduce}. */
+    public static final AttributeKey<String> GEMM_ROLE = AttributeKey.text("gemm.role");
+
+    // attention
+    /** {@code prefill} or {@code decode}. */
+    public static final AttributeKey<String> ATTENTION_PHASE = AttributeKey.text("attention.phase");
+    /** {@code mha}, {@code gqa}, {@code mla}. */
+    public static final AttributeKey<String> ATTENTION_KIND = AttributeKey.text("attention.kind");
+    /** Number of sequences. */
+    public static final AttributeKey<Long> ATTENTION_BATCH = AttributeKey.integer("attention.batch");
+    /** Query tokens per sequence (average when ragged). */
+    public static final AttributeKey<Double> ATTENTION_Q_LEN = AttributeKey.decimal("attention.q_len");
+    /** Keys per sequence including the cached prefix (average when ragged). */
+    public static final AttributeKey<Double> ATTENTION_KV_LEN = AttributeKey.decimal("attention.kv_len");
+    /** Whether the mask is causal. */
+    public static final AttributeKey<Boolean> ATTENTION_CAUSAL = AttributeKey.flag("attention.causal");
+    /** Value head dimension when it differs (MLA). */
+    public static final AttributeKey<Long> ATTENTION_HEAD_DIM_V = AttributeKey.integer("attention.head_dim_v");
+    /** KV heads, when no {@code k} or {@code kv_cache} shape tells them. */
+    public static final AttributeKey<Long> ATTENTION_NUM_KV_HEADS = AttributeKey.integer("attention.num_kv_heads");
+    /** Sliding-window size in keys; absent or 0 for full attention. */
+    public static final AttributeKey<Long> ATTENTION_WINDOW = AttributeKey.integer("attention.window");
+
+    // moe
+    /** Experts per token. */
+    public static final AttributeKey<Long> MOE_TOP_K = AttributeKey.integer("moe.top_k");
+    /** All experts of the layer (also when {@code w1}/{@code w2} hold only this GPU's share). */
+    public static final AttributeKey<Long> MOE_NUM_EXPERTS = AttributeKey.integer("moe.num_experts");
+    /** {@code gate_up}, {@code down}, {@code fused}, {@code routing}, {@code align}, {@code reduce}. */
+    public static final AttributeKey<String> MOE_STAGE = AttributeKey.text("moe.stage");
+    /** {@code balanced}, {@code uniform} or {@code power_law_<alpha>}. */
+    public static final AttributeKey<String> MOE_DISTRIBUTION = AttributeKey.text("moe.distribution");
+    /** Expert-parallel degree when every GPU sees every token and masks the slots routed elsewhere. */
+    public static final AttributeKey<Long> MOE_EP_SIZE = AttributeKey.integer("moe.ep_size");
+
+    // collective
+    /** Group size of a custom all-reduce, when the trace's process groups tell it. */
+    public static final AttributeKey<Long> COLLECTIVE_GROUP_SIZE = AttributeKey.integer("collective.group_size");
+}

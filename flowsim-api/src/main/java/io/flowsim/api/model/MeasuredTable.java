@@ -1,0 +1,38 @@
+package io.flowsim.api.model;
+
+import io.flowsim.api.annotation.Stability;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One measured latency table read into measurements by a
+ * {@link io.flowsim.api.MeasurementTableReader}.
+ *
+ * @param file         the table
+ * @param format       its format, as the reader names it ({@code aiconfigurator gemm})
+ * @param gpu          the GPU it was measured on (the {@code --gpu} given, else what the table tells)
+ * @param rows         data rows read
+ * @param measurements the rows a simulator can be asked about, each with the kernels it timed
+ * @param skipped      rows left out, counted by reason (never silently dropped)
+ *
+ * @since 0.1
+ */
+@Stability(Stability.Level.EXPERIMENTAL)
+public record MeasuredTable(Path file, String format, String gpu, long rows, List<Measurement> measurements,
+                            Map<String, Long> skipped) {
+    public MeasuredTable {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(gpu, "gpu");
+        measurements = List.copyOf(measurements);
+        skipped = Map.copyOf(skipped);
+    }
+
+    /** Rows left out. */
+    public long skippedRows() {
+        return skipped.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

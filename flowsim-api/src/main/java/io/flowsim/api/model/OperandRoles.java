@@ -1,0 +1,72 @@
+package io.flowsim.api.model;
+
+import io.flowsim.api.annotation.Stability;
+
+/**
+ * The operand role names of docs/operand-conventions.md ({@link Operand#name()}), so that resolvers,
+ * measured-table readers and backends spell them the same way.
+ *
+ * @since 0.1
+ */
+@Stability(Stability.Level.EXPERIMENTAL)
+public final class OperandRoles {
+
+    private OperandRoles() {
+    }
+
+    // gemm and bmm
+    /** GEMM input {@code [batch..., M, K]}. */
+    public static final String A = "A";
+    /** GEMM input {@code [batch..., K, N]}. */
+    public static final String B = "B";
+    /** GEMM output {@code [batch..., M, N]}. */
+    public static final String C = "C";
+    /** Bias {@code [N]}. */
+    public static final String BIAS = "bias";
+    /** FP8 scale of A. */
+    public static final String SCALE_A = "scale_a";
+    /** FP8 scale of B. */
+    public static final String SCALE_B = "scale_b";
+
+    // attention
+    /** Queries {@code [num_tokens, num_heads, head_dim]}. */
+    public static final String Q = "q";
+    /** Keys {@code [num_kv_tokens, num_kv_heads, head_dim]}. */
+    public static final String K = "k";
+    /** Values {@code [num_kv_tokens, num_kv_heads, head_dim]}. */
+    public static final String V = "v";
+    /** Paged KV cache, as recorded. */
+    public static final String KV_CACHE = "kv_cache";
+    /** Attention output. */
+    public static final String O = "o";
+    /** MLA rotary part of the query. */
+    public static final String Q_PE = "q_pe";
+    /** MLA rotary part of the cache. */
+    public static final String KPE_CACHE = "kpe_cache";
+
+    // moe
+    /** Tokens entering the expert layer {@code [num_tokens, hidden]}. */
+    public static final String HIDDEN = "hidden";
+    /** Gate and up projections {@code [num_experts, 2 * intermediate, hidden]}. */
+    public static final String W1 = "w1";
+    /** Down projection {@code [num_experts, hidden, intermediate]}. */
+    public static final String W2 = "w2";
+    /** Routing ids {@code [num_tokens, top_k]}. */
+    public static final String TOPK_IDS = "topk_ids";
+    /** Routing weights {@code [num_tokens, top_k]}. */
+    public static final String TOPK_WEIGHTS = "topk_weights";
+
+    // norm, elementwise, reduction, copy, sampling
+    /** The main input. */
+    public static final String INPUT = "input";
+    /** Second operand of a binary elementwise op. */
+    public static final String OTHER = "other";
+    /** The output. */
+    public static final String OUTPUT = "output";
+    /** A weight. */
+    public static final String WEIGHT = "weight";
+    /** A residual input. */
+    public static final String RESIDUAL = "residual";
+    /** Gather/scatter/embedding indices. */
+    public static final String INDEX = "index";
+}

@@ -1,0 +1,96 @@
+package io.flowsim.plugin.analytical;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a GEMM kernel's name says about how it computes: the math mode (TF32 tensor cores, FP32 SIMT
+ * cores, 16-bit or 8-bit tensor cores), the output tile of one thread block, and whether it is a
+ * matrix-vector kernel that never uses tiles. cuBLAS and CUTLASS encode these in their kernel names
+ * ({@code cutlass_80_tensorop_s1688gemm_128x64_32x6_nt_align4}: TF32 {@code m16n8k8} MMA, tile 128x64;
+ * {@code ampere_sgemm_32x128_nn}: FP32 on the CUDA cores, tile 32x128;
+ * {@code sm80_xmma_gemm_f32f32_tf32f32_f32_nn_n_tilesize128x128x16_...}: TF32).
+ *
+ * <p>Names are in the library's column-major view: its M is PyTorch's N (cuBLAS computes
+ * {@code C^T = B^T A^T} for a row-major product), so the tile is returned as {@code [rows of the
+ * PyTorch output, columns]}, i.e. swapped. A square tile is the same either way.
+ *
+ * @param mode   the math mode the name states, or {@link MathMode#UNSTATED}
+ * @param tileM  rows of the PyTorch output per thread block, 0 when the name gives no tile
+ * @param tileN  columns of the PyTorch output per thread block, 0 when the name gives no tile
+ * @param vector whether the kernel is a matrix-vector (GEMV) or outer-product kernel: no tiles,
+ *               bandwidth-bound
+ */
+record GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector) {
+
+    /** How a GEMM kernel computes, as its name tells. */
+    enum MathMode {
+        /** FP32 operands on TF32 tensor cores ({@code allow_tf32}). */
+        TF32,
+        /** FP32 on the CUDA cores (SIMT {@code sgemm}). */
+        FP32_SIMT,
+        /** FP16 or BF16 tensor cores. */
+        HALF,
+        /** FP8 tensor cores. */
+        FP8,
+        /** INT8 tensor cores. */
+        INT8,
+        /** The name does not say. */
+        UNSTATED
+    }
+
+    private static final GemmKernelName NONE = new GemmKernelName(MathMode.UNSTATED, 0, 0, false);
+    private static final Pattern HALF = Pattern.compile(
+            "bf16|fp16|f16_s|_h1688gemm|_h16816gemm|hgemm|_h884gemm|__half|__nv_bfloat16|f16f16|bf16bf16");
+    private static final Pattern FP8 = Pattern.compile("e4m3|e5m2|fp8|qgmma|f8f8");
+    private static final Pattern INT8 = Pattern.compile("i8816gemm|imma|int8|_i16832gemm|s8s8");
+    private static final Pattern TF32 = Pattern.compile("tf32|tensorop_s1688gemm|_s1688gemm|tensorop_s16816gemm");
+    private static final Pattern SIMT = Pattern.compile("sgemm|gemmsn_|gemmk1_kernel<float|gemv[a-z0-9_]*<float");
+    private static final Pattern VECTOR = Pattern.compile("gemv|gemmk1_kernel|gemmsn_");
+    /** {@code 128x64} (CUTLASS, cuBLAS) or {@code tilesize128x128x16} (xmma) right after the GEMM tag. */
+    private static final Pattern TILE = Pattern.compile(
+            "(?:gemm_|tilesize)(\\d{1,3})x(\\d{1,3})(?:[x_]|$)");
+
+    /** Reads a kernel name; never null, {@link MathMode#UNSTATED} and no tile when it says nothing. */
+    static GemmKernelName of(String kernelName) {
+        if (kernelName == null || kernelName.isEmpty()) {
+            return NONE;
+        }
+        String n = kernelName.toLowerCase(Locale.ROOT);
+        int args = n.indexOf('(');
+        String head = args > 0 ? n.substring(0, args) : n;
+        MathMode mode;
+        if (FP8.matcher(head).find()) {
+            mode = MathMode.FP8;
+        } else if (INT8.matcher(head).find()) {
+            mode = MathMode.INT8;
+        } else if (HALF.matcher(head).find()) {
+            mode = MathMode.HALF;
+        } else if (TF32.matcher(head).find()) {
+            mode = MathMode.TF32;
+        } else if (SIMT.matcher(head).find()) {
+            mode = MathMode.FP32_SIMT;
+        } else {
+            mode = MathMode.UNSTATED;
+        }
+        boolean vector = VECTOR.matcher(head).find();
+        int tm = 0;
+        int tn = 0;
+        Matcher m = TILE.matcher(head);
+        if (!vector && m.find()) {
+            int libraryM = Integer.parseInt(m.group(1));
+            int libraryN = Integer.parseInt(m.group(2));
+            if (libraryM >= 8 && libraryN >= 8) {
+                tm = libraryN;
+                tn = libraryM;
+            }
+        }
+        return new GemmKernelName(mode, tm, tn, vector);
+    }
+
+    /** Whether the name gives a thread-block tile. */
+    boolean hasTile() {
+        return tileM > 0 && tileN > 0;
+    }
+}

@@ -1,0 +1,118 @@
+package io.flowsim.plugin.analytical;
+
+import io.flowsim.api.model.DataType;
+import io.flowsim.api.model.KernelCategory;
+import io.flowsim.api.model.KernelKind;
+import io.flowsim.api.model.OperationFamily;
+import io.flowsim.api.model.SimulationRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.flowsim.plugin.analytical.Requests.in;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Kernel names as they appear in real traces (shared/data/traces HolisticTraceAnalysis, the H200 demo traces). */
+class GemmKernelNameTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "void cutlass::Kernel<cutlass_80_tensorop_s1688gemm_128x64_32x6_nt_align4>(Params) | TF32 | 64 | 128",
+        "sm80_xmma_gemm_f32f32_tf32f32_f32_nn_n_tilesize128x128x16_stage4_warpsize2x2x1_tensor16x8x8_kernel | TF32 | 128 | 128",
+        "ampere_sgemm_32x128_nn | FP32_SIMT | 128 | 32",
+        "void cutlass::Kernel<cutlass_80_simt_sgemm_128x32_8x5_nn_align1>(Params) | FP32_SIMT | 32 | 128",
+        "ampere_bf16_s16816gemm_bf16_128x64_ldg8_f2f_stages_64x4_tn | HALF | 0 | 0",
+        "nvjet_sm90_tst_256x128_64x4_1x2_h_bz_coopA_TNT | UNSTATED | 0 | 0",
+        "sm90_xmma_gemm_e4m3bf16_e4m3f32_f32_tn_n_tilesize128x128x128_cga1x2x1 | FP8 | 128 | 128",
+        "void gemvNSP_kernel<float, float, float, float, 1, 32, 4, 1024, cublasGemvParams> | FP32_SIMT | 0 | 0"})
+    void readsTheMathModeAndTileFromTheName(String name, GemmKernelName.MathMode mode, int tileM, int tileN) {
+        GemmKernelName k = GemmKernelName.of(name);
+        assertThat(k.mode()).isEqualTo(mode);
+        assertThat(k.tileM()).isEqualTo(tileM);
+        assertThat(k.tileN()).isEqualTo(tileN);
+    }
+
+    @Test
+    void gemvKernelsAreVectorKernels() {
+        assertThat(GemmKernelName.of("void gemvNSP_kernel<float, float, float, float, 1, 32, 4, 1024>").vector()).isTrue();
+        assertThat(GemmKernelName.of("void gemmk1_kernel<float, 256, 5, false>").vector()).isTrue();
+        assertThat(GemmKernelName.of("ampere_sgemm_128x64_nn").vector()).isFalse();
+    }
+
+    private static SimulationRequest named(String kernel, long m, long n, long k) {
+        return new SimulationRequest(kernel, KernelKind.KERNEL, KernelCategory.COMPUTE, OperationFamily.GEMM, "mm",
+                List.of(in("A", DataType.FP32, m, k), in("B", DataType.FP32, k, n)), Optional.empty(),
+                Optional.empty(), Optional.empty(), Map.of());
+    }
+
+    @Test
+    void fp32OperandsRunAtTheTensorCoreRateOnlyWhenTheKernelIsTf32() {
+        HardwareProfile a100 = Profiles.bundled("a100-sxm-80gb");
+        double tf32 = KernelModel.estimate(named("cutlass_80_tensorop_s1688gemm_256x128_32x3_nn_align4", 8192, 8192, 8192),
+                a100).seconds();
+        double simt = KernelModel.estimate(named("ampere_sgemm_128x128_nn", 8192, 8192, 8192), a100).seconds();
+        double flops = 2.0 * 8192 * 8192 * 8192;
+        // TF32 is eight times the FP32 peak on an A100; each is bounded by its own peak.
+        assertThat(tf32).isGreaterThanOrEqualTo(flops / 156e12).isLessThan(simt / 3);
+        assertThat(simt).isGreaterThanOrEqualTo(flops / 19.5e12).isLessThan(flops / 19.5e12 * 1.6);
+    }
+
+    @Test
+    void aSkinnySgemmUsesTheNamedTileAndAGemvIsBandwidthBound() {
+        HardwareProfile a100 = Profiles.bundled("a100-sxm-80gb");
+        Estimate narrow = KernelModel.estimate(named("ampere_sgemm_32x128_nn", 2048, 32, 38377), a100);
+        Estimate wide = KernelModel.estimate(named("ampere_sgemm_128x128_nn", 2048, 32, 38377), a100);
+        assertThat(narrow.seconds()).isLessThan(wide.seconds());
+        Estimate gemv = KernelModel.estimate(named("void gemvNSP_kernel<float, float, float, float, 1, 32, 4, 1024>",
+                1, 32, 2048), a100);
+        assertThat(gemv.model()).isEqualTo("gemv");
+        assertThat(gemv.seconds()).isGreaterThanOrEqualTo((2048.0 * 32 + 2048 + 32) * 4 / a100.hbmBytesPerSecond());
+    }
+
+    private static SimulationRequest elementwise(String kernel, long elements) {
+        return new SimulationRequest(kernel, KernelKind.KERNEL, KernelCategory.COMPUTE, OperationFamily.ELEMENTWISE,
+                "mul", List.of(in("input", DataType.BF16, elements), in("other", DataType.BF16, elements),
+                Requests.out("output", DataType.BF16, elements)), Optional.empty(), Optional.empty(), Optional.empty(),
+                Map.of());
+    }
+
+    @Test
+    void pytorchsVectorizedElementwiseKernelIsFasterThanItsGenericOne() {
+        HardwareProfile h200 = Profiles.bundled("h200-sxm");
+        for (long n : new long[] {1 << 10, 1 << 20, 1 << 26}) {
+            double vectorized = KernelModel.estimate(elementwise(
+                    "void at::native::vectorized_elementwise_kernel<4, at::native::BinaryFunctor<c10::BFloat16>>", n),
+                    h200).seconds();
+            double generic = KernelModel.estimate(elementwise(
+                    "void at::native::elementwise_kernel<128, 4, gpu_kernel_impl_nocast<BinaryFunctor>>", n), h200)
+                    .seconds();
+            assertThat(vectorized).as("%d elements", n).isLessThan(generic)
+                    .isGreaterThanOrEqualTo(3.0 * n * 2 / h200.hbmBytesPerSecond());
+        }
+        SimulationRequest any = elementwise("silu_and_mul_kernel", 1 << 20);
+        assertThat(KernelModel.fitGroup(any, KernelModel.estimate(any, h200))).isEqualTo(Param.FitGroup.ELEMENTWISE);
+    }
+
+    @Test
+    void normsOfManyNarrowRowsAreBoundByTheirRowsNotTheBandwidth() {
+        HardwareProfile h200 = Profiles.bundled("h200-sxm");
+        SimulationRequest perHead = Requests.kernel(OperationFamily.NORM, List.of(
+                in("input", DataType.BF16, 4, 1024, 32, 128), in("weight", DataType.BF16, 128),
+                Requests.out("output", DataType.BF16, 4, 1024, 32, 128)));
+        SimulationRequest perToken = Requests.kernel(OperationFamily.NORM, List.of(
+                in("input", DataType.BF16, 4096, 4096), in("weight", DataType.BF16, 4096),
+                Requests.out("output", DataType.BF16, 4096, 4096)));
+        Estimate heads = KernelModel.estimate(perHead, h200);
+        Estimate tokens = KernelModel.estimate(perToken, h200);
+        // The same bytes: 131,072 rows of 128 take longer than 4,096 rows of 4,096.
+        assertThat(heads.bound()).isEqualTo("rows");
+        assertThat(heads.seconds()).isGreaterThan(tokens.seconds());
+        assertThat(tokens.seconds()).isGreaterThanOrEqualTo(2.0 * 4096 * 4096 * 2 / h200.hbmBytesPerSecond());
+        // Profiles without the per-row parameters keep the bandwidth-only model.
+        assertThat(KernelModel.estimate(perHead, Profiles.bundled("h100-sxm")).bound()).isNotEqualTo("rows");
+    }
+}

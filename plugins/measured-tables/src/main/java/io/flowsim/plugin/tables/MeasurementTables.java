@@ -1,0 +1,620 @@
+package io.flowsim.plugin.tables;
+
+import io.flowsim.api.FlowsimException;
+import io.flowsim.api.model.Attributes;
+import io.flowsim.api.model.DataType;
+import io.flowsim.api.model.MeasuredTable;
+import io.flowsim.api.model.Measurement;
+import io.flowsim.api.model.Operand;
+import io.flowsim.api.model.OperationFamily;
+import io.flowsim.api.model.SimulationRequest;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.zip.GZIPInputStream;
+
+import static io.flowsim.plugin.tables.KernelRequests.attributes;
+import static io.flowsim.plugin.tables.KernelRequests.in;
+import static io.flowsim.plugin.tables.KernelRequests.inOut;
+import static io.flowsim.plugin.tables.KernelRequests.kernel;
+import static io.flowsim.plugin.tables.KernelRequests.out;
+
+/**
+ * Reads measured kernel-latency tables (aiconfigurator and vidur formats; plain or gzip CSV) into
+ * {@link Measurement}s: each row becomes the list of kernels it timed (an FP8 GEMM row also runs the
+ * activation quantization, an attention row also writes the KV cache, a MoE row runs routing
+ * bookkeeping, two expert GEMM passes, the activation and the final sum), described by the operand
+ * conventions. Rows a simulator cannot be asked about are counted by reason, never dropped silently.
+ */
+final class MeasurementTables {
+
+    private static final CSVFormat CSV = CSVFormat.DEFAULT.builder()
+            .setHeader()
+            .setSkipHeaderRecord(true)
+            .setAllowMissingColumnNames(true)
+            .setIgnoreSurroundingSpaces(true)
+            .get();
+    private static final long MIB = 1L << 20;
+    /** sglang's custom all-reduce hands messages above this size to NCCL (its default max_size). */
+    static final long CUSTOM_ALLREDUCE_MAX_BYTES = 8 * MIB;
+
+    private MeasurementTables() {
+    }
+
+    /** Whether a file name looks like a table ({@code *.csv}, {@code *.csv.gz}). */
+    static boolean looksLikeTable(Path file) {
+        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".csv") || n.endsWith(".csv.gz");
+    }
+
+    /**
+     * Reads a table.
+     *
+     * @param gpu the GPU to attribute it to; empty reads it from the table's {@code device} column or path
+     * @throws FlowsimException {@link io.flowsim.api.ErrorCode#BAD_INPUT} for a missing, unreadable or
+     *                          unknown table; {@link io.flowsim.api.ErrorCode#USAGE} when the GPU cannot be
+     *                          told and none is given
+     */
+    static MeasuredTable read(Path file, Optional<String> gpu) {
+        try (InputStream raw = open(file);
+             Reader reader = new InputStreamReader(raw, StandardCharsets.UTF_8);
+             CSVParser parser = CSV.parse(reader)) {
+            Set<String> header = new LinkedHashSet<>(parser.getHeaderNames());
+            TableFormat format = TableFormat.detect(header);
+            if (format == null) {
+                throw FlowsimException.badInput(file + ": unknown table format (header: "
+                        + String.join(",", header) + "); FlowSim reads the aiconfigurator gemm, attention, mla,"
+                        + " mla_bmm, moe, nccl and custom_allreduce tables and vidur mlp, all_reduce and send_recv"
+                        + " tables (docs/simulator.md)");
+            }
+            Optional<String> fromPath = gpuFromPath(file);
+            Rows rows = new Rows(file, format);
+            String device = gpu.orElse(null);
+            for (CSVRecord record : parser) {
+                rows.count++;
+                String column = header.contains("device") ? record.get("device").trim() : "";
+                if (!column.isEmpty() && device == null) {
+                    device = column;
+                }
+                // the GPU the kernels are simulated on: --gpu, else this row's device column, else the path
+                rows.target = gpu.orElse(!column.isEmpty() ? column : fromPath.orElse(""));
+                try {
+                    rows.map(record);
+                } catch (IllegalArgumentException e) {
+                    throw FlowsimException.badInput(file + ", line " + (record.getRecordNumber() + 1)
+                            + ": " + e.getMessage(), e);
+                }
+            }
+            if (device == null) {
+                device = fromPath.orElseThrow(() -> FlowsimException.usage("cannot tell which GPU " + file
+                        + " was measured on (no device column, no GPU in its path); name it with --gpu"));
+            }
+            return new MeasuredTable(file, format.label(), device, rows.count, rows.measurements, rows.skipped);
+        } catch (IOException e) {
+            throw FlowsimException.badInput("cannot read table " + file + ": " + e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            throw FlowsimException.badInput("cannot read table " + file + ": " + e.getCause().getMessage(), e);
+        }
+    }
+
+    private static InputStream open(Path file) throws IOException {
+        InputStream in;
+        try {
+            in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        } catch (NoSuchFileException e) {
+            throw FlowsimException.badInput("table not found: " + file);
+        }
+        in.mark(2);
+        int b1 = in.read();
+        int b2 = in.read();
+        in.reset();
+        if (b1 == 0x1f && b2 == 0x8b) {
+            return new GZIPInputStream(in, 1 << 16);
+        }
+        return in;
+    }
+
+    /** {@code .../a100/...} or {@code .../a100_dgx/...} -> {@code A100}; likewise H100, H200, B200. */
+    static Optional<String> gpuFromPath(Path file) {
+        for (Path part : file.toAbsolutePath().normalize()) {
+            String p = part.toString().toLowerCase(Locale.ROOT);
+            for (String gpu : new String[] {"a100", "h100", "h200", "h800", "h20", "b200", "gb200", "l40s"}) {
+                if (p.equals(gpu) || p.startsWith(gpu + "_") || p.startsWith(gpu + "-")) {
+                    return Optional.of(gpu.toUpperCase(Locale.ROOT));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Turns rows of one table into measurements. */
+    private static final class Rows {
+        final Path file;
+        final TableFormat format;
+        final String name;
+        /** The GPU the row's kernels are built for (the simulation target), as named. */
+        String target = "";
+        final List<Measurement> measurements = new ArrayList<>();
+        final Map<String, Long> skipped = new TreeMap<>();
+        long count;
+
+        Rows(Path file, TableFormat format) {
+            this.file = file;
+            this.format = format;
+            this.name = file.getFileName().toString();
+        }
+
+        void skip(String reason) {
+            skipped.merge(reason, 1L, Long::sum);
+        }
+
+        /** Adds a row whose measured time is one kernel. */
+        void add(CSVRecord r, String key, String group, double latencyMs, SimulationRequest kernel) {
+            add(r, key, group, latencyMs, 0, kernel);
+        }
+
+        /** Adds a row whose measured time is several kernels; {@code subject} is the one it is about. */
+        void add(CSVRecord r, String key, String group, double latencyMs, int subject, SimulationRequest... kernels) {
+            if (!(latencyMs >= 0) || Double.isInfinite(latencyMs)) {
+                skip("latency is not a non-negative number");
+                return;
+            }
+            measurements.add(new Measurement(format.name().toLowerCase(Locale.ROOT) + "|" + key, group,
+                    List.of(kernels), subject, Math.round(latencyMs * 1e6), name + ":" + (r.getRecordNumber() + 1)));
+        }
+
+        void map(CSVRecord r) {
+            switch (format) {
+                case AICONFIGURATOR_GEMM -> gemm(r);
+                case AICONFIGURATOR_ATTENTION -> attention(r);
+                case AICONFIGURATOR_MLA -> mla(r);
+                case AICONFIGURATOR_MLA_BMM -> mlaBmm(r);
+                case AICONFIGURATOR_MOE -> moe(r);
+                case AICONFIGURATOR_NCCL -> nccl(r);
+                case AICONFIGURATOR_CUSTOM_ALLREDUCE -> customAllReduce(r);
+                case VIDUR_MLP -> vidurMlp(r);
+                case VIDUR_ALL_REDUCE, VIDUR_SEND_RECV -> vidurNetwork(r);
+            }
+        }
+
+        void gemm(CSVRecord r) {
+            String dtype = r.get("gemm_dtype").trim().toLowerCase(Locale.ROOT);
+            long m = integer(r, "m");
+            long n = integer(r, "n");
+            long k = integer(r, "k");
+            double latency = number(r, "latency");
+            String key = dtype + "|" + m + "|" + n + "|" + k;
+            switch (dtype) {
+                case "bfloat16", "float16", "fp16", "bf16" -> {
+                    DataType t = DataType.fromName(dtype);
+                    add(r, key, "gemm " + t.id(), latency,
+                            KernelRequests.gemm("gemm", m, n, k, t, t, Map.of()));
+                }
+                case "fp8" -> add(r, key, "gemm fp8 (+ quantization)", latency, 1,
+                        KernelRequests.quantize("per_token_quant_fp8", m, k, 1),
+                        KernelRequests.gemm("fp8_scaled_mm", m, n, k, DataType.FP8_E4M3, DataType.BF16,
+                                attributes(Attributes.GEMM_SCALING.name(), "per-token"), in("scale_a", DataType.FP32, m, 1),
+                                in("scale_b", DataType.FP32, n)));
+                case "fp8_block" -> add(r, key, "gemm fp8_block (+ quantization)", latency, 1,
+                        KernelRequests.quantize("per_token_group_quant_fp8", m, k, Math.max(1, k / 128)),
+                        KernelRequests.gemm("gemm_nt_f8f8bf16", m, n, k, DataType.FP8_E4M3, DataType.BF16,
+                                attributes(Attributes.GEMM_SCALING.name(), "block", Attributes.GEMM_BLOCK.name(), 128),
+                                in("scale_a", DataType.FP32, m, Math.max(1, k / 128)),
+                                in("scale_b", DataType.FP32, Math.max(1, n / 128), Math.max(1, k / 128))));
+                default -> skip("gemm_dtype " + dtype + ": no mapping to operand types");
+            }
+        }
+
+        void attention(CSVRecord r) {
+            String op = r.get("op_name").trim();
+            long b = integer(r, "batch_size");
+            long isl = integer(r, "isl");
+            long heads = integer(r, "num_heads");
+            long kvHeads = integer(r, "num_key_value_heads");
+            long headDim = integer(r, "head_dim");
+            long step = integer(r, "step");
+            long window = r.isMapped("window_size") && !r.get("window_size").isBlank() ? integer(r, "window_size") : 0;
+            DataType qType = DataType.fromName(r.get("attn_dtype"));
+            DataType kvType = DataType.fromName(r.get("kv_cache_dtype"));
+            String source = r.isMapped("kernel_source") ? r.get("kernel_source").trim() : "";
+            if (qType == DataType.UNKNOWN || kvType == DataType.UNKNOWN) {
+                skip("attention dtype " + r.get("attn_dtype") + "/" + r.get("kv_cache_dtype") + " unknown");
+                return;
+            }
+            double latency = number(r, "latency");
+            String key = op + "|" + source + "|" + b + "|" + isl + "|" + heads + "|" + kvHeads + "|" + headDim + "|"
+                    + qType.id() + "|" + kvType.id() + "|" + step + "|" + window;
+            String kind = kvHeads == heads ? "mha" : "gqa";
+            String group = (op.startsWith("context") ? "context attention" : "generation attention") + " "
+                    + qType.id() + "/" + kvType.id() + (window > 0 ? " window" : "")
+                    + ("triton".equals(source) ? " (triton)" : "");
+            if (op.startsWith("context")) {
+                long tokens = b * isl;
+                add(r, key, group, latency, 1, storeKv(tokens, kvHeads, headDim, kvType),
+                        kernel("attention_prefill", OperationFamily.ATTENTION, "attention", List.of(
+                                in("q", qType, tokens, heads, headDim), in("k", qType, tokens, kvHeads, headDim),
+                                in("v", qType, tokens, kvHeads, headDim), out("o", DataType.BF16, tokens, heads, headDim)),
+                                attributes(Attributes.ATTENTION_PHASE.name(), "prefill", Attributes.ATTENTION_KIND.name(), kind, Attributes.ATTENTION_BATCH.name(), b,
+                                        Attributes.ATTENTION_Q_LEN.name(), isl, Attributes.ATTENTION_KV_LEN.name(), isl, Attributes.ATTENTION_CAUSAL.name(), true,
+                                        Attributes.ATTENTION_WINDOW.name(), window > 0 ? window : null)));
+            } else {
+                long kvLen = step + 1;
+                add(r, key, group, latency, 1, storeKv(b, kvHeads, headDim, kvType),
+                        kernel("attention_decode", OperationFamily.ATTENTION, "attention", List.of(
+                                in("q", qType, b, heads, headDim), in("kv_cache", kvType, b * kvLen, 2, kvHeads, headDim),
+                                out("o", DataType.BF16, b, heads, headDim)),
+                                attributes(Attributes.ATTENTION_PHASE.name(), "decode", Attributes.ATTENTION_KIND.name(), kind, Attributes.ATTENTION_BATCH.name(), b,
+                                        Attributes.ATTENTION_Q_LEN.name(), 1, Attributes.ATTENTION_KV_LEN.name(), kvLen, Attributes.ATTENTION_NUM_KV_HEADS.name(), kvHeads,
+                                        Attributes.ATTENTION_CAUSAL.name(), false, Attributes.ATTENTION_WINDOW.name(), window > 0 ? window : null)));
+            }
+        }
+
+        /** The kernel that writes new keys and values into the KV cache. */
+        SimulationRequest storeKv(long tokens, long kvHeads, long headDim, DataType kvType) {
+            return kernel("store_kv_cache", OperationFamily.COPY, "set_kv_buffer", List.of(
+                    in("k", DataType.BF16, tokens, kvHeads, headDim), in("v", DataType.BF16, tokens, kvHeads, headDim),
+                    out("k_cache", kvType, tokens, kvHeads, headDim), out("v_cache", kvType, tokens, kvHeads, headDim)),
+                    Map.of());
+        }
+
+        void mla(CSVRecord r) {
+            String op = r.get("op_name").trim();
+            long b = integer(r, "batch_size");
+            long isl = integer(r, "isl");
+            long heads = integer(r, "num_heads");
+            long step = integer(r, "step");
+            DataType qType = DataType.fromName(r.get("mla_dtype"));
+            DataType kvType = DataType.fromName(r.get("kv_cache_dtype"));
+            if (qType == DataType.UNKNOWN || kvType == DataType.UNKNOWN) {
+                skip("mla dtype " + r.get("mla_dtype") + "/" + r.get("kv_cache_dtype") + " unknown");
+                return;
+            }
+            double latency = number(r, "latency");
+            String key = op + "|" + b + "|" + isl + "|" + heads + "|" + qType.id() + "|" + kvType.id() + "|" + step;
+            // DeepSeek-V3 MLA: kv_lora_rank 512, qk_nope 128, qk_rope 64, v_head 128. On Hopper the collector
+            // runs both phases absorbed (queries against the shared 576-wide latent, 512-wide values); on
+            // Blackwell the prefill is non-absorbed (192-wide q/k, 128-wide v per head). The layout follows the
+            // GPU the kernels are simulated on, not the table's device column when --gpu names another.
+            boolean blackwell = target.matches("(?i).*\\b(b200|b300|gb200|gb300)\\b.*");
+            if (op.contains("context")) {
+                long tokens = b * isl;
+                SimulationRequest attention = blackwell
+                        ? kernel("mla_prefill", OperationFamily.ATTENTION, "attention", List.of(
+                                in("q", qType, tokens, heads, 192), in("k", qType, tokens, heads, 192),
+                                in("v", qType, tokens, heads, 128), out("o", DataType.BF16, tokens, heads, 128)),
+                                attributes(Attributes.ATTENTION_PHASE.name(), "prefill", Attributes.ATTENTION_KIND.name(), "mla", Attributes.ATTENTION_BATCH.name(), b,
+                                        Attributes.ATTENTION_Q_LEN.name(), isl, Attributes.ATTENTION_KV_LEN.name(), isl, Attributes.ATTENTION_CAUSAL.name(), true))
+                        : kernel("mla_prefill", OperationFamily.ATTENTION, "attention", List.of(
+                                in("q", qType, tokens, heads, 576), in("kv_cache", kvType, tokens, 1, 576),
+                                out("o", DataType.BF16, tokens, heads, 512)),
+                                attributes(Attributes.ATTENTION_PHASE.name(), "prefill", Attributes.ATTENTION_KIND.name(), "mla", Attributes.ATTENTION_BATCH.name(), b,
+                                        Attributes.ATTENTION_Q_LEN.name(), isl, Attributes.ATTENTION_KV_LEN.name(), isl, Attributes.ATTENTION_HEAD_DIM_V.name(), 512,
+                                        Attributes.ATTENTION_CAUSAL.name(), true));
+                add(r, key, "context mla " + kvType.id(), latency, 1, storeLatent(tokens, kvType), attention);
+            } else {
+                long kvLen = step + 1;
+                add(r, key, "generation mla " + kvType.id(), latency, 1, storeLatent(b, kvType),
+                        kernel("mla_decode", OperationFamily.ATTENTION, "attention", List.of(
+                                in("q", qType, b, heads, 576), in("kv_cache", kvType, b * kvLen, 1, 576),
+                                out("o", DataType.BF16, b, heads, 512)),
+                                attributes(Attributes.ATTENTION_PHASE.name(), "decode", Attributes.ATTENTION_KIND.name(), "mla", Attributes.ATTENTION_BATCH.name(), b,
+                                        Attributes.ATTENTION_Q_LEN.name(), 1, Attributes.ATTENTION_KV_LEN.name(), kvLen, Attributes.ATTENTION_HEAD_DIM_V.name(), 512,
+                                        Attributes.ATTENTION_CAUSAL.name(), false)));
+            }
+        }
+
+        SimulationRequest storeLatent(long tokens, DataType kvType) {
+            return kernel("set_mla_kv_buffer", OperationFamily.COPY, "set_kv_buffer", List.of(
+                    in("kv", DataType.BF16, tokens, 576), out("kv_cache", kvType, tokens, 1, 576)), Map.of());
+        }
+
+        void mlaBmm(CSVRecord r) {
+            String op = r.get("op_name").trim();
+            long tokens = integer(r, "num_tokens");
+            long heads = integer(r, "num_heads");
+            String dtype = r.get("bmm_dtype").trim().toLowerCase(Locale.ROOT);
+            double latency = number(r, "latency");
+            long k;
+            long n;
+            if (op.equals("mla_gen_pre")) {
+                k = 128;
+                n = 512;
+            } else if (op.equals("mla_gen_post")) {
+                k = 512;
+                n = 128;
+            } else {
+                skip("mla_bmm op " + op + " unknown");
+                return;
+            }
+            String key = op + "|" + dtype + "|" + tokens + "|" + heads;
+            DataType t = DataType.fromName(dtype);
+            if (t == DataType.BF16 || t == DataType.FP16) {
+                add(r, key, "mla_bmm " + t.id(), latency, KernelRequests.bmm("bmm", heads, tokens, n, k, t, t, Map.of()));
+            } else if (t == DataType.FP8_E4M3) {
+                add(r, key, "mla_bmm fp8 (+ quantization)", latency, 1,
+                        KernelRequests.quantize("per_tensor_quant_fp8", heads * tokens, k, 0),
+                        KernelRequests.bmm("bmm_fp8", heads, tokens, n, k, DataType.FP8_E4M3, DataType.BF16,
+                                attributes(Attributes.GEMM_SCALING.name(), "per-tensor")));
+            } else {
+                skip("bmm_dtype " + dtype + ": no mapping to operand types");
+            }
+        }
+
+        void moe(CSVRecord r) {
+            String dtype = r.get("moe_dtype").trim().toLowerCase(Locale.ROOT);
+            long tokens = integer(r, "num_tokens");
+            long hidden = integer(r, "hidden_size");
+            long inter = integer(r, "inter_size");
+            long topK = integer(r, "topk");
+            long experts = integer(r, "num_experts");
+            long tp = integer(r, "moe_tp_size");
+            long ep = integer(r, "moe_ep_size");
+            String distribution = r.get("distribution").trim().toLowerCase(Locale.ROOT);
+            String source = r.isMapped("kernel_source") ? r.get("kernel_source").trim() : "";
+            String op = r.isMapped("op_name") ? r.get("op_name").trim() : "moe";
+            double latency = number(r, "latency");
+            DataType weights;
+            boolean quantizeActivations = false;
+            switch (dtype) {
+                case "bfloat16", "float16" -> weights = DataType.fromName(dtype);
+                case "fp8_block", "fp8" -> {
+                    weights = DataType.FP8_E4M3;
+                    quantizeActivations = true;
+                }
+                case "w4a16_mxfp4" -> weights = DataType.FP4_E2M1;
+                default -> {
+                    skip("moe_dtype " + dtype + ": no data type for its weights in the API (int4 has none)");
+                    return;
+                }
+            }
+            if (ep < 1 || tp < 1 || experts % ep != 0 || inter % tp != 0) {
+                skip("moe row with num_experts or inter_size not divisible by ep/tp");
+                return;
+            }
+            long localExperts = experts / ep;
+            long interLocal = inter / tp;
+            // Every top-k slot of every token passes the activation (remote slots masked, with ep > 1).
+            long routed = tokens * topK;
+            String key = op + "|" + source + "|" + dtype + "|" + tokens + "|" + hidden + "|" + inter + "|" + topK + "|"
+                    + experts + "|" + tp + "|" + ep + "|" + distribution;
+            String distributionGroup = distribution.startsWith("power_law") ? "power_law" : distribution;
+            String group = (op.equals("moe") ? "moe " : op.replace('_', ' ') + " ") + dtype + " " + distributionGroup
+                    + (source.contains("cutlass") ? " (cutlass)" : source.contains("marlin") ? " (marlin)" : "");
+            Map<String, String> common = attributes(Attributes.MOE_TOP_K.name(), topK, Attributes.MOE_NUM_EXPERTS.name(), experts,
+                    Attributes.MOE_DISTRIBUTION.name(), distribution, Attributes.MOE_EP_SIZE.name(), ep > 1 ? ep : null);
+            List<SimulationRequest> kernels = new ArrayList<>();
+            kernels.add(kernel("moe_align_block_size", OperationFamily.MOE, "moe_align", List.of(
+                    in("topk_ids", DataType.INT32, tokens, topK),
+                    out("sorted_token_ids", DataType.INT32, tokens * topK + localExperts * 63)),
+                    with(common, Attributes.MOE_STAGE.name(), "align")));
+            SimulationRequest gateUp;
+            SimulationRequest down;
+            gateUp = expertPass(tokens, hidden, topK, localExperts, interLocal, weights, quantizeActivations, common,
+                    "gate_up");
+            down = expertPass(tokens, hidden, topK, localExperts, interLocal, weights, quantizeActivations, common,
+                    "down");
+            if (quantizeActivations) {
+                kernels.add(KernelRequests.quantize("per_token_group_quant_fp8", tokens, hidden, Math.max(1, hidden / 128)));
+            }
+            int subject = kernels.size();
+            kernels.add(gateUp);
+            kernels.add(kernel("silu_and_mul", OperationFamily.ELEMENTWISE, "silu_and_mul", List.of(
+                    in("input", DataType.BF16, routed, 2 * interLocal), out("output", DataType.BF16, routed, interLocal)),
+                    Map.of()));
+            if (quantizeActivations) {
+                kernels.add(KernelRequests.quantize("per_token_group_quant_fp8", routed, interLocal,
+                        Math.max(1, interLocal / 128)));
+            }
+            kernels.add(down);
+            kernels.add(kernel("moe_sum_reduce", OperationFamily.REDUCTION, "moe_sum", List.of(
+                    in("input", DataType.BF16, tokens, topK, hidden), out("output", DataType.BF16, tokens, hidden)),
+                    Map.of()));
+            add(r, key, group, latency, subject, kernels.toArray(new SimulationRequest[0]));
+        }
+
+        SimulationRequest expertPass(long tokens, long hidden, long topK, long localExperts, long interLocal,
+                                     DataType weights, boolean fp8Activations, Map<String, String> common, String stage) {
+            DataType act = fp8Activations ? DataType.FP8_E4M3 : DataType.BF16;
+            return kernel("fused_moe_kernel", OperationFamily.MOE, "fused_moe", List.of(
+                    in("hidden", act, tokens, hidden), in("w1", weights, localExperts, 2 * interLocal, hidden),
+                    in("w2", weights, localExperts, hidden, interLocal), in("topk_ids", DataType.INT32, tokens, topK)),
+                    with(common, Attributes.MOE_STAGE.name(), stage));
+        }
+
+        void nccl(CSVRecord r) {
+            String op = r.get("op_name").trim().toLowerCase(Locale.ROOT);
+            String dtype = r.get("nccl_dtype").trim();
+            int n = (int) integer(r, "num_gpus");
+            long size = integer(r, "message_size");
+            DataType t = DataType.fromName(dtype);
+            if (t == DataType.UNKNOWN) {
+                skip("nccl_dtype " + dtype + " unknown");
+                return;
+            }
+            double latency = number(r, "latency");
+            long bytes = Math.round(size * t.bytes());
+            String key = op + "|" + dtype + "|" + n + "|" + size;
+            String group = op + " " + sizeClass(bytes);
+            SimulationRequest k = switch (op) {
+                case "all_reduce" -> KernelRequests.collective("nccl:all_reduce", "allreduce", size, size, n, dtype);
+                case "all_gather" -> KernelRequests.collective("nccl:all_gather", "_allgather_base", size / n, size, n,
+                        dtype);
+                case "reduce_scatter" -> KernelRequests.collective("nccl:reduce_scatter", "_reduce_scatter_base", size,
+                        size / n, n, dtype);
+                case "alltoall", "all_to_all" -> KernelRequests.collective("nccl:all_to_all", "all_to_all", size, size,
+                        n, dtype);
+                default -> null;
+            };
+            if (k == null) {
+                skip("nccl op " + op + " unknown");
+                return;
+            }
+            add(r, key, group, latency, k);
+        }
+
+        void customAllReduce(CSVRecord r) {
+            String backend = r.get("backend").trim();
+            if (backend.contains("eager")) {
+                skip("eager timing (adds 30-40 us of host overhead; the graph rows are the kernel reference)");
+                return;
+            }
+            int n = (int) integer(r, "num_gpus");
+            long size = integer(r, "message_size");
+            DataType t = DataType.fromName(r.get("allreduce_dtype"));
+            double latency = number(r, "latency");
+            long bytes = Math.round(size * t.bytes());
+            String key = backend + "|" + t.id() + "|" + n + "|" + size;
+            if (bytes > CUSTOM_ALLREDUCE_MAX_BYTES) {
+                add(r, key, "custom_allreduce " + sizeClass(bytes) + " (NCCL fallback)", latency,
+                        KernelRequests.collective("nccl:all_reduce", "allreduce", size, size, n, t.id()));
+            } else {
+                add(r, key, "custom_allreduce " + sizeClass(bytes), latency,
+                        KernelRequests.customAllReduce("sglang::cross_device_reduce", size, t, n));
+            }
+        }
+
+        void vidurNetwork(CSVRecord r) {
+            boolean allReduce = format == TableFormat.VIDUR_ALL_REDUCE;
+            String column = allReduce ? "time_stats.all_reduce.median" : "time_stats.send_recv.median";
+            int n = (int) integer(r, "num_workers");
+            int perNode = (int) integer(r, "devices_per_node");
+            long bytes = integer(r, "size");
+            if (perNode < n) {
+                skip("multi-node (" + n + " GPUs, " + perNode + " per node): the profiles describe one NVLink domain");
+                return;
+            }
+            double latency = number(r, column);
+            long elements = bytes / 2;
+            String key = (allReduce ? "all_reduce" : "send_recv") + "|" + n + "|" + bytes;
+            if (allReduce) {
+                add(r, key, "vidur all_reduce " + sizeClass(bytes), latency,
+                        KernelRequests.collective("nccl:all_reduce", "allreduce", elements, elements, n, "Half"));
+            } else {
+                add(r, key, "vidur send_recv " + sizeClass(bytes), latency,
+                        KernelRequests.collective("nccl:send_recv", "send", elements, elements, n, "Half"));
+            }
+        }
+
+        void vidurMlp(CSVRecord r) {
+            long heads = integer(r, "n_head");
+            long kvHeads = integer(r, "n_kv_head");
+            long d = integer(r, "n_embd");
+            long f = integer(r, "n_expanded_embd");
+            long vocab = integer(r, "vocab_size");
+            long t = integer(r, "num_tokens");
+            long p = integer(r, "num_tensor_parallel_workers");
+            boolean gated = Boolean.parseBoolean(r.get("use_gated_mlp").trim());
+            String path = file.toString().toLowerCase(Locale.ROOT);
+            boolean phi = path.contains("phi-2");
+            boolean qkvBias = phi || path.contains("qwen");
+            long headDim = d / heads;
+            DataType h = DataType.FP16;
+            String model = file.getParent() == null ? "" : file.getParent().getFileName().toString();
+            for (String op : List.of("emb", "input_layernorm", "attn_pre_proj", "attn_rope", "attn_post_proj",
+                    "post_attention_layernorm", "mlp_up_proj", "mlp_act", "mlp_down_proj", "add")) {
+                String column = "time_stats." + op + ".median";
+                if (!r.isMapped(column) || r.get(column).isBlank()) {
+                    continue;
+                }
+                double latency = number(r, column);
+                String key = "vidur|" + model + "|" + op + "|" + t + "|" + p;
+                String group = "vidur " + op.replace("post_attention_layernorm", "input_layernorm");
+                switch (op) {
+                    case "emb" -> add(r, key, group, latency, kernel("embedding", OperationFamily.COPY, "embedding",
+                            List.of(in("weight", h, vocab / p, d), in("indices", DataType.INT64, t), out("output", h, t, d)),
+                            Map.of()));
+                    case "input_layernorm", "post_attention_layernorm" -> add(r, key, group, latency,
+                            kernel(phi ? "layer_norm" : "rms_norm", OperationFamily.NORM, phi ? "layer_norm" : "rms_norm",
+                                    List.of(in("input", h, t, d), in("weight", h, d), out("output", h, t, d)), Map.of()));
+                    case "attn_pre_proj" -> add(r, key, group, latency, KernelRequests.gemm("gemm", t,
+                            (heads + 2 * kvHeads) * headDim / p, d, h, h, Map.of(),
+                            qkvBias ? new Operand[] {in("bias", h, (heads + 2 * kvHeads) * headDim / p)}
+                                    : new io.flowsim.api.model.Operand[0]));
+                    case "attn_rope" -> add(r, key, group, latency, kernel("rotary_embedding", OperationFamily.ELEMENTWISE,
+                            "rotary_embedding", List.of(inOut("q", h, t, heads / p * headDim),
+                                    inOut("k", h, t, Math.max(1, kvHeads / p) * headDim), in("positions", DataType.INT64, t)),
+                            Map.of()));
+                    case "attn_post_proj" -> add(r, key, group, latency, KernelRequests.gemm("gemm", t, d,
+                            heads * headDim / p, h, h, Map.of()));
+                    case "mlp_up_proj" -> add(r, key, group, latency, KernelRequests.gemm("gemm", t,
+                            gated ? 2 * f / p : f / p, d, h, h, Map.of(),
+                            phi ? new Operand[] {in("bias", h, f / p)}
+                                    : new io.flowsim.api.model.Operand[0]));
+                    case "mlp_act" -> add(r, key, group, latency, kernel(gated ? "silu_and_mul" : "gelu",
+                            OperationFamily.ELEMENTWISE, gated ? "silu_and_mul" : "gelu", List.of(
+                                    in("input", h, t, gated ? 2 * f / p : f / p), out("output", h, t, f / p)), Map.of()));
+                    case "mlp_down_proj" -> add(r, key, group, latency, KernelRequests.gemm("gemm", t, d, f / p, h, h,
+                            Map.of()));
+                    case "add" -> {
+                        SimulationRequest one = kernel("add", OperationFamily.ELEMENTWISE, "add", List.of(
+                                in("input", h, t, d), in("other", h, t, d), out("output", h, t, d)), Map.of());
+                        if (phi) {
+                            add(r, key, group, latency, 0, one, one);
+                        } else {
+                            add(r, key, group, latency, one);
+                        }
+                    }
+                    default -> throw new IllegalStateException(op);
+                }
+            }
+        }
+    }
+
+    static Map<String, String> with(Map<String, String> base, String key, String value) {
+        Map<String, String> m = new LinkedHashMap<>(base);
+        m.put(key, value);
+        return m;
+    }
+
+    /** {@code < 1 MiB} or {@code >= 1 MiB}: collectives are scored separately by size. */
+    public static String sizeClass(long bytes) {
+        return bytes >= MIB ? ">= 1 MiB" : "< 1 MiB";
+    }
+
+    static long integer(CSVRecord r, String column) {
+        String v = r.get(column).trim();
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            double d;
+            try {
+                d = Double.parseDouble(v);
+            } catch (NumberFormatException notANumber) {
+                throw new NumberFormatException("column " + column + ": '" + v + "' is not an integer");
+            }
+            if (d != Math.rint(d) || Double.isInfinite(d)) {
+                throw new NumberFormatException("column " + column + ": '" + v + "' is not an integer");
+            }
+            return (long) d;
+        }
+    }
+
+    static double number(CSVRecord r, String column) {
+        String v = r.get(column).trim();
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new NumberFormatException("column " + column + ": '" + v + "' is not a number");
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.flowsim.plugin.tables;
+
+import io.flowsim.api.ErrorCode;
+import io.flowsim.api.FlowsimException;
+import io.flowsim.api.model.DataType;
+import io.flowsim.api.model.MeasuredTable;
+import io.flowsim.api.model.Measurement;
+import io.flowsim.api.model.OperationFamily;
+import io.flowsim.api.model.SimulationRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Optional;
+import java.util.zip.GZIPOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class MeasurementTablesTest {
+
+    static Path fixture(String name) {
+        try {
+            return Paths.get(MeasurementTablesTest.class.getResource("/handwritten/tables/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Property flowsim.shared.dir, else FLOWSIM_SHARED_DIR, else the test is skipped. */
+    static Path shared() {
+        String prop = System.getProperty("flowsim.shared.dir");
+        if (prop != null && Files.isDirectory(Paths.get(prop))) {
+            return Paths.get(prop);
+        }
+        String env = System.getenv("FLOWSIM_SHARED_DIR");
+        assumeTrue(env != null && Files.isDirectory(Paths.get(env)), "shared data not available");
+        return Paths.get(env);
+    }
+
+    @Test
+    void gemmRowsBecomeTheKernelsTheyTimed() {
+        MeasuredTable t = MeasurementTables.read(fixture("gemm_small.csv"), Optional.empty());
+        assertThat(t.format()).isEqualTo(TableFormat.AICONFIGURATOR_GEMM.label());
+        assertThat(t.gpu()).isEqualTo("NVIDIA H100 80GB HBM3");
+        assertThat(t.rows()).isEqualTo(4);
+        assertThat(t.measurements()).hasSize(3);
+        assertThat(t.skipped()).containsOnlyKeys("gemm_dtype int4: no mapping to operand types");
+
+        Measurement bf16 = t.measurements().get(0);
+        assertThat(bf16.measuredNs()).isEqualTo(20_000);
+        assertThat(bf16.group()).isEqualTo("gemm bf16");
+        SimulationRequest g = bf16.subjectKernel();
+        assertThat(g.family()).isEqualTo(OperationFamily.GEMM);
+        assertThat(g.operand("A").orElseThrow().shape()).containsExactly(128L, 4096L);
+        assertThat(g.operand("B").orElseThrow().shape()).containsExactly(4096L, 4096L);
+
+        Measurement fp8 = t.measurements().get(1);
+        assertThat(fp8.kernels()).hasSize(2);
+        assertThat(fp8.kernels().get(0).family()).isEqualTo(OperationFamily.ELEMENTWISE);
+        assertThat(fp8.subjectKernel().operand("A").orElseThrow().dataType()).isEqualTo(DataType.FP8_E4M3);
+        assertThat(fp8.subjectKernel().attributes()).containsEntry("gemm.scaling", "per-token");
+
+        Measurement block = t.measurements().get(2);
+        assertThat(block.subjectKernel().attributes()).containsEntry("gemm.scaling", "block");
+        assertThat(block.key()).isNotEqualTo(bf16.key());
+    }
+
+    @Test
+    void gzipIsDetectedByItsMagicBytes(@TempDir Path dir) throws IOException {
+        Path gz = dir.resolve("renamed.csv");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(Files.readAllBytes(fixture("gemm_small.csv")));
+        }
+        assertThat(MeasurementTables.read(gz, Optional.empty()).measurements()).hasSize(3);
+    }
+
+    @Test
+    void theGpuComesFromThePathWithoutADeviceColumnAndMultiNodeRowsAreCounted() {
+        MeasuredTable t = MeasurementTables.read(fixture("a100/all_reduce.csv"), Optional.empty());
+        assertThat(t.format()).isEqualTo(TableFormat.VIDUR_ALL_REDUCE.label());
+        assertThat(t.gpu()).isEqualTo("A100");
+        assertThat(t.measurements()).hasSize(1);
+        assertThat(t.measurements().get(0).subjectKernel().collective().orElseThrow().groupSize()).isEqualTo(8);
+        assertThat(t.measurements().get(0).group()).isEqualTo("vidur all_reduce >= 1 MiB");
+        assertThat(t.skippedRows()).isEqualTo(1);
+        assertThat(MeasurementTables.read(fixture("a100/all_reduce.csv"), Optional.of("H100")).gpu()).isEqualTo("H100");
+    }
+
+    @Test
+    void unknownAndMissingTablesAreBadInputNamingTheFile() {
+        Path unknown = fixture("unknown_format.csv");
+        assertThatThrownBy(() -> MeasurementTables.read(unknown, Optional.of("H100")))
+                .isInstanceOfSatisfying(FlowsimException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.BAD_INPUT);
+                    assertThat(e.getMessage()).contains(unknown.toString()).contains("unknown table format");
+                });
+        Path missing = unknown.resolveSibling("absent.csv");
+        assertThatThrownBy(() -> MeasurementTables.read(missing, Optional.empty()))
+                .isInstanceOfSatisfying(FlowsimException.class, e -> assertThat(e.getMessage())
+                        .contains("table not found").contains(missing.toString()));
+    }
+
+    @Test
+    void aMalformedNumberNamesTheLineAndColumn(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("bad.csv");
+        Files.writeString(f, "gemm_dtype,m,n,k,latency\nbfloat16,12x,4,4,0.1\n");
+        assertThatThrownBy(() -> MeasurementTables.read(f, Optional.of("H100")))
+                .isInstanceOfSatisfying(FlowsimException.class, e -> assertThat(e.getMessage())
+                        .contains(f.toString()).contains("line 2").contains("column m"));
+    }
+
+    /** Row counts from the inventory in groundtruth/README.md (counted independently of this code). */
+    @ParameterizedTest
+    @CsvSource({
+        "aiconfigurator/a100_sxm/gemm/sglang/0.5.10/gemm_perf.csv.gz, AICONFIGURATOR_GEMM, 35742",
+        "aiconfigurator/h100_sxm/gemm/sglang/0.5.14/gemm_perf.csv.gz, AICONFIGURATOR_GEMM, 101010",
+        "aiconfigurator/a100_sxm/attention/sglang/0.5.10/context_attention_perf.csv.gz, AICONFIGURATOR_ATTENTION, 5627",
+        "aiconfigurator/h100_sxm/mla/sglang/0.5.14/generation_mla_perf.csv.gz, AICONFIGURATOR_MLA, 5792",
+        "aiconfigurator/h100_sxm/mla_bmm/sglang/0.5.14/mla_bmm_perf.csv.gz, AICONFIGURATOR_MLA_BMM, 1696",
+        "aiconfigurator/a100_sxm/moe/sglang/0.5.10/moe_perf.csv.gz, AICONFIGURATOR_MOE, 55566",
+        "aiconfigurator/h100_sxm/comm/nccl/2.29.2/nccl_perf.csv.gz, AICONFIGURATOR_NCCL, 504",
+        "aiconfigurator/a100_sxm/comm/sglang/0.5.10/custom_allreduce_perf.csv.gz, AICONFIGURATOR_CUSTOM_ALLREDUCE, 138",
+        "vidur/compute/a100/microsoft/phi-2/mlp.csv, VIDUR_MLP, 261",
+        "vidur/network/a100_dgx/send_recv.csv, VIDUR_SEND_RECV, 1988"})
+    void readsEverySharedTable(String path, TableFormat format, long rows) {
+        Path file = shared().resolve("data/groundtruth").resolve(path);
+        assumeTrue(Files.exists(file), file + " absent");
+        MeasuredTable t = MeasurementTables.read(file, Optional.empty());
+        assertThat(t.format()).isEqualTo(format.label());
+        assertThat(t.rows()).isEqualTo(rows);
+        assertThat(t.measurements().size() + t.skippedRows())
+                .as("every row is either a measurement or counted as skipped (a vidur mlp row holds one measurement"
+                        + " per timed op: 9 for phi-2, which has no post-attention norm)")
+                .isGreaterThanOrEqualTo(format == TableFormat.VIDUR_MLP ? rows * 9 : rows);
+        assertThat(t.gpu()).isNotBlank();
+    }
+
+    /** One MLA context row of the aiconfigurator header, hand-made (made-up latency), measured on the given device. */
+    private static Path mlaTable(Path dir, String device) throws IOException {
+        Path f = dir.resolve("context_mla_perf.csv");
+        Files.writeString(f, "framework,version,device,op_name,kernel_source,mla_dtype,kv_cache_dtype,num_heads,"
+                + "batch_size,isl,tp_size,step,latency\n"
+                + "SGLang,0.5.14," + device + ",context_mla,default,bfloat16,bfloat16,128,1,1024,1,0,0.5\n");
+        return f;
+    }
+
+    private static long queryHeadDim(MeasuredTable t) {
+        SimulationRequest attention = t.measurements().get(0).subjectKernel();
+        assertThat(attention.family()).isEqualTo(OperationFamily.ATTENTION);
+        java.util.List<Long> q = attention.operand("q").orElseThrow().shape();
+        return q.get(q.size() - 1);
+    }
+
+    @Test
+    void theMlaLayoutFollowsTheSimulatedGpuNotTheTablesDeviceColumn(@TempDir Path dir) throws IOException {
+        // measured on an H200 (absorbed prefill: 576-wide latent queries) ...
+        Path table = mlaTable(dir, "NVIDIA H200");
+        assertThat(queryHeadDim(MeasurementTables.read(table, Optional.empty()))).isEqualTo(576);
+        // ... but simulated on a B200, whose prefill is non-absorbed: 192-wide queries
+        MeasuredTable onB200 = MeasurementTables.read(table, Optional.of("B200"));
+        assertThat(onB200.gpu()).isEqualTo("B200");
+        assertThat(queryHeadDim(onB200)).isEqualTo(192);
+        // and the other way round: a Blackwell table simulated on an H100 gets the Hopper layout
+        assertThat(queryHeadDim(MeasurementTables.read(mlaTable(dir, "NVIDIA B200"), Optional.of("H100"))))
+                .isEqualTo(576);
+    }
+
+    @Test
+    void withoutADeviceColumnTheGpuInThePathChoosesTheMlaLayout(@TempDir Path dir) throws IOException {
+        Path b200 = Files.createDirectories(dir.resolve("b200_sxm/mla"));
+        Path f = b200.resolve("context_mla_perf.csv");
+        Files.writeString(f, "op_name,mla_dtype,kv_cache_dtype,num_heads,batch_size,isl,tp_size,step,latency\n"
+                + "context_mla,bfloat16,bfloat16,128,1,1024,1,0,0.5\n");
+        MeasuredTable t = MeasurementTables.read(f, Optional.empty());
+        assertThat(t.gpu()).isEqualTo("B200");
+        assertThat(queryHeadDim(t)).isEqualTo(192);
+    }
+}
