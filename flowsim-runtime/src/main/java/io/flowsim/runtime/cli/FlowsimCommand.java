@@ -37,8 +37,9 @@ import java.util.concurrent.Callable;
             "0:success",
             "1:internal failure (a bug; rerun with --verbose and report it)",
             "2:usage error or bad input (missing or malformed file, broken plugin, an output that cannot be written)",
-            "3:an external service or program is unavailable; simulate: the backend predicted no kernel",
-            "4:simulate: the backend failed on some kernels (the outputs mark them)",
+            "3:an external service or program is unavailable; simulate, validate: the backend predicted nothing",
+            "4:partly done: simulate, validate: the backend failed on some kernels; spark: some traces failed"
+                    + " (the outputs are complete and mark them)",
             "130/143:interrupted (Ctrl-C) / terminated (SIGTERM)"})
 final class FlowsimCommand implements Callable<Integer> {
 

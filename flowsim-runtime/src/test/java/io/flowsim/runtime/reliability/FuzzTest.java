@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The fault suite's seeded mutation fuzzer: real traces (windows of the project's demo traces and,
  * when {@code ../shared} is present, its small traces) damaged by byte flips, cuts, duplications,
  * hostile names and numeric extremes, each run through the real command line ({@code flowsim parse}
- * in process, a sample in child JVMs) with the bundled trace parser, kernel database and CSV
+ * in process, a sample in child JVMs) with the bundled trace parser, kernel database, CSV and report
  * exporters on the class path. Every case must end with exit 0 and complete outputs, or exit 2 with
  * one line and nothing written; never exit 1, a stack trace, a temporary file or partial output.
  *
@@ -300,7 +300,8 @@ class FuzzTest {
     static List<String> args(Path trace, Path out) {
         return List.of("--quiet", "--no-bundled-plugins", "parse", "--trace-file", trace.toString(), "--output-dir",
                 out.toString(), "--source", "pytorch-trace", "--resolver", "kernels-json", "--exporter", "csv",
-                "--exporter", "summary", "--exporter", "unknown-kernels");
+                "--exporter", "summary", "--exporter", "unknown-kernels", "--exporter", "html-report",
+                "--exporter", "timeline");
     }
 
     /** What every case must satisfy; empty when it does, else why not. */
@@ -320,13 +321,20 @@ class FuzzTest {
                     return "exit 0 with an error line: " + lines;
                 }
                 List<String> expected = List.of(base + ".csv", base + ".memory.csv", "summary.json",
-                        "unknown_kernels.json");
+                        "unknown_kernels.json", "kernels.schema.json", "report.html", base + ".timeline.json.gz");
                 if (!written.containsAll(expected)) {
                     return "exit 0 but outputs missing: " + written;
                 }
                 try {
                     JSON.readTree(out.resolve("summary.json").toFile());
                     JSON.readTree(out.resolve("unknown_kernels.json").toFile());
+                    try (InputStream timeline = new GZIPInputStream(Files.newInputStream(
+                            out.resolve(base + ".timeline.json.gz")))) {
+                        JSON.readTree(timeline);
+                    }
+                    if (!Files.readString(out.resolve("report.html")).strip().endsWith("</html>")) {
+                        return "exit 0 but report.html is not a complete page";
+                    }
                 } catch (IOException e) {
                     return "exit 0 but an output is not valid JSON: " + e.getMessage();
                 }

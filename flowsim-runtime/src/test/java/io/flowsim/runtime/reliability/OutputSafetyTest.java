@@ -74,7 +74,7 @@ class OutputSafetyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"summary.json", "unknown_kernels.json"})
+    @ValueSource(strings = {"summary.json", "unknown_kernels.json", "kernels.schema.json", "report.html"})
     void parseNeverWritesOverItsOwnTrace(String name) throws IOException {
         Path out = Files.createDirectories(work.resolve("parse-over-" + name));
         Path trace = out.resolve(name);
@@ -89,5 +89,27 @@ class OutputSafetyTest {
         assertThat(r.err()).contains("refusing to write").contains(name);
         assertThat(Files.readAllBytes(trace)).isEqualTo(before);
         assertThat(Reliability.names(out)).as("no partial output, no temporary file").containsExactly(name);
+    }
+
+    /**
+     * An edited unknown_kernels.json fed back with --kernels into the same output directory: the run
+     * would write a new unknown_kernels.json over the user's edits; it refuses instead.
+     */
+    @Test
+    void aKernelsDatabaseFedBackIntoTheSameOutputDirectoryIsNeverReplaced() throws IOException {
+        Path out = Files.createDirectories(work.resolve("kernels-fed-back"));
+        Path mine = Files.writeString(out.resolve("unknown_kernels.json"),
+                "[{\"kernel_name\": \"hand_written_entry\", \"op_mapping\": \"x\"}]\n");
+        byte[] before = Files.readAllBytes(mine);
+
+        CliRun r = Reliability.run(plugins, "parse", "--trace-file", Reliability.llamaDemoTrace().toString(),
+                "--output-dir", out.toString(), "--kernels", mine.toString());
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        Reliability.assertOneLine(r);
+        assertThat(r.err()).contains("refusing to write").contains("unknown_kernels.json");
+        assertThat(Files.readAllBytes(mine)).isEqualTo(before);
+        assertThat(Reliability.names(out)).as("no partial output, no temporary file")
+                .containsExactly("unknown_kernels.json");
     }
 }

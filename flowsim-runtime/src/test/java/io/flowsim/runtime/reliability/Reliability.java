@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 final class Reliability {
 
     /** Every bundled plugin built as a zip by the reactor before this module. */
-    static final List<String> PLUGINS = List.of("pytorch-trace", "kernels-json", "csv-export", "analytical");
+    static final List<String> PLUGINS = List.of("pytorch-trace", "kernels-json", "csv-export", "analytical", "report");
 
     private Reliability() {
     }

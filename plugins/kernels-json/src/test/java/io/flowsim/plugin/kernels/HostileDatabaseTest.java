@@ -86,4 +86,18 @@ class HostileDatabaseTest {
                 + "}".repeat(200) + "}]");
         assertThat(objects.problems()).singleElement().asString().contains("db.json").contains("nest");
     }
+
+    /** The object form that carries {@code $schema} (validated by the JSON Schema too) gets the same two checks. */
+    @Test
+    void theSchemaFormGetsTheSameChecksAndOneLinePerProblem() {
+        KernelDatabaseReader.Result dangerous = read("{\"$schema\": \"kernels.schema.json\", \"kernels\": ["
+                + "{\"name_pattern\": \"(.*a){8}$\", \"family\": \"gemm\"}]}");
+        assertThat(dangerous.problems()).singleElement().asString().contains("db.json").contains("#0")
+                .contains("name_pattern").contains("exponential");
+        assertThat(dangerous.entries()).isEmpty();
+
+        KernelDatabaseReader.Result nested = read("{\"$schema\": \"kernels.schema.json\", \"kernels\": [{\"params\": "
+                + "[".repeat(100_000) + "]".repeat(100_000) + "}]}");
+        assertThat(nested.problems()).singleElement().asString().contains("db.json").contains("nest");
+    }
 }
