@@ -2,11 +2,13 @@ package io.flowsim.api;
 
 import io.flowsim.api.annotation.Stability;
 
+import io.flowsim.api.model.GpuPeaks;
 import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.SimulationRequest;
 import io.flowsim.api.model.SimulationResult;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One run of a {@link SimulatorBackend}, opened with {@link SimulatorBackend#open(RunContext)}: it
@@ -33,6 +35,17 @@ public interface SimulationSession extends AutoCloseable {
     /** Caveats users should read beside this run's numbers on {@code target}. */
     default List<String> notes(HardwareTarget target) {
         return List.of();
+    }
+
+    /**
+     * The datasheet peaks of {@code target} (FLOP/s per element type, memory and link bandwidth) as
+     * this run knows them (a session may read them from the hardware profile its options name), for
+     * the efficiency figures of every kernel; empty when the GPU is unknown to it or the backend has no
+     * such figures. Never fails for an unknown GPU. The runtime also asks the default backend's session
+     * for the peaks of the GPU a trace was recorded on when it only parses.
+     */
+    default Optional<GpuPeaks> peaks(HardwareTarget target) {
+        return Optional.empty();
     }
 
     /** Releases the session's resources. Idempotent. */

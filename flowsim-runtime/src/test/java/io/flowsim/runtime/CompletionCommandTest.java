@@ -67,9 +67,12 @@ class CompletionCommandTest {
     void bashCompletesSubcommandsNestedSubcommandsAndOptions() throws Exception {
         Path script = script("bash");
         assertThat(complete(script, "flowsim", "si")).containsExactly("simulate");
-        assertThat(complete(script, "flowsim", "")).contains("parse", "simulate", "kernels", "plugins", "completion");
+        assertThat(complete(script, "flowsim", "")).contains("parse", "simulate", "compare", "kernels", "plugins",
+                "completion");
         assertThat(complete(script, "flowsim", "kernels", "ch")).containsExactly("check");
         assertThat(complete(script, "flowsim", "simulate", "--trace-f")).containsExactly("--trace-file");
+        assertThat(complete(script, "flowsim", "simulate", "--trace-d")).containsExactly("--trace-dir");
+        assertThat(complete(script, "flowsim", "compare", "--for")).containsExactly("--format");
         assertThat(complete(script, "flowsim", "completion", "z")).containsExactly("zsh");
     }
 

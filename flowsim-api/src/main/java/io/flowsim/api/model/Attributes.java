@@ -44,6 +44,12 @@ public final class Attributes {
     public static final AttributeKey<Long> ATTENTION_NUM_KV_HEADS = AttributeKey.integer("attention.num_kv_heads");
     /** Sliding-window size in keys; absent or 0 for full attention. */
     public static final AttributeKey<Long> ATTENTION_WINDOW = AttributeKey.integer("attention.window");
+    /**
+     * The kernel implementation, when its name does not tell it: {@code fa3}, {@code fa2} (also PyTorch
+     * SDPA's flash kernels), {@code flashinfer}, {@code triton}, {@code paged} (vLLM paged attention
+     * v1/v2), {@code sdpa-efficient} (PyTorch's memory-efficient kernels), {@code cudnn}.
+     */
+    public static final AttributeKey<String> ATTENTION_IMPLEMENTATION = AttributeKey.text("attention.implementation");
 
     // moe
     /** Experts per token. */

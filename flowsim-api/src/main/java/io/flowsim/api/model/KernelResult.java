@@ -7,18 +7,26 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * What exporters receive per kernel: the resolved kernel and, when the run simulated, its result.
+ * What exporters receive per kernel: the resolved kernel, when the run simulated its result, and the
+ * runtime's analysis (stage, annotation, efficiency).
  *
  * @param kernel     the resolved kernel
  * @param simulation the simulation result, absent when the run did not simulate
+ * @param analysis   stage, annotation and efficiency ({@link KernelAnalysis#NONE} when not analysed)
  *
  * @since 0.1
  */
 @Stability(Stability.Level.STABLE)
-public record KernelResult(ResolvedKernel kernel, Optional<SimulationResult> simulation) {
+public record KernelResult(ResolvedKernel kernel, Optional<SimulationResult> simulation, KernelAnalysis analysis) {
     public KernelResult {
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(simulation, "simulation");
+        Objects.requireNonNull(analysis, "analysis");
+    }
+
+    /** A result without analysis. */
+    public KernelResult(ResolvedKernel kernel, Optional<SimulationResult> simulation) {
+        this(kernel, simulation, KernelAnalysis.NONE);
     }
 
     /**

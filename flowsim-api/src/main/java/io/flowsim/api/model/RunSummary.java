@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param memoryOperationCount  memcpys and memsets
  * @param memoryOperationTimeNs sum of their durations
  * @param traceStatistics       counts the trace source reported (events, links, ...)
+ * @param analysis              stages and efficiency ({@link RunAnalysis#NONE} when not analysed)
  *
  * @since 0.1
  */
@@ -37,13 +38,25 @@ public record RunSummary(TraceMetadata metadata, long kernelCount, long kernelTi
                          long unresolvedKernelCount, long unknownKernelNames, List<GroupTotals> perFamily,
                          List<GroupTotals> perOpMapping, Optional<SimulationSummary> simulation,
                          long memoryOperationCount, long memoryOperationTimeNs,
-                         Map<String, Long> traceStatistics) {
+                         Map<String, Long> traceStatistics, RunAnalysis analysis) {
     public RunSummary {
+        Objects.requireNonNull(analysis, "analysis");
         Objects.requireNonNull(metadata, "metadata");
         perFamily = List.copyOf(Objects.requireNonNull(perFamily, "perFamily"));
         perOpMapping = List.copyOf(Objects.requireNonNull(perOpMapping, "perOpMapping"));
         Objects.requireNonNull(simulation, "simulation");
         traceStatistics = Map.copyOf(Objects.requireNonNull(traceStatistics, "traceStatistics"));
+    }
+
+    /** A summary without analysis. */
+    public RunSummary(TraceMetadata metadata, long kernelCount, long kernelTimeNs, long busyTimeNs, long wallTimeNs,
+                      long resolvedKernelTimeNs, long heuristicKernelTimeNs, long unresolvedKernelCount,
+                      long unknownKernelNames, List<GroupTotals> perFamily, List<GroupTotals> perOpMapping,
+                      Optional<SimulationSummary> simulation, long memoryOperationCount, long memoryOperationTimeNs,
+                      Map<String, Long> traceStatistics) {
+        this(metadata, kernelCount, kernelTimeNs, busyTimeNs, wallTimeNs, resolvedKernelTimeNs, heuristicKernelTimeNs,
+                unresolvedKernelCount, unknownKernelNames, perFamily, perOpMapping, simulation, memoryOperationCount,
+                memoryOperationTimeNs, traceStatistics, RunAnalysis.NONE);
     }
 
     /** The share of kernel time resolved through a database, 0..1 (1 when there are no kernels). */

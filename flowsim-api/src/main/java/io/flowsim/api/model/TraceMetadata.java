@@ -37,6 +37,11 @@ public record TraceMetadata(String traceName, String source, List<DeviceInfo> de
     public static final String CUPTI_VERSION = "cupti_version";
     /** The trace format dialect the reader detected (e.g. {@code kineto-new-external-id}). */
     public static final String DIALECT = "dialect";
+    /**
+     * The serving stage the whole trace records, when its producer says so ({@code prefill} or
+     * {@code decode}, see {@link Stage#id()}); e.g. from a per-stage file name.
+     */
+    public static final String STAGE = "stage";
 
     public TraceMetadata {
         Objects.requireNonNull(traceName, "traceName");

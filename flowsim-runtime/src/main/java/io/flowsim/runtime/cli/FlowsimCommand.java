@@ -52,6 +52,7 @@ final class FlowsimCommand implements Callable<Integer> {
             PluginsCommand.class,
             ParseCommand.class,
             SimulateCommand.class,
+            CompareCommand.class,
             ProfileCommand.class,
             MergeCommand.class,
             KernelsCommand.class,

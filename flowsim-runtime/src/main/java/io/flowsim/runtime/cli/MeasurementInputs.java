@@ -10,6 +10,7 @@ import io.flowsim.api.model.Measurement;
 import io.flowsim.runtime.discovery.Discovered;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
 import io.flowsim.runtime.pipeline.TraceKernels;
+import io.flowsim.runtime.pipeline.TraceRun;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,6 +41,10 @@ final class MeasurementInputs {
             description = "A trace whose measured kernel durations to use; repeatable.")
     List<Path> traces = new ArrayList<>();
 
+    @Option(names = "--trace-dir", paramLabel = "DIR",
+            description = "Use every *.json / *.json.gz trace in DIR, as with --trace-file.")
+    Path traceDirectory;
+
     @Option(names = "--resolver", paramLabel = "NAME",
             description = "Resolvers for --trace-file, in chain order; repeatable (default: all, by priority).")
     List<String> resolvers = new ArrayList<>();
@@ -57,7 +62,15 @@ final class MeasurementInputs {
     }
 
     boolean isEmpty() {
-        return tables.isEmpty() && traces.isEmpty();
+        return tables.isEmpty() && traces.isEmpty() && traceDirectory == null;
+    }
+
+    /** Adds the traces of {@code --trace-dir} (sorted) to those of {@code --trace-file}. */
+    void expandTraceDirectory() {
+        if (traceDirectory != null) {
+            traces.addAll(TraceRun.collect(List.of(), Optional.of(traceDirectory)));
+            traceDirectory = null;
+        }
     }
 
     void addTo(io.flowsim.api.Options.Builder options) {
@@ -85,6 +98,7 @@ final class MeasurementInputs {
 
     /** Reads every table and trace. Tables found by searching a directory are skipped with a warning if unreadable. */
     List<Source> read(ExtensionRegistry registry, RunContext context, Optional<String> gpu) {
+        expandTraceDirectory();
         List<Source> sources = new ArrayList<>();
         List<MeasurementTableReader> readers = registry.tableReaders().stream().map(Discovered::extension).toList();
         if (!tables.isEmpty() && readers.isEmpty()) {

@@ -1,15 +1,15 @@
 package io.flowsim.runtime.cli;
 
 import io.flowsim.api.Options;
-import io.flowsim.api.RunContext;
 import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
-import io.flowsim.runtime.pipeline.Pipeline;
-import io.flowsim.runtime.pipeline.PipelineResult;
+import io.flowsim.runtime.pipeline.TraceRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -33,13 +33,15 @@ final class ParseCommand implements Callable<Integer>, DeclaredOptions.UsesExten
 
     @Override
     public Integer call() {
+        List<Path> traces = pipeline.traces();
+        boolean json = pipeline.json();
         Options.Builder options = root.options();
-        pipeline.addTo(options);
+        pipeline.addTo(options, traces);
         try (ExtensionRegistry registry = root.discover()) {
-            RunContext context = RunContext.of(options.build(), root.reporter(), pipeline.outputDirectory);
-            PipelineResult result = new Pipeline(registry, context).run(pipeline.spec(Optional.empty(),
-                    Optional.empty()));
-            SummaryPrinter.print(root.out, result);
+            TraceRun.Outcome outcome = new TraceRun(registry, options.build(), root.reporter()).run("parse", traces,
+                    pipeline.spec(Optional.empty(), Optional.empty(), traces.get(0)), pipeline.jobs(),
+                    pipeline.outputDirectory);
+            RunOutputs.print(root.out, outcome, "parse", json);
         }
         return 0;
     }

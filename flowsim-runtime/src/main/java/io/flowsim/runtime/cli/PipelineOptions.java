@@ -1,7 +1,9 @@
 package io.flowsim.runtime.cli;
 
+import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Options;
 import io.flowsim.runtime.pipeline.PipelineSpec;
+import io.flowsim.runtime.pipeline.TraceRun;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -12,14 +14,29 @@ import java.util.Optional;
 /** Options shared by {@code parse} and {@code simulate}. */
 final class PipelineOptions {
 
-    @Option(names = "--trace-file", required = true, paramLabel = "FILE",
-            description = "The trace to read (*.json or *.json.gz from the PyTorch profiler).")
-    Path traceFile;
+    @Option(names = "--trace-file", paramLabel = "FILE",
+            description = "A trace to read (*.json or *.json.gz from the PyTorch profiler); repeatable, "
+                    + "one per rank or stage.")
+    List<Path> traceFiles = new ArrayList<>();
+
+    @Option(names = "--trace-dir", paramLabel = "DIR",
+            description = "Read every *.json and *.json.gz trace in DIR (e.g. one per rank).")
+    Path traceDirectory;
 
     @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = "flowsim-output",
-            description = "Where to write <trace name>.csv, summary.json and unknown_kernels.json "
-                    + "(created if missing; default: ${DEFAULT-VALUE}).")
+            description = "Where to write the outputs (default: ${DEFAULT-VALUE}). One trace writes <trace name>.csv,"
+                    + " summary.json and run.json into DIR; several write DIR/<trace name>/ each and DIR/run.json,"
+                    + " replacing the previous run in DIR as a whole.")
     Path outputDirectory;
+
+    @Option(names = "--jobs", paramLabel = "N",
+            description = "Traces analysed at the same time (default: the number of processors).")
+    Integer jobs;
+
+    @Option(names = "--group-by", paramLabel = "WHAT",
+            description = "Also split the summaries by 'annotation': the innermost user annotation "
+                    + "(record_function range) around each kernel's launch.")
+    String groupBy;
 
     @Option(names = "--source", paramLabel = "NAME",
             description = "The trace source to read with (default: the first that can read the file).")
@@ -38,14 +55,42 @@ final class PipelineOptions {
                     + "--no-report skips both).")
     boolean report;
 
-    void addTo(Options.Builder options) {
-        options.add("trace-file", traceFile.toString());
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "How to print the summary: text (default) or json (one JSON document on standard output; "
+                    + "messages stay on standard error).")
+    String format;
+
+    /** The traces to read, in order. */
+    List<Path> traces() {
+        return TraceRun.collect(traceFiles, Optional.ofNullable(traceDirectory));
+    }
+
+    int jobs() {
+        return jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
+    }
+
+    boolean json() {
+        return OutputFormat.isJson(format);
+    }
+
+    void addTo(Options.Builder options, List<Path> traces) {
+        if (traces.size() == 1) {
+            options.add("trace-file", traces.get(0).toString());
+        }
         options.add("report", Boolean.toString(report));
         options.add("output-dir", outputDirectory.toString());
     }
 
-    PipelineSpec spec(Optional<String> backend, Optional<String> gpu) {
-        return new PipelineSpec(traceFile, outputDirectory, Optional.ofNullable(source), resolvers, exporters,
-                backend, gpu);
+    PipelineSpec spec(Optional<String> backend, Optional<String> gpu, Path firstTrace) {
+        boolean byAnnotation = false;
+        if (groupBy != null) {
+            if (!groupBy.trim().equalsIgnoreCase("annotation")) {
+                throw FlowsimException.usage("--group-by takes 'annotation', got '" + groupBy + "'");
+            }
+            byAnnotation = true;
+        }
+        // the default backend also gives the GPU peaks efficiency is measured against
+        return new PipelineSpec(firstTrace, outputDirectory, Optional.ofNullable(source), resolvers, exporters,
+                backend, gpu, byAnnotation, Optional.of(SimulateCommand.DEFAULT_BACKEND));
     }
 }

@@ -1,17 +1,17 @@
 package io.flowsim.runtime.cli;
 
 import io.flowsim.api.Options;
-import io.flowsim.api.RunContext;
 import io.flowsim.api.model.SimulationSummary;
 import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
-import io.flowsim.runtime.pipeline.Pipeline;
-import io.flowsim.runtime.pipeline.PipelineResult;
+import io.flowsim.runtime.pipeline.TraceRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -47,16 +47,19 @@ final class SimulateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
 
     @Override
     public Integer call() {
+        List<Path> traces = pipeline.traces();
+        boolean json = pipeline.json();
         Options.Builder options = root.options();
-        pipeline.addTo(options);
+        pipeline.addTo(options, traces);
         options.add("backend", backend)
                 .addIfPresent("gpu", gpu);
         try (ExtensionRegistry registry = root.discover()) {
-            RunContext context = RunContext.of(options.build(), root.reporter(), pipeline.outputDirectory);
-            PipelineResult result = new Pipeline(registry, context).run(pipeline.spec(Optional.of(backend),
-                    Optional.ofNullable(gpu)));
-            SummaryPrinter.print(root.out, result);
-            return result.summary().simulation().map(this::runStatus).orElse(0);
+            TraceRun.Outcome outcome = new TraceRun(registry, options.build(), root.reporter()).run("simulate",
+                    traces, pipeline.spec(Optional.of(backend), Optional.ofNullable(gpu), traces.get(0)),
+                    pipeline.jobs(), pipeline.outputDirectory);
+            RunOutputs.print(root.out, outcome, "simulate", json);
+            return runStatus(outcome.traces().stream().map(t -> t.result().summary().simulation())
+                    .flatMap(Optional::stream).toList());
         }
     }
 
@@ -69,22 +72,25 @@ final class SimulateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
      * The run-level status: 0 when every kernel got a prediction or is one the backend does not model
      * (unsupported is not a failure); 3 when the backend predicted nothing and failed on some; 4 when
      * it predicted some and failed on others. The outputs are complete either way and give each
-     * kernel's status, so a failed run can be inspected.
+     * kernel's status, so a failed run can be inspected. A run of several traces counts the kernels
+     * of all of them.
      */
-    private int runStatus(SimulationSummary s) {
-        if (s.failed() == 0) {
+    private int runStatus(List<SimulationSummary> traces) {
+        long ok = traces.stream().mapToLong(SimulationSummary::ok).sum();
+        long unsupported = traces.stream().mapToLong(SimulationSummary::unsupported).sum();
+        long failed = traces.stream().mapToLong(SimulationSummary::failed).sum();
+        if (failed == 0) {
             return 0;
         }
-        long total = s.ok() + s.unsupported() + s.failed();
-        String counts = s.failed() + " failed, " + s.unsupported() + " unsupported; the outputs give each kernel's"
+        long total = ok + unsupported + failed;
+        String counts = failed + " failed, " + unsupported + " unsupported; the outputs give each kernel's"
                 + " status and reason";
-        if (s.ok() == 0) {
-            root.err.println("flowsim: backend " + s.backend() + " predicted none of the " + total + " kernels ("
-                    + counts + ")");
+        String of = traces.size() > 1 ? " kernels of " + traces.size() + " traces (" : " kernels (";
+        if (ok == 0) {
+            root.err.println("flowsim: backend " + backend + " predicted none of the " + total + of + counts + ")");
             return EXIT_NOTHING_PREDICTED;
         }
-        root.err.println("flowsim: backend " + s.backend() + " predicted " + s.ok() + " of the " + total
-                + " kernels (" + counts + ")");
+        root.err.println("flowsim: backend " + backend + " predicted " + ok + " of the " + total + of + counts + ")");
         return EXIT_PARTLY_PREDICTED;
     }
 }

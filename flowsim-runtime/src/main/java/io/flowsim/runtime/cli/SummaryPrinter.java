@@ -22,6 +22,12 @@ final class SummaryPrinter {
     }
 
     static void print(PrintStream out, PipelineResult result) {
+        printSummary(out, result);
+        printFiles(out, result.files());
+    }
+
+    /** The summary without the list of files written. */
+    static void printSummary(PrintStream out, PipelineResult result) {
         RunSummary s = result.summary();
         TraceMetadata m = s.metadata();
         String gpu = m.devices().stream().findFirst().map(DeviceInfo::name).orElse("GPU not recorded");
@@ -44,12 +50,14 @@ final class SummaryPrinter {
             out.println("Families  " + String.join(", ", parts));
         }
         s.simulation().ifPresent(sim -> printSimulation(out, s, sim));
-        if (!result.files().isEmpty()) {
-            String label = "Wrote     ";
-            for (Path f : result.files()) {
-                out.println(label + f);
-                label = "          ";
-            }
+    }
+
+    /** "Wrote" and one file per line. */
+    static void printFiles(PrintStream out, List<Path> files) {
+        String label = "Wrote     ";
+        for (Path f : files) {
+            out.println(label + f);
+            label = "          ";
         }
     }
 

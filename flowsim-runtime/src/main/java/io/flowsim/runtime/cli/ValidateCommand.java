@@ -1,5 +1,7 @@
 package io.flowsim.runtime.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Options;
@@ -13,6 +15,7 @@ import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
 import io.flowsim.runtime.measurements.HoldOutSplit;
 import io.flowsim.runtime.measurements.MeasurementScorer;
+import io.flowsim.runtime.pipeline.RunJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -65,6 +68,10 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
             description = "The share of measurements (by key hash) held out from fitting (default: ${DEFAULT-VALUE}).")
     double heldOutFraction;
 
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (default) or json: the scores as one JSON document on standard output.")
+    String format;
+
     @Option(names = "--csv", paramLabel = "FILE",
             description = "Also write every measurement with its prediction to this CSV file (source, group, origin,"
                     + " key, measured_ns, predicted_ns, error_percent, reason).")
@@ -95,6 +102,7 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
 
     @Override
     public Integer call() {
+        boolean json = OutputFormat.isJson(format);
         if (inputs.isEmpty()) {
             List<Path> defaults = defaultTables();
             if (defaults.isEmpty()) {
@@ -115,6 +123,7 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
             SimulatorBackend b = registry.require(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, backend);
             RunContext context = RunContext.of(options.build(), root.reporter(), null);
             // the tables and traces read are inputs: --csv never replaces one, and is refused before any work
+            inputs.expandTraceDirectory();
             List<Path> read = new ArrayList<>(inputs.traces);
             inputs.tableFiles(registry.tableReaders().stream().map(Discovered::extension).toList())
                     .forEach(f -> read.add(f[0]));
@@ -122,15 +131,51 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
                  AtomicOutput csvOutput = csv == null ? null : CsvFiles.reserve(csv)) {
                 List<MeasurementInputs.Source> sources = inputs.read(registry, context, Optional.ofNullable(gpu));
                 try (SimulationSession session = b.open(context)) {
-                    return validate(b.name(), session, sources, holdOut, part, csvOutput);
+                    return validate(b.name(), session, sources, holdOut, part, json, csvOutput);
                 }
             }
         }
     }
 
+    /** The scores as one JSON document (docs/output-formats.md). */
+    static ObjectNode document(String backend, String part, double heldOutFraction,
+                               List<MeasurementScorer.GroupScore> scores, Map<String, Map<String, Long>> skipped) {
+        ObjectNode root = RunJson.MAPPER.createObjectNode();
+        root.put("format_version", RunJson.FORMAT_VERSION);
+        root.put("command", "validate");
+        root.put("backend", backend);
+        root.put("split", part);
+        root.put("held_out_fraction", heldOutFraction);
+        ArrayNode groups = root.putArray("groups");
+        for (MeasurementScorer.GroupScore g : scores) {
+            AccuracyRow a = g.accuracy();
+            ObjectNode n = groups.addObject();
+            n.put("source", g.source());
+            n.put("group", g.group());
+            n.put("predicted", a == null ? 0 : a.count());
+            n.put("unsupported", g.unsupported());
+            if (a != null) {
+                n.put("median_abs_error_percent", a.medianAbsErrorPercent());
+                n.put("p90_abs_error_percent", a.p90AbsErrorPercent());
+                n.put("time_weighted_abs_error_percent", a.timeWeightedAbsErrorPercent());
+                n.put("total_error_percent", a.totalErrorPercent());
+                n.put("measured_time_us", a.measuredNs() / 1000.0);
+                n.put("predicted_time_us", a.predictedNs() / 1000.0);
+            }
+            ObjectNode reasons = n.putObject("unsupported_reasons");
+            g.reasons().forEach(reasons::put);
+        }
+        ObjectNode skippedNode = root.putObject("skipped_rows");
+        skipped.forEach((table, reasons) -> {
+            ObjectNode t = skippedNode.putObject(table);
+            reasons.forEach(t::put);
+        });
+        return root;
+    }
+
     /** Returns the exit code: the run-level status, as {@code simulate}'s (see {@link #runStatus}). */
     private int validate(String backendName, SimulationSession session, List<MeasurementInputs.Source> sources,
-                          HoldOutSplit holdOut, String part, AtomicOutput csvOutput) {
+                         HoldOutSplit holdOut, String part, boolean json, AtomicOutput csvOutput) {
         List<MeasurementScorer.GroupScore> scores = new ArrayList<>();
         long predicted = 0;
         long failed = 0;
@@ -170,13 +215,21 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
                 skipped.put(s.name(), s.skipped());
             }
         }
-        root.out.println("Validation of backend " + backendName + (part.equals("all") ? ""
-                : " on the " + part + " part (fraction " + heldOutFraction + " held out by key hash)"));
-        print(root.out, scores, skipped);
+        if (json) {
+            RunOutputs.printJson(root.out, document(backendName, part, heldOutFraction, scores, skipped));
+        } else {
+            root.out.println("Validation of backend " + backendName + (part.equals("all") ? ""
+                    : " on the " + part + " part (fraction " + heldOutFraction + " held out by key hash)"));
+            print(root.out, scores, skipped);
+        }
         if (csv != null) {
             CsvFiles.write(csvOutput, new String[] {"source", "group", "origin", "key", "measured_ns", "predicted_ns",
                 "error_percent", "reason"}, details);
-            root.out.println("Wrote " + csv);
+            if (json) {
+                root.reporter().info("wrote " + csv);
+            } else {
+                root.out.println("Wrote " + csv);
+            }
         }
         return runStatus(backendName, predicted, failed, notModelled);
     }

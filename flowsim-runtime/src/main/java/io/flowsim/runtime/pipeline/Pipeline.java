@@ -13,6 +13,7 @@ import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.Trace;
 import io.flowsim.api.TraceSource;
 import io.flowsim.api.model.DeviceInfo;
+import io.flowsim.api.model.GpuPeaks;
 import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.KernelRecord;
 import io.flowsim.api.model.KernelResult;
@@ -20,6 +21,7 @@ import io.flowsim.api.model.ResolvedKernel;
 import io.flowsim.api.model.RunSummary;
 import io.flowsim.api.model.SimulationRequest;
 import io.flowsim.api.model.SimulationResult;
+import io.flowsim.api.model.Stage;
 import io.flowsim.api.model.TraceMetadata;
 import io.flowsim.runtime.discovery.Discovered;
 import io.flowsim.runtime.discovery.ExtensionPoint;
@@ -69,20 +71,31 @@ public final class Pipeline {
              ResolverChain chain = ResolverChain.open(ResolverChain.order(registry.resolvers(), spec.resolvers()),
                      context)) {
             TraceMetadata metadata = trace.metadata();
+            StageClassifier stages = new StageClassifier(traceStage(metadata));
             List<ExportSession> sessions = new ArrayList<>();
             try {
                 for (Exporter e : exporters) {
                     sessions.add(e.open(new ExportContext(metadata, metadata.traceName(),
                             spec.outputDirectory(), backend.isPresent(), context)));
                 }
-                RunSummary summary = backend.isPresent()
-                        ? simulate(trace, chain, backend.get(), spec, sessions)
-                        : stream(trace, chain, sessions);
+                RunSummaryBuilder builder;
+                RunSummary summary;
+                if (backend.isPresent()) {
+                    Simulated simulated = simulate(trace, chain, backend.get(), spec, sessions, stages);
+                    builder = simulated.builder();
+                    summary = simulated.summary();
+                } else {
+                    Optional<GpuPeaks> peaks = recordedGpu(metadata.devices().stream().findFirst())
+                            .flatMap(t -> peaksBackendPeaks(spec, t));
+                    builder = new RunSummaryBuilder(peaks, Optional.empty(), spec.groupByAnnotation());
+                    summary = stream(trace, chain, sessions, builder, new KernelAnalyzer(stages, peaks,
+                            spec.groupByAnnotation()));
+                }
                 List<Path> files = new ArrayList<>();
                 for (ExportSession s : sessions) {
                     files.addAll(s.finish(summary));
                 }
-                return new PipelineResult(summary, files);
+                return new PipelineResult(summary, files, builder.collectives());
             } finally {
                 for (ExportSession s : sessions) {
                     s.close();
@@ -91,13 +104,59 @@ public final class Pipeline {
         }
     }
 
-    private RunSummary stream(Trace trace, ResolverChain chain, List<ExportSession> sessions) {
-        RunSummaryBuilder summary = new RunSummaryBuilder();
+    /** The stage a trace's metadata records for all of it, if any. */
+    static Optional<Stage> traceStage(TraceMetadata metadata) {
+        String s = metadata.properties().get(TraceMetadata.STAGE);
+        if (s == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Stage.fromId(s));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The recorded GPU of a trace as a target, when the trace names it. */
+    private static Optional<HardwareTarget> recordedGpu(Optional<DeviceInfo> device) {
+        return device.filter(d -> !d.name().isBlank()).map(d -> new HardwareTarget(d.name(), Optional.of(d)));
+    }
+
+    /**
+     * The peaks of {@code target} from a session of the spec's peaks backend opened for this (empty when
+     * unknown, when there is no such backend or it cannot open).
+     */
+    private Optional<GpuPeaks> peaksBackendPeaks(PipelineSpec spec, HardwareTarget target) {
+        Optional<SimulatorBackend> backend = spec.peaksBackend().flatMap(name -> registry.find(
+                ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, name)).map(Discovered::extension);
+        if (backend.isEmpty()) {
+            return Optional.empty();
+        }
+        try (SimulationSession session = backend.get().open(context)) {
+            return peaksFrom(session, backend.get(), target);
+        } catch (RuntimeException e) {
+            context.reporter().debug("no GPU peaks for " + target.name() + " from " + backend.get().name() + ": " + e);
+            return Optional.empty();
+        }
+    }
+
+    private Optional<GpuPeaks> peaksFrom(SimulationSession session, SimulatorBackend backend, HardwareTarget target) {
+        try {
+            return session.peaks(target);
+        } catch (RuntimeException e) {
+            context.reporter().debug("no GPU peaks for " + target.name() + " from " + backend.name() + ": " + e);
+            return Optional.empty();
+        }
+    }
+
+    private RunSummary stream(Trace trace, ResolverChain chain, List<ExportSession> sessions,
+                              RunSummaryBuilder summary, KernelAnalyzer analyzer) {
         try (Progress progress = context.reporter().startProgress("resolving and exporting kernels", 0, Progress.KERNELS);
              Stream<KernelRecord> kernels = trace.kernels()) {
             Iterator<KernelRecord> it = kernels.iterator();
             while (it.hasNext()) {
-                KernelResult result = new KernelResult(chain.resolve(it.next()), Optional.empty());
+                ResolvedKernel k = chain.resolve(it.next());
+                KernelResult result = new KernelResult(k, Optional.empty(), analyzer.analyze(k));
                 summary.add(result);
                 for (ExportSession s : sessions) {
                     s.accept(result);
@@ -108,8 +167,11 @@ public final class Pipeline {
         return summary.build(trace.metadata(), Optional.empty(), trace.statistics());
     }
 
-    private RunSummary simulate(Trace trace, ResolverChain chain, SimulatorBackend backend, PipelineSpec spec,
-                                List<ExportSession> sessions) {
+    private record Simulated(RunSummary summary, RunSummaryBuilder builder) {
+    }
+
+    private Simulated simulate(Trace trace, ResolverChain chain, SimulatorBackend backend, PipelineSpec spec,
+                               List<ExportSession> sessions, StageClassifier stages) {
         List<ResolvedKernel> resolved = resolveAll(trace, chain, context);
         HardwareTarget target = target(trace.metadata(), resolved, spec.gpu());
 
@@ -128,27 +190,41 @@ public final class Pipeline {
         context.reporter().info("simulating " + resolved.size() + " kernels (" + batch.size()
                 + " distinct requests) on " + target.name() + " with backend " + backend.name());
         try (SimulationSession session = backend.open(context)) {
-            return simulate(trace, resolved, target, batch, requestOf, backend, session, sessions);
+            boolean peaksFromThis = spec.peaksBackend().filter(backend.name()::equals).isPresent();
+            // The recorded GPU's peaks come from the peaks backend; when that is the simulating
+            // backend, its own session (and so the run's hardware profiles) answers both questions.
+            Optional<HardwareTarget> recorded = recordedGpu(target.traceDevice());
+            Optional<GpuPeaks> peaks = peaksFromThis
+                    ? recorded.flatMap(t -> peaksFrom(session, backend, t))
+                    : recorded.flatMap(t -> peaksBackendPeaks(spec, t));
+            Optional<GpuPeaks> targetPeaks = peaksFrom(session, backend, target);
+            if (targetPeaks.isEmpty() && !peaksFromThis) {
+                targetPeaks = peaksBackendPeaks(spec, target);
+            }
+            KernelAnalyzer analyzer = new KernelAnalyzer(stages, peaks, spec.groupByAnnotation());
+            RunSummaryBuilder summary = new RunSummaryBuilder(peaks, targetPeaks, spec.groupByAnnotation());
+            return new Simulated(simulate(trace, resolved, target, batch, requestOf, backend, session, sessions,
+                    summary, analyzer), summary);
         }
     }
 
     private RunSummary simulate(Trace trace, List<ResolvedKernel> resolved, HardwareTarget target,
                                 List<SimulationRequest> batch, int[] requestOf, SimulatorBackend backend,
-                                SimulationSession session, List<ExportSession> sessions) {
+                                SimulationSession session, List<ExportSession> sessions, RunSummaryBuilder summary,
+                                KernelAnalyzer analyzer) {
         List<SimulationResult> results = session.simulate(batch, target);
         if (results == null || results.size() != batch.size()) {
             throw new FlowsimException(ErrorCode.INTERNAL, "backend " + backend.name() + " returned "
                     + (results == null ? "no" : results.size()) + " results for " + batch.size() + " requests");
         }
 
-        RunSummaryBuilder summary = new RunSummaryBuilder();
         for (int i = 0; i < resolved.size(); i++) {
             SimulationResult r = results.get(requestOf[i]);
             if (r == null) {
                 throw new FlowsimException(ErrorCode.INTERNAL, "backend " + backend.name()
                         + " returned no result for kernel " + resolved.get(i).kernel().name());
             }
-            KernelResult result = new KernelResult(resolved.get(i), Optional.of(r));
+            KernelResult result = new KernelResult(resolved.get(i), Optional.of(r), analyzer.analyze(resolved.get(i)));
             summary.add(result);
             for (ExportSession s : sessions) {
                 s.accept(result);

@@ -1,6 +1,12 @@
 package io.flowsim.runtime.pipeline;
 
 import io.flowsim.api.model.AccuracyRow;
+import io.flowsim.api.model.GpuPeaks;
+import io.flowsim.api.model.KernelAnalysis;
+import io.flowsim.api.model.KernelGroup;
+import io.flowsim.api.model.NamedTotals;
+import io.flowsim.api.model.RunAnalysis;
+import io.flowsim.api.model.Stage;
 import io.flowsim.api.model.GroupTotals;
 import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.KernelKind;
@@ -53,6 +59,34 @@ public final class RunSummaryBuilder {
     private final Map<String, long[]> unsupportedByReason = new LinkedHashMap<>();
     private long memoryOperations;
     private long memoryOperationTime;
+    private final Optional<GpuPeaks> peaks;
+    private final Optional<GpuPeaks> targetPeaks;
+    private final boolean groupByAnnotation;
+    private final Map<GroupKey, EfficiencyAccumulator> groups = new HashMap<>();
+    private final Map<String, EfficiencyAccumulator> byName = new HashMap<>();
+    private final Map<String, String> familyOfName = new HashMap<>();
+    private final List<CollectiveKernel> collectives = new ArrayList<>();
+
+    /** A builder without efficiency peaks. */
+    public RunSummaryBuilder() {
+        this(Optional.empty(), Optional.empty(), false);
+    }
+
+    /**
+     * @param peaks             the recorded GPU's peaks (for the summary's record of them)
+     * @param targetPeaks       the simulated GPU's peaks, for the efficiency of predicted times
+     * @param groupByAnnotation whether groups are split by user annotation
+     */
+    public RunSummaryBuilder(Optional<GpuPeaks> peaks, Optional<GpuPeaks> targetPeaks, boolean groupByAnnotation) {
+        this.peaks = peaks;
+        this.targetPeaks = targetPeaks;
+        this.groupByAnnotation = groupByAnnotation;
+    }
+
+    /** The collective kernels added so far, in the order they were added. */
+    public List<CollectiveKernel> collectives() {
+        return List.copyOf(collectives);
+    }
 
     /** Adds one kernel. */
     public void add(KernelResult result) {
@@ -100,6 +134,17 @@ public final class RunSummaryBuilder {
         }
         byFamily.computeIfAbsent(family, f -> new Totals()).add(r.durationNs(), predicted);
         byOp.computeIfAbsent(op, f -> new Totals()).add(r.durationNs(), predicted);
+
+        KernelAnalysis analysis = result.analysis();
+        GroupKey key = new GroupKey(analysis.stage(), family, op, groupByAnnotation ? analysis.annotation() : "");
+        groups.computeIfAbsent(key, k -> new EfficiencyAccumulator()).add(r.durationNs(), predicted,
+                analysis.efficiency(), targetPeaks);
+        byName.computeIfAbsent(r.name(), k -> new EfficiencyAccumulator()).add(r.durationNs(), predicted,
+                analysis.efficiency(), targetPeaks);
+        familyOfName.putIfAbsent(r.name(), family);
+        if (result.kernel().family() == OperationFamily.COLLECTIVE) {
+            collectives.add(CollectiveKernel.of(result.kernel(), analysis.stage(), predicted));
+        }
     }
 
     /**
@@ -118,7 +163,32 @@ public final class RunSummaryBuilder {
                 withMissingInformation(info.notes())));
         return new RunSummary(metadata, count, kernelTime, busy, wall, resolvedTime, heuristicTime, unresolvedCount,
                 unknownNames.size(), groups(byFamily), groups(byOp), sim, memoryOperations, memoryOperationTime,
-                statistics);
+                statistics, analysis());
+    }
+
+    /** How many kernel names each "top kernels" list keeps. */
+    static final int TOP_KERNELS = 20;
+
+    private RunAnalysis analysis() {
+        List<KernelGroup> rows = new ArrayList<>();
+        groups.forEach((k, a) -> rows.add(new KernelGroup(k.stage(), k.family(), k.op(), k.annotation(), a.totals())));
+        rows.sort(Comparator.comparingLong((KernelGroup g) -> g.totals().kernelTimeNs()).reversed()
+                .thenComparing(KernelGroup::stage).thenComparing(KernelGroup::family).thenComparing(KernelGroup::op)
+                .thenComparing(KernelGroup::annotation));
+        List<NamedTotals> names = new ArrayList<>();
+        byName.forEach((n, a) -> names.add(new NamedTotals(n, familyOfName.get(n), a.totals())));
+        List<NamedTotals> byTime = names.stream()
+                .sorted(Comparator.comparingLong((NamedTotals t) -> t.totals().kernelTimeNs()).reversed()
+                        .thenComparing(NamedTotals::name))
+                .limit(TOP_KERNELS).toList();
+        List<NamedTotals> byLost = names.stream().filter(t -> t.totals().lostNs() > 0)
+                .sorted(Comparator.comparingDouble((NamedTotals t) -> t.totals().lostNs()).reversed()
+                        .thenComparing(NamedTotals::name))
+                .limit(TOP_KERNELS).toList();
+        return new RunAnalysis(peaks, targetPeaks, groupByAnnotation, rows, byTime, byLost);
+    }
+
+    private record GroupKey(Stage stage, String family, String op, String annotation) {
     }
 
     /**

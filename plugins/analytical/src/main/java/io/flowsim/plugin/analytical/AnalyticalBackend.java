@@ -8,6 +8,8 @@ import io.flowsim.api.Progress;
 import io.flowsim.api.RunContext;
 import io.flowsim.api.SimulationSession;
 import io.flowsim.api.SimulatorBackend;
+import io.flowsim.api.model.DataType;
+import io.flowsim.api.model.GpuPeaks;
 import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.SimulationRequest;
 import io.flowsim.api.model.SimulationResult;
@@ -15,9 +17,11 @@ import io.flowsim.api.model.SimulationStatus;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -123,6 +127,23 @@ public final class AnalyticalBackend implements SimulatorBackend {
             notes.add("collectives are predicted as the transfer itself: a rank's measured collective time also"
                     + " contains waiting for the slowest rank, which no kernel model can know");
             return notes;
+        }
+
+        /** The profile's datasheet figures; empty when no profile matches the target. */
+        @Override
+        public Optional<GpuPeaks> peaks(HardwareTarget target) {
+            HardwareProfile profile;
+            try {
+                profile = catalog.resolve(target);
+            } catch (FlowsimException e) {
+                return Optional.empty();
+            }
+            Map<DataType, Double> flops = new EnumMap<>(DataType.class);
+            for (DataType t : DataType.values()) {
+                profile.peakFlops(HardwareProfile.precisionOf(t)).ifPresent(v -> flops.put(t, v));
+            }
+            return Optional.of(new GpuPeaks(profile.name(), flops, profile.hbmBytesPerSecond(),
+                    profile.nvlinkBytesPerSecond()));
         }
     }
 

@@ -41,7 +41,8 @@ final class AttentionModel {
             return Estimate.unsupported(reason);
         }
         Problem p = (Problem) parsed;
-        return p.decode ? decode(p, hw) : prefill(p, hw);
+        AttentionKernel kernel = AttentionKernel.of(r, p.headDim, hw);
+        return p.decode ? decode(p, hw, kernel) : prefill(p, hw, kernel);
     }
 
     static Object parse(SimulationRequest r) {
@@ -178,75 +179,119 @@ final class AttentionModel {
         return sum + (qLen - unclipped) * Math.min(w, offset + qLen);
     }
 
-    static Estimate prefill(Problem p, HardwareProfile hw) {
-        String precision = HardwareProfile.precisionOf(p.qType);
+    static Estimate prefill(Problem p, HardwareProfile hw, AttentionKernel kernel) {
+        boolean triton = kernel.implementation() == AttentionKernel.Implementation.TRITON;
+        // sglang's Triton kernels compute in the 16-bit type (an 8-bit cache is converted on load).
+        String precision = triton ? "bf16" : HardwareProfile.precisionOf(p.qType);
         OptionalDouble peak = hw.peakFlops(precision);
         if (peak.isEmpty()) {
             return Estimate.unsupported(hw.id() + " has no " + precision + " tensor-core peak for attention");
         }
         int sms = hw.smCount();
+        int blockQ = kernel.blockQ();
+        long window = kernel.skipsWindow() ? p.window : 0;
         double dims = p.headDim + p.headDimV;
-        double flops = 2.0 * p.batch * p.heads * pairs(p.qLen, p.kvLen, p.causal, p.window) * dims;
-        Param base = p.latent ? Param.PREFILL_LATENT_COMPUTE_EFFICIENCY
-                : p.qType.bits() <= 8 ? Param.PREFILL_FP8_COMPUTE_EFFICIENCY : Param.PREFILL_COMPUTE_EFFICIENCY;
-        double efficiency = hw.get(base) * p.headDim / (p.headDim + hw.get(Param.PREFILL_HEAD_DIM_HALF));
+        double flops = 2.0 * p.batch * p.heads * pairs(p.qLen, p.kvLen, p.causal, window) * dims;
+        double efficiency;
+        if (triton) {
+            // BLOCK_N is 64 in every configuration of sglang's extend kernel.
+            double intensity = blockQ * 64.0 / (blockQ + 64.0);
+            efficiency = hw.get(Param.TRITON_PREFILL_COMPUTE_EFFICIENCY)
+                    * Math.min(1, intensity / hw.get(Param.TRITON_PREFILL_SMALL_TILE_INTENSITY));
+        } else {
+            Param base = p.latent ? Param.PREFILL_LATENT_COMPUTE_EFFICIENCY
+                    : p.qType.bits() <= 8 ? Param.PREFILL_FP8_COMPUTE_EFFICIENCY : Param.PREFILL_COMPUTE_EFFICIENCY;
+            efficiency = hw.get(base) * (kernel.warpgroupMma() ? 1 : hw.get(Param.PREFILL_MMA_SYNC_FRACTION));
+        }
+        efficiency *= p.headDim / (p.headDim + hw.get(Param.PREFILL_HEAD_DIM_HALF));
         double perSm = peak.getAsDouble() / sms * efficiency;
         double occupancy = Math.floor(hw.get(Param.PREFILL_CTAS_PER_SM));
-        double blocks = (double) p.batch * p.heads * GemmModel.ceilDiv(p.qLen, BLOCK_Q);
+        double blocks = (double) p.batch * p.heads * GemmModel.ceilDiv(p.qLen, blockQ);
         double waves = Math.ceil(blocks / (sms * occupancy));
         double quantization = Math.pow(waves * sms * occupancy / blocks, hw.get(Param.PREFILL_WAVE_QUANTIZATION));
-        double keysSeen = p.window > 0 ? Math.min(p.kvLen, p.window) : p.kvLen;
-        double longest = 2.0 * Math.min(p.qLen, BLOCK_Q) * keysSeen * dims;
+        double keysSeen = window > 0 ? Math.min(p.kvLen, window) : p.kvLen;
+        double longest = 2.0 * Math.min(p.qLen, blockQ) * keysSeen * dims;
         double compute = Math.max(flops / (sms * perSm) * Math.max(1, quantization), longest / perSm)
-                + waves * hw.get(Param.PREFILL_CTA_OVERHEAD_US) * 1e-6;
+                + waves * hw.get(triton ? Param.TRITON_PREFILL_CTA_OVERHEAD_US : Param.PREFILL_CTA_OVERHEAD_US) * 1e-6;
         double bytes = p.batch * (p.qLen * p.heads * p.headDim * p.qType.bytes()
                 + kvBytesPerToken(p) * p.kvLen + p.qLen * p.heads * p.headDimV * 2.0);
         double memory = bytes / (hw.hbmBytesPerSecond() * hw.get(Param.PREFILL_MEMORY_EFFICIENCY));
-        double fixed = hw.get(Param.PREFILL_FIXED_LATENCY_US) * 1e-6;
+        double fixed = hw.get(triton ? Param.TRITON_PREFILL_FIXED_LATENCY_US : Param.PREFILL_FIXED_LATENCY_US) * 1e-6;
         double body = Math.max(compute, memory);
-        return Estimate.of(fixed + body, "attention-prefill",
+        return Estimate.of(fixed + body, modelName("attention-prefill", kernel),
                 fixed > body ? "latency" : compute >= memory ? "compute" : "memory");
+    }
+
+    /** {@code attention-prefill} for the generic model, {@code attention-prefill-triton} etc. otherwise. */
+    static String modelName(String phase, AttentionKernel kernel) {
+        return kernel.implementation() == AttentionKernel.Implementation.GENERIC
+                ? phase : phase + "-" + kernel.implementation().id();
     }
 
     static double kvBytesPerToken(Problem p) {
         return p.latent ? p.headDim * p.kvType.bytes() : p.kvHeads * (double) (p.headDim + p.headDimV) * p.kvType.bytes();
     }
 
-    static Estimate decode(Problem p, HardwareProfile hw) {
+    static Estimate decode(Problem p, HardwareProfile hw, AttentionKernel kernel) {
+        boolean triton = kernel.implementation() == AttentionKernel.Implementation.TRITON;
         int sms = hw.smCount();
         double keys = p.window > 0 ? Math.min(p.kvLen, p.window) : p.kvLen;
         double kvBytes = p.batch * keys * kvBytesPerToken(p);
         double qoBytes = p.batch * p.qLen * p.heads * (p.headDim + p.headDimV) * 2.0;
-        // Query heads that share a KV head are processed together (GQA packing; MLA in groups of 64).
-        double groups = p.latent ? Math.ceil(p.heads * (double) p.qLen / 64.0) : p.kvHeads;
+        // Query heads that share a KV head are processed together (GQA packing; MLA in groups of 64);
+        // kernels without packing give every query head its own block (the group's K/V re-reads hit L2).
+        double groups = p.latent ? Math.ceil(p.heads * (double) p.qLen / 64.0)
+                : kernel.packsGqa() ? p.kvHeads : p.heads;
         double occupancy = Math.floor(hw.get(Param.DECODE_CTAS_PER_SM));
         double base = p.batch * groups;
-        double maxSplits = Math.min(Math.floor(hw.get(Param.DECODE_MAX_SPLITS)),
-                Math.ceil(keys / hw.get(Param.DECODE_SPLIT_CHUNK)));
-        double splits = Math.max(1, Math.min(Math.floor(sms * occupancy / base), Math.max(1, maxSplits)));
+        double splits = switch (kernel.splitPolicy()) {
+            case FLASH_DECODING -> {
+                double maxSplits = Math.min(Math.floor(hw.get(Param.DECODE_MAX_SPLITS)),
+                        Math.ceil(keys / hw.get(Param.DECODE_SPLIT_CHUNK)));
+                yield Math.max(1, Math.min(Math.floor(sms * occupancy / base), Math.max(1, maxSplits)));
+            }
+            case FIXED -> Math.max(1, Math.min(Math.floor(hw.get(Param.TRITON_DECODE_KV_SPLITS)), keys));
+            case PARTITIONS_512 -> Math.ceil(keys / 512.0);
+            case NONE -> 1;
+        };
         double blocks = base * splits;
         double waves = Math.ceil(blocks / (sms * occupancy));
         double busy = Math.min(blocks, sms) / sms;
-        Param streaming = p.kvType.bits() <= 8 ? Param.DECODE_FP8_MEMORY_EFFICIENCY : Param.DECODE_MEMORY_EFFICIENCY;
+        boolean narrowCache = p.kvType.bits() <= 8;
+        Param streaming = triton
+                ? narrowCache ? Param.TRITON_DECODE_FP8_MEMORY_EFFICIENCY : Param.TRITON_DECODE_MEMORY_EFFICIENCY
+                : narrowCache ? Param.DECODE_FP8_MEMORY_EFFICIENCY : Param.DECODE_MEMORY_EFFICIENCY;
         double bandwidth = hw.hbmBytesPerSecond() * Math.min(hw.get(streaming),
                 busy / hw.get(Param.DECODE_BANDWIDTH_SATURATION));
         double memory = (kvBytes + qoBytes) / bandwidth;
-        String precision = HardwareProfile.precisionOf(p.qType);
-        OptionalDouble peak = hw.peakFlops(precision);
+        double flops = 2.0 * p.batch * p.qLen * p.heads * keys * (p.headDim + p.headDimV);
         double compute = 0;
-        if (peak.isPresent()) {
-            double flops = 2.0 * p.batch * p.qLen * p.heads * keys * (p.headDim + p.headDimV);
-            compute = flops / (peak.getAsDouble()
-                    * hw.get(p.latent ? Param.DECODE_LATENT_COMPUTE_EFFICIENCY : Param.DECODE_COMPUTE_EFFICIENCY));
+        if (kernel.simtDot()) {
+            // vLLM's paged attention multiplies on the CUDA cores (FP32 FMA), not the tensor cores.
+            OptionalDouble simt = hw.peakFlops("fp32");
+            if (simt.isPresent()) {
+                compute = flops / (simt.getAsDouble() * hw.get(Param.GEMM_FP32_COMPUTE_EFFICIENCY));
+            }
+        } else {
+            OptionalDouble peak = hw.peakFlops(HardwareProfile.precisionOf(p.qType));
+            if (peak.isPresent()) {
+                double mma = kernel.warpgroupMma() ? 1 : hw.get(Param.PREFILL_MMA_SYNC_FRACTION);
+                compute = flops / (peak.getAsDouble() * mma
+                        * hw.get(p.latent ? Param.DECODE_LATENT_COMPUTE_EFFICIENCY : Param.DECODE_COMPUTE_EFFICIENCY));
+            }
         }
         double stream = Math.max(memory, compute);
-        double perWave = waves * hw.get(Param.DECODE_CTA_OVERHEAD_US) * 1e-6
-                * Math.pow(p.headDim / 128.0, hw.get(Param.DECODE_CTA_HEAD_DIM_EXPONENT));
+        double perWave = waves * hw.get(triton ? Param.TRITON_DECODE_CTA_OVERHEAD_US : Param.DECODE_CTA_OVERHEAD_US) * 1e-6
+                * Math.pow(p.headDim / 128.0,
+                        hw.get(triton ? Param.TRITON_DECODE_CTA_HEAD_DIM_EXPONENT : Param.DECODE_CTA_HEAD_DIM_EXPONENT));
+        // Split results are combined in the same launch (flash-decoding); Triton's and paged v2's reductions are
+        // separate kernels (Triton's is inside its fixed latency: the tables time both launches as one row).
+        boolean combines = splits > 1 && kernel.splitPolicy() == AttentionKernel.SplitPolicy.FLASH_DECODING;
         double body = RequestView.pnorm(stream, perWave, hw.get(Param.DECODE_ROOFLINE_SHARPNESS))
-                + (splits > 1 ? hw.get(Param.DECODE_COMBINE_US) * 1e-6 : 0);
-        double fixed = hw.get(Param.DECODE_FIXED_LATENCY_US) * 1e-6;
+                + (combines ? hw.get(Param.DECODE_COMBINE_US) * 1e-6 : 0);
+        double fixed = hw.get(triton ? Param.TRITON_DECODE_FIXED_LATENCY_US : Param.DECODE_FIXED_LATENCY_US) * 1e-6;
         String bound = fixed > body ? "latency" : perWave > stream ? "latency" : compute > memory ? "compute" : "memory";
-        return Estimate.of(fixed + body, "attention-decode", bound);
+        return Estimate.of(fixed + body, modelName("attention-decode", kernel), bound);
     }
 
     private static String lower(String s) {

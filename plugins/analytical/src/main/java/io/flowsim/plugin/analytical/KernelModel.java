@@ -40,10 +40,16 @@ final class KernelModel {
         if (model.equals("collective")) {
             return Param.FitGroup.COLLECTIVE;
         }
-        if (model.equals("attention-prefill")) {
+        if (model.equals("attention-prefill-triton")) {
+            return Param.FitGroup.ATTENTION_PREFILL_TRITON;
+        }
+        if (model.equals("attention-decode-triton")) {
+            return Param.FitGroup.ATTENTION_DECODE_TRITON;
+        }
+        if (model.startsWith("attention-prefill")) {
             return Param.FitGroup.ATTENTION_PREFILL;
         }
-        if (model.equals("attention-decode")) {
+        if (model.startsWith("attention-decode")) {
             return Param.FitGroup.ATTENTION_DECODE;
         }
         if (model.startsWith("moe-gemm") || model.equals("moe-layer")) {

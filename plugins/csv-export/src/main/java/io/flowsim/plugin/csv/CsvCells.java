@@ -132,4 +132,14 @@ final class CsvCells {
     static String percent(java.util.OptionalDouble p) {
         return p.isPresent() ? String.format(Locale.ROOT, "%.2f", p.getAsDouble()) : "";
     }
+
+    /** A count such as FLOPs or bytes: a whole number without exponent. */
+    static String number(double v) {
+        return String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    /** A rate or time with four decimals ({@code 612.3417}, {@code 0.0021}). */
+    static String rate(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
 }

@@ -3,6 +3,9 @@ package io.flowsim.plugin.csv;
 import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.ExportContext;
 import io.flowsim.api.ExportSession;
+import io.flowsim.api.FlowsimException;
+import io.flowsim.api.model.KernelAnalysis;
+import io.flowsim.api.model.KernelEfficiency;
 import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.KernelRecord;
 import io.flowsim.api.model.KernelResult;
@@ -37,6 +40,9 @@ final class CsvExportSession implements ExportSession {
     /** Our columns after the original's. */
     static final List<String> EXTRA_COLUMNS = List.of("Start (us)", "Device", "Stream", "Correlation", "Grid", "Block",
             "Category", "Family", "Resolved By", "Match", "Operator", "Operands", "Attributes");
+    /** The runtime's analysis: stage and efficiency against the recorded GPU (docs/output-formats.md). */
+    static final List<String> ANALYSIS_COLUMNS = List.of("Stage", "Annotation", "FLOPs", "Bytes", "TFLOP/s", "TB/s",
+            "Roofline (us)", "% of Peak", "Bound");
     /** Columns added when the run simulated. */
     static final List<String> SIMULATION_COLUMNS = List.of("Backend", "Predicted (us)", "Status", "Error (%)",
             "Simulation Note");
@@ -70,6 +76,7 @@ final class CsvExportSession implements ExportSession {
             this.memory = new CSVPrinter(writer(memoryFile.temporary()), FORMAT);
             List<String> header = new ArrayList<>(ORIGINAL_COLUMNS);
             header.addAll(EXTRA_COLUMNS);
+            header.addAll(ANALYSIS_COLUMNS);
             List<String> memoryHeader = new ArrayList<>(MEMORY_COLUMNS);
             if (simulated) {
                 header.addAll(SIMULATION_COLUMNS);
@@ -138,6 +145,7 @@ final class CsvExportSession implements ExportSession {
         row.add(operator.map(OperatorCall::name).orElse(""));
         row.add(CsvCells.operands(k.operands()));
         row.add(CsvCells.attributes(k.attributes()));
+        addAnalysis(row, result.analysis());
         if (simulated) {
             addSimulation(row, result);
         }
@@ -176,6 +184,21 @@ final class CsvExportSession implements ExportSession {
             addSimulation(row, result);
         }
         return row;
+    }
+
+    private static void addAnalysis(List<String> row, KernelAnalysis analysis) {
+        row.add(analysis.stage().id());
+        row.add(analysis.annotation());
+        Optional<KernelEfficiency> e = analysis.efficiency().filter(x -> x.work().known());
+        row.add(e.map(x -> CsvCells.number(x.work().flops())).orElse(""));
+        row.add(e.map(x -> CsvCells.number(x.work().network() ? x.work().networkBytes() : x.work().bytes()))
+                .orElse(""));
+        row.add(e.filter(x -> x.durationNs() > 0).map(x -> CsvCells.rate(x.flopsPerSecond() / 1e12)).orElse(""));
+        row.add(e.filter(x -> x.durationNs() > 0).map(x -> CsvCells.rate(x.bytesPerSecond() / 1e12)).orElse(""));
+        row.add(e.filter(x -> x.rooflineNs().isPresent())
+                .map(x -> CsvCells.rate(x.rooflineNs().getAsDouble() / 1000)).orElse(""));
+        row.add(e.map(x -> CsvCells.percent(x.percentOfPeak())).orElse(""));
+        row.add(analysis.efficiency().map(x -> x.bound().id()).orElse(""));
     }
 
     private static void addSimulation(List<String> row, KernelResult result) {

@@ -1,20 +1,27 @@
 package io.flowsim.plugin.csv;
 
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowsim.api.model.AccuracyRow;
 import io.flowsim.api.model.DeviceInfo;
 import io.flowsim.api.model.DistributedInfo;
+import io.flowsim.api.model.EfficiencyTotals;
 import io.flowsim.api.model.GroupTotals;
+import io.flowsim.api.model.KernelGroup;
+import io.flowsim.api.model.NamedTotals;
 import io.flowsim.api.model.ProcessGroup;
+import io.flowsim.api.model.RunAnalysis;
 import io.flowsim.api.model.RunSummary;
 import io.flowsim.api.model.SimulationSummary;
 import io.flowsim.api.model.TraceMetadata;
 
 import java.math.BigDecimal;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -64,6 +71,7 @@ final class SummaryJson {
         root.set("per_family", groups(s.perFamily(), "family", simulated));
         root.set("per_op_mapping", groups(s.perOpMapping(), "op_mapping", simulated));
         s.simulation().ifPresent(sim -> root.set("simulation", simulation(sim)));
+        root.set("analysis", analysis(s.analysis(), simulated));
         ObjectNode stats = root.putObject("trace_statistics");
         new TreeMap<>(s.traceStatistics()).forEach(stats::put);
         return root;
@@ -131,6 +139,69 @@ final class SummaryJson {
                 n.put("predicted_count", g.predictedCount());
                 n.put("predicted_time_us", micros(g.predictedNs()));
             }
+        }
+        return a;
+    }
+
+    /** Stages, efficiency per stage, family and op, and the top kernels (docs/output-formats.md). */
+    static ObjectNode analysis(RunAnalysis a, boolean simulated) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.set("gpu_peaks", a.peaks().map(p -> (JsonNode) MAPPER.valueToTree(p.fields())).orElse(NullNode.instance));
+        if (simulated) {
+            n.set("target_peaks", a.targetPeaks().map(p -> (JsonNode) MAPPER.valueToTree(p.fields()))
+                    .orElse(NullNode.instance));
+        }
+        n.set("total", MAPPER.valueToTree(a.total().fields(simulated)));
+        n.set("per_stage", rollup(a.rollup(g -> g.stage().id()), "stage", simulated));
+        n.set("per_family", rollup(a.rollup(KernelGroup::family), "family", simulated));
+        n.set("per_op_mapping", rollup(a.rollup(KernelGroup::op), "op_mapping", simulated));
+        ArrayNode stageFamily = n.putArray("per_stage_family");
+        a.rollup(g -> g.stage().id() + "\u0000" + g.family()).forEach((k, t) -> {
+            ObjectNode row = stageFamily.addObject();
+            row.put("stage", k.substring(0, k.indexOf('\u0000')));
+            row.put("family", k.substring(k.indexOf('\u0000') + 1));
+            row.setAll((ObjectNode) MAPPER.valueToTree(t.fields(simulated)));
+        });
+        if (a.groupedByAnnotation()) {
+            n.set("per_annotation", rollup(a.rollup(KernelGroup::annotation), "annotation", simulated));
+        }
+        ArrayNode groups = n.putArray("groups");
+        for (KernelGroup g : a.groups()) {
+            ObjectNode row = groups.addObject();
+            row.put("stage", g.stage().id());
+            row.put("family", g.family());
+            row.put("op_mapping", g.op());
+            if (a.groupedByAnnotation()) {
+                row.put("annotation", g.annotation());
+            }
+            row.setAll((ObjectNode) MAPPER.valueToTree(g.totals().fields(simulated)));
+        }
+        ObjectNode top = n.putObject("top_kernels");
+        top.set("by_time", named(a.topByTime(), simulated));
+        top.set("by_lost_time", named(a.topByLostTime(), simulated));
+        return n;
+    }
+
+    private static ArrayNode rollup(Map<String, EfficiencyTotals> rows, String key, boolean simulated) {
+        ArrayNode a = MAPPER.createArrayNode();
+        rows.entrySet().stream()
+                .sorted(Comparator.comparingLong((Map.Entry<String, EfficiencyTotals> e) -> e.getValue().kernelTimeNs())
+                        .reversed().thenComparing(Map.Entry::getKey))
+                .forEach(e -> {
+                    ObjectNode row = a.addObject();
+                    row.put(key, e.getKey());
+                    row.setAll((ObjectNode) MAPPER.valueToTree(e.getValue().fields(simulated)));
+                });
+        return a;
+    }
+
+    private static ArrayNode named(List<NamedTotals> rows, boolean simulated) {
+        ArrayNode a = MAPPER.createArrayNode();
+        for (NamedTotals t : rows) {
+            ObjectNode row = a.addObject();
+            row.put("name", t.name());
+            row.put("family", t.family());
+            row.setAll((ObjectNode) MAPPER.valueToTree(t.totals().fields(simulated)));
         }
         return a;
     }

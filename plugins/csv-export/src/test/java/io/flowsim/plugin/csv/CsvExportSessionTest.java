@@ -5,10 +5,14 @@ import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.Dim3;
 import io.flowsim.api.model.Dims;
 import io.flowsim.api.model.Direction;
+import io.flowsim.api.model.GpuPeaks;
+import io.flowsim.api.model.KernelAnalysis;
 import io.flowsim.api.model.KernelCategory;
+import io.flowsim.api.model.KernelEfficiency;
 import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.KernelRecord;
 import io.flowsim.api.model.KernelResult;
+import io.flowsim.api.model.KernelWork;
 import io.flowsim.api.model.LaunchConfig;
 import io.flowsim.api.model.MemoryTransfer;
 import io.flowsim.api.model.Operand;
@@ -22,6 +26,7 @@ import io.flowsim.api.model.ResolvedKernel;
 import io.flowsim.api.model.RunSummary;
 import io.flowsim.api.model.ShapeSource;
 import io.flowsim.api.model.SimulationResult;
+import io.flowsim.api.model.Stage;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
@@ -39,6 +44,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The per-kernel and memory CSV files, byte for byte where the format matters. */
@@ -99,7 +105,8 @@ class CsvExportSessionTest {
         String text = Files.readString(files.get(0), StandardCharsets.UTF_8);
         assertThat(text).startsWith("Name,Dims,Data Type,Input/Output,Descriptions,Duration (us),op,operation,"
                 + "Source Code,Call Stack,Start (us),Device,Stream,Correlation,Grid,Block,Category,Family,"
-                + "Resolved By,Match,Operator,Operands,Attributes\r\n");
+                + "Resolved By,Match,Operator,Operands,Attributes,Stage,Annotation,FLOPs,Bytes,TFLOP/s,TB/s,"
+                + "Roofline (us),% of Peak,Bound\r\n");
         assertThat(text).endsWith("\r\n");
         assertThat(text.split("\r\n", -1)).hasSize(4).endsWith("");
         assertThat(text.replace("\r\n", "")).doesNotContain("\n").doesNotContain("\r");
@@ -108,9 +115,10 @@ class CsvExportSessionTest {
                         + "\"['input', 'input']\",\"['self', 'mat2']\",59.064,matmul,\"out = \"\"self\"\" @ mat2\","
                         + "\"mm(Tensor self, Tensor mat2) -> Tensor\",cudaLaunchKernel <- aten::mm <- model.py(435): forward,"
                         + "3037610555544.51,0,7,768,\"[132, 1, 1]\",\"[384, 1, 1]\",compute,gemm,name_pattern,"
-                        + "kernels.json#3 + kernels.json#0,aten::mm,\"A [1024, 7168] bf16; B [7168, 2112] bf16\",gemm.role=main");
+                        + "kernels.json#3 + kernels.json#0,aten::mm,\"A [1024, 7168] bf16; B [7168, 2112] bf16\",gemm.role=main,"
+                        + "other,,,,,,,,");
         assertThat(text.split("\r\n")[2]).isEqualTo(
-                "write_req_to_token_pool_triton,N/A,N/A,,,2.336,,,,,5.0,,,,,,compute,other,unresolved,,,,");
+                "write_req_to_token_pool_triton,N/A,N/A,,,2.336,,,,,5.0,,,,,,compute,other,unresolved,,,,,other,,,,,,,,");
     }
 
     @Test
@@ -129,7 +137,26 @@ class CsvExportSessionTest {
         CSVRecord row = rows.get(1);
         assertThat(row.get(0)).isEqualTo("void gemm<128, 4>(float*, int)");
         assertThat(row.get(7)).isEqualTo("out = \"self\" @ mat2");
-        assertThat(row.size()).isEqualTo(CsvExportSession.ORIGINAL_COLUMNS.size() + CsvExportSession.EXTRA_COLUMNS.size());
+        assertThat(row.size()).isEqualTo(CsvExportSession.ORIGINAL_COLUMNS.size() + CsvExportSession.EXTRA_COLUMNS.size()
+                + CsvExportSession.ANALYSIS_COLUMNS.size());
+    }
+
+    @Test
+    void analysisColumnsCarryStageWorkRatesAndBound() throws IOException {
+        KernelResult plain = gemm();
+        GpuPeaks peaks = new GpuPeaks("test GPU", Map.of(DataType.BF16, 1000e12), 4e12, 0);
+        KernelEfficiency e = KernelEfficiency.of(KernelWork.of(plain.kernel()), 59_064, Optional.of(peaks));
+        KernelResult analysed = new KernelResult(plain.kernel(), Optional.empty(),
+                new KernelAnalysis(Stage.PREFILL, "layer_0", Optional.of(e)));
+        CSVRecord row = parse(export(false, List.of(analysed)).get(0)).get(1);
+        int first = CsvExportSession.ORIGINAL_COLUMNS.size() + CsvExportSession.EXTRA_COLUMNS.size();
+        double flops = 2.0 * 1024 * 7168 * 2112;
+        assertThat(row.get(first)).isEqualTo("prefill");
+        assertThat(row.get(first + 1)).isEqualTo("layer_0");
+        assertThat(Double.parseDouble(row.get(first + 2))).isEqualTo(flops);
+        assertThat(Double.parseDouble(row.get(first + 4))).isCloseTo(flops / 59.064e-6 / 1e12, within(1e-4));
+        assertThat(Double.parseDouble(row.get(first + 7))).isCloseTo(100 * flops / 1000e12 / 59.064e-6, within(0.01));
+        assertThat(row.get(first + 8)).isEqualTo("compute");
     }
 
     @Test

@@ -245,6 +245,12 @@ final class MeasurementTables {
             String key = op + "|" + source + "|" + b + "|" + isl + "|" + heads + "|" + kvHeads + "|" + headDim + "|"
                     + qType.id() + "|" + kvType.id() + "|" + step + "|" + window;
             String kind = kvHeads == heads ? "mha" : "gqa";
+            // The kernel the row timed, where the table names it (A100's "flash_attention" names no kernel).
+            String implementation = switch (source) {
+                case "triton" -> "triton";
+                case "fa3" -> "fa3";
+                default -> null;
+            };
             String group = (op.startsWith("context") ? "context attention" : "generation attention") + " "
                     + qType.id() + "/" + kvType.id() + (window > 0 ? " window" : "")
                     + ("triton".equals(source) ? " (triton)" : "");
@@ -256,7 +262,8 @@ final class MeasurementTables {
                                 in("v", qType, tokens, kvHeads, headDim), out("o", DataType.BF16, tokens, heads, headDim)),
                                 attributes(Attributes.ATTENTION_PHASE.name(), "prefill", Attributes.ATTENTION_KIND.name(), kind, Attributes.ATTENTION_BATCH.name(), b,
                                         Attributes.ATTENTION_Q_LEN.name(), isl, Attributes.ATTENTION_KV_LEN.name(), isl, Attributes.ATTENTION_CAUSAL.name(), true,
-                                        Attributes.ATTENTION_WINDOW.name(), window > 0 ? window : null)));
+                                        Attributes.ATTENTION_WINDOW.name(), window > 0 ? window : null,
+                                        Attributes.ATTENTION_IMPLEMENTATION.name(), implementation)));
             } else {
                 long kvLen = step + 1;
                 add(r, key, group, latency, 1, storeKv(b, kvHeads, headDim, kvType),
@@ -265,7 +272,8 @@ final class MeasurementTables {
                                 out("o", DataType.BF16, b, heads, headDim)),
                                 attributes(Attributes.ATTENTION_PHASE.name(), "decode", Attributes.ATTENTION_KIND.name(), kind, Attributes.ATTENTION_BATCH.name(), b,
                                         Attributes.ATTENTION_Q_LEN.name(), 1, Attributes.ATTENTION_KV_LEN.name(), kvLen, Attributes.ATTENTION_NUM_KV_HEADS.name(), kvHeads,
-                                        Attributes.ATTENTION_CAUSAL.name(), false, Attributes.ATTENTION_WINDOW.name(), window > 0 ? window : null)));
+                                        Attributes.ATTENTION_CAUSAL.name(), false, Attributes.ATTENTION_WINDOW.name(), window > 0 ? window : null,
+                                        Attributes.ATTENTION_IMPLEMENTATION.name(), implementation)));
             }
         }
 

@@ -156,6 +156,7 @@ final class KinetoTraceReader {
             properties.put("profiler_errors", Integer.toString(scan.kinetoErrors.size()));
         }
         TraceMerger.mergedRanks(scan.mergedRanks).ifPresent(r -> properties.put("merged_ranks", r));
+        TraceMetadataReader.stageFromFileName(fileName).ifPresent(s -> properties.put(TraceMetadata.STAGE, s));
         return new TraceMetadata(TraceMetadataReader.traceName(fileName), file.toString(),
                 TraceMetadataReader.devices(scan.deviceProperties), distributed, rank, properties);
     }

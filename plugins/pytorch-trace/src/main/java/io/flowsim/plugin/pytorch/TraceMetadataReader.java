@@ -25,6 +25,9 @@ final class TraceMetadataReader {
     /** Other tools: {@code rank0.json}, {@code sampled_rank-1.json.gz}, {@code trace_rank_3.json}. */
     private static final Pattern RANK = Pattern.compile("(?i)(?:^|[-_.])rank[-_]?(\\d+)(?=$|[-_.])");
 
+    /** sglang's per-stage profiles: {@code <id>-TP-<rank>-EXTEND.trace.json.gz}, {@code ...-DECODE...}. */
+    private static final Pattern STAGE = Pattern.compile("(?i)(?:^|[-_.])(EXTEND|PREFILL|DECODE)(?=$|[-_.])");
+
     private TraceMetadataReader() {
     }
 
@@ -53,6 +56,15 @@ final class TraceMetadataReader {
             }
         }
         return OptionalInt.empty();
+    }
+
+    /** The serving stage a file name states ({@code prefill} for EXTEND/PREFILL, {@code decode}), if any. */
+    static Optional<String> stageFromFileName(String fileName) {
+        Matcher m = STAGE.matcher(fileName);
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        return Optional.of(m.group(1).equalsIgnoreCase("DECODE") ? "decode" : "prefill");
     }
 
     /** {@code deviceProperties}: one entry per object with at least a name or an id. */

@@ -1,0 +1,378 @@
+package io.flowsim.api.model;
+
+import io.flowsim.api.annotation.Stability;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The work a kernel does, counted from its operands alone (independent of any simulator): the
+ * floating-point operations and the bytes it must move at least once. One place for every module:
+ * the runtime's efficiency figures, exporters and backends all count the same way
+ * (docs/output-formats.md, "Efficiency").
+ *
+ * <ul>
+ *   <li>gemm / bmm: {@code 2·batch·M·N·K} FLOPs; bytes of A, B, bias and the output C;</li>
+ *   <li>attention: {@code 4·heads·head_dim·q_tokens·kv_len} FLOPs (half for a causal prefill whose
+ *       queries are its keys); bytes of every operand;</li>
+ *   <li>moe: the expert GEMMs of the stage ({@code gate_up}: {@code 2·T·top_k·2I·H}; {@code down}:
+ *       {@code 2·T·top_k·H·I}; {@code fused}: both) and the experts' weights the tokens touch;</li>
+ *   <li>collectives: the message (the larger of the input and output elements times the element
+ *       size), and the bytes each GPU's link carries in a ring ({@code 2(n-1)/n} of it for an
+ *       all-reduce, {@code (n-1)/n} for gathers, scatters and all-to-all, all of it otherwise);</li>
+ *   <li>memcpy / memset: the bytes moved;</li>
+ *   <li>everything else: one FLOP per element of the largest operand (none for copies), and the
+ *       bytes read and written as the analytical backend counts them: gathers and scatters move only
+ *       the indexed rows, copies what they write (twice), other kernels their inputs and outputs.</li>
+ * </ul>
+ *
+ * @param flops        floating-point (or integer) operations; 0 when none or unknown
+ * @param bytes        bytes read and written from and to device memory; 0 when unknown
+ * @param networkBytes bytes that cross the GPU-to-GPU link (collectives only; else 0)
+ * @param computeType  the element type the arithmetic runs in (picks the peak FLOP/s)
+ * @param known        whether the operands told enough to count anything
+ *
+ * @since 0.1
+ */
+@Stability(Stability.Level.EXPERIMENTAL)
+public record KernelWork(double flops, double bytes, double networkBytes, DataType computeType, boolean known) {
+
+    /** The work of a kernel whose operands say nothing. */
+    public static final KernelWork UNKNOWN = new KernelWork(0, 0, 0, DataType.UNKNOWN, false);
+
+    public KernelWork {
+        Objects.requireNonNull(computeType, "computeType");
+        if (!(flops >= 0) || !(bytes >= 0) || !(networkBytes >= 0)) {
+            throw new IllegalArgumentException("work must be finite and non-negative: " + flops + " FLOPs, " + bytes
+                    + " bytes, " + networkBytes + " network bytes");
+        }
+    }
+
+    /** Whether the kernel is a collective (its limit is the link, not the device). */
+    public boolean network() {
+        return networkBytes > 0;
+    }
+
+    /** Counts the work of a resolved kernel from its operands, collective arguments or transfer. */
+    public static KernelWork of(ResolvedKernel k) {
+        KernelRecord r = k.kernel();
+        if (r.kind() != KernelKind.KERNEL) {
+            return r.transfer().map(t -> t.bytes() > 0
+                    ? new KernelWork(0, t.bytes(), 0, DataType.UINT8, true) : UNKNOWN).orElse(UNKNOWN);
+        }
+        try {
+            return switch (k.family()) {
+                case GEMM, BMM -> gemm(k.operands());
+                case ATTENTION -> attention(k.operands(), k.attributes());
+                case MOE -> moe(k.operands(), k.attributes());
+                case COLLECTIVE -> collective(r.collective(), k.operands(), k.attributes());
+                default -> memoryBound(k.family(), k.operands());
+            };
+        } catch (ArithmeticException | IndexOutOfBoundsException | NumberFormatException e) {
+            return UNKNOWN;
+        }
+    }
+
+    private static Optional<Operand> operand(List<Operand> operands, String name) {
+        return operands.stream().filter(o -> o.name().equals(name)).findFirst();
+    }
+
+    private static boolean usable(Operand o) {
+        return !o.shape().isEmpty() && o.dataType() != DataType.UNKNOWN;
+    }
+
+    private static double sumBytes(List<Operand> operands) {
+        double total = 0;
+        for (Operand o : operands) {
+            if (usable(o)) {
+                total += o.bytes();
+            }
+        }
+        return total;
+    }
+
+    private static KernelWork gemm(List<Operand> operands) {
+        Optional<Operand> a = operand(operands, "A");
+        Optional<Operand> b = operand(operands, "B");
+        if (a.isEmpty() || b.isEmpty() || a.get().shape().size() < 2 || b.get().shape().size() < 2) {
+            return UNKNOWN;
+        }
+        List<Long> as = a.get().shape();
+        List<Long> bs = b.get().shape();
+        double m = as.get(as.size() - 2);
+        double kk = as.get(as.size() - 1);
+        double n = bs.get(bs.size() - 1);
+        double batch = Math.max(leading(as), leading(bs));
+        double flops = 2 * batch * m * n * kk;
+        DataType type = a.get().dataType() == DataType.UNKNOWN ? b.get().dataType() : a.get().dataType();
+        double bytes = 0;
+        boolean output = false;
+        for (Operand o : operands) {
+            if (!usable(o)) {
+                continue;
+            }
+            bytes += o.bytes();
+            output |= o.name().equals("C");
+        }
+        if (!output) {
+            bytes += batch * m * n * type.bytes();
+        }
+        return new KernelWork(flops, bytes, 0, type, true);
+    }
+
+    /** The product of all but the last two extents (1 for a matrix). */
+    private static double leading(List<Long> shape) {
+        double p = 1;
+        for (int i = 0; i < shape.size() - 2; i++) {
+            p *= shape.get(i);
+        }
+        return p;
+    }
+
+    private static double number(Map<String, String> attributes, String key, double fallback) {
+        String v = attributes.get(key);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        return Double.parseDouble(v.trim());
+    }
+
+    private static KernelWork attention(List<Operand> operands, Map<String, String> attributes) {
+        Optional<Operand> q = operand(operands, "q").or(() -> operand(operands, "q_nope"));
+        if (q.isEmpty() || q.get().shape().size() < 3) {
+            return memoryBound(OperationFamily.ATTENTION, operands);
+        }
+        List<Long> qs = q.get().shape();
+        double tokens;
+        double heads;
+        double headDim;
+        double batch;
+        if (qs.size() == 4) {
+            // SDPA's [batch, heads, seq, head_dim]
+            batch = qs.get(0);
+            heads = qs.get(1);
+            tokens = (double) qs.get(0) * qs.get(2);
+            headDim = qs.get(3);
+        } else {
+            tokens = qs.get(0);
+            heads = qs.get(1);
+            headDim = qs.get(qs.size() - 1);
+            batch = number(attributes, "attention.batch", 1);
+        }
+        double ropeDim = operand(operands, "q_pe").filter(o -> !o.shape().isEmpty())
+                .map(o -> (double) o.shape().get(o.shape().size() - 1)).orElse(0.0);
+        double qLen = number(attributes, "attention.q_len", tokens / Math.max(1, batch));
+        double kvLen = number(attributes, "attention.kv_len", Double.NaN);
+        if (Double.isNaN(kvLen)) {
+            Optional<Operand> k = operand(operands, "k");
+            kvLen = k.isPresent() && !k.get().shape().isEmpty()
+                    ? (qs.size() == 4 && k.get().shape().size() == 4 ? k.get().shape().get(2)
+                    : k.get().shape().get(0) / Math.max(1, batch))
+                    : qLen;
+        }
+        double window = number(attributes, "attention.window", 0);
+        if (window > 0) {
+            kvLen = Math.min(kvLen, window);
+        }
+        double headDimV = number(attributes, "attention.head_dim_v", headDim);
+        // QK^T: 2·d per (query, key) pair per head; PV: 2·d_v
+        double flops = 2 * heads * tokens * kvLen * (headDim + ropeDim + headDimV);
+        boolean causal = Boolean.parseBoolean(attributes.getOrDefault("attention.causal", "false"));
+        if (causal && qLen >= kvLen) {
+            flops /= 2;
+        }
+        double bytes = sumBytes(operands);
+        if (operand(operands, "o").isEmpty()) {
+            bytes += tokens * heads * headDimV * q.get().dataType().bytes();
+        }
+        return new KernelWork(flops, bytes, 0, q.get().dataType(), true);
+    }
+
+    private static KernelWork moe(List<Operand> operands, Map<String, String> attributes) {
+        Optional<Operand> hidden = operand(operands, "hidden");
+        Optional<Operand> w1 = operand(operands, "w1");
+        Optional<Operand> w2 = operand(operands, "w2");
+        String stage = attributes.getOrDefault("moe.stage", "fused");
+        if (hidden.isEmpty() || hidden.get().shape().size() < 2 || (w1.isEmpty() && w2.isEmpty())
+                || !(stage.equals("gate_up") || stage.equals("down") || stage.equals("fused"))) {
+            return memoryBound(OperationFamily.MOE, operands);
+        }
+        double tokens = hidden.get().shape().get(0);
+        double topK = number(attributes, "moe.top_k", operand(operands, "topk_ids")
+                .filter(o -> o.shape().size() == 2).map(o -> (double) o.shape().get(1)).orElse(1.0));
+        double flops = 0;
+        double weightBytes = 0;
+        double experts = 1;
+        if (w1.isPresent() && w1.get().shape().size() == 3 && !stage.equals("down")) {
+            List<Long> s = w1.get().shape();
+            experts = s.get(0);
+            flops += 2 * tokens * topK * s.get(1) * s.get(2);
+            weightBytes += w1.get().bytes();
+        }
+        if (w2.isPresent() && w2.get().shape().size() == 3 && !stage.equals("gate_up")) {
+            List<Long> s = w2.get().shape();
+            experts = s.get(0);
+            flops += 2 * tokens * topK * s.get(1) * s.get(2);
+            weightBytes += w2.get().bytes();
+        }
+        if (flops == 0) {
+            return memoryBound(OperationFamily.MOE, operands);
+        }
+        // only the experts some token is routed to are read
+        double touched = Math.min(1.0, tokens * topK / Math.max(1, experts));
+        double bytes = 2 * hidden.get().bytes() * topK + weightBytes * touched;
+        return new KernelWork(flops, bytes, 0, w1.or(() -> w2).get().dataType(), true);
+    }
+
+    private static KernelWork collective(Optional<CollectiveInfo> info, List<Operand> operands,
+                                         Map<String, String> attributes) {
+        double message;
+        int ranks;
+        String name;
+        if (info.isPresent()) {
+            CollectiveInfo c = info.get();
+            double size = c.dataType().bytes();
+            if (size == 0) {
+                return UNKNOWN;
+            }
+            message = Math.max(c.inputElements(), c.outputElements()) * size;
+            ranks = c.groupSize();
+            name = c.name();
+        } else {
+            message = sumBytes(operands.stream().filter(o -> o.direction() != Direction.OUTPUT).toList());
+            ranks = (int) number(attributes, "collective.group_size", 0);
+            name = "all_reduce";
+        }
+        if (message <= 0) {
+            return UNKNOWN;
+        }
+        double factor = busFactor(name, ranks);
+        return new KernelWork(0, 2 * message, message * factor, DataType.UINT8, true);
+    }
+
+    /** NCCL's bus-bandwidth factor: what share of the message each GPU's link carries in a ring. */
+    static double busFactor(String collective, int ranks) {
+        if (ranks <= 1) {
+            return 1;
+        }
+        String n = collective.toLowerCase(java.util.Locale.ROOT).replace("_", "");
+        double share = (ranks - 1.0) / ranks;
+        if (n.contains("allreduce")) {
+            return 2 * share;
+        }
+        if (n.contains("allgather") || n.contains("reducescatter") || n.contains("alltoall")) {
+            return share;
+        }
+        return 1;
+    }
+
+    private static boolean read(Operand o) {
+        return o.direction() == Direction.INPUT || o.direction() == Direction.INPUT_OUTPUT
+                || o.direction() == Direction.UNKNOWN;
+    }
+
+    private static boolean written(Operand o) {
+        return o.direction() == Direction.OUTPUT || o.direction() == Direction.INPUT_OUTPUT;
+    }
+
+    private static Optional<Operand> usableOperand(List<Operand> operands, String... names) {
+        for (String n : names) {
+            Optional<Operand> o = operand(operands, n);
+            if (o.isPresent()) {
+                return o.filter(KernelWork::usable);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Bandwidth-bound kernels. Gathers and scatters move only the indexed rows, not the tensor they
+     * index: a scatter ({@code values}) moves its values in and out; a gather with an {@code output}
+     * moves the output twice; an {@code index_select}/{@code embedding} (one-dimensional {@code index})
+     * one row per index, {@code torch.gather} (an index shaped like its output) one element per
+     * index. Otherwise: a copy moves what it writes twice (read and write) or, with nothing marked
+     * written, its smallest floating-point operand twice; other kernels read their inputs and write
+     * their outputs (or, with none marked, as much as their largest input; a reduction writes little).
+     */
+    private static KernelWork memoryBound(OperationFamily family, List<Operand> operands) {
+        double largestElements = 0;
+        DataType type = DataType.UNKNOWN;
+        for (Operand o : operands) {
+            if (usable(o) && o.elementCount() > largestElements) {
+                largestElements = o.elementCount();
+                type = o.dataType();
+            }
+        }
+        double bytes = indexedTraffic(operands);
+        if (Double.isNaN(bytes)) {
+            bytes = traffic(family, operands);
+        }
+        if (Double.isNaN(bytes) || bytes <= 0) {
+            return UNKNOWN;
+        }
+        double flops = family == OperationFamily.COPY || family == OperationFamily.MEMSET ? 0 : largestElements;
+        return new KernelWork(flops, bytes, 0, type, true);
+    }
+
+    private static double indexedTraffic(List<Operand> operands) {
+        Optional<Operand> values = usableOperand(operands, "values", "src_values", "updates");
+        Optional<Operand> index = usableOperand(operands, "index", "indices", "ids");
+        double indexBytes = index.map(Operand::bytes).orElse(0.0);
+        if (values.isPresent()) {
+            return 2 * values.get().bytes() + indexBytes;
+        }
+        if (index.isEmpty()) {
+            return Double.NaN;
+        }
+        Optional<Operand> output = usableOperand(operands, "output", "out");
+        if (output.isPresent()) {
+            return 2 * output.get().bytes() + indexBytes;
+        }
+        Optional<Operand> table = usableOperand(operands, "input", "weight", "self");
+        if (table.isEmpty()) {
+            return Double.NaN;
+        }
+        if (index.get().shape().size() > 1) {
+            return 2 * index.get().elementCount() * table.get().dataType().bytes() + indexBytes;
+        }
+        double rowBytes = table.get().bytes() / Math.max(1, table.get().shape().get(0));
+        return 2 * index.get().elementCount() * rowBytes + indexBytes;
+    }
+
+    private static double traffic(OperationFamily family, List<Operand> operands) {
+        double readBytes = 0;
+        double writtenBytes = 0;
+        double largest = 0;
+        double smallest = Double.MAX_VALUE;
+        boolean any = false;
+        for (Operand o : operands) {
+            if (!usable(o)) {
+                continue;
+            }
+            double b = o.bytes();
+            any = true;
+            if (written(o)) {
+                writtenBytes += b;
+            }
+            if (read(o)) {
+                readBytes += b;
+            }
+            largest = Math.max(largest, b);
+            if (o.dataType().isFloatingPoint() || family != OperationFamily.COPY) {
+                smallest = Math.min(smallest, b);
+            }
+        }
+        if (!any) {
+            return Double.NaN;
+        }
+        if (family == OperationFamily.COPY) {
+            return writtenBytes > 0 ? 2 * writtenBytes : 2 * (smallest == Double.MAX_VALUE ? largest : smallest);
+        }
+        if (writtenBytes > 0) {
+            return readBytes + writtenBytes;
+        }
+        return family == OperationFamily.REDUCTION ? readBytes : readBytes + largest;
+    }
+}

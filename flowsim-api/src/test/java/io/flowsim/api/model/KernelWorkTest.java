@@ -1,0 +1,143 @@
+package io.flowsim.api.model;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class KernelWorkTest {
+
+    private static ResolvedKernel kernel(OperationFamily family, List<Operand> operands, Map<String, String> attributes) {
+        KernelRecord r = KernelRecord.builder(0, "k").duration(10_000).build();
+        return new ResolvedKernel(r, family, "", "", "", List.of(), operands,
+                new Resolution(ResolutionSource.EXACT_NAME, "test", "#1"), attributes);
+    }
+
+    private static Operand in(String name, DataType type, long... shape) {
+        return new Operand(name, Direction.INPUT, java.util.Arrays.stream(shape).boxed().toList(), type, "");
+    }
+
+    private static Operand out(String name, DataType type, long... shape) {
+        return new Operand(name, Direction.OUTPUT, java.util.Arrays.stream(shape).boxed().toList(), type, "");
+    }
+
+    @Test
+    void gemmCountsTwoFlopsPerMultiplyAddAndItsThreeMatrices() {
+        KernelWork w = KernelWork.of(kernel(OperationFamily.GEMM,
+                List.of(in("A", DataType.BF16, 64, 128), in("B", DataType.BF16, 128, 256)), Map.of()));
+        assertThat(w.known()).isTrue();
+        assertThat(w.flops()).isEqualTo(2.0 * 64 * 128 * 256);
+        // C is not recorded: [64, 256] in A's type
+        assertThat(w.bytes()).isEqualTo(2.0 * (64 * 128 + 128 * 256 + 64 * 256));
+        assertThat(w.computeType()).isEqualTo(DataType.BF16);
+        assertThat(w.network()).isFalse();
+    }
+
+    @Test
+    void batchedGemmMultipliesByTheBatch() {
+        KernelWork w = KernelWork.of(kernel(OperationFamily.BMM,
+                List.of(in("A", DataType.FP16, 8, 64, 128), in("B", DataType.FP16, 8, 128, 32)), Map.of()));
+        assertThat(w.flops()).isEqualTo(2.0 * 8 * 64 * 128 * 32);
+    }
+
+    @Test
+    void decodeAttentionReadsTheCacheOncePerQueryToken() {
+        KernelWork w = KernelWork.of(kernel(OperationFamily.ATTENTION,
+                List.of(in("q", DataType.BF16, 4, 32, 128), in("k", DataType.BF16, 4100, 8, 128),
+                        in("v", DataType.BF16, 4100, 8, 128)),
+                Map.of("attention.batch", "4", "attention.q_len", "1", "attention.kv_len", "1025")));
+        // QK^T and PV: 2 * heads * tokens * kv_len * (d + d_v)
+        assertThat(w.flops()).isEqualTo(2.0 * 32 * 4 * 1025 * 256);
+        assertThat(w.bytes()).isEqualTo(2.0 * (4 * 32 * 128 + 2 * 4100 * 8 * 128 + 4 * 32 * 128));
+    }
+
+    @Test
+    void causalPrefillCountsHalfTheScores() {
+        ResolvedKernel k = kernel(OperationFamily.ATTENTION, List.of(in("q", DataType.BF16, 1024, 32, 128),
+                in("k", DataType.BF16, 1024, 8, 128)), Map.of("attention.causal", "true"));
+        assertThat(KernelWork.of(k).flops()).isEqualTo(2.0 * 32 * 1024 * 1024 * 256 / 2);
+    }
+
+    @Test
+    void allReduceLinkBytesFollowTheRingFactor() {
+        KernelRecord r = KernelRecord.builder(0, "ncclDevKernel_AllReduce").duration(20_000)
+                .category(KernelCategory.COMMUNICATION)
+                .collective(new CollectiveInfo("allreduce", 1024, 1024, 4, "BFloat16", Optional.of("0"),
+                        Optional.empty(), List.of()))
+                .build();
+        KernelWork w = KernelWork.of(ResolvedKernel.unresolved(r));
+        assertThat(w.network()).isTrue();
+        assertThat(w.networkBytes()).isEqualTo(2048.0 * 2 * 3 / 4);
+        assertThat(KernelWork.busFactor("_allgather_base", 8)).isEqualTo(7.0 / 8);
+        assertThat(KernelWork.busFactor("broadcast", 8)).isEqualTo(1.0);
+    }
+
+    @Test
+    void anEmbeddingGatherMovesOnlyTheRowsItLooksUp() {
+        KernelWork w = KernelWork.of(kernel(OperationFamily.COPY,
+                List.of(in("input", DataType.BF16, 128256, 4096), in("index", DataType.INT64, 4)), Map.of()));
+        assertThat(w.bytes()).isEqualTo(2.0 * 4 * 4096 * 2 + 4 * 8);
+    }
+
+    @Test
+    void elementwiseReadsInputsAndWritesOutputs() {
+        KernelWork w = KernelWork.of(kernel(OperationFamily.ELEMENTWISE,
+                List.of(in("input", DataType.FP32, 1000), in("other", DataType.FP32, 1000),
+                        out("output", DataType.FP32, 1000)), Map.of()));
+        assertThat(w.bytes()).isEqualTo(12_000.0);
+        assertThat(w.flops()).isEqualTo(1000.0);
+    }
+
+    @Test
+    void withoutShapesNothingIsCounted() {
+        assertThat(KernelWork.of(kernel(OperationFamily.GEMM, List.of(), Map.of())).known()).isFalse();
+        assertThat(KernelWork.of(kernel(OperationFamily.OTHER, List.of(), Map.of()))).isEqualTo(KernelWork.UNKNOWN);
+    }
+
+    @Test
+    void efficiencyUsesTheLargerRoofAndCallsShortSlowKernelsLatencyBound() {
+        GpuPeaks peaks = new GpuPeaks("test GPU", Map.of(DataType.BF16, 1000e12, DataType.FP32, 60e12), 4e12, 0.4e12);
+        // 2e12 FLOPs at 1000 TFLOP/s = 2 ms; 4e9 bytes at 4 TB/s = 1 ms: compute-bound, 2 ms roofline
+        KernelWork gemm = new KernelWork(2e12, 4e9, 0, DataType.BF16, true);
+        KernelEfficiency e = KernelEfficiency.of(gemm, 4_000_000, Optional.of(peaks));
+        assertThat(e.bound()).isEqualTo(Bound.COMPUTE);
+        assertThat(e.rooflineNs().getAsDouble()).isCloseTo(2_000_000, within(1e-6));
+        assertThat(e.percentOfPeak().getAsDouble()).isCloseTo(50.0, within(1e-9));
+        assertThat(e.lostNs()).isCloseTo(2_000_000, within(1e-6));
+        assertThat(e.flopsPerSecond()).isCloseTo(5e14, within(1.0));
+
+        // 4 KB in 5 us: roofline 1 ns, far below a quarter of a short duration
+        KernelEfficiency tiny = KernelEfficiency.of(new KernelWork(1000, 4000, 0, DataType.FP32, true), 5_000,
+                Optional.of(peaks));
+        assertThat(tiny.bound()).isEqualTo(Bound.LATENCY);
+
+        KernelEfficiency link = KernelEfficiency.of(new KernelWork(0, 8e6, 4e6, DataType.UINT8, true), 20_000,
+                Optional.of(peaks));
+        assertThat(link.bound()).isEqualTo(Bound.NETWORK);
+        assertThat(link.rooflineNs().getAsDouble()).isCloseTo(10_000, within(1e-6));
+
+        KernelEfficiency noPeaks = KernelEfficiency.of(gemm, 4_000_000, Optional.empty());
+        assertThat(noPeaks.bound()).isEqualTo(Bound.UNKNOWN);
+        assertThat(noPeaks.percentOfPeak()).isEmpty();
+        assertThat(noPeaks.flopsPerSecond()).isCloseTo(5e14, within(1.0));
+    }
+
+    @Test
+    void totalsAddUpAndKeepTheirCoverage() {
+        EfficiencyTotals a = new EfficiencyTotals(1, 100, 1, 80, 10, 20, 100, 50, 100, 40, 80,
+                Map.of(Bound.COMPUTE, 100L));
+        EfficiencyTotals b = new EfficiencyTotals(2, 300, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(Bound.UNKNOWN, 300L));
+        EfficiencyTotals sum = a.plus(b);
+        assertThat(sum.count()).isEqualTo(3);
+        assertThat(sum.kernelTimeNs()).isEqualTo(400);
+        assertThat(sum.percentOfPeak().getAsDouble()).isEqualTo(50.0);
+        assertThat(sum.bound()).isEqualTo(Bound.UNKNOWN);
+        assertThat(a.bound()).isEqualTo(Bound.COMPUTE);
+        assertThat(sum.fields(true)).containsEntry("count", 3L).containsEntry("bound", "unknown")
+                .containsEntry("percent_of_peak", 50.0);
+    }
+}

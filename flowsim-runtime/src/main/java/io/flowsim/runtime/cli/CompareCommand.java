@@ -1,0 +1,97 @@
+package io.flowsim.runtime.cli;
+
+import io.flowsim.runtime.pipeline.RunComparison;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import static io.flowsim.runtime.cli.SummaryPrinter.us;
+
+/** {@code flowsim compare A B}: two runs side by side, per stage, family and op. */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        header = "Compare two runs (two GPUs, two versions, or a trace and its --gpu prediction).",
+        description = {"Compare two outputs of flowsim parse or simulate (folders holding run.json): per stage,",
+            "stage and family, and op, the change in time, kernel count and efficiency (B against A).",
+            "A run simulated on another GPU than it was recorded on is read by its predicted times."})
+final class CompareCommand implements Callable<Integer> {
+
+    /** Rows printed per level. */
+    static final int PRINTED_ROWS = 12;
+
+    @ParentCommand
+    FlowsimCommand root;
+
+    @Parameters(index = "0", paramLabel = "A", description = "The baseline: an output folder (or its run.json).")
+    Path a;
+
+    @Parameters(index = "1", paramLabel = "B", description = "The run compared with it.")
+    Path b;
+
+    @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = "flowsim-compare",
+            description = "Where to write compare.csv and compare.json (default: ${DEFAULT-VALUE}).")
+    Path outputDirectory;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (default) or json: the comparison as one JSON document on standard output.")
+    String format;
+
+    @Override
+    public Integer call() {
+        boolean json = OutputFormat.isJson(format);
+        RunComparison.Result result = RunComparison.compare(RunComparison.read(a), RunComparison.read(b));
+        List<Path> files = RunComparison.write(result, outputDirectory);
+        if (json) {
+            RunOutputs.printJson(root.out, RunComparison.document(result));
+        } else {
+            print(root.out, result, files);
+        }
+        return 0;
+    }
+
+    static void print(PrintStream out, RunComparison.Result r, List<Path> files) {
+        out.println("A  " + r.a().runJson() + " (" + r.a().label() + ")");
+        out.println("B  " + r.b().runJson() + " (" + r.b().label() + ")");
+        r.rows().stream().filter(x -> x.level().equals("total")).findFirst().ifPresent(t -> {
+            for (String side : List.of("A", "B")) {
+                double c = side.equals("A") ? t.coverageA() : t.coverageB();
+                if (c < 1) {
+                    out.printf(Locale.ROOT, "Note: %s's predicted times cover %.1f%% of its kernels (the others have no"
+                            + " prediction); a time marked * covers only part of its row%n", side, 100 * c);
+                }
+            }
+        });
+        for (String level : List.of("total", "stage", "stage_family", "op")) {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {level.replace('_', ' ').replace("stage family", "stage / family"), "count A",
+                "count B", "time A us", "time B us", "delta us", "B/A", "% of peak A", "% of peak B"});
+            r.rows().stream().filter(x -> x.level().equals(level)).limit(PRINTED_ROWS).forEach(x -> rows.add(
+                    new String[] {x.key(), String.format(Locale.ROOT, "%,d", x.countA()),
+                        String.format(Locale.ROOT, "%,d", x.countB()),
+                        us(Math.round(x.timeUsA() * 1000)) + mark(x.coverageA()),
+                        us(Math.round(x.timeUsB() * 1000)) + mark(x.coverageB()),
+                        (x.deltaUs() >= 0 ? "+" : "") + us(Math.round(x.deltaUs() * 1000)),
+                        x.ratio() == null ? "-" : String.format(Locale.ROOT, "%.2fx", x.ratio()),
+                        pct(x.percentOfPeakA()), pct(x.percentOfPeakB())}));
+            out.println();
+            TextTable.print(out, rows, new boolean[] {false, true, true, true, true, true, true, true, true});
+        }
+        out.println();
+        SummaryPrinter.printFiles(out, files);
+    }
+
+    private static String mark(double coverage) {
+        return coverage < 1 ? "*" : "";
+    }
+
+    private static String pct(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.1f%%", v);
+    }
+}

@@ -1,0 +1,35 @@
+package io.flowsim.runtime.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flowsim.api.ErrorCode;
+import io.flowsim.api.FlowsimException;
+import io.flowsim.runtime.pipeline.RunJson;
+import io.flowsim.runtime.pipeline.TraceRun;
+
+import java.io.PrintStream;
+
+/** Prints a run's summary as text or as one JSON document. */
+final class RunOutputs {
+
+    private RunOutputs() {
+    }
+
+    static void print(PrintStream out, TraceRun.Outcome outcome, String command, boolean json) {
+        if (json) {
+            printJson(out, RunJson.document(command, outcome.report()));
+        } else {
+            RunPrinter.print(out, outcome);
+        }
+    }
+
+    /** One JSON document on standard output. */
+    static void printJson(PrintStream out, JsonNode document) {
+        try {
+            out.println(RunJson.MAPPER.writeValueAsString(document));
+            out.flush();
+        } catch (JsonProcessingException e) {
+            throw new FlowsimException(ErrorCode.INTERNAL, "cannot print the summary as JSON: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,353 @@
+package io.flowsim.runtime.pipeline;
+
+import io.flowsim.api.ErrorCode;
+import io.flowsim.api.FlowsimException;
+import io.flowsim.api.Options;
+import io.flowsim.api.Progress;
+import io.flowsim.api.Reporter;
+import io.flowsim.api.RunContext;
+import io.flowsim.api.model.TraceMetadata;
+import io.flowsim.runtime.discovery.ExtensionRegistry;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs the pipeline over every trace of a run, {@code jobs} at a time, and aggregates the results.
+ *
+ * <p>One trace keeps the single-trace layout ({@code O/<trace>.csv}, {@code O/summary.json}) and adds
+ * {@code O/run.json}. Several traces each write into their own folder {@code O/<trace>/} (two traces
+ * with the same name get {@code <trace>-2}, ... in the order given), and the whole run is first
+ * written into a staging folder beside {@code O} and then swapped in: a second run into the same
+ * folder replaces the first completely, and a failed run leaves the previous one untouched.
+ */
+public final class TraceRun {
+
+    /** The run-level summary's file name. */
+    public static final String RUN_JSON = "run.json";
+
+    private final ExtensionRegistry registry;
+    private final Options options;
+    private final Reporter reporter;
+
+    public TraceRun(ExtensionRegistry registry, Options options, Reporter reporter) {
+        this.registry = registry;
+        this.options = options;
+        this.reporter = reporter;
+    }
+
+    /** Where a trace's outputs went, and which rank it is. */
+    public record TraceOutcome(Path file, String name, Path directory, int rank, String rankSource,
+                               PipelineResult result) {
+    }
+
+    /** Every trace of a run, in the order given. */
+    public record Outcome(List<TraceOutcome> traces, RunReport report, Path outputDirectory, Path runJson) {
+    }
+
+    /** The traces named by {@code --trace-file} (in order) and those in {@code --trace-dir} (sorted by name). */
+    public static List<Path> collect(List<Path> files, Optional<Path> directory) {
+        List<Path> traces = new ArrayList<>(files);
+        if (directory.isPresent()) {
+            Path dir = directory.get();
+            if (!Files.isDirectory(dir)) {
+                throw FlowsimException.badInput("trace directory not found: " + dir);
+            }
+            List<Path> found = new ArrayList<>();
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+                for (Path p : s) {
+                    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+                    if ((n.endsWith(".json") || n.endsWith(".json.gz")) && Files.isRegularFile(p)) {
+                        found.add(p);
+                    }
+                }
+            } catch (IOException e) {
+                throw FlowsimException.badInput("cannot list trace directory " + dir + ": " + e.getMessage(), e);
+            }
+            if (found.isEmpty()) {
+                throw FlowsimException.badInput("no traces (*.json, *.json.gz) in " + dir);
+            }
+            found.sort(null);
+            traces.addAll(found);
+        }
+        if (traces.isEmpty()) {
+            throw FlowsimException.usage("name the traces to read: --trace-file FILE (repeatable) or --trace-dir DIR");
+        }
+        return traces;
+    }
+
+    /**
+     * Runs every trace and writes the run's outputs into {@code outputDirectory}.
+     *
+     * @param command the command's name, recorded in run.json
+     */
+    public Outcome run(String command, List<Path> traces, PipelineSpec base, int jobs, Path outputDirectory) {
+        if (jobs < 1) {
+            throw FlowsimException.usage("--jobs must be at least 1, got " + jobs);
+        }
+        traces.forEach(Pipeline::checkTraceFile);
+        if (traces.size() == 1) {
+            return single(command, traces.get(0), base, outputDirectory);
+        }
+        Path target = outputDirectory.toAbsolutePath().normalize();
+        checkReplaceable(target, traces);
+        Path parent = target.getParent();
+        Path staging = parent.resolve("." + target.getFileName() + ".flowsim-staging-" + ProcessHandle.current().pid()
+                + "-" + System.nanoTime());
+        try {
+            Files.createDirectories(staging);
+        } catch (IOException e) {
+            throw FlowsimException.badInput("cannot create output directory " + staging + ": " + e.getMessage(), e);
+        }
+        boolean swapped = false;
+        // an interrupted run (Ctrl-C) leaves no staging folder behind
+        Thread cleanup = new Thread(() -> deleteQuietly(staging), "flowsim-staging-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            List<String> names = uniqueNames(traces);
+            List<TraceOutcome> outcomes = runAll(traces, names, base, jobs, staging, target);
+            // run.json names the folders where they will be once the run is swapped in
+            List<TraceOutcome> moved = new ArrayList<>();
+            for (TraceOutcome o : outcomes) {
+                moved.add(new TraceOutcome(o.file(), o.name(), target.resolve(o.name()), o.rank(), o.rankSource(),
+                        o.result()));
+            }
+            RunReport report = RunReport.of(moved);
+            RunJson.write(staging.resolve(RUN_JSON), command, report);
+            swap(staging, target);
+            swapped = true;
+            return new Outcome(moved, report, target, target.resolve(RUN_JSON));
+        } finally {
+            if (!swapped) {
+                deleteQuietly(staging);
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException ignored) {
+                // the JVM is already shutting down and the hook runs
+            }
+        }
+    }
+
+    private Outcome single(String command, Path trace, PipelineSpec base, Path outputDirectory) {
+        RunContext context = RunContext.of(options, reporter, outputDirectory);
+        PipelineResult result = new Pipeline(registry, context).run(base.forTrace(trace, outputDirectory));
+        TraceOutcome o = outcome(trace, result.summary().metadata().traceName(), outputDirectory, 0, result);
+        RunReport report = RunReport.of(List.of(o));
+        Path runJson = outputDirectory.resolve(RUN_JSON);
+        RunJson.write(runJson, command, report);
+        return new Outcome(List.of(o), report, outputDirectory, runJson);
+    }
+
+    private List<TraceOutcome> runAll(List<Path> traces, List<String> names, PipelineSpec base, int jobs,
+                                      Path staging, Path target) {
+        int threads = Math.min(jobs, traces.size());
+        reporter.info("analysing " + traces.size() + " traces, " + threads + " at a time, into " + target);
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "flowsim-trace");
+            t.setDaemon(true);
+            return t;
+        });
+        try (Progress progress = reporter.startProgress("analysing traces", traces.size(), "traces")) {
+            List<Future<TraceOutcome>> futures = new ArrayList<>();
+            for (int i = 0; i < traces.size(); i++) {
+                Path trace = traces.get(i);
+                Path dir = staging.resolve(names.get(i));
+                int order = i;
+                futures.add(pool.submit(() -> {
+                    RunContext context = RunContext.of(options, new TraceReporter(reporter, names.get(order)), dir);
+                    PipelineResult result = new Pipeline(registry, context).run(base.forTrace(trace, dir));
+                    synchronized (progress) {
+                        progress.advance(1);
+                    }
+                    return outcome(trace, names.get(order), dir, order, result);
+                }));
+            }
+            List<TraceOutcome> outcomes = new ArrayList<>();
+            for (Future<TraceOutcome> f : futures) {
+                try {
+                    outcomes.add(f.get());
+                } catch (ExecutionException e) {
+                    pool.shutdownNow();
+                    throw rethrow(e.getCause());
+                } catch (InterruptedException e) {
+                    pool.shutdownNow();
+                    Thread.currentThread().interrupt();
+                    throw new FlowsimException(ErrorCode.INTERNAL, "interrupted while analysing traces", e);
+                }
+            }
+            return outcomes;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new FlowsimException(ErrorCode.INTERNAL, String.valueOf(t), t);
+    }
+
+    /** The rank: the trace's own (distributedInfo or file name), else its position among the traces. */
+    private static TraceOutcome outcome(Path file, String name, Path dir, int order, PipelineResult result) {
+        TraceMetadata m = result.summary().metadata();
+        if (m.rank().isPresent()) {
+            boolean recorded = m.distributed().map(d -> d.rank().isPresent()).orElse(false);
+            return new TraceOutcome(file, name, dir, m.rank().getAsInt(), recorded ? "trace" : "file name", result);
+        }
+        return new TraceOutcome(file, name, dir, order, "order given", result);
+    }
+
+    /** File names without {@code .json}/{@code .json.gz}, made unique with {@code -2}, {@code -3}, ... */
+    static List<String> uniqueNames(List<Path> traces) {
+        Set<String> used = new HashSet<>(List.of(RUN_JSON));
+        List<String> names = new ArrayList<>();
+        for (Path p : traces) {
+            String base = baseName(p.getFileName().toString());
+            String name = base;
+            for (int n = 2; !used.add(name.toLowerCase(Locale.ROOT)); n++) {
+                name = base + "-" + n;
+            }
+            names.add(name);
+        }
+        return names;
+    }
+
+    static String baseName(String fileName) {
+        String n = fileName;
+        if (n.toLowerCase(Locale.ROOT).endsWith(".gz")) {
+            n = n.substring(0, n.length() - 3);
+        }
+        if (n.toLowerCase(Locale.ROOT).endsWith(".json")) {
+            n = n.substring(0, n.length() - 5);
+        }
+        return n.isEmpty() || n.startsWith(".") ? "trace" + n : n;
+    }
+
+    /**
+     * The output folder may be replaced only when it is new, empty, or a FlowSim output (it has a
+     * {@code run.json} or {@code summary.json}), and when it holds none of the traces.
+     */
+    private static void checkReplaceable(Path target, List<Path> traces) {
+        if (target.getParent() == null) {
+            throw FlowsimException.usage("the output directory cannot be the file system root");
+        }
+        for (Path t : traces) {
+            if (t.toAbsolutePath().normalize().startsWith(target)) {
+                throw FlowsimException.usage("the output directory " + target + " holds the trace " + t
+                        + "; write the run somewhere else (a run replaces its output directory)");
+            }
+        }
+        if (!Files.exists(target)) {
+            return;
+        }
+        if (!Files.isDirectory(target)) {
+            throw FlowsimException.usage("the output directory " + target + " is a file");
+        }
+        boolean flowsimOutput = Files.exists(target.resolve(RUN_JSON)) || Files.exists(target.resolve("summary.json"));
+        if (!flowsimOutput) {
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(target)) {
+                if (s.iterator().hasNext()) {
+                    throw FlowsimException.usage("the output directory " + target + " is not empty and is not a"
+                            + " FlowSim output (no run.json); a run replaces its whole output directory, so name a"
+                            + " new or empty one");
+                }
+            } catch (IOException e) {
+                throw FlowsimException.badInput("cannot read output directory " + target + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Moves the finished run into place: the old folder aside, the new one in, the old one deleted. */
+    private static void swap(Path staging, Path target) {
+        Path old = null;
+        try {
+            if (Files.exists(target)) {
+                old = target.resolveSibling("." + target.getFileName() + ".flowsim-old-" + System.nanoTime());
+                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            if (old != null && !Files.exists(target)) {
+                try {
+                    Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+                    old = null;
+                } catch (IOException ignored) {
+                    // reported below with the original cause; the old run stays at its aside name
+                }
+            }
+            throw FlowsimException.badInput("cannot move the run into " + target + ": " + e.getMessage()
+                    + (old != null ? " (the previous run is at " + old + ")" : ""), e);
+        }
+        if (old != null) {
+            deleteQuietly(old);
+        }
+    }
+
+    static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException | UncheckedIOException ignored) {
+            // best effort: a leftover staging folder is named as such and never looks like a run
+        }
+    }
+
+    /** Prefixes a trace's messages with its name; progress of one trace is not shown among many. */
+    private record TraceReporter(Reporter delegate, String trace) implements Reporter {
+        @Override
+        public void info(String message) {
+            delegate.debug(trace + ": " + message);
+        }
+
+        @Override
+        public void warn(String message) {
+            delegate.warn(trace + ": " + message);
+        }
+
+        @Override
+        public void debug(String message) {
+            delegate.debug(trace + ": " + message);
+        }
+
+        @Override
+        public Progress startProgress(String label, long total, String unit) {
+            return Progress.none();
+        }
+    }
+}
