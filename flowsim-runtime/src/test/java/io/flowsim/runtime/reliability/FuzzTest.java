@@ -321,13 +321,15 @@ class FuzzTest {
                     return "exit 0 with an error line: " + lines;
                 }
                 List<String> expected = List.of(base + ".csv", base + ".memory.csv", "summary.json",
-                        "unknown_kernels.json", "kernels.schema.json", "report.html", base + ".timeline.json.gz");
+                        "unknown_kernels.json", "kernels.schema.json", "report.html", base + ".timeline.json.gz",
+                        "run.json");
                 if (!written.containsAll(expected)) {
                     return "exit 0 but outputs missing: " + written;
                 }
                 try {
                     JSON.readTree(out.resolve("summary.json").toFile());
                     JSON.readTree(out.resolve("unknown_kernels.json").toFile());
+                    JSON.readTree(out.resolve("run.json").toFile());
                     try (InputStream timeline = new GZIPInputStream(Files.newInputStream(
                             out.resolve(base + ".timeline.json.gz")))) {
                         JSON.readTree(timeline);

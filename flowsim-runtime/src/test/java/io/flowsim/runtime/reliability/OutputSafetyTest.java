@@ -74,7 +74,7 @@ class OutputSafetyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"summary.json", "unknown_kernels.json", "kernels.schema.json", "report.html"})
+    @ValueSource(strings = {"summary.json", "unknown_kernels.json", "kernels.schema.json", "report.html", "run.json"})
     void parseNeverWritesOverItsOwnTrace(String name) throws IOException {
         Path out = Files.createDirectories(work.resolve("parse-over-" + name));
         Path trace = out.resolve(name);
@@ -111,5 +111,52 @@ class OutputSafetyTest {
         assertThat(Files.readAllBytes(mine)).isEqualTo(before);
         assertThat(Reliability.names(out)).as("no partial output, no temporary file")
                 .containsExactly("unknown_kernels.json");
+    }
+
+    /**
+     * A run of several traces replaces its whole output directory: a file the run reads there (here a
+     * kernel database given with --kernels) is refused up front instead of being deleted with the old run.
+     */
+    @Test
+    void aRunOfSeveralTracesNeverReplacesAFolderHoldingAFileItReads() throws IOException {
+        Path ranks = twoRanks(work.resolve("ranks-for-kernels"));
+        Path out = Files.createDirectories(work.resolve("run-with-kernels"));
+        Files.writeString(out.resolve("summary.json"), "{}\n"); // hand-made: marks an earlier FlowSim output
+        Path mine = Files.writeString(out.resolve("my-kernels.json"),
+                "[{\"kernel_name\": \"hand_written_entry\", \"op_mapping\": \"x\"}]\n");
+
+        CliRun r = Reliability.run(plugins, "parse", "--trace-dir", ranks.toString(), "--output-dir", out.toString(),
+                "--kernels", mine.toString(), "--no-report");
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        Reliability.assertOneLine(r);
+        assertThat(r.err()).contains("my-kernels.json").contains("which this run reads");
+        assertThat(mine).exists();
+        assertThat(Reliability.names(out)).containsExactly("my-kernels.json", "summary.json");
+        assertThat(Reliability.names(out.getParent())).noneMatch(n -> n.contains("flowsim-staging"));
+    }
+
+    /**
+     * A run of several traces killed with SIGKILL leaves its hidden staging folder; the next run into
+     * the same output directory deletes it (its process is gone) and leaves a running one's alone.
+     */
+    @Test
+    void theNextRunDeletesTheStagingFolderOfAKilledRun() throws IOException, InterruptedException {
+        Path ranks = twoRanks(work.resolve("ranks-after-kill"));
+        Path parent = Files.createDirectories(work.resolve("after-kill"));
+        Process gone = new ProcessBuilder("true").start();
+        assertThat(gone.waitFor()).isZero();
+        Path stale = Files.createDirectories(parent.resolve(".run.flowsim-staging-" + gone.pid() + "-1"));
+        Files.writeString(stale.resolve("left.csv"), "half a file");
+        Path running = Files.createDirectories(parent.resolve(".run.flowsim-staging-"
+                + ProcessHandle.current().pid() + "-2"));
+
+        CliRun r = Reliability.run(plugins, "parse", "--trace-dir", ranks.toString(), "--output-dir",
+                parent.resolve("run").toString(), "--no-report");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(stale).doesNotExist();
+        assertThat(running).exists();
+        assertThat(parent.resolve("run/run.json")).exists();
     }
 }

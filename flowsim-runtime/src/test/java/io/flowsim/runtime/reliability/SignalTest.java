@@ -149,6 +149,7 @@ class SignalTest {
         CliRun next = Reliability.run(plugins, "parse", "--trace-file", good.toString(), "--output-dir", out.toString(),
                 "--exporter", "csv", "--exporter", "summary");
         assertThat(next.exitCode()).as(next.err()).isZero();
-        assertThat(Reliability.names(out)).containsExactlyInAnyOrder("good.csv", "good.memory.csv", "summary.json");
+        assertThat(Reliability.names(out)).containsExactlyInAnyOrder("good.csv", "good.memory.csv", "summary.json",
+                "run.json");
     }
 }
