@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * exporters on the class path. Every case must end with exit 0 and complete outputs, or exit 2 with
  * one line and nothing written; never exit 1, a stack trace, a temporary file or partial output.
  *
- * <p>{@code -Dfuzz.cases=N} sets the number of in-process cases (default 300), {@code -Dfuzz.seed=S}
+ * <p>{@code -Dfuzz.cases=N} sets the number of in-process cases (default 300), {@code -Dfuzz.first=F} the
+ * number of the first (default 0; parts of a long run), {@code -Dfuzz.seed=S}
  * the seed (default 16), {@code -Dfuzz.processes=N} the child-JVM sample (default 3),
  * {@code -Dfuzz.threads=N} how many cases run at once (default 1; cases are independent). A failing
  * case is written to {@code target/fuzz-failures/} with its seed and mutation for reproduction.
@@ -44,6 +45,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class FuzzTest {
 
     private static final int CASES = Integer.getInteger("fuzz.cases", 300);
+    /** The first case's number: a long run can be split into parts, cases FIRST .. FIRST + CASES - 1 each. */
+    private static final int FIRST = Integer.getInteger("fuzz.first", 0);
     private static final long SEED = Long.getLong("fuzz.seed", 16);
     private static final int PROCESSES = Integer.getInteger("fuzz.processes", 3);
     private static final int THREADS = Integer.getInteger("fuzz.threads", 1);
@@ -370,7 +373,7 @@ class FuzzTest {
         java.util.concurrent.atomic.AtomicIntegerArray byExit = new java.util.concurrent.atomic.AtomicIntegerArray(3);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(THREADS);
         List<java.util.concurrent.Future<?>> done = new ArrayList<>();
-        for (int n = 0; n < CASES; n++) {
+        for (int n = FIRST; n < FIRST + CASES; n++) {
             int i = n;
             done.add(pool.submit(() -> {
                 Case c = mutate(i, seeds, SEED);
@@ -394,8 +397,8 @@ class FuzzTest {
             f.get();
         }
         pool.shutdown();
-        System.out.printf("fuzz: %d cases, seed %d: %d exit 0, %d exit 2, %d failures%n", CASES, SEED, byExit.get(0),
-                byExit.get(2), failures.size());
+        System.out.printf("fuzz: %d cases (numbers %d to %d), seed %d: %d exit 0, %d exit 2, %d failures%n", CASES,
+                FIRST, FIRST + CASES - 1, SEED, byExit.get(0), byExit.get(2), failures.size());
         assertThat(failures).as("cases that broke a promise (inputs in flowsim-runtime/target/fuzz-failures)").isEmpty();
         assertThat(byExit.get(0)).as("some damaged traces still parse").isPositive();
         assertThat(byExit.get(2)).as("some damaged traces are refused").isPositive();
