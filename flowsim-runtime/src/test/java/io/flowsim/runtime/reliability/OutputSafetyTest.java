@@ -159,4 +159,26 @@ class OutputSafetyTest {
         assertThat(running).exists();
         assertThat(parent.resolve("run/run.json")).exists();
     }
+
+    /**
+     * Found by the fuzzer (seed 16, case 4741): when an exporter fails while writing (here report.html,
+     * whose name is taken by a folder of the user's), the outputs other exporters had already moved
+     * into place are removed, so no set that looks complete is left; the user's folder is untouched.
+     */
+    @Test
+    void anExporterThatFailsLastLeavesNoOutputsOfTheOthers() throws IOException {
+        Path out = Files.createDirectories(work.resolve("late-failure"));
+        Path mine = Files.createDirectories(out.resolve("report.html"));
+        Files.writeString(mine.resolve("notes.txt"), "the user's\n");
+
+        CliRun r = Reliability.run(plugins, "parse", "--trace-file", Reliability.llamaDemoTrace().toString(),
+                "--output-dir", out.toString(), "--exporter", "summary", "--exporter", "csv", "--exporter",
+                "html-report");
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        Reliability.assertOneLine(r);
+        assertThat(r.err()).contains("report.html");
+        assertThat(Reliability.names(out)).containsExactly("report.html");
+        assertThat(mine.resolve("notes.txt")).hasContent("the user's");
+    }
 }

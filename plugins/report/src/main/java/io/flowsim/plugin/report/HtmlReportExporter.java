@@ -58,7 +58,8 @@ public final class HtmlReportExporter implements Exporter {
                 }
                 String page = HtmlReport.render(summary, stats);
                 try {
-                    Files.writeString(output.temporary(), page, StandardCharsets.UTF_8);
+                    // getBytes, not writeString: an unpaired surrogate becomes '?' instead of failing the run
+                    Files.write(output.temporary(), page.getBytes(StandardCharsets.UTF_8));
                 } catch (IOException e) {
                     throw output.writeFailed(e);
                 }
