@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param measurements the fitting data; the runtime keeps held-out data away from the backend
  * @param output       where the backend writes the fitted hardware description; written atomically
  *
+ * <p>Experimental: one backend implements calibration so far (the analytical one); the contract may
+ * change as others adopt it.
+ *
  * @since 0.1
  */
 @Stability(Stability.Level.EXPERIMENTAL)

@@ -19,6 +19,9 @@ import java.util.Objects;
  *                   analytical backend, its hardware-profile option with {@code output}); the runtime
  *                   adds them to score the result on the held-out data and prints them for the user
  *
+ * <p>Experimental: one backend implements calibration so far (the analytical one); the contract may
+ * change as others adopt it.
+ *
  * @since 0.1
  */
 @Stability(Stability.Level.EXPERIMENTAL)

@@ -12,6 +12,8 @@ import java.util.OptionalInt;
  * @param file the trace file
  * @param rank the rank that wrote it, when known
  *
+ * <p>Experimental: one implementation so far (the sglang-profiler plugin).
+ *
  * @since 0.1
  */
 @Stability(Stability.Level.EXPERIMENTAL)

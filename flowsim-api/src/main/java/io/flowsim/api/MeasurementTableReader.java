@@ -17,6 +17,9 @@ import java.util.Optional;
  * <p>The runtime asks readers in discovery order; the first whose {@link #canRead} accepts a file
  * reads it. Stateless: one call reads one table.
  *
+ * <p>Experimental: one implementation so far (the measured-tables plugin); the table model may change
+ * as more table formats arrive.
+ *
  * @since 0.1
  */
 @Stability(Stability.Level.EXPERIMENTAL)

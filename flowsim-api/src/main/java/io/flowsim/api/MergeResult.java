@@ -13,6 +13,9 @@ import java.util.Objects;
  * @param inputs     the input files in the order they were merged (rank order)
  * @param eventCount events written
  *
+ * <p>Experimental: one implementation so far (pytorch-trace's merge); multi-rank run analysis may
+ * change what a merge reports.
+ *
  * @since 0.1
  */
 @Stability(Stability.Level.EXPERIMENTAL)

@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param value  its value
  * @param <T>    the option's type
  *
+ * <p>Experimental: only {@link CalibrationResult#useWith()} uses it, and it changes with calibration.
+ *
  * @since 0.1
  */
 @Stability(Stability.Level.EXPERIMENTAL)

@@ -17,9 +17,13 @@ import java.util.Optional;
  * session ({@code flowsim validate} once per table, {@code flowsim bench} repeatedly); a session is
  * used by one thread at a time.
  *
+ * <p>Stable: every bundled backend, the test kit and the archetype's backend use it, and it grows
+ * by default methods only, as run analysis added {@link #peaks}; that method returns the experimental
+ * {@link io.flowsim.api.model.GpuPeaks} and is as experimental as its type.
+ *
  * @since 0.1
  */
-@Stability(Stability.Level.EXPERIMENTAL)
+@Stability(Stability.Level.STABLE)
 public interface SimulationSession extends AutoCloseable {
 
     /**

@@ -21,6 +21,8 @@ import java.util.function.Function;
  *
  * @param <T> the value type: {@link String}, {@link Long}, {@link Double} or {@link Boolean}
  *
+ * <p>Experimental: keys are still being added and refined (attention implementations, convolutions).
+ *
  * @since 0.1
  */
 @Stability(Stability.Level.EXPERIMENTAL)

@@ -7,6 +7,8 @@ import io.flowsim.api.annotation.Stability;
  * measured-table readers write and what simulator backends read. Extend docs/operand-conventions.md
  * and this class together.
  *
+ * <p>Experimental: keys are still being added and refined (attention implementations, convolutions).
+ *
  * @since 0.1
  */
 @Stability(Stability.Level.EXPERIMENTAL)

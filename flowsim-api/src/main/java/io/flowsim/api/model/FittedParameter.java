@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param upper   the upper bound the fit respected (physical limits: an efficiency never exceeds 1)
  * @param samples measurements the fit used for this parameter's family
  *
+ * <p>Experimental: one backend implements calibration so far (the analytical one); the contract may
+ * change as others adopt it.
+ *
  * @since 0.1
  */
 @Stability(Stability.Level.EXPERIMENTAL)

@@ -14,7 +14,9 @@ import java.util.Optional;
  * (docs/output-formats.md, "Efficiency").
  *
  * <ul>
- *   <li>gemm / bmm: {@code 2·batch·M·N·K} FLOPs; bytes of A, B, bias and the output C;</li>
+ *   <li>gemm / bmm: {@code 2·batch·M·N·K} FLOPs; bytes of A, B, bias and the output C; fp32 operands
+ *       whose kernel name says TF32 tensor cores (cuBLAS/CUTLASS {@code tf32}, {@code s1688gemm},
+ *       {@code s16816gemm}) compute in {@link DataType#TF32};</li>
  *   <li>attention: {@code 4·heads·head_dim·q_tokens·kv_len} FLOPs (half for a causal prefill whose
  *       queries are its keys); bytes of every operand;</li>
  *   <li>moe: the expert GEMMs of the stage ({@code gate_up}: {@code 2·T·top_k·2I·H}; {@code down}:
@@ -64,7 +66,7 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         }
         try {
             return switch (k.family()) {
-                case GEMM, BMM -> gemm(k.operands());
+                case GEMM, BMM -> gemm(k.operands(), r.name());
                 case ATTENTION -> attention(k.operands(), k.attributes());
                 case MOE -> moe(k.operands(), k.attributes());
                 case COLLECTIVE -> collective(r.collective(), k.operands(), k.attributes());
@@ -93,7 +95,21 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         return total;
     }
 
-    private static KernelWork gemm(List<Operand> operands) {
+    /** cuBLAS and CUTLASS names of GEMMs that run fp32 operands on TF32 tensor cores. */
+    private static final java.util.regex.Pattern TF32_GEMM =
+            java.util.regex.Pattern.compile("tf32|_s1688gemm|_s16816gemm");
+
+    /** The type a GEMM computes in: its operands', TF32 when fp32 operands run on TF32 tensor cores. */
+    private static DataType gemmComputeType(DataType operands, String kernelName) {
+        if (operands != DataType.FP32) {
+            return operands;
+        }
+        String n = kernelName.toLowerCase(java.util.Locale.ROOT);
+        int args = n.indexOf('(');
+        return TF32_GEMM.matcher(args > 0 ? n.substring(0, args) : n).find() ? DataType.TF32 : operands;
+    }
+
+    private static KernelWork gemm(List<Operand> operands, String kernelName) {
         Optional<Operand> a = operand(operands, "A");
         Optional<Operand> b = operand(operands, "B");
         if (a.isEmpty() || b.isEmpty() || a.get().shape().size() < 2 || b.get().shape().size() < 2) {
@@ -119,7 +135,7 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         if (!output) {
             bytes += batch * m * n * type.bytes();
         }
-        return new KernelWork(flops, bytes, 0, type, true);
+        return new KernelWork(flops, bytes, 0, gemmComputeType(type, kernelName), true);
     }
 
     /** The product of all but the last two extents (1 for a matrix). */
@@ -305,15 +321,30 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
                 type = o.dataType();
             }
         }
-        double bytes = indexedTraffic(operands);
-        if (Double.isNaN(bytes)) {
-            bytes = traffic(family, operands);
-        }
-        if (Double.isNaN(bytes) || bytes <= 0) {
+        double bytes = memoryTraffic(family, operands).orElse(0);
+        if (bytes <= 0) {
             return UNKNOWN;
         }
         double flops = family == OperationFamily.COPY || family == OperationFamily.MEMSET ? 0 : largestElements;
         return new KernelWork(flops, bytes, 0, type, true);
+    }
+
+    /**
+     * The bytes a bandwidth-bound kernel of {@code family} reads and writes, counted from its operands
+     * by the rules of {@link #memoryBound}: gathers and scatters move only the indexed rows, copies what
+     * they write twice, other kernels their inputs and outputs. Simulator backends use it so that their
+     * traffic and FlowSim's efficiency columns agree.
+     *
+     * @return the bytes; empty when no operand has both a shape and a known type
+     */
+    public static java.util.OptionalDouble memoryTraffic(OperationFamily family, List<Operand> operands) {
+        Objects.requireNonNull(family, "family");
+        Objects.requireNonNull(operands, "operands");
+        double bytes = indexedTraffic(operands);
+        if (Double.isNaN(bytes)) {
+            bytes = traffic(family, operands);
+        }
+        return Double.isNaN(bytes) ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(bytes);
     }
 
     private static double indexedTraffic(List<Operand> operands) {

@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param measurements the rows a simulator can be asked about, each with the kernels it timed
  * @param skipped      rows left out, counted by reason (never silently dropped)
  *
+ * <p>Experimental: one implementation so far (the measured-tables plugin); the table model may change
+ * as more table formats arrive.
+ *
  * @since 0.1
  */
 @Stability(Stability.Level.EXPERIMENTAL)

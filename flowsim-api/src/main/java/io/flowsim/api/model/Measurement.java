@@ -22,6 +22,9 @@ import java.util.Objects;
  * @param measuredNs the measured duration in nanoseconds, at least 0
  * @param origin     where it came from, for messages ({@code gemm_perf.csv.gz:1234})
  *
+ * <p>Experimental: one implementation so far (the measured-tables plugin); the table model may change
+ * as more table formats arrive.
+ *
  * @since 0.1
  */
 @Stability(Stability.Level.EXPERIMENTAL)

@@ -6,9 +6,12 @@ import io.flowsim.api.annotation.Stability;
  * The operand role names of docs/operand-conventions.md ({@link Operand#name()}), so that resolvers,
  * measured-table readers and backends spell them the same way.
  *
+ * <p>Stable: the names are the operand names of the kernels.json format (docs/operand-conventions.md)
+ * that our database and users' databases already contain; roles are only ever added.
+ *
  * @since 0.1
  */
-@Stability(Stability.Level.EXPERIMENTAL)
+@Stability(Stability.Level.STABLE)
 public final class OperandRoles {
 
     private OperandRoles() {

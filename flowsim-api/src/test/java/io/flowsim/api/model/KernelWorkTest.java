@@ -38,6 +38,39 @@ class KernelWorkTest {
     }
 
     @Test
+    void fp32GemmOnTf32TensorCoresComputesInTf32() {
+        List<Operand> operands = List.of(in("A", DataType.FP32, 64, 128), in("B", DataType.FP32, 128, 256));
+        assertThat(KernelWork.of(named("void cutlass::Kernel<cutlass_80_tensorop_s1688gemm_128x64_32x6_nt_align4>"
+                + "(cutlass_80_tensorop_s1688gemm_128x64_32x6_nt_align4::Params)", operands)).computeType())
+                .isEqualTo(DataType.TF32);
+        assertThat(KernelWork.of(named("sm80_xmma_gemm_f32f32_tf32f32_f32_nn_n_tilesize128x128x16", operands))
+                .computeType()).isEqualTo(DataType.TF32);
+        // SIMT sgemm and unnamed fp32 GEMMs stay fp32; a tf32 in the arguments does not count
+        assertThat(KernelWork.of(named("ampere_sgemm_32x128_nn", operands)).computeType()).isEqualTo(DataType.FP32);
+        assertThat(KernelWork.of(named("gemm_kernel(tf32_params)", operands)).computeType()).isEqualTo(DataType.FP32);
+        // 16-bit operands keep their type whatever the name says
+        assertThat(KernelWork.of(named("tf32_lookalike", List.of(in("A", DataType.BF16, 64, 128),
+                in("B", DataType.BF16, 128, 256)))).computeType()).isEqualTo(DataType.BF16);
+    }
+
+    private static ResolvedKernel named(String name, List<Operand> operands) {
+        KernelRecord r = KernelRecord.builder(0, name).duration(10_000).build();
+        return new ResolvedKernel(r, OperationFamily.GEMM, "", "", "", List.of(), operands,
+                new Resolution(ResolutionSource.EXACT_NAME, "test", "#1"), Map.of());
+    }
+
+    @Test
+    void memoryTrafficIsTheBytesOfABandwidthBoundKernelAndEmptyWithoutShapes() {
+        List<Operand> copy = List.of(in("src", DataType.BF16, 1024, 64), out("dst", DataType.BF16, 1024, 64));
+        // a copy moves what it writes, read once and written once
+        assertThat(KernelWork.memoryTraffic(OperationFamily.COPY, copy)).hasValue(2.0 * 2 * 1024 * 64);
+        assertThat(KernelWork.memoryTraffic(OperationFamily.COPY, copy).getAsDouble())
+                .isEqualTo(KernelWork.of(kernel(OperationFamily.COPY, copy, Map.of())).bytes());
+        assertThat(KernelWork.memoryTraffic(OperationFamily.ELEMENTWISE,
+                List.of(new Operand("x", Direction.INPUT, List.of(), DataType.BF16, "")))).isEmpty();
+    }
+
+    @Test
     void batchedGemmMultipliesByTheBatch() {
         KernelWork w = KernelWork.of(kernel(OperationFamily.BMM,
                 List.of(in("A", DataType.FP16, 8, 64, 128), in("B", DataType.FP16, 8, 128, 32)), Map.of()));

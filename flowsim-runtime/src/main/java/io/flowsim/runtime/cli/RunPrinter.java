@@ -77,7 +77,8 @@ final class RunPrinter {
         }
         out.println();
         out.println("Efficiency " + a.peaks().map(p -> "against " + describe(p))
-                .orElse("(GPU peaks unknown: achieved rates only; --gpu or a known trace GPU gives % of peak)"));
+                .orElse("(achieved rates only: the trace names no GPU with known peaks, so measured times have no"
+                        + " % of peak)"));
         EfficiencyTotals total = a.total();
         Map<String, EfficiencyTotals> stages = a.rollup(g -> g.stage().id());
         List<String[]> rows = new ArrayList<>();

@@ -53,14 +53,15 @@ public final class MeasurementScorer {
      * @param group       the group's name
      * @param accuracy    the statistics over the predicted measurements (null when none)
      * @param unsupported measurements without a prediction
-     * @param reasons     their reasons, counted
+     * @param reasons     their reasons, counted, in the reasons' order (printed and written as is)
      */
     public record GroupScore(String source, String group, AccuracyRow accuracy, long unsupported,
                              Map<String, Long> reasons) {
         public GroupScore {
             Objects.requireNonNull(source, "source");
             Objects.requireNonNull(group, "group");
-            reasons = Map.copyOf(reasons);
+            // sorted, so that a rerun prints and writes the reasons in the same order
+            reasons = java.util.Collections.unmodifiableMap(new TreeMap<>(reasons));
         }
     }
 

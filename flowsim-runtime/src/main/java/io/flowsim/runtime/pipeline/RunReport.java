@@ -93,6 +93,13 @@ public record RunReport(List<TraceRun.TraceOutcome> traces, List<RankTotals> per
             notes.add("several traces have the same rank and stage; only the first of each takes part in matching"
                     + " collectives (name each rank's trace once, or check the ranks)");
         }
+        int worldSize = traces.stream().map(t -> t.result().summary().metadata().distributed())
+                .flatMap(Optional::stream).mapToInt(d -> d.worldSize().orElse(0)).max().orElse(0);
+        if (ranks.size() > 1 && worldSize > ranks.size()) {
+            notes.add("the traces cover " + ranks.size() + " of the run's " + worldSize + " ranks (world size "
+                    + worldSize + "): each collective's transfer time, waits and last-arriving rank are computed"
+                    + " among the given ranks only");
+        }
         List<CollectiveMatcher.Report> reports = new ArrayList<>();
         for (Map<Integer, List<CollectiveKernel>> m : byTraceStage.values()) {
             List<CollectiveMatcher.RankCollectives> rc = new ArrayList<>();

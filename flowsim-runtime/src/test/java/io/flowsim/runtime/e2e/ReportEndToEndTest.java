@@ -62,6 +62,29 @@ class ReportEndToEndTest {
     private List<CSVRecord> kernels;
     private ChromeDriver browser;
 
+    @Test
+    void aWholeRunGetsAReportAndATimelinePerTraceAndNoReportSkipsThem() {
+        Path twoRank = BundledPluginRun.repoDir().resolve("flowsim-runtime/src/test/resources/handmade/two-rank");
+        Path run = dir.resolve("two-rank");
+        CliRun r = BundledPluginRun.run(plugins, "simulate", "--trace-dir", twoRank.toString(), "--output-dir",
+                run.toString(), "--jobs", "2");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<String> traces = List.of("handmade-job-TP-0-DECODE.trace", "handmade-job-TP-1-DECODE.trace");
+        for (String t : traces) {
+            assertThat(run.resolve(t + "/report.html")).isNotEmptyFile();
+            assertThat(run.resolve(t + "/" + t + ".timeline.json.gz")).isNotEmptyFile();
+        }
+        Path bare = dir.resolve("two-rank-no-report");
+        r = BundledPluginRun.run(plugins, "parse", "--trace-dir", twoRank.toString(), "--output-dir",
+                bare.toString(), "--no-report");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        for (String t : traces) {
+            assertThat(bare.resolve(t + "/summary.json")).exists();
+            assertThat(bare.resolve(t + "/report.html")).doesNotExist();
+            assertThat(bare.resolve(t + "/" + t + ".timeline.json.gz")).doesNotExist();
+        }
+    }
+
     @BeforeAll
     void simulateTheDemoTrace(@TempDir Path tempDir) throws IOException {
         dir = tempDir;

@@ -294,5 +294,16 @@ class RunAnalysisEndToEndTest {
         }
         assertThat(run.get("per_rank")).hasSize(2);
         assertThat(r.out()).contains("wait us");
+        // two of the job's 128 ranks: the matching says it sees only those
+        assertThat(run.get("notes").toString()).contains("cover 2 of the run's 128 ranks");
+        // the fp32 GEMMs run on TF32 tensor cores (s1688gemm): against the fp32 peak the predictions
+        // would beat the roofline (175 % of peak before KernelWork read the math mode from the name)
+        for (String rank : List.of("trace_filter__sampled_rank-0", "trace_filter__sampled_rank-1")) {
+            for (JsonNode f : json(out.resolve(rank + "/summary.json")).get("analysis").get("per_family")) {
+                if (f.get("family").asText().equals("gemm")) {
+                    assertThat(f.get("predicted_percent_of_peak").asDouble()).as(rank).isBetween(1.0, 100.0);
+                }
+            }
+        }
     }
 }

@@ -1,7 +1,7 @@
 package io.flowsim.plugin.analytical;
 
-import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.KernelKind;
+import io.flowsim.api.model.KernelWork;
 import io.flowsim.api.model.MemoryTransfer;
 import io.flowsim.api.model.Operand;
 import io.flowsim.api.model.OperationFamily;
@@ -124,82 +124,11 @@ final class MemoryModel {
     }
 
     /**
-     * Bytes a kernel reads and writes, from its operands; NaN when no operand has a shape and a type.
-     * An operand written counts once; a kernel without an output operand is taken to write as much
-     * as its largest input (elementwise, in place) or, for a copy, to move its smallest operand.
+     * Bytes a kernel reads and writes, from its operands, counted as FlowSim's efficiency figures count
+     * them ({@link KernelWork#memoryTraffic}); NaN when no operand has a shape and a type.
      */
     static double traffic(SimulationRequest r) {
-        double indexed = indexedTraffic(r);
-        if (!Double.isNaN(indexed)) {
-            return indexed;
-        }
-        double read = 0;
-        double written = 0;
-        double largest = 0;
-        double smallest = Double.MAX_VALUE;
-        boolean any = false;
-        for (Operand o : r.operands()) {
-            if (o.shape().isEmpty() || o.dataType() == DataType.UNKNOWN) {
-                continue;
-            }
-            double b = o.bytes();
-            any = true;
-            if (RequestView.written(o)) {
-                written += b;
-            }
-            if (RequestView.read(o)) {
-                read += b;
-            }
-            largest = Math.max(largest, b);
-            if (o.dataType().isFloatingPoint() || r.family() != OperationFamily.COPY) {
-                smallest = Math.min(smallest, b);
-            }
-        }
-        if (!any) {
-            return Double.NaN;
-        }
-        if (r.family() == OperationFamily.COPY) {
-            if (written > 0) {
-                return 2 * written;
-            }
-            return 2 * (smallest == Double.MAX_VALUE ? largest : smallest);
-        }
-        if (written > 0) {
-            return read + written;
-        }
-        return r.family() == OperationFamily.REDUCTION ? read : read + largest;
-    }
-
-    /**
-     * Gathers and scatters touch only the indexed rows, not the whole tensor they index: a scatter
-     * ({@code index_put_}, operand {@code values}) moves its values in and out; a gather
-     * ({@code index_select}, {@code embedding}: a one-dimensional {@code index} and no output) moves one
-     * row of its input per index, and {@code torch.gather} (an index shaped like its output) one
-     * element per index. NaN when the kernel is neither.
-     */
-    static double indexedTraffic(SimulationRequest r) {
-        Operand values = RequestView.operand(r, "values", "src_values", "updates");
-        Operand index = RequestView.operand(r, "index", "indices", "ids");
-        if (values != null && !values.shape().isEmpty() && values.dataType() != DataType.UNKNOWN) {
-            return 2 * values.bytes() + (index == null ? 0 : index.bytes());
-        }
-        if (index == null || index.shape().isEmpty() || index.dataType() == DataType.UNKNOWN) {
-            return Double.NaN;
-        }
-        Operand output = RequestView.operand(r, "output", "out");
-        if (output != null && !output.shape().isEmpty() && output.dataType() != DataType.UNKNOWN) {
-            return 2 * output.bytes() + index.bytes();
-        }
-        Operand table = RequestView.operand(r, "input", "weight", "self");
-        if (table == null || table.shape().isEmpty() || table.dataType() == DataType.UNKNOWN) {
-            return Double.NaN;
-        }
-        if (index.shape().size() > 1) {
-            // torch.gather: the index has the output's shape; one element moves per index.
-            return 2 * index.elementCount() * table.dataType().bytes() + index.bytes();
-        }
-        double rowBytes = table.bytes() / Math.max(1, table.shape().get(0));
-        return 2 * index.elementCount() * rowBytes + index.bytes();
+        return KernelWork.memoryTraffic(r.family(), r.operands()).orElse(Double.NaN);
     }
 
     /** MoE routing bookkeeping (top-k, token sorting, expert alignment): small, latency-bound kernels. */

@@ -9,6 +9,7 @@ import io.flowsim.api.SimulationSession;
 import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.DeviceInfo;
+import io.flowsim.api.model.GpuPeaks;
 import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.OperationFamily;
 import io.flowsim.api.model.SimulationRequest;
@@ -136,6 +137,28 @@ class AnalyticalBackendTest {
         try (SimulationSession session = new AnalyticalBackend().open(harness.context())) {
             Files.delete(file);
             assertThat(session.simulate(List.of(gemm), l4).get(0).detail()).containsEntry("profile", "l4");
+        }
+    }
+
+    @Test
+    void theSessionsPeaksComeFromTheRunsProfilesAndAreEmptyForAnUnknownGpu(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("l4.json");
+        Files.writeString(file, """
+                {"id": "l4", "name": "NVIDIA L4", "sm_count": 58, "peak_tflops": {"bf16": 121, "fp32": 30}, \
+                "hbm_bandwidth_gbps": 300, "efficiency_from": "a100-sxm-80gb"}""");
+        HardwareTarget l4 = new HardwareTarget("NVIDIA L4", Optional.empty());
+        RunContext withFile = RunContext.of(Options.builder().add("hardware", file.toString()).build(),
+                Reporter.silent(), null);
+        try (SimulationSession session = new AnalyticalBackend().open(withFile)) {
+            GpuPeaks peaks = session.peaks(l4).orElseThrow();
+            assertThat(peaks.gpu()).isEqualTo("NVIDIA L4");
+            assertThat(peaks.flops(DataType.BF16)).hasValue(121e12);
+            assertThat(peaks.memoryBytesPerSecond()).isEqualTo(300e9);
+        }
+        // without the file the run knows no L4: no peaks, and no error
+        try (SimulationSession session = new AnalyticalBackend().open(CONTEXT)) {
+            assertThat(session.peaks(l4)).isEmpty();
+            assertThat(session.peaks(new HardwareTarget("H100", Optional.empty()))).isPresent();
         }
     }
 

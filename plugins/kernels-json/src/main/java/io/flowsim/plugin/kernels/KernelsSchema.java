@@ -52,11 +52,12 @@ final class KernelsSchema {
             throw new FlowsimException(ErrorCode.INTERNAL, "cannot read the kernels.json schema: " + e.getMessage(), e);
         }
         String schema = new String(text, StandardCharsets.UTF_8);
-        // English messages whatever the user's locale; "errorMessage" holds our wording where the
-        // library's would name schema internals (anyOf, not).
+        // English messages whatever the user's locale; "x-error-message" holds our wording where the
+        // library's would name schema internals (anyOf, not). Not "errorMessage": VS Code reads that
+        // keyword as a string replacing its own message, and showed our objects as "[object Object]".
         SchemaRegistryConfig config = SchemaRegistryConfig.builder()
                 .locale(Locale.ENGLISH)
-                .errorMessageKeyword("errorMessage")
+                .errorMessageKeyword("x-error-message")
                 .build();
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
                 b -> b.schemas(Map.of(ID, schema)).schemaRegistryConfig(config));

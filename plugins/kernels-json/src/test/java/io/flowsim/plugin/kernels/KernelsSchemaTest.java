@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -66,6 +67,14 @@ class KernelsSchemaTest {
         assertThat(KernelsSchema.get().validateDocument(document))
                 .extracting(KernelsSchema.Violation::field)
                 .contains(field);
+    }
+
+    @Test
+    void ourMessagesUseAKeywordEditorsIgnore() {
+        // VS Code takes "errorMessage" as a string that replaces its own message: an object there is
+        // shown as "[object Object]"; the validator's wording lives under "x-error-message" instead
+        String schema = new String(KernelsSchema.get().text(), StandardCharsets.UTF_8);
+        assertThat(schema).doesNotContain("\"errorMessage\"").contains("\"x-error-message\"");
     }
 
     @Test
