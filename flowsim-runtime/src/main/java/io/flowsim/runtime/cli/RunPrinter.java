@@ -40,6 +40,9 @@ final class RunPrinter {
         if (report.traces().size() > 1) {
             out.println();
             out.println("Wrote     " + outcome.runJson());
+            for (java.nio.file.Path f : outcome.runFiles()) {
+                out.println("          " + f);
+            }
             for (TraceRun.TraceOutcome t : report.traces()) {
                 out.println("          " + t.directory() + "/");
             }
@@ -47,6 +50,7 @@ final class RunPrinter {
             out.println();
             List<java.nio.file.Path> files = new ArrayList<>(report.traces().get(0).result().files());
             files.add(outcome.runJson());
+            files.addAll(outcome.runFiles());
             SummaryPrinter.printFiles(out, files);
         }
     }

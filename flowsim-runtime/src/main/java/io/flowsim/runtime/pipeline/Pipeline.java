@@ -299,10 +299,15 @@ public final class Pipeline {
     }
 
     private List<Exporter> selectExporters(List<String> names) {
+        if (names.isEmpty() && registry.exporters().isEmpty()) {
+            context.reporter().warn("no exporter plugins are installed: nothing will be written");
+        }
+        return selectExporters(registry, names);
+    }
+
+    /** The exporters named (every discovered one when {@code names} is empty). */
+    static List<Exporter> selectExporters(ExtensionRegistry registry, List<String> names) {
         if (names.isEmpty()) {
-            if (registry.exporters().isEmpty()) {
-                context.reporter().warn("no exporter plugins are installed: nothing will be written");
-            }
             return registry.exporters().stream().map(Discovered::extension).toList();
         }
         return names.stream().map(name -> registry.require(ExtensionPoint.EXPORTER, Exporter.class, name)).toList();

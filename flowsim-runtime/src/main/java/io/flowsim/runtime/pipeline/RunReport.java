@@ -6,6 +6,7 @@ import io.flowsim.api.model.GpuPeaks;
 import io.flowsim.api.model.KernelGroup;
 import io.flowsim.api.model.NamedTotals;
 import io.flowsim.api.model.RunAnalysis;
+import io.flowsim.api.model.RunResults;
 import io.flowsim.api.model.RunSummary;
 import io.flowsim.api.model.SimulationSummary;
 import io.flowsim.api.model.TraceMetadata;
@@ -176,6 +177,31 @@ public record RunReport(List<TraceRun.TraceOutcome> traces, List<RankTotals> per
                         .thenComparing(NamedTotals::name))
                 .limit(RunSummaryBuilder.TOP_KERNELS).toList();
         return new RunAnalysis(peaks, target, byAnnotation, rows, byTime, byLost);
+    }
+
+    /**
+     * The run as the API hands it to exporters.
+     *
+     * @param tracesInFolders whether each trace's outputs are in the folder named after it
+     */
+    public RunResults results(boolean tracesInFolders) {
+        List<RunResults.TraceResult> ts = new ArrayList<>();
+        for (TraceRun.TraceOutcome t : traces) {
+            ts.add(new RunResults.TraceResult(t.name(), tracesInFolders ? t.name() : "", t.rank(),
+                    t.result().summary()));
+        }
+        Map<Integer, Long> last = new TreeMap<>();
+        for (CollectiveMatcher.Call c : collectives.calls()) {
+            last.merge(c.lastRank(), 1L, Long::sum);
+        }
+        List<RunResults.RankTotals> ranks = new ArrayList<>();
+        for (RankTotals r : perRank) {
+            ranks.add(new RunResults.RankTotals(r.rank(), r.traces(), r.kernelCount(), r.kernelTimeNs(),
+                    r.busyTimeNs(), r.predictedNs(), r.collectiveTimeNs(), r.waitNs(), last.getOrDefault(r.rank(), 0L)));
+        }
+        RunResults.CollectiveTotals c = new RunResults.CollectiveTotals(collectives.ranks(), collectives.calls().size(),
+                collectives.transferNs(), collectives.waitNs(), collectives.unmatched(), collectives.notes());
+        return new RunResults(ts, ranks, analysis, c, simulated, notes);
     }
 
     /** Measured kernel time over every trace. */

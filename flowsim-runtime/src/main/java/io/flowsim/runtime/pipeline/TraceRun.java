@@ -2,11 +2,14 @@ package io.flowsim.runtime.pipeline;
 
 import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.ErrorCode;
+import io.flowsim.api.Exporter;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Options;
 import io.flowsim.api.Progress;
 import io.flowsim.api.Reporter;
 import io.flowsim.api.RunContext;
+import io.flowsim.api.RunExportContext;
+import io.flowsim.api.model.RunResults;
 import io.flowsim.api.model.TraceMetadata;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
 
@@ -65,8 +68,16 @@ public final class TraceRun {
                                PipelineResult result) {
     }
 
-    /** Every trace of a run, in the order given. */
-    public record Outcome(List<TraceOutcome> traces, RunReport report, Path outputDirectory, Path runJson) {
+    /**
+     * Every trace of a run, in the order given.
+     *
+     * @param runFiles the run-level files exporters wrote ({@link io.flowsim.api.Exporter#exportRun})
+     */
+    public record Outcome(List<TraceOutcome> traces, RunReport report, Path outputDirectory, Path runJson,
+                          List<Path> runFiles) {
+        public Outcome {
+            runFiles = List.copyOf(runFiles);
+        }
     }
 
     /** The traces named by {@code --trace-file} (in order) and those in {@code --trace-dir} (sorted by name). */
@@ -168,9 +179,11 @@ public final class TraceRun {
             }
             RunReport report = RunReport.of(moved);
             RunJson.write(staging.resolve(RUN_JSON), command, report);
+            List<Path> runFiles = exportRun(base, staging, true, report);
             swap(staging, target);
             swapped = true;
-            return new Outcome(moved, report, target, target.resolve(RUN_JSON));
+            return new Outcome(moved, report, target, target.resolve(RUN_JSON),
+                    runFiles.stream().map(f -> target.resolve(staging.relativize(f))).toList());
         } finally {
             if (!swapped) {
                 deleteQuietly(staging);
@@ -198,8 +211,21 @@ public final class TraceRun {
             TraceOutcome o = outcome(trace, result.summary().metadata().traceName(), outputDirectory, 0, result);
             RunReport report = RunReport.of(List.of(o));
             RunJson.write(runJsonOutput, command, report);
-            return new Outcome(List.of(o), report, outputDirectory, runJson);
+            List<Path> runFiles = exportRun(base, outputDirectory, false, report);
+            return new Outcome(List.of(o), report, outputDirectory, runJson, runFiles);
         }
+    }
+
+    /** Hands the whole run to every selected exporter ({@link Exporter#exportRun}), once. */
+    private List<Path> exportRun(PipelineSpec base, Path directory, boolean tracesInFolders, RunReport report) {
+        RunExportContext context = new RunExportContext(directory, tracesInFolders, report.simulated(),
+                RunContext.of(options, reporter, directory));
+        RunResults results = report.results(tracesInFolders);
+        List<Path> files = new ArrayList<>();
+        for (Exporter e : Pipeline.selectExporters(registry, base.exporters())) {
+            files.addAll(e.exportRun(context, results));
+        }
+        return files;
     }
 
     private List<TraceOutcome> runAll(List<Path> traces, List<String> names, PipelineSpec base, int jobs,

@@ -78,6 +78,7 @@ class ReportEndToEndTest {
         r = BundledPluginRun.run(plugins, "parse", "--trace-dir", twoRank.toString(), "--output-dir",
                 bare.toString(), "--no-report");
         assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(bare.resolve("report.html")).as("the run's report").doesNotExist();
         for (String t : traces) {
             assertThat(bare.resolve(t + "/summary.json")).exists();
             assertThat(bare.resolve(t + "/report.html")).doesNotExist();
@@ -160,6 +161,12 @@ class ReportEndToEndTest {
             assertThat(new BigDecimal(shown.get(path))).as(path)
                     .isEqualByComparingTo(summaryValue(path).decimalValue());
         }
+        for (String path : List.of("analysis.total.work_known_time_us", "analysis.total.achieved_tflops",
+                "analysis.total.achieved_tb_per_s", "analysis.total.percent_of_peak")) {
+            assertThat(shown).containsKey(path);
+            assertThat(Double.parseDouble(shown.get(path))).as(path)
+                    .isCloseTo(summaryValue(path).asDouble(), org.assertj.core.data.Offset.offset(1e-9));
+        }
         JsonNode all = accuracyAll();
         assertThat(new BigDecimal(shown.get("accuracy.all.measured_time_us")))
                 .isEqualByComparingTo(all.path("measured_time_us").decimalValue());
@@ -216,10 +223,70 @@ class ReportEndToEndTest {
         }
         assertThat(boxes).isEqualTo(families);
 
-        // the demo trace's records carry no stage, and it has no unknown kernels
-        assertThat(b.findElements(By.id("chart-stage-none"))).hasSize(1);
+        // time by stage: one segment per stage and family with time, as summary.json's per_stage_family
+        Set<String> stageFamilies = new HashSet<>();
+        for (JsonNode row : summary.path("analysis").path("per_stage_family")) {
+            if (row.path("kernel_time_us").asDouble() > 0) {
+                stageFamilies.add(row.path("stage").asText() + "/" + row.path("family").asText());
+            }
+        }
+        assertThat(stageFamilies).hasSizeGreaterThan(2);
+        Set<String> stageMarks = new HashSet<>();
+        for (WebElement e : b.findElements(By.cssSelector("#chart-stage .mark"))) {
+            stageMarks.add(e.getAttribute("data-row") + "/" + e.getAttribute("data-key"));
+        }
+        assertThat(stageMarks).isEqualTo(stageFamilies);
+        assertThat(marks(b, "#chart-stage .mark")).isEqualTo(stageFamilies.size());
+
+        // roofline: one point per distinct kernel with FLOPs and bytes (collectives left out)
+        Map<String, double[]> work = new HashMap<>();
+        for (CSVRecord k : kernels) {
+            String key = k.get("Name") + '\u0000' + k.get("Operands") + '\u0000' + k.get("Dims") + '\u0000'
+                    + k.get("Data Type");
+            if (!k.get("FLOPs").isEmpty() && !k.get("Bound").equals("network")) {
+                double[] w = work.computeIfAbsent(key, x -> new double[2]);
+                w[0] += Double.parseDouble(k.get("FLOPs"));
+                w[1] += Double.parseDouble(k.get("Bytes"));
+            }
+        }
+        long withWork = work.values().stream().filter(w -> w[0] > 0 && w[1] > 0).count();
+        assertThat(withWork).isPositive();
+        assertThat(marks(b, "#chart-roofline circle.mark")).isEqualTo(withWork);
+        assertThat(marks(b, "#chart-roofline line.roof")).isGreaterThanOrEqualTo(2);
+
+        // the demo trace has no unknown kernels
         assertThat(summary.path("unknown_kernel_count").asLong()).isZero();
         assertThat(b.findElements(By.cssSelector("#unknown-table tbody tr"))).isEmpty();
+    }
+
+    @Test
+    void theTopKernelsEfficiencyIsTheCsvs() {
+        ChromeDriver b = openReport();
+        List<String> headers = b.findElements(By.cssSelector("#kernels-table thead th")).stream()
+                .map(WebElement::getText).toList();
+        WebElement first = b.findElement(By.cssSelector("#kernels-table tbody tr"));
+        List<WebElement> cells = first.findElements(By.tagName("td"));
+        String name = first.getAttribute("data-key");
+        String shapes = cells.get(headers.indexOf("shapes")).getText();
+        double duration = 0;
+        double roofline = 0;
+        double flops = 0;
+        Set<String> bounds = new HashSet<>();
+        for (CSVRecord k : kernels) {
+            if (k.get("Name").equals(name) && k.get("Operands").equals(shapes)) {
+                duration += Double.parseDouble(k.get("Duration (us)"));
+                roofline += Double.parseDouble(k.get("Roofline (us)"));
+                flops += Double.parseDouble(k.get("FLOPs"));
+                bounds.add(k.get("Bound"));
+            }
+        }
+        assertThat(duration).isPositive();
+        // the CSV rounds the roofline to four decimals
+        assertThat(Double.parseDouble(cells.get(headers.indexOf("% of peak")).getAttribute("data-v")))
+                .isCloseTo(100 * roofline / duration, org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(Double.parseDouble(cells.get(headers.indexOf("TFLOP/s")).getAttribute("data-v")))
+                .isCloseTo(flops / duration / 1e6, org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(bounds).contains(cells.get(headers.indexOf("bound")).getText());
     }
 
     @Test

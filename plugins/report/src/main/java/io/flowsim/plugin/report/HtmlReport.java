@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import io.flowsim.api.model.AccuracyRow;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.DeviceInfo;
+import io.flowsim.api.model.EfficiencyTotals;
 import io.flowsim.api.model.GroupTotals;
 import io.flowsim.api.model.OperationFamily;
 import io.flowsim.api.model.OperatorInput;
@@ -45,8 +46,8 @@ final class HtmlReport {
     static final int MAX_UNKNOWN = 200;
     static final int TOP_OPS = 20;
 
-    private static final String CSS = resource("report.css");
-    private static final String SCRIPT = resource("report.js");
+    static final String CSS = resource("report.css");
+    static final String SCRIPT = resource("report.js");
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
     private final RunSummary summary;
@@ -108,9 +109,8 @@ final class HtmlReport {
             kv("Recorded with", escape(versions));
         }
         kv("Streams", escape(stats.streams().size() + " (device:stream " + String.join(", ", stats.streams()) + ")"));
-        List<String> stages = stats.stageFamilyNs().keySet().stream().filter(s -> !s.equals(KernelStats.NO_STAGE))
-                .toList();
-        kv("Stages", stages.isEmpty() ? "none recorded" : escape(String.join(", ", stages)));
+        kv("Stages", escape(AnalysisViews.stagesLine(summary.analysis())));
+        kv("GPU peaks (roofline)", escape(AnalysisViews.peaks(summary.analysis().peaks())));
         kv("Kernels", escape(count(summary.kernelCount()) + " kernels, " + micros(summary.kernelTimeNs())
                 + "; " + count(summary.memoryOperationCount()) + " memcpy/memset, "
                 + micros(summary.memoryOperationTimeNs())));
@@ -201,6 +201,22 @@ final class HtmlReport {
                 micros(summary.memoryOperationTimeNs()));
         total("resolved_fraction", "resolved through a database (share of kernel time)",
                 Double.toString(summary.resolvedFraction()), Html.percent(100 * summary.resolvedFraction()));
+        EfficiencyTotals work = summary.analysis().total();
+        if (work.count() > 0) {
+            total("analysis.total.work_known_time_us", "kernel time with known work (FLOPs, bytes)",
+                    exactMicros(work.workTimeNs()), micros(work.workTimeNs()) + " ("
+                            + Html.percent(coverage(work.workTimeNs())) + " coverage)");
+            total("analysis.total.achieved_tflops", "achieved TFLOP/s over that time",
+                    Double.toString(work.flopsPerSecond() / 1e12), Html.num(work.flopsPerSecond() / 1e12, 2));
+            total("analysis.total.achieved_tb_per_s", "achieved TB/s over that time",
+                    Double.toString(work.bytesPerSecond() / 1e12), Html.num(work.bytesPerSecond() / 1e12, 3));
+            if (work.percentOfPeak().isPresent()) {
+                total("analysis.total.percent_of_peak", "% of peak (roofline time / measured time, over "
+                                + Html.percent(coverage(work.rooflineCoveredNs())) + " of kernel time)",
+                        Double.toString(work.percentOfPeak().getAsDouble()),
+                        Html.percent(work.percentOfPeak().getAsDouble()));
+            }
+        }
         if (simulation.isPresent()) {
             SimulationSummary s = simulation.get();
             total("predicted_kernel_time_us", "predicted kernel time", exactMicros(s.predictedKernelTimeNs()),
@@ -252,27 +268,7 @@ final class HtmlReport {
         }
 
         out.append("<h3>By stage</h3>");
-        Map<String, long[]> stages = stats.stageFamilyNs();
-        if (stages.keySet().stream().allMatch(s -> s.equals(KernelStats.NO_STAGE))) {
-            out.append("<p class=\"muted\" id=\"chart-stage-none\">The trace records no stages (prefill, decode, ...)"
-                    + " on its kernels.</p>");
-        } else {
-            List<Charts.Bar> bars = new ArrayList<>();
-            stages.forEach((stage, perFamily) -> {
-                List<Charts.Segment> segments = new ArrayList<>();
-                long total = java.util.Arrays.stream(perFamily).sum();
-                for (OperationFamily f : OperationFamily.values()) {
-                    long ns = perFamily[f.ordinal()];
-                    if (ns > 0) {
-                        segments.add(new Charts.Segment(f.id(), f.id(), ns, Palette.of(f), stage + " \u00b7 " + f.id()
-                                + "\n" + micros(ns) + " (" + Html.percent(100.0 * ns / total) + " of the stage)"));
-                    }
-                }
-                bars.add(new Charts.Bar(stage, segments));
-            });
-            out.append(Charts.legendOf(bars));
-            out.append(Charts.stackedBars("chart-stage", "Kernel time by stage and family", bars));
-        }
+        out.append(AnalysisViews.stageChart("chart-stage", summary.analysis(), simulation.isPresent()));
 
         out.append("<h3>By op</h3>");
         List<GroupTotals> ops = summary.perOpMapping();
@@ -449,6 +445,17 @@ final class HtmlReport {
             b.append("\n").append(g.shapes);
         }
         b.append("\n").append(count(g.count)).append(" kernels, mean ").append(micros(g.meanNs()));
+        if (g.workKnown()) {
+            b.append("\n").append(Html.num(g.tflops(), 2)).append(" TFLOP/s, ").append(Html.num(g.terabytesPerSecond(), 3))
+                    .append(g.network ? " TB/s over the link" : " TB/s");
+            if (!g.network && g.bytes > 0) {
+                b.append(", ").append(Html.num(g.intensity(), 1)).append(" FLOP/byte");
+            }
+            if (g.percentOfPeak() >= 0) {
+                b.append("\n").append(Html.percent(g.percentOfPeak())).append(" of peak, ").append(g.bound().id())
+                        .append("-bound");
+            }
+        }
         if (g.predicted()) {
             b.append("\npredicted ").append(micros(g.meanPredictedNs())).append(" vs measured ")
                     .append(micros(g.meanMeasuredOfPredictedNs())).append(" (").append(Html.signedPercent(g.errorPercent()))
@@ -460,9 +467,34 @@ final class HtmlReport {
     }
 
     private void roofline() {
-        out.append("<section id=\"roofline\"><h2>Roofline</h2><p class=\"muted\" id=\"chart-roofline-none\">")
-                .append("Achieved throughput against arithmetic intensity needs each kernel's FLOPs and bytes, which this"
-                        + " run's kernels do not carry.</p></section>\n");
+        out.append("<section id=\"roofline\"><h2>Roofline</h2>");
+        List<KernelStats.DistinctKernel> all = stats.groupsByTime().stream()
+                .filter(g -> g.workKnown() && !g.network && g.flops > 0 && g.bytes > 0).toList();
+        if (all.isEmpty()) {
+            out.append("<p class=\"muted\" id=\"chart-roofline-none\">No kernel has known FLOPs and bytes (they are"
+                    + " counted from the operands, which this run's kernels do not carry).</p></section>\n");
+            return;
+        }
+        List<KernelStats.DistinctKernel> shown = all.subList(0, Math.min(MAX_POINTS, all.size()));
+        long shownNs = shown.stream().mapToLong(g -> g.workNs).sum();
+        out.append("<p class=\"note\">One point per distinct kernel with known work (FLOPs and bytes counted from its"
+                + " operands; collectives and copies without arithmetic are left out): achieved TFLOP/s over its measured"
+                + " time against FLOPs per byte; the area grows with its share of time. Roofs: ")
+                .append(escape(AnalysisViews.peaks(summary.analysis().peaks()))).append(". The points cover ")
+                .append(Html.percent(coverage(shownNs))).append(" of kernel time");
+        if (shown.size() < all.size()) {
+            out.append("; the ").append(count(shown.size())).append(" largest of ").append(count(all.size()))
+                    .append(" are shown");
+        }
+        out.append(".</p>");
+        List<AnalysisViews.RooflinePoint> points = new ArrayList<>();
+        for (KernelStats.DistinctKernel g : shown) {
+            double share = summary.kernelTimeNs() == 0 ? 0 : (double) g.measuredNs / summary.kernelTimeNs();
+            points.add(new AnalysisViews.RooflinePoint(g.name, g.family, g.computeType, g.intensity(), g.tflops(), share,
+                    kernelTip(g)));
+        }
+        out.append(AnalysisViews.roofline("chart-roofline", points, summary.analysis().peaks()));
+        out.append("</section>\n");
     }
 
     private void collectives() {
@@ -483,7 +515,10 @@ final class HtmlReport {
         out.append(". Click a column to sort.</p>");
         out.append("<table id=\"kernels-table\" class=\"sortable\"><thead><tr><th>kernel</th><th>family</th><th>op</th>")
                 .append("<th>shapes</th><th>dtypes</th><th class=\"n\">count</th><th class=\"n\">total us</th>")
-                .append("<th class=\"n\">share</th><th class=\"n\">mean us</th>");
+                .append("<th class=\"n\">share</th><th class=\"n\">mean us</th>")
+                .append("<th class=\"n\" title=\"achieved TFLOP/s over the measured time\">TFLOP/s</th>")
+                .append("<th class=\"n\" title=\"achieved TB/s (link TB/s for collectives)\">TB/s</th>")
+                .append("<th class=\"n\" title=\"roofline time / measured time\">% of peak</th><th>bound</th>");
         if (simulated) {
             out.append("<th class=\"n\">predicted us</th><th class=\"n\">error</th>");
         }
@@ -499,6 +534,18 @@ final class HtmlReport {
             num(g.measuredNs / 1000.0, Html.num(g.measuredNs / 1000.0, 3));
             num(share, Html.percent(share));
             num(g.meanNs() / 1000, Html.num(g.meanNs() / 1000, 3));
+            if (g.workKnown()) {
+                num(g.tflops(), Html.num(g.tflops(), 2));
+                num(g.terabytesPerSecond(), Html.num(g.terabytesPerSecond(), 3));
+            } else {
+                out.append("<td class=\"n\" data-v=\"\" title=\"work unknown\"></td><td class=\"n\" data-v=\"\"></td>");
+            }
+            if (g.percentOfPeak() >= 0) {
+                num(g.percentOfPeak(), Html.percent(g.percentOfPeak()));
+            } else {
+                out.append("<td class=\"n\" data-v=\"\"></td>");
+            }
+            out.append("<td>").append(g.bound().id()).append("</td>");
             if (simulated) {
                 if (g.predicted()) {
                     num(g.meanPredictedNs() / 1000, Html.num(g.meanPredictedNs() / 1000, 3));
@@ -590,7 +637,7 @@ final class HtmlReport {
         return w.toString();
     }
 
-    private static String shorten(String s, int max) {
+    static String shorten(String s, int max) {
         return Html.shorten(s, max);
     }
 

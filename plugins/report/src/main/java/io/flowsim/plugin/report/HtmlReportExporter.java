@@ -4,7 +4,10 @@ import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.ExportContext;
 import io.flowsim.api.ExportSession;
 import io.flowsim.api.Exporter;
+import io.flowsim.api.FlowsimException;
+import io.flowsim.api.RunExportContext;
 import io.flowsim.api.model.KernelResult;
+import io.flowsim.api.model.RunResults;
 import io.flowsim.api.model.RunSummary;
 
 import java.io.IOException;
@@ -17,7 +20,9 @@ import java.util.List;
  * Writes {@code report.html}: a self-contained page (inline SVG charts, CSS and script; nothing
  * fetched from the network; opens from {@code file://}) with the run, the totals, the time by
  * family, stage and op, the predicted-against-measured comparison after a simulation, the top
- * kernels and the unknown kernels with a kernels.json snippet. Switched off with {@code --no-report}.
+ * kernels and the unknown kernels with a kernels.json snippet. A run of several traces also gets a
+ * run-level {@code report.html} in the run's directory (ranks, stages, collectives; each trace's
+ * report stays in its folder). Switched off with {@code --no-report}.
  */
 public final class HtmlReportExporter implements Exporter {
 
@@ -32,6 +37,26 @@ public final class HtmlReportExporter implements Exporter {
     @Override
     public String description() {
         return "A self-contained HTML report with charts of the run (report.html)";
+    }
+
+    @Override
+    public List<Path> exportRun(RunExportContext context, RunResults run) {
+        // one trace: its own report.html, in the same directory, already covers the run
+        if (!context.tracesInFolders() || !ReportSettings.enabled(context.run())) {
+            return List.of();
+        }
+        Path dir = context.outputDirectory();
+        Path target = dir.resolve(FILE_NAME);
+        String page = RunHtmlReport.render(run, folder -> Files.isRegularFile(dir.resolve(folder).resolve(FILE_NAME)));
+        try (AtomicOutput output = AtomicOutput.create(target)) {
+            try {
+                Files.write(output.temporary(), page.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw FlowsimException.badInput("cannot write " + target + ": " + e.getMessage(), e);
+            }
+            output.commit();
+        }
+        return List.of(target);
     }
 
     @Override

@@ -1,8 +1,11 @@
 package io.flowsim.plugin.report;
 
+import io.flowsim.api.model.Bound;
+import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.Direction;
 import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.KernelRecord;
+import io.flowsim.api.model.KernelEfficiency;
 import io.flowsim.api.model.KernelResult;
 import io.flowsim.api.model.Operand;
 import io.flowsim.api.model.OperationFamily;
@@ -22,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -35,12 +37,9 @@ import java.util.stream.Collectors;
  */
 final class KernelStats {
 
-    /** The stage of kernels whose record names none. */
-    static final String NO_STAGE = "(no stage)";
-
     private final Map<String, DistinctKernel> groups = new LinkedHashMap<>();
     private final Map<OperationFamily, FloatList> ratios = new EnumMap<>(OperationFamily.class);
-    private final Map<String, long[]> stageFamilyNs = new LinkedHashMap<>();
+    private final TreeSet<String> stages = new TreeSet<>();
     private final Map<String, UnknownKernel> unknown = new LinkedHashMap<>();
     private final TreeSet<String> streams = new TreeSet<>();
     private final Map<String, String> opFamily = new HashMap<>();
@@ -75,9 +74,8 @@ final class KernelStats {
             }
         }
         group.add(r.durationNs(), predicted);
-        String stage = r.attributes().getOrDefault("stage", NO_STAGE);
-        stageFamilyNs.computeIfAbsent(stage, s -> new long[OperationFamily.values().length])
-                [resolved.family().ordinal()] += r.durationNs();
+        result.analysis().efficiency().ifPresent(group::addEfficiency);
+        stages.add(result.analysis().stage().id());
         opFamily.putIfAbsent(resolved.opMapping().isEmpty() ? "(none)" : resolved.opMapping(), resolved.family().id());
         if (!resolved.resolvedByDatabase()) {
             unknown.computeIfAbsent(r.name(), n -> new UnknownKernel(r, resolved.family())).add(r.durationNs());
@@ -98,9 +96,9 @@ final class KernelStats {
         return map;
     }
 
-    /** Measured time per stage and family (nanoseconds, indexed by family ordinal), stages sorted by name. */
-    Map<String, long[]> stageFamilyNs() {
-        return new TreeMap<>(stageFamilyNs);
+    /** The stages the kernels are in ({@code prefill}, {@code decode}, {@code other}), sorted. */
+    Collection<String> stages() {
+        return stages;
     }
 
     /** The family most kernels of an op mapping belong to (first seen). */
@@ -170,6 +168,14 @@ final class KernelStats {
         long predictedNs;
         long measuredOfPredictedNs;
         String simulationNote = "";
+        boolean network;
+        DataType computeType = DataType.UNKNOWN;
+        double flops;
+        double bytes;
+        long workNs;
+        double rooflineNs;
+        long rooflineCoveredNs;
+        final Map<Bound, Long> timeByBound = new EnumMap<>(Bound.class);
 
         DistinctKernel(String name, OperationFamily family, String opMapping, String shapes, String dataTypes,
                     String operator, boolean resolvedByDatabase) {
@@ -192,6 +198,63 @@ final class KernelStats {
                 predictedNs += predicted;
                 measuredOfPredictedNs += durationNs;
             }
+        }
+
+        /** Adds the efficiency the runtime worked out for one kernel of the group. */
+        void addEfficiency(KernelEfficiency e) {
+            timeByBound.merge(e.bound(), e.durationNs(), Long::sum);
+            if (!e.work().known() || e.durationNs() <= 0) {
+                return;
+            }
+            network |= e.work().network();
+            if (computeType == DataType.UNKNOWN) {
+                computeType = e.work().computeType();
+            }
+            flops += e.work().flops();
+            bytes += e.work().network() ? e.work().networkBytes() : e.work().bytes();
+            workNs += e.durationNs();
+            if (e.rooflineNs().isPresent()) {
+                rooflineNs += e.rooflineNs().getAsDouble();
+                rooflineCoveredNs += e.durationNs();
+            }
+        }
+
+        /** Whether the work (FLOPs and bytes) of at least one kernel of the group is known. */
+        boolean workKnown() {
+            return workNs > 0;
+        }
+
+        /** Achieved TFLOP/s over the kernels with known work. */
+        double tflops() {
+            return workNs == 0 ? 0 : flops / workNs / 1e3;
+        }
+
+        /** Achieved TB/s (link bytes for a collective) over the kernels with known work. */
+        double terabytesPerSecond() {
+            return workNs == 0 ? 0 : bytes / workNs / 1e3;
+        }
+
+        /** FLOPs per byte moved; 0 when no bytes are known. */
+        double intensity() {
+            return bytes <= 0 ? 0 : flops / bytes;
+        }
+
+        /** Roofline time over the measured time of the kernels that have one, percent; negative when none. */
+        double percentOfPeak() {
+            return rooflineCoveredNs == 0 ? -1 : 100.0 * rooflineNs / rooflineCoveredNs;
+        }
+
+        /** The bound holding most of the group's time. */
+        Bound bound() {
+            Bound best = Bound.UNKNOWN;
+            long most = 0;
+            for (Map.Entry<Bound, Long> e : timeByBound.entrySet()) {
+                if (e.getValue() > most) {
+                    most = e.getValue();
+                    best = e.getKey();
+                }
+            }
+            return best;
         }
 
         /** Mean measured duration, nanoseconds. */

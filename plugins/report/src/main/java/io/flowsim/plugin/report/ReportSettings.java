@@ -1,6 +1,7 @@
 package io.flowsim.plugin.report;
 
 import io.flowsim.api.ExportContext;
+import io.flowsim.api.RunContext;
 
 /**
  * The options of the report plugin, read from the run's options.
@@ -18,6 +19,11 @@ final class ReportSettings {
 
     /** Whether the user wants the report and the timeline written. */
     static boolean enabled(ExportContext context) {
-        return context.run().options().getBoolean(REPORT, true);
+        return enabled(context.run());
+    }
+
+    /** Whether the user wants the report written, for a run's context. */
+    static boolean enabled(RunContext run) {
+        return run.options().getBoolean(REPORT, true);
     }
 }

@@ -4,8 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.flowsim.api.ExportSession;
 import io.flowsim.api.Options;
+import io.flowsim.api.Reporter;
+import io.flowsim.api.RunContext;
+import io.flowsim.api.RunExportContext;
+import io.flowsim.api.model.DataType;
+import io.flowsim.api.model.EfficiencyTotals;
+import io.flowsim.api.model.GpuPeaks;
+import io.flowsim.api.model.KernelAnalysis;
+import io.flowsim.api.model.KernelEfficiency;
+import io.flowsim.api.model.KernelGroup;
 import io.flowsim.api.model.KernelResult;
+import io.flowsim.api.model.KernelWork;
+import io.flowsim.api.model.ResolvedKernel;
+import io.flowsim.api.model.RunAnalysis;
+import io.flowsim.api.model.RunResults;
 import io.flowsim.api.model.RunSummary;
+import io.flowsim.api.model.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +27,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -87,6 +103,82 @@ class HtmlReportExporterTest {
             assertThat(java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes))
                     .toString()).as("valid UTF-8 with every pair whole").doesNotContain("?\u2026");
         }
+    }
+
+    @Test
+    void theRooflineHasAPointPerKernelWithKnownWorkUnderTheRoofsOfItsPeaks() throws IOException {
+        // hand-made peaks: bf16 1000 TFLOP/s, memory 4 TB/s (ridge at 250 FLOP/byte)
+        GpuPeaks peaks = new GpuPeaks("hand-made GPU", Map.of(DataType.BF16, 1e15), 4e12, 0);
+        ResolvedKernel small = gemm(0, "gemm_small", 7, 0, 10_000, 64);
+        ResolvedKernel large = gemm(1, "gemm_large", 7, 20_000, 200_000, 4096);
+        List<KernelResult> kernels = List.of(analysed(small, peaks), analysed(large, peaks),
+                parsed(unknown(2, "mystery_kernel<4>", 200_000, 30)));
+        RunSummary base = HandMadeKernels.summary(3, 210_030, 0, 0, 0, false);
+        EfficiencyTotals totals = EfficiencyTotals.EMPTY;
+        for (KernelResult k : kernels) {
+            KernelEfficiency e = k.analysis().efficiency().orElse(KernelEfficiency.of(KernelWork.UNKNOWN,
+                    k.kernel().kernel().durationNs(), Optional.empty()));
+            totals = totals.plus(new EfficiencyTotals(1, e.durationNs(), 0, 0, e.work().flops(), e.work().bytes(),
+                    e.work().known() ? e.durationNs() : 0, e.rooflineNs().orElse(0), e.rooflineNs().isPresent()
+                    ? e.durationNs() : 0, 0, 0, Map.of(e.bound(), e.durationNs())));
+        }
+        RunAnalysis analysis = new RunAnalysis(Optional.of(peaks), Optional.empty(), false,
+                List.of(new KernelGroup(Stage.DECODE, "gemm", "matmul", "", totals)), List.of(), List.of());
+        String page = export(kernels, new RunSummary(base.metadata(), 3, 210_030, 210_030, 210_030, 210_000, 0, 1, 1,
+                base.perFamily(), base.perOpMapping(), Optional.empty(), 0, 0, Map.of(), analysis), false);
+        String roofline = page.substring(page.indexOf("<svg id=\"chart-roofline\""));
+        roofline = roofline.substring(0, roofline.indexOf("</svg>"));
+        assertThat(count(roofline, "<circle class=\"mark\"")).isEqualTo(2);
+        assertThat(count(roofline, "<line class=\"roof\"")).isEqualTo(2);
+        assertThat(roofline).contains("memory 4 TB/s").contains("bf16 1000 TFLOP/s");
+        // gemm_small, m=64: 2*64*4096*4096 FLOPs = 2.147 GFLOP; bytes A 0.5 MiB + B 32 MiB + C 0.5 MiB
+        // = 34,603,008, which take 8,650.752 ns at 4 TB/s (compute needs 2,147 ns): 86.50752 % of 10 us
+        String row = page.substring(page.indexOf("<tr class=\"mark\" data-key=\"gemm_small\""));
+        row = row.substring(0, row.indexOf("</tr>"));
+        assertThat(row).contains("data-v=\"86.50752\"").contains("<td>memory</td>");
+        // achieved: 2.147483648e9 FLOPs in 10 us = 214.75 TFLOP/s
+        assertThat(row).contains(">214.75<");
+        assertThat(page).contains("hand-made GPU: bf16 1000 TFLOP/s, memory 4 TB/s");
+        String stage = page.substring(page.indexOf("<svg id=\"chart-stage\""));
+        assertThat(count(stage.substring(0, stage.indexOf("</svg>")), "class=\"mark\"")).isEqualTo(1);
+    }
+
+    private static KernelResult analysed(ResolvedKernel k, GpuPeaks peaks) {
+        return new KernelResult(k, Optional.empty(), new KernelAnalysis(Stage.DECODE, "", Optional.of(
+                KernelEfficiency.of(KernelWork.of(k), k.kernel().durationNs(), Optional.of(peaks)))));
+    }
+
+    @Test
+    void aRunOfSeveralTracesGetsARunReportWithABarPerRankAndOneTraceNone() throws IOException {
+        RunSummary rank0 = HandMadeKernels.summary(2, 300_000, 0, 0, 0, false);
+        RunSummary rank1 = HandMadeKernels.summary(2, 250_000, 0, 0, 0, false);
+        // hand-made: rank 0 spent 80 us in matched collectives, 30 us of it waiting; rank 1 60 us, 10 waiting
+        RunResults run = new RunResults(
+                List.of(new RunResults.TraceResult("r0", "r0", 0, rank0), new RunResults.TraceResult("r1", "r1", 1, rank1)),
+                List.of(new RunResults.RankTotals(0, List.of("r0"), 2, 300_000, 300_000, 0, 80_000, 30_000, 1),
+                        new RunResults.RankTotals(1, List.of("r1"), 2, 250_000, 250_000, 0, 60_000, 10_000, 1)),
+                RunAnalysis.NONE, new RunResults.CollectiveTotals(List.of(0, 1), 2, 50_000, 40_000, Map.of(), List.of()),
+                false, List.of());
+        HtmlReportExporter exporter = new HtmlReportExporter();
+        Options options = Options.empty();
+        assertThat(exporter.exportRun(new RunExportContext(dir, false, false, RunContext.of(options, Reporter.silent(),
+                dir)), run)).isEmpty();
+        assertThat(dir.resolve("report.html")).doesNotExist();
+        Files.createDirectories(dir.resolve("r1"));
+        Files.writeString(dir.resolve("r1/report.html"), "the trace's report");
+        assertThat(exporter.exportRun(new RunExportContext(dir, true, false, RunContext.of(options, Reporter.silent(),
+                dir)), run)).containsExactly(dir.resolve("report.html"));
+        String page = Files.readString(dir.resolve("report.html"));
+        String ranks = page.substring(page.indexOf("<svg id=\"chart-ranks\""));
+        ranks = ranks.substring(0, ranks.indexOf("</svg>"));
+        assertThat(count(ranks, "data-row=\"rank 0\"")).isEqualTo(3);
+        assertThat(count(ranks, "data-row=\"rank 1\"")).isEqualTo(3);
+        String collectives = page.substring(page.indexOf("<svg id=\"chart-collectives\""));
+        collectives = collectives.substring(0, collectives.indexOf("</svg>"));
+        assertThat(count(collectives, "class=\"mark\"")).isEqualTo(4);
+        assertThat(page).contains("data-total=\"per_rank.0.collective_wait_us\" data-value=\"30\"")
+                .contains("data-total=\"collectives.transfer_time_us\" data-value=\"50\"")
+                .contains("<a href=\"r1/report.html\">r1</a>").doesNotContain("href=\"r0/report.html\"");
     }
 
     @Test
