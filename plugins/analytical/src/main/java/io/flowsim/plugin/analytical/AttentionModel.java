@@ -281,7 +281,13 @@ final class AttentionModel {
             }
         }
         double stream = Math.max(memory, compute);
-        double perWave = waves * hw.get(triton ? Param.TRITON_DECODE_CTA_OVERHEAD_US : Param.DECODE_CTA_OVERHEAD_US) * 1e-6
+        // One-pass kernels over a contiguous cache (cuDNN, memory-efficient SDPA) walk no page table and
+        // write no partial results: their per-wave cost is their own.
+        boolean contiguous = kernel.implementation() == AttentionKernel.Implementation.CUDNN
+                || kernel.implementation() == AttentionKernel.Implementation.SDPA_EFFICIENT;
+        Param waveCost = triton ? Param.TRITON_DECODE_CTA_OVERHEAD_US
+                : contiguous ? Param.CONTIGUOUS_DECODE_CTA_OVERHEAD_US : Param.DECODE_CTA_OVERHEAD_US;
+        double perWave = waves * hw.get(waveCost) * 1e-6
                 * Math.pow(p.headDim / 128.0,
                         hw.get(triton ? Param.TRITON_DECODE_CTA_HEAD_DIM_EXPONENT : Param.DECODE_CTA_HEAD_DIM_EXPONENT));
         // Split results are combined in the same launch (flash-decoding); Triton's and paged v2's reductions are

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * matrix-vector kernel that never uses tiles. cuBLAS and CUTLASS encode these in their kernel names
  * ({@code cutlass_80_tensorop_s1688gemm_128x64_32x6_nt_align4}: TF32 {@code m16n8k8} MMA, tile 128x64;
  * {@code ampere_sgemm_32x128_nn}: FP32 on the CUDA cores, tile 32x128;
- * {@code sm80_xmma_gemm_f32f32_tf32f32_f32_nn_n_tilesize128x128x16_...}: TF32).
+ * {@code sm80_xmma_gemm_f32f32_tf32f32_f32_nn_n_tilesize128x128x16_...}: TF32; cuBLASLt's Hopper
+ * {@code nvjet_tst_64x8_64x16_4x1_v_bz_splitK_TNT}: tile 64x8, split K).
  *
  * <p>Names are in the library's column-major view: its M is PyTorch's N (cuBLAS computes
  * {@code C^T = B^T A^T} for a row-major product), so the tile is returned as {@code [rows of the
@@ -21,8 +22,11 @@ import java.util.regex.Pattern;
  * @param tileN  columns of the PyTorch output per thread block, 0 when the name gives no tile
  * @param vector whether the kernel is a matrix-vector (GEMV) or outer-product kernel: no tiles,
  *               bandwidth-bound
+ * @param splitK whether the name says the kernel splits K and leaves the reduction of its fp32 partial
+ *               sums to a separate kernel (cuBLASLt's {@code nvjet_..._splitK_...}, followed by
+ *               {@code splitKreduce_kernel})
  */
-record GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector) {
+record GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector, boolean splitK) {
 
     /** How a GEMM kernel computes, as its name tells. */
     enum MathMode {
@@ -40,7 +44,7 @@ record GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector) {
         UNSTATED
     }
 
-    private static final GemmKernelName NONE = new GemmKernelName(MathMode.UNSTATED, 0, 0, false);
+    private static final GemmKernelName NONE = new GemmKernelName(MathMode.UNSTATED, 0, 0, false, false);
     private static final Pattern HALF = Pattern.compile(
             "bf16|fp16|f16_s|_h1688gemm|_h16816gemm|hgemm|_h884gemm|__half|__nv_bfloat16|f16f16|bf16bf16");
     private static final Pattern FP8 = Pattern.compile("e4m3|e5m2|fp8|qgmma|f8f8");
@@ -50,7 +54,8 @@ record GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector) {
     private static final Pattern VECTOR = Pattern.compile("gemv|gemmk1_kernel|gemmsn_");
     /** {@code 128x64} (CUTLASS, cuBLAS) or {@code tilesize128x128x16} (xmma) right after the GEMM tag. */
     private static final Pattern TILE = Pattern.compile(
-            "(?:gemm_|tilesize)(\\d{1,3})x(\\d{1,3})(?:[x_]|$)");
+            "(?:gemm_|tilesize|^nvjet_(?:sm\\d+_)?tst_)(\\d{1,3})x(\\d{1,3})(?:[x_]|$)");
+    private static final Pattern SPLIT_K = Pattern.compile("^nvjet_.*_splitk_");
 
     /** Reads a kernel name; never null, {@link MathMode#UNSTATED} and no tile when it says nothing. */
     static GemmKernelName of(String kernelName) {
@@ -86,7 +91,7 @@ record GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector) {
                 tn = libraryM;
             }
         }
-        return new GemmKernelName(mode, tm, tn, vector);
+        return new GemmKernelName(mode, tm, tn, vector, SPLIT_K.matcher(head).find());
     }
 
     /** Whether the name gives a thread-block tile. */

@@ -174,8 +174,9 @@ final class GemmModel {
 
         double best = Double.MAX_VALUE;
         boolean computeBound = true;
-        // The name's own tile where it gives one for FP32/TF32 kernels (the profiles' tiles are those
-        // of the 16-bit libraries the efficiencies were fitted with, so those kernels keep them).
+        // The name's own tile where it gives one for FP32/TF32 kernels. The profiles' tiles are those
+        // of the 16-bit libraries the efficiencies were fitted with, so those kernels keep them: the
+        // named tiles of cuBLASLt's nvjet kernels made two of three H200 traces worse (docs/simulator.md).
         List<int[]> tiles = p.kernel.hasTile() && (simt || "tf32".equals(p.precision))
                 ? List.of(new int[] {p.kernel.tileM(), p.kernel.tileN()}) : hw.gemmTiles();
         for (int t = 0; t < tiles.size(); t++) {
@@ -187,19 +188,28 @@ final class GemmModel {
                 if (p.forcedSplit > 0 && split != p.forcedSplit) {
                     continue;
                 }
+                // A split-K kernel (by its name) splits, and its reduction is another kernel.
+                if (p.kernel.splitK() && p.forcedSplit == 0 && split == 1 && p.k >= 256) {
+                    continue;
+                }
                 if (p.forcedSplit == 0 && split > 1
-                        && (outputTiles * split > 2.0 * sms || p.k / split < 128)) {
+                        && (outputTiles * split > 2.0 * sms || p.k / split < 128)
+                        && !(p.kernel.splitK() && split == 2)) {
                     break;
                 }
                 double units = outputTiles * split;
                 double waves = Math.ceil(units / sms);
                 double kPerSplit = Math.ceil((double) p.k / split);
                 double compute = waves * (2.0 * tm * tn * (kPerSplit + overheadK)) / (perSm * tileEfficiency);
-                // Split-K writes fp32 partial sums and reads them back in the reduction.
-                double bytes = operandBytes + outputBytes + (split > 1 ? 2.0 * split * p.batch * p.m * p.n * 4 : 0);
+                // Split-K writes fp32 partial sums and reads them back in the reduction, unless the
+                // reduction is a kernel of its own (then only the writes are this kernel's).
+                boolean separateReduction = p.kernel.splitK();
+                double partials = split > 1 ? (separateReduction ? 1.0 : 2.0) * split * p.batch * p.m * p.n * 4 : 0;
+                double bytes = operandBytes + outputBytes + partials;
                 double busy = Math.min(units, sms) / sms;
                 double memory = bytes / (bandwidth * Math.min(1.0, busy / saturation));
-                double time = RequestView.pnorm(compute, memory, sharpness) + (split > 1 ? splitOverhead : 0);
+                double time = RequestView.pnorm(compute, memory, sharpness)
+                        + (split > 1 && !separateReduction ? splitOverhead : 0);
                 if (time < best) {
                     best = time;
                     computeBound = compute >= memory;

@@ -46,6 +46,9 @@ final class KernelModel {
         if (model.equals("attention-decode-triton")) {
             return Param.FitGroup.ATTENTION_DECODE_TRITON;
         }
+        if (model.equals("attention-decode-cudnn") || model.equals("attention-decode-sdpa-efficient")) {
+            return Param.FitGroup.ATTENTION_DECODE_CONTIGUOUS;
+        }
         if (model.startsWith("attention-prefill")) {
             return Param.FitGroup.ATTENTION_PREFILL;
         }

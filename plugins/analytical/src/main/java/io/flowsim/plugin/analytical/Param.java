@@ -80,6 +80,9 @@ enum Param {
             "how the per-wave cost grows with the head dimension: cta_overhead_us * (d / 128)^exponent"),
     TRITON_DECODE_FIXED_LATENCY_US(FitGroup.ATTENTION_DECODE_TRITON, "fixed_latency_us", 0.5, 30, 5,
             "time the two Triton decode kernels (stage 1 and the reduction of its splits) spend regardless of size"),
+    CONTIGUOUS_DECODE_CTA_OVERHEAD_US(FitGroup.ATTENTION_DECODE_CONTIGUOUS, "cta_overhead_us", 0, 20, 3,
+            "fixed cost of one wave of a one-pass decode kernel over a contiguous KV cache (cuDNN and"
+                    + " memory-efficient SDPA: no page table, no split, no partial results)"),
     TRITON_DECODE_KV_SPLITS(FitGroup.ATTENTION_DECODE_TRITON, "kv_splits", 1, 64, 8,
             "splits of each sequence's KV cache (sglang's num_kv_splits, 8 by default)"),
 
@@ -271,6 +274,7 @@ enum Param {
         ATTENTION_DECODE("attention_decode"),
         ATTENTION_PREFILL_TRITON("attention_prefill_triton"),
         ATTENTION_DECODE_TRITON("attention_decode_triton"),
+        ATTENTION_DECODE_CONTIGUOUS("attention_decode_contiguous"),
         MOE("moe"),
         NORM("norm"),
         ELEMENTWISE("elementwise"),

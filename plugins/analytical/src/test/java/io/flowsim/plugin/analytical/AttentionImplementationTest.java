@@ -130,6 +130,21 @@ class AttentionImplementationTest {
     }
 
     @Test
+    void aOnePassKernelOverAContiguousCachePaysItsOwnPerWaveCost() {
+        // the cuDNN decode kernel of the H200 demo traces: 4 sequences, 32 query heads, 8 KV heads, 1,025 keys
+        SimulationRequest base = Requests.decode(4, 1025, 32, 8, 128);
+        SimulationRequest cudnn = named("cudnn_generated_fort_native_sdpa_sm80_flash_fprop_wmma_f16_knob_35_16x128x128_"
+                + "1x4x1_cga1x1x1_kernel0_0", base);
+        HardwareProfile h200 = Profiles.bundled("h200-sxm");
+        double[] values = h200.parameters();
+        values[Param.CONTIGUOUS_DECODE_CTA_OVERHEAD_US.ordinal()] += 5;
+        HardwareProfile slower = h200.withParameters(values);
+        assertThat(estimate(cudnn, slower).seconds() - estimate(cudnn, h200).seconds()).isCloseTo(5e-6, within(1e-6));
+        assertThat(estimate(base, slower).seconds()).isEqualTo(estimate(base, h200).seconds());
+        assertThat(KernelModel.fitGroup(cudnn, estimate(cudnn, h200))).isEqualTo(Param.FitGroup.ATTENTION_DECODE_CONTIGUOUS);
+    }
+
+    @Test
     void tritonAndPagedHaveTheirOwnFitGroupOrTheGenericOne() {
         SimulationRequest triton = named("_fwd_grouped_kernel_stage1", Requests.decode(8, 4096, 32, 8, 128));
         Estimate e = estimate(triton, H100);

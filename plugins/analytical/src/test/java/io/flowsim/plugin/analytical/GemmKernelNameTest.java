@@ -26,7 +26,8 @@ class GemmKernelNameTest {
         "ampere_sgemm_32x128_nn | FP32_SIMT | 128 | 32",
         "void cutlass::Kernel<cutlass_80_simt_sgemm_128x32_8x5_nn_align1>(Params) | FP32_SIMT | 32 | 128",
         "ampere_bf16_s16816gemm_bf16_128x64_ldg8_f2f_stages_64x4_tn | HALF | 0 | 0",
-        "nvjet_sm90_tst_256x128_64x4_1x2_h_bz_coopA_TNT | UNSTATED | 0 | 0",
+        "nvjet_sm90_tst_256x128_64x4_1x2_h_bz_coopA_TNT | UNSTATED | 128 | 256",
+        "nvjet_tst_64x8_64x16_2x1_v_bz_splitK_TNT | UNSTATED | 8 | 64",
         "sm90_xmma_gemm_e4m3bf16_e4m3f32_f32_tn_n_tilesize128x128x128_cga1x2x1 | FP8 | 128 | 128",
         "void gemvNSP_kernel<float, float, float, float, 1, 32, 4, 1024, cublasGemvParams> | FP32_SIMT | 0 | 0"})
     void readsTheMathModeAndTileFromTheName(String name, GemmKernelName.MathMode mode, int tileM, int tileN) {
@@ -71,6 +72,23 @@ class GemmKernelNameTest {
                 1, 32, 2048), a100);
         assertThat(gemv.model()).isEqualTo("gemv");
         assertThat(gemv.seconds()).isGreaterThanOrEqualTo((2048.0 * 32 + 2048 + 32) * 4 / a100.hbmBytesPerSecond());
+    }
+
+    @Test
+    void nvjetSplitKKernelsLeaveTheirReductionToTheNextKernel() {
+        assertThat(GemmKernelName.of("nvjet_sm90_tst_128x8_64x12_2x1_v_bz_splitK_TNT").splitK()).isTrue();
+        assertThat(GemmKernelName.of("nvjet_sm90_tst_128x8_64x12_2x1_v_bz_TNT").splitK()).isFalse();
+        // a decode step's projection (M = 4) from the H200 demo trace: streaming the weights dominates
+        HardwareProfile h200 = Profiles.bundled("h200-sxm");
+        SimulationRequest unnamed = Requests.gemm(4, 4096, 14336, DataType.BF16);
+        SimulationRequest splitK = new SimulationRequest("nvjet_sm90_tst_128x8_64x12_2x1_v_bz_splitK_TNT",
+                unnamed.kind(), unnamed.category(), unnamed.family(), unnamed.opMapping(), unnamed.operands(),
+                unnamed.launch(), unnamed.collective(), unnamed.transfer(), unnamed.attributes());
+        Estimate inKernel = KernelModel.estimate(unnamed, h200);
+        Estimate separate = KernelModel.estimate(splitK, h200);
+        double weights = 4096.0 * 14336 * 2;
+        assertThat(separate.seconds()).isLessThan(inKernel.seconds())
+                .isGreaterThanOrEqualTo(weights / h200.hbmBytesPerSecond());
     }
 
     private static SimulationRequest elementwise(String kernel, long elements) {

@@ -26,7 +26,11 @@ final class CollectiveFallback {
     }
 
     /** The collective, or null when the operator recorded no tensor with a shape and a known type. */
-    static CollectiveInfo fromOperator(String collective, OperatorCall op, int worldSize) {
+    /**
+     * @param worldSize       the group size when the shapes do not tell it; 0 when unknown
+     * @param worldSizeSource where it comes from, for the description ({@code --world-size}, the trace's world size)
+     */
+    static CollectiveInfo fromOperator(String collective, OperatorCall op, int worldSize, String worldSizeSource) {
         List<long[]> tensors = new ArrayList<>();
         String dtype = null;
         for (OperatorInput in : op.inputs()) {
@@ -60,7 +64,7 @@ final class CollectiveFallback {
             groupSource = "input / output elements";
         } else if (worldSize > 0) {
             group = worldSize;
-            groupSource = "the trace's world size";
+            groupSource = worldSizeSource;
         }
         if (group < 1) {
             return null;

@@ -30,18 +30,22 @@ final class KinetoTraceReader {
     private KinetoTraceReader() {
     }
 
-    static KinetoTrace read(Path file, RunContext context) {
+    /**
+     * @param worldSize the group size of collectives without a process group ({@code --world-size}); 0 to take
+     *                  the trace's {@code distributedInfo.world_size}
+     */
+    static KinetoTrace read(Path file, RunContext context, int worldSize) {
         String label = file.toString();
         try {
-            return read(file, context, false);
+            return read(file, context, false, worldSize);
         } catch (InvalidUtf8 e) {
             context.reporter().warn(label + ": the trace contains invalid UTF-8 (" + e.getMessage()
                     + "); reading it again with broken characters replaced");
-            return read(file, context, true);
+            return read(file, context, true, worldSize);
         }
     }
 
-    private static KinetoTrace read(Path file, RunContext context, boolean lenientUtf8) {
+    private static KinetoTrace read(Path file, RunContext context, boolean lenientUtf8, int worldSize) {
         String label = file.toString();
         String fileName = file.getFileName().toString();
         try (CpuEventSpill spill = new CpuEventSpill();
@@ -67,7 +71,7 @@ final class KinetoTraceReader {
             ExternalIdDialect dialect = ExternalIdDialect.detect(scan.bothIds, scan.equalIds, withExternalId);
             try (Progress linking = context.reporter().startProgress("linking " + fileName,
                     spill.records() + scan.runtimeCalls.size() + spill.records(), "frames")) {
-                new TraceLinker(scan, spill, dialect, label, linking).link();
+                new TraceLinker(scan, spill, dialect, label, linking, worldSize).link();
             }
             context.reporter().debug(String.format(java.util.Locale.ROOT,
                     "%s: read %d events in %.3f s, linked %d GPU activities in %.3f s (%s)", label, scan.events,

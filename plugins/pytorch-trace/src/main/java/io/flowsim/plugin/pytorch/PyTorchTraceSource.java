@@ -1,5 +1,6 @@
 package io.flowsim.plugin.pytorch;
 
+import io.flowsim.api.ExtensionOption;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.MergeResult;
 import io.flowsim.api.RunContext;
@@ -22,6 +23,20 @@ import java.util.List;
  * <p>Stateless and thread-safe; each {@link #open} reads its file in one streaming pass.
  */
 public final class PyTorchTraceSource implements TraceSource {
+
+    /**
+     * The group size of collectives whose trace records no process group (PyTorch before about 2.1
+     * writes no {@code record_param_comms} arguments); it replaces the trace's
+     * {@code distributedInfo.world_size}, which is the whole job's size, not the group's.
+     */
+    static final ExtensionOption<Integer> WORLD_SIZE = ExtensionOption.integer("pytorch-trace.world-size",
+            "group size of collectives whose trace records no process group (instead of the trace's"
+                    + " distributedInfo.world_size)").alias("--world-size").paramLabel("N");
+
+    @Override
+    public List<ExtensionOption<?>> declaredOptions() {
+        return List.of(WORLD_SIZE);
+    }
 
     @Override
     public String name() {
@@ -59,7 +74,12 @@ public final class PyTorchTraceSource implements TraceSource {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw FlowsimException.badInput("trace file is not a readable file: " + file);
         }
-        return KinetoTraceReader.read(file, context);
+        Integer worldSize = context.options().get(WORLD_SIZE);
+        if (worldSize != null && worldSize < 1) {
+            throw FlowsimException.usage("--world-size must be at least 1 (GPUs in a collective's group), not "
+                    + worldSize);
+        }
+        return KinetoTraceReader.read(file, context, worldSize == null ? 0 : worldSize);
     }
 
     @Override

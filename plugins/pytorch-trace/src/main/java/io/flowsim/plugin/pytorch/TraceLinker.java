@@ -44,8 +44,12 @@ final class TraceLinker {
     private final Progress progress;
     /** Read from the trace's distributedInfo on first use; -1 until then. */
     private int worldSize = -1;
+    /** {@code --world-size}: the group size of collectives without a process group; 0 when not given. */
+    private final int givenWorldSize;
 
-    TraceLinker(TraceScanner scan, CpuEventSpill spill, ExternalIdDialect dialect, String file, Progress progress) {
+    TraceLinker(TraceScanner scan, CpuEventSpill spill, ExternalIdDialect dialect, String file, Progress progress,
+                int givenWorldSize) {
+        this.givenWorldSize = givenWorldSize;
         this.progress = progress;
         this.scan = scan;
         this.spill = spill;
@@ -430,7 +434,9 @@ final class TraceLinker {
         if (a.collective == null && operatorFrame != null && a.operatorLink != Linkage.OperatorLink.ANNOTATION) {
             a.collectiveFromOperator = collective(operatorFrame);
             if (a.collectiveFromOperator == null && call != null && call.collectiveName != null && op != null) {
-                a.collectiveFromOperator = CollectiveFallback.fromOperator(call.collectiveName, op, worldSize());
+                a.collectiveFromOperator = givenWorldSize > 0
+                        ? CollectiveFallback.fromOperator(call.collectiveName, op, givenWorldSize, "--world-size")
+                        : CollectiveFallback.fromOperator(call.collectiveName, op, worldSize(), "the trace's world size");
             }
         }
         if (a.launchCall == null) {

@@ -1,18 +1,29 @@
 package io.flowsim.plugin.pytorch;
 
+import io.flowsim.api.ErrorCode;
+import io.flowsim.api.FlowsimException;
+import io.flowsim.api.Options;
+import io.flowsim.api.Reporter;
+import io.flowsim.api.RunContext;
+import io.flowsim.api.Trace;
 import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.KernelRecord;
 import io.flowsim.api.model.Linkage;
 import io.flowsim.api.model.TraceMetadata;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The linking counts of trace-format.md §8.5, measured there independently on the shipped traces
@@ -124,5 +135,38 @@ class RealTracesTest {
         assertThat(toAll.collective().get().groupSize()).isEqualTo(128);
         assertThat(toAll.collective().get().dtype()).isEqualTo("unsigned char");
         assertThat(nccl.stream().filter(r -> r.collective().isEmpty()).count()).isEqualTo(4);
+    }
+
+    /**
+     * {@code --world-size} replaces the trace's world size (the job's 128 GPUs) for the collectives whose group
+     * nothing else tells; the all-gather's group still comes from its own shapes.
+     */
+    @Test
+    void worldSizeOptionGivesTheGroupOfCollectivesWithoutAProcessGroup() {
+        RunContext eight = RunContext.of(Options.builder().add("pytorch-trace.world-size", "8").build(),
+                Reporter.silent(), null);
+        List<KernelRecord> nccl;
+        try (Trace trace = new PyTorchTraceSource().open(SharedData.require(SharedData.SAMPLED_RANK0), eight)) {
+            nccl = trace.kernels().filter(r -> r.name().startsWith("ncclKernel")).toList();
+        }
+        KernelRecord toAll = nccl.stream().filter(r -> r.collective().isPresent()
+                && r.collective().get().name().equals("all_to_all")).findFirst().orElseThrow();
+        assertThat(toAll.collective().get().groupSize()).isEqualTo(8);
+        assertThat(toAll.collective().get().processGroupDescription().orElseThrow()).contains("--world-size");
+        KernelRecord gather = nccl.stream().filter(r -> r.collective().isPresent()
+                && r.collective().get().name().equals("_all_gather_base")).findFirst().orElseThrow();
+        assertThat(gather.collective().get().groupSize()).isEqualTo(64);
+    }
+
+    @Test
+    void aWorldSizeBelowOneIsAUsageError(@TempDir Path dir) throws IOException {
+        Path trace = Files.writeString(dir.resolve("hand-made.json"), "{\"traceEvents\": []}");
+        RunContext zero = RunContext.of(Options.builder().add("pytorch-trace.world-size", "0").build(),
+                Reporter.silent(), null);
+        assertThatThrownBy(() -> new PyTorchTraceSource().open(trace, zero))
+                .isInstanceOfSatisfying(FlowsimException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.USAGE);
+                    assertThat(e.getMessage()).contains("--world-size");
+                });
     }
 }
