@@ -70,6 +70,46 @@ class MeasurementCommandsTest {
         assertThat(lines.get(1)).contains(",20000,4294,");
     }
 
+    /**
+     * Issue 16, item 8 for validate: a backend that failed (not one that does not model a kernel) says
+     * so in the exit status, 3 when it predicted no measurement and 4 when it predicted some, with one
+     * line on standard error; the table is still printed in full.
+     */
+    @Test
+    void validateEndsWithExitCode3WhenTheBackendFailedOnEveryMeasurementAnd4WhenOnSome() {
+        CliRun none = CliRun.of("--quiet", "-O", "counting-backend.fail-dtype=all", "validate", "--backend",
+                "counting-backend", table("gemm_small.csv"));
+        assertThat(none.exitCode()).as(none.err()).isEqualTo(3);
+        assertThat(none.err().strip().lines()).singleElement().asString().startsWith("flowsim: ")
+                .contains("counting-backend predicted none of the 3 measurements (3 failed, 0 unsupported");
+        assertThat(none.out()).contains("gemm bf16").contains("the simulator refused it");
+
+        CliRun some = CliRun.of("--quiet", "-O", "counting-backend.fail-dtype=fp8", "validate", "--backend",
+                "counting-backend", table("gemm_small.csv"));
+        assertThat(some.exitCode()).as(some.err()).isEqualTo(4);
+        assertThat(some.err().strip().lines()).singleElement().asString()
+                .contains("counting-backend predicted 1 of the 3 measurements (2 failed, 0 unsupported");
+    }
+
+    /** Issue 16, output safety: {@code --csv} naming a table being read is refused up front; the table is kept. */
+    @Test
+    void validateRefusesToWriteItsCsvOverATableItReads() throws IOException {
+        Path tables = Files.createDirectories(dir.resolve("tables"));
+        Path table = Files.copy(Path.of(table("gemm_small.csv")), tables.resolve("gemm_small.csv"));
+        byte[] before = Files.readAllBytes(table);
+        for (String input : List.of(table.toString(), tables.toString())) {
+            CliRun r = CliRun.of("--quiet", "validate", "--backend", "counting-backend", input, "--csv", table.toString());
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+            assertThat(r.err().strip().lines()).singleElement().asString().startsWith("flowsim: refusing to write")
+                    .contains("gemm_small.csv");
+            assertThat(r.out()).as("refused before any work").doesNotContain("Validation of backend");
+            assertThat(Files.readAllBytes(table)).isEqualTo(before);
+            try (var files = Files.list(tables)) {
+                assertThat(files).as("no temporary file left").containsExactly(table);
+            }
+        }
+    }
+
     @Test
     void calibrateNeedsAnOutputAndACalibratableBackend() {
         assertUsageError(CliRun.of("calibrate", table("gemm_small.csv")), "Missing required option");

@@ -141,6 +141,7 @@ final class FleetRun {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         List<TraceInput> inputs = TraceFiles.expand(spec.traces(), spec.run(), conf);
         OutputTables out = OutputTables.open(spec.output(), conf);
+        out.refuseInputsInside(inputs.stream().map(TraceInput::path).toList());
         out.recover();
         // run names such as "1" stay strings when the tables are read back
         spark.conf().set("spark.sql.sources.partitionColumnTypeInference.enabled", "false");

@@ -29,8 +29,10 @@ import java.util.concurrent.Callable;
         description = {"Parse and simulate a fleet of traces on Apache Spark, one trace per task, into Parquet tables",
             "OUTPUT/kernels and OUTPUT/traces, partitioned by run. Traces already complete in OUTPUT are skipped."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success (traces that failed are rows with status 'failed' in OUTPUT/traces)",
-            "1:internal failure", "2:usage error or bad input", "3:an external service is unavailable"})
+        exitCodeList = {"0:success: every trace of this job is complete in OUTPUT",
+            "1:internal failure", "2:usage error or bad input (nothing written)", "3:an external service is unavailable",
+            "4:some traces failed: the tables are published, failed traces are rows with status 'failed'"
+                    + " (a rerun retries them)"})
 public final class FlowsimSparkJob implements Callable<Integer> {
 
     @Option(names = "--traces", required = true, paramLabel = "PATH",
@@ -156,7 +158,13 @@ public final class FlowsimSparkJob implements Callable<Integer> {
                             + " %.1f s of CPU in the driver JVM -> %s%n",
                     result.processed(), result.failures().size(), result.skipped(), result.kernelRows(),
                     result.distinctRequests(), result.kernelRequests(), seconds, sessionSeconds, cpuSeconds, output);
-            return 0;
+            int status = exitCode(result);
+            if (status != 0) {
+                err.println("flowsim-spark: " + result.failures().size() + " of the " + result.processed()
+                        + " traces of this job failed (rows with status 'failed' in " + output
+                        + "/traces; a rerun retries them)");
+            }
+            return status;
         } finally {
             spark.stop();
         }
@@ -170,6 +178,18 @@ public final class FlowsimSparkJob implements Callable<Integer> {
     private static long processCpuNanos() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? Math.max(0, os.getProcessCpuTime()) : 0;
+    }
+
+    /** Exit code when some traces failed; the tables are published and give each failure's reason. */
+    static final int EXIT_SOME_TRACES_FAILED = 4;
+
+    /**
+     * The job's status, as for {@code flowsim simulate}: 0 when every trace of this job ended complete
+     * (or was complete already), 4 when some failed. A script can so tell a job with broken traces
+     * from a clean one without reading the traces table.
+     */
+    static int exitCode(FleetRun.Result result) {
+        return result.failures().isEmpty() ? 0 : EXIT_SOME_TRACES_FAILED;
     }
 
     private int handle(Exception ex) {

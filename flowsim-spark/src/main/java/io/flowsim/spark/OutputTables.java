@@ -8,6 +8,7 @@ import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * The output directory: {@code kernels/} and {@code traces/} (Parquet, partitioned by {@code run=}),
@@ -19,6 +20,9 @@ import java.io.UncheckedIOException;
  * the mark leaves nothing visible (its staging directory is removed by the next job); one interrupted
  * after the mark is completed by the next job before it starts. So a trace is in {@code traces/} with
  * status {@code ok} exactly when its kernel rows are all in {@code kernels/}.
+ *
+ * <p>Nothing of the user's is replaced: a {@code traces/} FlowSim did not write, and trace files inside
+ * {@code kernels/}, {@code traces/} or {@code _staging/}, are refused before the job starts.
  */
 final class OutputTables {
 
@@ -44,10 +48,36 @@ final class OutputTables {
             if (fs.exists(root) && !fs.getFileStatus(root).isDirectory()) {
                 throw FlowsimException.usage("--output " + output + " is a file; name a directory");
             }
+            Path traces = new Path(root, TRACES);
+            if (fs.exists(traces) && !fs.exists(new Path(traces, "_SUCCESS"))) {
+                // a commit replaces traces/ (and the old one is deleted): never one FlowSim did not write
+                throw FlowsimException.usage("--output " + output + " already holds a " + TRACES + "/ that is not a"
+                        + " traces table FlowSim wrote (no _SUCCESS in it); a job would replace it: choose another"
+                        + " --output");
+            }
             fs.mkdirs(root);
             return new OutputTables(fs, root);
         } catch (IOException e) {
             throw FlowsimException.badInput("cannot create the output directory " + output + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a job whose trace files lie where it writes, moves or deletes files: the {@code kernels/},
+     * {@code traces/} and {@code _staging/} directories of the output.
+     *
+     * @param traceFiles the job's trace files, as fully qualified paths
+     */
+    void refuseInputsInside(List<String> traceFiles) {
+        for (String managed : List.of(KERNELS, TRACES, STAGING)) {
+            String prefix = new Path(root, managed).toString() + Path.SEPARATOR;
+            for (String file : traceFiles) {
+                if (file.startsWith(prefix)) {
+                    throw FlowsimException.usage("refusing to write " + new Path(root, managed) + ": the trace "
+                            + file + " is inside it, and a job replaces or deletes what is there; move the traces"
+                            + " or choose another --output");
+                }
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.flowsim.runtime.cli;
 
+import io.flowsim.api.AtomicOutput;
 import io.flowsim.runtime.pipeline.RunComparison;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,8 +47,14 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         boolean json = OutputFormat.isJson(format);
-        RunComparison.Result result = RunComparison.compare(RunComparison.read(a), RunComparison.read(b));
-        List<Path> files = RunComparison.write(result, outputDirectory);
+        RunComparison.Side sideA = RunComparison.read(a);
+        RunComparison.Side sideB = RunComparison.read(b);
+        RunComparison.Result result = RunComparison.compare(sideA, sideB);
+        List<Path> files;
+        // the run.json files read are inputs: compare.json or compare.csv never replaces one
+        try (AtomicOutput.Inputs inputs = AtomicOutput.protectInputs(List.of(sideA.runJson(), sideB.runJson()))) {
+            files = RunComparison.write(result, outputDirectory);
+        }
         if (json) {
             RunOutputs.printJson(root.out, RunComparison.document(result));
         } else {

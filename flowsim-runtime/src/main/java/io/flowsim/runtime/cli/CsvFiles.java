@@ -20,7 +20,11 @@ final class CsvFiles {
     private CsvFiles() {
     }
 
-    static void write(Path file, String[] header, List<String[]> rows) {
+    /**
+     * Reserves {@code file} for a CSV written later (its directory created, a temporary file beside it):
+     * a target that is an input of the run is refused now, before any work.
+     */
+    static AtomicOutput reserve(Path file) {
         try {
             Path dir = file.toAbsolutePath().getParent();
             if (dir != null) {
@@ -29,17 +33,26 @@ final class CsvFiles {
         } catch (IOException e) {
             throw FlowsimException.badInput("cannot write " + file + ": " + e.getMessage(), e);
         }
-        try (AtomicOutput out = AtomicOutput.create(file)) {
-            try (Writer w = Files.newBufferedWriter(out.temporary(), StandardCharsets.UTF_8);
-                 CSVPrinter printer = new CSVPrinter(w, FORMAT)) {
-                printer.printRecord((Object[]) header);
-                for (String[] row : rows) {
-                    printer.printRecord((Object[]) row);
-                }
+        return AtomicOutput.create(file);
+    }
+
+    /** Writes the CSV into a reserved output and moves it into place. */
+    static void write(AtomicOutput out, String[] header, List<String[]> rows) {
+        try (Writer w = Files.newBufferedWriter(out.temporary(), StandardCharsets.UTF_8);
+             CSVPrinter printer = new CSVPrinter(w, FORMAT)) {
+            printer.printRecord((Object[]) header);
+            for (String[] row : rows) {
+                printer.printRecord((Object[]) row);
             }
-            out.commit();
         } catch (IOException e) {
-            throw FlowsimException.badInput("cannot write " + file + ": " + e.getMessage(), e);
+            throw out.writeFailed(e);
+        }
+        out.commit();
+    }
+
+    static void write(Path file, String[] header, List<String[]> rows) {
+        try (AtomicOutput out = reserve(file)) {
+            write(out, header, rows);
         }
     }
 }

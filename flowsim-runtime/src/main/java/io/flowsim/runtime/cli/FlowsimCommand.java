@@ -36,8 +36,11 @@ import java.util.concurrent.Callable;
         exitCodeList = {
             "0:success",
             "1:internal failure (a bug; rerun with --verbose and report it)",
-            "2:usage error or bad input (missing or malformed file, broken plugin)",
-            "3:an external service or program is unavailable"})
+            "2:usage error or bad input (missing or malformed file, broken plugin, an output that cannot be written)",
+            "3:an external service or program is unavailable; simulate, validate: the backend predicted nothing",
+            "4:partly done: simulate, validate: the backend failed on some kernels; spark: some traces failed"
+                    + " (the outputs are complete and mark them)",
+            "130/143:interrupted (Ctrl-C) / terminated (SIGTERM)"})
 final class FlowsimCommand implements Callable<Integer> {
 
     /**

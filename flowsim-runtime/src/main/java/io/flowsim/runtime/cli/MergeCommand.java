@@ -52,8 +52,9 @@ final class MergeCommand implements Callable<Integer>, DeclaredOptions.UsesExten
         }
         List<Path> inputs;
         try (Stream<Path> files = Files.list(traceDirectory)) {
+            // the output is not filtered out: a rank named as the output is refused (never overwritten),
+            // and a trace FlowSim merged earlier is recognised and skipped by the merging source
             inputs = files.filter(Files::isRegularFile)
-                    .filter(p -> !p.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize()))
                     .filter(p -> {
                         String n = p.getFileName().toString();
                         return n.endsWith(".json") || n.endsWith(".json.gz");

@@ -1,6 +1,7 @@
 package io.flowsim.runtime.cli;
 
 import io.flowsim.api.Options;
+import io.flowsim.api.model.SimulationSummary;
 import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
 import io.flowsim.runtime.pipeline.TraceRun;
@@ -57,7 +58,39 @@ final class SimulateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
                     traces, pipeline.spec(Optional.of(backend), Optional.ofNullable(gpu), traces.get(0)),
                     pipeline.jobs(), pipeline.outputDirectory);
             RunOutputs.print(root.out, outcome, "simulate", json);
+            return runStatus(outcome.traces().stream().map(t -> t.result().summary().simulation())
+                    .flatMap(Optional::stream).toList());
         }
-        return 0;
+    }
+
+    /** Exit code when the backend predicted none of the kernels it failed on (nothing predicted). */
+    static final int EXIT_NOTHING_PREDICTED = 3;
+    /** Exit code when the backend failed on some kernels and predicted others. */
+    static final int EXIT_PARTLY_PREDICTED = 4;
+
+    /**
+     * The run-level status: 0 when every kernel got a prediction or is one the backend does not model
+     * (unsupported is not a failure); 3 when the backend predicted nothing and failed on some; 4 when
+     * it predicted some and failed on others. The outputs are complete either way and give each
+     * kernel's status, so a failed run can be inspected. A run of several traces counts the kernels
+     * of all of them.
+     */
+    private int runStatus(List<SimulationSummary> traces) {
+        long ok = traces.stream().mapToLong(SimulationSummary::ok).sum();
+        long unsupported = traces.stream().mapToLong(SimulationSummary::unsupported).sum();
+        long failed = traces.stream().mapToLong(SimulationSummary::failed).sum();
+        if (failed == 0) {
+            return 0;
+        }
+        long total = ok + unsupported + failed;
+        String counts = failed + " failed, " + unsupported + " unsupported; the outputs give each kernel's"
+                + " status and reason";
+        String of = traces.size() > 1 ? " kernels of " + traces.size() + " traces (" : " kernels (";
+        if (ok == 0) {
+            root.err.println("flowsim: backend " + backend + " predicted none of the " + total + of + counts + ")");
+            return EXIT_NOTHING_PREDICTED;
+        }
+        root.err.println("flowsim: backend " + backend + " predicted " + ok + " of the " + total + of + counts + ")");
+        return EXIT_PARTLY_PREDICTED;
     }
 }

@@ -2,6 +2,7 @@ package io.flowsim.runtime.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Options;
 import io.flowsim.api.RunContext;
@@ -9,6 +10,7 @@ import io.flowsim.api.SimulationSession;
 import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.model.AccuracyRow;
 import io.flowsim.api.model.Measurement;
+import io.flowsim.runtime.discovery.Discovered;
 import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
 import io.flowsim.runtime.measurements.HoldOutSplit;
@@ -120,12 +122,19 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
         try (ExtensionRegistry registry = root.discover()) {
             SimulatorBackend b = registry.require(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, backend);
             RunContext context = RunContext.of(options.build(), root.reporter(), null);
-            List<MeasurementInputs.Source> sources = inputs.read(registry, context, Optional.ofNullable(gpu));
-            try (SimulationSession session = b.open(context)) {
-                validate(b.name(), session, sources, holdOut, part, json);
+            // the tables and traces read are inputs: --csv never replaces one, and is refused before any work
+            inputs.expandTraceDirectory();
+            List<Path> read = new ArrayList<>(inputs.traces);
+            inputs.tableFiles(registry.tableReaders().stream().map(Discovered::extension).toList())
+                    .forEach(f -> read.add(f[0]));
+            try (AtomicOutput.Inputs protectedInputs = AtomicOutput.protectInputs(read);
+                 AtomicOutput csvOutput = csv == null ? null : CsvFiles.reserve(csv)) {
+                List<MeasurementInputs.Source> sources = inputs.read(registry, context, Optional.ofNullable(gpu));
+                try (SimulationSession session = b.open(context)) {
+                    return validate(b.name(), session, sources, holdOut, part, json, csvOutput);
+                }
             }
         }
-        return 0;
     }
 
     /** The scores as one JSON document (docs/output-formats.md). */
@@ -164,9 +173,13 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
         return root;
     }
 
-    private void validate(String backendName, SimulationSession session, List<MeasurementInputs.Source> sources,
-                          HoldOutSplit holdOut, String part, boolean json) {
+    /** Returns the exit code: the run-level status, as {@code simulate}'s (see {@link #runStatus}). */
+    private int validate(String backendName, SimulationSession session, List<MeasurementInputs.Source> sources,
+                         HoldOutSplit holdOut, String part, boolean json, AtomicOutput csvOutput) {
         List<MeasurementScorer.GroupScore> scores = new ArrayList<>();
+        long predicted = 0;
+        long failed = 0;
+        long notModelled = 0;
         Map<String, Map<String, Long>> skipped = new TreeMap<>();
         List<String[]> details = new ArrayList<>();
         for (MeasurementInputs.Source s : sources) {
@@ -179,6 +192,15 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
                     + s.target().name());
             List<MeasurementScorer.Scored> scored = MeasurementScorer.score(backendName, session, s.target(), chosen);
             scores.addAll(MeasurementScorer.byGroup(s.name() + " [" + s.target().name() + "]", scored));
+            for (MeasurementScorer.Scored x : scored) {
+                if (x.predicted()) {
+                    predicted++;
+                } else if (x.failed()) {
+                    failed++;
+                } else {
+                    notModelled++;
+                }
+            }
             if (csv != null) {
                 for (MeasurementScorer.Scored x : scored) {
                     Measurement m = x.measurement();
@@ -201,7 +223,7 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
             print(root.out, scores, skipped);
         }
         if (csv != null) {
-            CsvFiles.write(csv, new String[] {"source", "group", "origin", "key", "measured_ns", "predicted_ns",
+            CsvFiles.write(csvOutput, new String[] {"source", "group", "origin", "key", "measured_ns", "predicted_ns",
                 "error_percent", "reason"}, details);
             if (json) {
                 root.reporter().info("wrote " + csv);
@@ -209,6 +231,29 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
                 root.out.println("Wrote " + csv);
             }
         }
+        return runStatus(backendName, predicted, failed, notModelled);
+    }
+
+    /**
+     * The run-level status, as for {@code simulate}: 0 when no measurement lacks a prediction because
+     * the backend failed (one it does not model is not a failure); 3 when the backend failed and
+     * predicted none; 4 when it failed on some measurements and predicted others. The table and the
+     * CSV are complete either way and give each measurement's reason.
+     */
+    private int runStatus(String backendName, long predicted, long failed, long notModelled) {
+        if (failed == 0) {
+            return 0;
+        }
+        long total = predicted + failed + notModelled;
+        String counts = failed + " failed, " + notModelled + " unsupported; the table gives the reasons";
+        if (predicted == 0) {
+            root.err.println("flowsim: backend " + backendName + " predicted none of the " + total
+                    + " measurements (" + counts + ")");
+            return SimulateCommand.EXIT_NOTHING_PREDICTED;
+        }
+        root.err.println("flowsim: backend " + backendName + " predicted " + predicted + " of the " + total
+                + " measurements (" + counts + ")");
+        return SimulateCommand.EXIT_PARTLY_PREDICTED;
     }
 
     static void print(PrintStream out, List<MeasurementScorer.GroupScore> scores, Map<String, Map<String, Long>> skipped) {

@@ -14,6 +14,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ import java.util.Set;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
@@ -253,18 +255,24 @@ public final class PluginDiscovery {
                                         Map<ExtensionPoint, List<Discovered<?>>> found, List<PluginFailure> failures) {
         Map<String, Path> loaded = new LinkedHashMap<>();
         for (Path candidate : candidates) {
-            if (candidate.getFileName().toString().endsWith(".zip") && !isReadableZip(candidate, failures)) {
+            boolean zip = candidate.getFileName().toString().endsWith(".zip");
+            if (zip && !isSafeZip(candidate, failures)) {
                 continue;
             }
+            // the folder PF4J expands a zip into; removed again if this load fails before it is complete
+            Path expanded = zip ? expandedFolder(candidate) : null;
+            boolean existedBefore = expanded != null && Files.exists(expanded);
             try {
                 String id = manager.loadPlugin(candidate);
                 if (id == null) {
                     failures.add(new PluginFailure("plugin file " + candidate, "PF4J could not load it"));
+                    removeHalfExpanded(expanded, existedBefore);
                 } else {
                     loaded.put(id, candidate);
                 }
             } catch (RuntimeException | LinkageError e) {
                 failures.add(new PluginFailure("plugin file " + candidate, oneLine(e)));
+                removeHalfExpanded(expanded, existedBefore);
             }
         }
         for (Map.Entry<String, Path> entry : loaded.entrySet()) {
@@ -303,12 +311,57 @@ public final class PluginDiscovery {
         }
     }
 
-    private static boolean isReadableZip(Path zip, List<PluginFailure> failures) {
-        try (ZipFile ignored = new ZipFile(zip.toFile())) {
+    /**
+     * A zip plugin is expanded only when it is readable and every entry stays inside its folder: an
+     * entry like {@code ../x} (a "zip-slip") is refused before PF4J expands anything, so nothing is
+     * written outside, and a folder a previous run half expanded from it is not loaded either (the
+     * folder beside a zip is only ever loaded through the zip).
+     */
+    private static boolean isSafeZip(Path zip, List<PluginFailure> failures) {
+        Path folder = expandedFolder(zip).toAbsolutePath().normalize();
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            Enumeration<? extends ZipEntry> entries = file.entries();
+            while (entries.hasMoreElements()) {
+                String name = entries.nextElement().getName();
+                Path target;
+                try {
+                    target = folder.resolve(name).normalize();
+                } catch (InvalidPathException e) {
+                    failures.add(new PluginFailure("plugin file " + zip, "its entry '" + name
+                            + "' is not a valid file name; the zip was not expanded or loaded"));
+                    return false;
+                }
+                if (!target.startsWith(folder) || name.startsWith("/") || name.contains("\\")) {
+                    failures.add(new PluginFailure("plugin file " + zip, "its entry '" + name + "' points outside the"
+                            + " plugin's folder (a zip-slip); the zip was not expanded or loaded"
+                            + (Files.exists(folder) ? ", nor the folder " + folder + " beside it" : "")));
+                    return false;
+                }
+            }
             return true;
         } catch (IOException e) {
             failures.add(new PluginFailure("plugin file " + zip, "not a readable zip (" + oneLine(e) + ")"));
             return false;
+        }
+    }
+
+    /** The folder PF4J expands {@code x.zip} into: {@code x} beside it. */
+    private static Path expandedFolder(Path zip) {
+        String name = zip.getFileName().toString();
+        return zip.resolveSibling(name.substring(0, name.length() - ".zip".length()));
+    }
+
+    /** Deletes a folder this run's failed expansion created, so that no later run loads it half-complete. */
+    private static void removeHalfExpanded(Path folder, boolean existedBefore) {
+        if (folder == null || existedBefore || !Files.isDirectory(folder)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(folder)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort: the zip is reported broken either way
         }
     }
 

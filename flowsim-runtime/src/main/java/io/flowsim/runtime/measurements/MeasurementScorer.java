@@ -37,8 +37,10 @@ public final class MeasurementScorer {
      * @param measurement the measurement
      * @param predictedNs the summed prediction, or -1 when a kernel has none
      * @param reason      why there is no prediction (empty when there is one)
+     * @param failed      whether the backend failed on a kernel of it (status {@code FAILED}), as
+     *                    opposed to not modelling any it lacks ({@code UNSUPPORTED})
      */
-    public record Scored(Measurement measurement, long predictedNs, String reason) {
+    public record Scored(Measurement measurement, long predictedNs, String reason, boolean failed) {
         public boolean predicted() {
             return predictedNs >= 0;
         }
@@ -90,16 +92,20 @@ public final class MeasurementScorer {
         for (Measurement m : measurements) {
             long sum = 0;
             String reason = "";
+            boolean failed = false;
             for (SimulationRequest r : m.kernels()) {
                 SimulationResult res = results.get(distinct.get(r));
                 if (res.status() != SimulationStatus.OK) {
-                    reason = r.kernelName() + ": " + res.reason();
-                    sum = -1;
-                    break;
+                    if (sum >= 0) {
+                        reason = r.kernelName() + ": " + res.reason();
+                        sum = -1;
+                    }
+                    failed |= res.status() == SimulationStatus.FAILED;
+                } else if (sum >= 0) {
+                    sum += res.predictedNs().getAsLong();
                 }
-                sum += res.predictedNs().getAsLong();
             }
-            scored.add(new Scored(m, sum, reason));
+            scored.add(new Scored(m, sum, reason, failed));
         }
         return scored;
     }

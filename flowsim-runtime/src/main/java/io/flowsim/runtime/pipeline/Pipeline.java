@@ -1,5 +1,6 @@
 package io.flowsim.runtime.pipeline;
 
+import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.ErrorCode;
 import io.flowsim.api.ExportContext;
 import io.flowsim.api.ExportSession;
@@ -75,7 +76,8 @@ public final class Pipeline {
         Optional<SimulatorBackend> backend = spec.backend().map(this::selectBackend);
         createDirectories(spec.outputDirectory());
 
-        try (Trace trace = source.open(traceFile, context);
+        try (AtomicOutput.Inputs inputs = AtomicOutput.protectInputs(List.of(traceFile));
+             Trace trace = source.open(traceFile, context);
              ResolverChain chain = ResolverChain.open(ResolverChain.order(registry.resolvers(), spec.resolvers()),
                      context)) {
             TraceMetadata metadata = trace.metadata();
@@ -101,8 +103,15 @@ public final class Pipeline {
                             spec.groupByAnnotation()));
                 }
                 List<Path> files = new ArrayList<>();
-                for (ExportSession s : sessions) {
-                    files.addAll(s.finish(summary));
+                try {
+                    for (ExportSession s : sessions) {
+                        files.addAll(s.finish(summary));
+                    }
+                } catch (RuntimeException | Error e) {
+                    // an exporter failed after others had moved their outputs into place: remove those,
+                    // so that no set of outputs that looks complete is left from a failed run
+                    removeQuietly(files);
+                    throw e;
                 }
                 return new PipelineResult(summary, files, builder.collectives());
             } finally {
@@ -341,6 +350,17 @@ public final class Pipeline {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw FlowsimException.badInput("cannot create output directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes the files (outputs of a failed run); never throws. */
+    private static void removeQuietly(List<Path> files) {
+        for (Path f : files) {
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException | RuntimeException ignored) {
+                // best effort: the run fails with its own message either way
+            }
         }
     }
 }

@@ -239,16 +239,14 @@ public final class RunComparison {
         }
         Path json = dir.resolve(JSON);
         Path csv = dir.resolve(CSV);
-        try (AtomicOutput out = AtomicOutput.create(json)) {
-            try (OutputStream os = Files.newOutputStream(out.temporary())) {
+        // both reserved first and moved into place together: a failure leaves neither half of a new pair
+        try (AtomicOutput jsonOut = AtomicOutput.create(json); AtomicOutput csvOut = AtomicOutput.create(csv)) {
+            try (OutputStream os = Files.newOutputStream(jsonOut.temporary())) {
                 RunJson.MAPPER.writeValue(os, document(r));
+            } catch (IOException e) {
+                throw jsonOut.writeFailed(e);
             }
-            out.commit();
-        } catch (IOException e) {
-            throw FlowsimException.badInput("cannot write " + json + ": " + e.getMessage(), e);
-        }
-        try (AtomicOutput out = AtomicOutput.create(csv)) {
-            try (CSVPrinter p = new CSVPrinter(Files.newBufferedWriter(out.temporary(), StandardCharsets.UTF_8),
+            try (CSVPrinter p = new CSVPrinter(Files.newBufferedWriter(csvOut.temporary(), StandardCharsets.UTF_8),
                     FORMAT)) {
                 p.printRecord("level", "key", "count_a", "count_b", "count_delta", "time_us_a", "time_us_b",
                         "time_delta_us", "time_ratio", "percent_of_peak_a", "percent_of_peak_b", "percent_of_peak_delta",
@@ -262,10 +260,11 @@ public final class RunComparison {
                                     : num(x.percentOfPeakB() - x.percentOfPeakA()),
                             num(x.tflopsA()), num(x.tflopsB()), num(x.coverageA()), num(x.coverageB()));
                 }
+            } catch (IOException e) {
+                throw csvOut.writeFailed(e);
             }
-            out.commit();
-        } catch (IOException e) {
-            throw FlowsimException.badInput("cannot write " + csv + ": " + e.getMessage(), e);
+            jsonOut.commit();
+            csvOut.commit();
         }
         return List.of(csv, json);
     }

@@ -44,13 +44,18 @@ public final class RunJson {
     /** Writes the document atomically. */
     static void write(Path file, String command, RunReport report) {
         try (AtomicOutput out = AtomicOutput.create(file)) {
-            try (OutputStream os = Files.newOutputStream(out.temporary())) {
-                MAPPER.writeValue(os, document(command, report));
-            }
-            out.commit();
-        } catch (IOException e) {
-            throw FlowsimException.badInput("cannot write " + file + ": " + e.getMessage(), e);
+            write(out, command, report);
         }
+    }
+
+    /** Writes the document into an output reserved earlier and moves it into place. */
+    static void write(AtomicOutput out, String command, RunReport report) {
+        try (OutputStream os = Files.newOutputStream(out.temporary())) {
+            MAPPER.writeValue(os, document(command, report));
+        } catch (IOException e) {
+            throw out.writeFailed(e);
+        }
+        out.commit();
     }
 
     /** The run document. */

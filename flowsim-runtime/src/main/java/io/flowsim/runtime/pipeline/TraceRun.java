@@ -1,5 +1,6 @@
 package io.flowsim.runtime.pipeline;
 
+import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.ErrorCode;
 import io.flowsim.api.Exporter;
 import io.flowsim.api.FlowsimException;
@@ -17,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -45,6 +47,11 @@ public final class TraceRun {
 
     /** The run-level summary's file name. */
     public static final String RUN_JSON = "run.json";
+
+    /** {@code .<output>.flowsim-staging-<pid>-<nanos>}: where a run of several traces is written first. */
+    static final String STAGING = ".flowsim-staging-";
+    /** {@code .<output>.flowsim-old-<pid>-<nanos>}: the previous run, set aside while the new one moves in. */
+    static final String OLD = ".flowsim-old-";
 
     private final ExtensionRegistry registry;
     private final Options options;
@@ -114,13 +121,43 @@ public final class TraceRun {
             throw FlowsimException.usage("--jobs must be at least 1, got " + jobs);
         }
         traces.forEach(Pipeline::checkTraceFile);
-        if (traces.size() == 1) {
-            return single(command, traces.get(0), base, outputDirectory);
+        // every file the run reads (traces, and files named by options: kernel databases, hardware
+        // profiles) is an input no output of the run may replace, for the whole run
+        List<Path> read = new ArrayList<>(traces);
+        read.addAll(filesNamedBy(options));
+        try (AtomicOutput.Inputs inputs = AtomicOutput.protectInputs(read)) {
+            if (traces.size() == 1) {
+                return single(command, traces.get(0), base, outputDirectory);
+            }
+            return several(command, traces, read, base, jobs, outputDirectory);
         }
+    }
+
+    /** The existing regular files that option values name (kernel databases, hardware profiles, ...). */
+    static List<Path> filesNamedBy(Options options) {
+        List<Path> files = new ArrayList<>();
+        for (List<String> values : options.values().values()) {
+            for (String v : values) {
+                try {
+                    Path p = Path.of(v);
+                    if (!v.isBlank() && Files.isRegularFile(p)) {
+                        files.add(p);
+                    }
+                } catch (InvalidPathException notAPath) {
+                    // most option values are not paths
+                }
+            }
+        }
+        return files;
+    }
+
+    private Outcome several(String command, List<Path> traces, List<Path> read, PipelineSpec base, int jobs,
+                            Path outputDirectory) {
         Path target = outputDirectory.toAbsolutePath().normalize();
-        checkReplaceable(target, traces);
+        checkReplaceable(target, read);
         Path parent = target.getParent();
-        Path staging = parent.resolve("." + target.getFileName() + ".flowsim-staging-" + ProcessHandle.current().pid()
+        removeStale(parent, target.getFileName().toString());
+        Path staging = parent.resolve("." + target.getFileName() + STAGING + ProcessHandle.current().pid()
                 + "-" + System.nanoTime());
         try {
             Files.createDirectories(staging);
@@ -161,13 +198,22 @@ public final class TraceRun {
 
     private Outcome single(String command, Path trace, PipelineSpec base, Path outputDirectory) {
         RunContext context = RunContext.of(options, reporter, outputDirectory);
-        PipelineResult result = new Pipeline(registry, context).run(base.forTrace(trace, outputDirectory));
-        TraceOutcome o = outcome(trace, result.summary().metadata().traceName(), outputDirectory, 0, result);
-        RunReport report = RunReport.of(List.of(o));
         Path runJson = outputDirectory.resolve(RUN_JSON);
-        RunJson.write(runJson, command, report);
-        List<Path> runFiles = exportRun(base, outputDirectory, false, report);
-        return new Outcome(List.of(o), report, outputDirectory, runJson, runFiles);
+        try {
+            Files.createDirectories(outputDirectory);
+        } catch (IOException e) {
+            throw FlowsimException.badInput("cannot create output directory " + outputDirectory + ": "
+                    + e.getMessage(), e);
+        }
+        // reserved before the trace is read, so that a run.json the run reads is refused up front
+        try (AtomicOutput runJsonOutput = AtomicOutput.create(runJson)) {
+            PipelineResult result = new Pipeline(registry, context).run(base.forTrace(trace, outputDirectory));
+            TraceOutcome o = outcome(trace, result.summary().metadata().traceName(), outputDirectory, 0, result);
+            RunReport report = RunReport.of(List.of(o));
+            RunJson.write(runJsonOutput, command, report);
+            List<Path> runFiles = exportRun(base, outputDirectory, false, report);
+            return new Outcome(List.of(o), report, outputDirectory, runJson, runFiles);
+        }
     }
 
     /** Hands the whole run to every selected exporter ({@link Exporter#exportRun}), once. */
@@ -278,14 +324,14 @@ public final class TraceRun {
      * The output folder may be replaced only when it is new, empty, or a FlowSim output (it has a
      * {@code run.json} or {@code summary.json}), and when it holds none of the traces.
      */
-    private static void checkReplaceable(Path target, List<Path> traces) {
+    private static void checkReplaceable(Path target, List<Path> read) {
         if (target.getParent() == null) {
             throw FlowsimException.usage("the output directory cannot be the file system root");
         }
-        for (Path t : traces) {
+        for (Path t : read) {
             if (t.toAbsolutePath().normalize().startsWith(target)) {
-                throw FlowsimException.usage("the output directory " + target + " holds the trace " + t
-                        + "; write the run somewhere else (a run replaces its output directory)");
+                throw FlowsimException.usage("the output directory " + target + " holds " + t
+                        + ", which this run reads; write the run somewhere else (a run replaces its output directory)");
             }
         }
         if (!Files.exists(target)) {
@@ -313,7 +359,8 @@ public final class TraceRun {
         Path old = null;
         try {
             if (Files.exists(target)) {
-                old = target.resolveSibling("." + target.getFileName() + ".flowsim-old-" + System.nanoTime());
+                old = target.resolveSibling("." + target.getFileName() + OLD + ProcessHandle.current().pid() + "-"
+                        + System.nanoTime());
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
@@ -331,6 +378,30 @@ public final class TraceRun {
         }
         if (old != null) {
             deleteQuietly(old);
+        }
+    }
+
+    /**
+     * Deletes the staging and set-aside folders of {@code name} in {@code parent} that a FlowSim process
+     * which is no longer running left (killed with SIGKILL, or the machine stopped; Ctrl-C and SIGTERM
+     * delete their own). Those of running processes are left alone.
+     */
+    static void removeStale(Path parent, String name) {
+        String prefix = "." + name;
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(parent, prefix + ".flowsim-*")) {
+            for (Path p : s) {
+                String rest = p.getFileName().toString().substring(prefix.length());
+                for (String kind : List.of(STAGING, OLD)) {
+                    if (rest.startsWith(kind) && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        String pid = rest.substring(kind.length()).replaceFirst("-\\d+$", "");
+                        if (pid.matches("\\d+") && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
+                            deleteQuietly(p);
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort: a leftover folder is hidden and named as such, and never looks like a run
         }
     }
 

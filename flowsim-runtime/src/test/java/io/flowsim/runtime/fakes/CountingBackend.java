@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A test-only backend: a GEMM takes {@code 2*M*N*K / 1e6} ns, everything else is unsupported. It
+ * A test-only backend: a GEMM takes {@code 2*M*N*K / 1e6} ns, a kernel whose name starts with
+ * {@code fail} fails (as a dead simulator server would make it), and so does a GEMM whose first operand's
+ * data type id starts with the option {@code counting-backend.fail-dtype} ({@code -O
+ * counting-backend.fail-dtype=fp8}; {@code all} for every GEMM), everything else is unsupported. It
  * remembers its last batch ({@link #lastBatch()}) so tests can check the runtime's de-duplication.
  */
 public final class CountingBackend implements SimulatorBackend {
@@ -37,9 +40,14 @@ public final class CountingBackend implements SimulatorBackend {
     @Override
     public List<SimulationResult> simulate(List<SimulationRequest> batch, HardwareTarget target, RunContext context) {
         lastBatch = List.copyOf(batch);
+        String failDtype = context.options().get("counting-backend.fail-dtype", "");
         List<SimulationResult> results = new ArrayList<>();
         for (SimulationRequest r : batch) {
-            if (r.family() == OperationFamily.GEMM) {
+            boolean failGemm = r.family() == OperationFamily.GEMM && !failDtype.isEmpty() && (failDtype.equals("all")
+                    || r.operand("A").map(a -> a.dataType().id().startsWith(failDtype)).orElse(false));
+            if (r.kernelName().startsWith("fail") || failGemm) {
+                results.add(SimulationResult.failed("the simulator refused it", name(), Map.of()));
+            } else if (r.family() == OperationFamily.GEMM) {
                 long m = r.operand("A").orElseThrow().shape().get(0);
                 long k = r.operand("A").orElseThrow().shape().get(1);
                 long n = r.operand("B").orElseThrow().shape().get(1);

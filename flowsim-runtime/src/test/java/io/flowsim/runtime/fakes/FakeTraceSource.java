@@ -26,7 +26,9 @@ import java.util.stream.StreamSupport;
 /**
  * A test-only trace source for files ending in {@code .fake-trace}: one kernel per line,
  * {@code name|startNs|durationNs|device[|kind]}. A line {@code FAIL} makes the stream throw a
- * bad-input error when it is reached, to test that nothing partial is left behind.
+ * bad-input error when it is reached, to test that nothing partial is left behind; a line
+ * {@code STALL} makes it print {@code stalled} on standard error and sleep for a minute, so that a
+ * test can signal a child process while its outputs are half written.
  */
 public final class FakeTraceSource implements TraceSource {
 
@@ -80,6 +82,17 @@ public final class FakeTraceSource implements TraceSource {
                             throw new NoSuchElementException();
                         }
                         String line = content.get(index);
+                        if (line.equals("STALL")) {
+                            index++;
+                            System.err.println("stalled");
+                            System.err.flush();
+                            try {
+                                Thread.sleep(60_000);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            line = content.get(index);
+                        }
                         if (line.equals("FAIL")) {
                             throw FlowsimException.badInput(file + ": broken at line " + (index + 1));
                         }

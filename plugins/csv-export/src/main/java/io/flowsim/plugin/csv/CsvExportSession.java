@@ -72,8 +72,8 @@ final class CsvExportSession implements ExportSession {
         this.kernelFile = AtomicOutput.create(dir.resolve(context.traceName() + ".csv"));
         this.memoryFile = AtomicOutput.create(dir.resolve(context.traceName() + ".memory.csv"));
         try {
-            this.kernels = new CSVPrinter(Files.newBufferedWriter(kernelFile.temporary(), StandardCharsets.UTF_8), FORMAT);
-            this.memory = new CSVPrinter(Files.newBufferedWriter(memoryFile.temporary(), StandardCharsets.UTF_8), FORMAT);
+            this.kernels = new CSVPrinter(writer(kernelFile.temporary()), FORMAT);
+            this.memory = new CSVPrinter(writer(memoryFile.temporary()), FORMAT);
             List<String> header = new ArrayList<>(ORIGINAL_COLUMNS);
             header.addAll(EXTRA_COLUMNS);
             header.addAll(ANALYSIS_COLUMNS);
@@ -87,8 +87,20 @@ final class CsvExportSession implements ExportSession {
         } catch (IOException e) {
             kernelFile.close();
             memoryFile.close();
-            throw FlowsimException.badInput("cannot write " + kernelFile.target() + ": " + e.getMessage(), e);
+            throw kernelFile.writeFailed(e);
         }
+    }
+
+    /**
+     * UTF-8 that writes U+FFFD for an unpaired surrogate (which UTF-8 cannot encode) instead of
+     * failing the whole export with an encoder error.
+     */
+    private static java.io.Writer writer(Path file) throws IOException {
+        java.nio.charset.CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE)
+                .replaceWith(new byte[] {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD});
+        return new java.io.BufferedWriter(new java.io.OutputStreamWriter(Files.newOutputStream(file), utf8), 1 << 16);
     }
 
     @Override
@@ -101,8 +113,7 @@ final class CsvExportSession implements ExportSession {
                 memory.printRecord(memoryRow(result));
             }
         } catch (IOException e) {
-            throw FlowsimException.badInput("cannot write " + (kernel ? kernelFile : memoryFile).target() + ": "
-                    + e.getMessage(), e);
+            throw (kernel ? kernelFile : memoryFile).writeFailed(e);
         }
     }
 
@@ -206,7 +217,7 @@ final class CsvExportSession implements ExportSession {
             kernels.close();
             memory.close();
         } catch (IOException e) {
-            throw FlowsimException.badInput("cannot write " + kernelFile.target() + ": " + e.getMessage(), e);
+            throw kernelFile.writeFailed(e);
         }
         kernelFile.commit();
         memoryFile.commit();

@@ -4,7 +4,6 @@ import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.ExportContext;
 import io.flowsim.api.ExportSession;
 import io.flowsim.api.Exporter;
-import io.flowsim.api.FlowsimException;
 import io.flowsim.api.model.KernelResult;
 import io.flowsim.api.model.RunSummary;
 
@@ -38,8 +37,10 @@ public final class SummaryExporter implements Exporter {
     @Override
     public ExportSession open(ExportContext context) {
         Path target = context.outputDirectory().resolve(FILE_NAME);
+        // reserved now, before any work, so that a target the run reads is refused up front
+        AtomicOutput reserved = AtomicOutput.create(target);
         return new ExportSession() {
-            private AtomicOutput output;
+            private final AtomicOutput output = reserved;
 
             @Override
             public void accept(KernelResult kernel) {
@@ -48,11 +49,10 @@ public final class SummaryExporter implements Exporter {
 
             @Override
             public List<Path> finish(RunSummary summary) {
-                output = AtomicOutput.create(target);
                 try (OutputStream out = Files.newOutputStream(output.temporary())) {
                     SummaryJson.MAPPER.writeValue(out, SummaryJson.document(summary));
                 } catch (IOException e) {
-                    throw FlowsimException.badInput("cannot write " + target + ": " + e.getMessage(), e);
+                    throw output.writeFailed(e);
                 }
                 output.commit();
                 return List.of(target);
@@ -60,9 +60,7 @@ public final class SummaryExporter implements Exporter {
 
             @Override
             public void close() {
-                if (output != null) {
-                    output.close();
-                }
+                output.close();
             }
         };
     }

@@ -122,6 +122,14 @@ class CsvExportSessionTest {
     }
 
     @Test
+    void aLoneSurrogateInAKernelNameIsWrittenAsTheReplacementCharacter() throws IOException {
+        // issue 16: a name from another trace source may still hold an unpaired surrogate
+        KernelRecord r = KernelRecord.builder(1, "bad_\uD800_name").duration(2_336).start(5_000).build();
+        List<Path> files = export(false, List.of(new KernelResult(ResolvedKernel.unresolved(r), Optional.empty())));
+        assertThat(parse(files.get(0)).get(1).get(0)).isEqualTo("bad_\uFFFD_name");
+    }
+
+    @Test
     void cellsRoundTripThroughACsvParser() throws IOException {
         List<CSVRecord> rows = parse(export(false, List.of(gemm()))
                 .get(0));

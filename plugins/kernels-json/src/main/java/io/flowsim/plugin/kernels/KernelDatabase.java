@@ -119,7 +119,7 @@ final class KernelDatabase {
             return Optional.of(new NameMatch(e, ResolutionSource.EXACT_NAME));
         }
         for (KernelEntry p : namePatterns) {
-            if (p.namePattern().orElseThrow().matcher(name).find()) {
+            if (RegexBudget.find(p.namePattern().orElseThrow(), name, p.reference() + " name_pattern")) {
                 return Optional.of(new NameMatch(p, ResolutionSource.NAME_PATTERN));
             }
         }
@@ -136,7 +136,7 @@ final class KernelDatabase {
         }
         Set<KernelEntry> out = new LinkedHashSet<>(byImplementation.getOrDefault(operator, List.of()));
         for (KernelEntry p : operatorPatterns) {
-            if (p.operatorPattern().orElseThrow().matcher(operator).find()) {
+            if (RegexBudget.find(p.operatorPattern().orElseThrow(), operator, p.reference() + " operator_pattern")) {
                 out.add(p);
             }
         }

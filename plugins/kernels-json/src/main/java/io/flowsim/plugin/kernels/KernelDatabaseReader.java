@@ -2,6 +2,7 @@ package io.flowsim.plugin.kernels;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flowsim.api.model.Direction;
@@ -97,13 +98,21 @@ final class KernelDatabaseReader {
                 problems.add(origin + ": unexpected content after the kernel entries (line "
                         + p.currentTokenLocation().getLineNr() + ")");
             }
+        } catch (StreamConstraintsException e) {
+            // Jackson gives no location for a nesting-depth violation
+            problems.add(origin + ": nested too deeply or too large for a kernel database" + at(e) + " ("
+                    + e.getOriginalMessage() + ")");
         } catch (JsonProcessingException e) {
-            problems.add(origin + ": not valid JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+            problems.add(origin + ": not valid JSON" + at(e) + ": " + e.getOriginalMessage());
         } catch (IOException e) {
             problems.add(origin + ": cannot read: " + e.getMessage());
         }
         return new Result(origin, entries, problems);
+    }
+
+    private static String at(JsonProcessingException e) {
+        return e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr();
     }
 
     /** The object form: {@code $schema} (ignored) and {@code kernels}; anything else is a problem. */
@@ -266,7 +275,13 @@ final class KernelDatabaseReader {
                 return Optional.empty();
             }
             try {
-                return Optional.of(Pattern.compile(v.asText()));
+                Pattern compiled = Pattern.compile(v.asText());
+                Optional<String> danger = RegexBudget.dangerousRepetition(v.asText());
+                if (danger.isPresent()) {
+                    problem(field, danger.get());
+                    return Optional.empty();
+                }
+                return Optional.of(compiled);
             } catch (PatternSyntaxException e) {
                 problem(field, "not a valid regular expression: " + e.getDescription() + " near index " + e.getIndex());
                 return Optional.empty();

@@ -327,6 +327,8 @@ final class KernelDatabaseStreamReader {
 
     private static Pattern pattern(JsonParser p, JsonToken v) throws IOException, Unsure {
         expect(v == JsonToken.VALUE_STRING && !p.getText().isEmpty());
+        // a pattern whose matching may take exponential time is refused by the checked path, which words it
+        expect(RegexBudget.dangerousRepetition(p.getText()).isEmpty());
         try {
             return Pattern.compile(p.getText());
         } catch (PatternSyntaxException e) {

@@ -1,5 +1,6 @@
 package io.flowsim.plugin.kernels;
 
+import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.ExtensionOption;
 import io.flowsim.api.KernelResolver;
 import io.flowsim.api.ResolverSession;
@@ -35,7 +36,10 @@ public final class KernelsJsonResolver implements KernelResolver {
     public ResolverSession open(RunContext context) {
         KernelDatabase database = KernelDatabase.load(context);
         context.reporter().debug("kernels-json: databases " + database.origins());
-        return new KernelsJsonSession(name(), database, context.reporter());
+        // the user's databases are inputs of the run: an output of the same name (an edited
+        // unknown_kernels.json fed back with --kernels into the same --output-dir) must not replace them
+        AtomicOutput.Inputs inputs = AtomicOutput.protectInputs(context.options().getAll(KernelDatabase.KERNELS));
+        return new KernelsJsonSession(name(), database, context.reporter(), inputs);
     }
 
     @Override

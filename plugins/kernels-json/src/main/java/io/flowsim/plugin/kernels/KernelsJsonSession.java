@@ -1,5 +1,6 @@
 package io.flowsim.plugin.kernels;
 
+import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.Reporter;
 import io.flowsim.api.ResolverSession;
 import io.flowsim.api.model.KernelRecord;
@@ -43,10 +44,20 @@ final class KernelsJsonSession implements ResolverSession {
     private final Map<String, List<KernelEntry>> operatorMatches = new HashMap<>();
     private final Set<String> reportedProblems = new HashSet<>();
 
-    KernelsJsonSession(String resolverName, KernelDatabase database, Reporter reporter) {
+    private final AtomicOutput.Inputs protectedInputs;
+
+    /** With the run's database files, protected from outputs until {@link #close()}. */
+    KernelsJsonSession(String resolverName, KernelDatabase database, Reporter reporter,
+                       AtomicOutput.Inputs protectedInputs) {
         this.resolverName = resolverName;
         this.database = database;
         this.reporter = reporter;
+        this.protectedInputs = protectedInputs;
+    }
+
+    @Override
+    public void close() {
+        protectedInputs.close();
     }
 
     /** A matching entry and whether its operand positions refer to the kernel's linked operator. */
@@ -125,7 +136,8 @@ final class KernelsJsonSession implements ResolverSession {
         if (!entry.implementation().isEmpty() && !entry.implementation().equals(name)) {
             return false;
         }
-        return entry.operatorPattern().map(p -> p.matcher(name).find()).orElse(true);
+        return entry.operatorPattern().map(p -> RegexBudget.find(p, name, entry.reference() + " operator_pattern"))
+                .orElse(true);
     }
 
     /** The family an entry stands for: stated, else implied by its op mapping, else by the kernel name. */

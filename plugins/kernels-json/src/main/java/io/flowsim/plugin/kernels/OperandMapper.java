@@ -305,10 +305,11 @@ final class OperandMapper {
             if (namePattern.isEmpty()) {
                 return Optional.empty();
             }
-            java.util.regex.Matcher m = namePattern.get().matcher(kernelName);
-            if (!m.find()) {
+            Optional<java.util.regex.Matcher> found = RegexBudget.match(namePattern.get(), kernelName, "name_pattern");
+            if (found.isEmpty()) {
                 return Optional.empty();
             }
+            java.util.regex.Matcher m = found.get();
             try {
                 String value = group.chars().allMatch(Character::isDigit) ? m.group(Integer.parseInt(group))
                         : m.group(group);

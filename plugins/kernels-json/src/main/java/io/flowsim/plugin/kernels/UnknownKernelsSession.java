@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.ExportContext;
 import io.flowsim.api.ExportSession;
-import io.flowsim.api.FlowsimException;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.Dims;
 import io.flowsim.api.model.KernelKind;
@@ -47,13 +46,23 @@ final class UnknownKernelsSession implements ExportSession {
     private final Path target;
     private final Path schemaTarget;
     private final Map<String, Unknown> unknown = new LinkedHashMap<>();
-    private AtomicOutput output;
-    private AtomicOutput schemaOutput;
+    private final AtomicOutput output;
+    private final AtomicOutput schemaOutput;
 
     UnknownKernelsSession(ExportContext context) {
         this.context = context;
         this.target = context.outputDirectory().resolve(UnknownKernelsExporter.FILE_NAME);
         this.schemaTarget = context.outputDirectory().resolve(UnknownKernelsExporter.SCHEMA_FILE_NAME);
+        // reserved now, before any work, so that a target the run reads is refused up front
+        this.output = AtomicOutput.create(target);
+        AtomicOutput schema;
+        try {
+            schema = AtomicOutput.create(schemaTarget);
+        } catch (RuntimeException e) {
+            output.close();
+            throw e;
+        }
+        this.schemaOutput = schema;
     }
 
     /** One unknown kernel name: the first occurrence as the example, with counts. */
@@ -84,26 +93,26 @@ final class UnknownKernelsSession implements ExportSession {
         List<Unknown> sorted = new ArrayList<>(unknown.values());
         sorted.sort(Comparator.comparingLong((Unknown u) -> u.totalNs).reversed()
                 .thenComparing(u -> u.example.kernel().name()));
-        schemaOutput = AtomicOutput.create(schemaTarget);
-        output = AtomicOutput.create(target);
         try {
             Files.write(schemaOutput.temporary(), KernelsSchema.readText());
-            try (OutputStream out = Files.newOutputStream(output.temporary());
-                 JsonGenerator g = JSON.createGenerator(out)) {
-                g.useDefaultPrettyPrinter();
-                g.writeStartObject();
-                // "$schema" names the copy of the schema written beside the file, so an editor validates and
-                // completes entries offline, wherever the output directory is.
-                g.writeStringField(KernelDatabaseReader.SCHEMA_FIELD, UnknownKernelsExporter.SCHEMA_FILE_NAME);
-                g.writeArrayFieldStart(KernelDatabaseReader.KERNELS_FIELD);
-                for (Unknown u : sorted) {
-                    entry(g, u);
-                }
-                g.writeEndArray();
-                g.writeEndObject();
-            }
         } catch (IOException e) {
-            throw FlowsimException.badInput("cannot write " + target + ": " + e.getMessage(), e);
+            throw schemaOutput.writeFailed(e);
+        }
+        try (OutputStream out = Files.newOutputStream(output.temporary());
+             JsonGenerator g = JSON.createGenerator(out)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            // "$schema" names the copy of the schema written beside the file, so an editor validates and
+            // completes entries offline, wherever the output directory is.
+            g.writeStringField(KernelDatabaseReader.SCHEMA_FIELD, UnknownKernelsExporter.SCHEMA_FILE_NAME);
+            g.writeArrayFieldStart(KernelDatabaseReader.KERNELS_FIELD);
+            for (Unknown u : sorted) {
+                entry(g, u);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw output.writeFailed(e);
         }
         schemaOutput.commit();
         output.commit();
@@ -169,12 +178,8 @@ final class UnknownKernelsSession implements ExportSession {
 
     @Override
     public void close() {
-        if (output != null) {
-            output.close();
-        }
-        if (schemaOutput != null) {
-            schemaOutput.close();
-        }
+        output.close();
+        schemaOutput.close();
     }
 
     /** Microseconds without trailing zeros ({@code 43.7}), as summary.json writes them. */

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -70,13 +71,18 @@ public final class LlmCompassBackend implements SimulatorBackend {
     }
 
     /**
-     * One run: the settings read and checked once, and one HTTP client, created when the first task
-     * must be submitted and closed with the session.
+     * One run: the settings read and checked once, one HTTP client, created when the first task
+     * must be submitted and closed with the session, and the run's deadline: the overall
+     * {@code --timeout} starts when the session first submits (once the server answers
+     * {@code GET /health}) and bounds every later batch of the session too. Per-task deadlines live
+     * in each {@link Task}.
      */
     private final class Session implements SimulationSession {
         private final LlmCompassSettings settings;
         private final Reporter reporter;
         private LlmCompassClient client;
+        /** The overall --timeout as a System.nanoTime() instant, once started. */
+        private Long overallDeadline;
 
         Session(LlmCompassSettings settings, Reporter reporter) {
             this.settings = settings;
@@ -85,7 +91,14 @@ public final class LlmCompassBackend implements SimulatorBackend {
 
         @Override
         public List<SimulationResult> simulate(List<SimulationRequest> batch, HardwareTarget target) {
-            return LlmCompassBackend.this.simulate(batch, settings, reporter, this::client);
+            return LlmCompassBackend.this.simulate(batch, settings, reporter, this::client, this::overallDeadline);
+        }
+
+        private Optional<Long> overallDeadline() {
+            if (overallDeadline == null && settings.overallTimeout().isPresent()) {
+                overallDeadline = System.nanoTime() + settings.overallTimeout().get().toNanos();
+            }
+            return Optional.ofNullable(overallDeadline);
         }
 
         private LlmCompassClient client() {
@@ -110,7 +123,8 @@ public final class LlmCompassBackend implements SimulatorBackend {
     }
 
     private List<SimulationResult> simulate(List<SimulationRequest> batch, LlmCompassSettings settings,
-                                            Reporter reporter, java.util.function.Supplier<LlmCompassClient> clients) {
+                                            Reporter reporter, java.util.function.Supplier<LlmCompassClient> clients,
+                                            java.util.function.Supplier<Optional<Long>> overallDeadline) {
         Objects.requireNonNull(batch, "batch");
         LlmCompassOps ops = new LlmCompassOps(settings.normAsLayerNorm());
 
@@ -150,7 +164,7 @@ public final class LlmCompassBackend implements SimulatorBackend {
                 settings.systemKey(), settings.apiUrlText()));
 
         if (!work.isEmpty()) {
-            new LlmCompassRun(settings, tuning, clients.get(), store, reporter, clock).run(work);
+            new LlmCompassRun(settings, tuning, clients.get(), store, reporter, clock, overallDeadline).run(work);
         }
 
         List<SimulationResult> results = new ArrayList<>(batch.size());

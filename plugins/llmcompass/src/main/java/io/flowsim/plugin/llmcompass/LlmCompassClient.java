@@ -67,22 +67,36 @@ final class LlmCompassClient implements AutoCloseable {
         return execute(call);
     }
 
-    /** {@code POST /tasks} (asynchronous: the server answers at once with a task id). */
-    Reply submit(TaskPayload payload) throws IOException {
+    /**
+     * {@code POST /tasks} (asynchronous: the server answers at once with a task id), the whole call
+     * (connect, write, wait, read however slowly the body trickles) bounded by {@code limit} and
+     * the call timeout.
+     */
+    Reply submit(TaskPayload payload, Duration limit) throws IOException {
         String body;
         try {
             body = Json.MAPPER.writeValueAsString(payload.toJson());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize an LLMCompass payload", e);
         }
-        return execute(http.newCall(new Request.Builder().url(url("tasks"))
-                .post(RequestBody.create(body, JSON)).build()));
+        return execute(bounded(http.newCall(new Request.Builder().url(url("tasks"))
+                .post(RequestBody.create(body, JSON)).build()), limit));
     }
 
-    /** {@code GET /tasks/{id}}. */
-    Reply poll(String taskId) throws IOException {
+    /** {@code GET /tasks/{id}}, bounded like {@link #submit}. */
+    Reply poll(String taskId, Duration limit) throws IOException {
         HttpUrl url = base.newBuilder().addPathSegment("tasks").addPathSegment(taskId).build();
-        return execute(http.newCall(new Request.Builder().url(url).get().build()));
+        return execute(bounded(http.newCall(new Request.Builder().url(url).get().build()), limit));
+    }
+
+    /** Shortens the call's overall timeout to {@code limit} when that is sooner than the call timeout. */
+    private Call bounded(Call call, Duration limit) {
+        long callTimeout = http.callTimeoutMillis();
+        long millis = Math.max(1, limit.toMillis());
+        if (callTimeout == 0 || millis < callTimeout) {
+            call.timeout().timeout(millis, TimeUnit.MILLISECONDS);
+        }
+        return call;
     }
 
     /** The URL of an endpoint, for messages. */

@@ -20,6 +20,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Runs a list of distinct tasks against one LLMCompass server: waits for {@code GET /health},
@@ -44,17 +45,30 @@ final class LlmCompassRun {
     private final Reporter reporter;
     private final Clock clock;
 
+    /** Kernels longer than this on the simulated device are not believed (a unit or overflow bug upstream). */
+    static final double MAX_PLAUSIBLE_SECONDS = 3600;
+
     private int simulated;
     private int failed;
+    /** Where the session's overall --timeout ends; asked once the server answers /health. */
+    private final Supplier<Optional<Long>> sessionDeadline;
+    /** The overall --timeout as a System.nanoTime() instant, if any. */
+    private Optional<Long> overallDeadline = Optional.empty();
 
+    /**
+     * @param sessionDeadline the overall {@code --timeout} of the session as a {@code System.nanoTime()}
+     *                        instant, if any; asked once, when the first task is about to be submitted
+     *                        (the session starts the clock then and shares it with every later run)
+     */
     LlmCompassRun(LlmCompassSettings settings, Tuning tuning, LlmCompassClient client, ArtifactStore store,
-                  Reporter reporter, Clock clock) {
+                  Reporter reporter, Clock clock, Supplier<Optional<Long>> sessionDeadline) {
         this.settings = settings;
         this.tuning = tuning;
         this.client = client;
         this.store = store;
         this.reporter = reporter;
         this.clock = clock;
+        this.sessionDeadline = sessionDeadline;
     }
 
     /** Ends every task of {@code work} (tasks not finished by an earlier run). */
@@ -65,8 +79,8 @@ final class LlmCompassRun {
         waitForHealth(null);
         Deque<Task> queue = new ArrayDeque<>(work);
         List<Task> inFlight = new ArrayList<>();
-        long start = System.nanoTime();
-        Optional<Long> overallDeadline = settings.overallTimeout().map(d -> start + d.toNanos());
+        Optional<Long> overallDeadline = sessionDeadline.get();
+        this.overallDeadline = overallDeadline;
         try (Progress progress = reporter.startProgress("simulating on LLMCompass " + settings.systemKey(),
                 work.size(), "tasks")) {
             while (!queue.isEmpty() || !inFlight.isEmpty()) {
@@ -127,10 +141,25 @@ final class LlmCompassRun {
     }
 
     private void submit(Task task) {
+        if (task.taskTimerNanos == 0) {
+            // --task-timeout counts from the first attempt, so that a server that never answers
+            // POST /tasks cannot hold a task for (retries x call timeout)
+            task.taskTimerNanos = System.nanoTime();
+        }
+        long remaining = deadline(task.taskTimerNanos) - System.nanoTime();
+        if (remaining <= 0) {
+            finish(task, submissionTimeout());
+            return;
+        }
         LlmCompassClient.Reply reply;
         try {
-            reply = client.submit(task.payload);
+            reply = client.submit(task.payload, callLimit(remaining));
         } catch (IOException e) {
+            if (deadline(task.taskTimerNanos) - System.nanoTime() <= 0) {
+                task.event(clock.instant(), "transport_error", "POST /tasks: " + describe(e));
+                finish(task, submissionTimeout());
+                return;
+            }
             transportFailure(task, e, "POST /tasks");
             return;
         }
@@ -155,7 +184,7 @@ final class LlmCompassRun {
         }
         task.taskId = id.get();
         task.lastResponse = reply.json().get();
-        task.submittedNanos = System.nanoTime();
+        task.submittedNanos = task.taskTimerNanos;
         task.pollDelayNanos = tuning.pollInitial().toNanos();
         task.nextPollNanos = task.submittedNanos + task.pollDelayNanos;
         task.event(clock.instant(), "submitted", null);
@@ -165,9 +194,10 @@ final class LlmCompassRun {
     }
 
     private void poll(Task task) {
+        long remaining = deadline(task.submittedNanos) - System.nanoTime();
         LlmCompassClient.Reply reply;
         try {
-            reply = client.poll(task.taskId);
+            reply = client.poll(task.taskId, callLimit(remaining));
         } catch (IOException e) {
             transportFailure(task, e, "GET /tasks/" + task.taskId);
             backOff(task);
@@ -229,6 +259,24 @@ final class LlmCompassRun {
         }
     }
 
+    /** The sooner of a task's deadline (its timer plus --task-timeout) and the overall --timeout. */
+    private long deadline(long taskTimerNanos) {
+        long task = taskTimerNanos + settings.taskTimeout().toNanos();
+        return overallDeadline.map(overall -> Math.min(overall, task)).orElse(task);
+    }
+
+    /** One HTTP call's limit: what is left before the deadline, at least a millisecond. */
+    private static Duration callLimit(long remainingNanos) {
+        return Duration.ofNanos(Math.max(1_000_000L, remainingNanos));
+    }
+
+    private Outcome submissionTimeout() {
+        boolean overall = overallDeadline.isPresent() && overallDeadline.get() - System.nanoTime() <= 0;
+        return Outcome.failure(Outcome.Kind.TIMEOUT, "TIMEOUT", "POST /tasks got no answer within "
+                + (overall ? "the overall --timeout " + format(settings.overallTimeout().orElseThrow())
+                : "--task-timeout " + format(settings.taskTimeout())), "timeout");
+    }
+
     private Outcome interpret(JsonNode result) {
         if (result == null || !result.isObject()) {
             return Outcome.failure(Outcome.Kind.INVALID_RESPONSE, "INVALID_RESPONSE",
@@ -238,6 +286,11 @@ final class LlmCompassRun {
         if ("success".equals(status)) {
             JsonNode time = result.get("simulated_time");
             if (time != null && time.isNumber() && Double.isFinite(time.asDouble()) && time.asDouble() >= 0) {
+                if (time.asDouble() > MAX_PLAUSIBLE_SECONDS) {
+                    return Outcome.failure(Outcome.Kind.INVALID_RESPONSE, "INVALID_RESPONSE",
+                            "the task succeeded with an absurd simulated_time of " + time.asDouble()
+                                    + " s (over an hour for one kernel); not used as a prediction", "done");
+                }
                 return Outcome.simulated(time.asDouble());
             }
             return Outcome.failure(Outcome.Kind.INVALID_RESPONSE, "INVALID_RESPONSE",
@@ -261,6 +314,7 @@ final class LlmCompassRun {
             reporter.debug("llmcompass: task " + task.taskId + " is unknown to the server (restarted?);"
                     + " resubmitting it once");
             task.taskId = null;
+            task.taskTimerNanos = 0;
             return;
         }
         finish(task, Outcome.failure(Outcome.Kind.LOST, "LOST", "the server lost the task twice (GET /tasks/"

@@ -26,6 +26,8 @@ final class Task {
     String taskId;
     /** When the current submission was made (or resumed); the per-task timeout counts from here. */
     long submittedNanos;
+    /** When the first attempt to submit this task began (System.nanoTime()); 0 before; reset on loss. */
+    long taskTimerNanos;
     Instant firstSubmittedAt;
     Instant finishedAt;
     long nextPollNanos;

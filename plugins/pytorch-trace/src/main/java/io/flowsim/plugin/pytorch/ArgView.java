@@ -55,11 +55,11 @@ final class ArgView {
             return OptionalLong.empty();
         }
         if (v instanceof BigDecimal d) {
-            try {
-                return OptionalLong.of(d.longValueExact());
-            } catch (ArithmeticException e) {
+            OptionalLong exact = JsonValues.exactLong(d);
+            if (exact.isEmpty()) {
                 throw wrongType(key, "an integer", v);
             }
+            return exact;
         }
         if (v instanceof String s) {
             try {

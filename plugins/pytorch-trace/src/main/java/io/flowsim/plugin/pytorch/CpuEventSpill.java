@@ -1,5 +1,7 @@
 package io.flowsim.plugin.pytorch;
 
+import io.flowsim.api.TemporaryFiles;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +38,7 @@ final class CpuEventSpill implements AutoCloseable {
 
     CpuEventSpill() {
         try {
-            this.file = Files.createTempFile("flowsim-trace-", ".spill");
+            this.file = TemporaryFiles.register(Files.createTempFile("flowsim-trace-", ".spill"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary file for trace parsing"
                     + " (set java.io.tmpdir to a writable directory with free space)", e);
@@ -103,10 +105,19 @@ final class CpuEventSpill implements AutoCloseable {
         }
     }
 
-    private void flush() throws IOException {
+    /**
+     * Writes the buffer out. A failure here is the disk's (full, or a file-size limit), never the
+     * trace's: it is reported as an unchecked error naming the temporary file, not as a read error.
+     */
+    private void flush() {
         out.flip();
-        while (out.hasRemaining()) {
-            channel.write(out);
+        try {
+            while (out.hasRemaining()) {
+                channel.write(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the temporary file " + file + " that trace parsing needs"
+                    + " (free space in java.io.tmpdir, or point it elsewhere with FLOWSIM_OPTS=-Djava.io.tmpdir=DIR)", e);
         }
         out.clear();
     }
@@ -161,6 +172,7 @@ final class CpuEventSpill implements AutoCloseable {
         } catch (IOException ignored) {
             // best effort: a temporary file in java.io.tmpdir
         }
+        TemporaryFiles.release(file);
     }
 
     /** A launch-flow half: {@code s} on the runtime call, {@code f} on the GPU activity; {@code id} = correlation. */

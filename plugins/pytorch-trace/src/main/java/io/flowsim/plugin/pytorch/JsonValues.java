@@ -79,10 +79,31 @@ final class JsonValues {
         return kind + " " + text;
     }
 
+    /**
+     * The exact 64-bit value of an integral decimal, decided from its digit count before any
+     * arithmetic (so that {@code 1e999999999} costs nothing), or empty.
+     */
+    static java.util.OptionalLong exactLong(BigDecimal d) {
+        if (d.signum() == 0) {
+            return java.util.OptionalLong.of(0);
+        }
+        long integerDigits = (long) d.precision() - d.scale();
+        if (integerDigits <= 0 || integerDigits > 19) {
+            return java.util.OptionalLong.empty();
+        }
+        try {
+            return java.util.OptionalLong.of(d.longValueExact());
+        } catch (ArithmeticException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
     /** The text of a scalar value as written ({@code 12}, {@code 0.25}, {@code inf}, {@code true}). */
     static String text(Object value) {
         if (value instanceof BigDecimal d) {
-            return d.toPlainString();
+            // plain text of 1e999999999 would be a billion characters
+            return Math.abs((long) d.precision() - d.scale()) > 100 || Math.abs(d.scale()) > 100 ? d.toString()
+                    : d.toPlainString();
         }
         return String.valueOf(value);
     }

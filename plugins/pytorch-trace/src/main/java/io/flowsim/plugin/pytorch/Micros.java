@@ -62,8 +62,21 @@ final class Micros {
         if (text.isEmpty()) {
             throw new NumberFormatException("empty number");
         }
+        if (text.length() > 100) {
+            throw new NumberFormatException("a " + text.length() + "-character number");
+        }
         try {
-            return new BigDecimal(text).movePointRight(3).setScale(0, RoundingMode.DOWN).longValueExact();
+            BigDecimal nanos = new BigDecimal(text).movePointRight(3);
+            // decided from the digit count first: an exponent like 1e999999999 would otherwise make
+            // setScale build a number of a billion digits (minutes of CPU for one damaged value)
+            long integerDigits = (long) nanos.precision() - nanos.scale();
+            if (nanos.signum() == 0 || integerDigits <= 0) {
+                return 0;
+            }
+            if (integerDigits > 19) {
+                throw new ArithmeticException("out of range");
+            }
+            return nanos.setScale(0, RoundingMode.DOWN).longValueExact();
         } catch (ArithmeticException e) {
             throw new NumberFormatException("'" + micros + "' microseconds does not fit in 64-bit nanoseconds");
         }

@@ -45,7 +45,7 @@ final class NameTable {
             this.chars = Arrays.copyOf(this.chars, id * 2);
         }
         this.chars[id] = Arrays.copyOfRange(chars, offset, offset + length);
-        names[id] = new String(this.chars[id]);
+        names[id] = withoutLoneSurrogates(new String(this.chars[id]));
         hashes[id] = h;
         slots[slot] = id + 1;
         if (size * 2 > slots.length) {
@@ -69,6 +69,27 @@ final class NameTable {
             bigger[slot] = id + 1;
         }
         slots = bigger;
+    }
+
+    /**
+     * A name with every unpaired UTF-16 surrogate (a JSON {@code \\ud800} escape without its partner)
+     * replaced by U+FFFD: such a string cannot be encoded as UTF-8, so no output could be written.
+     */
+    static String withoutLoneSurrogates(String s) {
+        StringBuilder fixed = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean lone = Character.isHighSurrogate(c)
+                    ? i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))
+                    : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
+            if (lone && fixed == null) {
+                fixed = new StringBuilder(s.length()).append(s, 0, i);
+            }
+            if (fixed != null) {
+                fixed.append(lone ? '\uFFFD' : c);
+            }
+        }
+        return fixed == null ? s : fixed.toString();
     }
 
     String name(int id) {

@@ -22,6 +22,8 @@ final class PipelinedInflater extends InputStream {
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUED);
     private final Thread worker;
     private volatile boolean closed;
+    /** An error of the worker (out of memory), set before it tries to queue it. */
+    private volatile Error failure;
     private byte[] current = new byte[0];
     private int position;
     private int limit;
@@ -55,6 +57,15 @@ final class PipelinedInflater extends InputStream {
             put(e);
         } catch (RuntimeException e) {
             put(new IOException(e.toString(), e));
+        } catch (Error e) {
+            // out of memory, typically: handed to the reader, which would otherwise wait forever. The
+            // field needs no allocation; the queue is tried too, and may fail on a full heap.
+            failure = e;
+            try {
+                put(e);
+            } catch (Error again) {
+                // the reader sees the field
+            }
         }
     }
 
@@ -74,7 +85,14 @@ final class PipelinedInflater extends InputStream {
         }
         Object item;
         try {
-            item = queue.take();
+            // not take(): a worker that failed without room to queue its error leaves it in the field
+            while ((item = queue.poll(100, TimeUnit.MILLISECONDS)) == null) {
+                Error e = failure;
+                if (e != null && queue.isEmpty()) {
+                    item = e;
+                    break;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while reading the trace");
@@ -87,6 +105,9 @@ final class PipelinedInflater extends InputStream {
         }
         finished = true;
         if (item instanceof IOException e) {
+            throw e;
+        }
+        if (item instanceof Error e) {
             throw e;
         }
         return false;

@@ -97,9 +97,19 @@ final class TraceMerger {
         List<RankHeader> ranks = new ArrayList<>();
         try (Progress progress = context.reporter().startProgress("reading trace headers", inputs.size(), "traces")) {
             for (Path input : inputs) {
-                ranks.add(readHeader(input));
+                RankHeader header = readHeader(input);
+                if (header.keys.containsKey("flowsimMerge")) {
+                    // an earlier merge's output left among the ranks is not one more rank
+                    context.reporter().warn("skipping " + input + ": it is a trace FlowSim merged earlier (it has a"
+                            + " flowsimMerge block), not a rank");
+                } else {
+                    ranks.add(header);
+                }
                 progress.advance(1);
             }
+        }
+        if (ranks.isEmpty()) {
+            throw FlowsimException.badInput("no traces to merge: every input is a trace FlowSim merged earlier");
         }
         ranks.sort(RANK_ORDER);
         warnAboutDuplicateRanks(ranks);
@@ -119,7 +129,8 @@ final class TraceMerger {
         } catch (IOException e) {
             throw FlowsimException.badInput("cannot write merged trace " + output + ": " + e.getMessage(), e);
         }
-        try (AtomicOutput merged = AtomicOutput.create(target)) {
+        try (AtomicOutput.Inputs protectedInputs = AtomicOutput.protectInputs(ranks.stream().map(r -> r.file).toList());
+             AtomicOutput merged = AtomicOutput.create(target)) {
             long totalBytes = 0;
             for (RankHeader r : ranks) {
                 totalBytes += Files.size(r.file);
@@ -144,7 +155,8 @@ final class TraceMerger {
             }
             merged.commit();
         } catch (IOException e) {
-            throw FlowsimException.badInput("cannot write merged trace " + output + ": " + e.getMessage(), e);
+            throw FlowsimException.badInput("cannot merge into " + output + ": " + e.getMessage()
+                    + " (nothing was written there; check free space and file-size limits)", e);
         }
         context.reporter().info("merged " + ranks.size() + " traces (ranks "
                 + ranks.stream().map(r -> r.rank.isPresent() ? Integer.toString(r.rank.getAsInt()) : "?")

@@ -138,11 +138,8 @@ final class TraceMetadataReader {
             return Optional.of(l);
         }
         if (value instanceof BigDecimal d) {
-            try {
-                return Optional.of(d.longValueExact());
-            } catch (ArithmeticException e) {
-                return Optional.empty();
-            }
+            java.util.OptionalLong exact = JsonValues.exactLong(d);
+            return exact.isPresent() ? Optional.of(exact.getAsLong()) : Optional.empty();
         }
         if (value instanceof String s) {
             try {

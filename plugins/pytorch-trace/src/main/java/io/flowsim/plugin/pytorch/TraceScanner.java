@@ -108,6 +108,13 @@ final class TraceScanner {
                 throw TraceErrors.badEvent(file, EventLocation.of(-1, p.currentTokenLocation()), null,
                         "expected the trace's top-level JSON object (or an array of events), found " + TraceErrors.describe(t));
             }
+            // one document per file: junk or a second document after it is a damaged or concatenated file
+            JsonToken after = p.nextToken();
+            if (after != null) {
+                throw TraceErrors.badEvent(file, EventLocation.of(events, p.currentTokenLocation()), null,
+                        "unexpected content after the end of the JSON document (" + TraceErrors.describe(after)
+                                + "; a second document or junk appended to the file)");
+            }
         }
         if (!sawTraceEvents) {
             throw FlowsimException.badInput(file + ": no \"traceEvents\" array: not a PyTorch-profiler (Chrome) trace"
@@ -202,6 +209,8 @@ final class TraceScanner {
     private Object tidObject;
     private long ts;
     private long dur;
+    private boolean tsGiven;
+    private boolean durGiven;
     private long flowId;
     private EventLocation location;
     private JsonParser parser;
@@ -222,6 +231,8 @@ final class TraceScanner {
         tidObject = null;
         ts = 0;
         dur = 0;
+        tsGiven = false;
+        durGiven = false;
         flowId = Ids.NONE;
         location = null;
         parser = p;
@@ -273,8 +284,14 @@ final class TraceScanner {
                         tidObject = threadPart(p, t, field);
                     }
                 }
-                case "ts" -> ts = micros(p, t, field);
-                case "dur" -> dur = micros(p, t, field);
+                case "ts" -> {
+                    ts = micros(p, t, field);
+                    tsGiven = t != JsonToken.VALUE_NULL;
+                }
+                case "dur" -> {
+                    dur = micros(p, t, field);
+                    durGiven = t != JsonToken.VALUE_NULL;
+                }
                 case "id" -> flowId = flowId(p, t);
                 case "args" -> {
                     if (t == JsonToken.VALUE_NULL) {
@@ -554,6 +571,13 @@ final class TraceScanner {
             nameId = names.id("");
         }
         String eventName = names.name(nameId);
+        if ((kind == EventKind.KERNEL || kind == EventKind.MEMCPY || kind == EventKind.MEMSET)
+                && (!tsGiven || !durGiven)) {
+            // a GPU activity's time is what every output is about: never a silent 0
+            String field = !tsGiven ? "ts" : "dur";
+            throw TraceErrors.badEvent(file, location(), describe(), "\"" + field + "\" is missing or null;"
+                    + " a GPU activity needs both \"ts\" and \"dur\"");
+        }
         switch (kind) {
             case KERNEL, MEMCPY, MEMSET -> addActivity(kind, eventName);
             case RUNTIME -> addRuntimeCall(eventName);

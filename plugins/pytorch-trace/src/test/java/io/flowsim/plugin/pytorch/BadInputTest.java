@@ -194,18 +194,46 @@ class BadInputTest {
         assertThat(failure(file).getMessage()).contains("args must be a JSON object");
     }
 
+    /**
+     * Every parse writes a spill file into {@code java.io.tmpdir} and must delete it, whether the parse
+     * fails or succeeds. The parses run in a child JVM whose {@code java.io.tmpdir} (and {@code TMPDIR})
+     * is a private directory of this test, so nothing another process does in the shared {@code /tmp}
+     * can hide a leftover or invent one.
+     */
     @Test
-    void noTemporaryFilesAreLeftBehind() throws IOException {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        long before = countSpills(tmp);
-        failure(write("hello2.json", "{\"traceEvents\": [ {\"ph\": \"X\", "));
-        Traces.parse(HandwrittenTracesTest.fixture("legacy-pytorch-1.8.json"));
-        assertThat(countSpills(tmp)).isLessThanOrEqualTo(before);
+    void noTemporaryFilesAreLeftBehind() throws IOException, InterruptedException {
+        Path tmp = Files.createDirectories(dir.resolve("private-tmp"));
+        Path broken = write("hello2.json", "{\"traceEvents\": [ {\"ph\": \"X\", ");
+        Path good = HandwrittenTracesTest.fixture("legacy-pytorch-1.8.json");
+        Path log = dir.resolve("child.log");
+        ProcessBuilder child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
+                ParseInChildJvm.class.getName(), broken.toString(), good.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        child.environment().put("TMPDIR", tmp.toString());
+        Process p = child.start();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("child JVM finished").isTrue();
+        String output = Files.readString(log);
+        assertThat(p.exitValue()).as(output).isZero();
+        // the child saw the private directory, so its spill files were made there
+        assertThat(output).contains("tmpdir=" + tmp).contains(broken + ": failed").contains(good + ": parsed");
+        try (var files = Files.list(tmp)) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("files left in java.io.tmpdir").isEmpty();
+        }
     }
 
-    private static long countSpills(Path tmp) throws IOException {
-        try (var files = Files.list(tmp)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("flowsim-trace-")).count();
+    /** The child JVM of {@link #noTemporaryFilesAreLeftBehind()}: parses each file, reporting how it ended. */
+    static final class ParseInChildJvm {
+        public static void main(String[] args) {
+            System.out.println("tmpdir=" + System.getProperty("java.io.tmpdir"));
+            for (String file : args) {
+                try {
+                    Traces.parse(Path.of(file));
+                    System.out.println(file + ": parsed");
+                } catch (FlowsimException e) {
+                    System.out.println(file + ": failed: " + e.getMessage());
+                }
+            }
         }
     }
 

@@ -264,7 +264,7 @@ final class Charts {
     }
 
     private static String shorten(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 1) + "\u2026";
+        return Html.shorten(s, max);
     }
 
     /** A linear scale from data to pixels. */

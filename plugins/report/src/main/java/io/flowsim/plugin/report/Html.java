@@ -75,4 +75,19 @@ final class Html {
     static String px(double v) {
         return num(v, 2);
     }
+
+    /**
+     * {@code s} cut to at most {@code max} chars with an ellipsis, never between the two halves of a
+     * surrogate pair (an emoji, a CJK extension character): half a pair cannot be written as UTF-8.
+     */
+    static String shorten(String s, int max) {
+        if (s.length() <= max) {
+            return s;
+        }
+        int end = max - 1;
+        if (end > 0 && Character.isHighSurrogate(s.charAt(end - 1)) && Character.isLowSurrogate(s.charAt(end))) {
+            end--;
+        }
+        return s.substring(0, end) + "\u2026";
+    }
 }

@@ -638,7 +638,7 @@ final class HtmlReport {
     }
 
     static String shorten(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 1) + "\u2026";
+        return Html.shorten(s, max);
     }
 
     private static String resource(String name) {

@@ -50,7 +50,7 @@ public final class HtmlReportExporter implements Exporter {
         String page = RunHtmlReport.render(run, folder -> Files.isRegularFile(dir.resolve(folder).resolve(FILE_NAME)));
         try (AtomicOutput output = AtomicOutput.create(target)) {
             try {
-                Files.writeString(output.temporary(), page, StandardCharsets.UTF_8);
+                Files.write(output.temporary(), page.getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw FlowsimException.badInput("cannot write " + target + ": " + e.getMessage(), e);
             }
@@ -63,9 +63,11 @@ public final class HtmlReportExporter implements Exporter {
     public ExportSession open(ExportContext context) {
         boolean enabled = ReportSettings.enabled(context);
         Path target = context.outputDirectory().resolve(FILE_NAME);
+        // reserved now, before any work, so that a target the run reads is refused up front
+        AtomicOutput reserved = enabled ? AtomicOutput.create(target) : null;
         return new ExportSession() {
             private final KernelStats stats = new KernelStats();
-            private AtomicOutput output;
+            private final AtomicOutput output = reserved;
 
             @Override
             public void accept(KernelResult kernel) {
@@ -80,11 +82,11 @@ public final class HtmlReportExporter implements Exporter {
                     return List.of();
                 }
                 String page = HtmlReport.render(summary, stats);
-                output = AtomicOutput.create(target);
                 try {
-                    Files.writeString(output.temporary(), page, StandardCharsets.UTF_8);
+                    // getBytes, not writeString: an unpaired surrogate becomes '?' instead of failing the run
+                    Files.write(output.temporary(), page.getBytes(StandardCharsets.UTF_8));
                 } catch (IOException e) {
-                    throw FlowsimException.badInput("cannot write " + target + ": " + e.getMessage(), e);
+                    throw output.writeFailed(e);
                 }
                 output.commit();
                 return List.of(target);

@@ -4,7 +4,6 @@ import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.ExportContext;
 import io.flowsim.api.ExportSession;
 import io.flowsim.api.Exporter;
-import io.flowsim.api.FlowsimException;
 import io.flowsim.api.model.KernelResult;
 import io.flowsim.api.model.RunSummary;
 
@@ -38,9 +37,11 @@ public final class TimelineExporter implements Exporter {
     public ExportSession open(ExportContext context) {
         boolean enabled = ReportSettings.enabled(context);
         Path target = context.outputDirectory().resolve(context.traceName() + SUFFIX);
+        // reserved now, before any work, so that a target the run reads is refused up front
+        AtomicOutput reserved = enabled ? AtomicOutput.create(target) : null;
         return new ExportSession() {
             private final TimelineWriter timeline = new TimelineWriter(context.metadata(), context.simulated());
-            private AtomicOutput output;
+            private final AtomicOutput output = reserved;
 
             @Override
             public void accept(KernelResult kernel) {
@@ -54,11 +55,10 @@ public final class TimelineExporter implements Exporter {
                 if (!enabled) {
                     return List.of();
                 }
-                output = AtomicOutput.create(target);
                 try {
                     timeline.write(output.temporary());
                 } catch (IOException e) {
-                    throw FlowsimException.badInput("cannot write " + target + ": " + e.getMessage(), e);
+                    throw output.writeFailed(e);
                 }
                 output.commit();
                 return List.of(target);

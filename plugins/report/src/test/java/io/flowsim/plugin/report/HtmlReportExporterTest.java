@@ -86,6 +86,25 @@ class HtmlReportExporterTest {
         assertThat(entries.get(0).path("observed").path("total_duration_us").decimalValue()).isEqualByComparingTo("0.06");
     }
 
+    /**
+     * Found by the fuzzer (seed 16, case 4741): a long name of emoji (surrogate pairs) was cut between
+     * the two halves of a pair for a chart label, and writing the page failed. Names are cut on whole
+     * characters now; the page is valid UTF-8 and says the name up to the cut.
+     */
+    @Test
+    void longNamesOfSurrogatePairsAreCutOnWholeCharacters() throws IOException {
+        String emoji = "\ud83d\ude00".repeat(100);
+        for (String name : List.of(emoji, "k" + emoji, "kk" + emoji)) {
+            String page = export(List.of(predicted(gemm(0, name, 7, 0, 100, 64), 120),
+                    predicted(gemm(1, "other", 7, 200, 100, 64), 120)),
+                    HandMadeKernels.summary(2, 200, 240, 200, 2, true), true);
+            assertThat(page).contains("\ud83d\ude00\ud83d\ude00").contains("\u2026");
+            byte[] bytes = Files.readAllBytes(dir.resolve(HtmlReportExporter.FILE_NAME));
+            assertThat(java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes))
+                    .toString()).as("valid UTF-8 with every pair whole").doesNotContain("?\u2026");
+        }
+    }
+
     @Test
     void theRooflineHasAPointPerKernelWithKnownWorkUnderTheRoofsOfItsPeaks() throws IOException {
         // hand-made peaks: bf16 1000 TFLOP/s, memory 4 TB/s (ridge at 250 FLOP/byte)
