@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Tests using it are skipped when the zips or the shared data are absent (for example under
  * {@code mvn test}, which does not package the plugins).
  */
-final class BundledPluginRun {
+public final class BundledPluginRun {
 
     /** The plugins an end-to-end parse needs. */
     static final List<String> PLUGINS = List.of("pytorch-trace", "kernels-json", "csv-export");
@@ -28,7 +28,7 @@ final class BundledPluginRun {
     }
 
     /** The repository root. */
-    static Path repoDir() {
+    public static Path repoDir() {
         String prop = System.getProperty("flowsim.repo.dir");
         return prop != null ? Paths.get(prop) : Paths.get("..").toAbsolutePath().normalize();
     }
@@ -41,7 +41,7 @@ final class BundledPluginRun {
     }
 
     /** Property {@code flowsim.shared.dir} if it exists, else environment {@code FLOWSIM_SHARED_DIR}, else empty. */
-    static Optional<Path> sharedDirIfPresent() {
+    public static Optional<Path> sharedDirIfPresent() {
         String prop = System.getProperty("flowsim.shared.dir");
         if (prop != null && Files.isDirectory(Paths.get(prop))) {
             return Optional.of(Paths.get(prop));
@@ -56,7 +56,7 @@ final class BundledPluginRun {
     }
 
     /** Copies the zips of the bundled plugins {@code ids} into {@code dir}; skips the test when one is not built. */
-    static Path pluginDirectory(Path dir, List<String> ids) throws IOException {
+    public static Path pluginDirectory(Path dir, List<String> ids) throws IOException {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         for (String id : ids) {
             Optional<Path> zip = Optional.empty();
@@ -73,7 +73,7 @@ final class BundledPluginRun {
     }
 
     /** Runs {@code flowsim --plugins-dir PLUGINS args...}. */
-    static CliRun run(Path plugins, String... args) {
+    public static CliRun run(Path plugins, String... args) {
         List<String> all = new ArrayList<>(List.of("--quiet", "--plugins-dir", plugins.toString()));
         all.addAll(List.of(args));
         return CliRun.of(all.toArray(String[]::new));

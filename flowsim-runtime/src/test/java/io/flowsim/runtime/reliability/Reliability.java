@@ -1,12 +1,11 @@
 package io.flowsim.runtime.reliability;
 
 import io.flowsim.runtime.CliRun;
+import io.flowsim.runtime.e2e.BundledPluginRun;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -25,8 +24,7 @@ final class Reliability {
 
     /** The repository root. */
     static Path repoDir() {
-        String prop = System.getProperty("flowsim.repo.dir");
-        return prop != null ? Paths.get(prop) : Paths.get("..").toAbsolutePath().normalize();
+        return BundledPluginRun.repoDir();
     }
 
     /** The smaller of the project's own demo traces (committed to the repository). */
@@ -45,36 +43,17 @@ final class Reliability {
 
     /** The shared data directory, if present. */
     static Optional<Path> sharedDir() {
-        String prop = System.getProperty("flowsim.shared.dir");
-        if (prop != null && Files.isDirectory(Paths.get(prop))) {
-            return Optional.of(Paths.get(prop));
-        }
-        String env = System.getenv("FLOWSIM_SHARED_DIR");
-        return env != null && Files.isDirectory(Paths.get(env)) ? Optional.of(Paths.get(env)) : Optional.empty();
+        return BundledPluginRun.sharedDirIfPresent();
     }
 
     /** Copies the bundled plugin zips into {@code dir/plugins}; skips the test when one is not built. */
     static Path pluginDirectory(Path dir) throws IOException {
-        Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        for (String id : PLUGINS) {
-            Optional<Path> zip = Optional.empty();
-            Path target = repoDir().resolve("plugins").resolve(id).resolve("target");
-            if (Files.isDirectory(target)) {
-                try (Stream<Path> s = Files.list(target)) {
-                    zip = s.filter(p -> p.getFileName().toString().endsWith("-plugin.zip")).findFirst();
-                }
-            }
-            assumeTrue(zip.isPresent(), "plugin zip of " + id + " not built (run mvn package or verify)");
-            Files.copy(zip.get(), plugins.resolve(zip.get().getFileName()));
-        }
-        return plugins;
+        return BundledPluginRun.pluginDirectory(dir, PLUGINS);
     }
 
     /** Runs {@code flowsim --quiet --plugins-dir PLUGINS args...} in process. */
     static CliRun run(Path plugins, String... args) {
-        List<String> all = new ArrayList<>(List.of("--quiet", "--plugins-dir", plugins.toString()));
-        all.addAll(List.of(args));
-        return CliRun.of(all.toArray(String[]::new));
+        return BundledPluginRun.run(plugins, args);
     }
 
     /** A failure's standard error: one line starting {@code flowsim: }, no stack trace. */
