@@ -100,7 +100,8 @@ final class MemoryModel {
      */
     static boolean vectorized(SimulationRequest r) {
         OperationFamily f = r.family();
-        return (f == OperationFamily.ELEMENTWISE || f == OperationFamily.COPY)
+        // A fill (aten::fill_, zero_) is the same vectorized kernel with a FillFunctor and no input.
+        return (f == OperationFamily.ELEMENTWISE || f == OperationFamily.COPY || f == OperationFamily.MEMSET)
                 && r.kernelName().contains("vectorized_elementwise_kernel");
     }
 
@@ -108,7 +109,7 @@ final class MemoryModel {
     static boolean strided(SimulationRequest r) {
         OperationFamily f = r.family();
         String n = r.kernelName();
-        return (f == OperationFamily.ELEMENTWISE || f == OperationFamily.COPY)
+        return (f == OperationFamily.ELEMENTWISE || f == OperationFamily.COPY || f == OperationFamily.MEMSET)
                 && (n.contains("at::native::elementwise_kernel") || n.contains("at::native::unrolled_elementwise_kernel")
                 || n.startsWith("void at::native::elementwise_kernel") || n.contains("unrolled_elementwise_kernel"));
     }

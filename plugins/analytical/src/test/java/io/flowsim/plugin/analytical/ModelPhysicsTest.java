@@ -255,4 +255,25 @@ class ModelPhysicsTest {
         assertThat(seconds(Requests.memset(big), hw)).isGreaterThan(big / hw.hbmBytesPerSecond())
                 .isLessThan(seconds(Requests.memcpy(big, "DtoD"), hw));
     }
+
+    @Test
+    void aFillRunsAsPyTorchsVectorizedElementwiseKernelWithItsLatency() {
+        HardwareProfile hw = Profiles.bundled("h200-sxm");
+        List<io.flowsim.api.model.Operand> output = List.of(out("output", DataType.BF16, 4, 2048));
+        SimulationRequest fill = new SimulationRequest(
+                "void at::native::vectorized_elementwise_kernel<8, at::native::FillFunctor<c10::BFloat16>, std::array<char*, 1ul> >",
+                io.flowsim.api.model.KernelKind.KERNEL, io.flowsim.api.model.KernelCategory.COMPUTE, OperationFamily.MEMSET,
+                "fill_", output, java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Map.of());
+        double bytes = 4 * 2048 * 2;
+        assertThat(seconds(fill, hw)).isCloseTo(hw.get(Param.VECTORIZED_FIXED_LATENCY_US) * 1e-6
+                + bytes / (hw.hbmBytesPerSecond() * hw.get(Param.VECTORIZED_MEMORY_EFFICIENCY)),
+                org.assertj.core.data.Percentage.withPercentage(0.01));
+        assertThat(KernelModel.fitGroup(fill, KernelModel.estimate(fill, hw))).isEqualTo(Param.FitGroup.ELEMENTWISE_VECTORIZED);
+        // A fill by another kernel keeps the elementwise family's parameters.
+        SimulationRequest other = Requests.kernel(OperationFamily.MEMSET, output);
+        assertThat(seconds(other, hw)).isCloseTo(hw.get(Param.ELEMENTWISE_FIXED_LATENCY_US) * 1e-6
+                + bytes / (hw.hbmBytesPerSecond() * hw.get(Param.ELEMENTWISE_MEMORY_EFFICIENCY)),
+                org.assertj.core.data.Percentage.withPercentage(0.01));
+    }
 }
