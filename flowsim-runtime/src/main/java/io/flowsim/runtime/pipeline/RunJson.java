@@ -236,7 +236,7 @@ public final class RunJson {
         g.writeNumberField("transfer_time_us", r.transferNs() / 1000.0);
         g.writeNumberField("wait_time_us", r.waitNs() / 1000.0);
         g.writeObjectFieldStart("unmatched_kernels_by_rank");
-        for (Map.Entry<Integer, ?> e : r.unmatched().entrySet()) {
+        for (Map.Entry<Integer, ?> e : new java.util.TreeMap<>(r.unmatched()).entrySet()) { // by rank: traces finish in any order
             g.writeFieldName(Integer.toString(e.getKey()));
             value(g, e.getValue());
         }
