@@ -18,7 +18,7 @@ final class KernelModel {
             return CollectiveModel.estimate(r, hw);
         }
         return switch (r.family()) {
-            case GEMM, BMM -> GemmModel.estimate(r, hw);
+            case GEMM, BMM -> ConvolutionModel.applies(r) ? ConvolutionModel.estimate(r, hw) : GemmModel.estimate(r, hw);
             case ATTENTION -> AttentionModel.estimate(r, hw);
             case MOE -> MoeModel.estimate(r, hw);
             case NORM, ELEMENTWISE, REDUCTION, COPY, SAMPLING, MEMSET -> MemoryModel.estimate(r, hw);
