@@ -10,8 +10,10 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * A trace file opened for streaming: gzip is recognised by its magic bytes (not by the name) and
- * decompressed on a background thread ({@link PipelinedInflater}); the bytes read from the file
- * itself are counted for progress and error messages.
+ * decompressed on a background thread ({@link PipelinedInflater}) when the trace may use two threads
+ * or more ({@link io.flowsim.api.RunContext#threadsPerTrace()}), else on the reading thread, so that
+ * traces read in parallel (Spark tasks, {@code --jobs}) use one core each; the bytes read from the
+ * file itself are counted for progress and error messages.
  */
 final class TraceInput implements AutoCloseable {
 
@@ -29,7 +31,13 @@ final class TraceInput implements AutoCloseable {
         this.size = size;
     }
 
+    /** Opens {@code file} to be read with the pipelined inflater (merging, which reads one file at a time). */
     static TraceInput open(Path file) throws IOException {
+        return open(file, 2);
+    }
+
+    /** Opens {@code file}; gzip is inflated on a thread of its own only when {@code threads >= 2}. */
+    static TraceInput open(Path file, int threads) throws IOException {
         long size = Files.size(file);
         CountingInputStream raw = new CountingInputStream(Files.newInputStream(file));
         try {
@@ -39,9 +47,10 @@ final class TraceInput implements AutoCloseable {
             int b1 = buffered.read();
             buffered.reset();
             boolean gzip = b0 == 0x1f && b1 == 0x8b;
-            InputStream json = gzip
-                    ? new PipelinedInflater(new GZIPInputStream(buffered, BUFFER), file.getFileName().toString())
-                    : buffered;
+            InputStream json = !gzip ? buffered
+                    : threads >= 2 ? new PipelinedInflater(new GZIPInputStream(buffered, BUFFER),
+                            file.getFileName().toString())
+                    : new GZIPInputStream(buffered, BUFFER);
             return new TraceInput(raw, json, gzip, size);
         } catch (IOException | RuntimeException e) {
             raw.close();
