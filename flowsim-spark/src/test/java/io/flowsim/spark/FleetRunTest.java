@@ -13,6 +13,7 @@ import io.flowsim.runtime.pipeline.PipelineSpec;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -224,6 +225,15 @@ class FleetRunTest {
             }
         }
         assertThat(first.failures()).singleElement().asString().contains(broken.getFileName().toString());
+    }
+
+    @Test
+    void eachTaskReadsItsTraceWithTheCoresSparkReservedForIt() {
+        // spark.task.cpus is not set here: one core per task, so the trace source inflates on the task's thread
+        List<Integer> cpus = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(List.of(1, 2), 2).map(i -> TraceTask.taskCpus()).collect();
+        assertThat(cpus).containsExactly(1, 1);
+        assertThat(spark.sparkContext().getConf().getInt("spark.task.cpus", 1)).isEqualTo(1);
     }
 
     @Test

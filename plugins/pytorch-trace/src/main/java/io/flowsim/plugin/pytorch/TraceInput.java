@@ -18,6 +18,7 @@ import java.util.zip.GZIPInputStream;
 final class TraceInput implements AutoCloseable {
 
     private static final int BUFFER = 1 << 16;
+    private static final int INLINE_CHUNK = 1 << 18;
 
     private final CountingInputStream raw;
     private final InputStream json;
@@ -50,7 +51,9 @@ final class TraceInput implements AutoCloseable {
             InputStream json = !gzip ? buffered
                     : threads >= 2 ? new PipelinedInflater(new GZIPInputStream(buffered, BUFFER),
                             file.getFileName().toString())
-                    : new GZIPInputStream(buffered, BUFFER);
+                    // inflated into a large buffer in few long inflate calls, as the pipelined inflater's
+                    // 256 KiB chunks are, rather than in one call per read of the parser (8000 bytes)
+                    : new BufferedInputStream(new GZIPInputStream(buffered, BUFFER), INLINE_CHUNK);
             return new TraceInput(raw, json, gzip, size);
         } catch (IOException | RuntimeException e) {
             raw.close();
