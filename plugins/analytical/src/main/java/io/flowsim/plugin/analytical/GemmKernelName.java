@@ -25,8 +25,14 @@ import java.util.regex.Pattern;
  * @param splitK whether the name says the kernel splits K and leaves the reduction of its fp32 partial
  *               sums to a separate kernel (cuBLASLt's {@code nvjet_..._splitK_...}, followed by
  *               {@code splitKreduce_kernel})
+ * @param alignment the operand alignment in elements CUTLASS names end with ({@code _align4}: the
+ *               kernel loads 4 elements per access), 0 when the name does not say
  */
-record GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector, boolean splitK) {
+record GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector, boolean splitK, int alignment) {
+
+    GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector, boolean splitK) {
+        this(mode, tileM, tileN, vector, splitK, 0);
+    }
 
     /** How a GEMM kernel computes, as its name tells. */
     enum MathMode {
@@ -56,6 +62,7 @@ record GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector, boole
     private static final Pattern TILE = Pattern.compile(
             "(?:gemm_|tilesize|^nvjet_(?:sm\\d+_)?tst_)(\\d{1,3})x(\\d{1,3})(?:[x_]|$)");
     private static final Pattern SPLIT_K = Pattern.compile("^nvjet_.*_splitk_");
+    private static final Pattern ALIGNMENT = Pattern.compile("_align(\\d{1,2})(?:[^0-9]|$)");
 
     /** Reads a kernel name; never null, {@link MathMode#UNSTATED} and no tile when it says nothing. */
     static GemmKernelName of(String kernelName) {
@@ -91,7 +98,18 @@ record GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector, boole
                 tn = libraryM;
             }
         }
-        return new GemmKernelName(mode, tm, tn, vector, SPLIT_K.matcher(head).find());
+        Matcher align = ALIGNMENT.matcher(head);
+        int alignment = align.find() ? Integer.parseInt(align.group(1)) : 0;
+        return new GemmKernelName(mode, tm, tn, vector, SPLIT_K.matcher(head).find(), alignment);
+    }
+
+    /**
+     * Whether the name says the kernel loads its operands in accesses narrower than 16 bytes
+     * ({@code _align1} or {@code _align2} for FP32: a leading dimension that is not a multiple of 4
+     * elements rules out 128-bit vector loads and {@code cp.async} of 16 bytes).
+     */
+    boolean narrowLoads(double elementBytes) {
+        return alignment > 0 && alignment * elementBytes < 16;
     }
 
     /** Whether the name gives a thread-block tile. */

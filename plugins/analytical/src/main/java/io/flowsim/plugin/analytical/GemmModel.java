@@ -25,9 +25,20 @@ final class GemmModel {
     private GemmModel() {
     }
 
-    /** A GEMM problem: {@code batch} independent {@code M x K} times {@code K x N} products. */
+    /**
+     * A GEMM problem: {@code batch} independent {@code M x K} times {@code K x N} products.
+     * {@code trafficBytes} is the compulsory traffic when it is not that of the three matrices (an
+     * implicit-GEMM convolution reads its input once, not its {@code M x K} im2col view); 0 means
+     * the matrices' bytes.
+     */
     record Problem(long batch, long m, long n, long k, DataType typeA, DataType typeB, double outBytes,
-                   String precision, boolean narrow, boolean blockScaled, int forcedSplit, GemmKernelName kernel) {
+                   String precision, boolean narrow, boolean blockScaled, int forcedSplit, GemmKernelName kernel,
+                   double trafficBytes) {
+
+        Problem(long batch, long m, long n, long k, DataType typeA, DataType typeB, double outBytes,
+                String precision, boolean narrow, boolean blockScaled, int forcedSplit, GemmKernelName kernel) {
+            this(batch, m, n, k, typeA, typeB, outBytes, precision, narrow, blockScaled, forcedSplit, kernel, 0);
+        }
 
         Problem(long batch, long m, long n, long k, DataType typeA, DataType typeB, double outBytes,
                 String precision, boolean narrow, boolean blockScaled, int forcedSplit) {
@@ -128,8 +139,27 @@ final class GemmModel {
                 : narrow ? 2 : compute.bytes();
         double split = RequestView.number(r, Attributes.GEMM_SPLIT_K.name(), 0);
         int forced = Double.isNaN(split) || split < 1 ? 0 : (int) Math.min(64, split);
+        if (forced == 0) {
+            forced = launchedSplit(r, kernel, batch);
+        }
         boolean block = narrow && "block".equals(RequestView.text(r, Attributes.GEMM_SCALING.name()));
         return new Problem(batch, m, n, k, ta, tb, outBytes, precision, narrow, block, forced, kernel);
+    }
+
+    /**
+     * The split-K factor a CUTLASS kernel was launched with: its grid's z extent is the number of K
+     * slices times the batch (x and y are the swizzled output tiles). 0 when the kernel is not a
+     * CUTLASS kernel with a named tile, its launch was not recorded or z does not divide by the batch.
+     */
+    static int launchedSplit(SimulationRequest r, GemmKernelName kernel, long batch) {
+        if (!kernel.hasTile() || r.launch().isEmpty() || !r.kernelName().contains("cutlass")) {
+            return 0;
+        }
+        long z = r.launch().get().grid().z();
+        if (z < 1 || z % batch != 0 || z / batch > 64) {
+            return 0;
+        }
+        return (int) (z / batch);
     }
 
     static Estimate time(Problem p, HardwareProfile hw) {
@@ -143,12 +173,20 @@ final class GemmModel {
                 : p.narrow ? Param.GEMM_FP8_COMPUTE_EFFICIENCY
                 : "tf32".equals(p.precision) ? Param.GEMM_TF32_COMPUTE_EFFICIENCY
                 : simt ? Param.GEMM_FP32_COMPUTE_EFFICIENCY : Param.GEMM_COMPUTE_EFFICIENCY);
+        if (!simt && p.kernel.narrowLoads(Math.max(p.typeA.bytes(), p.typeB.bytes()))) {
+            // Without 16-byte vector loads the tiles are fed with 2-4x as many load instructions.
+            efficiency *= hw.get(Param.GEMM_NARROW_LOAD_EFFICIENCY);
+        }
         double perSm = peak.getAsDouble() / sms * efficiency;
         double bandwidth = hw.hbmBytesPerSecond() * hw.get(Param.GEMM_MEMORY_EFFICIENCY);
         double bytesA = p.typeA.bytes();
         double bytesB = p.typeB.bytes();
         double operandBytes = p.batch * ((double) p.m * p.k * bytesA + (double) p.k * p.n * bytesB);
         double outputBytes = (double) p.batch * p.m * p.n * p.outBytes;
+        if (p.trafficBytes > 0) {
+            operandBytes = p.trafficBytes;
+            outputBytes = 0;
+        }
         if (p.kernel.vector()) {
             // GEMV and outer-product kernels stream their operands once; no tiles, no tensor cores.
             double fixed = hw.get(Param.GEMM_FIXED_LATENCY_US) * 1e-6;
@@ -184,10 +222,7 @@ final class GemmModel {
             int tn = tiles.get(t)[1];
             double tileEfficiency = Math.min(1.0, ((double) tm * tn / (tm + tn)) / intensity0);
             double outputTiles = (double) ceilDiv(p.m, tm) * ceilDiv(p.n, tn) * p.batch;
-            for (int split : SPLITS) {
-                if (p.forcedSplit > 0 && split != p.forcedSplit) {
-                    continue;
-                }
+            for (int split : p.forcedSplit > 0 ? new int[] {p.forcedSplit} : SPLITS) {
                 // A split-K kernel (by its name) splits, and its reduction is another kernel.
                 if (p.kernel.splitK() && p.forcedSplit == 0 && split == 1 && p.k >= 256) {
                     continue;

@@ -19,10 +19,13 @@ enum Param {
             "the same for 8-bit and narrower types (scaled FP8, block-scaled FP8, INT8, FP4)"),
     GEMM_BLOCK_FP8_COMPUTE_EFFICIENCY(FitGroup.GEMM, "block_fp8_compute_efficiency", 0.2, 1.0, 0.65,
             "the same for block-scaled FP8 (DeepGEMM-style 1x128 / 128x128 scales, gemm.scaling = block)"),
-    GEMM_TF32_COMPUTE_EFFICIENCY(FitGroup.GEMM, "tf32_compute_efficiency", 0.2, 1.0, 0.45,
+    GEMM_TF32_COMPUTE_EFFICIENCY(FitGroup.GEMM, "tf32_compute_efficiency", 0.2, 1.0, 0.66,
             "the same for FP32 operands on TF32 tensor cores (kernel names with tf32 or s1688gemm)"),
     GEMM_FP32_COMPUTE_EFFICIENCY(FitGroup.GEMM, "fp32_compute_efficiency", 0.2, 1.0, 0.8,
             "fraction of the FP32 (CUDA core, SIMT) peak an sgemm sustains"),
+    GEMM_NARROW_LOAD_EFFICIENCY(FitGroup.GEMM, "narrow_load_efficiency", 0.3, 1.0, 0.53,
+            "share of its compute rate a tensor-core GEMM keeps when its name says it loads operands in"
+                    + " accesses narrower than 16 bytes (CUTLASS _align1/_align2 for FP32)"),
     GEMM_MEMORY_EFFICIENCY(FitGroup.GEMM, "memory_efficiency", 0.3, 1.0, 0.85,
             "fraction of the HBM bandwidth a GEMM reaches when it streams its operands"),
     GEMM_FIXED_LATENCY_US(FitGroup.GEMM, "fixed_latency_us", 0.5, 15, 3,
@@ -161,6 +164,9 @@ enum Param {
             "fraction of the HBM bandwidth a reduction or scan reaches"),
     REDUCTION_FIXED_LATENCY_US(FitGroup.REDUCTION, "fixed_latency_us", 0.5, 30, 3,
             "time a reduction kernel spends regardless of its size"),
+    POOLING_WINDOW_CACHE_RATIO(FitGroup.REDUCTION, "window_cache_ratio", 1, 20, 3,
+            "bandwidth at which L1/L2 serve a pooling kernel's repeated window loads, as a multiple of the"
+                    + " HBM bandwidth it reaches (a prior: no shared measurement times a pooling kernel)"),
     COPY_MEMORY_EFFICIENCY(FitGroup.COPY, "memory_efficiency", 0.05, 1.0, 0.7,
             "fraction of the HBM bandwidth a copy, gather or scatter kernel reaches"),
     COPY_FIXED_LATENCY_US(FitGroup.COPY, "fixed_latency_us", 0.5, 30, 2.5,
@@ -173,7 +179,10 @@ enum Param {
     TRANSFER_PAGEABLE_FRACTION(FitGroup.TRANSFER, "pageable_fraction", 0.1, 1.0, 0.5,
             "share of the pinned host-copy bandwidth a copy from or to pageable memory reaches (driver staging)"),
     TRANSFER_FIXED_LATENCY_US(FitGroup.TRANSFER, "fixed_latency_us", 0.5, 50, 2,
-            "time a memcpy or memset spends regardless of its size"),
+            "time a host or peer memcpy spends regardless of its size (the link's round trip)"),
+    TRANSFER_DEVICE_FIXED_LATENCY_US(FitGroup.TRANSFER, "device_fixed_latency_us", 0.3, 50, 2,
+            "time a memset or device-to-device memcpy spends regardless of its size (a driver kernel"
+                    + " that never leaves the GPU)"),
 
     NCCL_BUS_EFFICIENCY(FitGroup.COLLECTIVE, "bus_efficiency", 0.05, 1.0, 0.8,
             "bus bandwidth a ring collective reaches, as a fraction of the NVLink bandwidth per direction"),

@@ -91,6 +91,63 @@ class GemmKernelNameTest {
                 .isGreaterThanOrEqualTo(weights / h200.hbmBytesPerSecond());
     }
 
+    private static SimulationRequest launched(String kernel, long batch, long m, long n, long k, long... grid) {
+        List<io.flowsim.api.model.Operand> operands = batch == 1
+                ? List.of(in("A", DataType.FP32, m, k), in("B", DataType.FP32, k, n))
+                : List.of(in("A", DataType.FP32, batch, m, k), in("B", DataType.FP32, batch, k, n));
+        return new SimulationRequest(kernel, KernelKind.KERNEL, KernelCategory.COMPUTE,
+                batch == 1 ? OperationFamily.GEMM : OperationFamily.BMM, "mm", operands,
+                Optional.of(new io.flowsim.api.model.LaunchConfig(new io.flowsim.api.model.Dim3(grid[0], grid[1], grid[2]),
+                        new io.flowsim.api.model.Dim3(128, 1, 1), 0, 0)), Optional.empty(), Optional.empty(), Map.of());
+    }
+
+    @Test
+    void cutlassNamesSayHowWideTheirLoadsAre() {
+        GemmKernelName narrow = GemmKernelName.of("void cutlass::Kernel<cutlass_80_tensorop_s1688gemm_128x64_32x6_nt_align1>"
+                + "(cutlass_80_tensorop_s1688gemm_128x64_32x6_nt_align1::Params)");
+        GemmKernelName wide = GemmKernelName.of("void cutlass::Kernel<cutlass_80_tensorop_s1688gemm_128x64_32x6_nt_align4>"
+                + "(cutlass_80_tensorop_s1688gemm_128x64_32x6_nt_align4::Params)");
+        assertThat(narrow.alignment()).isEqualTo(1);
+        assertThat(wide.alignment()).isEqualTo(4);
+        // 4 FP32 elements are one 16-byte vector; 1 or 2 are not
+        assertThat(narrow.narrowLoads(4)).isTrue();
+        assertThat(wide.narrowLoads(4)).isFalse();
+        assertThat(GemmKernelName.of("ampere_sgemm_128x64_nn").narrowLoads(4)).as("no alignment in the name").isFalse();
+
+        // the same compute-bound GEMM (from the HTA rank-0 trace's shapes) is slower with narrow loads, and
+        // neither beats the TF32 peak
+        HardwareProfile a100 = Profiles.bundled("a100-sxm-80gb");
+        double t1 = KernelModel.estimate(named("cutlass_80_tensorop_s1688gemm_128x128_16x4_nt_align1", 8192, 8192, 512),
+                a100).seconds();
+        double t4 = KernelModel.estimate(named("cutlass_80_tensorop_s1688gemm_128x128_16x4_nt_align4", 8192, 8192, 512),
+                a100).seconds();
+        assertThat(t1).isGreaterThan(t4 * 1.3);
+        assertThat(t4).isGreaterThan(2.0 * 8192 * 8192 * 512 / 156e12);
+    }
+
+    @Test
+    void aCutlassKernelsGridTellsItsSplitOfK() {
+        String name = "void cutlass::Kernel<cutlass_80_tensorop_s1688gemm_128x64_32x6_nt_align1>(Params)";
+        GemmKernelName kernel = GemmKernelName.of(name);
+        // HTA rank 0: [20, 327680] x [327680, 606] ran as 4 x 2 tiles times 21 slices of K
+        assertThat(GemmModel.launchedSplit(launched(name, 1, 20, 606, 327680, 4, 2, 21), kernel, 1)).isEqualTo(21);
+        // a batched GEMM's z is its batch: no split
+        assertThat(GemmModel.launchedSplit(launched(name, 2048, 606, 20, 160, 10, 1, 2048), kernel, 2048)).isEqualTo(1);
+        // z not a multiple of the batch, no launch recorded, or not a CUTLASS kernel: not told
+        assertThat(GemmModel.launchedSplit(launched(name, 2048, 606, 20, 160, 10, 1, 3), kernel, 2048)).isZero();
+        assertThat(GemmModel.launchedSplit(named(name, 20, 606, 327680), kernel, 1)).isZero();
+        assertThat(GemmModel.launchedSplit(launched("ampere_sgemm_128x64_nn", 1, 20, 606, 327680, 4, 2, 21),
+                GemmKernelName.of("ampere_sgemm_128x64_nn"), 1)).isZero();
+        // the split the kernel ran with is priced, not the best one the model would pick: 21 slices of
+        // 15,604 steps of K over 8 tiles differ from the model's own choice
+        HardwareProfile a100 = Profiles.bundled("a100-sxm-80gb");
+        double asLaunched = KernelModel.estimate(launched(name, 1, 20, 606, 327680, 4, 2, 21), a100).seconds();
+        double modelsChoice = KernelModel.estimate(named(name, 20, 606, 327680), a100).seconds();
+        assertThat(asLaunched).isNotEqualTo(modelsChoice);
+        GemmModel.Problem p = (GemmModel.Problem) GemmModel.parse(launched(name, 1, 20, 606, 327680, 4, 2, 21));
+        assertThat(p.forcedSplit()).isEqualTo(21);
+    }
+
     private static SimulationRequest elementwise(String kernel, long elements) {
         return new SimulationRequest(kernel, KernelKind.KERNEL, KernelCategory.COMPUTE, OperationFamily.ELEMENTWISE,
                 "mul", List.of(in("input", DataType.BF16, elements), in("other", DataType.BF16, elements),

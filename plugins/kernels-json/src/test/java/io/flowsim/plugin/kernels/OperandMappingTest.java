@@ -223,6 +223,50 @@ class OperandMappingTest {
         assertThat(OperandMapper.apply(OperandSpec.Transform.TRANSPOSE, List.of(5L))).isEmpty();
     }
 
+    /** An int-list input as PyTorch 2 records it with record_shapes (type ScalarList, concrete value text). */
+    private static io.flowsim.api.model.OperatorInput intList(String value) {
+        return new io.flowsim.api.model.OperatorInput(java.util.Optional.empty(), "ScalarList",
+                io.flowsim.api.model.Dims.EMPTY, io.flowsim.api.model.Dims.EMPTY, java.util.Optional.of(value));
+    }
+
+    /**
+     * Hand-made convolution operators (ResNet-50 shapes, the argument order of PyTorch's schemas; no
+     * shared trace records a convolution with shapes): the kernels become GEMM-like work with their
+     * input, weight and the stride, padding, dilation and groups the analytical backend needs.
+     */
+    @Test
+    void convolutionKernelsGetTheirTensorsAndGeometry() {
+        ResolvedKernel fprop = resolve("sm80_xmma_fprop_implicit_gemm_tf32f32_tf32f32_f32_nhwckrsc_nchw_tilesize128x128x16"
+                        + "_stage4_warpsize2x2x1_g1_tensor16x8x8_execute_kernel__5x_cudnn",
+                op("aten::cudnn_convolution", tensor("float", 32, 3, 224, 224), tensor("float", 64, 3, 7, 7),
+                        intList("[3, 3]"), intList("[2, 2]"), intList("[1, 1]"), scalar("1"), scalar("False"),
+                        scalar("False"), scalar("True")));
+        assertThat(fprop.family()).isEqualTo(OperationFamily.GEMM);
+        assertThat(fprop.opMapping()).isEqualTo("convolution");
+        assertThat(shapes(fprop)).containsEntry("input", List.of(32L, 3L, 224L, 224L))
+                .containsEntry("weight", List.of(64L, 3L, 7L, 7L));
+        assertThat(fprop.attributes()).containsEntry("conv.stride", "[2, 2]").containsEntry("conv.padding", "[3, 3]")
+                .containsEntry("conv.dilation", "[1, 1]").containsEntry("conv.groups", "1");
+
+        ResolvedKernel conv = resolve("implicit_convolve_sgemm",
+                op("aten::convolution", tensor("float", 8, 64, 56, 56), tensor("float", 256, 64, 1, 1),
+                        tensor("float", 256), intList("[1, 1]"), intList("[0, 0]"), intList("[1, 1]"), scalar("False"),
+                        intList("[0, 0]"), scalar("1")));
+        assertThat(conv.family()).isEqualTo(OperationFamily.GEMM);
+        assertThat(shapes(conv)).containsEntry("bias", List.of(256L));
+        assertThat(conv.attributes()).containsEntry("conv.transposed", "false").containsEntry("conv.padding", "[0, 0]");
+
+        ResolvedKernel wgrad = resolve("sm80_xmma_wgrad_implicit_gemm_bf16bf16_bf16f32_f32_nhwckrsc_nhwc",
+                op("aten::convolution_backward", tensor(BF16, 32, 128, 28, 28), tensor(BF16, 32, 64, 56, 56),
+                        tensor(BF16, 128, 64, 3, 3), intList("[0]"), intList("[2, 2]"), intList("[1, 1]"),
+                        intList("[1, 1]"), scalar("False"), intList("[0, 0]"), scalar("1"), intList("[True, True, False]")));
+        assertThat(wgrad.family()).isEqualTo(OperationFamily.GEMM);
+        assertThat(wgrad.opMapping()).isEqualTo("convolution_backward");
+        assertThat(shapes(wgrad)).containsEntry("grad_output", List.of(32L, 128L, 28L, 28L))
+                .containsEntry("input", List.of(32L, 64L, 56L, 56L)).containsEntry("weight", List.of(128L, 64L, 3L, 3L));
+        assertThat(wgrad.attributes()).containsEntry("conv.stride", "[2, 2]").containsEntry("conv.groups", "1");
+    }
+
     @Test
     void aKernelOfTheRecordIsReturnedUnchanged() {
         KernelRecord r = kernel("nvjet_x", op("aten::mm", tensor(BF16, 2, 3), tensor(BF16, 3, 4)));
