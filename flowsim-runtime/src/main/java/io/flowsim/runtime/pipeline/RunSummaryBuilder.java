@@ -45,6 +45,8 @@ public final class RunSummaryBuilder {
     private long resolvedTime;
     private long heuristicTime;
     private long unresolvedCount;
+    private long kernelsWithOperator;
+    private long kernelsWithShapedOperator;
     private final Set<String> unknownNames = new HashSet<>();
     private final Map<Integer, IntervalList> intervalsByDevice = new HashMap<>();
     private final Map<String, Totals> byFamily = new LinkedHashMap<>();
@@ -111,6 +113,12 @@ public final class RunSummaryBuilder {
                 heuristicTime += r.durationNs();
             } else {
                 unresolvedCount++;
+            }
+        }
+        if (r.operator().isPresent()) {
+            kernelsWithOperator++;
+            if (r.operator().get().hasShapes()) {
+                kernelsWithShapedOperator++;
             }
         }
         String family = result.kernel().family().id();
@@ -204,6 +212,11 @@ public final class RunSummaryBuilder {
                         "no prediction for %,d kernels, %,.1f us (%.1f%% of the kernel time): %s", e.getValue()[0],
                         e.getValue()[1] / 1000.0, kernelTime == 0 ? 0.0 : 100.0 * e.getValue()[1] / kernelTime,
                         e.getKey())));
+        if (!unsupportedByReason.isEmpty() && kernelsWithOperator > 0 && kernelsWithShapedOperator == 0) {
+            // Said once per trace: the capture, not a model, is what is missing.
+            all.add("no operator of this trace recorded input shapes (it was captured without record_shapes=True):"
+                    + " kernels whose model needs shapes cannot be predicted from it");
+        }
         return all;
     }
 

@@ -1,6 +1,12 @@
 package io.flowsim.runtime.pipeline;
 
+import io.flowsim.api.model.Dims;
+import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.KernelRecord;
+import io.flowsim.api.model.OperatorCall;
+import io.flowsim.api.model.OperatorInput;
+import io.flowsim.api.model.ShapeSource;
+import io.flowsim.api.model.SimulationResult;
 import io.flowsim.api.model.KernelResult;
 import io.flowsim.api.model.ResolvedKernel;
 import io.flowsim.api.model.RunSummary;
@@ -13,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,5 +82,44 @@ class RunSummaryBuilderTest {
         assertThat(Accuracy.percentile(new double[] {5}, 90)).isEqualTo(5.0);
         assertThat(Accuracy.percentile(new double[0], 50)).isZero();
         assertThat(Accuracy.percentile(new double[] {40, 10, 30, 20}, 90)).as("order does not matter").isEqualTo(37.0);
+    }
+
+    private static KernelResult unsupportedUnder(int index, OperatorCall operator) {
+        KernelRecord.Builder b = KernelRecord.builder(index, "k" + index).start(index * 10L).duration(5);
+        if (operator != null) {
+            b.operator(operator);
+        }
+        return new KernelResult(ResolvedKernel.unresolved(b.build()),
+                Optional.of(SimulationResult.unsupported("no operand shapes", "test")));
+    }
+
+    private static List<String> notes(RunSummaryBuilder builder) {
+        RunSummaryBuilder.SimulationInfo info = new RunSummaryBuilder.SimulationInfo("test",
+                new HardwareTarget("H100", Optional.empty()), 1, List.of());
+        return builder.build(META, Optional.of(info), Map.of()).simulation().orElseThrow().notes();
+    }
+
+    @Test
+    void aTraceCapturedWithoutShapesSaysSoOnceWithTheFix() {
+        OperatorCall unshaped = new OperatorCall("aten::mm", OptionalLong.of(1), List.of(), ShapeSource.NONE);
+        RunSummaryBuilder withoutShapes = new RunSummaryBuilder();
+        for (int i = 0; i < 5; i++) {
+            withoutShapes.add(unsupportedUnder(i, unshaped));
+        }
+        List<String> notes = notes(withoutShapes);
+        assertThat(notes).filteredOn(n -> n.contains("record_shapes=True")).hasSize(1);
+        assertThat(notes).anyMatch(n -> n.startsWith("no prediction for 5 kernels") && n.endsWith("no operand shapes"));
+
+        // One operator with shapes: the capture recorded them, the missing ones have another cause.
+        RunSummaryBuilder someShapes = new RunSummaryBuilder();
+        someShapes.add(unsupportedUnder(0, unshaped));
+        someShapes.add(unsupportedUnder(1, new OperatorCall("aten::mm", OptionalLong.of(2),
+                List.of(OperatorInput.of("c10::BFloat16", Dims.of(4, 4))), ShapeSource.PROFILER)));
+        assertThat(notes(someShapes)).noneMatch(n -> n.contains("record_shapes"));
+
+        // Kernels launched outside any operator say nothing about the capture's shapes.
+        RunSummaryBuilder noOperators = new RunSummaryBuilder();
+        noOperators.add(unsupportedUnder(0, null));
+        assertThat(notes(noOperators)).noneMatch(n -> n.contains("record_shapes"));
     }
 }

@@ -20,8 +20,9 @@ final class KernelModel {
         return switch (r.family()) {
             case GEMM, BMM -> ConvolutionModel.applies(r) ? ConvolutionModel.estimate(r, hw) : GemmModel.estimate(r, hw);
             case ATTENTION -> AttentionModel.estimate(r, hw);
+            case REDUCTION -> PoolingModel.applies(r) ? PoolingModel.estimate(r, hw) : MemoryModel.estimate(r, hw);
             case MOE -> MoeModel.estimate(r, hw);
-            case NORM, ELEMENTWISE, REDUCTION, COPY, SAMPLING, MEMSET -> MemoryModel.estimate(r, hw);
+            case NORM, ELEMENTWISE, COPY, SAMPLING, MEMSET -> MemoryModel.estimate(r, hw);
             case COLLECTIVE -> CollectiveModel.estimate(r, hw);
             case OTHER -> Estimate.unsupported("family 'other': no resolver recognized this kernel, so there is no"
                     + " model for it (add it to a kernel database)");

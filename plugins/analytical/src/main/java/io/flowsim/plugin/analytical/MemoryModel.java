@@ -149,8 +149,12 @@ final class MemoryModel {
         }
         MemoryTransfer t = r.transfer().get();
         double fixed = hw.get(Param.TRANSFER_FIXED_LATENCY_US) * 1e-6;
+        // Memsets and device copies run as a small driver kernel on the GPU; host and peer copies
+        // also pay the link's round trip.
+        double deviceFixed = hw.get(Param.TRANSFER_DEVICE_FIXED_LATENCY_US) * 1e-6;
         double bytes = t.bytes();
         if (r.kind() == KernelKind.MEMSET) {
+            fixed = deviceFixed;
             double body = bytes / (hw.hbmBytesPerSecond() * hw.get(Param.TRANSFER_DEVICE_EFFICIENCY));
             return Estimate.of(fixed + body, "memset", fixed > body ? "latency" : "memory");
         }
@@ -177,6 +181,7 @@ final class MemoryModel {
             model = "memcpy-peer";
         } else {
             // Device to device: every byte is read and written.
+            fixed = deviceFixed;
             body = 2 * bytes / (hw.hbmBytesPerSecond() * hw.get(Param.TRANSFER_DEVICE_EFFICIENCY));
             model = "memcpy-device";
         }

@@ -164,6 +164,9 @@ enum Param {
             "fraction of the HBM bandwidth a reduction or scan reaches"),
     REDUCTION_FIXED_LATENCY_US(FitGroup.REDUCTION, "fixed_latency_us", 0.5, 30, 3,
             "time a reduction kernel spends regardless of its size"),
+    POOLING_WINDOW_CACHE_RATIO(FitGroup.REDUCTION, "window_cache_ratio", 1, 20, 3,
+            "bandwidth at which L1/L2 serve a pooling kernel's repeated window loads, as a multiple of the"
+                    + " HBM bandwidth it reaches (a prior: no shared measurement times a pooling kernel)"),
     COPY_MEMORY_EFFICIENCY(FitGroup.COPY, "memory_efficiency", 0.05, 1.0, 0.7,
             "fraction of the HBM bandwidth a copy, gather or scatter kernel reaches"),
     COPY_FIXED_LATENCY_US(FitGroup.COPY, "fixed_latency_us", 0.5, 30, 2.5,
@@ -176,7 +179,10 @@ enum Param {
     TRANSFER_PAGEABLE_FRACTION(FitGroup.TRANSFER, "pageable_fraction", 0.1, 1.0, 0.5,
             "share of the pinned host-copy bandwidth a copy from or to pageable memory reaches (driver staging)"),
     TRANSFER_FIXED_LATENCY_US(FitGroup.TRANSFER, "fixed_latency_us", 0.5, 50, 2,
-            "time a memcpy or memset spends regardless of its size"),
+            "time a host or peer memcpy spends regardless of its size (the link's round trip)"),
+    TRANSFER_DEVICE_FIXED_LATENCY_US(FitGroup.TRANSFER, "device_fixed_latency_us", 0.3, 50, 2,
+            "time a memset or device-to-device memcpy spends regardless of its size (a driver kernel"
+                    + " that never leaves the GPU)"),
 
     NCCL_BUS_EFFICIENCY(FitGroup.COLLECTIVE, "bus_efficiency", 0.05, 1.0, 0.8,
             "bus bandwidth a ring collective reaches, as a fraction of the NVLink bandwidth per direction"),

@@ -240,4 +240,19 @@ class ModelPhysicsTest {
         assertThat(host).isGreaterThanOrEqualTo(bytes / hw.pcieBytesPerSecond());
         assertThat(device).isGreaterThanOrEqualTo(2.0 * bytes / hw.hbmBytesPerSecond()).isLessThan(host);
     }
+
+    @Test
+    void smallMemsetsAndDeviceCopiesPayTheDeviceLatencyHostCopiesTheLinkLatency() {
+        HardwareProfile hw = Profiles.bundled("h200-sxm");
+        double device = hw.get(Param.TRANSFER_DEVICE_FIXED_LATENCY_US) * 1e-6;
+        double link = hw.get(Param.TRANSFER_FIXED_LATENCY_US) * 1e-6;
+        assertThat(device).as("the H200 profile's own value").isLessThan(link);
+        assertThat(seconds(Requests.memset(4), hw)).isCloseTo(device, org.assertj.core.data.Percentage.withPercentage(1));
+        assertThat(seconds(Requests.memcpy(256, "DtoD"), hw)).isCloseTo(device, org.assertj.core.data.Percentage.withPercentage(1));
+        assertThat(seconds(Requests.memcpy(8, "DtoH"), hw)).isCloseTo(link, org.assertj.core.data.Percentage.withPercentage(1));
+        // Big memsets are bandwidth-bound: they write every byte once.
+        long big = 1L << 30;
+        assertThat(seconds(Requests.memset(big), hw)).isGreaterThan(big / hw.hbmBytesPerSecond())
+                .isLessThan(seconds(Requests.memcpy(big, "DtoD"), hw));
+    }
 }

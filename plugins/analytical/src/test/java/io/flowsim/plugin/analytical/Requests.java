@@ -89,6 +89,12 @@ final class Requests {
                 Optional.of(new MemoryTransfer(bytes, direction)), Map.of());
     }
 
+    static SimulationRequest memset(long bytes) {
+        return new SimulationRequest("Memset (Device)", KernelKind.MEMSET, KernelCategory.MEMORY,
+                OperationFamily.MEMSET, "", List.of(), Optional.empty(), Optional.empty(),
+                Optional.of(new MemoryTransfer(bytes, "Device")), Map.of());
+    }
+
     private static List<Long> list(long... shape) {
         List<Long> l = new ArrayList<>();
         for (long s : shape) {
