@@ -97,7 +97,7 @@ if ((one_kernel)); then
 fi
 
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $runs rounds"
-echo "# $("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -n1); FLOWSIM_OPTS='$opts'; JAVA_HOME='${JAVA_HOME:-}'"
+echo "# $("$flowsim" --version 2>&1 | tail -n1) (the launcher's choice); FLOWSIM_OPTS='$opts'; JAVA_HOME='${JAVA_HOME:-}'"
 n=${#jobs[@]}
 for ((r = 0; r < runs; r++)); do
   for ((j = 0; j < n; j++)); do

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.flowsim.api.ErrorCode;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.runtime.pipeline.RunJson;
+import io.flowsim.runtime.pipeline.RuntimeJson;
 import io.flowsim.runtime.pipeline.TraceRun;
 
 import java.io.PrintStream;
@@ -17,7 +18,8 @@ final class RunOutputs {
 
     static void print(PrintStream out, TraceRun.Outcome outcome, String command, boolean json) {
         if (json) {
-            printJson(out, RunJson.document(command, outcome.report()));
+            out.println(RunJson.text(command, outcome.report()));
+            out.flush();
         } else {
             RunPrinter.print(out, outcome);
         }
@@ -26,7 +28,7 @@ final class RunOutputs {
     /** One JSON document on standard output. */
     static void printJson(PrintStream out, JsonNode document) {
         try {
-            out.println(RunJson.MAPPER.writeValueAsString(document));
+            out.println(RuntimeJson.MAPPER.writeValueAsString(document));
             out.flush();
         } catch (JsonProcessingException e) {
             throw new FlowsimException(ErrorCode.INTERNAL, "cannot print the summary as JSON: " + e.getMessage(), e);

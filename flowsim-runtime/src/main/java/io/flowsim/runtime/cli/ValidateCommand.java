@@ -16,6 +16,7 @@ import io.flowsim.runtime.discovery.ExtensionRegistry;
 import io.flowsim.runtime.measurements.HoldOutSplit;
 import io.flowsim.runtime.measurements.MeasurementScorer;
 import io.flowsim.runtime.pipeline.RunJson;
+import io.flowsim.runtime.pipeline.RuntimeJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -140,7 +141,7 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
     /** The scores as one JSON document (docs/output-formats.md). */
     static ObjectNode document(String backend, String part, double heldOutFraction,
                                List<MeasurementScorer.GroupScore> scores, Map<String, Map<String, Long>> skipped) {
-        ObjectNode root = RunJson.MAPPER.createObjectNode();
+        ObjectNode root = RuntimeJson.MAPPER.createObjectNode();
         root.put("format_version", RunJson.FORMAT_VERSION);
         root.put("command", "validate");
         root.put("backend", backend);

@@ -89,7 +89,7 @@ public final class RunComparison {
         }
         JsonNode doc;
         try {
-            doc = RunJson.MAPPER.readTree(file.toFile());
+            doc = RuntimeJson.MAPPER.readTree(file.toFile());
         } catch (IOException e) {
             throw FlowsimException.badInput("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -181,7 +181,7 @@ public final class RunComparison {
 
     /** The comparison as one JSON document. */
     public static ObjectNode document(Result r) {
-        ObjectNode root = RunJson.MAPPER.createObjectNode();
+        ObjectNode root = RuntimeJson.MAPPER.createObjectNode();
         root.put("format_version", RunJson.FORMAT_VERSION);
         root.set("a", side(r.a()));
         root.set("b", side(r.b()));
@@ -222,7 +222,7 @@ public final class RunComparison {
     }
 
     private static ObjectNode side(Side s) {
-        ObjectNode n = RunJson.MAPPER.createObjectNode();
+        ObjectNode n = RuntimeJson.MAPPER.createObjectNode();
         n.put("run_json", s.runJson().toString());
         n.put("basis", s.predicted() ? "predicted" : "measured");
         n.put("gpu", s.gpu());
@@ -242,7 +242,7 @@ public final class RunComparison {
         // both reserved first and moved into place together: a failure leaves neither half of a new pair
         try (AtomicOutput jsonOut = AtomicOutput.create(json); AtomicOutput csvOut = AtomicOutput.create(csv)) {
             try (OutputStream os = Files.newOutputStream(jsonOut.temporary())) {
-                RunJson.MAPPER.writeValue(os, document(r));
+                RuntimeJson.MAPPER.writeValue(os, document(r));
             } catch (IOException e) {
                 throw jsonOut.writeFailed(e);
             }

@@ -1,13 +1,10 @@
 package io.flowsim.runtime.pipeline;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowsim.api.AtomicOutput;
+import io.flowsim.api.ErrorCode;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.model.AccuracyRow;
 import io.flowsim.api.model.DeviceInfo;
@@ -16,22 +13,29 @@ import io.flowsim.api.model.KernelGroup;
 import io.flowsim.api.model.NamedTotals;
 import io.flowsim.api.model.RunAnalysis;
 import io.flowsim.api.model.RunSummary;
+import io.flowsim.api.model.SimulationSummary;
 import io.flowsim.api.model.TraceMetadata;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.StringWriter;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-/** Writes {@code run.json}, the run-level summary (docs/output-formats.md), and prints it for {@code --format json}. */
+/**
+ * Writes {@code run.json}, the run-level summary (docs/output-formats.md), and prints it for
+ * {@code --format json}. Written with jackson-core's streaming generator: an {@code ObjectMapper}
+ * and its serializers cost a small run more CPU than the document itself (docs/performance.md,
+ * "Cold runs").
+ */
 public final class RunJson {
 
-    /** The runtime's one JSON mapper. */
-    public static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(SerializationFeature.INDENT_OUTPUT)
+    /** The factory of the run's JSON outputs; BigDecimals are never in exponent form. */
+    static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
             .build();
 
@@ -50,104 +54,143 @@ public final class RunJson {
 
     /** Writes the document into an output reserved earlier and moves it into place. */
     static void write(AtomicOutput out, String command, RunReport report) {
-        try (OutputStream os = Files.newOutputStream(out.temporary())) {
-            MAPPER.writeValue(os, document(command, report));
+        try (OutputStream os = Files.newOutputStream(out.temporary());
+             JsonGenerator g = FACTORY.createGenerator(os)) {
+            g.useDefaultPrettyPrinter();
+            document(g, command, report);
         } catch (IOException e) {
             throw out.writeFailed(e);
         }
         out.commit();
     }
 
+    /** The run document, indented, as text (what {@code --format json} prints). */
+    public static String text(String command, RunReport report) {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(text)) {
+            g.useDefaultPrettyPrinter();
+            document(g, command, report);
+        } catch (IOException e) {
+            throw new FlowsimException(ErrorCode.INTERNAL, "cannot print the summary as JSON: " + e.getMessage(), e);
+        }
+        return text.toString();
+    }
+
     /** The run document. */
-    public static ObjectNode document(String command, RunReport report) {
+    static void document(JsonGenerator g, String command, RunReport report) throws IOException {
         boolean simulated = report.simulated();
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("format_version", FORMAT_VERSION);
-        root.put("command", command);
-        ArrayNode traces = root.putArray("traces");
+        g.writeStartObject();
+        g.writeNumberField("format_version", FORMAT_VERSION);
+        g.writeStringField("command", command);
+        g.writeArrayFieldStart("traces");
         for (TraceRun.TraceOutcome t : report.traces()) {
             RunSummary s = t.result().summary();
             TraceMetadata m = s.metadata();
-            ObjectNode n = traces.addObject();
-            n.put("name", t.name());
-            n.put("file", t.file().toString());
-            n.put("directory", t.directory().toString());
-            n.put("rank", t.rank());
-            n.put("rank_source", t.rankSource());
-            n.put("gpu", m.devices().stream().findFirst().map(DeviceInfo::name).orElse(""));
-            n.put("pytorch_version", m.properties().getOrDefault(TraceMetadata.PYTORCH_VERSION, ""));
-            n.put("trace_stage", m.properties().getOrDefault(TraceMetadata.STAGE, ""));
-            n.put("kernel_count", s.kernelCount());
-            n.put("kernel_time_us", s.kernelTimeNs() / 1000.0);
-            n.put("busy_time_us", s.busyTimeNs() / 1000.0);
-            n.put("wall_time_us", s.wallTimeNs() / 1000.0);
-            n.put("resolved_fraction", s.resolvedFraction());
-            s.simulation().ifPresent(sim -> {
-                n.put("backend", sim.backend());
-                n.put("target", sim.target().name());
-                n.put("target_is_trace_device", sim.target().isTraceDevice());
-                n.put("predicted_kernel_time_us", sim.predictedKernelTimeNs() / 1000.0);
-            });
-        }
-        ArrayNode notes = root.putArray("notes");
-        report.notes().forEach(notes::add);
-        ArrayNode ranks = root.putArray("per_rank");
-        for (RunReport.RankTotals r : report.perRank()) {
-            ObjectNode n = ranks.addObject();
-            n.put("rank", r.rank());
-            ArrayNode names = n.putArray("traces");
-            r.traces().forEach(names::add);
-            n.put("kernel_count", r.kernelCount());
-            n.put("kernel_time_us", r.kernelTimeNs() / 1000.0);
-            n.put("busy_time_us", r.busyTimeNs() / 1000.0);
-            if (simulated) {
-                n.put("predicted_kernel_time_us", r.predictedNs() / 1000.0);
+            g.writeStartObject();
+            g.writeStringField("name", t.name());
+            g.writeStringField("file", t.file().toString());
+            g.writeStringField("directory", t.directory().toString());
+            g.writeNumberField("rank", t.rank());
+            g.writeStringField("rank_source", t.rankSource());
+            g.writeStringField("gpu", m.devices().stream().findFirst().map(DeviceInfo::name).orElse(""));
+            g.writeStringField("pytorch_version", m.properties().getOrDefault(TraceMetadata.PYTORCH_VERSION, ""));
+            g.writeStringField("trace_stage", m.properties().getOrDefault(TraceMetadata.STAGE, ""));
+            g.writeNumberField("kernel_count", s.kernelCount());
+            g.writeNumberField("kernel_time_us", s.kernelTimeNs() / 1000.0);
+            g.writeNumberField("busy_time_us", s.busyTimeNs() / 1000.0);
+            g.writeNumberField("wall_time_us", s.wallTimeNs() / 1000.0);
+            g.writeNumberField("resolved_fraction", s.resolvedFraction());
+            if (s.simulation().isPresent()) {
+                SimulationSummary sim = s.simulation().get();
+                g.writeStringField("backend", sim.backend());
+                g.writeStringField("target", sim.target().name());
+                g.writeBooleanField("target_is_trace_device", sim.target().isTraceDevice());
+                g.writeNumberField("predicted_kernel_time_us", sim.predictedKernelTimeNs() / 1000.0);
             }
-            n.put("matched_collective_time_us", r.collectiveTimeNs() / 1000.0);
-            n.put("collective_wait_us", r.waitNs() / 1000.0);
+            g.writeEndObject();
         }
-        root.set("analysis", analysis(report.analysis(), simulated));
-        root.set("collectives", collectives(report.collectives()));
-        ObjectNode e2e = root.putObject("end_to_end");
+        g.writeEndArray();
+        g.writeArrayFieldStart("notes");
+        for (String note : report.notes()) {
+            g.writeString(note);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("per_rank");
+        for (RunReport.RankTotals r : report.perRank()) {
+            g.writeStartObject();
+            g.writeNumberField("rank", r.rank());
+            g.writeArrayFieldStart("traces");
+            for (String name : r.traces()) {
+                g.writeString(name);
+            }
+            g.writeEndArray();
+            g.writeNumberField("kernel_count", r.kernelCount());
+            g.writeNumberField("kernel_time_us", r.kernelTimeNs() / 1000.0);
+            g.writeNumberField("busy_time_us", r.busyTimeNs() / 1000.0);
+            if (simulated) {
+                g.writeNumberField("predicted_kernel_time_us", r.predictedNs() / 1000.0);
+            }
+            g.writeNumberField("matched_collective_time_us", r.collectiveTimeNs() / 1000.0);
+            g.writeNumberField("collective_wait_us", r.waitNs() / 1000.0);
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeFieldName("analysis");
+        analysis(g, report.analysis(), simulated);
+        g.writeFieldName("collectives");
+        collectives(g, report.collectives());
+        g.writeObjectFieldStart("end_to_end");
         long measured = report.kernelTimeNs();
         long wait = report.collectives().waitNs();
-        e2e.put("measured_kernel_time_us", measured / 1000.0);
-        e2e.put("collective_wait_us", wait / 1000.0);
-        e2e.put("measured_without_collective_wait_us", (measured - wait) / 1000.0);
-        e2e.put("wait_separated", report.collectives().ranks().size() > 1);
+        g.writeNumberField("measured_kernel_time_us", measured / 1000.0);
+        g.writeNumberField("collective_wait_us", wait / 1000.0);
+        g.writeNumberField("measured_without_collective_wait_us", (measured - wait) / 1000.0);
+        g.writeBooleanField("wait_separated", report.collectives().ranks().size() > 1);
         if (simulated) {
-            e2e.put("predicted_kernel_time_us", report.predictedNs() / 1000.0);
+            g.writeNumberField("predicted_kernel_time_us", report.predictedNs() / 1000.0);
         }
-        return root;
+        g.writeEndObject();
+        g.writeEndObject();
     }
 
     /** Stages, efficiency per stage, family and op, and the top kernels. */
-    public static ObjectNode analysis(RunAnalysis a, boolean simulated) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.set("gpu_peaks", a.peaks().map(p -> (JsonNode) MAPPER.valueToTree(p.fields())).orElse(NullNode.instance));
+    static void analysis(JsonGenerator g, RunAnalysis a, boolean simulated) throws IOException {
+        g.writeStartObject();
+        g.writeFieldName("gpu_peaks");
+        value(g, a.peaks().map(p -> p.fields()).orElse(null));
         if (simulated) {
-            n.set("target_peaks", a.targetPeaks().map(p -> (JsonNode) MAPPER.valueToTree(p.fields()))
-                    .orElse(NullNode.instance));
+            g.writeFieldName("target_peaks");
+            value(g, a.targetPeaks().map(p -> p.fields()).orElse(null));
         }
-        n.set("total", MAPPER.valueToTree(a.total().fields(simulated)));
-        n.set("per_stage", rollup(a.rollup(g -> g.stage().id()), "stage", simulated));
-        n.set("per_family", rollup(a.rollup(KernelGroup::family), "family", simulated));
-        n.set("per_op_mapping", rollup(a.rollup(KernelGroup::op), "op_mapping", simulated));
-        ArrayNode stageFamily = n.putArray("per_stage_family");
-        for (Map.Entry<String, EfficiencyTotals> e : sorted(a.rollup(g -> g.stage().id() + "\u0000" + g.family()))) {
+        g.writeFieldName("total");
+        value(g, a.total().fields(simulated));
+        g.writeFieldName("per_stage");
+        rollup(g, a.rollup(k -> k.stage().id()), "stage", simulated);
+        g.writeFieldName("per_family");
+        rollup(g, a.rollup(KernelGroup::family), "family", simulated);
+        g.writeFieldName("per_op_mapping");
+        rollup(g, a.rollup(KernelGroup::op), "op_mapping", simulated);
+        g.writeArrayFieldStart("per_stage_family");
+        for (Map.Entry<String, EfficiencyTotals> e : sorted(a.rollup(k -> k.stage().id() + "\u0000" + k.family()))) {
             String k = e.getKey();
-            ObjectNode row = stageFamily.addObject();
-            row.put("stage", k.substring(0, k.indexOf('\u0000')));
-            row.put("family", k.substring(k.indexOf('\u0000') + 1));
-            row.setAll((ObjectNode) MAPPER.valueToTree(e.getValue().fields(simulated)));
+            g.writeStartObject();
+            g.writeStringField("stage", k.substring(0, k.indexOf('\u0000')));
+            g.writeStringField("family", k.substring(k.indexOf('\u0000') + 1));
+            fields(g, e.getValue().fields(simulated));
+            g.writeEndObject();
         }
+        g.writeEndArray();
         if (a.groupedByAnnotation()) {
-            n.set("per_annotation", rollup(a.rollup(KernelGroup::annotation), "annotation", simulated));
+            g.writeFieldName("per_annotation");
+            rollup(g, a.rollup(KernelGroup::annotation), "annotation", simulated);
         }
-        ObjectNode top = n.putObject("top_kernels");
-        top.set("by_time", named(a.topByTime(), simulated));
-        top.set("by_lost_time", named(a.topByLostTime(), simulated));
-        return n;
+        g.writeObjectFieldStart("top_kernels");
+        g.writeFieldName("by_time");
+        named(g, a.topByTime(), simulated);
+        g.writeFieldName("by_lost_time");
+        named(g, a.topByLostTime(), simulated);
+        g.writeEndObject();
+        g.writeEndObject();
     }
 
     private static List<Map.Entry<String, EfficiencyTotals>> sorted(Map<String, EfficiencyTotals> rows) {
@@ -157,71 +200,132 @@ public final class RunJson {
                 .toList();
     }
 
-    private static ArrayNode rollup(Map<String, EfficiencyTotals> rows, String key, boolean simulated) {
-        ArrayNode a = MAPPER.createArrayNode();
+    private static void rollup(JsonGenerator g, Map<String, EfficiencyTotals> rows, String key, boolean simulated)
+            throws IOException {
+        g.writeStartArray();
         for (Map.Entry<String, EfficiencyTotals> e : sorted(rows)) {
-            ObjectNode row = a.addObject();
-            row.put(key, e.getKey());
-            row.setAll((ObjectNode) MAPPER.valueToTree(e.getValue().fields(simulated)));
+            g.writeStartObject();
+            g.writeStringField(key, e.getKey());
+            fields(g, e.getValue().fields(simulated));
+            g.writeEndObject();
         }
-        return a;
+        g.writeEndArray();
     }
 
-    private static ArrayNode named(List<NamedTotals> rows, boolean simulated) {
-        ArrayNode a = MAPPER.createArrayNode();
+    private static void named(JsonGenerator g, List<NamedTotals> rows, boolean simulated) throws IOException {
+        g.writeStartArray();
         for (NamedTotals t : rows) {
-            ObjectNode row = a.addObject();
-            row.put("name", t.name());
-            row.put("family", t.family());
-            row.setAll((ObjectNode) MAPPER.valueToTree(t.totals().fields(simulated)));
+            g.writeStartObject();
+            g.writeStringField("name", t.name());
+            g.writeStringField("family", t.family());
+            fields(g, t.totals().fields(simulated));
+            g.writeEndObject();
         }
-        return a;
+        g.writeEndArray();
     }
 
-    private static ObjectNode collectives(CollectiveMatcher.Report r) {
-        ObjectNode n = MAPPER.createObjectNode();
-        ArrayNode ranks = n.putArray("ranks");
-        r.ranks().forEach(ranks::add);
-        n.put("wait_separated", r.ranks().size() > 1);
-        n.put("matched_calls", r.calls().size());
-        n.put("transfer_time_us", r.transferNs() / 1000.0);
-        n.put("wait_time_us", r.waitNs() / 1000.0);
-        ObjectNode unmatched = n.putObject("unmatched_kernels_by_rank");
-        r.unmatched().forEach((k, v) -> unmatched.put(Integer.toString(k), v));
-        r.accuracy().ifPresentOrElse(a -> n.set("accuracy_against_transfer", accuracy(a)),
-                () -> n.putNull("accuracy_against_transfer"));
-        ArrayNode notes = n.putArray("notes");
-        r.notes().forEach(notes::add);
-        ArrayNode calls = n.putArray("calls");
+    private static void collectives(JsonGenerator g, CollectiveMatcher.Report r) throws IOException {
+        g.writeStartObject();
+        g.writeArrayFieldStart("ranks");
+        for (Integer rank : r.ranks()) {
+            value(g, rank);
+        }
+        g.writeEndArray();
+        g.writeBooleanField("wait_separated", r.ranks().size() > 1);
+        g.writeNumberField("matched_calls", r.calls().size());
+        g.writeNumberField("transfer_time_us", r.transferNs() / 1000.0);
+        g.writeNumberField("wait_time_us", r.waitNs() / 1000.0);
+        g.writeObjectFieldStart("unmatched_kernels_by_rank");
+        for (Map.Entry<Integer, ?> e : new java.util.TreeMap<>(r.unmatched()).entrySet()) { // by rank: traces finish in any order
+            g.writeFieldName(Integer.toString(e.getKey()));
+            value(g, e.getValue());
+        }
+        g.writeEndObject();
+        if (r.accuracy().isPresent()) {
+            g.writeFieldName("accuracy_against_transfer");
+            accuracy(g, r.accuracy().get());
+        } else {
+            g.writeNullField("accuracy_against_transfer");
+        }
+        g.writeArrayFieldStart("notes");
+        for (String note : r.notes()) {
+            g.writeString(note);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("calls");
         for (CollectiveMatcher.Call c : r.calls()) {
-            ObjectNode call = calls.addObject();
-            call.put("process_group", c.group());
-            call.put("sequence", c.sequence());
-            call.put("collective", c.collective());
-            call.put("stage", c.stage());
-            call.put("transfer_time_us", c.transferNs() / 1000.0);
-            call.put("last_arriving_rank", c.lastRank());
-            c.predictedTransferNs().ifPresent(p -> call.put("predicted_time_us", p / 1000.0));
-            ArrayNode parts = call.putArray("ranks");
-            for (CollectiveMatcher.Participant p : c.participants()) {
-                ObjectNode pn = parts.addObject();
-                pn.put("rank", p.rank());
-                pn.put("start_us", java.math.BigDecimal.valueOf(p.startNs(), 3));
-                pn.put("duration_us", p.durationNs() / 1000.0);
-                pn.put("wait_us", p.waitNs() / 1000.0);
+            g.writeStartObject();
+            g.writeStringField("process_group", c.group());
+            g.writeNumberField("sequence", c.sequence());
+            g.writeStringField("collective", c.collective());
+            g.writeStringField("stage", c.stage());
+            g.writeNumberField("transfer_time_us", c.transferNs() / 1000.0);
+            g.writeNumberField("last_arriving_rank", c.lastRank());
+            if (c.predictedTransferNs().isPresent()) {
+                g.writeNumberField("predicted_time_us", c.predictedTransferNs().get() / 1000.0);
             }
+            g.writeArrayFieldStart("ranks");
+            for (CollectiveMatcher.Participant p : c.participants()) {
+                g.writeStartObject();
+                g.writeNumberField("rank", p.rank());
+                g.writeNumberField("start_us", BigDecimal.valueOf(p.startNs(), 3));
+                g.writeNumberField("duration_us", p.durationNs() / 1000.0);
+                g.writeNumberField("wait_us", p.waitNs() / 1000.0);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
         }
-        return n;
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
-    private static ObjectNode accuracy(AccuracyRow r) {
-        ObjectNode a = MAPPER.createObjectNode();
-        a.put("count", r.count());
-        a.put("measured_transfer_time_us", r.measuredNs() / 1000.0);
-        a.put("predicted_time_us", r.predictedNs() / 1000.0);
-        a.put("total_error_percent", r.totalErrorPercent());
-        a.put("median_abs_error_percent", r.medianAbsErrorPercent());
-        a.put("p90_abs_error_percent", r.p90AbsErrorPercent());
-        return a;
+    private static void accuracy(JsonGenerator g, AccuracyRow r) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("count", r.count());
+        g.writeNumberField("measured_transfer_time_us", r.measuredNs() / 1000.0);
+        g.writeNumberField("predicted_time_us", r.predictedNs() / 1000.0);
+        g.writeNumberField("total_error_percent", r.totalErrorPercent());
+        g.writeNumberField("median_abs_error_percent", r.medianAbsErrorPercent());
+        g.writeNumberField("p90_abs_error_percent", r.p90AbsErrorPercent());
+        g.writeEndObject();
+    }
+
+    /** The entries of a {@code fields()} map of the API model, written into the current object. */
+    private static void fields(JsonGenerator g, Map<String, ?> fields) throws IOException {
+        for (Map.Entry<String, ?> e : fields.entrySet()) {
+            g.writeFieldName(e.getKey());
+            value(g, e.getValue());
+        }
+    }
+
+    /** A value of the API model's {@code fields()} maps: null, text, boolean, number, or a map of them. */
+    private static void value(JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof String s) {
+            g.writeString(s);
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Integer i) {
+            g.writeNumber(i);
+        } else if (v instanceof Long l) {
+            g.writeNumber(l);
+        } else if (v instanceof Double d) {
+            g.writeNumber(d);
+        } else if (v instanceof Float f) {
+            g.writeNumber(f);
+        } else if (v instanceof BigDecimal d) {
+            g.writeNumber(d);
+        } else if (v instanceof Map<?, ?> m) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                value(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else {
+            throw new IllegalArgumentException("no JSON form for a " + v.getClass().getName() + " in run.json");
+        }
     }
 }

@@ -196,7 +196,21 @@ public final class RunSummaryBuilder {
         return new RunAnalysis(peaks, targetPeaks, groupByAnnotation, rows, byTime, byLost);
     }
 
+    /**
+     * Written out rather than generated: a record's generated equals and hashCode are bootstrapped
+     * through method handles on first use, a cost every cold run paid (docs/performance.md).
+     */
     private record GroupKey(Stage stage, String family, String op, String annotation) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof GroupKey k && k.stage == stage && java.util.Objects.equals(k.family, family)
+                    && java.util.Objects.equals(k.op, op) && java.util.Objects.equals(k.annotation, annotation);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(stage, family, op, annotation);
+        }
     }
 
     /**

@@ -1,10 +1,17 @@
 package io.flowsim.plugin.analytical;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.FlowsimException;
@@ -29,14 +36,19 @@ import java.util.function.Function;
  */
 final class ProfileFiles {
 
-    /** The plugin's one JSON mapper. */
-    static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(SerializationFeature.INDENT_OUTPUT)
+    /**
+     * The plugin's JSON factory. Profiles are read into a tree with jackson-core's parser and
+     * databind's node classes, without an {@code ObjectMapper}: every run reads the bundled
+     * profiles, and setting up a mapper cost more CPU than reading them (docs/performance.md,
+     * "Cold runs").
+     */
+    static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(1 << 20).maxNestingDepth(64).build())
             .build();
 
-    static {
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxStringLength(1 << 20).maxNestingDepth(64).build());
+    /** The mapper that writes calibrated profiles (calibrate only), built on first use. */
+    private static final class Writer {
+        static final JsonMapper MAPPER = JsonMapper.builder(FACTORY).enable(SerializationFeature.INDENT_OUTPUT).build();
     }
 
     static final List<int[]> DEFAULT_TILES = List.of(new int[] {128, 128}, new int[] {128, 256},
@@ -74,9 +86,62 @@ final class ProfileFiles {
             if (in == null) {
                 throw new IllegalStateException("bundled resource " + resource + " is missing from the analytical plugin");
             }
-            return MAPPER.readTree(in);
+            return readTree(FACTORY.createParser(in));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read bundled resource " + resource, e);
+        }
+    }
+
+    /**
+     * The first JSON value of a parser as a tree ({@link MissingNode} when there is none), node for
+     * node what {@code ObjectMapper.readTree} builds with default settings: int, long or big integer
+     * nodes for integers, double nodes for decimals, the last of duplicate keys.
+     */
+    static JsonNode readTree(JsonParser parser) throws IOException {
+        try (JsonParser p = parser) {
+            JsonToken t = p.nextToken();
+            return t == null ? MissingNode.getInstance() : node(p, t);
+        }
+    }
+
+    private static JsonNode node(JsonParser p, JsonToken t) throws IOException {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        switch (t) {
+            case START_OBJECT -> {
+                ObjectNode o = f.objectNode();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    o.set(key, node(p, p.nextToken()));
+                }
+                return o;
+            }
+            case START_ARRAY -> {
+                ArrayNode a = f.arrayNode();
+                for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+                    a.add(node(p, e));
+                }
+                return a;
+            }
+            case VALUE_STRING -> {
+                return f.textNode(p.getText());
+            }
+            case VALUE_NUMBER_INT -> {
+                return switch (p.getNumberType()) {
+                    case INT -> f.numberNode(p.getIntValue());
+                    case LONG -> f.numberNode(p.getLongValue());
+                    default -> f.numberNode(p.getBigIntegerValue());
+                };
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return f.numberNode(p.getDoubleValue());
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
+                return f.booleanNode(t == JsonToken.VALUE_TRUE);
+            }
+            case VALUE_NULL -> {
+                return f.nullNode();
+            }
+            default -> throw new JsonParseException(p, "unexpected " + t);
         }
     }
 
@@ -84,7 +149,7 @@ final class ProfileFiles {
     static Loaded read(Path file, Function<String, HardwareProfile> known) {
         JsonNode tree;
         try {
-            tree = MAPPER.readTree(file.toFile());
+            tree = readTree(FACTORY.createParser(file.toFile()));
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw FlowsimException.badInput("hardware profile not found: " + file);
         } catch (JsonProcessingException e) {
@@ -260,7 +325,7 @@ final class ProfileFiles {
 
     /** The efficiency object of a profile's parameters, every parameter listed. */
     static ObjectNode efficiencyNode(double[] parameters) {
-        ObjectNode efficiency = MAPPER.createObjectNode();
+        ObjectNode efficiency = JsonNodeFactory.instance.objectNode();
         for (Param p : Param.values()) {
             ObjectNode section = efficiency.has(p.group().section()) ? (ObjectNode) efficiency.get(p.group().section())
                     : efficiency.putObject(p.group().section());
@@ -284,7 +349,7 @@ final class ProfileFiles {
             throw FlowsimException.badInput("cannot write hardware profile " + file + ": " + e.getMessage(), e);
         }
         try (AtomicOutput out = AtomicOutput.create(file)) {
-            MAPPER.writeValue(out.temporary().toFile(), document);
+            Writer.MAPPER.writeValue(out.temporary().toFile(), document);
             out.commit();
         } catch (IOException e) {
             throw FlowsimException.badInput("cannot write hardware profile " + file + ": " + e.getMessage(), e);

@@ -50,7 +50,7 @@ public final class SummaryExporter implements Exporter {
             @Override
             public List<Path> finish(RunSummary summary) {
                 try (OutputStream out = Files.newOutputStream(output.temporary())) {
-                    SummaryJson.MAPPER.writeValue(out, SummaryJson.document(summary));
+                    SummaryJson.write(out, summary);
                 } catch (IOException e) {
                     throw output.writeFailed(e);
                 }

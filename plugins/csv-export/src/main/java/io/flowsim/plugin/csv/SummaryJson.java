@@ -1,12 +1,8 @@
 package io.flowsim.plugin.csv;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowsim.api.model.AccuracyRow;
 import io.flowsim.api.model.DeviceInfo;
 import io.flowsim.api.model.DistributedInfo;
@@ -20,6 +16,8 @@ import io.flowsim.api.model.RunSummary;
 import io.flowsim.api.model.SimulationSummary;
 import io.flowsim.api.model.TraceMetadata;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.util.Comparator;
 import java.util.List;
@@ -27,14 +25,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Turns a {@link RunSummary} into the {@code summary.json} document (docs/output-formats.md). Times
+ * Writes a {@link RunSummary} as the {@code summary.json} document (docs/output-formats.md). Times
  * are microseconds written exactly (three decimals at most, never in exponent form).
+ *
+ * <p>Written with jackson-core's streaming generator, not jackson-databind: setting up an
+ * {@code ObjectMapper} and its serializers cost more CPU than the rest of a small run's output
+ * (docs/performance.md, "Cold runs").
  */
 final class SummaryJson {
 
-    /** The plugin's one shared, pre-configured JSON mapper. */
-    static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(SerializationFeature.INDENT_OUTPUT)
+    /** The plugin's one JSON factory; BigDecimals (exact microseconds) are never in exponent form. */
+    static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
             .build();
 
@@ -50,189 +51,295 @@ final class SummaryJson {
         return us.scale() < 0 ? us.setScale(0) : us;
     }
 
-    static ObjectNode document(RunSummary s) {
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("format_version", FORMAT_VERSION);
-        root.set("trace", trace(s.metadata()));
-        root.put("kernel_count", s.kernelCount());
-        root.put("kernel_time_us", micros(s.kernelTimeNs()));
-        root.put("busy_time_us", micros(s.busyTimeNs()));
-        root.put("wall_time_us", micros(s.wallTimeNs()));
-        root.put("resolved_kernel_time_us", micros(s.resolvedKernelTimeNs()));
-        root.put("resolved_fraction", s.resolvedFraction());
-        root.put("heuristic_kernel_time_us", micros(s.heuristicKernelTimeNs()));
-        root.put("unresolved_kernel_count", s.unresolvedKernelCount());
-        root.put("unknown_kernel_count", s.unknownKernelNames());
-        s.simulation().ifPresent(sim -> root.put("predicted_kernel_time_us", micros(sim.predictedKernelTimeNs())));
-        ObjectNode memory = root.putObject("memory_operations");
-        memory.put("count", s.memoryOperationCount());
-        memory.put("time_us", micros(s.memoryOperationTimeNs()));
-        boolean simulated = s.simulation().isPresent();
-        root.set("per_family", groups(s.perFamily(), "family", simulated));
-        root.set("per_op_mapping", groups(s.perOpMapping(), "op_mapping", simulated));
-        s.simulation().ifPresent(sim -> root.set("simulation", simulation(sim)));
-        root.set("analysis", analysis(s.analysis(), simulated));
-        ObjectNode stats = root.putObject("trace_statistics");
-        new TreeMap<>(s.traceStatistics()).forEach(stats::put);
-        return root;
+    /** Writes the document, indented, to {@code out} (left open). */
+    static void write(OutputStream out, RunSummary s) throws IOException {
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.useDefaultPrettyPrinter();
+            document(g, s);
+        }
     }
 
-    private static ObjectNode trace(TraceMetadata m) {
-        ObjectNode t = MAPPER.createObjectNode();
-        t.put("name", m.traceName());
-        t.put("source", m.source());
+    static void document(JsonGenerator g, RunSummary s) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("format_version", FORMAT_VERSION);
+        g.writeFieldName("trace");
+        trace(g, s.metadata());
+        g.writeNumberField("kernel_count", s.kernelCount());
+        g.writeNumberField("kernel_time_us", micros(s.kernelTimeNs()));
+        g.writeNumberField("busy_time_us", micros(s.busyTimeNs()));
+        g.writeNumberField("wall_time_us", micros(s.wallTimeNs()));
+        g.writeNumberField("resolved_kernel_time_us", micros(s.resolvedKernelTimeNs()));
+        g.writeNumberField("resolved_fraction", s.resolvedFraction());
+        g.writeNumberField("heuristic_kernel_time_us", micros(s.heuristicKernelTimeNs()));
+        g.writeNumberField("unresolved_kernel_count", s.unresolvedKernelCount());
+        g.writeNumberField("unknown_kernel_count", s.unknownKernelNames());
+        if (s.simulation().isPresent()) {
+            g.writeNumberField("predicted_kernel_time_us", micros(s.simulation().get().predictedKernelTimeNs()));
+        }
+        g.writeObjectFieldStart("memory_operations");
+        g.writeNumberField("count", s.memoryOperationCount());
+        g.writeNumberField("time_us", micros(s.memoryOperationTimeNs()));
+        g.writeEndObject();
+        boolean simulated = s.simulation().isPresent();
+        g.writeFieldName("per_family");
+        groups(g, s.perFamily(), "family", simulated);
+        g.writeFieldName("per_op_mapping");
+        groups(g, s.perOpMapping(), "op_mapping", simulated);
+        if (simulated) {
+            g.writeFieldName("simulation");
+            simulation(g, s.simulation().get());
+        }
+        g.writeFieldName("analysis");
+        analysis(g, s.analysis(), simulated);
+        g.writeObjectFieldStart("trace_statistics");
+        for (Map.Entry<String, Long> e : new TreeMap<>(s.traceStatistics()).entrySet()) {
+            g.writeFieldName(e.getKey());
+            value(g, e.getValue());
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private static void trace(JsonGenerator g, TraceMetadata m) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", m.traceName());
+        g.writeStringField("source", m.source());
         if (m.rank().isPresent()) {
-            t.put("rank", m.rank().getAsInt());
+            g.writeNumberField("rank", m.rank().getAsInt());
         } else {
-            t.putNull("rank");
+            g.writeNullField("rank");
         }
-        ArrayNode devices = t.putArray("devices");
+        g.writeArrayFieldStart("devices");
         for (DeviceInfo d : m.devices()) {
-            ObjectNode n = devices.addObject();
-            n.put("id", d.id());
-            n.put("name", d.name());
-            n.put("sm_count", d.smCount());
-            n.put("total_memory_bytes", d.totalMemoryBytes());
-            n.put("compute_capability", d.computeCapability());
-            strings(n.putObject("properties"), d.properties());
+            g.writeStartObject();
+            g.writeNumberField("id", d.id());
+            g.writeStringField("name", d.name());
+            g.writeNumberField("sm_count", d.smCount());
+            g.writeNumberField("total_memory_bytes", d.totalMemoryBytes());
+            g.writeStringField("compute_capability", d.computeCapability());
+            g.writeFieldName("properties");
+            strings(g, d.properties());
+            g.writeEndObject();
         }
+        g.writeEndArray();
         if (m.distributed().isPresent()) {
             DistributedInfo d = m.distributed().get();
-            ObjectNode n = t.putObject("distributed");
-            n.put("backend", d.backend());
+            g.writeObjectFieldStart("distributed");
+            g.writeStringField("backend", d.backend());
             if (d.rank().isPresent()) {
-                n.put("rank", d.rank().getAsInt());
+                g.writeNumberField("rank", d.rank().getAsInt());
             }
             if (d.worldSize().isPresent()) {
-                n.put("world_size", d.worldSize().getAsInt());
+                g.writeNumberField("world_size", d.worldSize().getAsInt());
             }
-            d.ncclVersion().ifPresent(v -> n.put("nccl_version", v));
-            ArrayNode groups = n.putArray("process_groups");
-            for (ProcessGroup g : d.processGroups()) {
-                ObjectNode pg = groups.addObject();
-                pg.put("name", g.name());
-                pg.put("description", g.description());
-                pg.put("backend_config", g.backendConfig());
-                pg.put("size", g.size());
-                ArrayNode ranks = pg.putArray("ranks");
-                g.ranks().forEach(ranks::add);
+            if (d.ncclVersion().isPresent()) {
+                g.writeStringField("nccl_version", d.ncclVersion().get());
             }
+            g.writeArrayFieldStart("process_groups");
+            for (ProcessGroup pg : d.processGroups()) {
+                g.writeStartObject();
+                g.writeStringField("name", pg.name());
+                g.writeStringField("description", pg.description());
+                g.writeStringField("backend_config", pg.backendConfig());
+                g.writeNumberField("size", pg.size());
+                g.writeArrayFieldStart("ranks");
+                for (Integer r : pg.ranks()) {
+                    value(g, r);
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
         } else {
-            t.putNull("distributed");
+            g.writeNullField("distributed");
         }
-        strings(t.putObject("properties"), m.properties());
-        return t;
+        g.writeFieldName("properties");
+        strings(g, m.properties());
+        g.writeEndObject();
     }
 
-    private static void strings(ObjectNode target, Map<String, String> values) {
-        new TreeMap<>(values).forEach(target::put);
+    private static void strings(JsonGenerator g, Map<String, String> values) throws IOException {
+        g.writeStartObject();
+        for (Map.Entry<String, String> e : new TreeMap<>(values).entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
     }
 
-    private static ArrayNode groups(List<GroupTotals> groups, String key, boolean simulated) {
-        ArrayNode a = MAPPER.createArrayNode();
-        for (GroupTotals g : groups) {
-            ObjectNode n = a.addObject();
-            n.put(key, g.group());
-            n.put("count", g.count());
-            n.put("kernel_time_us", micros(g.kernelTimeNs()));
+    private static void groups(JsonGenerator g, List<GroupTotals> groups, String key, boolean simulated)
+            throws IOException {
+        g.writeStartArray();
+        for (GroupTotals t : groups) {
+            g.writeStartObject();
+            g.writeStringField(key, t.group());
+            g.writeNumberField("count", t.count());
+            g.writeNumberField("kernel_time_us", micros(t.kernelTimeNs()));
             if (simulated) {
-                n.put("predicted_count", g.predictedCount());
-                n.put("predicted_time_us", micros(g.predictedNs()));
+                g.writeNumberField("predicted_count", t.predictedCount());
+                g.writeNumberField("predicted_time_us", micros(t.predictedNs()));
             }
+            g.writeEndObject();
         }
-        return a;
+        g.writeEndArray();
     }
 
     /** Stages, efficiency per stage, family and op, and the top kernels (docs/output-formats.md). */
-    static ObjectNode analysis(RunAnalysis a, boolean simulated) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.set("gpu_peaks", a.peaks().map(p -> (JsonNode) MAPPER.valueToTree(p.fields())).orElse(NullNode.instance));
+    static void analysis(JsonGenerator g, RunAnalysis a, boolean simulated) throws IOException {
+        g.writeStartObject();
+        g.writeFieldName("gpu_peaks");
+        value(g, a.peaks().map(p -> p.fields()).orElse(null));
         if (simulated) {
-            n.set("target_peaks", a.targetPeaks().map(p -> (JsonNode) MAPPER.valueToTree(p.fields()))
-                    .orElse(NullNode.instance));
+            g.writeFieldName("target_peaks");
+            value(g, a.targetPeaks().map(p -> p.fields()).orElse(null));
         }
-        n.set("total", MAPPER.valueToTree(a.total().fields(simulated)));
-        n.set("per_stage", rollup(a.rollup(g -> g.stage().id()), "stage", simulated));
-        n.set("per_family", rollup(a.rollup(KernelGroup::family), "family", simulated));
-        n.set("per_op_mapping", rollup(a.rollup(KernelGroup::op), "op_mapping", simulated));
-        ArrayNode stageFamily = n.putArray("per_stage_family");
-        a.rollup(g -> g.stage().id() + "\u0000" + g.family()).forEach((k, t) -> {
-            ObjectNode row = stageFamily.addObject();
-            row.put("stage", k.substring(0, k.indexOf('\u0000')));
-            row.put("family", k.substring(k.indexOf('\u0000') + 1));
-            row.setAll((ObjectNode) MAPPER.valueToTree(t.fields(simulated)));
-        });
+        g.writeFieldName("total");
+        value(g, a.total().fields(simulated));
+        g.writeFieldName("per_stage");
+        rollup(g, a.rollup(k -> k.stage().id()), "stage", simulated);
+        g.writeFieldName("per_family");
+        rollup(g, a.rollup(KernelGroup::family), "family", simulated);
+        g.writeFieldName("per_op_mapping");
+        rollup(g, a.rollup(KernelGroup::op), "op_mapping", simulated);
+        g.writeArrayFieldStart("per_stage_family");
+        for (Map.Entry<String, EfficiencyTotals> e : a.rollup(k -> k.stage().id() + "\u0000" + k.family()).entrySet()) {
+            String k = e.getKey();
+            g.writeStartObject();
+            g.writeStringField("stage", k.substring(0, k.indexOf('\u0000')));
+            g.writeStringField("family", k.substring(k.indexOf('\u0000') + 1));
+            fields(g, e.getValue().fields(simulated));
+            g.writeEndObject();
+        }
+        g.writeEndArray();
         if (a.groupedByAnnotation()) {
-            n.set("per_annotation", rollup(a.rollup(KernelGroup::annotation), "annotation", simulated));
+            g.writeFieldName("per_annotation");
+            rollup(g, a.rollup(KernelGroup::annotation), "annotation", simulated);
         }
-        ArrayNode groups = n.putArray("groups");
-        for (KernelGroup g : a.groups()) {
-            ObjectNode row = groups.addObject();
-            row.put("stage", g.stage().id());
-            row.put("family", g.family());
-            row.put("op_mapping", g.op());
+        g.writeArrayFieldStart("groups");
+        for (KernelGroup k : a.groups()) {
+            g.writeStartObject();
+            g.writeStringField("stage", k.stage().id());
+            g.writeStringField("family", k.family());
+            g.writeStringField("op_mapping", k.op());
             if (a.groupedByAnnotation()) {
-                row.put("annotation", g.annotation());
+                g.writeStringField("annotation", k.annotation());
             }
-            row.setAll((ObjectNode) MAPPER.valueToTree(g.totals().fields(simulated)));
+            fields(g, k.totals().fields(simulated));
+            g.writeEndObject();
         }
-        ObjectNode top = n.putObject("top_kernels");
-        top.set("by_time", named(a.topByTime(), simulated));
-        top.set("by_lost_time", named(a.topByLostTime(), simulated));
-        return n;
+        g.writeEndArray();
+        g.writeObjectFieldStart("top_kernels");
+        g.writeFieldName("by_time");
+        named(g, a.topByTime(), simulated);
+        g.writeFieldName("by_lost_time");
+        named(g, a.topByLostTime(), simulated);
+        g.writeEndObject();
+        g.writeEndObject();
     }
 
-    private static ArrayNode rollup(Map<String, EfficiencyTotals> rows, String key, boolean simulated) {
-        ArrayNode a = MAPPER.createArrayNode();
-        rows.entrySet().stream()
+    private static void rollup(JsonGenerator g, Map<String, EfficiencyTotals> rows, String key, boolean simulated)
+            throws IOException {
+        List<Map.Entry<String, EfficiencyTotals>> sorted = rows.entrySet().stream()
                 .sorted(Comparator.comparingLong((Map.Entry<String, EfficiencyTotals> e) -> e.getValue().kernelTimeNs())
                         .reversed().thenComparing(Map.Entry::getKey))
-                .forEach(e -> {
-                    ObjectNode row = a.addObject();
-                    row.put(key, e.getKey());
-                    row.setAll((ObjectNode) MAPPER.valueToTree(e.getValue().fields(simulated)));
-                });
-        return a;
+                .toList();
+        g.writeStartArray();
+        for (Map.Entry<String, EfficiencyTotals> e : sorted) {
+            g.writeStartObject();
+            g.writeStringField(key, e.getKey());
+            fields(g, e.getValue().fields(simulated));
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
-    private static ArrayNode named(List<NamedTotals> rows, boolean simulated) {
-        ArrayNode a = MAPPER.createArrayNode();
+    private static void named(JsonGenerator g, List<NamedTotals> rows, boolean simulated) throws IOException {
+        g.writeStartArray();
         for (NamedTotals t : rows) {
-            ObjectNode row = a.addObject();
-            row.put("name", t.name());
-            row.put("family", t.family());
-            row.setAll((ObjectNode) MAPPER.valueToTree(t.totals().fields(simulated)));
+            g.writeStartObject();
+            g.writeStringField("name", t.name());
+            g.writeStringField("family", t.family());
+            fields(g, t.totals().fields(simulated));
+            g.writeEndObject();
         }
-        return a;
+        g.writeEndArray();
     }
 
-    private static ObjectNode simulation(SimulationSummary sim) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("backend", sim.backend());
-        ObjectNode target = n.putObject("target");
-        target.put("name", sim.target().name());
-        target.put("is_trace_device", sim.target().isTraceDevice());
-        sim.target().traceDevice().ifPresentOrElse(d -> target.put("trace_device", d.name()),
-                () -> target.putNull("trace_device"));
-        n.put("distinct_requests", sim.distinctRequests());
-        n.put("ok", sim.ok());
-        n.put("unsupported", sim.unsupported());
-        n.put("failed", sim.failed());
-        n.put("predicted_kernel_time_us", micros(sim.predictedKernelTimeNs()));
-        ArrayNode accuracy = n.putArray("accuracy");
-        for (AccuracyRow r : sim.accuracy()) {
-            ObjectNode a = accuracy.addObject();
-            a.put("group", r.group());
-            a.put("count", r.count());
-            a.put("median_abs_error_percent", r.medianAbsErrorPercent());
-            a.put("p90_abs_error_percent", r.p90AbsErrorPercent());
-            a.put("time_weighted_abs_error_percent", r.timeWeightedAbsErrorPercent());
-            a.put("total_error_percent", r.totalErrorPercent());
-            a.put("measured_time_us", micros(r.measuredNs()));
-            a.put("predicted_time_us", micros(r.predictedNs()));
+    private static void simulation(JsonGenerator g, SimulationSummary sim) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("backend", sim.backend());
+        g.writeObjectFieldStart("target");
+        g.writeStringField("name", sim.target().name());
+        g.writeBooleanField("is_trace_device", sim.target().isTraceDevice());
+        if (sim.target().traceDevice().isPresent()) {
+            g.writeStringField("trace_device", sim.target().traceDevice().get().name());
+        } else {
+            g.writeNullField("trace_device");
         }
-        ArrayNode notes = n.putArray("notes");
-        sim.notes().forEach(notes::add);
-        return n;
+        g.writeEndObject();
+        g.writeNumberField("distinct_requests", sim.distinctRequests());
+        g.writeNumberField("ok", sim.ok());
+        g.writeNumberField("unsupported", sim.unsupported());
+        g.writeNumberField("failed", sim.failed());
+        g.writeNumberField("predicted_kernel_time_us", micros(sim.predictedKernelTimeNs()));
+        g.writeArrayFieldStart("accuracy");
+        for (AccuracyRow r : sim.accuracy()) {
+            g.writeStartObject();
+            g.writeStringField("group", r.group());
+            g.writeNumberField("count", r.count());
+            g.writeNumberField("median_abs_error_percent", r.medianAbsErrorPercent());
+            g.writeNumberField("p90_abs_error_percent", r.p90AbsErrorPercent());
+            g.writeNumberField("time_weighted_abs_error_percent", r.timeWeightedAbsErrorPercent());
+            g.writeNumberField("total_error_percent", r.totalErrorPercent());
+            g.writeNumberField("measured_time_us", micros(r.measuredNs()));
+            g.writeNumberField("predicted_time_us", micros(r.predictedNs()));
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("notes");
+        for (String note : sim.notes()) {
+            g.writeString(note);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** The entries of a {@code fields()} map of the API model, written into the current object. */
+    private static void fields(JsonGenerator g, Map<String, ?> fields) throws IOException {
+        for (Map.Entry<String, ?> e : fields.entrySet()) {
+            g.writeFieldName(e.getKey());
+            value(g, e.getValue());
+        }
+    }
+
+    /** A value of the API model's {@code fields()} maps: null, text, boolean, number, or a map of them. */
+    private static void value(JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof String s) {
+            g.writeString(s);
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Integer i) {
+            g.writeNumber(i);
+        } else if (v instanceof Long l) {
+            g.writeNumber(l);
+        } else if (v instanceof Double d) {
+            g.writeNumber(d);
+        } else if (v instanceof Float f) {
+            g.writeNumber(f);
+        } else if (v instanceof BigDecimal d) {
+            g.writeNumber(d);
+        } else if (v instanceof Map<?, ?> m) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                value(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else {
+            throw new IllegalArgumentException("no JSON form for a " + v.getClass().getName() + " in summary.json");
+        }
     }
 }

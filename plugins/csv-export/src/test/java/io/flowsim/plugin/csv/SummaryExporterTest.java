@@ -1,6 +1,7 @@
 package io.flowsim.plugin.csv;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.flowsim.api.ExportSession;
 import io.flowsim.api.model.AccuracyRow;
 import io.flowsim.api.model.DeviceInfo;
@@ -53,7 +54,7 @@ class SummaryExporterTest {
         try (ExportSession session = new SummaryExporter().open(TestData.context(dir, s.simulation().isPresent()))) {
             assertThat(session.finish(s)).containsExactly(dir.resolve("summary.json"));
         }
-        return SummaryJson.MAPPER.readTree(dir.resolve("summary.json").toFile());
+        return new JsonMapper().readTree(dir.resolve("summary.json").toFile());
     }
 
     @Test

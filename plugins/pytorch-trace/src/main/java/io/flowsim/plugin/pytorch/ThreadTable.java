@@ -56,7 +56,20 @@ final class ThreadTable {
         return pids.size();
     }
 
+    /**
+     * Written out rather than generated: a record's generated equals and hashCode are bootstrapped
+     * through method handles on first use, a cost every cold run paid (docs/performance.md).
+     */
     private record LongPair(long pid, long tid) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof LongPair p && p.pid == pid && p.tid == tid;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(pid) * 31 + Long.hashCode(tid);
+        }
     }
 
     private record ObjectPair(Object pid, Object tid) {
