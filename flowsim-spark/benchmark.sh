@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Traces per minute, and CPU seconds per trace, of `flowsim spark` at local[1] and local[2]
-# (docs/performance.md). One command: builds the Spark assembly first when it is missing.
+# Traces per minute, CPU seconds per trace and cores used per running task of `flowsim spark`
+# (docs/performance.md, "Fleets on Spark"). One command: builds the Spark assembly first when it is missing.
+#
+#   flowsim-spark/benchmark.sh [N [MASTER[,task.cpus=K]...]]
+#
 # Makes N trace files (default 50) as symbolic links, under new names, to the demo traces and the
 # shared traces, in a temporary directory that is removed afterwards: nothing is copied or committed.
+# Runs the job once per MASTER (default: local[1], local[2], and local[2] with spark.task.cpus=2),
+# each into a fresh output directory. ",task.cpus=K" sets spark.task.cpus for that run: each task then
+# may use K threads (the trace source inflates gzip on a thread of its own), and K times fewer tasks
+# run at once. FLOWSIM_BENCH_ARGS adds options for flowsim before `spark` (e.g. --plugins-dir DIR).
 # Wall time depends on what else the machine runs; CPU time (the job JVM's, which in local mode runs
 # every task) hardly does, so it is the figure to compare across machines and loads. The load average
 # is printed before each run: compare wall times only from runs on an otherwise idle machine.
@@ -11,7 +18,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 shared="${FLOWSIM_SHARED_DIR:-$root/../shared}"
 count="${1:-50}"
 masters=("${@:2}")
-[[ ${#masters[@]} -gt 0 ]] || masters=('local[1]' 'local[2]')
+[[ ${#masters[@]} -gt 0 ]] || masters=('local[1]' 'local[2]' 'local[2],task.cpus=2')
+read -r -a flowsim_args <<<"${FLOWSIM_BENCH_ARGS:-}"
 
 if [[ ! -d "$root/flowsim-spark/target/flowsim-spark/lib" && -z "${FLOWSIM_SPARK_HOME:-}" ]]; then
   echo "benchmark: building the Spark assembly (mvn -B -q -pl flowsim-spark -am package -DskipTests)" >&2
@@ -31,13 +39,20 @@ for ((i = 0; i < count; i++)); do
 done
 echo "benchmark: $count traces (links to ${#sources[@]} distinct files), $(nproc) cores, $(java -version 2>&1 | head -1)"
 
-for master in "${masters[@]}"; do
-  out="$work/out-${master//[^a-z0-9]/}"
+for spec in "${masters[@]}"; do
+  master="${spec%%,*}"
+  cpus=1
+  [[ "$spec" == *,task.cpus=* ]] && cpus="${spec##*,task.cpus=}"
+  slots="$(sed -E 's/^local\[([0-9]+)\]$/\1/' <<<"$master")"
+  [[ "$slots" =~ ^[0-9]+$ ]] || slots="$(nproc)"
+  tasks=$((slots / cpus > 0 ? slots / cpus : 1))
+  out="$work/out-${spec//[^a-z0-9]/}"
   load="$(cut -d' ' -f1-3 /proc/loadavg)"
-  line="$("$root/flowsim" --quiet spark --master "$master" --traces "$work/fleet" --output "$out")"
-  echo "$master: $line"
+  line="$(FLOWSIM_SPARK_OPTS="${FLOWSIM_SPARK_OPTS:-} -Dspark.task.cpus=$cpus" \
+    "$root/flowsim" --quiet "${flowsim_args[@]}" spark --master "$master" --traces "$work/fleet" --output "$out")"
+  echo "$spec: $line"
   seconds="$(sed -E 's/.* in ([0-9.]+) s \(after.*/\1/' <<<"$line")"
   cpu="$(sed -E 's/.*, ([0-9.]+) s of CPU in the driver JVM.*/\1/' <<<"$line")"
-  awk -v n="$count" -v s="$seconds" -v c="$cpu" -v m="$master" -v l="$load" \
-    'BEGIN { printf "%s: %.1f traces per minute (job time %.1f s, Spark start excluded); %.2f CPU s per trace (%.1f s in all); load average before: %s\n", m, 60 * n / s, s, c / n, c, l }'
+  awk -v n="$count" -v s="$seconds" -v c="$cpu" -v m="$spec" -v l="$load" -v t="$tasks" \
+    'BEGIN { printf "%s: %.1f traces per minute (job time %.1f s, Spark start excluded); %.2f CPU s per trace (%.1f s in all); %.2f cores busy per running task (%d at once); load average before: %s\n", m, 60 * n / s, s, c / n, c, c / s / t, t, l }'
 done

@@ -21,6 +21,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.TaskContext;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,7 +74,7 @@ final class TraceTask {
             Path output = Files.createDirectories(work.resolve("output"));
             Options options = settings.extensionOptions().with("trace-file", local.toString())
                     .with("output-dir", output.toString());
-            RunContext context = RunContext.of(options, Reporter.silent(), output);
+            RunContext context = RunContext.of(options, Reporter.silent(), output, taskCpus());
             ExtensionRegistry registry = ExecutorPlugins.registry(settings);
             // exactly `flowsim parse`: its trace source, resolver chain, stage and efficiency analysis
             // (against the GPU peaks of the command line's default backend), through the csv exporter
@@ -104,6 +105,16 @@ final class TraceTask {
         } finally {
             deleteRecursively(work);
         }
+    }
+
+    /**
+     * The cores Spark reserved for this task ({@code spark.task.cpus}, 1 unless configured): the
+     * threads the trace may keep busy, so that a source that could inflate on a second thread reads on
+     * the task's own thread when the executor runs one task per core. 1 outside a task.
+     */
+    static int taskCpus() {
+        TaskContext task = TaskContext.get();
+        return task == null ? 1 : Math.max(1, task.cpus());
     }
 
     private static TraceOutcome rows(TraceInput input, JobSettings settings, TraceKernels trace, RunSummary summary,

@@ -231,6 +231,9 @@ public final class TraceRun {
     private List<TraceOutcome> runAll(List<Path> traces, List<String> names, PipelineSpec base, int jobs,
                                       Path staging, Path target) {
         int threads = Math.min(jobs, traces.size());
+        // traces read at once share the cores: a trace source then keeps to its share (one core each
+        // when there are as many traces at once as cores), rather than over-subscribing them
+        int threadsPerTrace = threadsPerTrace(Runtime.getRuntime().availableProcessors(), threads);
         reporter.info("analysing " + traces.size() + " traces, " + threads + " at a time, into " + target);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "flowsim-trace");
@@ -244,7 +247,8 @@ public final class TraceRun {
                 Path dir = staging.resolve(names.get(i));
                 int order = i;
                 futures.add(pool.submit(() -> {
-                    RunContext context = RunContext.of(options, new TraceReporter(reporter, names.get(order)), dir);
+                    RunContext context = RunContext.of(options, new TraceReporter(reporter, names.get(order)), dir,
+                            threadsPerTrace);
                     PipelineResult result = new Pipeline(registry, context).run(base.forTrace(trace, dir));
                     synchronized (progress) {
                         progress.advance(1);
@@ -269,6 +273,11 @@ public final class TraceRun {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** The threads each of {@code tracesAtOnce} traces may keep busy on {@code cores} cores: its share, at least 1. */
+    static int threadsPerTrace(int cores, int tracesAtOnce) {
+        return Math.max(1, cores / Math.max(1, tracesAtOnce));
     }
 
     private static RuntimeException rethrow(Throwable t) {

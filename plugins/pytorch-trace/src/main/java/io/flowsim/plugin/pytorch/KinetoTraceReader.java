@@ -49,7 +49,7 @@ final class KinetoTraceReader {
         String label = file.toString();
         String fileName = file.getFileName().toString();
         try (CpuEventSpill spill = new CpuEventSpill();
-             TraceInput input = open(file);
+             TraceInput input = open(file, context.threadsPerTrace());
              Progress progress = context.reporter().startProgress("reading " + fileName, input.size(), "bytes")) {
             TraceScanner scan = new TraceScanner(label, spill, progress);
             long started = System.nanoTime();
@@ -94,9 +94,9 @@ final class KinetoTraceReader {
         }
     }
 
-    private static TraceInput open(Path file) {
+    private static TraceInput open(Path file, int threads) {
         try {
-            return TraceInput.open(file);
+            return TraceInput.open(file, threads);
         } catch (IOException e) {
             throw FlowsimException.badInput("cannot read trace file " + file + ": " + e.getMessage(), e);
         }

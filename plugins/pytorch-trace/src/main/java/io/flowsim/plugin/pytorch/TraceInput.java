@@ -10,12 +10,15 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * A trace file opened for streaming: gzip is recognised by its magic bytes (not by the name) and
- * decompressed on a background thread ({@link PipelinedInflater}); the bytes read from the file
- * itself are counted for progress and error messages.
+ * decompressed on a background thread ({@link PipelinedInflater}) when the trace may use two threads
+ * or more ({@link io.flowsim.api.RunContext#threadsPerTrace()}), else on the reading thread, so that
+ * traces read in parallel (Spark tasks, {@code --jobs}) use one core each; the bytes read from the
+ * file itself are counted for progress and error messages.
  */
 final class TraceInput implements AutoCloseable {
 
     private static final int BUFFER = 1 << 16;
+    private static final int INLINE_CHUNK = 1 << 18;
 
     private final CountingInputStream raw;
     private final InputStream json;
@@ -29,7 +32,13 @@ final class TraceInput implements AutoCloseable {
         this.size = size;
     }
 
+    /** Opens {@code file} to be read with the pipelined inflater (merging, which reads one file at a time). */
     static TraceInput open(Path file) throws IOException {
+        return open(file, 2);
+    }
+
+    /** Opens {@code file}; gzip is inflated on a thread of its own only when {@code threads >= 2}. */
+    static TraceInput open(Path file, int threads) throws IOException {
         long size = Files.size(file);
         CountingInputStream raw = new CountingInputStream(Files.newInputStream(file));
         try {
@@ -39,9 +48,12 @@ final class TraceInput implements AutoCloseable {
             int b1 = buffered.read();
             buffered.reset();
             boolean gzip = b0 == 0x1f && b1 == 0x8b;
-            InputStream json = gzip
-                    ? new PipelinedInflater(new GZIPInputStream(buffered, BUFFER), file.getFileName().toString())
-                    : buffered;
+            InputStream json = !gzip ? buffered
+                    : threads >= 2 ? new PipelinedInflater(new GZIPInputStream(buffered, BUFFER),
+                            file.getFileName().toString())
+                    // inflated into a large buffer in few long inflate calls, as the pipelined inflater's
+                    // 256 KiB chunks are, rather than in one call per read of the parser (8000 bytes)
+                    : new BufferedInputStream(new GZIPInputStream(buffered, BUFFER), INLINE_CHUNK);
             return new TraceInput(raw, json, gzip, size);
         } catch (IOException | RuntimeException e) {
             raw.close();
