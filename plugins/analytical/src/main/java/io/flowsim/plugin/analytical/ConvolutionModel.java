@@ -77,6 +77,9 @@ final class ConvolutionModel {
         String name = r.kernelName().toLowerCase(Locale.ROOT);
         int args = name.indexOf('(');
         String head = args > 0 ? name.substring(0, args) : name;
+        if (head.contains("reduce") || head.contains("helper") || head.contains("offsets")) {
+            return "a helper kernel of a convolution (a split reduction, offsets): not modelled";
+        }
         if (head.contains("fft")) {
             return "FFT convolution kernels (cuDNN's fft2d_r2c/c2r transforms and their pointwise products) are"
                     + " not modelled";

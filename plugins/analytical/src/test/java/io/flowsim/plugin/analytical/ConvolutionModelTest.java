@@ -164,6 +164,23 @@ class ConvolutionModelTest {
         assertThat((String) ConvolutionModel.parse(conv("implicit_convolve_sgemm", "convolution", List.of()))).isEqualTo(
                 "no operand shapes");
         assertThat(KernelModel.estimate(conv("implicit_convolve_sgemm", "convolution", ops), A100).supported()).isFalse();
+        // cuDNN's helper kernels match the dgrad/wgrad names but are not the GEMM (the names are from the
+        // HTA nccl_parser_config trace)
+        assertThat((String) ConvolutionModel.parse(conv("void cudnn::cnn::reduce_wgrad_nchw_helper<float, float>",
+                "convolution_backward", List.of(in("grad_output", DataType.FP32, 8, 256, 56, 56),
+                        in("input", DataType.FP32, 8, 64, 56, 56), in("weight", DataType.FP32, 256, 64, 3, 3)),
+                "conv.stride", "1", "conv.padding", "1"))).contains("helper kernel");
+    }
+
+    @Test
+    void cudnnsCutlassConvolutionKernelsRunOnTf32TensorCores() {
+        // a kernel name of the HTA nccl_parser_config trace: s1688 is the TF32 m16n8k8 MMA
+        ConvolutionModel.Work w = work(conv("void cutlass_cudnn_infer::Kernel<cutlass_tensorop_s1688fprop_optimized_tf32_64x64_16x10_nhwc_align4>",
+                "convolution", List.of(in("input", DataType.FP32, 8, 64, 56, 56), in("weight", DataType.FP32, 64, 64, 3, 3)),
+                "conv.stride", "1", "conv.padding", "1"));
+        assertThat(w.gemm().precision()).isEqualTo("tf32");
+        assertThat(GemmKernelName.of("void cutlass_cudnn_infer::Kernel<cutlass_tensorop_s1688dgrad_optimized_64x64>").mode())
+                .isEqualTo(GemmKernelName.MathMode.TF32);
     }
 
     @Test

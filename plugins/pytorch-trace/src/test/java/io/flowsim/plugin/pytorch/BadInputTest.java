@@ -124,6 +124,13 @@ class BadInputTest {
     }
 
     @Test
+    void aTopLevelKeyWithANewlineStaysOnOneLine() throws IOException {
+        // found by ParserPropertiesTest: a changed byte turned "schemaVersion" into a key with a newline
+        String message = failure(write("newline-key.json", "{\"\\nchemaVersion\": 1}")).getMessage();
+        assertThat(message).contains("no \"traceEvents\" array").contains("\\nchemaVersion").doesNotContain("\n");
+    }
+
+    @Test
     void aNullBaseTimeMeansNoBaseAndANonIntegerOneIsAnError() throws IOException {
         String kernel = "{\"ph\": \"X\", \"cat\": \"kernel\", \"name\": \"k\", \"pid\": 0, \"tid\": 7, "
                 + "\"ts\": 10, \"dur\": 1, \"args\": {\"correlation\": 1}}";
