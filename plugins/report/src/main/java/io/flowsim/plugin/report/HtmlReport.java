@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import io.flowsim.api.model.AccuracyRow;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.DeviceInfo;
-import io.flowsim.api.model.EfficiencyTotals;
 import io.flowsim.api.model.GroupTotals;
 import io.flowsim.api.model.OperationFamily;
 import io.flowsim.api.model.OperatorInput;
@@ -201,22 +200,7 @@ final class HtmlReport {
                 micros(summary.memoryOperationTimeNs()));
         total("resolved_fraction", "resolved through a database (share of kernel time)",
                 Double.toString(summary.resolvedFraction()), Html.percent(100 * summary.resolvedFraction()));
-        EfficiencyTotals work = summary.analysis().total();
-        if (work.count() > 0) {
-            total("analysis.total.work_known_time_us", "kernel time with known work (FLOPs, bytes)",
-                    exactMicros(work.workTimeNs()), micros(work.workTimeNs()) + " ("
-                            + Html.percent(coverage(work.workTimeNs())) + " coverage)");
-            total("analysis.total.achieved_tflops", "achieved TFLOP/s over that time",
-                    Double.toString(work.flopsPerSecond() / 1e12), Html.num(work.flopsPerSecond() / 1e12, 2));
-            total("analysis.total.achieved_tb_per_s", "achieved TB/s over that time",
-                    Double.toString(work.bytesPerSecond() / 1e12), Html.num(work.bytesPerSecond() / 1e12, 3));
-            if (work.percentOfPeak().isPresent()) {
-                total("analysis.total.percent_of_peak", "% of peak (roofline time / measured time, over "
-                                + Html.percent(coverage(work.rooflineCoveredNs())) + " of kernel time)",
-                        Double.toString(work.percentOfPeak().getAsDouble()),
-                        Html.percent(work.percentOfPeak().getAsDouble()));
-            }
-        }
+        EfficiencyRows.add(summary.analysis().total(), summary.kernelTimeNs(), this::total);
         if (simulation.isPresent()) {
             SimulationSummary s = simulation.get();
             total("predicted_kernel_time_us", "predicted kernel time", exactMicros(s.predictedKernelTimeNs()),

@@ -169,28 +169,8 @@ final class RunHtmlReport {
         total("collectives.transfer_time_us", "their transfer time (one per call)", exactMicros(c.transferNs()),
                 micros(c.transferNs()));
         total("collectives.wait_time_us", "wait, summed over ranks", exactMicros(c.waitNs()), micros(c.waitNs()));
-        EfficiencyTotals work = run.analysis().total();
-        if (work.count() > 0) {
-            total("analysis.total.work_known_time_us", "kernel time with known work (FLOPs, bytes)",
-                    exactMicros(work.workTimeNs()), micros(work.workTimeNs()) + " (" + coverage(work.workTimeNs())
-                            + " coverage)");
-            total("analysis.total.achieved_tflops", "achieved TFLOP/s over that time",
-                    Double.toString(work.flopsPerSecond() / 1e12), Html.num(work.flopsPerSecond() / 1e12, 2));
-            total("analysis.total.achieved_tb_per_s", "achieved TB/s over that time",
-                    Double.toString(work.bytesPerSecond() / 1e12), Html.num(work.bytesPerSecond() / 1e12, 3));
-            if (work.percentOfPeak().isPresent()) {
-                total("analysis.total.percent_of_peak", "% of peak (roofline time / measured time, over "
-                                + coverage(work.rooflineCoveredNs()) + " of kernel time)",
-                        Double.toString(work.percentOfPeak().getAsDouble()),
-                        Html.percent(work.percentOfPeak().getAsDouble()));
-            }
-        }
+        EfficiencyRows.add(run.analysis().total(), run.analysis().total().kernelTimeNs(), this::total);
         out.append("</tbody></table></section>\n");
-    }
-
-    private String coverage(long ns) {
-        long all = run.analysis().total().kernelTimeNs();
-        return all == 0 ? "0%" : Html.percent(100.0 * ns / all);
     }
 
     private void ranks() {
