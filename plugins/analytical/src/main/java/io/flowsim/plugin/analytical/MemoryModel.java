@@ -108,12 +108,13 @@ final class MemoryModel {
     /**
      * sgl-kernel's per-token FP8 quantization walks each token's row twice: an absmax pass, then a scaling pass
      * that loads the row again from global memory before writing the FP8 values and the scale. Both of its
-     * kernels do (one warp per token from {@code 2 * SMs * 8} tokens, one 256-thread block per token below;
-     * the warp kernel's shared-memory copy of the row is switched off by its launcher, which compares the copy's
-     * size in bytes with a limit given in kilobytes), so the input is read twice: {@code bytes + input bytes} at
-     * the kernel's elementwise bandwidth (read at sglang commit 0490047). The second pass is counted as HBM
-     * traffic: the warp kernel has 64 rows in flight per SM, more than the L2 holds from about 4,096 16-bit
-     * elements per token on; the block-per-token kernel may find its row in L1, which is not credited.
+     * kernels do (one warp per token from {@code 2 * SMs * 8} tokens on, one 256-thread block per token below;
+     * read at sglang commits 436c48d and 0490047: the later one's shared-memory copy of the row is switched off
+     * by its launcher, which compares the copy's size in bytes with a limit given in kilobytes), so the input
+     * is read twice: {@code bytes + input bytes} at the kernel's elementwise bandwidth. The second pass is
+     * counted as HBM traffic: the warp kernel has 64 rows in flight per SM, more than the L2 holds from about
+     * 4,096 16-bit elements per token on; the block-per-token kernel may find its row in L1, which is not
+     * credited.
      */
     private static Estimate perTokenQuant(SimulationRequest r, double bytes, HardwareProfile hw, Param efficiency,
                                           Param latency) {
