@@ -13,6 +13,9 @@
 # Wall time depends on what else the machine runs; CPU time (the job JVM's, which in local mode runs
 # every task) hardly does, so it is the figure to compare across machines and loads. The load average
 # is printed before each run: compare wall times only from runs on an otherwise idle machine.
+# FLOWSIM_BENCH_PIN=1 runs each job on as many cores as its master has task slots (local[N]: cores
+# 0..N-1, with taskset), so local[1] really has one core, JIT compiler and garbage collector included,
+# and local[2] two: traces per minute against cores, the scaling a cluster of such executors sees.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 shared="${FLOWSIM_SHARED_DIR:-$root/../shared}"
@@ -20,6 +23,11 @@ count="${1:-50}"
 masters=("${@:2}")
 [[ ${#masters[@]} -gt 0 ]] || masters=('local[1]' 'local[2]' 'local[2],task.cpus=2')
 read -r -a flowsim_args <<<"${FLOWSIM_BENCH_ARGS:-}"
+pin="${FLOWSIM_BENCH_PIN:-0}"
+if [[ "$pin" == 1 ]] && ! command -v taskset >/dev/null; then
+  echo "benchmark: FLOWSIM_BENCH_PIN=1 needs taskset (util-linux)" >&2
+  exit 2
+fi
 
 if [[ ! -d "$root/flowsim-spark/target/flowsim-spark/lib" && -z "${FLOWSIM_SPARK_HOME:-}" ]]; then
   echo "benchmark: building the Spark assembly (mvn -B -q -pl flowsim-spark -am package -DskipTests)" >&2
@@ -47,10 +55,20 @@ for spec in "${masters[@]}"; do
   [[ "$slots" =~ ^[0-9]+$ ]] || slots="$(nproc)"
   tasks=$((slots / cpus > 0 ? slots / cpus : 1))
   out="$work/out-${spec//[^a-z0-9]/}"
+  pinning=()
+  cores="all $(nproc) cores"
+  if [[ "$pin" == 1 ]]; then
+    if ((slots > $(nproc))); then
+      echo "benchmark: $master has $slots task slots, more than the $(nproc) cores to pin it to" >&2
+      exit 2
+    fi
+    pinning=(taskset -c "0-$((slots - 1))")
+    cores="pinned to $slots core(s)"
+  fi
   load="$(cut -d' ' -f1-3 /proc/loadavg)"
   line="$(FLOWSIM_SPARK_OPTS="${FLOWSIM_SPARK_OPTS:-} -Dspark.task.cpus=$cpus" \
-    "$root/flowsim" --quiet "${flowsim_args[@]}" spark --master "$master" --traces "$work/fleet" --output "$out")"
-  echo "$spec: $line"
+    "${pinning[@]}" "$root/flowsim" --quiet "${flowsim_args[@]}" spark --master "$master" --traces "$work/fleet" --output "$out")"
+  echo "$spec ($cores): $line"
   seconds="$(sed -E 's/.* in ([0-9.]+) s \(after.*/\1/' <<<"$line")"
   cpu="$(sed -E 's/.*, ([0-9.]+) s of CPU in the driver JVM.*/\1/' <<<"$line")"
   awk -v n="$count" -v s="$seconds" -v c="$cpu" -v m="$spec" -v l="$load" -v t="$tasks" \

@@ -45,6 +45,19 @@ final class SparkCommand implements Callable<Integer> {
                     "jdk.internal.ref", "sun.nio.ch", "sun.nio.cs", "sun.security.action", "sun.util.calendar")
             .map(p -> "--add-opens=java.base/" + p + "=ALL-UNNAMED").toList();
 
+    /**
+     * The job JVM's options besides {@link #JVM_OPENS}: on Java 23 and newer, Spark's use of
+     * {@code sun.misc.Unsafe} memory access prints a warning on standard error for every job (JEP 471/498)
+     * unless it is allowed explicitly; older JVMs do not know the option and would refuse to start.
+     */
+    static List<String> jvmOptions(int javaFeatureVersion) {
+        List<String> options = new ArrayList<>(JVM_OPENS);
+        if (javaFeatureVersion >= 23) {
+            options.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        return options;
+    }
+
     @ParentCommand
     FlowsimCommand root;
 
@@ -99,7 +112,7 @@ final class SparkCommand implements Callable<Integer> {
         if (extra != null && !extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));
         }
-        command.addAll(JVM_OPENS);
+        command.addAll(jvmOptions(Runtime.version().feature()));
         Path logging = assembly.resolve("conf").resolve("log4j2.properties");
         if (Files.isRegularFile(logging) && !root.verbose) {
             command.add("-Dlog4j2.configurationFile=" + logging.toUri());
