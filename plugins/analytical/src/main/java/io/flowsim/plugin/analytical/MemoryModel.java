@@ -57,6 +57,9 @@ final class MemoryModel {
         if (f == OperationFamily.NORM && hw.get(Param.NORM_ROW_LATENCY_US) + hw.get(Param.NORM_ROW_NS_PER_ELEMENT) > 0) {
             return normRows(r, bytes, hw);
         }
+        if (perTokenQuantFp8(r)) {
+            return perTokenQuant(r, bytes, hw, efficiency, latency);
+        }
         return bandwidthBound(bytes, hw, efficiency, latency, f.id());
     }
 
@@ -90,6 +93,34 @@ final class MemoryModel {
         double rowBound = waves * rowTime;
         double t = fixed + Math.max(body, rowBound);
         return Estimate.of(t, "norm", fixed > Math.max(body, rowBound) ? "latency" : rowBound > body ? "rows" : "memory");
+    }
+
+    /**
+     * Whether the kernel is sgl-kernel's per-token FP8 activation quantization ({@code sgl_per_token_quant_fp8}:
+     * {@code per_token_quant_fp8_kernel}, {@code per_token_quant_fp8_small_batch_kernel}); not the per-token-group
+     * kernel of block-scaled FP8, which keeps each group in registers and reads it once.
+     */
+    static boolean perTokenQuantFp8(SimulationRequest r) {
+        String n = r.kernelName();
+        return n.contains("per_token_quant_fp8") && !n.contains("group");
+    }
+
+    /**
+     * sgl-kernel's per-token FP8 quantization walks each token's row twice: an absmax pass, then a scaling pass
+     * that loads the row again from global memory before writing the FP8 values and the scale. Both of its
+     * kernels do (one warp per token from {@code 2 * SMs * 8} tokens on, one 256-thread block per token below;
+     * read at sglang commits 436c48d and 0490047: the later one's shared-memory copy of the row is switched off
+     * by its launcher, which compares the copy's size in bytes with a limit given in kilobytes), so the input
+     * is read twice: {@code bytes + input bytes} at the kernel's elementwise bandwidth. The second pass is
+     * counted as HBM traffic: the warp kernel has 64 rows in flight per SM, more than the L2 holds from about
+     * 4,096 16-bit elements per token on; the block-per-token kernel may find its row in L1, which is not
+     * credited.
+     */
+    private static Estimate perTokenQuant(SimulationRequest r, double bytes, HardwareProfile hw, Param efficiency,
+                                          Param latency) {
+        Operand input = RequestView.operand(r, "input", "x", "self");
+        double reread = input == null || Double.isNaN(input.bytes()) ? 0 : input.bytes();
+        return bandwidthBound(bytes + reread, hw, efficiency, latency, "per-token-quant-fp8");
     }
 
     /**
