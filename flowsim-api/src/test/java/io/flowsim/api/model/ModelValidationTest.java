@@ -2,7 +2,9 @@ package io.flowsim.api.model;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -126,5 +128,24 @@ class ModelValidationTest {
         assertThat(new HardwareTarget("B200", Optional.of(h200)).isTraceDevice()).isFalse();
         assertThat(h200.computeCapability()).isEqualTo("9.0");
         assertThatThrownBy(() -> new HardwareTarget(" ", Optional.empty())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void measuredTableSkippedReasonsIterateInOneOrderWhateverTheCallersMap() {
+        Map<String, Long> skipped = new HashMap<>();
+        List<String> reasons = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String reason = "reason " + (char) ('z' - i % 26) + i;
+            reasons.add(reason);
+            skipped.put(reason, (long) i + 1);
+        }
+        MeasuredTable table = new MeasuredTable(Path.of("t.csv"), "f", "gpu", 100, List.of(), skipped);
+        assertThat(List.copyOf(table.skipped().keySet())).isEqualTo(reasons.stream().sorted().toList());
+        assertThat(table.skippedRows()).isEqualTo(40 * 41 / 2);
+        assertThatThrownBy(() -> table.skipped().put("x", 1L)).isInstanceOf(UnsupportedOperationException.class);
+        Map<String, Long> withNull = new HashMap<>();
+        withNull.put("a reason", null);
+        assertThatThrownBy(() -> new MeasuredTable(Path.of("t.csv"), "f", "gpu", 1, List.of(), withNull))
+                .isInstanceOf(NullPointerException.class);
     }
 }
