@@ -33,7 +33,9 @@ final class CpuEventSpill implements AutoCloseable {
 
     private final Path file;
     private FileChannel channel;
-    private ByteBuffer out;
+    /** The records not yet written out: {@code out[0, outLength)}; plain array stores, see {@link RecordReader}. */
+    private byte[] out;
+    private int outLength;
     private long records;
 
     CpuEventSpill() {
@@ -45,7 +47,7 @@ final class CpuEventSpill implements AutoCloseable {
         }
         try {
             this.channel = FileChannel.open(file, StandardOpenOption.WRITE);
-            this.out = ByteBuffer.allocate(BUFFER);
+            this.out = new byte[BUFFER];
         } catch (IOException e) {
             close();
             throw new UncheckedIOException("cannot write the temporary file " + file, e);
@@ -56,28 +58,29 @@ final class CpuEventSpill implements AutoCloseable {
     void writeFrame(EventKind kind, int thread, long tsNs, long durNs, int name, long ordinal, long externalId,
                     byte[] args, int argsLength, EventLocation location) throws IOException {
         room(46);
-        out.put(FRAME);
-        out.put((byte) kind.ordinal());
-        out.putInt(thread);
-        out.putLong(tsNs);
-        out.putLong(durNs);
-        out.putInt(name);
-        out.putLong(ordinal);
-        out.putLong(externalId);
+        out[outLength++] = FRAME;
+        out[outLength++] = (byte) kind.ordinal();
+        putInt(thread);
+        putLong(tsNs);
+        putLong(durNs);
+        putInt(name);
+        putLong(ordinal);
+        putLong(externalId);
         if (args == null) {
-            out.putInt(-1);
+            putInt(-1);
         } else {
-            out.putInt(argsLength);
+            putInt(argsLength);
             for (int written = 0; written < argsLength; ) {
                 room(1);
-                int n = Math.min(out.remaining(), argsLength - written);
-                out.put(args, written, n);
+                int n = Math.min(out.length - outLength, argsLength - written);
+                System.arraycopy(args, written, out, outLength, n);
+                outLength += n;
                 written += n;
             }
             room(16);
-            out.putLong(location.offset());
-            out.putInt(location.line());
-            out.putInt(location.column());
+            putLong(location.offset());
+            putInt(location.line());
+            putInt(location.column());
         }
         records++;
     }
@@ -90,17 +93,33 @@ final class CpuEventSpill implements AutoCloseable {
     /** Appends a launch-flow half ({@code s} or {@code f}). */
     void writeFlow(boolean start, long id, int thread, long tsNs, long ordinal) throws IOException {
         room(30);
-        out.put(FLOW);
-        out.put((byte) (start ? 1 : 0));
-        out.putLong(id);
-        out.putInt(thread);
-        out.putLong(tsNs);
-        out.putLong(ordinal);
+        out[outLength++] = FLOW;
+        out[outLength++] = (byte) (start ? 1 : 0);
+        putLong(id);
+        putInt(thread);
+        putLong(tsNs);
+        putLong(ordinal);
         records++;
     }
 
+    /** Big-endian, as {@link ByteBuffer} wrote them before. */
+    private void putInt(int v) {
+        byte[] b = out;
+        int i = outLength;
+        b[i] = (byte) (v >>> 24);
+        b[i + 1] = (byte) (v >>> 16);
+        b[i + 2] = (byte) (v >>> 8);
+        b[i + 3] = (byte) v;
+        outLength = i + 4;
+    }
+
+    private void putLong(long v) {
+        putInt((int) (v >>> 32));
+        putInt((int) v);
+    }
+
     private void room(int bytes) throws IOException {
-        if (out.remaining() < bytes) {
+        if (out.length - outLength < bytes) {
             flush();
         }
     }
@@ -110,16 +129,16 @@ final class CpuEventSpill implements AutoCloseable {
      * trace's: it is reported as an unchecked error naming the temporary file, not as a read error.
      */
     private void flush() {
-        out.flip();
+        ByteBuffer pending = ByteBuffer.wrap(out, 0, outLength);
         try {
-            while (out.hasRemaining()) {
-                channel.write(out);
+            while (pending.hasRemaining()) {
+                channel.write(pending);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the temporary file " + file + " that trace parsing needs"
                     + " (free space in java.io.tmpdir, or point it elsewhere with FLOWSIM_OPTS=-Djava.io.tmpdir=DIR)", e);
         }
-        out.clear();
+        outLength = 0;
     }
 
     long records() {
@@ -179,60 +198,83 @@ final class CpuEventSpill implements AutoCloseable {
     record Flow(boolean start, long id, int thread, long tsNs, long ordinal) {
     }
 
-    /** Reads records back as {@link Frame} and {@link Flow} objects. */
+    /**
+     * Reads records back as {@link Frame} and {@link Flow} objects. It decodes from a plain byte
+     * array rather than through {@link ByteBuffer}'s getters: every spilled frame is read here once
+     * or twice, and under the launcher's C1 compiler each buffer getter is a chain of calls.
+     */
     final class RecordReader implements AutoCloseable {
         private final FileChannel in;
         private final NameTable names;
         private final IntPredicate keepThread;
         private final EventKind[] kinds = EventKind.values();
-        private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+        private final byte[] bytes = new byte[BUFFER];
+        private final ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        /** The unread bytes are {@code bytes[at, end)}. */
+        private int at;
+        private int end;
 
         private RecordReader(FileChannel in, NameTable names, IntPredicate keepThread) {
             this.in = in;
             this.names = names;
             this.keepThread = keepThread;
-            buffer.flip();
         }
 
-        /** Makes {@code bytes} bytes available; false at a clean end of file. */
-        private boolean fill(int bytes) throws IOException {
-            if (buffer.remaining() >= bytes) {
+        /** Makes {@code count} bytes available; false at a clean end of file. */
+        private boolean fill(int count) throws IOException {
+            if (end - at >= count) {
                 return true;
             }
-            buffer.compact();
-            while (buffer.position() < bytes) {
-                if (in.read(buffer) < 0) {
-                    buffer.flip();
-                    if (buffer.hasRemaining()) {
+            int left = end - at;
+            System.arraycopy(bytes, at, bytes, 0, left);
+            at = 0;
+            end = left;
+            buffer.clear().position(left);
+            while (end < count) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    if (end > 0) {
                         throw new EOFException("truncated temporary file " + file);
                     }
                     return false;
                 }
+                end += n;
             }
-            buffer.flip();
             return true;
         }
 
-        private void need(int bytes) throws IOException {
-            if (!fill(bytes)) {
+        private void need(int count) throws IOException {
+            if (!fill(count)) {
                 throw new EOFException("truncated temporary file " + file);
             }
+        }
+
+        private int int32() {
+            byte[] b = bytes;
+            int i = at;
+            at = i + 4;
+            return (b[i] & 0xff) << 24 | (b[i + 1] & 0xff) << 16 | (b[i + 2] & 0xff) << 8 | (b[i + 3] & 0xff);
+        }
+
+        private long int64() {
+            long high = int32();
+            return high << 32 | (int32() & 0xffffffffL);
         }
 
         /** The next record (a kept frame or a flow), or null at the end. */
         Object next() throws IOException {
             while (fill(1)) {
-                byte tag = buffer.get();
+                byte tag = bytes[at++];
                 if (tag == FRAME) {
                     need(45);
-                    EventKind kind = kinds[buffer.get()];
-                    int thread = buffer.getInt();
-                    long ts = buffer.getLong();
-                    long dur = buffer.getLong();
-                    int name = buffer.getInt();
-                    long ordinal = buffer.getLong();
-                    long externalId = buffer.getLong();
-                    int length = buffer.getInt();
+                    EventKind kind = kinds[bytes[at++]];
+                    int thread = int32();
+                    long ts = int64();
+                    long dur = int64();
+                    int name = int32();
+                    long ordinal = int64();
+                    long externalId = int64();
+                    int length = int32();
                     boolean keep = keepThread.test(thread) || Ids.present(externalId);
                     byte[] args = null;
                     EventLocation location = null;
@@ -242,16 +284,15 @@ final class CpuEventSpill implements AutoCloseable {
                         }
                         for (int read = 0; read < length; ) {
                             need(1);
-                            int n = Math.min(buffer.remaining(), length - read);
+                            int n = Math.min(end - at, length - read);
                             if (keep) {
-                                buffer.get(args, read, n);
-                            } else {
-                                buffer.position(buffer.position() + n);
+                                System.arraycopy(bytes, at, args, read, n);
                             }
+                            at += n;
                             read += n;
                         }
                         need(16);
-                        location = new EventLocation(ordinal, buffer.getLong(), buffer.getInt(), buffer.getInt());
+                        location = new EventLocation(ordinal, int64(), int32(), int32());
                     }
                     if (keep) {
                         return new Frame(kind, name, names.name(name), thread, ts, dur, ordinal, externalId, args,
@@ -259,8 +300,8 @@ final class CpuEventSpill implements AutoCloseable {
                     }
                 } else if (tag == FLOW) {
                     need(29);
-                    return new Flow(buffer.get() != 0, buffer.getLong(), buffer.getInt(), buffer.getLong(),
-                            buffer.getLong());
+                    boolean start = bytes[at++] != 0;
+                    return new Flow(start, int64(), int32(), int64(), int64());
                 } else {
                     throw new IOException("corrupt temporary file " + file + " (record tag " + tag + ")");
                 }

@@ -16,10 +16,25 @@ final class Frame {
      * The order of the call-stack walk on one thread: by start; at equal starts the longer span
      * first (it is the parent), then file order.
      */
-    static final Comparator<Frame> WALK_ORDER = Comparator.comparingInt((Frame f) -> f.thread)
-            .thenComparingLong(f -> f.tsNs)
-            .thenComparing(Comparator.comparingLong((Frame f) -> f.durNs).reversed())
-            .thenComparingLong(f -> f.ordinal);
+    static final Comparator<Frame> WALK_ORDER = Frame::compareWalkOrder;
+
+    /**
+     * {@link #WALK_ORDER} as one method: it runs for every comparison of the external sort and
+     * merge of millions of frames, where a chain of {@code Comparator.comparing...} lambdas costs
+     * several calls per comparison under the launcher's C1 compiler.
+     */
+    static int compareWalkOrder(Frame a, Frame b) {
+        if (a.thread != b.thread) {
+            return Integer.compare(a.thread, b.thread);
+        }
+        if (a.tsNs != b.tsNs) {
+            return Long.compare(a.tsNs, b.tsNs);
+        }
+        if (a.durNs != b.durNs) {
+            return Long.compare(b.durNs, a.durNs);
+        }
+        return Long.compare(a.ordinal, b.ordinal);
+    }
 
     final EventKind kind;
     final int nameId;

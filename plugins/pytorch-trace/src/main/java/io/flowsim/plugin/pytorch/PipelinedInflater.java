@@ -20,6 +20,11 @@ final class PipelinedInflater extends InputStream {
     private static final byte[] END = new byte[0];
 
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUED);
+    /**
+     * Chunks the reader has finished with, for the worker to fill again: without them a 2 GB trace
+     * allocates 2 GB of short-lived chunks, and the young collections that go with it.
+     */
+    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(QUEUED + 2);
     private final Thread worker;
     private volatile boolean closed;
     /** An error of the worker (out of memory), set before it tries to queue it. */
@@ -39,7 +44,10 @@ final class PipelinedInflater extends InputStream {
     private void run(InputStream gzip) {
         try (InputStream in = gzip) {
             while (!closed) {
-                byte[] chunk = new byte[CHUNK];
+                byte[] chunk = free.poll();
+                if (chunk == null) {
+                    chunk = new byte[CHUNK];
+                }
                 int filled = 0;
                 int n;
                 while (filled < CHUNK && (n = in.read(chunk, filled, CHUNK - filled)) > 0) {
@@ -98,6 +106,9 @@ final class PipelinedInflater extends InputStream {
             throw new InterruptedIOException("interrupted while reading the trace");
         }
         if (item instanceof Chunk c) {
+            if (current.length == CHUNK) {
+                free.offer(current);
+            }
             current = c.bytes;
             position = 0;
             limit = c.length;

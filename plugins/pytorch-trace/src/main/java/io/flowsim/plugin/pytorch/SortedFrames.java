@@ -8,6 +8,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
@@ -38,7 +42,14 @@ final class SortedFrames implements AutoCloseable {
      */
     static SortedFrames sort(CpuEventSpill spill, NameTable names, IntPredicate keepThread, Predicate<Frame> keep,
                              Progress progress) throws IOException {
+        return sort(spill, names, keepThread, keep, progress, RUN_FRAMES, RUN_ARG_BYTES);
+    }
+
+    /** {@link #sort(CpuEventSpill, NameTable, IntPredicate, Predicate, Progress)} with the run limits given (tests). */
+    static SortedFrames sort(CpuEventSpill spill, NameTable names, IntPredicate keepThread, Predicate<Frame> keep,
+                             Progress progress, int runFrames, long runArgBytes) throws IOException {
         SortedFrames sorted = new SortedFrames(names);
+        RunWriter writer = new RunWriter(sorted);
         try {
             List<Frame> run = new ArrayList<>();
             long argBytes = 0;
@@ -54,34 +65,141 @@ final class SortedFrames implements AutoCloseable {
                     }
                     run.add(f);
                     argBytes += f.args == null ? 0 : f.args.length;
-                    if (run.size() >= RUN_FRAMES || argBytes >= RUN_ARG_BYTES) {
-                        sorted.writeRun(run);
+                    if (run.size() >= runFrames || argBytes >= runArgBytes) {
+                        writer.write(run);
                         run = new ArrayList<>();
                         argBytes = 0;
                     }
                 }
             }
-            run.sort(Frame.WALK_ORDER);
-            if (sorted.runs.isEmpty()) {
+            if (!writer.started()) {
+                run.sort(Frame.WALK_ORDER);
                 sorted.inMemory = run;
-            } else if (!run.isEmpty()) {
-                sorted.writeRun(run);
+            } else {
+                if (!run.isEmpty()) {
+                    writer.write(run);
+                }
+                writer.finish();
             }
             return sorted;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            writer.abandon();
             sorted.close();
             throw e;
         }
     }
 
-    private void writeRun(List<Frame> run) throws IOException {
+    /**
+     * Sorts and writes full runs on a second thread while the caller reads the next run from the
+     * spill: at scale this phase comes after the scan, when the inflater thread has finished and a
+     * core is free. At most one run is being written while the next one fills, so memory stays at
+     * two runs.
+     */
+    private static final class RunWriter {
+        private final SortedFrames sorted;
+        private ExecutorService executor;
+        private Future<CpuEventSpill> pending;
+
+        RunWriter(SortedFrames sorted) {
+            this.sorted = sorted;
+        }
+
+        boolean started() {
+            return executor != null;
+        }
+
+        void write(List<Frame> run) throws IOException {
+            if (executor == null) {
+                executor = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "flowsim-sort");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            await();
+            pending = executor.submit(() -> writeRun(run));
+        }
+
+        void finish() throws IOException {
+            try {
+                await();
+            } finally {
+                shutdown();
+            }
+        }
+
+        /** After a failure: waits for the run in flight (so that its file is closed with the others), then stops. */
+        void abandon() {
+            try {
+                await();
+            } catch (IOException | RuntimeException | Error ignored) {
+                // the first failure is the one reported
+            } finally {
+                shutdown();
+            }
+        }
+
+        private void await() throws IOException {
+            if (pending == null) {
+                return;
+            }
+            Future<CpuEventSpill> done = pending;
+            pending = null;
+            try {
+                sorted.runs.add(getUninterruptibly(done));
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof IOException io) {
+                    throw io;
+                }
+                if (cause instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(cause);
+            }
+        }
+
+        private static <T> T getUninterruptibly(Future<T> future) throws ExecutionException {
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        return future.get();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        private void shutdown() {
+            if (executor != null) {
+                executor.shutdown();
+            }
+        }
+    }
+
+    /** Sorts one run and writes it to a new temporary file, which is deleted if writing fails. */
+    private static CpuEventSpill writeRun(List<Frame> run) throws IOException {
         run.sort(Frame.WALK_ORDER);
         CpuEventSpill file = new CpuEventSpill();
-        runs.add(file);
-        for (Frame f : run) {
-            file.writeFrame(f);
+        try {
+            for (Frame f : run) {
+                file.writeFrame(f);
+            }
+            file.finishWriting();
+            return file;
+        } catch (IOException | RuntimeException | Error e) {
+            file.close();
+            throw e;
         }
-        file.finishWriting();
     }
 
     /** The frames in walk order; the iterator may throw {@link java.io.UncheckedIOException}. */
@@ -98,7 +216,7 @@ final class SortedFrames implements AutoCloseable {
 
     /** A k-way merge of the runs. */
     final class Merged implements Iterator<Frame>, AutoCloseable {
-        private final PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> Frame.WALK_ORDER.compare(a.frame, b.frame));
+        private final PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> Frame.compareWalkOrder(a.frame, b.frame));
         private final List<CpuEventSpill.RecordReader> readers = new ArrayList<>();
         private final Iterator<Frame> memory;
 

@@ -285,7 +285,7 @@ final class TraceLinker {
                     progress.advance(0x10000);
                 }
                 Frame f;
-                if (nextCall == null || nextSpilled != null && Frame.WALK_ORDER.compare(nextSpilled, nextCall) <= 0) {
+                if (nextCall == null || nextSpilled != null && Frame.compareWalkOrder(nextSpilled, nextCall) <= 0) {
                     f = nextSpilled;
                     nextSpilled = spilled.hasNext() ? spilled.next() : null;
                 } else {
