@@ -92,9 +92,7 @@ record AttentionKernel(Implementation implementation, boolean warpgroupMma, int 
                 || lower.contains("collectivemainloop");
         boolean ampereNamed = lower.matches(".*\\bsm8\\d.*|.*_sm8\\d_.*") || lower.contains("sm80") || lower.contains("sm86")
                 || lower.contains("sm89");
-        boolean hopperPlus = hw.architecture() != null
-                && !hw.architecture().equalsIgnoreCase("ampere") && !hw.architecture().equalsIgnoreCase("ada")
-                && !hw.architecture().equalsIgnoreCase("volta") && !hw.architecture().equalsIgnoreCase("turing");
+        boolean hopperPlus = hopperPlus(hw);
         return switch (impl) {
             case FA3 -> new AttentionKernel(impl, true, 128, true, true, SplitPolicy.FLASH_DECODING, false);
             // FlashAttention-2 (and PyTorch's flash SDPA, which is FA2): 128 query rows up to d = 128, 64 beyond.
@@ -125,6 +123,26 @@ record AttentionKernel(Implementation implementation, boolean warpgroupMma, int 
             case CUDNN -> new AttentionKernel(impl, !ampereNamed || hopperNamed, 128, true, false, SplitPolicy.NONE, false);
             case GENERIC -> new AttentionKernel(impl, true, 128, true, true, SplitPolicy.FLASH_DECODING, false);
         };
+    }
+
+    /** Hopper or newer: sglang's Triton kernels pick their Hopper tiles (compute capability 9 and above). */
+    static boolean hopperPlus(HardwareProfile hw) {
+        return hw.architecture() != null
+                && !hw.architecture().equalsIgnoreCase("ampere") && !hw.architecture().equalsIgnoreCase("ada")
+                && !hw.architecture().equalsIgnoreCase("volta") && !hw.architecture().equalsIgnoreCase("turing");
+    }
+
+    /**
+     * Keys per tile ({@code BLOCK_N}) of sglang's Triton extend kernel: 64 on Hopper; on Ampere 128 up to
+     * {@code d = 128} and 64 beyond.
+     */
+    static int tritonBlockN(HardwareProfile hw, long headDimQk) {
+        return hopperPlus(hw) || headDimQk > 128 ? 64 : 128;
+    }
+
+    /** Warps per thread block of sglang's Triton extend kernel: 4 up to {@code d = 64}, else 8. */
+    static int tritonWarps(long headDimQk) {
+        return headDimQk <= 64 ? 4 : 8;
     }
 
     static Implementation fromName(String lower) {

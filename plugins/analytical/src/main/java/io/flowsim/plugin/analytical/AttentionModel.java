@@ -180,9 +180,10 @@ final class AttentionModel {
     }
 
     static Estimate prefill(Problem p, HardwareProfile hw, AttentionKernel kernel) {
-        boolean triton = kernel.implementation() == AttentionKernel.Implementation.TRITON;
-        // sglang's Triton kernels compute in the 16-bit type (an 8-bit cache is converted on load).
-        String precision = triton ? "bf16" : HardwareProfile.precisionOf(p.qType);
+        if (kernel.implementation() == AttentionKernel.Implementation.TRITON) {
+            return tritonPrefill(p, hw, kernel);
+        }
+        String precision = HardwareProfile.precisionOf(p.qType);
         OptionalDouble peak = hw.peakFlops(precision);
         if (peak.isEmpty()) {
             return Estimate.unsupported(hw.id() + " has no " + precision + " tensor-core peak for attention");
@@ -192,17 +193,9 @@ final class AttentionModel {
         long window = kernel.skipsWindow() ? p.window : 0;
         double dims = p.headDim + p.headDimV;
         double flops = 2.0 * p.batch * p.heads * pairs(p.qLen, p.kvLen, p.causal, window) * dims;
-        double efficiency;
-        if (triton) {
-            // BLOCK_N is 64 in every configuration of sglang's extend kernel.
-            double intensity = blockQ * 64.0 / (blockQ + 64.0);
-            efficiency = hw.get(Param.TRITON_PREFILL_COMPUTE_EFFICIENCY)
-                    * Math.min(1, intensity / hw.get(Param.TRITON_PREFILL_SMALL_TILE_INTENSITY));
-        } else {
-            Param base = p.latent ? Param.PREFILL_LATENT_COMPUTE_EFFICIENCY
-                    : p.qType.bits() <= 8 ? Param.PREFILL_FP8_COMPUTE_EFFICIENCY : Param.PREFILL_COMPUTE_EFFICIENCY;
-            efficiency = hw.get(base) * (kernel.warpgroupMma() ? 1 : hw.get(Param.PREFILL_MMA_SYNC_FRACTION));
-        }
+        Param base = p.latent ? Param.PREFILL_LATENT_COMPUTE_EFFICIENCY
+                : p.qType.bits() <= 8 ? Param.PREFILL_FP8_COMPUTE_EFFICIENCY : Param.PREFILL_COMPUTE_EFFICIENCY;
+        double efficiency = hw.get(base) * (kernel.warpgroupMma() ? 1 : hw.get(Param.PREFILL_MMA_SYNC_FRACTION));
         efficiency *= p.headDim / (p.headDim + hw.get(Param.PREFILL_HEAD_DIM_HALF));
         double perSm = peak.getAsDouble() / sms * efficiency;
         double occupancy = Math.floor(hw.get(Param.PREFILL_CTAS_PER_SM));
@@ -212,14 +205,143 @@ final class AttentionModel {
         double keysSeen = window > 0 ? Math.min(p.kvLen, window) : p.kvLen;
         double longest = 2.0 * Math.min(p.qLen, blockQ) * keysSeen * dims;
         double compute = Math.max(flops / (sms * perSm) * Math.max(1, quantization), longest / perSm)
-                + waves * hw.get(triton ? Param.TRITON_PREFILL_CTA_OVERHEAD_US : Param.PREFILL_CTA_OVERHEAD_US) * 1e-6;
-        double bytes = p.batch * (p.qLen * p.heads * p.headDim * p.qType.bytes()
-                + kvBytesPerToken(p) * p.kvLen + p.qLen * p.heads * p.headDimV * 2.0);
-        double memory = bytes / (hw.hbmBytesPerSecond() * hw.get(Param.PREFILL_MEMORY_EFFICIENCY));
-        double fixed = hw.get(triton ? Param.TRITON_PREFILL_FIXED_LATENCY_US : Param.PREFILL_FIXED_LATENCY_US) * 1e-6;
+                + waves * hw.get(Param.PREFILL_CTA_OVERHEAD_US) * 1e-6;
+        double memory = compulsoryBytes(p) / (hw.hbmBytesPerSecond() * hw.get(Param.PREFILL_MEMORY_EFFICIENCY));
+        double fixed = hw.get(Param.PREFILL_FIXED_LATENCY_US) * 1e-6;
         double body = Math.max(compute, memory);
         return Estimate.of(fixed + body, modelName("attention-prefill", kernel),
                 fixed > body ? "latency" : compute >= memory ? "compute" : "memory");
+    }
+
+    /** Q, K, V (or the cache) and O bytes of a prefill: the compulsory traffic. */
+    private static double compulsoryBytes(Problem p) {
+        return p.batch * (p.qLen * p.heads * p.headDim * p.qType.bytes()
+                + kvBytesPerToken(p) * p.kvLen + p.qLen * p.heads * p.headDimV * 2.0);
+    }
+
+    /** Registers a thread can hold (the CUDA limit since Kepler); what a kernel needs beyond is spilled. */
+    private static final int MAX_REGISTERS_PER_THREAD = 255;
+
+    /** 32-bit registers of one SM (64 K on every GPU since Kepler): bounds the resident thread blocks. */
+    private static final int REGISTERS_PER_SM = 65_536;
+
+    /**
+     * sglang's Triton extend kernel ({@code extend_attention.py}, {@code _fwd_kernel}), walked tile by tile.
+     *
+     * <p>The grid is (sequence, head, {@code BLOCK_M} query rows), launched in that order, so every block of
+     * the first query rows (the cheapest under a causal mask) starts before any block of the next ones and
+     * the last, heaviest blocks form the tail. A block loops over its prefix keys (stage 1) and its causal
+     * part of the new keys (stage 2) in tiles of {@code BLOCK_N}; under a sliding window it still visits
+     * every tile but skips the loads and products of a tile with no key inside the window
+     * ({@code SKIP_TILE}). Stage 2 runs on the activations' type (an 8-bit cache only changes stage 1).
+     *
+     * <p>Two bounds join in a p-norm. Latency: the blocks dealt to the SMs in launch order, each costing a
+     * fixed part plus its computed tiles (the tile's products at {@code compute_efficiency} of one SM's
+     * 16-bit peak: the kernel does not pipeline its loads) and its skipped tiles. Throughput: the registers
+     * a thread needs beyond 255 (the fp32 accumulator {@code BLOCK_M x d_v}, Q, the score tile and P, plus
+     * a fixed overhead) spill to local memory and are stored and reloaded once per tile; with every SM busy
+     * that traffic shares the L1/L2 bandwidth. Large tiles of a large head dimension (Hopper, d = 256:
+     * a 128 x 256 fp32 accumulator alone is 128 registers per thread) spill; small ones do not.
+     */
+    static Estimate tritonPrefill(Problem p, HardwareProfile hw, AttentionKernel kernel) {
+        OptionalDouble peak = hw.peakFlops("bf16");
+        if (peak.isEmpty()) {
+            return Estimate.unsupported(hw.id() + " has no bf16 tensor-core peak for attention");
+        }
+        int sms = hw.smCount();
+        long blockM = kernel.blockQ();
+        long blockN = AttentionKernel.tritonBlockN(hw, p.headDim);
+        long threads = 32L * AttentionKernel.tritonWarps(p.headDim);
+        double operandBytes = p.qType.bits() <= 8 ? 1 : 2;
+        double tileRegisters = (blockM * p.headDimV * 4.0 + blockM * p.headDim * operandBytes
+                + blockM * blockN * 4.0 + blockM * blockN * operandBytes) / (4.0 * threads);
+        double needed = tileRegisters + hw.get(Param.TRITON_PREFILL_REGISTER_OVERHEAD);
+        double spilledBytes = 2 * 4.0 * threads * Math.max(0, needed - MAX_REGISTERS_PER_THREAD);
+        double spill = spilledBytes / (hw.get(Param.TRITON_PREFILL_SPILL_BANDWIDTH_GBPS) * 1e9);
+        double tile = 2.0 * blockM * blockN * (p.headDim + p.headDimV)
+                / (peak.getAsDouble() / sms * hw.get(Param.TRITON_PREFILL_COMPUTE_EFFICIENCY));
+        double skipped = hw.get(Param.TRITON_PREFILL_SKIPPED_TILE_LATENCY) * spill;
+        double skippedTraffic = hw.get(Param.TRITON_PREFILL_SKIPPED_TILE_TRAFFIC) * spill;
+        double perBlock = hw.get(Param.TRITON_PREFILL_CTA_OVERHEAD_US) * 1e-6;
+        int resident = (int) Math.max(1, Math.floor(REGISTERS_PER_SM
+                / (threads * Math.min(MAX_REGISTERS_PER_THREAD, Math.ceil(needed)))));
+
+        long prefix = Math.max(0, p.kvLen - p.qLen);
+        long window = p.window;
+        long levels = GemmModel.ceilDiv(p.qLen, blockM);
+        double blocksPerLevel = (double) p.batch * p.heads;
+        BlockSchedule schedule = new BlockSchedule(sms * resident);
+        double computedTiles = 0;
+        double skippedTiles = 0;
+        for (long m = 0; m < levels; m++) {
+            long firstRow = m * blockM;
+            long lastRow = Math.min(p.qLen, firstRow + blockM) - 1;
+            // Stage 1: the prefix keys; a tile counts when some row's window reaches its last key.
+            long prefixTiles = GemmModel.ceilDiv(prefix, blockN);
+            long prefixSkipped = window > 0 ? Math.min(prefixTiles, tilesBefore(prefix + firstRow - window, blockN)) : 0;
+            // Stage 2: the new keys up to the block's last row (all of them without a causal mask).
+            long end = p.causal ? lastRow + 1 : p.qLen;
+            long newTiles = GemmModel.ceilDiv(end, blockN);
+            long newSkipped = window > 0 ? Math.min(newTiles, tilesBefore(firstRow - window, blockN)) : 0;
+            double in = prefixTiles - prefixSkipped + newTiles - newSkipped;
+            double out = prefixSkipped + newSkipped;
+            computedTiles += in * blocksPerLevel;
+            skippedTiles += out * blocksPerLevel;
+            schedule.deal(blocksPerLevel, perBlock + in * tile + out * skipped);
+        }
+        // Blocks resident on one SM hide each other's latency (each slot is one block's own time).
+        double latency = schedule.makespan();
+        double throughput = (computedTiles * spill + skippedTiles * skippedTraffic) / sms;
+        double body = RequestView.pnorm(latency, throughput, hw.get(Param.TRITON_PREFILL_ROOFLINE_SHARPNESS));
+        double memory = compulsoryBytes(p) / (hw.hbmBytesPerSecond() * hw.get(Param.PREFILL_MEMORY_EFFICIENCY));
+        double fixed = hw.get(Param.TRITON_PREFILL_FIXED_LATENCY_US) * 1e-6;
+        double total = Math.max(body, memory);
+        return Estimate.of(fixed + total, modelName("attention-prefill", kernel),
+                fixed > total ? "latency" : memory > body ? "memory" : latency >= throughput ? "compute" : "memory");
+    }
+
+    /**
+     * Key tiles {@code [j * n, (j + 1) * n)} wholly before key {@code firstKey}: a tile is skipped when even
+     * the block's first row cannot reach its last key ({@code row <= key + window}).
+     */
+    static long tilesBefore(long firstKey, long n) {
+        // Tile j is skipped when its last key (j + 1) * n - 1 is below firstKey: j < floor(firstKey / n).
+        return firstKey <= 0 ? 0 : firstKey / n;
+    }
+
+    /**
+     * Thread blocks dealt greedily, in launch order, to the first free slot. Blocks arrive level by level
+     * with non-decreasing costs, so the slots stay sorted up to a rotation and a level of {@code count}
+     * blocks of equal cost adds whole rounds to every slot and one more block to the next {@code count mod
+     * slots} slots: exact for greedy dealing, in time linear in the slots touched.
+     */
+    static final class BlockSchedule {
+        private final double[] finish;
+        private int next;
+        private double rounds;
+
+        BlockSchedule(int slots) {
+            this.finish = new double[Math.max(1, slots)];
+        }
+
+        void deal(double count, double cost) {
+            int slots = finish.length;
+            double whole = Math.floor(count / slots);
+            rounds += whole * cost;
+            long rest = Math.round(count - whole * slots);
+            for (long i = 0; i < rest; i++) {
+                finish[next] += cost;
+                next = (next + 1) % slots;
+            }
+        }
+
+        double makespan() {
+            double max = 0;
+            for (double f : finish) {
+                max = Math.max(max, f);
+            }
+            return rounds + max;
+        }
     }
 
     /** {@code attention-prefill} for the generic model, {@code attention-prefill-triton} etc. otherwise. */

@@ -64,14 +64,27 @@ enum Param {
                     + " memory-efficient, cuDNN sm80 kernels) can use on this GPU: 1 on Ampere and Ada; Hopper's full"
                     + " rate needs its warpgroup (wgmma) instructions"),
 
-    TRITON_PREFILL_COMPUTE_EFFICIENCY(FitGroup.ATTENTION_PREFILL_TRITON, "compute_efficiency", 0.05, 1.0, 0.35,
-            "fraction of the 16-bit tensor peak a Triton prefill/extend attention kernel sustains with large tiles"),
-    TRITON_PREFILL_SMALL_TILE_INTENSITY(FitGroup.ATTENTION_PREFILL_TRITON, "small_tile_intensity", 4, 256, 32,
-            "tile intensity BLOCK_M*BLOCK_N/(BLOCK_M+BLOCK_N) below which a Triton tile cannot feed the tensor cores"),
-    TRITON_PREFILL_CTA_OVERHEAD_US(FitGroup.ATTENTION_PREFILL_TRITON, "cta_overhead_us", 0, 100, 2,
-            "fixed cost of one wave of Triton thread blocks (load Q, the epilogue, write O)"),
-    TRITON_PREFILL_FIXED_LATENCY_US(FitGroup.ATTENTION_PREFILL_TRITON, "fixed_latency_us", 0.5, 30, 8,
+    TRITON_PREFILL_COMPUTE_EFFICIENCY(FitGroup.ATTENTION_PREFILL_TRITON, "compute_efficiency", 0.02, 1.0, 0.11,
+            "share of one SM's 16-bit tensor peak at which a Triton prefill/extend thread block works through one"
+                    + " key tile when it has the GPU to itself (sglang's kernel does not pipeline its loads:"
+                    + " num_stages = 1)"),
+    TRITON_PREFILL_CTA_OVERHEAD_US(FitGroup.ATTENTION_PREFILL_TRITON, "cta_overhead_us", 0, 100, 1.8,
+            "fixed cost of one Triton prefill thread block (load its Q rows, the epilogue, write O)"),
+    TRITON_PREFILL_FIXED_LATENCY_US(FitGroup.ATTENTION_PREFILL_TRITON, "fixed_latency_us", 0.5, 30, 0.5,
             "time a Triton prefill attention kernel spends regardless of its size"),
+    TRITON_PREFILL_REGISTER_OVERHEAD(FitGroup.ATTENTION_PREFILL_TRITON, "register_overhead", 0, 200, 132,
+            "registers per thread a Triton prefill kernel needs beyond its tiles (addresses, indices, softmax"
+                    + " state); what exceeds the 255 a thread can hold is spilled to local memory"),
+    TRITON_PREFILL_SPILL_BANDWIDTH_GBPS(FitGroup.ATTENTION_PREFILL_TRITON, "spill_bandwidth_gbps_per_sm", 1, 200, 12.6,
+            "local-memory (L1/L2) bandwidth per SM at which spilled registers are stored and reloaded once per"
+                    + " key tile when every SM is busy"),
+    TRITON_PREFILL_SKIPPED_TILE_LATENCY(FitGroup.ATTENTION_PREFILL_TRITON, "skipped_tile_latency_fraction", 0, 1, 0.16,
+            "time of a key tile wholly outside the sliding window (visited, masked, skipped), as a share of a"
+                    + " computed tile's spill traffic time, for one thread block alone"),
+    TRITON_PREFILL_SKIPPED_TILE_TRAFFIC(FitGroup.ATTENTION_PREFILL_TRITON, "skipped_tile_traffic_fraction", 0, 1, 0.36,
+            "the same share for the spill traffic when every SM is busy"),
+    TRITON_PREFILL_ROOFLINE_SHARPNESS(FitGroup.ATTENTION_PREFILL_TRITON, "roofline_sharpness", 1, 10, 4.9,
+            "p of the p-norm joining the thread-block schedule (latency) and the spill traffic (throughput)"),
 
     TRITON_DECODE_MEMORY_EFFICIENCY(FitGroup.ATTENTION_DECODE_TRITON, "memory_efficiency", 0.1, 1.0, 0.7,
             "fraction of the HBM bandwidth a Triton decode attention kernel reaches reading a 16-bit KV cache"),

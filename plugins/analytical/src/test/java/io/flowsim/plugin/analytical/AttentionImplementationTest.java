@@ -101,13 +101,84 @@ class AttentionImplementationTest {
     }
 
     @Test
-    void tritonVisitsEveryCausalBlockOfASlidingWindowWhileFlashAttentionSkipsThem() {
+    void tritonVisitsEveryTileOfASlidingWindowButOnlyComputesTheTilesInsideIt() {
         SimulationRequest full = named("_fwd_kernel", Requests.prefill(1, 16384, 16, 8, 256));
         SimulationRequest windowed = withAttribute(full, "attention.window", "1024");
-        assertThat(estimate(windowed, H100).seconds()).isEqualTo(estimate(full, H100).seconds());
+        double tritonFull = estimate(full, H100).seconds();
+        double tritonWindowed = estimate(windowed, H100).seconds();
+        assertThat(tritonWindowed).isLessThan(tritonFull);
+        // A skipped tile is still visited (its mask built and reduced): free skipping would be faster.
+        double[] values = H100.parameters();
+        values[Param.TRITON_PREFILL_SKIPPED_TILE_LATENCY.ordinal()] = 0;
+        values[Param.TRITON_PREFILL_SKIPPED_TILE_TRAFFIC.ordinal()] = 0;
+        assertThat(estimate(windowed, H100.withParameters(values)).seconds()).isLessThan(tritonWindowed);
+        assertThat(estimate(full, H100.withParameters(values)).seconds()).isEqualTo(tritonFull);
+        // FlashAttention never visits the tiles outside the window.
         SimulationRequest fa3Full = named("flash::FlashAttnFwdSm90", full);
         SimulationRequest fa3Windowed = named("flash::FlashAttnFwdSm90", windowed);
         assertThat(estimate(fa3Windowed, H100).seconds()).isLessThan(estimate(fa3Full, H100).seconds() / 4);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        // first key the block's first row can see, tile width, tiles wholly before it
+        "-5, 64, 0",
+        "0, 64, 0",
+        "63, 64, 0",
+        "64, 64, 1",
+        "1000, 64, 15",
+        "1024, 64, 16",
+    })
+    void aTileIsSkippedWhenItsLastKeyIsBeforeTheFirstVisibleKey(long firstKey, long n, long skipped) {
+        assertThat(AttentionModel.tilesBefore(firstKey, n)).isEqualTo(skipped);
+    }
+
+    @Test
+    void theBlockScheduleIsGreedyDealingInLaunchOrder() {
+        java.util.Random random = new java.util.Random(14);
+        for (int trial = 0; trial < 200; trial++) {
+            int slots = 1 + random.nextInt(20);
+            AttentionModel.BlockSchedule schedule = new AttentionModel.BlockSchedule(slots);
+            java.util.PriorityQueue<Double> free = new java.util.PriorityQueue<>();
+            for (int i = 0; i < slots; i++) {
+                free.add(0.0);
+            }
+            double cost = 0;
+            int levels = 1 + random.nextInt(12);
+            for (int level = 0; level < levels; level++) {
+                cost += random.nextDouble();  // launch order: costs never decrease
+                int count = 1 + random.nextInt(3 * slots);
+                schedule.deal(count, cost);
+                for (int b = 0; b < count; b++) {
+                    free.add(free.poll() + cost);
+                }
+            }
+            double makespan = free.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+            assertThat(schedule.makespan()).isCloseTo(makespan, within(1e-9 * makespan));
+        }
+    }
+
+    @Test
+    void onlyATileTooLargeForTheRegistersSpills() {
+        // Hopper: d = 256 runs 128 x 64 tiles with a 128 x 256 fp32 accumulator (128 registers a thread of
+        // 256): it spills. d = 512 runs 32 x 64 tiles (a 64-register accumulator): it does not.
+        double[] values = H100.parameters();
+        values[Param.TRITON_PREFILL_SPILL_BANDWIDTH_GBPS.ordinal()] *= 4;
+        HardwareProfile fasterSpills = H100.withParameters(values);
+        SimulationRequest spilling = named("_fwd_kernel", Requests.prefill(8, 8192, 16, 8, 256));
+        SimulationRequest fitting = named("_fwd_kernel", Requests.prefill(8, 8192, 16, 2, 512));
+        assertThat(estimate(spilling, fasterSpills).seconds()).isLessThan(0.9 * estimate(spilling, H100).seconds());
+        assertThat(estimate(fitting, fasterSpills).seconds()).isEqualTo(estimate(fitting, H100).seconds());
+    }
+
+    @Test
+    void fewTritonBlocksRunAtTheirOwnLatencyAndTheirSumIsNotSharedOverIdleSms() {
+        // One sequence of one head: 8 blocks of 128 rows on 132 SMs. The time is the last (heaviest) block's,
+        // so doubling the heads (16 blocks, still one wave) changes nothing.
+        SimulationRequest one = named("_fwd_kernel", Requests.prefill(1, 1024, 1, 1, 512));
+        SimulationRequest two = named("_fwd_kernel", Requests.prefill(1, 1024, 2, 2, 512));
+        assertThat(estimate(two, H100).seconds()).isCloseTo(estimate(one, H100).seconds(),
+                within(0.02 * estimate(one, H100).seconds()));
     }
 
     @Test
