@@ -65,6 +65,16 @@ final class KernelRequests {
                 in(OperandRoles.B, ab, batch, k, n), out(OperandRoles.C, c, batch, m, n)), attributes);
     }
 
+    /**
+     * The first of the two kernels of a dynamic per-tensor FP8 quantization (sgl-kernel's
+     * {@code per_tensor_absmax_kernel}): reads all {@code [rows, cols]} 16-bit activations and folds their
+     * absolute maximum into one scale with an atomic; the quantization kernel then reads them again.
+     */
+    public static SimulationRequest absmax(String name, long rows, long cols) {
+        return kernel(name, OperationFamily.REDUCTION, "absmax", List.of(in("input", DataType.BF16, rows, cols),
+                out("scale", DataType.FP32, 1)), Map.of());
+    }
+
     /** A kernel quantizing {@code [rows, cols]} 16-bit activations to FP8 with {@code scaleCols} scales per row. */
     public static SimulationRequest quantize(String name, long rows, long cols, long scaleCols) {
         return kernel(name, OperationFamily.ELEMENTWISE, "quantize_fp8", List.of(in("input", DataType.BF16, rows, cols),

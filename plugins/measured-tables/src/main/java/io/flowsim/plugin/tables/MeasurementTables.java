@@ -42,7 +42,7 @@ import static io.flowsim.plugin.tables.KernelRequests.out;
 /**
  * Reads measured kernel-latency tables (aiconfigurator and vidur formats; plain or gzip CSV) into
  * {@link Measurement}s: each row becomes the list of kernels it timed (an FP8 GEMM row also runs the
- * activation quantization, an attention row also writes the KV cache, a MoE row runs routing
+ * activation quantization (two kernels for a per-tensor scale), an attention row also writes the KV cache, a MoE row runs routing
  * bookkeeping, two expert GEMM passes, the activation and the final sum), described by the operand
  * conventions. Rows a simulator cannot be asked about are counted by reason, never dropped silently.
  */
@@ -359,7 +359,10 @@ final class MeasurementTables {
             if (t == DataType.BF16 || t == DataType.FP16) {
                 add(r, key, "mla_bmm " + t.id(), latency, KernelRequests.bmm("bmm", heads, tokens, n, k, t, t, Map.of()));
             } else if (t == DataType.FP8_E4M3) {
-                add(r, key, "mla_bmm fp8 (+ quantization)", latency, 1,
+                // sgl-kernel's dynamic per-tensor quantization is two kernels: the absolute maximum over the
+                // whole tensor (an atomic max into one scale), then the quantization.
+                add(r, key, "mla_bmm fp8 (+ quantization)", latency, 2,
+                        KernelRequests.absmax("per_tensor_absmax_kernel", heads * tokens, k),
                         KernelRequests.quantize("per_tensor_quant_fp8", heads * tokens, k, 0),
                         KernelRequests.bmm("bmm_fp8", heads, tokens, n, k, DataType.FP8_E4M3, DataType.BF16,
                                 attributes(Attributes.GEMM_SCALING.name(), "per-tensor")));

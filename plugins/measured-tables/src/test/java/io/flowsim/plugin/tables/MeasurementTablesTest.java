@@ -75,6 +75,23 @@ class MeasurementTablesTest {
     }
 
     @Test
+    void fp8MlaBmmRowsTimeTheTwoKernelsOfThePerTensorQuantizationAndTheBmm() {
+        MeasuredTable t = MeasurementTables.read(fixture("mla_bmm_small.csv"), Optional.empty());
+        assertThat(t.measurements()).hasSize(2);
+        assertThat(t.measurements().get(0).kernels()).hasSize(1);
+
+        Measurement fp8 = t.measurements().get(1);
+        assertThat(fp8.group()).isEqualTo("mla_bmm fp8 (+ quantization)");
+        assertThat(fp8.kernels()).extracting(SimulationRequest::kernelName)
+                .containsExactly("per_tensor_absmax_kernel", "per_tensor_quant_fp8", "bmm_fp8");
+        SimulationRequest absmax = fp8.kernels().get(0);
+        assertThat(absmax.family()).isEqualTo(OperationFamily.REDUCTION);
+        assertThat(absmax.operand("input").orElseThrow().shape()).containsExactly(16L * 64, 128L);
+        assertThat(fp8.subjectKernel().family()).isEqualTo(OperationFamily.BMM);
+        assertThat(fp8.subjectKernel().operand("A").orElseThrow().dataType()).isEqualTo(DataType.FP8_E4M3);
+    }
+
+    @Test
     void gzipIsDetectedByItsMagicBytes(@TempDir Path dir) throws IOException {
         Path gz = dir.resolve("renamed.csv");
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
