@@ -16,6 +16,8 @@
 # FLOWSIM_BENCH_PIN=1 runs each job on as many cores as its master has task slots (local[N]: cores
 # 0..N-1, with taskset), so local[1] really has one core, JIT compiler and garbage collector included,
 # and local[2] two: traces per minute against cores, the scaling a cluster of such executors sees.
+# Pinned runs use G1 unless FLOWSIM_SPARK_OPTS names a collector: a JVM that sees one CPU would pick
+# the serial collector by itself, and one core against two would then also compare two collectors.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 shared="${FLOWSIM_SHARED_DIR:-$root/../shared}"
@@ -66,7 +68,9 @@ for spec in "${masters[@]}"; do
     cores="pinned to $slots core(s)"
   fi
   load="$(cut -d' ' -f1-3 /proc/loadavg)"
-  line="$(FLOWSIM_SPARK_OPTS="${FLOWSIM_SPARK_OPTS:-} -Dspark.task.cpus=$cpus" \
+  gc=""
+  [[ "$pin" == 1 && "${FLOWSIM_SPARK_OPTS:-}" != *GC* ]] && gc="-XX:+UseG1GC"
+  line="$(FLOWSIM_SPARK_OPTS="${FLOWSIM_SPARK_OPTS:-} $gc -Dspark.task.cpus=$cpus" \
     "${pinning[@]}" "$root/flowsim" --quiet "${flowsim_args[@]}" spark --master "$master" --traces "$work/fleet" --output "$out")"
   echo "$spec ($cores): $line"
   seconds="$(sed -E 's/.* in ([0-9.]+) s \(after.*/\1/' <<<"$line")"
