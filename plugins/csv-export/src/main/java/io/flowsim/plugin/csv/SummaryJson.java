@@ -313,25 +313,13 @@ final class SummaryJson {
         }
     }
 
-    /** A value of the API model's {@code fields()} maps: null, text, boolean, number, or a map of them. */
+    /**
+     * A value of the API model's {@code fields()} maps: a map of them, written entry by entry, or null, text,
+     * a boolean or a number, which jackson-core's generator writes itself (it has no codec here, so anything
+     * else is refused with an exception).
+     */
     private static void value(JsonGenerator g, Object v) throws IOException {
-        if (v == null) {
-            g.writeNull();
-        } else if (v instanceof String s) {
-            g.writeString(s);
-        } else if (v instanceof Boolean b) {
-            g.writeBoolean(b);
-        } else if (v instanceof Integer i) {
-            g.writeNumber(i);
-        } else if (v instanceof Long l) {
-            g.writeNumber(l);
-        } else if (v instanceof Double d) {
-            g.writeNumber(d);
-        } else if (v instanceof Float f) {
-            g.writeNumber(f);
-        } else if (v instanceof BigDecimal d) {
-            g.writeNumber(d);
-        } else if (v instanceof Map<?, ?> m) {
+        if (v instanceof Map<?, ?> m) {
             g.writeStartObject();
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 g.writeFieldName(String.valueOf(e.getKey()));
@@ -339,7 +327,7 @@ final class SummaryJson {
             }
             g.writeEndObject();
         } else {
-            throw new IllegalArgumentException("no JSON form for a " + v.getClass().getName() + " in summary.json");
+            g.writeObject(v);
         }
     }
 }
