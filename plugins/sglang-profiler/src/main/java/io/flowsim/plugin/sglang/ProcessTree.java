@@ -87,7 +87,15 @@ final class ProcessTree {
             }
             newcomers.filter(known::add).forEach(force ? ProcessHandle::destroyForcibly : ProcessHandle::destroy);
             if (known.stream().noneMatch(ProcessTree::isRunning)) {
-                return true;
+                // A process between fork and exec shows an empty environment for a moment, so a scan
+                // can miss it: once everything known has gone, one more scan must find nothing new.
+                List<ProcessHandle> late = tagged(tag).filter(known::add).toList();
+                lastScan = System.nanoTime();
+                if (late.isEmpty()) {
+                    return true;
+                }
+                late.forEach(force ? ProcessHandle::destroyForcibly : ProcessHandle::destroy);
+                continue;
             }
             if (System.nanoTime() - deadline >= 0) {
                 return false;

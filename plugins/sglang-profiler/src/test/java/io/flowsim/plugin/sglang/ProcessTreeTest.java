@@ -82,15 +82,41 @@ class ProcessTreeTest {
         assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs /proc (Linux)");
         Process root = sh("sleep 1000 & exit 0");
         assertThat(root.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        // The orphan may still be inside exec, where /proc shows no environment for a moment: poll.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         List<ProcessHandle> orphans = ProcessTree.tagged(tag).toList();
+        while (orphans.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            orphans = ProcessTree.tagged(tag).toList();
+        }
         started.addAll(orphans);
-        assertThat(orphans).hasSize(1);
+        assertThat(orphans).as(ProcessTreeTest::sleepers).hasSize(1);
         assertThat(orphans.get(0).parent().map(ProcessHandle::pid)).isNotEqualTo(java.util.Optional.of(root.pid()));
 
         assertThat(ProcessTree.stop(root.toHandle(), tag, Duration.ofSeconds(20))).isTrue();
 
         assertThat(orphans).noneMatch(ProcessTree::isRunning);
         assertThat(ProcessTree.tagged(tag).filter(ProcessTree::isRunning)).isEmpty();
+    }
+
+    /** For a failure message: the running sleep processes, their parents and what /proc shows of their environment. */
+    private static String sleepers() {
+        StringBuilder sb = new StringBuilder("sleep processes: ");
+        ProcessHandle.allProcesses()
+                .filter(h -> h.info().command().map(c -> c.endsWith("sleep")).orElse(false))
+                .forEach(h -> {
+                    String environ;
+                    try {
+                        byte[] b = Files.readAllBytes(Path.of("/proc", Long.toString(h.pid()), "environ"));
+                        environ = b.length + " bytes, tagged " + new String(b, java.nio.charset.StandardCharsets.UTF_8)
+                                .contains(ProcessTree.TAG_VARIABLE);
+                    } catch (Exception e) {
+                        environ = e.toString();
+                    }
+                    sb.append(h.pid()).append(" (parent ").append(h.parent().map(ProcessHandle::pid).orElse(-1L))
+                            .append(", running ").append(ProcessTree.isRunning(h)).append(", environ ").append(environ).append("); ");
+                });
+        return sb.toString();
     }
 
     @Test
