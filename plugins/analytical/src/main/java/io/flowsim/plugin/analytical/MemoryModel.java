@@ -21,6 +21,10 @@ final class MemoryModel {
     }
 
     static Estimate estimate(SimulationRequest r, HardwareProfile hw) {
+        TopkKernel.Role role = TopkKernel.role(r);
+        if (role != TopkKernel.Role.NONE) {
+            return TopkKernel.estimate(r, hw, role);
+        }
         OperationFamily f = r.family();
         Param efficiency;
         Param latency;
@@ -60,7 +64,52 @@ final class MemoryModel {
         if (perTokenQuantFp8(r)) {
             return perTokenQuant(r, bytes, hw, efficiency, latency);
         }
-        return bandwidthBound(bytes, hw, efficiency, latency, f.id());
+        Estimate e = bandwidthBound(bytes, hw, efficiency, latency, f.id());
+        if (f == OperationFamily.REDUCTION) {
+            return smallGridReduction(r, hw, e);
+        }
+        return e;
+    }
+
+    /** Elements each thread of PyTorch's {@code reduce_kernel} has in flight per loop iteration. */
+    static final int REDUCE_ELEMENTS_PER_LOAD = 4;
+
+    /**
+     * PyTorch's {@code reduce_kernel} (ATen {@code Reduce.cuh}) launched with fewer blocks than SMs: each block
+     * walks its share of the input in a loop whose iterations each load {@code vt0 = input_vec_size = 4}
+     * elements per thread (the template's last two arguments) and wait for them before the next. With one
+     * block per SM the bandwidth is not what bounds the kernel but this chain (Little's law with one block's
+     * loads in flight): {@code t >= t0 + (ceil(elements per block / (threads * 4)) - 1) * round_trip}, the
+     * first round being part of {@code t0}. The round trip
+     * is the L2 one (fitted on topk's L2-resident counters), so the bound is a lower one for inputs in HBM.
+     */
+    static Estimate smallGridReduction(SimulationRequest r, HardwareProfile hw, Estimate bandwidth) {
+        if (!r.kernelName().contains("reduce_kernel<") || r.launch().isEmpty()) {
+            return bandwidth;
+        }
+        io.flowsim.api.model.LaunchConfig l = r.launch().get();
+        long blocks = l.grid().x() * l.grid().y() * l.grid().z();
+        long threads = l.block().x() * l.block().y() * l.block().z();
+        if (blocks <= 0 || threads <= 0 || blocks >= hw.smCount()) {
+            return bandwidth;
+        }
+        Operand input = RequestView.operand(r, "input", "self", "x");
+        if (input == null || input.shape().isEmpty()) {
+            return bandwidth;
+        }
+        long elements = 1;
+        for (long d : input.shape()) {
+            elements *= d;
+        }
+        long perBlock = (elements + blocks - 1) / blocks;
+        long rounds = (perBlock + threads * REDUCE_ELEMENTS_PER_LOAD - 1) / (threads * REDUCE_ELEMENTS_PER_LOAD);
+        double fixed = hw.get(Param.REDUCTION_FIXED_LATENCY_US) * 1e-6;
+        // t0 (fitted on one-round kernels of a few elements) already holds the first round.
+        double chain = (rounds - 1) * hw.get(Param.REDUCTION_ROUND_TRIP_US) * 1e-6;
+        if (fixed + chain <= bandwidth.seconds()) {
+            return bandwidth;
+        }
+        return Estimate.of(fixed + chain, "reduction-small-grid", fixed > chain ? "latency" : "round-trips");
     }
 
     /**
