@@ -53,7 +53,7 @@ final class MemoryModel {
             efficiency = Param.STRIDED_MEMORY_EFFICIENCY;
             latency = Param.STRIDED_FIXED_LATENCY_US;
         }
-        double bytes = traffic(r);
+        double bytes = vectorizedGather(r) ? vectorizedGatherTraffic(r) : traffic(r);
         if (Double.isNaN(bytes)) {
             return Estimate.unsupported(RequestView.hasShapes(r) ? "the operand types are unknown"
                     : "no operand shapes");
@@ -68,7 +68,95 @@ final class MemoryModel {
         if (f == OperationFamily.REDUCTION) {
             return smallGridReduction(r, hw, e);
         }
-        return e;
+        return indexLoop(r, hw, e);
+    }
+
+    /**
+     * PyTorch's {@code vectorized_gather_kernel} ({@code ScatterGatherKernel.cu}): {@code torch.gather} along a
+     * dimension whose index is broadcast over the gathered rows (an expanded view, stride 0), so each thread
+     * block copies one whole row with 16-byte loads and reads one index for it.
+     */
+    static boolean vectorizedGather(SimulationRequest r) {
+        return r.kernelName().contains("vectorized_gather_kernel");
+    }
+
+    /**
+     * The compulsory traffic of a {@link #vectorizedGather} kernel: the rows it writes, the table rows it reads
+     * (each distinct row once, so at most the whole table: a row gathered again is served by the L2), and one
+     * index per row. The trace records the index at the output's shape, so its elements are not the bytes read.
+     */
+    static double vectorizedGatherTraffic(SimulationRequest r) {
+        Operand index = RequestView.operand(r, "index", "indices");
+        Operand table = RequestView.operand(r, "input", "self");
+        if (index == null || table == null || index.shape().isEmpty() || table.shape().isEmpty()
+                || Double.isNaN(table.bytes())) {
+            return traffic(r);
+        }
+        long width = RequestView.dimFromEnd(index, 1);
+        double rows = RequestView.leading(index, 1);
+        double elementBytes = table.bytes() / Math.max(1, elementCount(table));
+        double written = rows * width * elementBytes;
+        double read = Math.min(written, table.bytes());
+        return written + read + rows * 8;
+    }
+
+    private static long elementCount(Operand o) {
+        long n = 1;
+        for (long d : o.shape()) {
+            n *= d;
+        }
+        return n;
+    }
+
+    /** Blocks per SM PyTorch's index_select / index_add launchers allow ({@code mpc * 8} blocks at most). */
+    static final int INDEX_BLOCKS_PER_SM = 8;
+    /** Threads per block of those launchers. */
+    static final int INDEX_THREADS = 128;
+
+    /**
+     * PyTorch's {@code index_select} and {@code index_add_} kernels ({@code Indexing.cu}: {@code indexSelectSmallIndex},
+     * {@code indexSelectLargeIndex}, {@code indexFuncSmallIndex}, {@code indexFuncLargeIndex}) copy <em>one element
+     * per thread</em> per loop iteration, and each iteration first loads the index, then the element it addresses:
+     * two dependent loads per round, with the grid capped at {@code 8 * SMs} blocks of 128 threads. A large
+     * gather is therefore latency-bound, far below the bandwidth: {@code t = max(t0 + bytes / (B * e),
+     * launch_floor + rounds * index_round)} with {@code rounds = ceil(slice * indices / threads)} for the
+     * large-index kernels and {@code indices * ceil(slice / threads)} for the small-index ones (which walk the
+     * indices one after the other), {@code threads} the launched ones (grid x block) or, without a launch,
+     * the launcher's {@code min(ceil(total / 128), 8 * SMs) * 128}.
+     */
+    static Estimate indexLoop(SimulationRequest r, HardwareProfile hw, Estimate bandwidth) {
+        String n = r.kernelName();
+        boolean small = n.contains("indexSelectSmallIndex") || n.contains("indexFuncSmallIndex");
+        boolean large = n.contains("indexSelectLargeIndex") || n.contains("indexFuncLargeIndex");
+        if (!small && !large) {
+            return bandwidth;
+        }
+        Operand index = RequestView.operand(r, "index", "indices");
+        Operand source = RequestView.operand(r, "input", "self", "source");
+        if (index == null || source == null || index.shape().isEmpty() || source.shape().isEmpty()) {
+            return bandwidth;
+        }
+        long indices = elementCount(index);
+        long slice = elementCount(source) / Math.max(1, source.shape().get(0));
+        long total = slice * indices;
+        long threads;
+        if (r.launch().isPresent()) {
+            io.flowsim.api.model.LaunchConfig l = r.launch().get();
+            threads = l.grid().x() * l.grid().y() * l.grid().z() * l.block().x() * l.block().y() * l.block().z();
+        } else {
+            long work = small ? slice : total;
+            threads = Math.min((work + INDEX_THREADS - 1) / INDEX_THREADS, (long) hw.smCount() * INDEX_BLOCKS_PER_SM)
+                    * INDEX_THREADS;
+        }
+        if (threads <= 0 || total <= 0) {
+            return bandwidth;
+        }
+        long rounds = small ? indices * ((slice + threads - 1) / threads) : (total + threads - 1) / threads;
+        double chain = hw.get(Param.REDUCTION_LAUNCH_FLOOR_US) * 1e-6 + rounds * hw.get(Param.COPY_INDEX_ROUND_US) * 1e-6;
+        if (chain <= bandwidth.seconds()) {
+            return bandwidth;
+        }
+        return Estimate.of(chain, "index-loop", "round-trips");
     }
 
     /** Elements each thread of PyTorch's {@code reduce_kernel} has in flight per loop iteration. */
@@ -176,13 +264,14 @@ final class MemoryModel {
      * Whether the kernel is PyTorch's contiguous, vectorized elementwise kernel (16-byte loads and stores,
      * no per-element index arithmetic), which reaches a higher share of the bandwidth with a shorter
      * fixed cost than the generic {@code elementwise_kernel} (strided, broadcast or type-converting
-     * operands: an integer division per dimension for every element).
+     * operands: an integer division per dimension for every element). PyTorch's vectorized row gather
+     * ({@link #vectorizedGather}) loads and stores 16 bytes at a time over contiguous rows too.
      */
     static boolean vectorized(SimulationRequest r) {
         OperationFamily f = r.family();
         // A fill (aten::fill_, zero_) is the same vectorized kernel with a FillFunctor and no input.
         return (f == OperationFamily.ELEMENTWISE || f == OperationFamily.COPY || f == OperationFamily.MEMSET)
-                && r.kernelName().contains("vectorized_elementwise_kernel");
+                && (r.kernelName().contains("vectorized_elementwise_kernel") || vectorizedGather(r));
     }
 
     /** Whether the kernel is PyTorch's generic (non-vectorized) elementwise kernel. */

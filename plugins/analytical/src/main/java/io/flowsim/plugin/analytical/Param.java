@@ -190,6 +190,9 @@ enum Param {
             "fraction of the HBM bandwidth a copy, gather or scatter kernel reaches"),
     COPY_FIXED_LATENCY_US(FitGroup.COPY, "fixed_latency_us", 0.5, 30, 2.5,
             "time a copy kernel spends regardless of its size"),
+    COPY_INDEX_ROUND_US(FitGroup.COPY, "index_round_us", 0.05, 5, 0.75,
+            "one round of PyTorch's index_select / index_add loops (indexSelect*/indexFunc* kernels): the index"
+                    + " load and the dependent load of the element it addresses, one element per thread"),
 
     TRANSFER_DEVICE_EFFICIENCY(FitGroup.TRANSFER, "device_efficiency", 0.1, 1.0, 0.85,
             "fraction of the HBM bandwidth of a device-to-device memcpy or a memset"),
