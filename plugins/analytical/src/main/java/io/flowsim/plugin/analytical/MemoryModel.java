@@ -53,7 +53,7 @@ final class MemoryModel {
             efficiency = Param.STRIDED_MEMORY_EFFICIENCY;
             latency = Param.STRIDED_FIXED_LATENCY_US;
         }
-        double bytes = vectorizedGather(r) ? vectorizedGatherTraffic(r) : traffic(r);
+        double bytes = vectorizedGather(r) ? vectorizedGatherTraffic(r) : rotaryWithCache(r) ? rotaryTraffic(r) : traffic(r);
         if (Double.isNaN(bytes)) {
             return Estimate.unsupported(RequestView.hasShapes(r) ? "the operand types are unknown"
                     : "no operand shapes");
@@ -98,6 +98,39 @@ final class MemoryModel {
         double written = rows * width * elementBytes;
         double read = Math.min(written, table.bytes());
         return written + read + rows * 8;
+    }
+
+    /** A rotary embedding whose request carries the whole cos/sin cache (sgl-kernel's {@code apply_rope_pos_ids_cos_sin_cache}). */
+    static boolean rotaryWithCache(SimulationRequest r) {
+        return r.opMapping().equals("rotary_embedding") && RequestView.operand(r, "cos_sin_cache") != null;
+    }
+
+    /**
+     * The traffic of a rotary embedding over a cos/sin cache: it rotates {@code q} and {@code k} (read and
+     * written) and reads the cache rows of its positions only, one row per token, not the whole cache (163,840
+     * positions x 64 fp32 = 42 MB for DeepSeek) the operator passes; without a marked output the generic count
+     * also priced the cache as written.
+     */
+    static double rotaryTraffic(SimulationRequest r) {
+        Operand cache = RequestView.operand(r, "cos_sin_cache");
+        Operand positions = RequestView.operand(r, "positions", "pos_ids");
+        Operand q = RequestView.operand(r, "q", "query");
+        if (cache == null || q == null || cache.shape().isEmpty() || q.shape().isEmpty() || Double.isNaN(cache.bytes())
+                || Double.isNaN(q.bytes())) {
+            return traffic(r);
+        }
+        double bytes = 2 * q.bytes();
+        Operand k = RequestView.operand(r, "k", "key");
+        if (k != null && !Double.isNaN(k.bytes())) {
+            bytes += 2 * k.bytes();
+        }
+        double tokens = q.shape().get(0);
+        if (positions != null && !positions.shape().isEmpty() && !Double.isNaN(positions.bytes())) {
+            bytes += positions.bytes();
+            tokens = elementCount(positions);
+        }
+        double rowBytes = cache.bytes() / Math.max(1, cache.shape().get(0));
+        return bytes + Math.min(tokens, cache.shape().get(0)) * rowBytes;
     }
 
     private static long elementCount(Operand o) {
