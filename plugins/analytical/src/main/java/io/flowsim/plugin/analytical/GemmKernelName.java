@@ -27,11 +27,15 @@ import java.util.regex.Pattern;
  *               {@code splitKreduce_kernel})
  * @param alignment the operand alignment in elements CUTLASS names end with ({@code _align4}: the
  *               kernel loads 4 elements per access), 0 when the name does not say
+ * @param rowwiseFp8 whether the kernel is sgl-kernel's {@code fp8_scaled_mm} (per-token activation and
+ *               per-channel weight scales, applied in the epilogue): a CUTLASS kernel that picks its tile
+ *               from {@code M} alone and never splits {@code K} ({@link GemmModel})
  */
-record GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector, boolean splitK, int alignment) {
+record GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector, boolean splitK, int alignment,
+                      boolean rowwiseFp8) {
 
     GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector, boolean splitK) {
-        this(mode, tileM, tileN, vector, splitK, 0);
+        this(mode, tileM, tileN, vector, splitK, 0, false);
     }
 
     /** How a GEMM kernel computes, as its name tells. */
@@ -63,6 +67,8 @@ record GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector, boole
             "(?:gemm_|tilesize|^nvjet_(?:sm\\d+_)?tst_)(\\d{1,3})x(\\d{1,3})(?:[x_]|$)");
     private static final Pattern SPLIT_K = Pattern.compile("^nvjet_.*_splitk_");
     private static final Pattern ALIGNMENT = Pattern.compile("_align(\\d{1,2})(?:[^0-9]|$)");
+    /** sgl-kernel's row-wise scaled FP8 GEMM, by its operator name ({@code sgl_kernel.fp8_scaled_mm}). */
+    private static final Pattern ROWWISE_FP8 = Pattern.compile("(?:^|[^a-z0-9_])fp8_scaled_mm(?:$|[^a-z0-9_])");
 
     /** Reads a kernel name; never null, {@link MathMode#UNSTATED} and no tile when it says nothing. */
     static GemmKernelName of(String kernelName) {
@@ -100,7 +106,8 @@ record GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector, boole
         }
         Matcher align = ALIGNMENT.matcher(head);
         int alignment = align.find() ? Integer.parseInt(align.group(1)) : 0;
-        return new GemmKernelName(mode, tm, tn, vector, SPLIT_K.matcher(head).find(), alignment);
+        return new GemmKernelName(mode, tm, tn, vector, SPLIT_K.matcher(head).find(), alignment,
+                mode == MathMode.FP8 && ROWWISE_FP8.matcher(head).find());
     }
 
     /**

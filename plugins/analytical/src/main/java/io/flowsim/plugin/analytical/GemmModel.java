@@ -178,6 +178,9 @@ final class GemmModel {
             efficiency *= hw.get(Param.GEMM_NARROW_LOAD_EFFICIENCY);
         }
         double perSm = peak.getAsDouble() / sms * efficiency;
+        // Row-wise scaled FP8 (not block-scaled): its efficiency is that of a lightly loaded GPU; with
+        // every SM busy the power limit takes the clock down (fp8_full_load_factor).
+        double fullLoad = p.narrow && !p.blockScaled ? hw.get(Param.GEMM_FP8_FULL_LOAD_FACTOR) : 1.0;
         double bandwidth = hw.hbmBytesPerSecond() * hw.get(Param.GEMM_MEMORY_EFFICIENCY);
         double bytesA = p.typeA.bytes();
         double bytesB = p.typeB.bytes();
@@ -217,17 +220,24 @@ final class GemmModel {
         // named tiles of cuBLASLt's nvjet kernels made two of three H200 traces worse (docs/simulator.md).
         List<int[]> tiles = p.kernel.hasTile() && (simt || "tf32".equals(p.precision))
                 ? List.of(new int[] {p.kernel.tileM(), p.kernel.tileN()}) : hw.gemmTiles();
+        int forcedSplit = p.forcedSplit;
+        if (p.kernel.rowwiseFp8()) {
+            // sgl-kernel's fp8_scaled_mm launches one CUTLASS configuration per M bucket and always with
+            // one K slice: a few output tiles walk all of K on a few SMs.
+            tiles = List.of(rowwiseFp8Tile(hw.architecture(), p.m, p.n));
+            forcedSplit = 1;
+        }
         for (int t = 0; t < tiles.size(); t++) {
             int tm = tiles.get(t)[0];
             int tn = tiles.get(t)[1];
             double tileEfficiency = Math.min(1.0, ((double) tm * tn / (tm + tn)) / intensity0);
             double outputTiles = (double) ceilDiv(p.m, tm) * ceilDiv(p.n, tn) * p.batch;
-            for (int split : p.forcedSplit > 0 ? new int[] {p.forcedSplit} : SPLITS) {
+            for (int split : forcedSplit > 0 ? new int[] {forcedSplit} : SPLITS) {
                 // A split-K kernel (by its name) splits, and its reduction is another kernel.
-                if (p.kernel.splitK() && p.forcedSplit == 0 && split == 1 && p.k >= 256) {
+                if (p.kernel.splitK() && forcedSplit == 0 && split == 1 && p.k >= 256) {
                     continue;
                 }
-                if (p.forcedSplit == 0 && split > 1
+                if (forcedSplit == 0 && split > 1
                         && (outputTiles * split > 2.0 * sms || p.k / split < 128)
                         && !(p.kernel.splitK() && split == 2)) {
                     break;
@@ -235,13 +245,14 @@ final class GemmModel {
                 double units = outputTiles * split;
                 double waves = Math.ceil(units / sms);
                 double kPerSplit = Math.ceil((double) p.k / split);
-                double compute = waves * (2.0 * tm * tn * (kPerSplit + overheadK)) / (perSm * tileEfficiency);
+                double busy = Math.min(units, sms) / sms;
+                double compute = waves * (2.0 * tm * tn * (kPerSplit + overheadK))
+                        / (perSm * tileEfficiency * (1 - (1 - fullLoad) * busy));
                 // Split-K writes fp32 partial sums and reads them back in the reduction, unless the
                 // reduction is a kernel of its own (then only the writes are this kernel's).
                 boolean separateReduction = p.kernel.splitK();
                 double partials = split > 1 ? (separateReduction ? 1.0 : 2.0) * split * p.batch * p.m * p.n * 4 : 0;
                 double bytes = operandBytes + outputBytes + partials;
-                double busy = Math.min(units, sms) / sms;
                 double memory = bytes / (bandwidth * Math.min(1.0, busy / saturation));
                 double time = RequestView.pnorm(compute, memory, sharpness)
                         + (split > 1 && !separateReduction ? splitOverhead : 0);
@@ -257,6 +268,43 @@ final class GemmModel {
         double fixed = hw.get(Param.GEMM_FIXED_LATENCY_US) * 1e-6;
         String bound = fixed > best ? "latency" : computeBound ? "compute" : "memory";
         return Estimate.of(fixed + best, p.batch > 1 ? "bmm" : "gemm", bound);
+    }
+
+    /**
+     * The output tile ({@code [rows, columns]} of the PyTorch output) sgl-kernel's {@code fp8_scaled_mm}
+     * launches for an {@code M x N} product (its {@code sm90_fp8_dispatch_shape}, {@code sm100_...} and
+     * {@code sm89_fp8_dispatch_shape}): Hopper 64 x 64 up to {@code M = 64}, 64 x 128 up to 128, 128 x 128
+     * above (the buckets by the next power of two of {@code M} that the measured sglang 0.5.14 table
+     * steps at; later sgl-kernel sources keep 64 x 64 up to 256, docs/simulator.md);
+     * Blackwell 64 x 64 up to {@code M = 64}, 128 x 128 up to 256, 256 x 128 above; Ada 16-128 rows by
+     * 64-128 columns by {@code M} and {@code N}. Other architectures have no FP8 tensor cores; they get
+     * the Hopper choice.
+     */
+    static int[] rowwiseFp8Tile(String architecture, long m, long n) {
+        switch (architecture) {
+            case "blackwell" -> {
+                long mp2 = Math.max(16, Long.highestOneBit(Math.max(1, m - 1)) << 1);
+                return mp2 <= 64 ? new int[] {64, 64} : mp2 <= 256 ? new int[] {128, 128} : new int[] {256, 128};
+            }
+            case "ada" -> {
+                if (m <= 16) {
+                    return new int[] {n > 8192 && n <= 16384 || m == 1 && n > 8192 ? 32 : 16, 64};
+                }
+                if (m <= 64) {
+                    return new int[] {n <= 16384 ? 32 : 16, 64};
+                }
+                if (m <= 128) {
+                    return new int[] {n <= 16384 ? 64 : 32, 64};
+                }
+                if (m <= 256) {
+                    return n <= 8192 ? new int[] {128, 64} : n <= 16384 ? new int[] {64, 128} : new int[] {128, 64};
+                }
+                return new int[] {128, 128};
+            }
+            default -> {
+                return m <= 64 ? new int[] {64, 64} : m <= 128 ? new int[] {64, 128} : new int[] {128, 128};
+            }
+        }
     }
 
     static long ceilDiv(long a, long b) {

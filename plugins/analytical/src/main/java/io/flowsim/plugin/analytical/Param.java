@@ -17,6 +17,9 @@ enum Param {
             "fraction of the dense tensor peak the GEMM main loop sustains (16-bit and wider types)"),
     GEMM_FP8_COMPUTE_EFFICIENCY(FitGroup.GEMM, "fp8_compute_efficiency", 0.2, 1.0, 0.7,
             "the same for 8-bit and narrower types (scaled FP8, block-scaled FP8, INT8, FP4)"),
+    GEMM_FP8_FULL_LOAD_FACTOR(FitGroup.GEMM, "fp8_full_load_factor", 0.3, 1.0, 1.0,
+            "share of fp8_compute_efficiency an FP8 GEMM keeps while every SM is busy (the board's power"
+                    + " limit lowers the clock under a full FP8 load; 1 = no such drop), linear in the busy share"),
     GEMM_BLOCK_FP8_COMPUTE_EFFICIENCY(FitGroup.GEMM, "block_fp8_compute_efficiency", 0.2, 1.0, 0.65,
             "the same for block-scaled FP8 (DeepGEMM-style 1x128 / 128x128 scales, gemm.scaling = block)"),
     GEMM_TF32_COMPUTE_EFFICIENCY(FitGroup.GEMM, "tf32_compute_efficiency", 0.2, 1.0, 0.66,

@@ -144,14 +144,15 @@ class SglangProfilerSourceTest {
     @Test
     void serverThatNeverGetsReadyIsStoppedAfterTheServerTimeout() throws Exception {
         standin = Standin.install(temp);
-        Options options = standin.options("--tp 2 --standin-never-ready", "").add("server-timeout", "3s").build();
+        // 8 s leave the stand-in server (a Python process) time to start and answer 503 on a loaded machine.
+        Options options = standin.options("--tp 2 --standin-never-ready", "").add("server-timeout", "8s").build();
         long start = System.nanoTime();
         FlowsimException e = captureFails(options, new RecordingReporter());
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
 
         assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
         assertThat(e.code().exitCode()).isEqualTo(3);
-        assertThat(e.getMessage()).contains("did not become ready within 3s", "--server-timeout",
+        assertThat(e.getMessage()).contains("did not become ready within 8s", "--server-timeout",
                 "/health answered 503", "server-", "[stand-in server]").doesNotContain("# flowsim profile");
         assertThat(seconds).isLessThan(30);
         assertThat(standin.logs("bench-").get(0)).isEmptyFile();
@@ -189,14 +190,15 @@ class SglangProfilerSourceTest {
     @Test
     void benchmarkTimeoutStopsBenchmarkAndServer() throws Exception {
         standin = Standin.install(temp);
-        Options options = standin.options("--tp 2", "--standin-duration 120").add("bench-timeout", "3s").build();
+        // 8 s leave the stand-in benchmark time to start and print its progress line on a loaded machine.
+        Options options = standin.options("--tp 2", "--standin-duration 120").add("bench-timeout", "8s").build();
         long start = System.nanoTime();
         FlowsimException e = captureFails(options, new RecordingReporter());
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
 
         assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
         assertThat(e.code().exitCode()).isEqualTo(3);
-        assertThat(e.getMessage()).contains("did not finish within 3s (--bench-timeout)", "stand-in benchmark running");
+        assertThat(e.getMessage()).contains("did not finish within 8s (--bench-timeout)", "stand-in benchmark running");
         assertThat(seconds).isLessThan(60);
         assertNothingLeft();
     }

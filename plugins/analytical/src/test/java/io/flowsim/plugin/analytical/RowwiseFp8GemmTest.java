@@ -1,0 +1,82 @@
+package io.flowsim.plugin.analytical;
+
+import io.flowsim.api.model.DataType;
+import io.flowsim.api.model.SimulationRequest;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * sgl-kernel's row-wise scaled FP8 GEMM ({@code fp8_scaled_mm}): one CUTLASS tile per M bucket, never a
+ * split of K, and a clock that drops when every SM runs FP8 (docs/simulator.md, GEMM and BMM).
+ */
+class RowwiseFp8GemmTest {
+
+    private static final HardwareProfile H100 = Profiles.bundled("h100-sxm");
+
+    private static SimulationRequest scaledMm(long m, long n, long k) {
+        SimulationRequest r = Requests.gemm(m, n, k, DataType.FP8_E4M3);
+        return new SimulationRequest("fp8_scaled_mm", r.kind(), r.category(), r.family(), r.opMapping(), r.operands(),
+                r.launch(), r.collective(), r.transfer(), r.attributes());
+    }
+
+    private static double seconds(SimulationRequest r) {
+        Estimate e = KernelModel.estimate(r, H100);
+        assertThat(e.supported()).as(e.toString()).isTrue();
+        return e.seconds();
+    }
+
+    @Test
+    void theOperatorNameIdentifiesTheKernel() {
+        assertThat(GemmKernelName.of("fp8_scaled_mm").rowwiseFp8()).isTrue();
+        assertThat(GemmKernelName.of("sgl_kernel.fp8_scaled_mm").rowwiseFp8()).isTrue();
+        assertThat(GemmKernelName.of("fp8_blockwise_scaled_mm").rowwiseFp8()).isFalse();
+        assertThat(GemmKernelName.of("gemm_nt_f8f8bf16").rowwiseFp8()).isFalse();
+        assertThat(GemmKernelName.of("nvjet_sm90_tst_128x8_64x12_2x1_v_bz_TNT").rowwiseFp8()).isFalse();
+    }
+
+    @Test
+    void theTileFollowsTheMBucketOfEachArchitecture() {
+        assertThat(GemmModel.rowwiseFp8Tile("hopper", 1, 4096)).containsExactly(64, 64);
+        assertThat(GemmModel.rowwiseFp8Tile("hopper", 64, 4096)).containsExactly(64, 64);
+        assertThat(GemmModel.rowwiseFp8Tile("hopper", 65, 4096)).containsExactly(64, 128);
+        assertThat(GemmModel.rowwiseFp8Tile("hopper", 128, 4096)).containsExactly(64, 128);
+        assertThat(GemmModel.rowwiseFp8Tile("hopper", 129, 4096)).containsExactly(128, 128);
+        assertThat(GemmModel.rowwiseFp8Tile("blackwell", 16, 4096)).containsExactly(64, 64);
+        assertThat(GemmModel.rowwiseFp8Tile("blackwell", 65, 4096)).containsExactly(128, 128);
+        assertThat(GemmModel.rowwiseFp8Tile("blackwell", 257, 4096)).containsExactly(256, 128);
+        assertThat(GemmModel.rowwiseFp8Tile("ada", 1, 16384)).containsExactly(32, 64);
+        assertThat(GemmModel.rowwiseFp8Tile("ada", 8, 32768)).containsExactly(16, 64);
+        assertThat(GemmModel.rowwiseFp8Tile("ada", 200, 12288)).containsExactly(64, 128);
+        assertThat(GemmModel.rowwiseFp8Tile("ada", 1024, 12288)).containsExactly(128, 128);
+    }
+
+    @Test
+    void fewTilesWalkAllOfKOnFewSms() {
+        // 16 x 128 x 51,200: two 64 x 64 tiles, each walking all of K on one SM. Even at one SM's full
+        // share of the FP8 peak that takes 2 * 64 * 64 * 51,200 / (1,978.9 TFLOP/s / 132) = 27.98 us.
+        double oneSm = 2.0 * 64 * 64 * 51_200 / (1978.9e12 / 132);
+        double rowwise = seconds(scaledMm(16, 128, 51_200));
+        assertThat(rowwise).isGreaterThanOrEqualTo(oneSm);
+        // a GEMM the model may split (no kernel name) spreads K over many SMs and is far faster
+        assertThat(seconds(Requests.gemm(16, 128, 51_200, DataType.FP8_E4M3))).isLessThan(oneSm / 2);
+    }
+
+    @Test
+    void a129thRowDoublesEachTilesWork() {
+        // M = 128 runs 64 x 128 tiles, M = 129 runs 128 x 128 tiles; with N = 128 both launch two tiles,
+        // so the main loop doubles; only the fixed latency (2.5 us of about 60) is shared.
+        double m128 = seconds(scaledMm(128, 128, 51_200));
+        double m129 = seconds(scaledMm(129, 128, 51_200));
+        assertThat(m129 / m128).isBetween(1.85, 2.0);
+    }
+
+    @Test
+    void aFullFp8LoadRunsAtTheFullLoadShareOfThePeak() {
+        double flops = 2.0 * 8192 * 8192 * 8192;
+        double full = H100.get(Param.GEMM_FP8_FULL_LOAD_FACTOR);
+        assertThat(full).isLessThan(1.0);
+        assertThat(seconds(scaledMm(8192, 8192, 8192)))
+                .isGreaterThanOrEqualTo(flops / (1978.9e12 * H100.get(Param.GEMM_FP8_COMPUTE_EFFICIENCY) * full));
+    }
+}
