@@ -21,6 +21,10 @@ final class MemoryModel {
     }
 
     static Estimate estimate(SimulationRequest r, HardwareProfile hw) {
+        TopkKernel.Role role = TopkKernel.role(r);
+        if (role != TopkKernel.Role.NONE) {
+            return TopkKernel.estimate(r, hw, role);
+        }
         OperationFamily f = r.family();
         Param efficiency;
         Param latency;
@@ -49,7 +53,7 @@ final class MemoryModel {
             efficiency = Param.STRIDED_MEMORY_EFFICIENCY;
             latency = Param.STRIDED_FIXED_LATENCY_US;
         }
-        double bytes = traffic(r);
+        double bytes = vectorizedGather(r) ? vectorizedGatherTraffic(r) : rotaryWithCache(r) ? rotaryTraffic(r) : traffic(r);
         if (Double.isNaN(bytes)) {
             return Estimate.unsupported(RequestView.hasShapes(r) ? "the operand types are unknown"
                     : "no operand shapes");
@@ -60,7 +64,173 @@ final class MemoryModel {
         if (perTokenQuantFp8(r)) {
             return perTokenQuant(r, bytes, hw, efficiency, latency);
         }
-        return bandwidthBound(bytes, hw, efficiency, latency, f.id());
+        Estimate e = bandwidthBound(bytes, hw, efficiency, latency, f.id());
+        if (f == OperationFamily.REDUCTION) {
+            return smallGridReduction(r, hw, e);
+        }
+        return indexLoop(r, hw, e);
+    }
+
+    /**
+     * PyTorch's {@code vectorized_gather_kernel} ({@code ScatterGatherKernel.cu}): {@code torch.gather} along a
+     * dimension whose index is broadcast over the gathered rows (an expanded view, stride 0), so each thread
+     * block copies one whole row with 16-byte loads and reads one index for it.
+     */
+    static boolean vectorizedGather(SimulationRequest r) {
+        return r.kernelName().contains("vectorized_gather_kernel");
+    }
+
+    /**
+     * The compulsory traffic of a {@link #vectorizedGather} kernel: the rows it writes, the table rows it reads
+     * (each distinct row once, so at most the whole table: a row gathered again is served by the L2), and one
+     * index per row. The trace records the index at the output's shape, so its elements are not the bytes read.
+     */
+    static double vectorizedGatherTraffic(SimulationRequest r) {
+        Operand index = RequestView.operand(r, "index", "indices");
+        Operand table = RequestView.operand(r, "input", "self");
+        if (index == null || table == null || index.shape().isEmpty() || table.shape().isEmpty()
+                || Double.isNaN(table.bytes())) {
+            return traffic(r);
+        }
+        long width = RequestView.dimFromEnd(index, 1);
+        double rows = RequestView.leading(index, 1);
+        double elementBytes = table.bytes() / Math.max(1, elementCount(table));
+        double written = rows * width * elementBytes;
+        double read = Math.min(written, table.bytes());
+        return written + read + rows * 8;
+    }
+
+    /** A rotary embedding whose request carries the whole cos/sin cache (sgl-kernel's {@code apply_rope_pos_ids_cos_sin_cache}). */
+    static boolean rotaryWithCache(SimulationRequest r) {
+        return r.opMapping().equals("rotary_embedding") && RequestView.operand(r, "cos_sin_cache") != null;
+    }
+
+    /**
+     * The traffic of a rotary embedding over a cos/sin cache: it rotates {@code q} and {@code k} (read and
+     * written) and reads the cache rows of its positions only, one row per token, not the whole cache (163,840
+     * positions x 64 fp32 = 42 MB for DeepSeek) the operator passes; without a marked output the generic count
+     * also priced the cache as written.
+     */
+    static double rotaryTraffic(SimulationRequest r) {
+        Operand cache = RequestView.operand(r, "cos_sin_cache");
+        Operand positions = RequestView.operand(r, "positions", "pos_ids");
+        Operand q = RequestView.operand(r, "q", "query");
+        if (cache == null || q == null || cache.shape().isEmpty() || q.shape().isEmpty() || Double.isNaN(cache.bytes())
+                || Double.isNaN(q.bytes())) {
+            return traffic(r);
+        }
+        double bytes = 2 * q.bytes();
+        Operand k = RequestView.operand(r, "k", "key");
+        if (k != null && !Double.isNaN(k.bytes())) {
+            bytes += 2 * k.bytes();
+        }
+        double tokens = q.shape().get(0);
+        if (positions != null && !positions.shape().isEmpty() && !Double.isNaN(positions.bytes())) {
+            bytes += positions.bytes();
+            tokens = elementCount(positions);
+        }
+        double rowBytes = cache.bytes() / Math.max(1, cache.shape().get(0));
+        return bytes + Math.min(tokens, cache.shape().get(0)) * rowBytes;
+    }
+
+    private static long elementCount(Operand o) {
+        long n = 1;
+        for (long d : o.shape()) {
+            n *= d;
+        }
+        return n;
+    }
+
+    /** Blocks per SM PyTorch's index_select / index_add launchers allow ({@code mpc * 8} blocks at most). */
+    static final int INDEX_BLOCKS_PER_SM = 8;
+    /** Threads per block of those launchers. */
+    static final int INDEX_THREADS = 128;
+
+    /**
+     * PyTorch's {@code index_select} and {@code index_add_} kernels ({@code Indexing.cu}: {@code indexSelectSmallIndex},
+     * {@code indexSelectLargeIndex}, {@code indexFuncSmallIndex}, {@code indexFuncLargeIndex}) copy <em>one element
+     * per thread</em> per loop iteration, and each iteration first loads the index, then the element it addresses:
+     * two dependent loads per round, with the grid capped at {@code 8 * SMs} blocks of 128 threads. A large
+     * gather is therefore latency-bound, far below the bandwidth: {@code t = max(t0 + bytes / (B * e),
+     * launch_floor + rounds * index_round)} with {@code rounds = ceil(slice * indices / threads)} for the
+     * large-index kernels and {@code indices * ceil(slice / threads)} for the small-index ones (which walk the
+     * indices one after the other), {@code threads} the launched ones (grid x block) or, without a launch,
+     * the launcher's {@code min(ceil(total / 128), 8 * SMs) * 128}.
+     */
+    static Estimate indexLoop(SimulationRequest r, HardwareProfile hw, Estimate bandwidth) {
+        String n = r.kernelName();
+        boolean small = n.contains("indexSelectSmallIndex") || n.contains("indexFuncSmallIndex");
+        boolean large = n.contains("indexSelectLargeIndex") || n.contains("indexFuncLargeIndex");
+        if (!small && !large) {
+            return bandwidth;
+        }
+        Operand index = RequestView.operand(r, "index", "indices");
+        Operand source = RequestView.operand(r, "input", "self", "source");
+        if (index == null || source == null || index.shape().isEmpty() || source.shape().isEmpty()) {
+            return bandwidth;
+        }
+        long indices = elementCount(index);
+        long slice = elementCount(source) / Math.max(1, source.shape().get(0));
+        long total = slice * indices;
+        long threads;
+        if (r.launch().isPresent()) {
+            io.flowsim.api.model.LaunchConfig l = r.launch().get();
+            threads = l.grid().x() * l.grid().y() * l.grid().z() * l.block().x() * l.block().y() * l.block().z();
+        } else {
+            long work = small ? slice : total;
+            threads = Math.min((work + INDEX_THREADS - 1) / INDEX_THREADS, (long) hw.smCount() * INDEX_BLOCKS_PER_SM)
+                    * INDEX_THREADS;
+        }
+        if (threads <= 0 || total <= 0) {
+            return bandwidth;
+        }
+        long rounds = small ? indices * ((slice + threads - 1) / threads) : (total + threads - 1) / threads;
+        double chain = hw.get(Param.REDUCTION_LAUNCH_FLOOR_US) * 1e-6 + rounds * hw.get(Param.COPY_INDEX_ROUND_US) * 1e-6;
+        if (chain <= bandwidth.seconds()) {
+            return bandwidth;
+        }
+        return Estimate.of(chain, "index-loop", "round-trips");
+    }
+
+    /** Elements each thread of PyTorch's {@code reduce_kernel} has in flight per loop iteration. */
+    static final int REDUCE_ELEMENTS_PER_LOAD = 4;
+
+    /**
+     * PyTorch's {@code reduce_kernel} (ATen {@code Reduce.cuh}) launched with fewer blocks than SMs: each block
+     * walks its share of the input in a loop whose iterations each load {@code vt0 = input_vec_size = 4}
+     * elements per thread (the template's last two arguments) and wait for them before the next. With one
+     * block per SM the bandwidth is not what bounds the kernel but this chain (Little's law with one block's
+     * loads in flight): {@code t >= t0 + (ceil(elements per block / (threads * 4)) - 1) * round_trip}, the
+     * first round being part of {@code t0}. The round trip
+     * is the L2 one (fitted on topk's L2-resident counters), so the bound is a lower one for inputs in HBM.
+     */
+    static Estimate smallGridReduction(SimulationRequest r, HardwareProfile hw, Estimate bandwidth) {
+        if (!r.kernelName().contains("reduce_kernel<") || r.launch().isEmpty()) {
+            return bandwidth;
+        }
+        io.flowsim.api.model.LaunchConfig l = r.launch().get();
+        long blocks = l.grid().x() * l.grid().y() * l.grid().z();
+        long threads = l.block().x() * l.block().y() * l.block().z();
+        if (blocks <= 0 || threads <= 0 || blocks >= hw.smCount()) {
+            return bandwidth;
+        }
+        Operand input = RequestView.operand(r, "input", "self", "x");
+        if (input == null || input.shape().isEmpty()) {
+            return bandwidth;
+        }
+        long elements = 1;
+        for (long d : input.shape()) {
+            elements *= d;
+        }
+        long perBlock = (elements + blocks - 1) / blocks;
+        long rounds = (perBlock + threads * REDUCE_ELEMENTS_PER_LOAD - 1) / (threads * REDUCE_ELEMENTS_PER_LOAD);
+        double fixed = hw.get(Param.REDUCTION_FIXED_LATENCY_US) * 1e-6;
+        // t0 (fitted on one-round kernels of a few elements) already holds the first round.
+        double chain = (rounds - 1) * hw.get(Param.REDUCTION_ROUND_TRIP_US) * 1e-6;
+        if (fixed + chain <= bandwidth.seconds()) {
+            return bandwidth;
+        }
+        return Estimate.of(fixed + chain, "reduction-small-grid", fixed > chain ? "latency" : "round-trips");
     }
 
     /**
@@ -127,13 +297,14 @@ final class MemoryModel {
      * Whether the kernel is PyTorch's contiguous, vectorized elementwise kernel (16-byte loads and stores,
      * no per-element index arithmetic), which reaches a higher share of the bandwidth with a shorter
      * fixed cost than the generic {@code elementwise_kernel} (strided, broadcast or type-converting
-     * operands: an integer division per dimension for every element).
+     * operands: an integer division per dimension for every element). PyTorch's vectorized row gather
+     * ({@link #vectorizedGather}) loads and stores 16 bytes at a time over contiguous rows too.
      */
     static boolean vectorized(SimulationRequest r) {
         OperationFamily f = r.family();
         // A fill (aten::fill_, zero_) is the same vectorized kernel with a FillFunctor and no input.
         return (f == OperationFamily.ELEMENTWISE || f == OperationFamily.COPY || f == OperationFamily.MEMSET)
-                && r.kernelName().contains("vectorized_elementwise_kernel");
+                && (r.kernelName().contains("vectorized_elementwise_kernel") || vectorizedGather(r));
     }
 
     /** Whether the kernel is PyTorch's generic (non-vectorized) elementwise kernel. */

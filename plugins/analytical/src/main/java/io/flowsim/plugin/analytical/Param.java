@@ -180,6 +180,12 @@ enum Param {
             "fraction of the HBM bandwidth a reduction or scan reaches"),
     REDUCTION_FIXED_LATENCY_US(FitGroup.REDUCTION, "fixed_latency_us", 0.5, 30, 3,
             "time a reduction kernel spends regardless of its size"),
+    REDUCTION_LAUNCH_FLOOR_US(FitGroup.REDUCTION, "launch_floor_us", 0.2, 10, 1.0,
+            "time of a kernel that moves no operand data (a few bookkeeping stores: PyTorch topk's fill, cub's"
+                    + " scan-state init): launch, one block's start and drain"),
+    REDUCTION_ROUND_TRIP_US(FitGroup.REDUCTION, "round_trip_us", 0.02, 2, 0.15,
+            "one dependent global-memory round trip of a single thread block (a load whose result the next"
+                    + " step waits for), for kernels that walk their data serially with one block"),
     POOLING_WINDOW_CACHE_RATIO(FitGroup.REDUCTION, "window_cache_ratio", 1, 20, 3,
             "bandwidth at which L1/L2 serve a pooling kernel's repeated window loads, as a multiple of the"
                     + " HBM bandwidth it reaches (a prior: no shared measurement times a pooling kernel)"),
@@ -187,6 +193,9 @@ enum Param {
             "fraction of the HBM bandwidth a copy, gather or scatter kernel reaches"),
     COPY_FIXED_LATENCY_US(FitGroup.COPY, "fixed_latency_us", 0.5, 30, 2.5,
             "time a copy kernel spends regardless of its size"),
+    COPY_INDEX_ROUND_US(FitGroup.COPY, "index_round_us", 0.05, 5, 0.75,
+            "one round of PyTorch's index_select / index_add loops (indexSelect*/indexFunc* kernels): the index"
+                    + " load and the dependent load of the element it addresses, one element per thread"),
 
     TRANSFER_DEVICE_EFFICIENCY(FitGroup.TRANSFER, "device_efficiency", 0.1, 1.0, 0.85,
             "fraction of the HBM bandwidth of a device-to-device memcpy or a memset"),
