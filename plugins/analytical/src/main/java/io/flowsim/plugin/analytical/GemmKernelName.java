@@ -30,12 +30,16 @@ import java.util.regex.Pattern;
  * @param rowwiseFp8 whether the kernel is sgl-kernel's {@code fp8_scaled_mm} (per-token activation and
  *               per-channel weight scales, applied in the epilogue): a CUTLASS kernel that picks its tile
  *               from {@code M} alone and never splits {@code K} ({@link GemmModel})
+ * @param layout the two layout letters of a CUTLASS name ({@code _nt_align1}: {@code "nt"}), in cuBLAS'
+ *               column-major view: the first is cuBLAS' A (PyTorch's {@code B}), the second cuBLAS' B
+ *               (PyTorch's {@code A}); {@code n} column-major, {@code t} row-major; empty when the name
+ *               does not say
  */
 record GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector, boolean splitK, int alignment,
-                      boolean rowwiseFp8) {
+                      boolean rowwiseFp8, String layout) {
 
     GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector, boolean splitK) {
-        this(mode, tileM, tileN, vector, splitK, 0, false);
+        this(mode, tileM, tileN, vector, splitK, 0, false, "");
     }
 
     /** How a GEMM kernel computes, as its name tells. */
@@ -67,6 +71,8 @@ record GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector, boole
             "(?:gemm_|tilesize|^nvjet_(?:sm\\d+_)?tst_)(\\d{1,3})x(\\d{1,3})(?:[x_]|$)");
     private static final Pattern SPLIT_K = Pattern.compile("^nvjet_.*_splitk_");
     private static final Pattern ALIGNMENT = Pattern.compile("_align(\\d{1,2})(?:[^0-9]|$)");
+    /** CUTLASS's operand layouts right before the alignment ({@code _nt_align1}). */
+    private static final Pattern LAYOUT = Pattern.compile("_([nt]{2})_align\\d");
     /** sgl-kernel's row-wise scaled FP8 GEMM, by its operator name ({@code sgl_kernel.fp8_scaled_mm}). */
     private static final Pattern ROWWISE_FP8 = Pattern.compile("(?:^|[^a-z0-9_])fp8_scaled_mm(?:$|[^a-z0-9_])");
 
@@ -106,8 +112,9 @@ record GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector, boole
         }
         Matcher align = ALIGNMENT.matcher(head);
         int alignment = align.find() ? Integer.parseInt(align.group(1)) : 0;
+        Matcher layout = LAYOUT.matcher(head);
         return new GemmKernelName(mode, tm, tn, vector, SPLIT_K.matcher(head).find(), alignment,
-                mode == MathMode.FP8 && ROWWISE_FP8.matcher(head).find());
+                mode == MathMode.FP8 && ROWWISE_FP8.matcher(head).find(), layout.find() ? layout.group(1) : "");
     }
 
     /**
@@ -117,6 +124,25 @@ record GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector, boole
      */
     boolean narrowLoads(double elementBytes) {
         return alignment > 0 && alignment * elementBytes < 16;
+    }
+
+    /**
+     * Whether only the output of an {@code M x K} times {@code K x N} product is misaligned for this
+     * narrow-load kernel: both operands the main loop loads have leading dimensions that are multiples of
+     * 16 bytes, and the output's ({@code N}) is not. Then the kernel's {@code _align1} only narrows the
+     * epilogue's stores (and the loads of a bias it adds). The leading dimensions follow from the layout
+     * letters: cuBLAS' A is PyTorch's {@code B [K, N]} ({@code n}: leading dimension {@code N}, {@code t}:
+     * {@code K}), cuBLAS' B is PyTorch's {@code A [M, K]} ({@code n}: {@code K}, {@code t}: {@code M}).
+     * False when the name gives no layout (the misaligned operand is then unknown).
+     */
+    boolean narrowOutputOnly(long m, long n, long k, double elementBytes) {
+        if (layout.length() != 2 || !narrowLoads(elementBytes)) {
+            return false;
+        }
+        long vector = Math.max(1, Math.round(16 / elementBytes));
+        long ldA = layout.charAt(0) == 'n' ? n : k;
+        long ldB = layout.charAt(1) == 'n' ? k : m;
+        return ldA % vector == 0 && ldB % vector == 0 && n % vector != 0;
     }
 
     /** Whether the name gives a thread-block tile. */

@@ -33,7 +33,14 @@ final class GemmModel {
      */
     record Problem(long batch, long m, long n, long k, DataType typeA, DataType typeB, double outBytes,
                    String precision, boolean narrow, boolean blockScaled, int forcedSplit, GemmKernelName kernel,
-                   double trafficBytes) {
+                   double trafficBytes, boolean narrowOutputOnly) {
+
+        Problem(long batch, long m, long n, long k, DataType typeA, DataType typeB, double outBytes,
+                String precision, boolean narrow, boolean blockScaled, int forcedSplit, GemmKernelName kernel,
+                double trafficBytes) {
+            this(batch, m, n, k, typeA, typeB, outBytes, precision, narrow, blockScaled, forcedSplit, kernel,
+                    trafficBytes, false);
+        }
 
         Problem(long batch, long m, long n, long k, DataType typeA, DataType typeB, double outBytes,
                 String precision, boolean narrow, boolean blockScaled, int forcedSplit, GemmKernelName kernel) {
@@ -143,7 +150,8 @@ final class GemmModel {
             forced = launchedSplit(r, kernel, batch);
         }
         boolean block = narrow && "block".equals(RequestView.text(r, Attributes.GEMM_SCALING.name()));
-        return new Problem(batch, m, n, k, ta, tb, outBytes, precision, narrow, block, forced, kernel);
+        boolean outputOnly = kernel.narrowOutputOnly(m, n, k, Math.max(ta.bytes(), tb.bytes()));
+        return new Problem(batch, m, n, k, ta, tb, outBytes, precision, narrow, block, forced, kernel, 0, outputOnly);
     }
 
     /**
@@ -173,9 +181,16 @@ final class GemmModel {
                 : p.narrow ? Param.GEMM_FP8_COMPUTE_EFFICIENCY
                 : "tf32".equals(p.precision) ? Param.GEMM_TF32_COMPUTE_EFFICIENCY
                 : simt ? Param.GEMM_FP32_COMPUTE_EFFICIENCY : Param.GEMM_COMPUTE_EFFICIENCY);
+        double narrowStoreK = 0;
         if (!simt && p.kernel.narrowLoads(Math.max(p.typeA.bytes(), p.typeB.bytes()))) {
-            // Without 16-byte vector loads the tiles are fed with 2-4x as many load instructions.
-            efficiency *= hw.get(Param.GEMM_NARROW_LOAD_EFFICIENCY);
+            if (p.narrowOutputOnly) {
+                // Both operands are aligned: the main loop runs at full width and only the epilogue
+                // stores (and reads a bias) 4 bytes at a time, a per-tile cost.
+                narrowStoreK = hw.get(Param.GEMM_NARROW_STORE_K);
+            } else {
+                // Without 16-byte vector loads the tiles are fed with 2-4x as many load instructions.
+                efficiency *= hw.get(Param.GEMM_NARROW_LOAD_EFFICIENCY);
+            }
         }
         double perSm = peak.getAsDouble() / sms * efficiency;
         // Row-wise scaled FP8 (not block-scaled): its efficiency is that of a lightly loaded GPU; with
@@ -207,6 +222,7 @@ final class GemmModel {
             // The per-tile pipeline fill is a time: at a lower peak it is worth fewer steps of K.
             overheadK *= Math.min(1.0, peak.getAsDouble() / peak16);
         }
+        overheadK += narrowStoreK;
         if (simt) {
             // The CUDA cores need far less operand intensity than the tensor cores: the small-tile
             // penalty scales with the peak per byte moved (4-byte operands, hence the factor 2).

@@ -29,6 +29,9 @@ enum Param {
     GEMM_NARROW_LOAD_EFFICIENCY(FitGroup.GEMM, "narrow_load_efficiency", 0.3, 1.0, 0.53,
             "share of its compute rate a tensor-core GEMM keeps when its name says it loads operands in"
                     + " accesses narrower than 16 bytes (CUTLASS _align1/_align2 for FP32)"),
+    GEMM_NARROW_STORE_K(FitGroup.GEMM, "narrow_store_k", 0, 1024, 160,
+            "extra per-tile time, in steps of K, of such a kernel whose operands are aligned and only its"
+                    + " output's leading dimension is not: the epilogue stores (and bias loads) are 4-byte"),
     GEMM_MEMORY_EFFICIENCY(FitGroup.GEMM, "memory_efficiency", 0.3, 1.0, 0.85,
             "fraction of the HBM bandwidth a GEMM reaches when it streams its operands"),
     GEMM_FIXED_LATENCY_US(FitGroup.GEMM, "fixed_latency_us", 0.5, 15, 3,

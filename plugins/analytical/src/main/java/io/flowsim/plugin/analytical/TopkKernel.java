@@ -7,8 +7,9 @@ import io.flowsim.api.model.SimulationRequest;
 /**
  * The kernels of PyTorch's multi-block radix-select {@code topk} ({@code at::native::mbtopk}, CUDA path of
  * {@code aten/src/ATen/native/cuda/TensorTopK.cu}), each priced by what <em>it</em> reads and writes. A trace
- * gives every kernel of an operator the operator's operands, so without this each of the up to 21 kernels
- * of one {@code topk} call would carry the whole input, although only two of them read it.
+ * gives every kernel of an operator the operator's operands, so without this each of the kernels
+ * of one {@code topk} call (19 on the demo llama3 trace) would carry the whole input, although only two of
+ * them read it.
  *
  * <p>The algorithm, as read in the source: the input {@code [slices, n]} is cut into {@code blocks_per_slice}
  * blocks of {@code items_per_thread * 256} elements per row. For each of the {@code bits / 8} radix passes,

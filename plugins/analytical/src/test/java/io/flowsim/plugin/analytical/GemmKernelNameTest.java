@@ -126,6 +126,45 @@ class GemmKernelNameTest {
     }
 
     @Test
+    void aMisalignedOutputAloneNarrowsOnlyTheEpilogue() {
+        // cuBLAS' view of C = A [M, K] x B [K, N]: its A is PyTorch's B (n: leading dimension N, t: K), its
+        // B is PyTorch's A (n: K, t: M), and C's leading dimension is N. HTA rank 0's linear layers:
+        // forward addmm [2048, 512] x [512, 3906] ran as tn_align1: both operands' leading dimension is
+        // K = 512, a multiple of 4 floats; only the output's (3906) is not.
+        GemmKernelName tn = GemmKernelName.of("void cutlass::Kernel<cutlass_80_tensorop_s1688gemm_256x128_32x3_tn_align1>(P)");
+        assertThat(tn.layout()).isEqualTo("tn");
+        assertThat(tn.narrowOutputOnly(2048, 3906, 512, 4)).isTrue();
+        // its backward [2048, 3906] x [3906, 512] (nn): cuBLAS' B (PyTorch's A) has leading dimension 3906
+        GemmKernelName nn = GemmKernelName.of("cutlass_80_tensorop_s1688gemm_256x128_32x3_nn_align1");
+        assertThat(nn.narrowOutputOnly(2048, 512, 3906, 4)).isFalse();
+        // the weight gradient [512, 2048] x [2048, 2842] (nt): cuBLAS' A (PyTorch's B) has leading dimension 2842
+        GemmKernelName nt = GemmKernelName.of("cutlass_80_tensorop_s1688gemm_128x128_32x3_nt_align1");
+        assertThat(nt.narrowOutputOnly(512, 2842, 2048, 4)).isFalse();
+        // everything aligned (so the misalignment is elsewhere, an offset), no layout or no narrow loads: not told
+        assertThat(nt.narrowOutputOnly(8192, 8192, 512, 4)).isFalse();
+        assertThat(GemmKernelName.of("cutlass_80_tensorop_s1688gemm_256x128_32x3_tn_align4").narrowOutputOnly(2048, 3906, 512, 4))
+                .isFalse();
+        assertThat(GemmKernelName.of("sm80_xmma_gemm_f32f32_tf32f32_f32_tn_n_tilesize128x128x16_align1").layout()).isEmpty();
+
+        // Priced: the main loop keeps its full rate and each tile pays narrow_store_k more steps of K, so
+        // against the aligned kernel the compute-bound time grows by at most (K + k0 + ks) / (K + k0), with
+        // k0 the per-tile fill at the TF32 peak (tile_overhead_k * 156 / 312); the fixed latency and the
+        // memory time only dilute it. A narrow main loop (the layout unknown) costs 1 / narrow_load_efficiency.
+        HardwareProfile a100 = Profiles.bundled("a100-sxm-80gb");
+        double aligned = KernelModel.estimate(named("cutlass_80_tensorop_s1688gemm_256x128_32x3_tn_align4", 2048, 3906, 512),
+                a100).seconds();
+        double outputOnly = KernelModel.estimate(named("cutlass_80_tensorop_s1688gemm_256x128_32x3_tn_align1", 2048, 3906, 512),
+                a100).seconds();
+        double unknown = KernelModel.estimate(named("cutlass_80_tensorop_s1688gemm_256x128_32x3_align1", 2048, 3906, 512),
+                a100).seconds();
+        double k0 = a100.get(Param.GEMM_TILE_OVERHEAD_K) * 156.0 / 312.0;
+        double ks = a100.get(Param.GEMM_NARROW_STORE_K);
+        assertThat(ks).isPositive();
+        assertThat(outputOnly / aligned).isGreaterThan(1.05).isLessThanOrEqualTo((512 + k0 + ks) / (512 + k0) + 1e-9);
+        assertThat(unknown).isGreaterThan(outputOnly * 1.3);
+    }
+
+    @Test
     void aCutlassKernelsGridTellsItsSplitOfK() {
         String name = "void cutlass::Kernel<cutlass_80_tensorop_s1688gemm_128x64_32x6_nt_align1>(Params)";
         GemmKernelName kernel = GemmKernelName.of(name);
