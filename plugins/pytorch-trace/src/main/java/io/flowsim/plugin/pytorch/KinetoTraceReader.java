@@ -74,8 +74,10 @@ final class KinetoTraceReader {
                 new TraceLinker(scan, spill, dialect, label, linking, worldSize).link();
             }
             context.reporter().debug(String.format(java.util.Locale.ROOT,
-                    "%s: read %d events in %.3f s, linked %d GPU activities in %.3f s (%s)", label, scan.events,
-                    (scanned - started) / 1e9, scan.activities.size(), (System.nanoTime() - scanned) / 1e9, dialect.id()));
+                    "%s: read %d events in %.3f s, linked %d GPU activities in %.3f s (%s; %d spilled frames,"
+                            + " at most %d natural runs on a thread)", label, scan.events,
+                    (scanned - started) / 1e9, scan.activities.size(), (System.nanoTime() - scanned) / 1e9, dialect.id(),
+                    spill.frames(), spill.mostRunsOfAThread()));
             scan.counts.set(ParseStatistic.SPILL_RECORDS, spill.records());
             scan.counts.set(ParseStatistic.SPILL_BYTES, spill.bytes());
             scan.counts.set(ParseStatistic.EVENTS, scan.events);

@@ -3,6 +3,7 @@ package io.flowsim.plugin.pytorch;
 import io.flowsim.api.Progress;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -16,10 +17,21 @@ import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
 /**
- * The spilled frames in {@link Frame#WALK_ORDER} (per thread, by start), by an external merge
- * sort: runs of at most {@link #RUN_FRAMES} frames are sorted in memory and written to temporary
- * files, then merged. A trace whose frames fit one run is never written again. Memory stays
- * bounded by one run plus one frame per run, whatever the trace's size.
+ * The spilled frames in {@link Frame#WALK_ORDER} (per thread, by start), in one of three ways:
+ *
+ * <ul>
+ *   <li>a trace whose frames fit one run of at most {@link #RUN_FRAMES} frames is sorted in memory;</li>
+ *   <li>a larger trace whose threads' frames come as a few stretches already in walk order (the
+ *       spill notes these natural runs as it is written: a profiler writes each thread's operators,
+ *       then its python functions, each in start order) is merged straight from the spill, one
+ *       cursor per natural run, thread by thread: one read of each frame, nothing sorted or
+ *       written again, and no frame lives longer than the walk needs it;</li>
+ *   <li>otherwise, by an external merge sort: runs are sorted in memory and written to temporary
+ *       files, then merged.</li>
+ * </ul>
+ *
+ * Memory stays bounded by one run plus one frame per run, or one block per natural run of a
+ * thread, whatever the trace's size.
  */
 final class SortedFrames implements AutoCloseable {
 
@@ -28,9 +40,17 @@ final class SortedFrames implements AutoCloseable {
     /** Argument bytes per in-memory run. */
     static final long RUN_ARG_BYTES = 32L << 20;
 
+    /** The most natural runs of one thread that are merged from the spill (a block buffer each). */
+    static final int MAX_NATURAL_RUNS = 256;
+
     private final List<CpuEventSpill> runs = new ArrayList<>();
     private final NameTable names;
     private List<Frame> inMemory;
+    /** Set when the frames are merged from the spill's natural runs. */
+    private CpuEventSpill natural;
+    private IntPredicate naturalKeepThread;
+    private Predicate<Frame> naturalKeep;
+    private Progress naturalProgress;
 
     private SortedFrames(NameTable names) {
         this.names = names;
@@ -42,13 +62,21 @@ final class SortedFrames implements AutoCloseable {
      */
     static SortedFrames sort(CpuEventSpill spill, NameTable names, IntPredicate keepThread, Predicate<Frame> keep,
                              Progress progress) throws IOException {
-        return sort(spill, names, keepThread, keep, progress, RUN_FRAMES, RUN_ARG_BYTES);
+        return sort(spill, names, keepThread, keep, progress, RUN_FRAMES, RUN_ARG_BYTES, MAX_NATURAL_RUNS);
     }
 
     /** {@link #sort(CpuEventSpill, NameTable, IntPredicate, Predicate, Progress)} with the run limits given (tests). */
     static SortedFrames sort(CpuEventSpill spill, NameTable names, IntPredicate keepThread, Predicate<Frame> keep,
-                             Progress progress, int runFrames, long runArgBytes) throws IOException {
+                             Progress progress, int runFrames, long runArgBytes, int maxNaturalRuns) throws IOException {
         SortedFrames sorted = new SortedFrames(names);
+        boolean fitsOneRun = spill.frames() < runFrames && spill.argBytes() < runArgBytes;
+        if (!fitsOneRun && spill.mostRunsOfAThread() > 0 && spill.mostRunsOfAThread() <= maxNaturalRuns) {
+            sorted.natural = spill;
+            sorted.naturalKeepThread = keepThread;
+            sorted.naturalKeep = keep;
+            sorted.naturalProgress = progress;
+            return sorted;
+        }
         RunWriter writer = new RunWriter(sorted);
         try {
             List<Frame> run = new ArrayList<>();
@@ -189,7 +217,7 @@ final class SortedFrames implements AutoCloseable {
     /** Sorts one run and writes it to a new temporary file, which is deleted if writing fails. */
     private static CpuEventSpill writeRun(List<Frame> run) throws IOException {
         run.sort(Frame.WALK_ORDER);
-        CpuEventSpill file = new CpuEventSpill();
+        CpuEventSpill file = CpuEventSpill.ordered();
         try {
             for (Frame f : run) {
                 file.writeFrame(f);
@@ -212,6 +240,7 @@ final class SortedFrames implements AutoCloseable {
         runs.forEach(CpuEventSpill::close);
         runs.clear();
         inMemory = null;
+        natural = null;
     }
 
     /** A k-way merge of the runs. */
@@ -219,6 +248,12 @@ final class SortedFrames implements AutoCloseable {
         private final PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> Frame.compareWalkOrder(a.frame, b.frame));
         private final List<CpuEventSpill.RecordReader> readers = new ArrayList<>();
         private final Iterator<Frame> memory;
+        /** Natural runs: the shared channel, the next thread to open, the head taken from the queue, the next frame. */
+        private FileChannel channel;
+        private int nextThread;
+        private Head current;
+        private Frame lookahead;
+        private long read;
 
         Merged() throws IOException {
             if (inMemory != null) {
@@ -226,6 +261,11 @@ final class SortedFrames implements AutoCloseable {
                 return;
             }
             memory = null;
+            if (natural != null) {
+                channel = natural.openForRuns();
+                lookahead = nextNatural();
+                return;
+            }
             for (CpuEventSpill run : runs) {
                 CpuEventSpill.RecordReader reader = run.reader(names);
                 readers.add(reader);
@@ -241,15 +281,89 @@ final class SortedFrames implements AutoCloseable {
             }
         }
 
+        /**
+         * The next kept frame of the natural runs: the head taken from the queue goes on while its
+         * next frame still comes first (the common case, runs that barely overlap), so the queue is
+         * touched only where runs interleave.
+         */
+        private Frame nextNatural() throws IOException {
+            while (true) {
+                if (current == null) {
+                    current = heads.poll();
+                    if (current == null) {
+                        if (!openNextThread()) {
+                            return null;
+                        }
+                        continue;
+                    }
+                }
+                Frame f = current.frame;
+                Object next = current.reader.next();
+                if (next == null) {
+                    current = null;
+                } else {
+                    current.frame = (Frame) next;
+                    Head first = heads.peek();
+                    if (first != null && Frame.compareWalkOrder(first.frame, current.frame) < 0) {
+                        heads.add(current);
+                        current = null;
+                    }
+                }
+                if ((++read & 0xffff) == 0) {
+                    // the progress total counts every frame twice (read for the sort, then walked): one read here stands for the first
+                    naturalProgress.advance(0x10000);
+                }
+                if (naturalKeep.test(f)) {
+                    return f;
+                }
+            }
+        }
+
+        /** Closes the cursors of the thread just merged and opens one per natural run of the next thread with frames. */
+        private boolean openNextThread() throws IOException {
+            closeReaders();
+            while (nextThread < natural.threads()) {
+                int thread = nextThread++;
+                for (int run = 0; run < natural.runs(thread); run++) {
+                    CpuEventSpill.RecordReader reader = natural.runReader(channel, thread, run, names, naturalKeepThread);
+                    readers.add(reader);
+                    advance(new Head(reader));
+                }
+                if (!heads.isEmpty()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void closeReaders() throws IOException {
+            for (CpuEventSpill.RecordReader r : readers) {
+                r.close();
+            }
+            readers.clear();
+        }
+
         @Override
         public boolean hasNext() {
-            return memory != null ? memory.hasNext() : !heads.isEmpty();
+            return memory != null ? memory.hasNext() : natural != null ? lookahead != null : !heads.isEmpty();
         }
 
         @Override
         public Frame next() {
             if (memory != null) {
                 return memory.next();
+            }
+            if (natural != null) {
+                Frame f = lookahead;
+                if (f == null) {
+                    throw new NoSuchElementException();
+                }
+                try {
+                    lookahead = nextNatural();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return f;
             }
             Head head = heads.poll();
             if (head == null) {
@@ -266,8 +380,12 @@ final class SortedFrames implements AutoCloseable {
 
         @Override
         public void close() throws IOException {
-            for (CpuEventSpill.RecordReader r : readers) {
-                r.close();
+            try {
+                closeReaders();
+            } finally {
+                if (channel != null) {
+                    channel.close();
+                }
             }
         }
     }
