@@ -94,7 +94,7 @@ final class MemoryModel {
         }
         long width = RequestView.dimFromEnd(index, 1);
         double rows = RequestView.leading(index, 1);
-        double elementBytes = table.bytes() / Math.max(1, elementCount(table));
+        double elementBytes = table.bytes() / Math.max(1, table.elementCount());
         double written = rows * width * elementBytes;
         double read = Math.min(written, table.bytes());
         return written + read + rows * 8;
@@ -127,18 +127,10 @@ final class MemoryModel {
         double tokens = q.shape().get(0);
         if (positions != null && !positions.shape().isEmpty() && !Double.isNaN(positions.bytes())) {
             bytes += positions.bytes();
-            tokens = elementCount(positions);
+            tokens = positions.elementCount();
         }
         double rowBytes = cache.bytes() / Math.max(1, cache.shape().get(0));
         return bytes + Math.min(tokens, cache.shape().get(0)) * rowBytes;
-    }
-
-    private static long elementCount(Operand o) {
-        long n = 1;
-        for (long d : o.shape()) {
-            n *= d;
-        }
-        return n;
     }
 
     /** Blocks per SM PyTorch's index_select / index_add launchers allow ({@code mpc * 8} blocks at most). */
@@ -169,22 +161,21 @@ final class MemoryModel {
         if (index == null || source == null || index.shape().isEmpty() || source.shape().isEmpty()) {
             return bandwidth;
         }
-        long indices = elementCount(index);
-        long slice = elementCount(source) / Math.max(1, source.shape().get(0));
+        long indices = index.elementCount();
+        long slice = source.elementCount() / Math.max(1, source.shape().get(0));
         long total = slice * indices;
         long threads;
         if (r.launch().isPresent()) {
-            io.flowsim.api.model.LaunchConfig l = r.launch().get();
-            threads = l.grid().x() * l.grid().y() * l.grid().z() * l.block().x() * l.block().y() * l.block().z();
+            threads = r.launch().get().grid().volume() * r.launch().get().block().volume();
         } else {
             long work = small ? slice : total;
-            threads = Math.min((work + INDEX_THREADS - 1) / INDEX_THREADS, (long) hw.smCount() * INDEX_BLOCKS_PER_SM)
+            threads = Math.min(GemmModel.ceilDiv(work, INDEX_THREADS), (long) hw.smCount() * INDEX_BLOCKS_PER_SM)
                     * INDEX_THREADS;
         }
         if (threads <= 0 || total <= 0) {
             return bandwidth;
         }
-        long rounds = small ? indices * ((slice + threads - 1) / threads) : (total + threads - 1) / threads;
+        long rounds = small ? indices * GemmModel.ceilDiv(slice, threads) : GemmModel.ceilDiv(total, threads);
         double chain = hw.get(Param.REDUCTION_LAUNCH_FLOOR_US) * 1e-6 + rounds * hw.get(Param.COPY_INDEX_ROUND_US) * 1e-6;
         if (chain <= bandwidth.seconds()) {
             return bandwidth;
@@ -208,9 +199,8 @@ final class MemoryModel {
         if (!r.kernelName().contains("reduce_kernel<") || r.launch().isEmpty()) {
             return bandwidth;
         }
-        io.flowsim.api.model.LaunchConfig l = r.launch().get();
-        long blocks = l.grid().x() * l.grid().y() * l.grid().z();
-        long threads = l.block().x() * l.block().y() * l.block().z();
+        long blocks = r.launch().get().grid().volume();
+        long threads = r.launch().get().block().volume();
         if (blocks <= 0 || threads <= 0 || blocks >= hw.smCount()) {
             return bandwidth;
         }
@@ -218,12 +208,8 @@ final class MemoryModel {
         if (input == null || input.shape().isEmpty()) {
             return bandwidth;
         }
-        long elements = 1;
-        for (long d : input.shape()) {
-            elements *= d;
-        }
-        long perBlock = (elements + blocks - 1) / blocks;
-        long rounds = (perBlock + threads * REDUCE_ELEMENTS_PER_LOAD - 1) / (threads * REDUCE_ELEMENTS_PER_LOAD);
+        long perBlock = GemmModel.ceilDiv(input.elementCount(), blocks);
+        long rounds = GemmModel.ceilDiv(perBlock, threads * REDUCE_ELEMENTS_PER_LOAD);
         double fixed = hw.get(Param.REDUCTION_FIXED_LATENCY_US) * 1e-6;
         // t0 (fitted on one-round kernels of a few elements) already holds the first round.
         double chain = (rounds - 1) * hw.get(Param.REDUCTION_ROUND_TRIP_US) * 1e-6;

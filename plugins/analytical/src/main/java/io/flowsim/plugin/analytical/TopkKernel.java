@@ -97,13 +97,13 @@ final class TopkKernel {
      */
     static long itemsPerThread(long slices, long sliceSize, int sms) {
         long blocksPerSm = Math.min(65_536 / (40 * BLOCK_THREADS), 32);
-        long items = ceilDiv(sliceSize * slices, sms * blocksPerSm * BLOCK_THREADS);
+        long items = GemmModel.ceilDiv(sliceSize * slices, sms * blocksPerSm * BLOCK_THREADS);
         return Math.max(4, Math.min(items, 64));
     }
 
     /** Blocks per row of the {@code mbtopk} kernels. */
     static long blocksPerSlice(long slices, long sliceSize, int sms) {
-        return ceilDiv(sliceSize, itemsPerThread(slices, sliceSize, sms) * BLOCK_THREADS);
+        return GemmModel.ceilDiv(sliceSize, itemsPerThread(slices, sliceSize, sms) * BLOCK_THREADS);
     }
 
     static Estimate estimate(SimulationRequest r, HardwareProfile hw, Role role) {
@@ -143,11 +143,11 @@ final class TopkKernel {
                     Param.REDUCTION_MEMORY_EFFICIENCY, Param.REDUCTION_FIXED_LATENCY_US, "topk-bookkeeping");
             case BLOCK_SCAN -> MemoryModel.bandwidthBound(blocks * 8.0, hw,
                     Param.REDUCTION_MEMORY_EFFICIENCY, Param.REDUCTION_FIXED_LATENCY_US, "topk-bookkeeping");
-            case DIGIT_CUMSUM -> serial(floor, ceilDiv(perSlice, CUMSUM_LOADS_IN_FLIGHT) * rt);
+            case DIGIT_CUMSUM -> serial(floor, GemmModel.ceilDiv(perSlice, CUMSUM_LOADS_IN_FLIGHT) * rt);
             case KTH_COUNTS -> {
                 // Each iteration loads the row's wanted digit, then the count it selects: two round trips.
                 long threads = launchedThreads(r);
-                yield serial(floor, 2 * ceilDiv(blocks, threads) * rt);
+                yield serial(floor, 2 * GemmModel.ceilDiv(blocks, threads) * rt);
             }
             default -> throw new IllegalArgumentException("not a topk kernel: " + r.kernelName());
         };
@@ -163,11 +163,6 @@ final class TopkKernel {
             return BLOCK_THREADS;
         }
         LaunchConfig l = r.launch().get();
-        long t = l.grid().x() * l.grid().y() * l.grid().z() * l.block().x() * l.block().y() * l.block().z();
-        return Math.max(1, t);
-    }
-
-    private static long ceilDiv(long a, long b) {
-        return (a + b - 1) / b;
+        return Math.max(1, l.grid().volume() * l.block().volume());
     }
 }
