@@ -62,6 +62,10 @@ final class KernelModel {
         if (model.equals("moe-routing")) {
             return Param.FitGroup.ELEMENTWISE;
         }
+        if (model.equals("fill") && e.bound().equals("latency")) {
+            // A small fill is its launch floor (reduction.launch_floor_us); a big one its stores' bandwidth.
+            return Param.FitGroup.REDUCTION;
+        }
         if (model.equals("gemm-split-k-reduce")) {
             return Param.FitGroup.REDUCTION;
         }

@@ -58,6 +58,12 @@ final class MemoryModel {
             return Estimate.unsupported(RequestView.hasShapes(r) ? "the operand types are unknown"
                     : "no operand shapes");
         }
+        if (fill(r)) {
+            return fill(bytes, hw, efficiency);
+        }
+        if (warpSoftmax(r)) {
+            return warpSoftmax(r, bytes, hw);
+        }
         if (f == OperationFamily.NORM && hw.get(Param.NORM_ROW_LATENCY_US) + hw.get(Param.NORM_ROW_NS_PER_ELEMENT) > 0) {
             return normRows(r, bytes, hw);
         }
@@ -69,6 +75,49 @@ final class MemoryModel {
             return smallGridReduction(r, hw, e);
         }
         return indexLoop(r, hw, e);
+    }
+
+    /**
+     * Whether the kernel is PyTorch's fill ({@code aten::fill_}, {@code zero_}: an elementwise kernel with a
+     * {@code FillFunctor}), which loads nothing: it only stores.
+     */
+    static boolean fill(SimulationRequest r) {
+        return r.kernelName().contains("FillFunctor");
+    }
+
+    /**
+     * A fill pays the launch floor ({@code reduction.launch_floor_us}, the time of a kernel that moves no operand
+     * data) and its stores at its access pattern's bandwidth: {@code t = floor + bytes / (B * e)}. The pattern's
+     * fixed latency {@code t0} is fitted on kernels that load their input and wait for it before they store, a
+     * round trip a fill does not make.
+     */
+    private static Estimate fill(double bytes, HardwareProfile hw, Param efficiency) {
+        double floor = hw.get(Param.REDUCTION_LAUNCH_FLOOR_US) * 1e-6;
+        double body = bytes / (hw.hbmBytesPerSecond() * hw.get(efficiency));
+        return Estimate.of(floor + body, "fill", floor > body ? "latency" : "memory");
+    }
+
+    /**
+     * Whether the kernel is PyTorch's warp-per-row softmax ({@code softmax_warp_forward} / {@code _backward} of
+     * {@code PersistentSoftmax.cuh}, rows of up to 1,024 elements): each warp loads its rows once, reduces them
+     * with warp shuffles (the maximum, then the sum) and stores them; no block-wide reduction, no shared memory.
+     */
+    static boolean warpSoftmax(SimulationRequest r) {
+        return r.kernelName().contains("softmax_warp_forward") || r.kernelName().contains("softmax_warp_backward");
+    }
+
+    /**
+     * A warp softmax: its own fixed latency ({@code reduction.warp_softmax_latency_us}: one load round, two
+     * shuffle reductions, one store; {@code reduce_kernel}'s {@code t0} also pays a block-wide reduction through
+     * shared memory) and its traffic at the reduction family's bandwidth. It writes a row for every row it reads,
+     * which the trace does not mark as an output and the reduction count leaves out, so the write of one input's
+     * size is added to what it reads.
+     */
+    private static Estimate warpSoftmax(SimulationRequest r, double bytes, HardwareProfile hw) {
+        Operand input = RequestView.operand(r, "self", "input", "x", "grad_output");
+        double traffic = input == null || Double.isNaN(input.bytes()) ? bytes : bytes + input.bytes();
+        return bandwidthBound(traffic, hw, Param.REDUCTION_MEMORY_EFFICIENCY, Param.REDUCTION_WARP_SOFTMAX_LATENCY_US,
+                "warp-softmax");
     }
 
     /**
@@ -220,13 +269,24 @@ final class MemoryModel {
     }
 
     /**
+     * Threads per block of the kernels {@code norm.row_ns_per_element} was fitted on (PyTorch's
+     * {@code vectorized_layer_norm_kernel}, blocks of 32 x 4 threads).
+     */
+    static final int NORM_FIT_THREADS = 128;
+    /** Threads one SM holds at once (2,048 on the A100, H100, H200 and B200), which caps the rows in flight per SM. */
+    static final long THREADS_PER_SM = 2048;
+
+    /**
      * A normalization kernel gives each row to one thread block, which walks the row, reduces it and
      * writes it: besides the bandwidth, the rows bound the time, dealt to the SMs in waves of
-     * {@code rows_per_sm} each, a row taking {@code row_latency + width * row_ns_per_element}. Narrow,
+     * {@code rows_per_sm} each (at most as many blocks as the SM's 2,048 threads hold), a row taking
+     * {@code row_latency + width * (128 / threads) * row_ns_per_element}: its elements per thread of the launched
+     * block, scaled to the 128-thread blocks the per-element cost was fitted on. Narrow,
      * numerous rows (a per-head q/k norm over 128 elements) and a few wide ones (a decode step's
      * 4 x 4096) are row-bound, not bandwidth-bound.
      */
-    private static Estimate normRows(SimulationRequest r, double bytes, HardwareProfile hw) {
+    private static Estimate normRows(SimulationRequest r, double traffic, HardwareProfile hw) {
+        double bytes = traffic;
         Operand input = RequestView.operand(r, "input", "x", "hidden_states", "self");
         if (input == null || input.shape().isEmpty()) {
             for (Operand o : r.operands()) {
@@ -237,18 +297,36 @@ final class MemoryModel {
             }
         }
         double fixed = hw.get(Param.NORM_FIXED_LATENCY_US) * 1e-6;
+        if (twoPassNorm(r) && input != null && !Double.isNaN(input.bytes())) {
+            bytes += input.bytes();
+        }
         double body = bytes / (hw.hbmBytesPerSecond() * hw.get(Param.NORM_MEMORY_EFFICIENCY));
         if (input == null || input.shape().isEmpty()) {
             return Estimate.of(fixed + body, "norm", fixed > body ? "latency" : "memory");
         }
         long width = RequestView.dimFromEnd(input, 1);
         double rows = Math.max(1, RequestView.leading(input, 1));
-        double waves = Math.ceil(rows / (hw.smCount() * hw.get(Param.NORM_ROWS_PER_SM)));
-        double rowTime = (hw.get(Param.NORM_ROW_LATENCY_US) + width * hw.get(Param.NORM_ROW_NS_PER_ELEMENT) * 1e-3)
+        long threads = r.launch().map(l -> l.block().volume()).filter(t -> t > 0).orElse((long) NORM_FIT_THREADS);
+        double rowsPerSm = Math.min(hw.get(Param.NORM_ROWS_PER_SM), Math.max(1, THREADS_PER_SM / threads));
+        double waves = Math.ceil(rows / (hw.smCount() * rowsPerSm));
+        // The per-element cost was fitted on blocks of NORM_FIT_THREADS threads: a row's walk takes its
+        // elements per thread, so a wider block walks the same row in proportionally fewer steps.
+        double perThread = (double) width * NORM_FIT_THREADS / threads;
+        double rowTime = (hw.get(Param.NORM_ROW_LATENCY_US) + perThread * hw.get(Param.NORM_ROW_NS_PER_ELEMENT) * 1e-3)
                 * 1e-6;
         double rowBound = waves * rowTime;
         double t = fixed + Math.max(body, rowBound);
         return Estimate.of(t, "norm", fixed > Math.max(body, rowBound) ? "latency" : rowBound > body ? "rows" : "memory");
+    }
+
+    /**
+     * Whether the kernel is FlashInfer's {@code RMSNormKernel} (sgl-kernel's {@code rmsnorm}), which walks its row
+     * twice through global memory: a first loop loads the row for the sum of squares, a second loads it again to
+     * scale and store it. Its fused-residual sibling {@code FusedAddRMSNormKernel} keeps the row in shared memory
+     * between the two loops and reads it once.
+     */
+    static boolean twoPassNorm(SimulationRequest r) {
+        return r.kernelName().contains("norm::RMSNormKernel<");
     }
 
     /**

@@ -257,20 +257,47 @@ class ModelPhysicsTest {
     }
 
     @Test
-    void aFillRunsAsPyTorchsVectorizedElementwiseKernelWithItsLatency() {
+    void aFillPaysTheLaunchFloorAndItsStoresNotTheLoadingKernelsLatency() {
+        HardwareProfile hw = Profiles.bundled("h200-sxm");
+        double floor = hw.get(Param.REDUCTION_LAUNCH_FLOOR_US) * 1e-6;
+        assertThat(floor).as("the H200's fitted floor is below the vectorized kernel's latency")
+                .isLessThan(hw.get(Param.VECTORIZED_FIXED_LATENCY_US) * 1e-6);
+        List<io.flowsim.api.model.Operand> output = List.of(out("output", DataType.BF16, 4, 2048));
+        SimulationRequest fill = fill(
+                "void at::native::vectorized_elementwise_kernel<8, at::native::FillFunctor<c10::BFloat16>, std::array<char*, 1ul> >",
+                output);
+        double bytes = 4 * 2048 * 2;
+        assertThat(seconds(fill, hw)).isCloseTo(floor + bytes / (hw.hbmBytesPerSecond() * hw.get(Param.VECTORIZED_MEMORY_EFFICIENCY)),
+                org.assertj.core.data.Percentage.withPercentage(0.01));
+        assertThat(KernelModel.fitGroup(fill, KernelModel.estimate(fill, hw))).isEqualTo(Param.FitGroup.REDUCTION);
+        // A big fill is its stores at the vectorized pattern's bandwidth, and fitted with that pattern.
+        SimulationRequest big = fill(fill.kernelName(), List.of(out("output", DataType.BF16, 4096, 2048)));
+        double bigBytes = 4096.0 * 2048 * 2;
+        assertThat(seconds(big, hw)).isCloseTo(floor + bigBytes / (hw.hbmBytesPerSecond() * hw.get(Param.VECTORIZED_MEMORY_EFFICIENCY)),
+                org.assertj.core.data.Percentage.withPercentage(0.01));
+        assertThat(KernelModel.fitGroup(big, KernelModel.estimate(big, hw))).isEqualTo(Param.FitGroup.ELEMENTWISE_VECTORIZED);
+        // The generic (strided) fill kernel stores at its own pattern's bandwidth, after the same floor.
+        SimulationRequest strided = fill("void at::native::unrolled_elementwise_kernel<at::native::FillFunctor<float>, ...>",
+                List.of(out("output", DataType.FP32, 4096, 2048)));
+        assertThat(seconds(strided, hw)).isCloseTo(floor + 4096.0 * 2048 * 4 / (hw.hbmBytesPerSecond()
+                * hw.get(Param.STRIDED_MEMORY_EFFICIENCY)), org.assertj.core.data.Percentage.withPercentage(0.01));
+        // On the A100 the floor is the one of its training traces, above the unfitted prior.
+        HardwareProfile a100 = Profiles.bundled("a100-sxm-80gb");
+        assertThat(a100.get(Param.REDUCTION_LAUNCH_FLOOR_US)).isGreaterThan(Param.REDUCTION_LAUNCH_FLOOR_US.fallback());
+        assertThat(seconds(fill, a100)).isGreaterThanOrEqualTo(a100.get(Param.REDUCTION_LAUNCH_FLOOR_US) * 1e-6);
+    }
+
+    private static SimulationRequest fill(String kernel, List<io.flowsim.api.model.Operand> output) {
+        return new SimulationRequest(kernel, io.flowsim.api.model.KernelKind.KERNEL, io.flowsim.api.model.KernelCategory.COMPUTE,
+                OperationFamily.MEMSET, "fill_", output, java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Optional.empty(), java.util.Map.of());
+    }
+
+    @Test
+    void aFillByAnotherKernelKeepsTheElementwiseFamilysParameters() {
         HardwareProfile hw = Profiles.bundled("h200-sxm");
         List<io.flowsim.api.model.Operand> output = List.of(out("output", DataType.BF16, 4, 2048));
-        SimulationRequest fill = new SimulationRequest(
-                "void at::native::vectorized_elementwise_kernel<8, at::native::FillFunctor<c10::BFloat16>, std::array<char*, 1ul> >",
-                io.flowsim.api.model.KernelKind.KERNEL, io.flowsim.api.model.KernelCategory.COMPUTE, OperationFamily.MEMSET,
-                "fill_", output, java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
-                java.util.Map.of());
         double bytes = 4 * 2048 * 2;
-        assertThat(seconds(fill, hw)).isCloseTo(hw.get(Param.VECTORIZED_FIXED_LATENCY_US) * 1e-6
-                + bytes / (hw.hbmBytesPerSecond() * hw.get(Param.VECTORIZED_MEMORY_EFFICIENCY)),
-                org.assertj.core.data.Percentage.withPercentage(0.01));
-        assertThat(KernelModel.fitGroup(fill, KernelModel.estimate(fill, hw))).isEqualTo(Param.FitGroup.ELEMENTWISE_VECTORIZED);
-        // A fill by another kernel keeps the elementwise family's parameters.
         SimulationRequest other = Requests.kernel(OperationFamily.MEMSET, output);
         assertThat(seconds(other, hw)).isCloseTo(hw.get(Param.ELEMENTWISE_FIXED_LATENCY_US) * 1e-6
                 + bytes / (hw.hbmBytesPerSecond() * hw.get(Param.ELEMENTWISE_MEMORY_EFFICIENCY)),
