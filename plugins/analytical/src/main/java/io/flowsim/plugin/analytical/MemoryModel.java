@@ -2,12 +2,15 @@ package io.flowsim.plugin.analytical;
 
 import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.KernelWork;
+import io.flowsim.api.model.LaunchConfig;
 import io.flowsim.api.model.MemoryTransfer;
 import io.flowsim.api.model.Operand;
 import io.flowsim.api.model.OperationFamily;
 import io.flowsim.api.model.SimulationRequest;
 
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Bandwidth-bound kernels: normalization, elementwise arithmetic and activations, reductions, copies
@@ -69,6 +72,9 @@ final class MemoryModel {
         }
         if (perTokenQuantFp8(r)) {
             return perTokenQuant(r, bytes, hw, efficiency, latency);
+        }
+        if (indexElementwise(r) && r.launch().isPresent()) {
+            bytes = Math.min(bytes, indexElementwiseTraffic(r));
         }
         Estimate e = bandwidthBound(bytes, hw, efficiency, latency, f.id());
         if (f == OperationFamily.REDUCTION) {
@@ -199,6 +205,9 @@ final class MemoryModel {
      * the launcher's {@code min(ceil(total / 128), 8 * SMs) * 128}.
      */
     static Estimate indexLoop(SimulationRequest r, HardwareProfile hw, Estimate bandwidth) {
+        if (indexElementwise(r)) {
+            return indexElementwiseChain(r, hw, bandwidth);
+        }
         String n = r.kernelName();
         boolean small = n.contains("indexSelectSmallIndex") || n.contains("indexFuncSmallIndex");
         boolean large = n.contains("indexSelectLargeIndex") || n.contains("indexFuncLargeIndex");
@@ -226,6 +235,68 @@ final class MemoryModel {
         }
         long rounds = small ? indices * GemmModel.ceilDiv(slice, threads) : GemmModel.ceilDiv(total, threads);
         double chain = hw.get(Param.REDUCTION_LAUNCH_FLOOR_US) * 1e-6 + rounds * hw.get(Param.COPY_INDEX_ROUND_US) * 1e-6;
+        if (chain <= bandwidth.seconds()) {
+            return bandwidth;
+        }
+        return Estimate.of(chain, "index-loop", "round-trips");
+    }
+
+    /**
+     * Whether the kernel is PyTorch's {@code index_elementwise_kernel} ({@code IndexKernel.cu}: advanced indexing,
+     * {@code x[idx]} and {@code index_put_}, {@code gpu_index_kernel}).
+     */
+    static boolean indexElementwise(SimulationRequest r) {
+        return r.kernelName().contains("index_elementwise_kernel<");
+    }
+
+    private static final Pattern INDEX_TEMPLATE =
+            Pattern.compile("index_elementwise_kernel<(\\d+), (\\d+),");
+
+    /** Elements per thread ({@code vt}, the template's second argument) of an {@code index_elementwise_kernel}; 4 if not given. */
+    static int indexElementsPerThread(SimulationRequest r) {
+        Matcher m = INDEX_TEMPLATE.matcher(r.kernelName());
+        return m.find() ? Integer.parseInt(m.group(2)) : 4;
+    }
+
+    /**
+     * The bytes an {@code index_elementwise_kernel} moves by its launch: {@code grid x block x vt} elements, each
+     * read and written once (the index loads hit the caches). An {@code x[idx]} with TensorList indices records the
+     * indexed tensor but no index shape, so the operand count would price the whole tensor ({@code [8192, 7168]}
+     * for the 8 rows of the FlowSim trace's last-token gather); without a usable launch, the operand count.
+     */
+    static double indexElementwiseTraffic(SimulationRequest r) {
+        Operand source = null;
+        for (Operand o : r.operands()) {
+            if (!o.shape().isEmpty() && !Double.isNaN(o.bytes()) && o.elementCount() > 0) {
+                source = o;
+                break;
+            }
+        }
+        LaunchConfig l = r.launch().orElse(null);
+        if (source == null || l == null || l.grid().volume() <= 0 || l.block().volume() <= 0) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double elementBytes = source.bytes() / source.elementCount();
+        return 2.0 * l.grid().volume() * l.block().volume() * indexElementsPerThread(r) * elementBytes;
+    }
+
+    /**
+     * An {@code index_elementwise_kernel} thread handles {@code vt} elements one after the other, each a chain of the
+     * index load and the dependent load (or store) of the element it addresses: the round of PyTorch's index loops
+     * ({@code copy.index_round_us}). Threads beyond what the SMs hold ({@code 2,048} each) run in further waves:
+     * {@code t = max(t0 + bytes / (B * e), launch_floor + vt * waves * index_round)}.
+     */
+    private static Estimate indexElementwiseChain(SimulationRequest r, HardwareProfile hw, Estimate bandwidth) {
+        if (r.launch().isEmpty()) {
+            return bandwidth;
+        }
+        long threads = r.launch().get().grid().volume() * r.launch().get().block().volume();
+        if (threads <= 0) {
+            return bandwidth;
+        }
+        long waves = GemmModel.ceilDiv(threads, hw.smCount() * THREADS_PER_SM);
+        double chain = hw.get(Param.REDUCTION_LAUNCH_FLOOR_US) * 1e-6
+                + indexElementsPerThread(r) * waves * hw.get(Param.COPY_INDEX_ROUND_US) * 1e-6;
         if (chain <= bandwidth.seconds()) {
             return bandwidth;
         }

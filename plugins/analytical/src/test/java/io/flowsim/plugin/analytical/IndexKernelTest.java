@@ -108,4 +108,31 @@ class IndexKernelTest {
         assertThat(e.model()).isEqualTo("copy");
         assertThat(e.seconds()).isGreaterThan(chain(1));
     }
+
+    private static final String INDEX = "void at::native::index_elementwise_kernel<128, 4, at::native::gpu_index_kernel<"
+            + "at::native::index_kernel_impl<at::native::OpaqueType<2> >(...)>(...)";
+
+    @Test
+    void advancedIndexingWithoutAnIndexShapeMovesWhatItsLaunchWalks() {
+        // x[idx] over [8192, 7168] bf16 with TensorList indices (no index shape), as the FlowSim H200 trace records
+        // its last-token gather: 112 blocks of 128 threads x 4 elements = 8 rows, not the whole tensor.
+        SimulationRequest r = request(INDEX, List.of(in("self", DataType.BF16, 8192, 7168)), 112, 128);
+        assertThat(MemoryModel.indexElementsPerThread(r)).isEqualTo(4);
+        assertThat(MemoryModel.indexElementwiseTraffic(r)).isEqualTo(2.0 * 112 * 128 * 4 * 2);
+        // One wave: the floor and four rounds of an index load and the element it addresses.
+        assertThat(KernelModel.estimate(r, H200).seconds()).isCloseTo(chain(4), within(1e-12));
+        // Without a launch the operand count stands and the chain is unknown: the whole tensor at the bandwidth.
+        SimulationRequest noLaunch = request(INDEX, List.of(in("self", DataType.BF16, 8192, 7168)), 0, 0);
+        assertThat(KernelModel.estimate(noLaunch, H200).seconds()).isGreaterThan(10 * chain(4));
+    }
+
+    @Test
+    void indexPutBeyondOneWaveWalksItsElementsInWaves() {
+        // index_put_ of 8,192 cache rows of 576 bf16: 9,216 blocks of 128 threads, 4.4 times what 132 SMs hold.
+        SimulationRequest r = request(INDEX, List.of(in("self", DataType.BF16, 29081174, 1, 576),
+                in("values", DataType.BF16, 8192, 1, 576)), 9216, 128);
+        long waves = GemmModel.ceilDiv(9216L * 128, H200.smCount() * MemoryModel.THREADS_PER_SM);
+        assertThat(waves).isEqualTo(5);
+        assertThat(KernelModel.estimate(r, H200).seconds()).isCloseTo(chain(4 * waves), within(1e-12));
+    }
 }
