@@ -11,6 +11,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Thread init = new Thread(new SlowClassInit(), "flowsim-class-init");
+        init.setDaemon(true);
+        init.start();
         AtomicBoolean outOfMemoryReported = new AtomicBoolean();
         // an error on another thread (a decompressing or HTTP thread) ends the run with one line too
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
@@ -24,6 +27,21 @@ public final class Main {
                     + " (rerun with --verbose for the stack trace, and please report it)");
         });
         System.exit(run(args, System.out, System.err, outOfMemoryReported));
+    }
+
+    /**
+     * Initializes, on its own thread, a class whose initialization is slow and that every run needs
+     * later: from JDK 24, {@link java.math.BigDecimal} computes 5^(2^16) when it is initialized
+     * (15-20 ms in the interpreter), and every JSON parser (Jackson's {@code ParserMinimalBase})
+     * initializes it. Started first, it is done while the main thread builds the command line
+     * (docs/performance.md, "One archive per command"). A class, not a lambda: no bootstrap on the
+     * main thread.
+     */
+    private static final class SlowClassInit implements Runnable {
+        @Override
+        public void run() {
+            java.math.BigDecimal.ONE.signum();
+        }
     }
 
     /** The exit code of a run that ran out of Java heap (as for any run that could not complete inside FlowSim). */
