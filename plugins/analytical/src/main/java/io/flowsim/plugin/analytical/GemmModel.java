@@ -218,9 +218,10 @@ final class GemmModel {
         double sharpness = hw.get(Param.GEMM_ROOFLINE_SHARPNESS);
         double splitOverhead = hw.get(Param.GEMM_SPLIT_K_OVERHEAD_US) * 1e-6;
         double peak16 = hw.peakFlops("bf16").orElse(peak.getAsDouble());
-        if (simt || "tf32".equals(p.precision)) {
-            // The per-tile pipeline fill is a time: at a lower peak it is worth fewer steps of K.
-            overheadK *= Math.min(1.0, peak.getAsDouble() / peak16);
+        if (simt || "tf32".equals(p.precision) || p.narrow && !p.blockScaled) {
+            // The per-tile pipeline fill and epilogue are a time: at a lower peak they are worth fewer
+            // steps of K, at FP8's doubled peak twice as many.
+            overheadK *= peak.getAsDouble() / peak16;
         }
         overheadK += narrowStoreK;
         if (simt) {

@@ -62,7 +62,7 @@ final class MemoryModel {
             return normRows(r, bytes, hw);
         }
         if (perTokenQuantFp8(r)) {
-            return perTokenQuant(r, bytes, hw, efficiency, latency);
+            return perTokenQuant(r, bytes, hw);
         }
         Estimate e = bandwidthBound(bytes, hw, efficiency, latency, f.id());
         if (f == OperationFamily.REDUCTION) {
@@ -267,16 +267,18 @@ final class MemoryModel {
      * kernels do (one warp per token from {@code 2 * SMs * 8} tokens on, one 256-thread block per token below;
      * read at sglang commits 436c48d and 0490047: the later one's shared-memory copy of the row is switched off
      * by its launcher, which compares the copy's size in bytes with a limit given in kilobytes), so the input
-     * is read twice: {@code bytes + input bytes} at the kernel's elementwise bandwidth. The second pass is
-     * counted as HBM traffic: the warp kernel has 64 rows in flight per SM, more than the L2 holds from about
-     * 4,096 16-bit elements per token on; the block-per-token kernel may find its row in L1, which is not
-     * credited.
+     * is read twice: {@code bytes + input bytes} at the kernel's own bandwidth share and fixed cost
+     * ({@code gemm.fp8_quant_memory_efficiency}, {@code gemm.fp8_quant_fixed_latency_us}: it exists only in front
+     * of a row-wise scaled FP8 GEMM and streams with 16-byte loads, unlike PyTorch's elementwise kernels). The
+     * second pass is counted as HBM traffic: the warp kernel has 64 rows in flight per SM, more than the L2 holds
+     * from about 4,096 16-bit elements per token on; the block-per-token kernel may find its row in L1, which is
+     * not credited.
      */
-    private static Estimate perTokenQuant(SimulationRequest r, double bytes, HardwareProfile hw, Param efficiency,
-                                          Param latency) {
+    private static Estimate perTokenQuant(SimulationRequest r, double bytes, HardwareProfile hw) {
         Operand input = RequestView.operand(r, "input", "x", "self");
         double reread = input == null || Double.isNaN(input.bytes()) ? 0 : input.bytes();
-        return bandwidthBound(bytes + reread, hw, efficiency, latency, "per-token-quant-fp8");
+        return bandwidthBound(bytes + reread, hw, Param.GEMM_FP8_QUANT_MEMORY_EFFICIENCY,
+                Param.GEMM_FP8_QUANT_FIXED_LATENCY_US, "per-token-quant-fp8");
     }
 
     /**

@@ -46,6 +46,11 @@ enum Param {
             "p of the p-norm joining compute and memory time (large p = sharp roofline corner)"),
     GEMM_SPLIT_K_OVERHEAD_US(FitGroup.GEMM, "split_k_overhead_us", 0, 20, 2,
             "extra time of a split-K GEMM (the partial-sum reduction)"),
+    GEMM_FP8_QUANT_MEMORY_EFFICIENCY(FitGroup.GEMM, "fp8_quant_memory_efficiency", 0.05, 1.0, 0.7,
+            "fraction of the HBM bandwidth sgl-kernel's per-token FP8 activation quantization reaches (the"
+                    + " kernel before a row-wise scaled FP8 GEMM: two reads of each row, an FP8 write)"),
+    GEMM_FP8_QUANT_FIXED_LATENCY_US(FitGroup.GEMM, "fp8_quant_fixed_latency_us", 0.5, 30, 2.5,
+            "time that quantization kernel spends regardless of its size"),
 
     PREFILL_COMPUTE_EFFICIENCY(FitGroup.ATTENTION_PREFILL, "compute_efficiency", 0.1, 1.0, 0.6,
             "fraction of the tensor peak a prefill attention kernel sustains at large head dimension"),

@@ -40,8 +40,8 @@ class PerTokenQuantTest {
                 m, k), H100);
         // read bf16 twice, write fp8 once, one fp32 scale per token
         double bytes = m * k * 2.0 * 2 + m * k * 1.0 + m * 4.0;
-        double expected = H100.get(Param.ELEMENTWISE_FIXED_LATENCY_US) * 1e-6
-                + bytes / (H100.hbmBytesPerSecond() * H100.get(Param.ELEMENTWISE_MEMORY_EFFICIENCY));
+        double expected = H100.get(Param.GEMM_FP8_QUANT_FIXED_LATENCY_US) * 1e-6
+                + bytes / (H100.hbmBytesPerSecond() * H100.get(Param.GEMM_FP8_QUANT_MEMORY_EFFICIENCY));
         assertThat(e.seconds()).isCloseTo(expected, within(expected * 1e-9));
         assertThat(e.model()).isEqualTo("per-token-quant-fp8");
         assertThat(e.bound()).isEqualTo("memory");
@@ -57,13 +57,32 @@ class PerTokenQuantTest {
     }
 
     @Test
-    void perTokenGroupKernelKeepsOnePass() {
+    void perTokenGroupKernelKeepsOnePassAtTheElementwiseRate() {
         long m = 4096;
         long k = 8192;
         Estimate group = MemoryModel.estimate(quantize("per_token_group_quant_fp8", m, k), H100);
-        Estimate perToken = MemoryModel.estimate(quantize("per_token_quant_fp8", m, k), H100);
-        double secondPass = m * k * 2.0 / (H100.hbmBytesPerSecond() * H100.get(Param.ELEMENTWISE_MEMORY_EFFICIENCY));
+        // one read of the bf16 input, the fp8 output and the fp32 scale, as the quantize request lists them
+        double onePass = m * k * 2.0 + m * k * 1.0 + m * 4.0;
+        double expected = H100.get(Param.ELEMENTWISE_FIXED_LATENCY_US) * 1e-6
+                + onePass / (H100.hbmBytesPerSecond() * H100.get(Param.ELEMENTWISE_MEMORY_EFFICIENCY));
         assertThat(group.model()).isEqualTo("elementwise");
-        assertThat(perToken.seconds() - group.seconds()).isCloseTo(secondPass, within(secondPass * 1e-9));
+        assertThat(group.seconds()).isCloseTo(expected, within(expected * 1e-9));
+    }
+
+    @Test
+    void perTokenKernelHasItsOwnBandwidthShare() {
+        // the two parameters are the per-token kernel's own: moving the elementwise ones leaves it alone
+        double[] values = H100.parameters();
+        values[Param.ELEMENTWISE_MEMORY_EFFICIENCY.ordinal()] = 0.2;
+        values[Param.ELEMENTWISE_FIXED_LATENCY_US.ordinal()] = 20;
+        HardwareProfile slowElementwise = H100.withParameters(values);
+        SimulationRequest r = quantize("per_token_quant_fp8", 4096, 8192);
+        assertThat(MemoryModel.estimate(r, slowElementwise).seconds()).isEqualTo(MemoryModel.estimate(r, H100).seconds());
+        values[Param.GEMM_FP8_QUANT_MEMORY_EFFICIENCY.ordinal()] = 0.4;
+        values[Param.GEMM_FP8_QUANT_FIXED_LATENCY_US.ordinal()] = 5;
+        double bytes = 4096 * 8192 * 5.0 + 4096 * 4.0;
+        double expected = 5e-6 + bytes / (H100.hbmBytesPerSecond() * 0.4);
+        assertThat(MemoryModel.estimate(r, H100.withParameters(values)).seconds())
+                .isCloseTo(expected, within(expected * 1e-9));
     }
 }

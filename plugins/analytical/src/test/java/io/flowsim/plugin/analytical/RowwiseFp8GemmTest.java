@@ -5,6 +5,7 @@ import io.flowsim.api.model.SimulationRequest;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * sgl-kernel's row-wise scaled FP8 GEMM ({@code fp8_scaled_mm}): one CUTLASS tile per M bucket, never a
@@ -78,5 +79,23 @@ class RowwiseFp8GemmTest {
         assertThat(full).isLessThan(1.0);
         assertThat(seconds(scaledMm(8192, 8192, 8192)))
                 .isGreaterThanOrEqualTo(flops / (1978.9e12 * H100.get(Param.GEMM_FP8_COMPUTE_EFFICIENCY) * full));
+    }
+
+    @Test
+    void theTileOverheadIsATimeSoFp8PaysTwiceTheStepsOfK() {
+        // 8192^3 on 128 x 128 tiles: 4,096 tiles in 32 waves, compute-bound (the operands' 268 MB take about
+        // 94 us at the H100's bandwidth against about 800 us of FP8 compute), so adding 256 steps of per-tile
+        // overhead adds 32 waves of 2 * 128 * 128 * 512 FLOP each: the fill and epilogue keep their 16-bit
+        // duration, which at FP8's doubled peak is twice the steps of K.
+        double[] values = H100.parameters();
+        values[Param.GEMM_TILE_OVERHEAD_K.ordinal()] = 0;
+        HardwareProfile none = H100.withParameters(values);
+        values[Param.GEMM_TILE_OVERHEAD_K.ordinal()] = 256;
+        HardwareProfile some = H100.withParameters(values);
+        SimulationRequest r = scaledMm(8192, 8192, 8192);
+        double added = KernelModel.estimate(r, some).seconds() - KernelModel.estimate(r, none).seconds();
+        double perSm = 1978.9e12 / 132 * H100.get(Param.GEMM_FP8_COMPUTE_EFFICIENCY) * H100.get(Param.GEMM_FP8_FULL_LOAD_FACTOR);
+        double expected = 32 * 2.0 * 128 * 128 * (256 * 2) / perSm;
+        assertThat(added).isCloseTo(expected, within(expected * 0.03));
     }
 }
