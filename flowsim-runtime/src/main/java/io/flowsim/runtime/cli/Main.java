@@ -11,9 +11,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        Thread init = new Thread(new SlowClassInit(), "flowsim-class-init");
-        init.setDaemon(true);
-        init.start();
+        if (!versionOnly(args)) {
+            Thread init = new Thread(new SlowClassInit(), "flowsim-class-init");
+            init.setDaemon(true);
+            init.start();
+        }
         AtomicBoolean outOfMemoryReported = new AtomicBoolean();
         // an error on another thread (a decompressing or HTTP thread) ends the run with one line too
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
@@ -80,7 +82,7 @@ public final class Main {
     }
 
     private static int run(String[] args, PrintStream out, PrintStream err, AtomicBoolean outOfMemoryReported) {
-        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+        if (versionOnly(args)) {
             // the same lines as picocli's --version, without building the command model
             for (String line : VersionProvider.lines()) {
                 out.println(line);
@@ -97,6 +99,11 @@ public final class Main {
         } finally {
             ((FlowsimCommand) cl.getCommand()).closeUnused();
         }
+    }
+
+    /** {@code flowsim --version} (or {@code -V}) alone: answered without the command model. */
+    private static boolean versionOnly(String[] args) {
+        return args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
     }
 
     /**
