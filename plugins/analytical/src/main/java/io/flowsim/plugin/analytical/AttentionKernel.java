@@ -22,12 +22,14 @@ import java.util.regex.Pattern;
  * @param warpgroupMma   whether the kernel reaches the full tensor peak on Hopper (wgmma); kernels built
  *                       for sm80 ({@code mma.sync}) reach {@code mma_sync_fraction} of it
  * @param blockQ         query rows per thread block (prefill)
+ * @param blockKv        keys per prefill tile where the kernel name gives them (FlashInfer's {@code CTA_KV}),
+ *                       else 0 (see {@link #tile})
  * @param skipsWindow    whether blocks outside the sliding window are skipped (prefill)
  * @param packsGqa       whether one decode thread block serves all query heads of a KV head
  * @param splitPolicy    how decode splits a sequence's KV cache
  * @param simtDot        whether the score and value products run on the CUDA cores (FP32 FMA)
  */
-record AttentionKernel(Implementation implementation, boolean warpgroupMma, int blockQ, boolean skipsWindow,
+record AttentionKernel(Implementation implementation, boolean warpgroupMma, int blockQ, int blockKv, boolean skipsWindow,
                        boolean packsGqa, SplitPolicy splitPolicy, boolean simtDot) {
 
     /** Attention kernel families with their own model facts. */
@@ -94,35 +96,111 @@ record AttentionKernel(Implementation implementation, boolean warpgroupMma, int 
                 || lower.contains("sm89");
         boolean hopperPlus = hopperPlus(hw);
         return switch (impl) {
-            case FA3 -> new AttentionKernel(impl, true, 128, true, true, SplitPolicy.FLASH_DECODING, false);
+            case FA3 -> new AttentionKernel(impl, true, 128, 0, true, true, SplitPolicy.FLASH_DECODING, false);
             // FlashAttention-2 (and PyTorch's flash SDPA, which is FA2): 128 query rows up to d = 128, 64 beyond.
-            case FA2 -> new AttentionKernel(impl, false, headDimQk <= 128 ? 128 : 64, true, true,
+            case FA2 -> new AttentionKernel(impl, false, headDimQk <= 128 ? 128 : 64, 0, true, true,
                     SplitPolicy.FLASH_DECODING, false);
             case FLASHINFER -> {
                 int blockQ = 128;
+                int blockKv = 0;
                 Matcher m = FLASHINFER_TRAITS.matcher(name);
                 if (m.find()) {
                     blockQ = Integer.parseInt(m.group(1));
+                    blockKv = Integer.parseInt(m.group(2));
                 }
                 // Its sm90 templates are FA3-based; the others are FA2-style sm80 kernels.
                 boolean wgmma = hopperNamed || !lower.contains("flashinfer");
-                yield new AttentionKernel(impl, wgmma, blockQ, true, true, SplitPolicy.FLASH_DECODING, false);
+                yield new AttentionKernel(impl, wgmma, blockQ, blockKv, true, true, SplitPolicy.FLASH_DECODING, false);
             }
             // sglang's extend kernel: BLOCK_M 128 up to d = 256 on Hopper (32 beyond); on Ampere 128 / 64 / 32.
             // The sliding window is applied as a mask: every causal block is still visited.
             case TRITON -> new AttentionKernel(impl, true,
                     hopperPlus ? (headDimQk <= 256 ? 128 : 32) : (headDimQk <= 128 ? 128 : headDimQk <= 256 ? 64 : 32),
-                    false, true, SplitPolicy.FIXED, false);
+                    0, false, true, SplitPolicy.FIXED, false);
             // vLLM paged attention: one block per (query head, sequence[, 512-key partition]), CUDA-core dot products.
-            case PAGED -> new AttentionKernel(impl, false, 1, true, false,
+            case PAGED -> new AttentionKernel(impl, false, 1, 0, true, false,
                     lower.contains("v2") ? SplitPolicy.PARTITIONS_512 : SplitPolicy.NONE, true);
             // xformers/CUTLASS memory-efficient kernels (sm80 mma.sync): 64 query rows up to d = 128, 32 beyond.
-            case SDPA_EFFICIENT -> new AttentionKernel(impl, false, headDimQk <= 128 ? 64 : 32, true, false,
+            case SDPA_EFFICIENT -> new AttentionKernel(impl, false, headDimQk <= 128 ? 64 : 32, 0, true, false,
                     SplitPolicy.NONE, false);
             // cuDNN's fused flash kernels name their generation: ..._sm90_flash_fprop_wgmma_... or ..._sm80_..._wmma_...
-            case CUDNN -> new AttentionKernel(impl, !ampereNamed || hopperNamed, 128, true, false, SplitPolicy.NONE, false);
-            case GENERIC -> new AttentionKernel(impl, true, 128, true, true, SplitPolicy.FLASH_DECODING, false);
+            case CUDNN -> new AttentionKernel(impl, !ampereNamed || hopperNamed, 128, 0, true, false, SplitPolicy.NONE, false);
+            case GENERIC -> new AttentionKernel(impl, true, 128, 0, true, true, SplitPolicy.FLASH_DECODING, false);
         };
+    }
+
+    /**
+     * One prefill tile: {@code rows} query rows by {@code keys} keys, the unit a kernel computes whole, masked
+     * entries included (causal diagonal tiles, the edges of a sliding window).
+     */
+    record Tile(int rows, int keys) {
+    }
+
+    /**
+     * The prefill tile of this kernel for a problem. FlashAttention-3 (and the generic model on Hopper) use
+     * {@code tile_size_fwd_sm90} of FA3's {@code hopper/tile_size.h}: the tile depends on the head dimensions,
+     * the element size and whether a sliding window applies ({@code is_local}; a window with a causal mask is
+     * local, not causal). FlashAttention-2 kernels (and every kernel of the generic model below Hopper) use
+     * {@code tile_size_fwd_sm8x} for sm80; FlashInfer its template's {@code CTA_Q x CTA_KV}; the others their
+     * query rows by as many keys.
+     */
+    Tile tile(HardwareProfile hw, long dQk, long dV, boolean latent, boolean eightBit, boolean local, boolean causal) {
+        boolean hopperTiles = (implementation == Implementation.FA3 || implementation == Implementation.GENERIC)
+                && hopperPlus(hw);
+        if (hopperTiles) {
+            // FA3 runs absorbed MLA as head dimension 64 (the rotary part) with a 512-wide value (the latent).
+            return latent ? sm90Tile(64, 512, eightBit, local, causal && !local)
+                    : sm90Tile(dQk, dV, eightBit, local, causal && !local);
+        }
+        if (implementation == Implementation.FA3 || implementation == Implementation.GENERIC
+                || implementation == Implementation.FA2) {
+            return new Tile(blockQ, sm80KeyTile(dQk, local));
+        }
+        return new Tile(blockQ, blockKv > 0 ? blockKv : blockQ);
+    }
+
+    /** FA3's {@code tile_size_fwd_sm90} (non-paged, no softcap, two MMA warpgroups). */
+    static Tile sm90Tile(long d, long dV, boolean eightBit, boolean local, boolean causal) {
+        if (!eightBit) {
+            if (d <= 64) {
+                return dV == 512 ? new Tile(64, 64) : dV == 256 ? new Tile(128, 112)
+                        : new Tile(192, causal ? 128 : local ? 160 : 192);
+            }
+            if (d <= 96) {
+                return new Tile(192, local ? 128 : 144);
+            }
+            if (d <= 128) {
+                return new Tile(128, causal || local ? 128 : 176);
+            }
+            if (d <= 192) {
+                return new Tile(128, local ? 96 : dV <= 128 ? 128 : 112);
+            }
+            return new Tile(128, local ? 64 : 80);
+        }
+        if (d <= 64) {
+            return new Tile(192, 160);
+        }
+        if (d <= 96) {
+            return new Tile(192, 128);
+        }
+        if (d <= 128) {
+            return new Tile(128, 224);
+        }
+        if (d <= 192) {
+            return new Tile(128, 160);
+        }
+        return new Tile(128, local ? 64 : 128);
+    }
+
+    /** Keys per tile of FlashAttention-2 on sm80 ({@code tile_size_fwd_sm8x}, 16-bit, A100: not sm86/89). */
+    static int sm80KeyTile(long d, boolean local) {
+        if (d <= 64) {
+            return local ? 96 : 112;
+        }
+        if (d <= 128) {
+            return local ? 48 : 64;
+        }
+        return local ? 64 : 96;
     }
 
     /** Hopper or newer: sglang's Triton kernels pick their Hopper tiles (compute capability 9 and above). */

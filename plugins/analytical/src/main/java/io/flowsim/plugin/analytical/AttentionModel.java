@@ -12,16 +12,19 @@ import java.util.OptionalDouble;
  * Attention (FlashAttention, FlashInfer, cuDNN SDPA, MLA), prefill and decode.
  *
  * <p>Prefill is compute-bound: the score and value products cost {@code 2 * (d_qk + d_v)} FLOPs per
- * (query, key) pair that the mask keeps (half the square for causal attention, less with a sliding
- * window). Thread blocks of 128 query rows per head are dealt to the SMs in waves; the work runs at
- * a fraction of the tensor peak that drops for small head dimensions, each wave pays a fixed cost,
- * and the slowest block (the last query rows, which see every key) bounds the time from below.
+ * (query, key) entry the kernel computes. It computes whole tiles (the kernel's own, {@link
+ * AttentionKernel#tile}): every key tile from the one holding a query tile's first visible key to the one
+ * holding its last, so the causal diagonal and both edges of a sliding window cost full tiles. Thread
+ * blocks of one query tile per head are dealt to the SMs in waves; the work runs at a fraction of the
+ * tensor peak that drops for small head dimensions, each wave pays a fixed cost, and the slowest block
+ * (the one that visits the most keys) bounds the time from below.
  *
  * <p>Decode is bandwidth-bound: it streams the KV cache ({@code kv_len * kv_heads * (d_qk + d_v)}
  * elements per sequence, or one shared latent vector per token for MLA). One thread block handles
  * one (sequence, KV head) pair and possibly a split of the cache; with few blocks the achievable
  * bandwidth is limited by how many SMs are busy, and with many blocks a fixed per-wave cost (page
- * table walk, Q load, partial output) dominates. Both are joined by a p-norm.
+ * table walk, Q load, partial output) dominates. Both are joined by a p-norm. MLA decode with 16-bit
+ * queries over an 8-bit latent cache also converts every cached element on the SMs, at a per-SM rate.
  */
 final class AttentionModel {
 
@@ -166,19 +169,6 @@ final class AttentionModel {
                 windowAttr > 0 ? Math.round(windowAttr) : 0, decode, qType, kvType);
     }
 
-    /** (query, key) pairs one sequence computes under its mask. */
-    static double pairs(long qLen, long kvLen, boolean causal, long window) {
-        double w = window > 0 ? window : Double.MAX_VALUE;
-        if (!causal) {
-            return (double) qLen * Math.min(kvLen, w);
-        }
-        double offset = Math.max(0, kvLen - qLen);
-        // Query i (0-based) sees offset + i + 1 keys, at most w of them.
-        double unclipped = Math.max(0, Math.min(qLen, w - offset));
-        double sum = unclipped * offset + unclipped * (unclipped + 1) / 2;
-        return sum + (qLen - unclipped) * Math.min(w, offset + qLen);
-    }
-
     static Estimate prefill(Problem p, HardwareProfile hw, AttentionKernel kernel) {
         if (kernel.implementation() == AttentionKernel.Implementation.TRITON) {
             return tritonPrefill(p, hw, kernel);
@@ -189,10 +179,12 @@ final class AttentionModel {
             return Estimate.unsupported(hw.id() + " has no " + precision + " tensor-core peak for attention");
         }
         int sms = hw.smCount();
-        int blockQ = kernel.blockQ();
         long window = kernel.skipsWindow() ? p.window : 0;
+        AttentionKernel.Tile tile = kernel.tile(hw, p.headDim, p.headDimV, p.latent, p.qType.bits() <= 8, window > 0, p.causal);
+        int blockQ = tile.rows();
         double dims = p.headDim + p.headDimV;
-        double flops = 2.0 * p.batch * p.heads * pairs(p.qLen, p.kvLen, p.causal, window) * dims;
+        TileWalk walk = TileWalk.of(p.qLen, p.kvLen, p.causal, window, tile);
+        double flops = 2.0 * p.batch * p.heads * walk.entries() * dims;
         Param base = p.latent ? Param.PREFILL_LATENT_COMPUTE_EFFICIENCY
                 : p.qType.bits() <= 8 ? Param.PREFILL_FP8_COMPUTE_EFFICIENCY : Param.PREFILL_COMPUTE_EFFICIENCY;
         double efficiency = hw.get(base) * (kernel.warpgroupMma() ? 1 : hw.get(Param.PREFILL_MMA_SYNC_FRACTION));
@@ -202,8 +194,7 @@ final class AttentionModel {
         double blocks = (double) p.batch * p.heads * GemmModel.ceilDiv(p.qLen, blockQ);
         double waves = Math.ceil(blocks / (sms * occupancy));
         double quantization = Math.pow(waves * sms * occupancy / blocks, hw.get(Param.PREFILL_WAVE_QUANTIZATION));
-        double keysSeen = window > 0 ? Math.min(p.kvLen, window) : p.kvLen;
-        double longest = 2.0 * Math.min(p.qLen, blockQ) * keysSeen * dims;
+        double longest = 2.0 * Math.min(p.qLen, blockQ) * walk.mostKeys() * dims;
         double compute = Math.max(flops / (sms * perSm) * Math.max(1, quantization), longest / perSm)
                 + waves * hw.get(Param.PREFILL_CTA_OVERHEAD_US) * 1e-6;
         double memory = compulsoryBytes(p) / (hw.hbmBytesPerSecond() * hw.get(Param.PREFILL_MEMORY_EFFICIENCY));
@@ -211,6 +202,39 @@ final class AttentionModel {
         double body = Math.max(compute, memory);
         return Estimate.of(fixed + body, modelName("attention-prefill", kernel),
                 fixed > body ? "latency" : compute >= memory ? "compute" : "memory");
+    }
+
+    /**
+     * The (query, key) entries a tiled kernel computes for one sequence: each tile of {@code rows} query rows
+     * computes whole tiles of {@code keys} keys from the tile holding its first visible key to the one holding
+     * its last, masked entries included (the causal diagonal, both edges of a sliding window). A sliding
+     * window {@code w} lets query {@code i} see keys {@code (offset + i - w, offset + i]} (FlashAttention's
+     * window {@code (w - 1, 0)}); {@code offset} is the cached prefix.
+     *
+     * @param entries  computed entries, summed over the query tiles
+     * @param mostKeys keys of the query tile that visits the most (it bounds the time from below)
+     */
+    record TileWalk(double entries, double mostKeys) {
+
+        static TileWalk of(long qLen, long kvLen, boolean causal, long window, AttentionKernel.Tile tile) {
+            long offset = Math.max(0, kvLen - qLen);
+            long rows = tile.rows();
+            long keys = tile.keys();
+            double entries = 0;
+            double most = 0;
+            for (long first = 0; first < qLen; first += rows) {
+                long last = Math.min(qLen, first + rows) - 1;
+                long hi = causal || window > 0 ? Math.min(kvLen, offset + last + 1) : kvLen;
+                long lo = window > 0 ? Math.max(0, offset + first - window + 1) : 0;
+                if (hi <= lo) {
+                    continue;
+                }
+                double visited = (double) (GemmModel.ceilDiv(hi, keys) - lo / keys) * keys;
+                entries += (last - first + 1) * visited;
+                most = Math.max(most, visited);
+            }
+            return new TileWalk(entries, most);
+        }
     }
 
     /** Q, K, V (or the cache) and O bytes of a prefill: the compulsory traffic. */
@@ -403,6 +427,13 @@ final class AttentionModel {
             }
         }
         double stream = Math.max(memory, compute);
+        if (p.latent && narrowCache && p.qType.bits() > 8) {
+            // 16-bit queries over an 8-bit latent: every cached element is converted on the SM that reads it
+            // (measured: the time per cached element does not depend on the query heads). The kernel splits
+            // the cache until every SM has work, so all of them convert.
+            double converted = p.batch * keys * p.headDim;
+            stream = Math.max(stream, converted / (sms * hw.get(Param.DECODE_LATENT_FP8_GELEMENTS_PER_SM) * 1e9));
+        }
         // One-pass kernels over a contiguous cache (cuDNN, memory-efficient SDPA) walk no page table and
         // write no partial results: their per-wave cost is their own.
         boolean contiguous = kernel.implementation() == AttentionKernel.Implementation.CUDNN

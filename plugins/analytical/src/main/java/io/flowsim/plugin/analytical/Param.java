@@ -144,6 +144,9 @@ enum Param {
             "extra time to combine the partial results of a split KV cache"),
     DECODE_ROOFLINE_SHARPNESS(FitGroup.ATTENTION_DECODE, "roofline_sharpness", 1, 8, 2,
             "p of the p-norm joining streaming time and per-wave overhead"),
+    DECODE_LATENT_FP8_GELEMENTS_PER_SM(FitGroup.ATTENTION_DECODE, "latent_fp8_gelements_per_sm", 0.2, 50, 1.95,
+            "latent elements per second (in billions) one busy SM converts when an MLA decode kernel reads an 8-bit"
+                    + " cache with 16-bit queries: a per-SM throughput bound beside the HBM stream"),
 
     MOE_COMPUTE_EFFICIENCY(FitGroup.MOE, "compute_efficiency", 0.05, 1.0, 0.5,
             "fraction of the tensor peak a grouped expert GEMM sustains (16-bit types)"),

@@ -142,24 +142,6 @@ class ModelPhysicsTest {
     }
 
     @Test
-    void causalMaskPairsMatchTheirDefinition() {
-        // Brute force over every query, for causal, windowed and prefix-cached cases.
-        long[][] cases = {{7, 7, 0}, {128, 128, 0}, {64, 1000, 0}, {100, 100, 16}, {50, 300, 40}, {1, 4096, 0}};
-        for (long[] c : cases) {
-            long q = c[0];
-            long kv = c[1];
-            long w = c[2];
-            double expected = 0;
-            for (long i = 0; i < q; i++) {
-                long visible = kv - q + i + 1;
-                expected += w > 0 ? Math.min(visible, w) : visible;
-            }
-            assertThat(AttentionModel.pairs(q, kv, true, w)).as("q %d kv %d w %d", q, kv, w).isEqualTo(expected);
-        }
-        assertThat(AttentionModel.pairs(10, 20, false, 0)).isEqualTo(200);
-    }
-
-    @Test
     void moeGrowsWithTokensAndNarrowWeightsStreamFaster() {
         for (HardwareProfile hw : variants()) {
             double previous = 0;
