@@ -427,6 +427,14 @@ final class AttentionModel {
             }
         }
         double stream = Math.max(memory, compute);
+        if (triton) {
+            // A stage-1 block walks its split at a latency-bound key rate: with few blocks the split's length,
+            // not the HBM, sets the time (sglang's grouped decode kernel, BLOCK_N 32, num_stages 2).
+            double keysPerBlock = Math.ceil(keys / splits);
+            double perBlock = keysPerBlock * (p.latent ? p.headDim : p.headDim + p.headDimV) * 2.0
+                    / (hw.get(Param.TRITON_DECODE_BLOCK_GBPS) * 1e9);
+            stream = Math.max(stream, waves * perBlock);
+        }
         if (p.latent && narrowCache && p.qType.bits() > 8) {
             // 16-bit queries over an 8-bit latent: every cached element is converted on the SM that reads it
             // (measured: the time per cached element does not depend on the query heads). The kernel splits

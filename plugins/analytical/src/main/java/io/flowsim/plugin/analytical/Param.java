@@ -117,6 +117,11 @@ enum Param {
                     + " memory-efficient SDPA: no page table, no split, no partial results)"),
     TRITON_DECODE_KV_SPLITS(FitGroup.ATTENTION_DECODE_TRITON, "kv_splits", 1, 64, 8,
             "splits of each sequence's KV cache (sglang's num_kv_splits, 8 by default)"),
+    TRITON_DECODE_BLOCK_GBPS(FitGroup.ATTENTION_DECODE_TRITON, "block_gbps", 1, 200, 13,
+            "keys and values (counted as 16-bit bytes) one Triton decode thread block streams per second, in GB/s:"
+                    + " its loads are latency-bound (32 keys per iteration, two stages in flight), so a block's"
+                    + " split takes its length over this rate however idle the rest of the GPU is; an 8-bit cache"
+                    + " goes at the same key rate"),
 
     DECODE_MEMORY_EFFICIENCY(FitGroup.ATTENTION_DECODE, "memory_efficiency", 0.2, 1.0, 0.8,
             "fraction of the HBM bandwidth a decode attention kernel reaches reading the KV cache"),
