@@ -11,6 +11,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (!versionOnly(args)) {
+            Thread init = new Thread(new SlowClassInit(), "flowsim-class-init");
+            init.setDaemon(true);
+            init.start();
+        }
         AtomicBoolean outOfMemoryReported = new AtomicBoolean();
         // an error on another thread (a decompressing or HTTP thread) ends the run with one line too
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
@@ -24,6 +29,21 @@ public final class Main {
                     + " (rerun with --verbose for the stack trace, and please report it)");
         });
         System.exit(run(args, System.out, System.err, outOfMemoryReported));
+    }
+
+    /**
+     * Initializes, on its own thread, a class whose initialization is slow and that every run needs
+     * later: from JDK 24, {@link java.math.BigDecimal} computes 5^(2^16) when it is initialized
+     * (15-20 ms in the interpreter), and every JSON parser (Jackson's {@code ParserMinimalBase})
+     * initializes it. Started first, it is done while the main thread builds the command line
+     * (docs/performance.md, "One archive per command"). A class, not a lambda: no bootstrap on the
+     * main thread.
+     */
+    private static final class SlowClassInit implements Runnable {
+        @Override
+        public void run() {
+            java.math.BigDecimal.ONE.signum();
+        }
     }
 
     /** The exit code of a run that ran out of Java heap (as for any run that could not complete inside FlowSim). */
@@ -62,7 +82,7 @@ public final class Main {
     }
 
     private static int run(String[] args, PrintStream out, PrintStream err, AtomicBoolean outOfMemoryReported) {
-        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+        if (versionOnly(args)) {
             // the same lines as picocli's --version, without building the command model
             for (String line : VersionProvider.lines()) {
                 out.println(line);
@@ -79,6 +99,11 @@ public final class Main {
         } finally {
             ((FlowsimCommand) cl.getCommand()).closeUnused();
         }
+    }
+
+    /** {@code flowsim --version} (or {@code -V}) alone: answered without the command model. */
+    private static boolean versionOnly(String[] args) {
+        return args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
     }
 
     /**
