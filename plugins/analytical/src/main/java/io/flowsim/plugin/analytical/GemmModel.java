@@ -196,6 +196,9 @@ final class GemmModel {
         // Row-wise scaled FP8 (not block-scaled): its efficiency is that of a lightly loaded GPU; with
         // every SM busy the power limit takes the clock down (fp8_full_load_factor).
         double fullLoad = p.narrow && !p.blockScaled ? hw.get(Param.GEMM_FP8_FULL_LOAD_FACTOR) : 1.0;
+        // Run long at the power limit, the clock falls further (fp8_sustained_factor, fp8_throttle_time_ms).
+        double sustained = p.narrow && !p.blockScaled ? hw.get(Param.GEMM_FP8_SUSTAINED_FACTOR) : 1.0;
+        double throttleSeconds = hw.get(Param.GEMM_FP8_THROTTLE_TIME_MS) * 1e-3;
         double bandwidth = hw.hbmBytesPerSecond() * hw.get(Param.GEMM_MEMORY_EFFICIENCY);
         double bytesA = p.typeA.bytes();
         double bytesB = p.typeB.bytes();
@@ -265,6 +268,9 @@ final class GemmModel {
                 double busy = Math.min(units, sms) / sms;
                 double compute = waves * (2.0 * tm * tn * (kPerSplit + overheadK))
                         / (perSm * tileEfficiency * (1 - (1 - fullLoad) * busy));
+                if (sustained < 1) {
+                    compute = throttled(compute, busy * (1 - sustained), throttleSeconds);
+                }
                 // Split-K writes fp32 partial sums and reads them back in the reduction, unless the
                 // reduction is a kernel of its own (then only the writes are this kernel's).
                 boolean separateReduction = p.kernel.splitK();
@@ -322,6 +328,27 @@ final class GemmModel {
                 return m <= 64 ? new int[] {64, 64} : m <= 128 ? new int[] {64, 128} : new int[] {128, 128};
             }
         }
+    }
+
+    /**
+     * The time a kernel needs for {@code work} seconds of work at its starting rate when the rate falls
+     * exponentially, with time constant {@code tau}, to {@code 1 - drop} of it (the clock under a sustained
+     * power limit): the {@code T} with {@code T - drop * (T - tau * (1 - exp(-T / tau))) = work}. The left side
+     * is increasing and concave in {@code T}, so Newton's method from {@code T = work} rises to the root.
+     */
+    static double throttled(double work, double drop, double tau) {
+        double t = work;
+        for (int i = 0; i < 50; i++) {
+            double decay = Math.exp(-t / tau);
+            double f = t - drop * (t - tau * (1 - decay)) - work;
+            double slope = 1 - drop * (1 - decay);
+            double next = t - f / slope;
+            if (Math.abs(next - t) <= 1e-12 * work) {
+                return next;
+            }
+            t = next;
+        }
+        return t;
     }
 
     static long ceilDiv(long a, long b) {

@@ -20,6 +20,11 @@ enum Param {
     GEMM_FP8_FULL_LOAD_FACTOR(FitGroup.GEMM, "fp8_full_load_factor", 0.3, 1.0, 1.0,
             "share of fp8_compute_efficiency an FP8 GEMM keeps while every SM is busy (the board's power"
                     + " limit lowers the clock under a full FP8 load; 1 = no such drop), linear in the busy share"),
+    GEMM_FP8_SUSTAINED_FACTOR(FitGroup.GEMM, "fp8_sustained_factor", 0.2, 1.0, 1.0,
+            "share of its full-load rate an FP8 GEMM keeps once the board has run it long at its power limit"
+                    + " (the clock keeps falling for fp8_throttle_time_ms; 1 = no such drop)"),
+    GEMM_FP8_THROTTLE_TIME_MS(FitGroup.GEMM, "fp8_throttle_time_ms", 0.1, 1000, 10,
+            "time constant of that fall: the rate decays exponentially from the full-load rate to the sustained one"),
     GEMM_BLOCK_FP8_COMPUTE_EFFICIENCY(FitGroup.GEMM, "block_fp8_compute_efficiency", 0.2, 1.0, 0.65,
             "the same for block-scaled FP8 (DeepGEMM-style 1x128 / 128x128 scales, gemm.scaling = block)"),
     GEMM_TF32_COMPUTE_EFFICIENCY(FitGroup.GEMM, "tf32_compute_efficiency", 0.2, 1.0, 0.66,

@@ -88,6 +88,8 @@ class RowwiseFp8GemmTest {
         // overhead adds 32 waves of 2 * 128 * 128 * 512 FLOP each: the fill and epilogue keep their 16-bit
         // duration, which at FP8's doubled peak is twice the steps of K.
         double[] values = H100.parameters();
+        // without the fall of a long kernel's rate, which would stretch the added time too
+        values[Param.GEMM_FP8_SUSTAINED_FACTOR.ordinal()] = 1;
         values[Param.GEMM_TILE_OVERHEAD_K.ordinal()] = 0;
         HardwareProfile none = H100.withParameters(values);
         values[Param.GEMM_TILE_OVERHEAD_K.ordinal()] = 256;
@@ -97,5 +99,40 @@ class RowwiseFp8GemmTest {
         double perSm = 1978.9e12 / 132 * H100.get(Param.GEMM_FP8_COMPUTE_EFFICIENCY) * H100.get(Param.GEMM_FP8_FULL_LOAD_FACTOR);
         double expected = 32 * 2.0 * 128 * 128 * (256 * 2) / perSm;
         assertThat(added).isCloseTo(expected, within(expected * 0.03));
+    }
+
+    @Test
+    void aFallingClockStretchesOnlyLongKernels() {
+        // no drop, or a kernel far shorter than the time constant: the work's own time
+        assertThat(GemmModel.throttled(1e-3, 0, 0.01)).isCloseTo(1e-3, within(1e-12));
+        assertThat(GemmModel.throttled(1e-6, 0.4, 0.01)).isCloseTo(1e-6, within(1e-9));
+        // far longer than the time constant: nearly all of it at the sustained rate, 1 - 0.4 of the start
+        double work = 10.0;
+        double t = GemmModel.throttled(work, 0.4, 0.01);
+        assertThat(t).isCloseTo((work - 0.4 * 0.01) / 0.6, within(1e-9));
+        // one time constant of work: the closed form of the work done by then holds at the returned time
+        double tau = 0.01;
+        double one = GemmModel.throttled(tau, 0.4, tau);
+        assertThat(one - 0.4 * (one - tau * (1 - Math.exp(-one / tau)))).isCloseTo(tau, within(1e-12));
+        assertThat(one).isBetween(tau, tau / 0.6);
+    }
+
+    @Test
+    void aLongFullFp8LoadRunsBelowItsFullLoadRate() {
+        // 16384 x 16384 x 16384 keeps every SM busy for milliseconds: with the bundled drop it takes the
+        // closed form's time for the work it would do at the full-load rate, which is longer.
+        double[] values = H100.parameters();
+        values[Param.GEMM_FP8_SUSTAINED_FACTOR.ordinal()] = 1;
+        HardwareProfile steady = H100.withParameters(values);
+        SimulationRequest r = scaledMm(16384, 16384, 16384);
+        double fixed = H100.get(Param.GEMM_FIXED_LATENCY_US) * 1e-6;
+        double atFullLoad = KernelModel.estimate(r, steady).seconds() - fixed;
+        double drop = 1 - H100.get(Param.GEMM_FP8_SUSTAINED_FACTOR);
+        assertThat(drop).isGreaterThan(0);
+        double expected = GemmModel.throttled(atFullLoad, drop, H100.get(Param.GEMM_FP8_THROTTLE_TIME_MS) * 1e-3);
+        double throttled = KernelModel.estimate(r, H100).seconds() - fixed;
+        // compute-bound (memory is a few percent of it), so the stretch is nearly that of the compute time
+        assertThat(throttled).isGreaterThan(atFullLoad * 1.2);
+        assertThat(throttled).isCloseTo(expected, within(expected * 0.03));
     }
 }
