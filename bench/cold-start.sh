@@ -96,7 +96,9 @@ if ((one_kernel)); then
   jobs+=("v:flowsim --version"$'\t'"$(printf %q "$flowsim") --version")
 fi
 
-echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $runs rounds"
+cpu_model=$(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo 2>/dev/null | head -n 1)
+# the host matters: session 7's host ran the JVM's parse at 1.65x the CPU of session 6's
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs (${cpu_model:-model unknown}), load $(cut -d' ' -f1-3 /proc/loadavg), $runs rounds"
 echo "# $("$flowsim" --version 2>&1 | tail -n1) (the launcher's choice); FLOWSIM_OPTS='$opts'; JAVA_HOME='${JAVA_HOME:-}'"
 n=${#jobs[@]}
 for ((r = 0; r < runs; r++)); do
