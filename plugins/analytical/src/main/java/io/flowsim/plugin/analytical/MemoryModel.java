@@ -2,7 +2,6 @@ package io.flowsim.plugin.analytical;
 
 import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.KernelWork;
-import io.flowsim.api.model.LaunchConfig;
 import io.flowsim.api.model.MemoryTransfer;
 import io.flowsim.api.model.Operand;
 import io.flowsim.api.model.OperationFamily;
@@ -224,7 +223,7 @@ final class MemoryModel {
         long total = slice * indices;
         long threads;
         if (r.launch().isPresent()) {
-            threads = r.launch().get().grid().volume() * r.launch().get().block().volume();
+            threads = RequestView.launchedThreads(r);
         } else {
             long work = small ? slice : total;
             threads = Math.min(GemmModel.ceilDiv(work, INDEX_THREADS), (long) hw.smCount() * INDEX_BLOCKS_PER_SM)
@@ -272,12 +271,12 @@ final class MemoryModel {
                 break;
             }
         }
-        LaunchConfig l = r.launch().orElse(null);
-        if (source == null || l == null || l.grid().volume() <= 0 || l.block().volume() <= 0) {
+        long threads = RequestView.launchedThreads(r);
+        if (source == null || threads <= 0) {
             return Double.POSITIVE_INFINITY;
         }
         double elementBytes = source.bytes() / source.elementCount();
-        return 2.0 * l.grid().volume() * l.block().volume() * indexElementsPerThread(r) * elementBytes;
+        return 2.0 * threads * indexElementsPerThread(r) * elementBytes;
     }
 
     /**
@@ -287,10 +286,7 @@ final class MemoryModel {
      * {@code t = max(t0 + bytes / (B * e), launch_floor + vt * waves * index_round)}.
      */
     private static Estimate indexElementwiseChain(SimulationRequest r, HardwareProfile hw, Estimate bandwidth) {
-        if (r.launch().isEmpty()) {
-            return bandwidth;
-        }
-        long threads = r.launch().get().grid().volume() * r.launch().get().block().volume();
+        long threads = RequestView.launchedThreads(r);
         if (threads <= 0) {
             return bandwidth;
         }

@@ -13,6 +13,11 @@ final class RequestView {
     private RequestView() {
     }
 
+    /** Threads the kernel was launched with (grid volume x block volume), or 0 when the trace records no launch. */
+    static long launchedThreads(SimulationRequest r) {
+        return r.launch().map(l -> l.grid().volume() * l.block().volume()).orElse(0L);
+    }
+
     /** The first operand with one of the names, or null. */
     static Operand operand(SimulationRequest r, String... names) {
         List<Operand> operands = r.operands();

@@ -1,6 +1,5 @@
 package io.flowsim.plugin.analytical;
 
-import io.flowsim.api.model.LaunchConfig;
 import io.flowsim.api.model.Operand;
 import io.flowsim.api.model.SimulationRequest;
 
@@ -159,10 +158,6 @@ final class TopkKernel {
 
     /** Threads the kernel was launched with; one block of 256 when the trace has no launch. */
     private static long launchedThreads(SimulationRequest r) {
-        if (r.launch().isEmpty()) {
-            return BLOCK_THREADS;
-        }
-        LaunchConfig l = r.launch().get();
-        return Math.max(1, l.grid().volume() * l.block().volume());
+        return r.launch().isEmpty() ? BLOCK_THREADS : Math.max(1, RequestView.launchedThreads(r));
     }
 }
