@@ -89,6 +89,17 @@ class BlockScaledFp8GemmTest {
     }
 
     @Test
+    void int8GemmsRunAtTheirOwnPeak() {
+        // The A100 has an INT8 tensor peak (624 TOPS, twice its 16-bit one) and no FP8 units: an INT8 GEMM is
+        // priced at the INT8 rate, so a compute-bound one beats what the 16-bit peak allows, never the INT8 peak.
+        HardwareProfile a100 = Profiles.bundled("a100-sxm-80gb");
+        double ops = 2.0 * 8192 * 8192 * 8192;
+        double int8 = seconds(Requests.gemm(8192, 8192, 8192, DataType.INT8), a100);
+        assertThat(int8).isGreaterThanOrEqualTo(ops / 624e12).isLessThan(ops / 312e12);
+        assertThat(KernelModel.estimate(Requests.gemm(8192, 8192, 8192, DataType.FP8_E4M3), a100).supported()).isFalse();
+    }
+
+    @Test
     void aLongBlockScaledGemmSlowsToItsOwnSustainedShare() {
         double[] values = H100.parameters();
         values[Param.GEMM_BLOCK_FP8_SUSTAINED_FACTOR.ordinal()] = 1;
