@@ -30,7 +30,7 @@ while (($#)); do
     --no-default-refs) default_refs=0; shift ;;
     --one-kernel) one_kernel=1; shift ;;
     --opts) opts="$2"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "cold-start.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) traces+=("$1"); shift ;;
   esac

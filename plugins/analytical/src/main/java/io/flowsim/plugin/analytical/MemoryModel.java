@@ -111,18 +111,56 @@ final class MemoryModel {
         return r.kernelName().contains("softmax_warp_forward") || r.kernelName().contains("softmax_warp_backward");
     }
 
+    /** Rows of up to this width are walked by PyTorch's warp softmax ({@code PersistentSoftmax.cuh}). */
+    static final int WARP_SOFTMAX_MAX_WIDTH = 1024;
+
     /**
-     * A warp softmax: its own fixed latency ({@code reduction.warp_softmax_latency_us}: one load round, two
-     * shuffle reductions, one store; {@code reduce_kernel}'s {@code t0} also pays a block-wide reduction through
-     * shared memory) and its traffic at the reduction family's bandwidth. It writes a row for every row it reads,
-     * which the trace does not mark as an output and the reduction count leaves out, so the write of one input's
-     * size is added to what it reads.
+     * Elements each thread of PyTorch's warp softmax holds for a row of {@code width} elements: the row is padded to a
+     * power of two {@code p}, a warp of {@code min(p, 32)} lanes walks it in {@code p / min(p, 32)} steps
+     * ({@code WARP_ITERATIONS}), and a warp takes {@code WARP_BATCH} rows (2 for {@code p <= 128}, else 1).
+     */
+    static int warpSoftmaxElementsPerThread(long width) {
+        int p = warpSoftmaxPaddedWidth(width);
+        return warpSoftmaxRowsPerWarp(p) * (p / Math.min(p, 32));
+    }
+
+    private static int warpSoftmaxPaddedWidth(long width) {
+        long w = Math.max(1, Math.min(width, WARP_SOFTMAX_MAX_WIDTH));
+        return Integer.highestOneBit((int) (2 * w - 1));
+    }
+
+    private static int warpSoftmaxRowsPerWarp(int paddedWidth) {
+        return paddedWidth <= 128 ? 2 : 1;
+    }
+
+    /**
+     * A warp softmax: its own fixed latency ({@code reduction.warp_softmax_latency_us}: the launch, one load round, two
+     * shuffle reductions and a store; {@code reduce_kernel}'s {@code t0} also pays a block-wide reduction through
+     * shared memory), then the longer of its traffic at the reduction family's bandwidth and its threads' walk over
+     * their elements. It writes a row for every row it reads, which the trace does not mark as an output and the
+     * reduction count leaves out, so the write of one input's size is added to what it reads. Each thread holds
+     * {@link #warpSoftmaxElementsPerThread} elements and works through them one after the other (the maximum, the
+     * exponential and sum, the division and store), at the per-element cost of a thread walking a row that the norm
+     * section gives ({@code norm.row_ns_per_element} times the 128 threads it was fitted on; 0 where a profile leaves
+     * the norm's per-row bound off). Threads beyond the 2,048 an SM holds run in further waves.
      */
     private static Estimate warpSoftmax(SimulationRequest r, double bytes, HardwareProfile hw) {
         Operand input = RequestView.operand(r, "self", "input", "x", "grad_output");
         double traffic = input == null || Double.isNaN(input.bytes()) ? bytes : bytes + input.bytes();
-        return bandwidthBound(traffic, hw, Param.REDUCTION_MEMORY_EFFICIENCY, Param.REDUCTION_WARP_SOFTMAX_LATENCY_US,
-                "warp-softmax");
+        double fixed = hw.get(Param.REDUCTION_WARP_SOFTMAX_LATENCY_US) * 1e-6;
+        double body = traffic / (hw.hbmBytesPerSecond() * hw.get(Param.REDUCTION_MEMORY_EFFICIENCY));
+        double walk = 0;
+        if (input != null && !input.shape().isEmpty()) {
+            long width = RequestView.dimFromEnd(input, 1);
+            double rows = Math.max(1, RequestView.leading(input, 1));
+            int padded = warpSoftmaxPaddedWidth(width);
+            double threads = Math.ceil(rows / warpSoftmaxRowsPerWarp(padded)) * Math.min(padded, 32);
+            double waves = Math.ceil(threads / (hw.smCount() * THREADS_PER_SM));
+            double perElement = hw.get(Param.NORM_ROW_NS_PER_ELEMENT) * NORM_FIT_THREADS * 1e-9;
+            walk = waves * warpSoftmaxElementsPerThread(width) * perElement;
+        }
+        double t = fixed + Math.max(body, walk);
+        return Estimate.of(t, "warp-softmax", fixed > Math.max(body, walk) ? "latency" : walk > body ? "rows" : "memory");
     }
 
     /**

@@ -213,7 +213,8 @@ enum Param {
                     + " step waits for), for kernels that walk their data serially with one block"),
     REDUCTION_WARP_SOFTMAX_LATENCY_US(FitGroup.REDUCTION, "warp_softmax_latency_us", 0.5, 30, 3,
             "time PyTorch's warp-per-row softmax (softmax_warp_forward/backward) spends regardless of its size:"
-                    + " one load round, two warp-shuffle reductions and a store (the prior is the reduction's)"),
+                    + " the launch, one load round, two warp-shuffle reductions and a store, without its threads' walk"
+                    + " over their elements (priced at the norm's per-element cost; the prior is the reduction's)"),
     POOLING_WINDOW_CACHE_RATIO(FitGroup.REDUCTION, "window_cache_ratio", 1, 20, 3,
             "bandwidth at which L1/L2 serve a pooling kernel's repeated window loads, as a multiple of the"
                     + " HBM bandwidth it reaches (a prior: no shared measurement times a pooling kernel)"),

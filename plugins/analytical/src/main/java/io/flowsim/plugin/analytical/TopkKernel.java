@@ -52,6 +52,8 @@ final class TopkKernel {
         BLOCK_SCAN,
         /** {@code mbtopk::gatherTopK}: reads the input, writes the k values and indices. */
         GATHER,
+        /** {@code sbtopk::gatherTopK}: one block per row selects and gathers the row's top k alone. */
+        SINGLE_BLOCK,
         NONE
     }
 
@@ -65,6 +67,9 @@ final class TopkKernel {
         }
         if (n.contains("DeviceScanByKeyKernel") && r.opMapping().contains("topk")) {
             return Role.BLOCK_SCAN;
+        }
+        if (n.contains("sbtopk::gatherTopK")) {
+            return Role.SINGLE_BLOCK;
         }
         if (!n.contains("mbtopk::")) {
             return Role.NONE;
@@ -130,9 +135,12 @@ final class TopkKernel {
         }
         long sliceSize = Math.max(1, RequestView.dimFromEnd(input, 1));
         long slices = Math.max(1, RequestView.leading(input, 1));
+        double rt = hw.get(Param.REDUCTION_ROUND_TRIP_US) * 1e-6;
+        if (role == Role.SINGLE_BLOCK) {
+            return singleBlock(r, hw, input, sliceSize, slices, floor, rt);
+        }
         long perSlice = blocksPerSlice(slices, sliceSize, hw.smCount());
         long blocks = slices * perSlice;
-        double rt = hw.get(Param.REDUCTION_ROUND_TRIP_US) * 1e-6;
         return switch (role) {
             case DIGIT_COUNTS -> MemoryModel.bandwidthBound(input.bytes() + blocks * HISTOGRAM_BYTES, hw,
                     Param.REDUCTION_MEMORY_EFFICIENCY, Param.REDUCTION_FIXED_LATENCY_US, "topk-radix-pass");
@@ -150,6 +158,44 @@ final class TopkKernel {
             }
             default -> throw new IllegalArgumentException("not a topk kernel: " + r.kernelName());
         };
+    }
+
+    /** Bits of the key one radix pass of the single-block selection resolves ({@code RADIX_BITS}). */
+    static final int SINGLE_BLOCK_RADIX_BITS = 2;
+    /** Thread blocks one SM holds at most. */
+    static final int BLOCKS_PER_SM = 32;
+
+    /**
+     * Dependent rounds of one block of {@code sbtopk::gatherTopK} over a row of {@code sliceSize} elements of
+     * {@code elementBytes} each, with {@code threads} threads ({@code SortingRadixSelect.cuh}, {@code TensorTopK.cu}):
+     * the radix selection makes one pass per 2-bit digit of the key (16 for 4-byte values), each a load of the row
+     * ({@code ceil(sliceSize / threads)} rounds) and the exchange of the digit counts through shared memory (an atomic
+     * add per warp between barriers, which every thread waits for: one round); the gather then walks the row twice
+     * (values above the k-th, then equal to it), each step a load and a block-wide prefix scan (two rounds). The
+     * selection stops early once the k-th value is alone in its digit, which depends on the data: the count is the
+     * full one.
+     */
+    static long singleBlockRounds(long sliceSize, double elementBytes, long threads) {
+        long steps = GemmModel.ceilDiv(sliceSize, Math.max(1, threads));
+        long passes = Math.max(1, Math.round(elementBytes * 8) / SINGLE_BLOCK_RADIX_BITS);
+        return passes * (steps + 1) + 2 * 2 * steps;
+    }
+
+    /**
+     * PyTorch's single-block top-k ({@code sbtopk::gatherTopK}, used for short rows): one block of
+     * {@code min(roundup(n, 32), 1024)} threads per row, a chain of {@link #singleBlockRounds} dependent rounds after
+     * the launch floor, and the rows dealt to the SMs in waves (at most {@code 2,048 / threads} and 32 blocks per SM).
+     * Its traffic (the row, read from the caches after the first pass) is far below what the chain takes.
+     */
+    private static Estimate singleBlock(SimulationRequest r, HardwareProfile hw, Operand input, long sliceSize, long slices,
+                                        double floor, double rt) {
+        long threads = r.launch().map(l -> l.block().volume()).filter(t -> t > 0)
+                .orElse(Math.min(GemmModel.ceilDiv(sliceSize, 32) * 32, 1024));
+        double elementBytes = input.bytes() / Math.max(1, input.elementCount());
+        long rounds = singleBlockRounds(sliceSize, elementBytes, threads);
+        long perSm = Math.max(1, Math.min(BLOCKS_PER_SM, MemoryModel.THREADS_PER_SM / threads));
+        long waves = GemmModel.ceilDiv(slices, hw.smCount() * perSm);
+        return Estimate.of(floor + waves * rounds * rt, "topk-single-block", "round-trips");
     }
 
     private static Estimate serial(double floor, double chain) {

@@ -49,16 +49,41 @@ class RowKernelTest {
         Estimate e = KernelModel.estimate(small, H200);
         assertThat(e.model()).isEqualTo("warp-softmax");
         double bandwidth = H200.hbmBytesPerSecond() * H200.get(Param.REDUCTION_MEMORY_EFFICIENCY);
-        assertThat(e.seconds()).isCloseTo(us(Param.REDUCTION_WARP_SOFTMAX_LATENCY_US) + 2 * 4 * 50 * 4 / bandwidth,
+        double perElement = H200.get(Param.NORM_ROW_NS_PER_ELEMENT) * 128 * 1e-9;
+        // Two rows per warp, padded to 64: 4 elements per thread, far longer than the 1.6 KB of traffic.
+        assertThat(4 * perElement).isGreaterThan(2 * 4 * 50 * 4 / bandwidth);
+        assertThat(e.seconds()).isCloseTo(us(Param.REDUCTION_WARP_SOFTMAX_LATENCY_US) + 4 * perElement,
                 Percentage.withPercentage(0.01));
         assertThat(us(Param.REDUCTION_WARP_SOFTMAX_LATENCY_US)).as("no block-wide reduction: below reduce_kernel's t0")
                 .isLessThan(us(Param.REDUCTION_FIXED_LATENCY_US));
-        // Many rows: the read and the write of every row at the reduction's bandwidth.
+        // Many rows: the read and the write of every row at the reduction's bandwidth, longer than the walk.
         SimulationRequest big = request(SOFTMAX, OperationFamily.REDUCTION, List.of(in("self", DataType.FP32, 4096, 128)),
                 512, 32, 4);
         assertThat(KernelModel.estimate(big, H200).seconds()).isCloseTo(
                 us(Param.REDUCTION_WARP_SOFTMAX_LATENCY_US) + 2.0 * 4096 * 128 * 4 / bandwidth, Percentage.withPercentage(0.01));
         assertThat(KernelModel.fitGroup(big, KernelModel.estimate(big, H200))).isEqualTo(Param.FitGroup.REDUCTION);
+    }
+
+    @Test
+    void aWarpSoftmaxThreadWalksItsElementsOfThePaddedRows() {
+        assertThat(MemoryModel.warpSoftmaxElementsPerThread(20)).as("padded to 32, one lane per element, 2 rows").isEqualTo(2);
+        assertThat(MemoryModel.warpSoftmaxElementsPerThread(50)).isEqualTo(4);
+        assertThat(MemoryModel.warpSoftmaxElementsPerThread(128)).isEqualTo(8);
+        assertThat(MemoryModel.warpSoftmaxElementsPerThread(129)).as("one row per warp from 256 on").isEqualTo(8);
+        assertThat(MemoryModel.warpSoftmaxElementsPerThread(1024)).isEqualTo(32);
+        // The qwen3 router's [4, 128] softmax: twice the elements per thread of llama3's [4, 50], same traffic scale.
+        double perElement = H200.get(Param.NORM_ROW_NS_PER_ELEMENT) * 128 * 1e-9;
+        SimulationRequest narrow = request(SOFTMAX, OperationFamily.REDUCTION, List.of(in("self", DataType.FP32, 4, 50)), 1, 32, 4);
+        SimulationRequest wide = request(SOFTMAX.replace(", 6, ", ", 7, "), OperationFamily.REDUCTION,
+                List.of(in("self", DataType.FP32, 4, 128)), 1, 32, 4);
+        assertThat(KernelModel.estimate(wide, H200).seconds() - KernelModel.estimate(narrow, H200).seconds())
+                .isCloseTo(4 * perElement, Percentage.withPercentage(0.01));
+        // Without the norm's per-row cost a profile keeps latency plus traffic.
+        HardwareProfile h100 = Profiles.bundled("h100-sxm");
+        assertThat(h100.get(Param.NORM_ROW_NS_PER_ELEMENT)).isZero();
+        double h100Bandwidth = h100.hbmBytesPerSecond() * h100.get(Param.REDUCTION_MEMORY_EFFICIENCY);
+        assertThat(KernelModel.estimate(wide, h100).seconds()).isCloseTo(h100.get(Param.REDUCTION_WARP_SOFTMAX_LATENCY_US) * 1e-6
+                + 2.0 * 4 * 128 * 4 / h100Bandwidth, Percentage.withPercentage(0.01));
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.LaunchConfig;
 import io.flowsim.api.model.OperationFamily;
 import io.flowsim.api.model.SimulationRequest;
+import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -35,6 +36,7 @@ class TopkKernelTest {
     private static final String SCAN_INIT = "void at_cuda_detail::cub::detail::scan_by_key::DeviceScanByKeyInitKernel<...>(...)";
     private static final String SCAN = "void at_cuda_detail::cub::detail::scan_by_key::DeviceScanByKeyKernel<...>(...)";
     private static final String GATHER = "void at::native::mbtopk::gatherTopK<float, unsigned int, 2>(...)";
+    private static final String SINGLE_BLOCK = "void at::native::sbtopk::gatherTopK<float, unsigned int, 2, false>(...)";
 
     private static SimulationRequest topk(String kernel, long rows, long width, long gridX, long blockX) {
         return new SimulationRequest(kernel, KernelKind.KERNEL, KernelCategory.COMPUTE, OperationFamily.REDUCTION,
@@ -57,8 +59,33 @@ class TopkKernelTest {
         assertThat(TopkKernel.role(topk(SCAN_INIT, 4, 128256, 1, 128))).isEqualTo(TopkKernel.Role.SCAN_INIT);
         assertThat(TopkKernel.role(topk(SCAN, 4, 128256, 1, 288))).isEqualTo(TopkKernel.Role.BLOCK_SCAN);
         assertThat(TopkKernel.role(topk(GATHER, 4, 128256, 504, 256))).isEqualTo(TopkKernel.Role.GATHER);
-        assertThat(TopkKernel.role(topk("void at::native::sbtopk::gatherTopK<float, unsigned int, 2, false>(...)",
-                4, 128, 4, 128))).isEqualTo(TopkKernel.Role.NONE);
+        assertThat(TopkKernel.role(topk(SINGLE_BLOCK, 4, 128, 4, 128))).isEqualTo(TopkKernel.Role.SINGLE_BLOCK);
+        assertThat(TopkKernel.role(topk("void at::native::reduce_kernel<512, 1>(...)", 4, 128, 1, 128)))
+                .isEqualTo(TopkKernel.Role.NONE);
+    }
+
+    @Test
+    void singleBlockTopkMakesSixteenRadixPassesOverFp32AndTwoGatherWalks() {
+        // [4, 128] fp32 with 128 threads (the demo qwen3-30b-a3b router): one element per thread, 16 passes of a load
+        // and a count exchange, then two gather steps of a load and a prefix scan.
+        assertThat(TopkKernel.singleBlockRounds(128, 4, 128)).isEqualTo(16 * 2 + 4);
+        // 16-bit keys take 8 passes; a row four times the block takes four loads per pass and per gather walk.
+        assertThat(TopkKernel.singleBlockRounds(128, 2, 128)).isEqualTo(8 * 2 + 4);
+        assertThat(TopkKernel.singleBlockRounds(4096, 4, 1024)).isEqualTo(16 * 5 + 2 * 2 * 4);
+        Estimate e = MemoryModel.estimate(topk(SINGLE_BLOCK, 4, 128, 4, 128), H200);
+        assertThat(e.model()).isEqualTo("topk-single-block");
+        assertThat(e.seconds()).isCloseTo(us(Param.REDUCTION_LAUNCH_FLOOR_US) + 36 * us(Param.REDUCTION_ROUND_TRIP_US),
+                Percentage.withPercentage(0.01));
+    }
+
+    @Test
+    void singleBlockTopkOverManyRowsRunsInWavesOfSixteenBlocksPerSm() {
+        // 4,096 rows of 128 threads: 2,048 threads per SM hold 16 blocks, so 132 SMs take the rows in two waves.
+        Estimate one = MemoryModel.estimate(topk(SINGLE_BLOCK, 132 * 16, 128, 132 * 16, 128), H200);
+        Estimate two = MemoryModel.estimate(topk(SINGLE_BLOCK, 4096, 128, 4096, 128), H200);
+        double floor = us(Param.REDUCTION_LAUNCH_FLOOR_US);
+        assertThat(two.seconds() - floor).isCloseTo(2 * (one.seconds() - floor), Percentage.withPercentage(0.01));
+        assertThat(one.seconds()).isEqualTo(MemoryModel.estimate(topk(SINGLE_BLOCK, 4, 128, 4, 128), H200).seconds());
     }
 
     @Test
