@@ -55,7 +55,8 @@ final class MemoryModel {
             efficiency = Param.STRIDED_MEMORY_EFFICIENCY;
             latency = Param.STRIDED_FIXED_LATENCY_US;
         }
-        double bytes = vectorizedGather(r) ? vectorizedGatherTraffic(r) : rotaryWithCache(r) ? rotaryTraffic(r) : traffic(r);
+        double bytes = vectorizedGather(r) ? vectorizedGatherTraffic(r) : rotaryWithCache(r) ? rotaryTraffic(r)
+                : castCopy(r) ? castCopyTraffic(r) : traffic(r);
         if (Double.isNaN(bytes)) {
             return Estimate.unsupported(RequestView.hasShapes(r) ? "the operand types are unknown"
                     : "no operand shapes");
@@ -190,6 +191,34 @@ final class MemoryModel {
         double written = rows * width * elementBytes;
         double read = Math.min(written, table.bytes());
         return written + read + rows * 8;
+    }
+
+    /**
+     * Whether the kernel is a type-converting copy ({@code copy_} of a tensor of one element type into one of another,
+     * as {@code .to(dtype)} and {@code .float()} produce): a read operand and a written one with the same number of
+     * elements and different types, and no other operand with a shape.
+     */
+    static boolean castCopy(SimulationRequest r) {
+        if (r.family() != OperationFamily.COPY) {
+            return false;
+        }
+        Operand source = RequestView.operand(r, "input", "src", "self");
+        Operand target = RequestView.operand(r, "output", "out");
+        if (source == null || target == null || source == target || source.shape().isEmpty() || target.shape().isEmpty()
+                || Double.isNaN(source.bytes()) || Double.isNaN(target.bytes())
+                || source.elementCount() != target.elementCount() || source.dataType() == target.dataType()) {
+            return false;
+        }
+        return r.operands().stream().filter(o -> !o.shape().isEmpty()).count() == 2;
+    }
+
+    /**
+     * The traffic of a type-converting copy: it reads its source at the source's element size and writes its target at
+     * the target's. The generic copy count ({@link KernelWork#memoryTraffic}: what a copy writes, twice) prices an
+     * up-cast (bf16 to fp32, int32 to int64) as reading the wider type: 4/3 of its traffic.
+     */
+    static double castCopyTraffic(SimulationRequest r) {
+        return RequestView.operand(r, "input", "src", "self").bytes() + RequestView.operand(r, "output", "out").bytes();
     }
 
     /** A rotary embedding whose request carries the whole cos/sin cache (sgl-kernel's {@code apply_rope_pos_ids_cos_sin_cache}). */
