@@ -133,7 +133,12 @@ record AttentionKernel(Implementation implementation, boolean warpgroupMma, int 
      * One prefill tile: {@code rows} query rows by {@code keys} keys, the unit a kernel computes whole, masked
      * entries included (causal diagonal tiles, the edges of a sliding window).
      */
-    record Tile(int rows, int keys) {
+    record Tile(int rows, int keys, boolean overlapsSoftmax) {
+
+        /** A tile of a kernel that overlaps one tile's softmax with the next tile's products. */
+        Tile(int rows, int keys) {
+            this(rows, keys, true);
+        }
     }
 
     /**
@@ -149,8 +154,12 @@ record AttentionKernel(Implementation implementation, boolean warpgroupMma, int 
                 && hopperPlus(hw);
         if (hopperTiles) {
             // FA3 runs absorbed MLA as head dimension 64 (the rotary part) with a 512-wide value (the latent).
-            return latent ? sm90Tile(64, 512, eightBit, local, causal && !local)
-                    : sm90Tile(dQk, dV, eightBit, local, causal && !local);
+            // FA3 as serving engines call it reads a paged KV cache through a page table; pages smaller than
+            // the key tile (sglang's 1 token, vLLM's 16) cannot be loaded by TMA, and the kernel picks the tile
+            // of its cp.async path (PagedKVNonTMA).
+            boolean paged = implementation == Implementation.FA3;
+            return latent ? sm90Tile(64, 512, eightBit, local, causal && !local, paged)
+                    : sm90Tile(dQk, dV, eightBit, local, causal && !local, paged);
         }
         if (implementation == Implementation.FA3 || implementation == Implementation.GENERIC
                 || implementation == Implementation.FA2) {
@@ -159,21 +168,24 @@ record AttentionKernel(Implementation implementation, boolean warpgroupMma, int 
         return new Tile(blockQ, blockKv > 0 ? blockKv : blockQ);
     }
 
-    /** FA3's {@code tile_size_fwd_sm90} (non-paged, no softcap, two MMA warpgroups). */
-    static Tile sm90Tile(long d, long dV, boolean eightBit, boolean local, boolean causal) {
+    /**
+     * FA3's {@code tile_size_fwd_sm90} (no softcap, K/V not column-major): {@code pagedNonTma} is a paged KV cache
+     * whose pages the kernel loads with cp.async instead of TMA.
+     */
+    static Tile sm90Tile(long d, long dV, boolean eightBit, boolean local, boolean causal, boolean pagedNonTma) {
         if (!eightBit) {
             if (d <= 64) {
-                return dV == 512 ? new Tile(64, 64) : dV == 256 ? new Tile(128, 112)
-                        : new Tile(192, causal ? 128 : local ? 160 : 192);
+                return dV == 512 ? new Tile(64, 64, false) : dV == 256 ? new Tile(128, 96, false)
+                        : new Tile(192, causal || local || pagedNonTma ? 128 : 192);
             }
             if (d <= 96) {
-                return new Tile(192, local ? 128 : 144);
+                return new Tile(192, local || pagedNonTma ? 128 : 144);
             }
             if (d <= 128) {
-                return new Tile(128, causal || local ? 128 : 176);
+                return new Tile(128, causal || local || pagedNonTma ? 128 : 176);
             }
             if (d <= 192) {
-                return new Tile(128, local ? 96 : dV <= 128 ? 128 : 112);
+                return new Tile(128, local || pagedNonTma ? 96 : dV <= 128 ? 128 : 112);
             }
             return new Tile(128, local ? 64 : 80);
         }
@@ -184,12 +196,12 @@ record AttentionKernel(Implementation implementation, boolean warpgroupMma, int 
             return new Tile(192, 128);
         }
         if (d <= 128) {
-            return new Tile(128, 224);
+            return new Tile(128, pagedNonTma ? 160 : 224);
         }
         if (d <= 192) {
-            return new Tile(128, 160);
+            return new Tile(128, pagedNonTma && local ? 128 : 160);
         }
-        return new Tile(128, local ? 64 : 128);
+        return new Tile(128, local ? 64 : 128, !pagedNonTma);
     }
 
     /** Keys per tile of FlashAttention-2 on sm80 ({@code tile_size_fwd_sm8x}, 16-bit, A100: not sm86/89). */

@@ -184,7 +184,11 @@ final class AttentionModel {
         int blockQ = tile.rows();
         double dims = p.headDim + p.headDimV;
         TileWalk walk = TileWalk.of(p.qLen, p.kvLen, p.causal, window, tile);
-        double flops = 2.0 * p.batch * p.heads * walk.entries() * dims;
+        // Masked tiles run outside the kernel's software pipeline (Hopper kernels overlap one tile's softmax with
+        // the next tile's products; the tiles that need the mask are peeled out of that loop), so they cost a share
+        // of their products again; a kernel without that overlap loses nothing to them.
+        double maskCost = tile.overlapsSoftmax() && kernel.warpgroupMma() ? hw.get(Param.PREFILL_MASKED_TILE_COST) : 0;
+        double flops = 2.0 * p.batch * p.heads * (walk.entries() + maskCost * walk.maskedEntries()) * dims;
         Param base = p.latent ? Param.PREFILL_LATENT_COMPUTE_EFFICIENCY
                 : p.qType.bits() <= 8 ? Param.PREFILL_FP8_COMPUTE_EFFICIENCY : Param.PREFILL_COMPUTE_EFFICIENCY;
         double efficiency = hw.get(base) * (kernel.warpgroupMma() ? 1 : hw.get(Param.PREFILL_MMA_SYNC_FRACTION));
@@ -194,7 +198,7 @@ final class AttentionModel {
         double blocks = (double) p.batch * p.heads * GemmModel.ceilDiv(p.qLen, blockQ);
         double waves = Math.ceil(blocks / (sms * occupancy));
         double quantization = Math.pow(waves * sms * occupancy / blocks, hw.get(Param.PREFILL_WAVE_QUANTIZATION));
-        double longest = 2.0 * Math.min(p.qLen, blockQ) * walk.mostKeys() * dims;
+        double longest = 2.0 * Math.min(p.qLen, blockQ) * (walk.mostKeys() + maskCost * walk.mostMaskedKeys()) * dims;
         double compute = Math.max(flops / (sms * perSm) * Math.max(1, quantization), longest / perSm)
                 + waves * hw.get(Param.PREFILL_CTA_OVERHEAD_US) * 1e-6;
         double memory = compulsoryBytes(p) / (hw.hbmBytesPerSecond() * hw.get(Param.PREFILL_MEMORY_EFFICIENCY));
@@ -209,12 +213,16 @@ final class AttentionModel {
      * computes whole tiles of {@code keys} keys from the tile holding its first visible key to the one holding
      * its last, masked entries included (the causal diagonal, both edges of a sliding window). A sliding
      * window {@code w} lets query {@code i} see keys {@code (offset + i - w, offset + i]} (FlashAttention's
-     * window {@code (w - 1, 0)}); {@code offset} is the cached prefix.
+     * window {@code (w - 1, 0)}); {@code offset} is the cached prefix. A key tile that some row of the query
+     * tile may not see whole (it crosses the causal diagonal, a window's lower edge or the end of the keys) is
+     * a masked tile: the kernel compares every entry's position before the softmax.
      *
-     * @param entries  computed entries, summed over the query tiles
-     * @param mostKeys keys of the query tile that visits the most (it bounds the time from below)
+     * @param entries        computed entries, summed over the query tiles
+     * @param mostKeys       keys of the query tile that visits the most (it bounds the time from below)
+     * @param maskedEntries  the computed entries that lie in masked key tiles
+     * @param mostMaskedKeys keys in masked tiles of the query tile that visits the most
      */
-    record TileWalk(double entries, double mostKeys) {
+    record TileWalk(double entries, double mostKeys, double maskedEntries, double mostMaskedKeys) {
 
         static TileWalk of(long qLen, long kvLen, boolean causal, long window, AttentionKernel.Tile tile) {
             long offset = Math.max(0, kvLen - qLen);
@@ -222,6 +230,8 @@ final class AttentionModel {
             long keys = tile.keys();
             double entries = 0;
             double most = 0;
+            double masked = 0;
+            double mostMasked = 0;
             for (long first = 0; first < qLen; first += rows) {
                 long last = Math.min(qLen, first + rows) - 1;
                 long hi = causal || window > 0 ? Math.min(kvLen, offset + last + 1) : kvLen;
@@ -229,11 +239,24 @@ final class AttentionModel {
                 if (hi <= lo) {
                     continue;
                 }
-                double visited = (double) (GemmModel.ceilDiv(hi, keys) - lo / keys) * keys;
+                long firstTile = lo / keys;
+                long endTile = GemmModel.ceilDiv(hi, keys);
+                // Keys every row of the query tile sees: [offset + last - window + 1, offset + first].
+                long seenByAllFrom = window > 0 ? Math.max(0, offset + last - window + 1) : 0;
+                long seenByAllTo = causal || window > 0 ? Math.min(kvLen - 1, offset + first) : kvLen - 1;
+                // Tiles wholly inside that range need no mask; the others of [firstTile, endTile) do.
+                long inside = Math.max(0, Math.min(endTile - 1, (seenByAllTo + 1) / keys - 1)
+                        - Math.max(firstTile, GemmModel.ceilDiv(seenByAllFrom, keys)) + 1);
+                long maskedTiles = endTile - firstTile - inside;
+                double visited = (double) (endTile - firstTile) * keys;
                 entries += (last - first + 1) * visited;
-                most = Math.max(most, visited);
+                masked += (last - first + 1) * (double) maskedTiles * keys;
+                if (visited > most) {
+                    most = visited;
+                    mostMasked = (double) maskedTiles * keys;
+                }
             }
-            return new TileWalk(entries, most);
+            return new TileWalk(entries, most, masked, mostMasked);
         }
     }
 

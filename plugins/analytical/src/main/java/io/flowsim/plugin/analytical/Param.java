@@ -75,6 +75,10 @@ enum Param {
             "how much of the wave-quantization loss shows (0 none, 1 all; causal work is uneven)"),
     PREFILL_MEMORY_EFFICIENCY(FitGroup.ATTENTION_PREFILL, "memory_efficiency", 0.2, 1.0, 0.8,
             "fraction of the HBM bandwidth for Q, K, V and O traffic"),
+    PREFILL_MASKED_TILE_COST(FitGroup.ATTENTION_PREFILL, "masked_tile_cost", 0, 2, 0,
+            "extra time of a masked key tile (the causal diagonal, a sliding window's edges, the last keys) as a"
+                    + " share of its products, in a kernel that overlaps one tile's softmax with the next tile's"
+                    + " products (Hopper's FA3 and its kin): the masked tiles are peeled out of that pipeline"),
     PREFILL_MMA_SYNC_FRACTION(FitGroup.ATTENTION_PREFILL, "mma_sync_fraction", 0.2, 1.0, 1.0,
             "share of the dense tensor peak a kernel built on sm80's warp-level mma.sync (FlashAttention-2,"
                     + " memory-efficient, cuDNN sm80 kernels) can use on this GPU: 1 on Ampere and Ada; Hopper's full"

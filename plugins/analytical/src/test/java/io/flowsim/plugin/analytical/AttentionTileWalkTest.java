@@ -54,8 +54,77 @@ class AttentionTileWalkTest {
     }
 
     @Test
+    void theTilesTheMaskCrossesAreCountedAsMasked() {
+        // Causal, 128 x 128: each of the 8 query tiles has exactly one masked key tile, its diagonal one.
+        AttentionModel.TileWalk causal = AttentionModel.TileWalk.of(1024, 1024, true, 0, new AttentionKernel.Tile(128, 128));
+        assertThat(causal.maskedEntries()).isEqualTo(8 * 128 * 128);
+        assertThat(causal.mostMaskedKeys()).isEqualTo(128);
+        // No mask and keys a multiple of the tile: nothing is masked.
+        assertThat(AttentionModel.TileWalk.of(1024, 1024, false, 0, new AttentionKernel.Tile(128, 128)).maskedEntries())
+                .isZero();
+        // 1,000 keys end inside their 8th tile of 128: that tile is masked for every query tile.
+        assertThat(AttentionModel.TileWalk.of(256, 1000, false, 0, new AttentionKernel.Tile(128, 128)).maskedEntries())
+                .isEqualTo(2 * 128 * 128);
+        // A window of 128 keys in 128 x 128 tiles: every visited tile crosses an edge of some row's window
+        // (worked by hand: query tile m >= 1 visits key tiles m - 1 and m, both masked).
+        AttentionModel.TileWalk windowed = AttentionModel.TileWalk.of(1024, 1024, true, 128, new AttentionKernel.Tile(128, 128));
+        assertThat(windowed.maskedEntries()).isEqualTo(windowed.entries()).isEqualTo((1 + 7 * 2) * 128 * 128);
+    }
+
+    @Test
+    void maskedTilesMatchABruteForceOverEveryEntry() {
+        // A visited key tile is masked when some (row, key) entry of it is not visible: past the keys, above the
+        // causal diagonal or below a row's window.
+        long[][] cases = {{1000, 1000, 1, 0, 128, 128}, {1920, 1920, 1, 128, 192, 128}, {300, 700, 1, 0, 128, 96},
+            {256, 1000, 0, 0, 128, 128}, {500, 500, 1, 1000, 64, 160}, {777, 900, 1, 100, 128, 80}, {64, 64, 1, 16, 128, 64}};
+        for (long[] c : cases) {
+            long q = c[0];
+            long kv = c[1];
+            boolean causal = c[2] == 1;
+            long w = c[3];
+            AttentionKernel.Tile tile = new AttentionKernel.Tile((int) c[4], (int) c[5]);
+            long offset = kv - q;
+            double expected = 0;
+            for (long first = 0; first < q; first += tile.rows()) {
+                long last = Math.min(q, first + tile.rows()) - 1;
+                long hi = causal || w > 0 ? Math.min(kv, offset + last + 1) : kv;
+                long lo = w > 0 ? Math.max(0, offset + first - w + 1) : 0;
+                for (long j = lo / tile.keys(); j * tile.keys() < hi; j++) {
+                    boolean masked = false;
+                    for (long i = first; i <= last && !masked; i++) {
+                        for (long k = j * tile.keys(); k < (j + 1) * tile.keys() && !masked; k++) {
+                            boolean visible = k < kv && (!(causal || w > 0) || k <= offset + i) && (w == 0 || k > offset + i - w);
+                            masked = !visible;
+                        }
+                    }
+                    expected += masked ? (last - first + 1) * (double) tile.keys() : 0;
+                }
+            }
+            assertThat(AttentionModel.TileWalk.of(q, kv, causal, w, tile).maskedEntries())
+                    .as("q %d kv %d causal %s w %d tile %s", q, kv, causal, w, tile).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void maskedTilesCostOnlyKernelsThatOverlapTheSoftmaxWithTheProducts() {
+        double[] values = H100.parameters();
+        values[Param.PREFILL_MASKED_TILE_COST.ordinal()] = 0;
+        HardwareProfile free = H100.withParameters(values);
+        values[Param.PREFILL_MASKED_TILE_COST.ordinal()] = 1;
+        HardwareProfile costly = H100.withParameters(values);
+        // FA3 (warpgroup MMA, softmax overlapped): a long causal prefill pays for its diagonal tiles.
+        SimulationRequest fa3 = named("flash::FlashAttnFwdSm90", Requests.prefill(4, 8192, 32, 8, 128));
+        double fa3Free = AttentionModel.estimate(fa3, free).seconds();
+        double fa3Costly = AttentionModel.estimate(fa3, costly).seconds();
+        assertThat(fa3Costly / fa3Free).isGreaterThan(1.02);
+        // FlashAttention-2 (sm80 mma.sync, no such overlap) is unchanged on the same GPU.
+        SimulationRequest fa2 = named("flash_fwd_kernel", Requests.prefill(4, 8192, 32, 8, 128));
+        assertThat(AttentionModel.estimate(fa2, costly).seconds()).isEqualTo(AttentionModel.estimate(fa2, free).seconds());
+    }
+
+    @Test
     void aSlidingWindowCostsTheKeyTilesAroundBothItsEdges() {
-        // FA3's local tile at d = 64 is 192 x 160. Query tile m covers rows [192m, 192m + 191] and keys
+        // A 192 x 160 tile (FA3's 8-bit tile at d = 64). Query tile m covers rows [192m, 192m + 191] and keys
         // [192m - 127, 192m + 191]: 2 or 3 key tiles of 160 (worked by hand: 3 tiles of 320 keys, 7 of 480).
         AttentionModel.TileWalk walk = AttentionModel.TileWalk.of(1920, 1920, true, 128, new AttentionKernel.Tile(192, 160));
         assertThat(walk.entries()).isEqualTo(192.0 * (3 * 320 + 7 * 480));
@@ -67,33 +136,45 @@ class AttentionTileWalkTest {
 
     @ParameterizedTest
     @CsvSource({
-        // d_qk, d_v, 8-bit, local, causal, rows, keys: FA3 hopper/tile_size.h, tile_size_fwd_sm90
-        "64, 64, false, false, true, 192, 128",
-        "64, 64, false, true, false, 192, 160",
-        "64, 64, false, false, false, 192, 192",
-        "128, 128, false, false, true, 128, 128",
-        "128, 128, false, false, false, 128, 176",
-        "192, 128, false, false, true, 128, 128",
-        "192, 192, false, true, false, 128, 96",
-        "256, 256, false, false, true, 128, 80",
-        "256, 256, false, true, false, 128, 64",
-        "128, 128, true, false, true, 128, 224",
-        "192, 192, true, true, false, 128, 160",
-        "256, 256, true, true, false, 128, 64",
+        // d_qk, d_v, 8-bit, local, causal, paged KV through cp.async, rows, keys, softmax overlapped:
+        // FA3 hopper/tile_size.h, tile_size_fwd_sm90
+        "64, 64, false, false, true, false, 192, 128, true",
+        "64, 64, false, true, false, false, 192, 128, true",
+        "64, 64, false, false, false, false, 192, 192, true",
+        "64, 64, false, false, false, true, 192, 128, true",
+        "64, 512, false, false, true, false, 64, 64, false",
+        "128, 128, false, false, true, false, 128, 128, true",
+        "128, 128, false, false, false, false, 128, 176, true",
+        "128, 128, false, false, false, true, 128, 128, true",
+        "192, 128, false, false, true, false, 128, 128, true",
+        "192, 192, false, false, true, false, 128, 112, true",
+        "192, 192, false, false, true, true, 128, 96, true",
+        "192, 192, false, true, false, false, 128, 96, true",
+        "256, 256, false, false, true, false, 128, 80, true",
+        "256, 256, false, true, false, false, 128, 64, true",
+        "128, 128, true, false, true, false, 128, 224, true",
+        "128, 128, true, false, true, true, 128, 160, true",
+        "192, 192, true, true, false, false, 128, 160, true",
+        "192, 192, true, true, false, true, 128, 128, true",
+        "256, 256, true, true, false, false, 128, 64, true",
+        "256, 256, true, false, true, true, 128, 128, false",
     })
-    void fa3TilesFollowItsTileSizeTable(long d, long dV, boolean eightBit, boolean local, boolean causal, int rows, int keys) {
-        assertThat(AttentionKernel.sm90Tile(d, dV, eightBit, local, causal)).isEqualTo(new AttentionKernel.Tile(rows, keys));
+    void fa3TilesFollowItsTileSizeTable(long d, long dV, boolean eightBit, boolean local, boolean causal, boolean paged,
+                                        int rows, int keys, boolean overlap) {
+        assertThat(AttentionKernel.sm90Tile(d, dV, eightBit, local, causal, paged))
+                .isEqualTo(new AttentionKernel.Tile(rows, keys, overlap));
     }
 
     @Test
     void theKernelPicksItsTileByGpuImplementationAndWindow() {
         SimulationRequest fa3 = named("flash::FlashAttnFwdSm90", Requests.prefill(1, 1024, 32, 8, 64));
         AttentionKernel k = AttentionKernel.of(fa3, 64, H100);
-        // A window makes the kernel local (not causal): FA3 then uses its 192 x 160 tile.
+        // FA3 reads a paged KV cache with cp.async: at d = 192 its causal tile is 128 x 96 (128 x 112 through TMA).
         assertThat(k.tile(H100, 64, 64, false, false, false, true)).isEqualTo(new AttentionKernel.Tile(192, 128));
-        assertThat(k.tile(H100, 64, 64, false, false, true, true)).isEqualTo(new AttentionKernel.Tile(192, 160));
+        assertThat(k.tile(H100, 192, 192, false, false, false, true)).isEqualTo(new AttentionKernel.Tile(128, 96));
+        assertThat(k.tile(H100, 128, 128, false, true, false, true)).isEqualTo(new AttentionKernel.Tile(128, 160));
         // Absorbed MLA runs as head dimension 64 with a 512-wide value: 64 x 64.
-        assertThat(k.tile(H100, 576, 512, true, false, false, true)).isEqualTo(new AttentionKernel.Tile(64, 64));
+        assertThat(k.tile(H100, 576, 512, true, false, false, true)).isEqualTo(new AttentionKernel.Tile(64, 64, false));
         // Below Hopper the generic kernel is FlashAttention-2: 128 x 64 at d = 128 on an A100.
         AttentionKernel generic = AttentionKernel.of(Requests.prefill(1, 1024, 32, 8, 128), 128, A100);
         assertThat(generic.tile(A100, 128, 128, false, false, false, true)).isEqualTo(new AttentionKernel.Tile(128, 64));
