@@ -1,6 +1,7 @@
 package io.flowsim.plugin.sglang;
 
 import io.flowsim.api.TraceSource;
+import io.flowsim.testkit.Signals;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,7 +9,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.File;
-import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,9 +44,7 @@ class SignalTest {
     void aSignalToTheJvmStopsEveryProcessItStarted(String signal, int expectedExit) throws Exception {
         standin = Standin.install(temp);
         assumeTrue(new File("/bin/kill").canExecute() || new File("/usr/bin/kill").canExecute(), "no kill command");
-        assumeFalse(ignoredByThisProcess(signal), "SIG" + signal + " is ignored by this test's process (it was started"
-                + " as a background job of a shell without job control), and a JVM started with a shutdown signal"
-                + " ignored keeps ignoring it: the case cannot be tested here");
+        assumeFalse(Signals.ignoredByThisProcess(signal), Signals.ignoredReason(signal));
         Path stderr = temp.resolve("jvm.stderr");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -72,29 +70,6 @@ class SignalTest {
         } finally {
             jvm.destroyForcibly();
         }
-    }
-
-    /**
-     * Whether {@code signal} is ignored by this process, so by every process it starts ({@code SigIgn} of
-     * {@code /proc/self/status}; false where there is no such file).
-     */
-    private static boolean ignoredByThisProcess(String signal) throws IOException {
-        int number = switch (signal) {
-            case "INT" -> 2;
-            case "TERM" -> 15;
-            default -> throw new IllegalArgumentException(signal);
-        };
-        Path status = Path.of("/proc/self/status");
-        if (!Files.isReadable(status)) {
-            return false;
-        }
-        for (String line : Files.readAllLines(status)) {
-            if (line.startsWith("SigIgn:")) {
-                long mask = Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16);
-                return (mask & (1L << (number - 1))) != 0;
-            }
-        }
-        return false;
     }
 
     /** The plugin's classes, the API's and the tests', wherever the build put them. */
