@@ -396,6 +396,12 @@ final class GemmModel {
                 }
             }
         }
+        if (best == null) {
+            // K so long that the scales of B alone leave no room for 3 stages: no block DeepGEMM would take;
+            // priced as its most common block rather than not at all
+            long blocks = ceilDiv(m, 128) * ceilDiv(n, 128) * batch;
+            best = new DeepGemmBlock(128, 128, 1, blocks, ceilDiv(blocks, sms));
+        }
         return best;
     }
 

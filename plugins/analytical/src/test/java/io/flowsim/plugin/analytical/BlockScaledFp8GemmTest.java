@@ -28,6 +28,15 @@ class BlockScaledFp8GemmTest {
     }
 
     @Test
+    void aKTooLongForAnyPipelineIsStillPriced() {
+        // 100 million: B's scales (781,250 K blocks x 4 bytes) do not fit in shared memory beside any block
+        long k = 100_000_000L;
+        assertThat(GemmModel.deepGemmBlock(4096, 4096, k, 1, 132))
+                .isEqualTo(new GemmModel.DeepGemmBlock(128, 128, 1, 1024, 8));
+        assertThat(seconds(blockScaled(4096, 4096, k), H100)).isGreaterThan(seconds(blockScaled(4096, 4096, 8192), H100));
+    }
+
+    @Test
     void theHeuristicPicksTheBlockDeepGemmLaunches() {
         // 1,024 x 4,096: 4 x 32 blocks of 256 x 128 fill one wave of 132 SMs; one wave takes no multicast
         GemmModel.DeepGemmBlock oneWave = GemmModel.deepGemmBlock(1024, 4096, 8192, 1, 132);
