@@ -5,6 +5,7 @@ import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.Operand;
 import io.flowsim.api.model.SimulationRequest;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 
@@ -233,6 +234,11 @@ final class GemmModel {
             intensity0 *= Math.min(1.0, peak.getAsDouble() / peak16 * 2);
         }
 
+        if (p.blockScaled && "hopper".equals(hw.architecture())) {
+            return deepGemm(p, hw, peak.getAsDouble() / sms * efficiency, overheadK * peak.getAsDouble() / peak16,
+                    operandBytes + outputBytes, bandwidth, saturation, sharpness);
+        }
+
         double best = Double.MAX_VALUE;
         boolean computeBound = true;
         // The name's own tile where it gives one for FP32/TF32 kernels. The profiles' tiles are those
@@ -291,6 +297,114 @@ final class GemmModel {
         double fixed = hw.get(Param.GEMM_FIXED_LATENCY_US) * 1e-6;
         String bound = fixed > best ? "latency" : computeBound ? "compute" : "memory";
         return Estimate.of(fixed + best, p.batch > 1 ? "bmm" : "gemm", bound);
+    }
+
+    /**
+     * A block-scaled FP8 GEMM on Hopper as DeepGEMM runs it ({@code gemm_nt_f8f8bf16}): one block per SM at a
+     * time, the block its heuristic picks ({@link #deepGemmBlock}), never a K split. Each 128-wide K block costs
+     * its MMA work (a block of fewer than 64 rows still issues 64-row WGMMAs) plus a serial latency
+     * ({@code block_fp8_step_latency_ns}): the math warpgroups wait for the block's WGMMAs before they promote
+     * the accumulators with the block's scales. Each block also pays the per-tile fill {@code fillK} (in steps
+     * of K). The memory side is the compulsory traffic, joined by the same smooth roofline.
+     */
+    private static Estimate deepGemm(Problem p, HardwareProfile hw, double perSm, double fillK, double bytes,
+                                     double bandwidth, double saturation, double sharpness) {
+        int sms = hw.smCount();
+        DeepGemmBlock block = deepGemmBlock(p.m, p.n, p.k, p.batch, sms);
+        double kBlocks = ceilDiv(p.k, DEEP_GEMM_BLOCK_K);
+        double perBlock = kBlocks * hw.get(Param.GEMM_BLOCK_FP8_STEP_LATENCY_NS) * 1e-9
+                + 2.0 * Math.max(64, block.blockM()) * block.blockN() * (p.k + fillK) / perSm;
+        double busy = Math.min(block.blocks(), sms) / (double) sms;
+        double compute = block.waves() * perBlock;
+        double sustained = hw.get(Param.GEMM_BLOCK_FP8_SUSTAINED_FACTOR);
+        if (sustained < 1) {
+            // Run long at the board's power limit, the clock falls as for row-wise FP8, to a share of its own.
+            compute = throttled(compute, busy * (1 - sustained), hw.get(Param.GEMM_FP8_THROTTLE_TIME_MS) * 1e-3);
+        }
+        double memory = bytes / (bandwidth * Math.min(1.0, busy / saturation));
+        double fixed = hw.get(Param.GEMM_FIXED_LATENCY_US) * 1e-6;
+        double body = RequestView.pnorm(compute, memory, sharpness);
+        String bound = fixed > body ? "latency" : compute >= memory ? "compute" : "memory";
+        return Estimate.of(fixed + body, p.batch > 1 ? "bmm" : "gemm", bound);
+    }
+
+    private static final int DEEP_GEMM_BLOCK_K = 128;
+    private static final int HOPPER_SHARED_MEMORY = 232_448;
+    private static final int DEEP_GEMM_MAX_STAGES = 16;
+
+    /**
+     * The block DeepGEMM launches a block-scaled FP8 GEMM with on Hopper ({@code sm90}, the 1D2D kernel with a
+     * bf16 output): {@code blockM} 64 or 128 (16 and 32 for at most 16 / 32 rows, 256 with {@code blockN <= 128}),
+     * {@code blockN} 16 to 128 in steps of 16 and 144, 160, 192; only blocks whose pipeline holds at least 3 stages
+     * of A, B and A's scales in the 227 KB of shared memory beside the output tile (4 for blocks under 128 x 192);
+     * clusters of 1 or 2 SMs sharing an operand by TMA multicast, only with more than one wave. Of those it takes
+     * the one that moves the fewest bytes through L1 and L2 per SM over the share of the last wave the blocks fill
+     * (the first of equals), as DeepGEMM's {@code get_best_config} ranks them (read in its
+     * {@code csrc/jit_kernels/heuristics/sm90.hpp}: L2 at 6,153 bytes a cycle for the GPU, L1 at 128 bytes a cycle
+     * per SM). {@code waves} is the number of blocks each SM runs in turn.
+     */
+    static DeepGemmBlock deepGemmBlock(long m, long n, long k, long batch, int sms) {
+        List<Integer> blockMs = new ArrayList<>(List.of(64, 128));
+        if (m <= 16) {
+            blockMs.add(16);
+        }
+        if (m <= 32) {
+            blockMs.add(32);
+        }
+        blockMs.add(256);
+        long l2BytesPerCycle = Math.min(64L * sms, 6153);
+        long l1BytesPerCycle = 128L * sms;
+        long kBlocks = ceilDiv(k, DEEP_GEMM_BLOCK_K);
+        DeepGemmBlock best = null;
+        double bestCycles = Double.MAX_VALUE;
+        for (int[] cluster : new int[][] {{1, 1}, {1, 2}, {2, 1}}) {
+            int clusterM = cluster[0];
+            int clusterN = cluster[1];
+            if (sms % (clusterM * clusterN) != 0) {
+                continue;
+            }
+            for (int blockM : blockMs) {
+                for (int blockN = 16; blockN <= 192; blockN += 16) {
+                    int excess = blockN - DEEP_GEMM_BLOCK_K;
+                    if (excess > 0 && blockN % excess != 0 && DEEP_GEMM_BLOCK_K % excess != 0) {
+                        continue; // the scale-promotion unroll needs 144, 160 or 192 above 128
+                    }
+                    if (blockM > 128 && blockN > 128) {
+                        continue; // too many accumulator registers
+                    }
+                    long output = align(2L * blockM * blockN, 1024);
+                    long scalesB = align(kBlocks * 4 * (DEEP_GEMM_BLOCK_K % blockN == 0 ? 1 : 2), 8);
+                    long perStage = (long) blockM * DEEP_GEMM_BLOCK_K + (long) blockN * DEEP_GEMM_BLOCK_K
+                            + align(4L * blockM, 128);
+                    long stages = Math.min((HOPPER_SHARED_MEMORY - output - 16L * DEEP_GEMM_MAX_STAGES - scalesB)
+                            / perStage, DEEP_GEMM_MAX_STAGES);
+                    if (stages < 3 || blockM * blockN < 128 * 192 && stages < 4) {
+                        continue;
+                    }
+                    long blocks = ceilDiv(m, blockM) * ceilDiv(n, blockN) * batch;
+                    long waves = ceilDiv(blocks, sms);
+                    long outputBytes = 2L * blockM * blockN;
+                    long l2 = (k * (blockM / clusterN + blockN / clusterM) + outputBytes) * blocks / l2BytesPerCycle;
+                    long l1 = (k * (blockM + blockN) + k * (Math.max(64, blockM) + blockN) + 2 * outputBytes)
+                            * blocks / l1BytesPerCycle;
+                    double cycles = clusterM * clusterN > 1 && waves <= 1 ? Double.MAX_VALUE
+                            : (long) (Math.max(l1, l2) / ((double) blocks / (waves * sms)));
+                    if (best == null || cycles < bestCycles) {
+                        best = new DeepGemmBlock(blockM, blockN, clusterM * clusterN, blocks, waves);
+                        bestCycles = cycles;
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
+    /** A DeepGEMM launch: its block, cluster size, the number of blocks and the waves they take. */
+    record DeepGemmBlock(int blockM, int blockN, int cluster, long blocks, long waves) {
+    }
+
+    static long align(long value, long to) {
+        return ceilDiv(value, to) * to;
     }
 
     /**

@@ -73,6 +73,12 @@ final class MemoryModel {
         if (perTokenQuantFp8(r)) {
             return perTokenQuant(r, bytes, hw);
         }
+        if (perTokenGroupQuantFp8(r)) {
+            // One read of each 128-element group (held in registers for its absmax), the FP8 write and the
+            // scales, at the per-token kernel's bandwidth share with its own fixed cost.
+            return bandwidthBound(bytes, hw, Param.GEMM_FP8_QUANT_MEMORY_EFFICIENCY,
+                    Param.GEMM_FP8_GROUP_QUANT_FIXED_LATENCY_US, "per-token-group-quant-fp8");
+        }
         if (indexElementwise(r) && r.launch().isPresent()) {
             bytes = Math.min(bytes, indexElementwiseTraffic(r));
         }
@@ -471,6 +477,14 @@ final class MemoryModel {
     static boolean perTokenQuantFp8(SimulationRequest r) {
         String n = r.kernelName();
         return n.contains("per_token_quant_fp8") && !n.contains("group");
+    }
+
+    /**
+     * Whether the kernel is sgl-kernel's per-token-group FP8 quantization ({@code per_token_group_quant_8bit},
+     * the activation quantization in front of a block-scaled FP8 GEMM or MoE, one scale per 128 elements).
+     */
+    static boolean perTokenGroupQuantFp8(SimulationRequest r) {
+        return r.kernelName().contains("per_token_group_quant");
     }
 
     /**

@@ -27,6 +27,12 @@ enum Param {
             "time constant of that fall: the rate decays exponentially from the full-load rate to the sustained one"),
     GEMM_BLOCK_FP8_COMPUTE_EFFICIENCY(FitGroup.GEMM, "block_fp8_compute_efficiency", 0.2, 1.0, 0.65,
             "the same for block-scaled FP8 (DeepGEMM-style 1x128 / 128x128 scales, gemm.scaling = block)"),
+    GEMM_BLOCK_FP8_STEP_LATENCY_NS(FitGroup.GEMM, "block_fp8_step_latency_ns", 0, 1000, 100,
+            "serial time per 128-wide K block of a block-scaled FP8 GEMM (DeepGEMM) beyond its MMA work: its"
+                    + " math warpgroups wait for the block's WGMMAs, then promote the accumulators with the block's scales"),
+    GEMM_BLOCK_FP8_SUSTAINED_FACTOR(FitGroup.GEMM, "block_fp8_sustained_factor", 0.2, 1.0, 1.0,
+            "fp8_sustained_factor for block-scaled FP8 (its MMAs leave gaps for the scale promotion, so it draws less"
+                    + " power; same time constant fp8_throttle_time_ms; 1 = no drop)"),
     GEMM_TF32_COMPUTE_EFFICIENCY(FitGroup.GEMM, "tf32_compute_efficiency", 0.2, 1.0, 0.66,
             "the same for FP32 operands on TF32 tensor cores (kernel names with tf32 or s1688gemm)"),
     GEMM_FP32_COMPUTE_EFFICIENCY(FitGroup.GEMM, "fp32_compute_efficiency", 0.2, 1.0, 0.8,
@@ -56,6 +62,9 @@ enum Param {
                     + " kernel before a row-wise scaled FP8 GEMM: two reads of each row, an FP8 write)"),
     GEMM_FP8_QUANT_FIXED_LATENCY_US(FitGroup.GEMM, "fp8_quant_fixed_latency_us", 0.5, 30, 2.5,
             "time that quantization kernel spends regardless of its size"),
+    GEMM_FP8_GROUP_QUANT_FIXED_LATENCY_US(FitGroup.GEMM, "fp8_group_quant_fixed_latency_us", 0.5, 30, 2.5,
+            "time sgl-kernel's per-token-group FP8 quantization (the kernel before a block-scaled FP8 GEMM: one"
+                    + " read of each row, an FP8 write, at fp8_quant_memory_efficiency) spends regardless of its size"),
 
     PREFILL_COMPUTE_EFFICIENCY(FitGroup.ATTENTION_PREFILL, "compute_efficiency", 0.1, 1.0, 0.6,
             "fraction of the tensor peak a prefill attention kernel sustains at large head dimension"),

@@ -57,16 +57,26 @@ class PerTokenQuantTest {
     }
 
     @Test
-    void perTokenGroupKernelKeepsOnePassAtTheElementwiseRate() {
+    void perTokenGroupKernelReadsOnceWithItsOwnFixedCost() {
         long m = 4096;
         long k = 8192;
         Estimate group = MemoryModel.estimate(quantize("per_token_group_quant_fp8", m, k), H100);
         // one read of the bf16 input, the fp8 output and the fp32 scale, as the quantize request lists them
         double onePass = m * k * 2.0 + m * k * 1.0 + m * 4.0;
-        double expected = H100.get(Param.ELEMENTWISE_FIXED_LATENCY_US) * 1e-6
-                + onePass / (H100.hbmBytesPerSecond() * H100.get(Param.ELEMENTWISE_MEMORY_EFFICIENCY));
-        assertThat(group.model()).isEqualTo("elementwise");
+        double expected = H100.get(Param.GEMM_FP8_GROUP_QUANT_FIXED_LATENCY_US) * 1e-6
+                + onePass / (H100.hbmBytesPerSecond() * H100.get(Param.GEMM_FP8_QUANT_MEMORY_EFFICIENCY));
+        assertThat(group.model()).isEqualTo("per-token-group-quant-fp8");
         assertThat(group.seconds()).isCloseTo(expected, within(expected * 1e-9));
+        // sgl-kernel's kernel as a trace names it is the same model
+        Estimate traced = MemoryModel.estimate(quantize(
+                "void per_token_group_quant_8bit_kernel<__nv_bfloat16, c10::Float8_e4m3fn, false>", m, k), H100);
+        assertThat(traced.seconds()).isEqualTo(group.seconds());
+        // its fixed cost is its own, not the per-token kernel's
+        double[] values = H100.parameters();
+        values[Param.GEMM_FP8_QUANT_FIXED_LATENCY_US.ordinal()] = 20;
+        SimulationRequest small = quantize("per_token_group_quant_fp8", 1, 128);
+        assertThat(MemoryModel.estimate(small, H100.withParameters(values)).seconds())
+                .isEqualTo(MemoryModel.estimate(small, H100).seconds());
     }
 
     @Test

@@ -406,7 +406,7 @@ class LlmCompassBackendTest {
             port = socket.getLocalPort();
         }
         RunContext context = RunContext.of(Options.builder().add("api-url", "http://127.0.0.1:" + port)
-                .add("health-timeout", "5s").build(), reporter, output);
+                .add("health-timeout", "10s").build(), reporter, output);
         long start = System.nanoTime();
         assertThatThrownBy(() -> new LlmCompassBackend(FAST, Clock.systemUTC())
                 .simulate(List.of(gemm(64, 4096, 4096)), H200, context))
@@ -415,9 +415,10 @@ class LlmCompassBackendTest {
                 .hasMessageContaining("http://127.0.0.1:" + port)
                 .hasMessageContaining("connection refused")
                 .hasMessageNotContaining("\n");
-        // far below the default health timeout (30 s): the 5 s deadline was kept (loose for loaded CI
-        // machines). With 1 s the deadline once fired under load 11 before "connection refused" came back.
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+        // below the default health timeout (30 s): the 10 s deadline was kept (loose for loaded CI
+        // machines). With 1 s, and once with 5 s, the deadline fired under load before "connection refused"
+        // came back (sessions 7 and 8).
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
     }
 
     @Test

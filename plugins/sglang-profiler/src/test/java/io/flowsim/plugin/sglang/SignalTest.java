@@ -1,6 +1,7 @@
 package io.flowsim.plugin.sglang;
 
 import io.flowsim.api.TraceSource;
+import io.flowsim.testkit.Signals;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -42,6 +44,7 @@ class SignalTest {
     void aSignalToTheJvmStopsEveryProcessItStarted(String signal, int expectedExit) throws Exception {
         standin = Standin.install(temp);
         assumeTrue(new File("/bin/kill").canExecute() || new File("/usr/bin/kill").canExecute(), "no kill command");
+        assumeFalse(Signals.ignoredByThisProcess(signal), Signals.ignoredReason(signal));
         Path stderr = temp.resolve("jvm.stderr");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
