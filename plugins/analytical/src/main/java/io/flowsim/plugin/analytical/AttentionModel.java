@@ -402,6 +402,9 @@ final class AttentionModel {
     }
 
     static Estimate decode(Problem p, HardwareProfile hw, AttentionKernel kernel) {
+        if (kernel.implementation() == AttentionKernel.Implementation.FA3 && !p.latent && AttentionKernel.hopperPlus(hw)) {
+            return fa3Decode(p, hw);
+        }
         boolean triton = kernel.implementation() == AttentionKernel.Implementation.TRITON;
         int sms = hw.smCount();
         double keys = p.window > 0 ? Math.min(p.kvLen, p.window) : p.kvLen;
@@ -482,6 +485,140 @@ final class AttentionModel {
         double fixed = hw.get(triton ? Param.TRITON_DECODE_FIXED_LATENCY_US : Param.DECODE_FIXED_LATENCY_US) * 1e-6;
         String bound = fixed > body ? "latency" : perWave > stream ? "latency" : compute > memory ? "compute" : "memory";
         return Estimate.of(fixed + body, modelName("attention-decode", kernel), bound);
+    }
+
+    /** FA3 gives dynamic splits only when one CTA of its prepare kernel holds every sequence (32 warps of 31). */
+    static final long FA3_DYNAMIC_SPLIT_MAX_BATCH = 992;
+    /** The cap {@code get_num_splits} passes to FA3's split heuristic. */
+    static final int FA3_MAX_SPLITS = 128;
+    /** The L2 size FA3's split heuristic assumes (50 MB), whatever the GPU. */
+    static final double FA3_ASSUMED_L2_BYTES = 50.0 * 1024 * 1024;
+
+    /**
+     * How FlashAttention-3 splits a decode batch, as sglang calls it ({@code flash_attn_with_kvcache} with a page
+     * table and {@code cu_seqlens_q}, so varlen with dynamic splits), from {@code get_num_splits} and
+     * {@code num_splits_heuristic} ({@code hopper/flash_api.cpp}, {@code heuristics.h}), the kernel
+     * {@code prepare_varlen_num_blocks} ({@code flash_prepare_scheduler.cu}) and {@code BlockMN::get_n_block_min_max}
+     * ({@code block.h}) of Dao-AILab/flash-attention.
+     *
+     * @param mBlocks        query tiles per (sequence, KV head): the packed GQA group of {@code q_len * heads / kv_heads}
+     *                       rows in tiles of {@code kBlockM}
+     * @param staticSplits   the heuristic's bound, computed on the host as if the batch were one sequence; above 1 the
+     *                       combine kernel is launched
+     * @param splits         the splits of every sequence (dynamic: {@code ceil(n / ceil(1.1 * b * m * n * h_k / SMs))},
+     *                       at most {@code staticSplits}; 1 above 992 sequences)
+     * @param busySplits     the splits that get key tiles (a split takes {@code ceil(tiles / splits)} of them, so the
+     *                       last ones may get none)
+     * @param tilesPerBlock  key tiles of the busiest thread block
+     * @param keysLoaded     keys each sequence's thread blocks load (whole tiles from the first one the window reaches)
+     */
+    record Fa3Split(long mBlocks, long staticSplits, long splits, long busySplits, long tilesPerBlock, long keysLoaded) {
+
+        static Fa3Split of(long batch, long qLen, long heads, long kvHeads, long kvLen, long window, long dQk, long dV,
+                           boolean eightBit, int sms, AttentionKernel.Tile tile) {
+            long blockM = tile.rows();
+            long blockN = tile.keys();
+            boolean local = window > 0 && window < kvLen;
+            long mBlocks = GemmModel.ceilDiv(qLen * Math.max(1, heads / kvHeads), blockM);
+            // Host side: a window loads at most window + kBlockM keys (window_size_left = window - 1, right = 0).
+            long loadedStatic = local ? Math.min(kvLen, window + blockM) : kvLen;
+            double sizeOneKvHead = (double) kvLen * (dQk + dV) * (eightBit ? 1 : 2);
+            // Decode keeps is_causal for 64 < d <= 128 over a paged cache (a longer key tile); either way it is not
+            // split for L2 (that needs 2 * SMs query tiles).
+            boolean causalOrLocal = local || dQk > 64 && dQk <= 128;
+            long staticSplits = splitHeuristic(kvHeads * mBlocks, sms, GemmModel.ceilDiv(loadedStatic, blockN), mBlocks,
+                    sizeOneKvHead, causalOrLocal);
+            long nBlocks = GemmModel.ceilDiv(kvLen, blockN);
+            long splits = 1;
+            if (staticSplits > 1 && batch <= FA3_DYNAMIC_SPLIT_MAX_BATCH) {
+                float total = (float) (batch * mBlocks * nBlocks);
+                long blocksPerSm = (long) Math.ceil(total * 1.1f * (float) kvHeads / (float) sms);
+                splits = Math.max(1, Math.min(GemmModel.ceilDiv(nBlocks, Math.max(1, blocksPerSm)), staticSplits));
+            }
+            // The splits divide the key tiles the window reaches: [first, nBlocks).
+            long first = local ? (kvLen - window) / blockN : 0;
+            long tiles = nBlocks - first;
+            long perSplit = GemmModel.ceilDiv(tiles, splits);
+            long busy = GemmModel.ceilDiv(tiles, perSplit);
+            return new Fa3Split(mBlocks, staticSplits, splits, busy, perSplit, kvLen - first * blockN);
+        }
+
+        /**
+         * {@code num_splits_heuristic}: with fewer query tiles than 80 % of the SMs and more than 4 key tiles, the
+         * smallest split count whose wave efficiency ({@code n / ceil(n)} for {@code n = tiles * splits / SMs}) is
+         * within 85 % of the best one up to {@code min(128, SMs, key tiles)} splits.
+         */
+        static long splitHeuristic(long totalMBlocks, int sms, long nBlocks, long mBlocks, double sizeOneKvHead,
+                                   boolean causalOrLocal) {
+            if (totalMBlocks >= 0.8f * sms) {
+                if (sizeOneKvHead > FA3_ASSUMED_L2_BYTES && mBlocks >= 2L * sms && !causalOrLocal) {
+                    return Math.min((long) Math.ceil(sizeOneKvHead / FA3_ASSUMED_L2_BYTES), FA3_MAX_SPLITS);
+                }
+                return 1;
+            }
+            if (nBlocks <= 4) {
+                return 1;
+            }
+            int most = (int) Math.min(FA3_MAX_SPLITS, Math.min(sms, nBlocks));
+            float[] efficiency = new float[most];
+            float best = 0;
+            for (int s = 1; s <= most; s++) {
+                float waves = (float) (totalMBlocks * s) / sms;
+                efficiency[s - 1] = waves / (float) Math.ceil(waves);
+                best = Math.max(best, efficiency[s - 1]);
+            }
+            for (int s = 1; s <= most; s++) {
+                if (efficiency[s - 1] >= 0.85 * best) {
+                    return s;
+                }
+            }
+            return 1;
+        }
+    }
+
+    /**
+     * FlashAttention-3's decode over sglang's paged cache, thread block by thread block.
+     *
+     * <p>One thread block (one per SM: the kernel's shared memory and registers fill it) takes a packed GQA group of
+     * one sequence and KV head ({@code kBlockM} query rows of FA3's paged, cp.async tile for the head dimension and
+     * element size, {@link AttentionKernel#sm90Tile}) and one split of its key tiles ({@link Fa3Split}). Its
+     * products run over all {@code kBlockM} rows, padding included: a tile of {@code kBlockN} keys costs
+     * {@code t_tile = 2 * kBlockM * kBlockN * (d_qk + d_v) / (P / S * e_mma)} (the 8-bit peak and its own efficiency
+     * over an 8-bit cache, whose kernel computes in e4m3). The busiest block's chain of tiles, with a fixed cost per
+     * block, over the waves of working blocks, is one bound; the KV stream at the bandwidth the working blocks can
+     * draw is the other; a p-norm joins them. The combine kernel runs whenever the host-side heuristic allows a
+     * split, and a fixed latency covers the launches.
+     */
+    static Estimate fa3Decode(Problem p, HardwareProfile hw) {
+        boolean eightBit = p.kvType.bits() <= 8;
+        String precision = eightBit ? "fp8" : HardwareProfile.precisionOf(p.qType);
+        OptionalDouble peak = precision == null ? OptionalDouble.empty() : hw.peakFlops(precision);
+        if (peak.isEmpty()) {
+            return Estimate.unsupported(hw.id() + " has no " + precision + " tensor-core peak for attention");
+        }
+        int sms = hw.smCount();
+        boolean local = p.window > 0 && p.window < p.kvLen;
+        AttentionKernel.Tile tile = AttentionKernel.sm90Tile(p.headDim, p.headDimV, eightBit, local, !local, true);
+        Fa3Split split = Fa3Split.of(p.batch, p.qLen, p.heads, p.kvHeads, p.kvLen, local ? p.window : 0, p.headDim,
+                p.headDimV, eightBit, sms, tile);
+        double working = (double) p.batch * p.kvHeads * split.mBlocks() * split.busySplits();
+        double waves = Math.ceil(working / sms);
+        double tileSeconds = 2.0 * tile.rows() * tile.keys() * (p.headDim + p.headDimV)
+                / (peak.getAsDouble() / sms * hw.get(eightBit ? Param.FA3_DECODE_FP8_MMA_EFFICIENCY : Param.FA3_DECODE_MMA_EFFICIENCY));
+        double chain = waves * (hw.get(Param.FA3_DECODE_CTA_OVERHEAD_US) * 1e-6 + split.tilesPerBlock() * tileSeconds);
+        double kvBytes = p.batch * split.keysLoaded() * kvBytesPerToken(p);
+        // The queries are read in the kernel's type (cast to e4m3 over an 8-bit cache), the output is 16-bit.
+        double qoBytes = p.batch * p.qLen * p.heads * (p.headDim * (eightBit ? 1 : p.qType.bytes()) + p.headDimV * 2.0);
+        double busy = Math.min(working, sms) / sms;
+        double bandwidth = hw.hbmBytesPerSecond() * Math.min(
+                hw.get(eightBit ? Param.FA3_DECODE_FP8_MEMORY_EFFICIENCY : Param.FA3_DECODE_MEMORY_EFFICIENCY),
+                busy / hw.get(Param.FA3_DECODE_BANDWIDTH_SATURATION));
+        double memory = (kvBytes + qoBytes) / bandwidth;
+        double body = RequestView.pnorm(memory, chain, hw.get(Param.FA3_DECODE_ROOFLINE_SHARPNESS))
+                + (split.staticSplits() > 1 ? hw.get(Param.FA3_DECODE_COMBINE_US) * 1e-6 : 0);
+        double fixed = hw.get(Param.FA3_DECODE_FIXED_LATENCY_US) * 1e-6;
+        String bound = fixed > body ? "latency" : chain > memory ? "compute" : "memory";
+        return Estimate.of(fixed + body, "attention-decode-fa3", bound);
     }
 
     private static String lower(String s) {

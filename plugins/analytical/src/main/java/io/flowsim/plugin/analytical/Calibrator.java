@@ -79,7 +79,8 @@ final class Calibrator {
                 Param.FitGroup.ELEMENTWISE_VECTORIZED, Param.FitGroup.ELEMENTWISE_STRIDED,
                 Param.FitGroup.NORM, Param.FitGroup.REDUCTION, Param.FitGroup.GEMM, Param.FitGroup.ATTENTION_PREFILL,
                 Param.FitGroup.ATTENTION_DECODE, Param.FitGroup.ATTENTION_PREFILL_TRITON,
-                Param.FitGroup.ATTENTION_DECODE_TRITON, Param.FitGroup.ATTENTION_DECODE_CONTIGUOUS, Param.FitGroup.MOE, Param.FitGroup.COLLECTIVE,
+                Param.FitGroup.ATTENTION_DECODE_TRITON, Param.FitGroup.ATTENTION_DECODE_CONTIGUOUS,
+                Param.FitGroup.ATTENTION_DECODE_FA3, Param.FitGroup.MOE, Param.FitGroup.COLLECTIVE,
                 Param.FitGroup.CUSTOM_ALLREDUCE);
         try (Progress progress = reporter.startProgress("calibrating " + profile.id(), byGroup.size(), "model parts")) {
             for (Param.FitGroup group : order) {

@@ -47,6 +47,9 @@ final class KernelModel {
         if (model.equals("attention-decode-triton")) {
             return Param.FitGroup.ATTENTION_DECODE_TRITON;
         }
+        if (model.equals("attention-decode-fa3")) {
+            return Param.FitGroup.ATTENTION_DECODE_FA3;
+        }
         if (model.equals("attention-decode-cudnn") || model.equals("attention-decode-sdpa-efficient")) {
             return Param.FitGroup.ATTENTION_DECODE_CONTIGUOUS;
         }

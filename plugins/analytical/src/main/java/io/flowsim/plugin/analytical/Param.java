@@ -166,6 +166,28 @@ enum Param {
             "latent elements per second (in billions) one busy SM converts when an MLA decode kernel reads an 8-bit"
                     + " cache with 16-bit queries: a per-SM throughput bound beside the HBM stream"),
 
+    FA3_DECODE_MEMORY_EFFICIENCY(FitGroup.ATTENTION_DECODE_FA3, "memory_efficiency", 0.2, 1.0, 0.9,
+            "fraction of the HBM bandwidth FlashAttention-3's decode reaches reading a 16-bit KV cache"),
+    FA3_DECODE_FP8_MEMORY_EFFICIENCY(FitGroup.ATTENTION_DECODE_FA3, "fp8_memory_efficiency", 0.1, 1.0, 0.6,
+            "the same over an 8-bit KV cache (the e4m3 kernel transposes every V tile in shared memory)"),
+    FA3_DECODE_MMA_EFFICIENCY(FitGroup.ATTENTION_DECODE_FA3, "mma_efficiency", 0.1, 1.0, 0.9,
+            "fraction of one SM's 16-bit tensor peak a decode thread block's score and value products reach,"
+                    + " counted over all kBlockM rows of its tile (a packed GQA group fills only a few of them)"),
+    FA3_DECODE_FP8_MMA_EFFICIENCY(FitGroup.ATTENTION_DECODE_FA3, "fp8_mma_efficiency", 0.05, 1.0, 0.5,
+            "the same for the e4m3 kernel (8-bit cache, queries cast to 8 bits), of one SM's 8-bit peak"),
+    FA3_DECODE_FIXED_LATENCY_US(FitGroup.ATTENTION_DECODE_FA3, "fixed_latency_us", 0.5, 30, 4,
+            "time FlashAttention-3's decode spends regardless of its size (its launch and that of the kernel that"
+                    + " sets the splits, prepare_varlen_num_blocks)"),
+    FA3_DECODE_CTA_OVERHEAD_US(FitGroup.ATTENTION_DECODE_FA3, "cta_overhead_us", 0, 20, 1.7,
+            "fixed cost of one decode thread block (Q load, page-table reads, the first K/V round trip, its"
+                    + " output or partial output)"),
+    FA3_DECODE_BANDWIDTH_SATURATION(FitGroup.ATTENTION_DECODE_FA3, "bandwidth_saturation", 0.02, 1.0, 0.3,
+            "fraction of the SMs whose thread blocks must stream keys to reach the full memory bandwidth"),
+    FA3_DECODE_COMBINE_US(FitGroup.ATTENTION_DECODE_FA3, "combine_us", 0, 20, 1.5,
+            "time of FlashAttention-3's combine kernel, launched when its split heuristic allows more than one split"),
+    FA3_DECODE_ROOFLINE_SHARPNESS(FitGroup.ATTENTION_DECODE_FA3, "roofline_sharpness", 1, 8, 2,
+            "p of the p-norm joining the KV stream and the thread blocks' chain of tiles"),
+
     MOE_COMPUTE_EFFICIENCY(FitGroup.MOE, "compute_efficiency", 0.05, 1.0, 0.5,
             "fraction of the tensor peak a grouped expert GEMM sustains (16-bit types)"),
     MOE_FP8_COMPUTE_EFFICIENCY(FitGroup.MOE, "fp8_compute_efficiency", 0.05, 1.0, 0.4,
@@ -347,6 +369,7 @@ enum Param {
         ATTENTION_PREFILL_TRITON("attention_prefill_triton"),
         ATTENTION_DECODE_TRITON("attention_decode_triton"),
         ATTENTION_DECODE_CONTIGUOUS("attention_decode_contiguous"),
+        ATTENTION_DECODE_FA3("attention_decode_fa3"),
         MOE("moe"),
         NORM("norm"),
         ELEMENTWISE("elementwise"),

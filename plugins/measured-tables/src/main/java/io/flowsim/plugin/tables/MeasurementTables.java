@@ -256,25 +256,61 @@ final class MeasurementTables {
                     + ("triton".equals(source) ? " (triton)" : "");
             if (op.startsWith("context")) {
                 long tokens = b * isl;
-                add(r, key, group, latency, 1, storeKv(tokens, kvHeads, headDim, kvType),
+                List<SimulationRequest> casts = casts(source, tokens, heads, kvHeads, headDim, qType, kvType);
+                add(r, key, group, latency, casts.size() + 1, withCasts(casts, storeKv(tokens, kvHeads, headDim, kvType),
                         kernel("attention_prefill", OperationFamily.ATTENTION, "attention", List.of(
                                 in("q", qType, tokens, heads, headDim), in("k", qType, tokens, kvHeads, headDim),
                                 in("v", qType, tokens, kvHeads, headDim), out("o", DataType.BF16, tokens, heads, headDim)),
                                 attributes(Attributes.ATTENTION_PHASE.name(), "prefill", Attributes.ATTENTION_KIND.name(), kind, Attributes.ATTENTION_BATCH.name(), b,
                                         Attributes.ATTENTION_Q_LEN.name(), isl, Attributes.ATTENTION_KV_LEN.name(), isl, Attributes.ATTENTION_CAUSAL.name(), true,
                                         Attributes.ATTENTION_WINDOW.name(), window > 0 ? window : null,
-                                        Attributes.ATTENTION_IMPLEMENTATION.name(), implementation)));
+                                        Attributes.ATTENTION_IMPLEMENTATION.name(), implementation))));
             } else {
                 long kvLen = step + 1;
-                add(r, key, group, latency, 1, storeKv(b, kvHeads, headDim, kvType),
+                List<SimulationRequest> casts = casts(source, b, heads, kvHeads, headDim, qType, kvType);
+                add(r, key, group, latency, casts.size() + 1, withCasts(casts, storeKv(b, kvHeads, headDim, kvType),
                         kernel("attention_decode", OperationFamily.ATTENTION, "attention", List.of(
                                 in("q", qType, b, heads, headDim), in("kv_cache", kvType, b * kvLen, 2, kvHeads, headDim),
                                 out("o", DataType.BF16, b, heads, headDim)),
                                 attributes(Attributes.ATTENTION_PHASE.name(), "decode", Attributes.ATTENTION_KIND.name(), kind, Attributes.ATTENTION_BATCH.name(), b,
                                         Attributes.ATTENTION_Q_LEN.name(), 1, Attributes.ATTENTION_KV_LEN.name(), kvLen, Attributes.ATTENTION_NUM_KV_HEADS.name(), kvHeads,
                                         Attributes.ATTENTION_CAUSAL.name(), false, Attributes.ATTENTION_WINDOW.name(), window > 0 ? window : null,
-                                        Attributes.ATTENTION_IMPLEMENTATION.name(), implementation)));
+                                        Attributes.ATTENTION_IMPLEMENTATION.name(), implementation))));
             }
+        }
+
+        /**
+         * The type casts a row over an 8-bit cache with 16-bit activations also times: sglang's {@code set_kv_buffer}
+         * casts the new keys and values to the cache's type ({@code cache_k.to(dtype)}, {@code cache_v.to(dtype)}) before
+         * it stores them, and its FA3 backend casts the queries too ({@code q.to(kv_cache_dtype)}: FA3 multiplies e4m3
+         * queries with an e4m3 cache); the Triton backend keeps 16-bit queries. Each cast is one PyTorch copy kernel.
+         */
+        static List<SimulationRequest> casts(String source, long tokens, long heads, long kvHeads, long headDim,
+                                             DataType qType, DataType kvType) {
+            if (qType.bits() <= 8 || kvType.bits() > 8) {
+                return List.of();
+            }
+            List<SimulationRequest> casts = new ArrayList<>();
+            casts.add(cast(tokens, kvHeads, headDim, qType, kvType));
+            casts.add(cast(tokens, kvHeads, headDim, qType, kvType));
+            if ("fa3".equals(source)) {
+                casts.add(cast(tokens, heads, headDim, qType, kvType));
+            }
+            return casts;
+        }
+
+        /** {@code .to(dtype)} of a contiguous tensor: PyTorch's vectorized copy kernel, reading one type, writing another. */
+        static SimulationRequest cast(long tokens, long heads, long headDim, DataType from, DataType to) {
+            return kernel("void at::native::vectorized_elementwise_kernel<4, at::native::direct_copy_kernel_cuda>",
+                    OperationFamily.COPY, "to", List.of(in("input", from, tokens, heads, headDim),
+                            out("output", to, tokens, heads, headDim)), Map.of());
+        }
+
+        /** The casts, then the row's other kernels, in launch order. */
+        static SimulationRequest[] withCasts(List<SimulationRequest> casts, SimulationRequest... rest) {
+            List<SimulationRequest> all = new ArrayList<>(casts);
+            all.addAll(List.of(rest));
+            return all.toArray(SimulationRequest[]::new);
         }
 
         /** The kernel that writes new keys and values into the KV cache. */

@@ -161,6 +161,29 @@ class MeasurementTablesTest {
         assertThat(t.gpu()).isNotBlank();
     }
 
+    @Test
+    void anEightBitCacheUnderSixteenBitActivationsAlsoTimesTheCasts(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("generation_attention_perf.csv");
+        String row = "SGLang,0.5.14,NVIDIA H100 80GB HBM3,generation_attention,";
+        Files.writeString(f, "framework,version,device,op_name,kernel_source,batch_size,isl,num_heads,num_key_value_heads,"
+                + "head_dim,beam_width,attn_dtype,kv_cache_dtype,step,window_size,latency\n"
+                + row + "fa3,4,1,32,8,128,1,bfloat16,fp8,1023,0,0.02\n"
+                + row + "triton,4,1,32,8,128,1,bfloat16,fp8,1023,0,0.02\n"
+                + row + "fa3,4,1,32,8,128,1,bfloat16,bfloat16,1023,0,0.02\n");
+        java.util.List<Measurement> ms = MeasurementTables.read(f, Optional.empty()).measurements();
+        // FA3: the new K and V and the queries cast to fp8, then the store and the attention kernel
+        assertThat(ms.get(0).kernels()).hasSize(5);
+        assertThat(ms.get(0).subjectKernel().family()).isEqualTo(OperationFamily.ATTENTION);
+        SimulationRequest q = ms.get(0).kernels().get(2);
+        assertThat(q.operand("input").orElseThrow().shape()).containsExactly(4L, 32L, 128L);
+        assertThat(q.operand("output").orElseThrow().dataType()).isEqualTo(DataType.FP8_E4M3);
+        // Triton keeps 16-bit queries: K and V only
+        assertThat(ms.get(1).kernels()).hasSize(4);
+        assertThat(ms.get(1).subjectKernel().family()).isEqualTo(OperationFamily.ATTENTION);
+        // a 16-bit cache casts nothing
+        assertThat(ms.get(2).kernels()).hasSize(2);
+    }
+
     /** One MLA context row of the aiconfigurator header, hand-made (made-up latency), measured on the given device. */
     private static Path mlaTable(Path dir, String device) throws IOException {
         Path f = dir.resolve("context_mla_perf.csv");
