@@ -256,6 +256,10 @@ enum Param {
     COPY_INDEX_ROUND_US(FitGroup.COPY, "index_round_us", 0.05, 5, 0.75,
             "one round of PyTorch's index_select / index_add loops (indexSelect*/indexFunc* kernels): the index"
                     + " load and the dependent load of the element it addresses, one element per thread"),
+    COPY_CAT_ROUND_US(FitGroup.COPY, "cat_round_us", 0.05, 5, 1.0,
+            "one iteration of PyTorch's generic cat loop (CatArrayBatchedCopy, CatArrayBatchedCopy_contig) with"
+                    + " every SM full: each thread's output and input offsets (a division and a remainder per"
+                    + " dimension) and the load and store of its one element"),
 
     TRANSFER_DEVICE_EFFICIENCY(FitGroup.TRANSFER, "device_efficiency", 0.1, 1.0, 0.85,
             "fraction of the HBM bandwidth of a device-to-device memcpy or a memset"),
