@@ -12,7 +12,8 @@ import java.util.OptionalDouble;
  *
  * <p>Roofline time is {@code max(flops / peak FLOP/s of its type, bytes / memory bandwidth)}, or for
  * a collective {@code link bytes / link bandwidth}; percent of peak is {@code roofline / duration}.
- * The bound is the roofline's larger term, except that a kernel shorter than
+ * The bound is the roofline's larger term ({@link Bound#NETWORK} for a collective), except that a kernel
+ * (collectives included) shorter than
  * {@link #LATENCY_LIMIT_NS} whose roofline is under a quarter of its duration is
  * {@link Bound#LATENCY}-bound: at that size launch and pipeline latency dominate. Without the GPU's
  * peaks (or without known work) only the achieved rates are given and the bound is
@@ -63,18 +64,23 @@ public record KernelEfficiency(KernelWork work, long durationNs, double flopsPer
             if (p.networkBytesPerSecond() <= 0) {
                 return new KernelEfficiency(work, durationNs, flops, bytes, OptionalDouble.empty(), Bound.NETWORK);
             }
-            return new KernelEfficiency(work, durationNs, flops, bytes,
-                    OptionalDouble.of(work.networkBytes() / p.networkBytesPerSecond() * 1e9), Bound.NETWORK);
+            double link = work.networkBytes() / p.networkBytesPerSecond() * 1e9;
+            return new KernelEfficiency(work, durationNs, flops, bytes, OptionalDouble.of(link),
+                    latencyBound(link, durationNs) ? Bound.LATENCY : Bound.NETWORK);
         }
         OptionalDouble peakFlops = p.flops(work.computeType());
         double compute = work.flops() > 0 && peakFlops.isPresent() ? work.flops() / peakFlops.getAsDouble() * 1e9 : 0;
         double memory = work.bytes() / p.memoryBytesPerSecond() * 1e9;
         double roofline = Math.max(compute, memory);
         Bound bound = compute > memory ? Bound.COMPUTE : Bound.MEMORY;
-        if (durationNs < LATENCY_LIMIT_NS && roofline < durationNs / 4.0) {
+        if (latencyBound(roofline, durationNs)) {
             bound = Bound.LATENCY;
         }
         return new KernelEfficiency(work, durationNs, flops, bytes, OptionalDouble.of(roofline), bound);
+    }
+
+    private static boolean latencyBound(double rooflineNs, long durationNs) {
+        return durationNs < LATENCY_LIMIT_NS && rooflineNs < durationNs / 4.0;
     }
 
     /** The roofline time as a share of the duration, in percent (empty without peaks). */

@@ -152,6 +152,14 @@ class KernelWorkTest {
                 Optional.of(peaks));
         assertThat(link.bound()).isEqualTo(Bound.NETWORK);
         assertThat(link.rooflineNs().getAsDouble()).isCloseTo(10_000, within(1e-6));
+        // a collective is latency-bound by the same rule: 4 KB over the link (10 ns) in 9 us
+        KernelEfficiency smallLink = KernelEfficiency.of(new KernelWork(0, 8e3, 4e3, DataType.UINT8, true), 9_000,
+                Optional.of(peaks));
+        assertThat(smallLink.bound()).isEqualTo(Bound.LATENCY);
+        assertThat(smallLink.rooflineNs().getAsDouble()).isCloseTo(10, within(1e-9));
+        // and stays network-bound when longer than the limit, however far from its roofline
+        assertThat(KernelEfficiency.of(new KernelWork(0, 8e3, 4e3, DataType.UINT8, true), 30_000,
+                Optional.of(peaks)).bound()).isEqualTo(Bound.NETWORK);
 
         KernelEfficiency noPeaks = KernelEfficiency.of(gemm, 4_000_000, Optional.empty());
         assertThat(noPeaks.bound()).isEqualTo(Bound.UNKNOWN);
