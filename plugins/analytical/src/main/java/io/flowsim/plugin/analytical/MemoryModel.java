@@ -83,6 +83,9 @@ final class MemoryModel {
             bytes = Math.min(bytes, indexElementwiseTraffic(r));
         }
         Estimate e = bandwidthBound(bytes, hw, efficiency, latency, f.id());
+        if (f == OperationFamily.REDUCTION && atomicAbsmax(r) && r.launch().isPresent()) {
+            return atomicAbsmax(r, hw, e, bytes / (hw.hbmBytesPerSecond() * hw.get(efficiency)));
+        }
         if (f == OperationFamily.REDUCTION) {
             return smallGridReduction(r, hw, e);
         }
@@ -467,6 +470,33 @@ final class MemoryModel {
      */
     static boolean twoPassNorm(SimulationRequest r) {
         return r.kernelName().contains("norm::RMSNormKernel<");
+    }
+
+    /**
+     * Whether the kernel folds the absolute maximum of a whole tensor into one FP8 scale with one atomic per thread
+     * block: the first kernel of a dynamic per-tensor FP8 quantization, sgl-kernel's {@code per_tensor_absmax_kernel}
+     * (a block-wide reduction, then one atomic per block) or sglang's Triton {@code _per_tensor_quant_mla_fp8_stage1}
+     * (in front of the MLA {@code bmm_fp8}: one program per row of {@code [heads, tokens, head_size]}, each with its
+     * own {@code atomic_max} on the one scale).
+     */
+    static boolean atomicAbsmax(SimulationRequest r) {
+        String n = r.kernelName();
+        return n.contains("per_tensor_absmax") || n.contains("per_tensor_quant_mla_fp8_stage1");
+    }
+
+    /**
+     * Atomics on one address serialize at the L2 slice that owns it, so such a kernel takes at least one
+     * {@code reduction.same_address_atomic_ns} per thread block of its launch, however fast it streams its input:
+     * {@code t = t0 + max(bytes / (B * e), blocks * t_atomic)}. A block-reducing kernel launches few blocks and
+     * never reaches that bound; the one-program-per-row Triton kernel launches {@code tokens * heads} of them.
+     */
+    private static Estimate atomicAbsmax(SimulationRequest r, HardwareProfile hw, Estimate bandwidth, double streaming) {
+        double blocks = r.launch().get().grid().volume();
+        double chain = blocks * hw.get(Param.REDUCTION_SAME_ADDRESS_ATOMIC_NS) * 1e-9;
+        if (chain <= streaming) {
+            return bandwidth;
+        }
+        return Estimate.of(bandwidth.seconds() - streaming + chain, "reduction-same-address-atomics", "latency");
     }
 
     /**

@@ -247,6 +247,10 @@ enum Param {
             "time PyTorch's warp-per-row softmax (softmax_warp_forward/backward) spends regardless of its size:"
                     + " the launch, one load round, two warp-shuffle reductions and a store, without its threads' walk"
                     + " over their elements (priced at the norm's per-element cost; the prior is the reduction's)"),
+    REDUCTION_SAME_ADDRESS_ATOMIC_NS(FitGroup.REDUCTION, "same_address_atomic_ns", 0, 100, 1.0,
+            "time between two atomics on one address (they serialize at the L2 slice that owns it), for kernels"
+                    + " that fold a whole tensor into one value with one atomic per thread block (the absmax of a"
+                    + " per-tensor FP8 quantization); the prior is the H100's fitted value rounded"),
     POOLING_WINDOW_CACHE_RATIO(FitGroup.REDUCTION, "window_cache_ratio", 1, 20, 3,
             "bandwidth at which L1/L2 serve a pooling kernel's repeated window loads, as a multiple of the"
                     + " HBM bandwidth it reaches (a prior: no shared measurement times a pooling kernel)"),

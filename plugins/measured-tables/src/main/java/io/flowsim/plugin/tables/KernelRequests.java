@@ -3,8 +3,10 @@ package io.flowsim.plugin.tables;
 import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.CollectiveInfo;
 import io.flowsim.api.model.DataType;
+import io.flowsim.api.model.Dim3;
 import io.flowsim.api.model.Direction;
 import io.flowsim.api.model.KernelCategory;
+import io.flowsim.api.model.LaunchConfig;
 import io.flowsim.api.model.Operand;
 import io.flowsim.api.model.OperandRoles;
 import io.flowsim.api.model.OperationFamily;
@@ -75,10 +77,27 @@ final class KernelRequests {
                 out("scale", DataType.FP32, 1)), Map.of());
     }
 
+    /** {@link #absmax(String, long, long)} launched on {@code grid} (one thread block of 128 threads per cell). */
+    public static SimulationRequest absmax(String name, long rows, long cols, Dim3 grid) {
+        return launched(absmax(name, rows, cols), grid);
+    }
+
     /** A kernel quantizing {@code [rows, cols]} 16-bit activations to FP8 with {@code scaleCols} scales per row. */
     public static SimulationRequest quantize(String name, long rows, long cols, long scaleCols) {
         return kernel(name, OperationFamily.ELEMENTWISE, "quantize_fp8", List.of(in("input", DataType.BF16, rows, cols),
                 out("output", DataType.FP8_E4M3, rows, cols), out("scale", DataType.FP32, rows, scaleCols)), Map.of());
+    }
+
+    /** {@link #quantize(String, long, long, long)} launched on {@code grid} (one thread block of 128 threads per cell). */
+    public static SimulationRequest quantize(String name, long rows, long cols, long scaleCols, Dim3 grid) {
+        return launched(quantize(name, rows, cols, scaleCols), grid);
+    }
+
+    /** A request with its launch: {@code grid} thread blocks of 128 threads (a Triton program of four warps). */
+    private static SimulationRequest launched(SimulationRequest r, Dim3 grid) {
+        return SimulationRequest.builder(r.kernelName()).family(r.family()).opMapping(r.opMapping())
+                .operands(r.operands()).attributes(r.attributes())
+                .launch(new LaunchConfig(grid, new Dim3(128, 1, 1), 0, 0)).build();
     }
 
     /** A NCCL collective as the profiler records it. */

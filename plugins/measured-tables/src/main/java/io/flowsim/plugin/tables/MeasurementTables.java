@@ -3,6 +3,7 @@ package io.flowsim.plugin.tables;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.DataType;
+import io.flowsim.api.model.Dim3;
 import io.flowsim.api.model.MeasuredTable;
 import io.flowsim.api.model.Measurement;
 import io.flowsim.api.model.Operand;
@@ -395,11 +396,13 @@ final class MeasurementTables {
             if (t == DataType.BF16 || t == DataType.FP16) {
                 add(r, key, "mla_bmm " + t.id(), latency, KernelRequests.bmm("bmm", heads, tokens, n, k, t, t, Map.of()));
             } else if (t == DataType.FP8_E4M3) {
-                // sgl-kernel's dynamic per-tensor quantization is two kernels: the absolute maximum over the
-                // whole tensor (an atomic max into one scale), then the quantization.
+                // sglang's per_tensor_quant_mla_fp8 (what the collector times in front of bmm_fp8) is two Triton
+                // kernels over [heads, tokens, k], each one program per row: the absolute maximum (every program
+                // an atomic max into the one scale), then the quantization.
+                Dim3 rows = new Dim3(tokens, heads, 1);
                 add(r, key, "mla_bmm fp8 (+ quantization)", latency, 2,
-                        KernelRequests.absmax("per_tensor_absmax_kernel", heads * tokens, k),
-                        KernelRequests.quantize("per_tensor_quant_fp8", heads * tokens, k, 0),
+                        KernelRequests.absmax("_per_tensor_quant_mla_fp8_stage1", heads * tokens, k, rows),
+                        KernelRequests.quantize("_per_tensor_quant_mla_fp8_stage2", heads * tokens, k, 0, rows),
                         KernelRequests.bmm("bmm_fp8", heads, tokens, n, k, DataType.FP8_E4M3, DataType.BF16,
                                 attributes(Attributes.GEMM_SCALING.name(), "per-tensor")));
             } else {

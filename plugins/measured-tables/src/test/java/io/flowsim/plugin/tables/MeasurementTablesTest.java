@@ -83,10 +83,13 @@ class MeasurementTablesTest {
         Measurement fp8 = t.measurements().get(1);
         assertThat(fp8.group()).isEqualTo("mla_bmm fp8 (+ quantization)");
         assertThat(fp8.kernels()).extracting(SimulationRequest::kernelName)
-                .containsExactly("per_tensor_absmax_kernel", "per_tensor_quant_fp8", "bmm_fp8");
+                .containsExactly("_per_tensor_quant_mla_fp8_stage1", "_per_tensor_quant_mla_fp8_stage2", "bmm_fp8");
         SimulationRequest absmax = fp8.kernels().get(0);
         assertThat(absmax.family()).isEqualTo(OperationFamily.REDUCTION);
         assertThat(absmax.operand("input").orElseThrow().shape()).containsExactly(16L * 64, 128L);
+        // one Triton program per (token, head) row, each with its own atomic on the scale
+        assertThat(absmax.launch().orElseThrow().grid().volume()).isEqualTo(16L * 64);
+        assertThat(fp8.kernels().get(1).launch().orElseThrow().grid().volume()).isEqualTo(16L * 64);
         assertThat(fp8.subjectKernel().family()).isEqualTo(OperationFamily.BMM);
         assertThat(fp8.subjectKernel().operand("A").orElseThrow().dataType()).isEqualTo(DataType.FP8_E4M3);
     }

@@ -1,0 +1,199 @@
+package io.flowsim.runtime.dist;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The distribution's launcher, {@code bin/flowsim}, as a user runs it: a real bash running the script
+ * the build assembled ({@code target/flowsim}), starting a real JVM. Runs in the build's
+ * {@code distribution-launcher} execution, after {@code package} has assembled the distribution, so it
+ * checks what ships, not the sources. The launcher's own logic is checked here: finding its home
+ * through a symbolic link, the message and exit code without a Java, passing the program's exit code
+ * through, and the class-data archive: made once by a first {@code parse}, renamed into place whole,
+ * used by the next run without changing a byte of the output, and never made when switched off or
+ * when the run failed.
+ */
+class LauncherTest {
+
+    private static final long TIMEOUT_SECONDS = 180;
+
+    @TempDir
+    static Path work;
+
+    private static Path launcher;
+    private static Path demoTrace;
+
+    @BeforeAll
+    static void findDistribution() {
+        Path target = Path.of(System.getProperty("flowsim.distribution", "target/flowsim"));
+        launcher = target.resolve("bin/flowsim").toAbsolutePath();
+        assumeTrue(Files.isExecutable(launcher), "no assembled distribution at " + target + " (run mvn package)");
+        assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "no bash");
+        demoTrace = Path.of("..", "demo", "traces", "h200_llama3-8b-4layer_prefill4x1024_decode8.trace.json.gz")
+                .toAbsolutePath().normalize();
+        assumeTrue(Files.isRegularFile(demoTrace), "no demo trace at " + demoTrace);
+    }
+
+    record Result(int exitCode, String stdout, String stderr) { }
+
+    /** bash runs {@code script} with the given environment on top of a minimal one (PATH and HOME only). */
+    private static Result run(Path script, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("/bin/bash", script.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().clear();
+        pb.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        pb.environment().put("HOME", work.toString());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile(work, "stdout", ".txt");
+        Path err = Files.createTempFile(work, "stderr", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the launcher did not end within " + TIMEOUT_SECONDS + " s: " + command);
+        }
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void versionThroughASymbolicLinkFindsTheDistribution() throws Exception {
+        Path links = Files.createDirectories(work.resolve("links"));
+        Path link = Files.createSymbolicLink(links.resolve("fs"), launcher);
+        Result r = run(link, Map.of("FLOWSIM_NEWER_JDK", "off"), "--version");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).startsWith("FlowSim " + System.getProperty("flowsim.version", ""));
+        assertThat(r.stdout()).contains("Java " + Runtime.version().feature());
+        assertThat(r.stderr()).isEmpty();
+    }
+
+    @Test
+    void withoutAJavaItSaysSoInOneLineAndExits3() throws Exception {
+        Path emptyBin = Files.createDirectories(work.resolve("empty-bin"));
+        Result r = run(launcher, Map.of("JAVA_HOME", work.resolve("no-such-jdk").toString(),
+                "PATH", emptyBin.toString()), "--version");
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.stdout()).isEmpty();
+        assertThat(r.stderr().strip().lines()).containsExactly(
+                "flowsim: no Java found: install Java 17 or newer, or set JAVA_HOME");
+    }
+
+    /**
+     * The JDK running this test (a static AppCDS archive before JDK 25), and the newest JDK 25 or later
+     * installed in Debian's /usr/lib/jvm when there is one (an AOT cache).
+     */
+    static Stream<String> jdks() throws IOException {
+        List<String> jdks = new ArrayList<>(List.of(System.getProperty("java.home")));
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (Files.isDirectory(jvms) && Runtime.version().feature() < 25) {
+            String newest = null;
+            int best = 24;
+            for (String name : names(jvms)) {
+                Path release = jvms.resolve(name).resolve("release");
+                if (!Files.isExecutable(jvms.resolve(name).resolve("bin/java")) || !Files.isReadable(release)) {
+                    continue;
+                }
+                Matcher m = JAVA_VERSION.matcher(Files.readString(release, StandardCharsets.UTF_8));
+                if (m.find() && Integer.parseInt(m.group(1)) > best) {
+                    best = Integer.parseInt(m.group(1));
+                    newest = jvms.resolve(name).toString();
+                }
+            }
+            if (newest != null) {
+                jdks.add(newest);
+            }
+        }
+        return jdks.stream();
+    }
+
+    private static final Pattern JAVA_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void theClassDataArchiveIsMadeOnceAndChangesNothing(String jdk) throws Exception {
+        Path cds = Files.createTempDirectory(work, "cds");
+        Map<String, String> env = Map.of("FLOWSIM_CDS_DIR", cds.toString(), "JAVA_HOME", jdk);
+
+        Path first = Files.createTempDirectory(work, "first");
+        Result made = run(launcher, env, "parse", "--trace-file", demoTrace.toString(), "--output-dir", first.toString());
+        assertThat(made.exitCode()).as(made.stderr()).isZero();
+        // one archive for parse, under its final name; no class list or half-written archive left behind
+        List<String> archives = names(cds);
+        assertThat(archives).hasSize(1);
+        assertThat(archives.get(0)).matches("flowsim-\\d+-\\d+-parse\\."
+                + (javaFeature(jdk) >= 25 ? "aot" : "static\\.jsa"));
+        assertThat(Files.size(cds.resolve(archives.get(0)))).isPositive();
+
+        Path second = Files.createTempDirectory(work, "second");
+        Result used = run(launcher, env, "parse", "--trace-file", demoTrace.toString(), "--output-dir", second.toString());
+        assertThat(used.exitCode()).as(used.stderr()).isZero();
+        assertThat(names(cds)).as("the second run maps the archive, it does not make another").isEqualTo(archives);
+        // the JVM's archive messages never reach the user: the two runs print the same, and write the same files
+        assertThat(used.stdout().replace(second.toString(), first.toString())).isEqualTo(made.stdout());
+        assertThat(used.stderr().replace(second.toString(), first.toString())).isEqualTo(made.stderr());
+        assertThat(names(second)).isEqualTo(names(first)).isNotEmpty();
+        for (String name : names(first)) {
+            if (Files.isRegularFile(first.resolve(name)) && name.endsWith(".csv")) {
+                assertThat(Files.readAllBytes(second.resolve(name))).as(name).isEqualTo(Files.readAllBytes(first.resolve(name)));
+            }
+        }
+    }
+
+    private static int javaFeature(String jdk) throws IOException {
+        Matcher m = JAVA_VERSION.matcher(Files.readString(Path.of(jdk, "release"), StandardCharsets.UTF_8));
+        assertThat(m.find()).as("JAVA_VERSION in %s/release", jdk).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    @Test
+    void aFailedRunPassesItsExitCodeOnAndMakesNoArchive() throws Exception {
+        Path cds = work.resolve("cds-failed");
+        Result r = run(launcher, Map.of("FLOWSIM_CDS_DIR", cds.toString(), "FLOWSIM_NEWER_JDK", "off"),
+                "parse", "--trace-file", work.resolve("missing.trace.json.gz").toString(),
+                "--output-dir", work.resolve("out-failed").toString());
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.stderr()).contains("missing.trace.json.gz").doesNotContain("\tat ", "Exception");
+        assertThat(names(cds)).as("no archive and no leftover from a failed first run").isEmpty();
+    }
+
+    @Test
+    void switchedOffNoArchiveIsMade() throws Exception {
+        Path cds = work.resolve("cds-off");
+        Result r = run(launcher, Map.of("FLOWSIM_CDS_DIR", cds.toString(), "FLOWSIM_CDS", "off",
+                "FLOWSIM_NEWER_JDK", "off"),
+                "parse", "--trace-file", demoTrace.toString(), "--output-dir", work.resolve("out-off").toString());
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(names(cds)).isEmpty();
+    }
+}
