@@ -68,4 +68,9 @@ public final class Attributes {
     // collective
     /** Group size of a custom all-reduce, when the trace's process groups tell it. */
     public static final AttributeKey<Long> COLLECTIVE_GROUP_SIZE = AttributeKey.integer("collective.group_size");
+    /**
+     * GPUs of a collective's group on each node, when the job's layout tells it (a measured table of runs
+     * over several nodes); a group larger than this crosses the network between nodes.
+     */
+    public static final AttributeKey<Long> COLLECTIVE_GPUS_PER_NODE = AttributeKey.integer("collective.gpus_per_node");
 }

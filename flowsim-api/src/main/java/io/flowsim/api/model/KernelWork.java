@@ -27,7 +27,8 @@ import java.util.Optional;
  *   <li>memcpy / memset: the bytes moved;</li>
  *   <li>everything else: one FLOP per element of the largest operand (none for copies), and the
  *       bytes read and written as the analytical backend counts them: gathers and scatters move only
- *       the indexed rows, copies what they write (twice), other kernels their inputs and outputs.</li>
+ *       the indexed rows, copies what they write (twice; a type-converting copy its source and its
+ *       target), other kernels their inputs and outputs.</li>
  * </ul>
  *
  * @param flops        floating-point (or integer) operations; 0 when none or unknown
@@ -308,8 +309,9 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
      * index: a scatter ({@code values}) moves its values in and out; a gather with an {@code output}
      * moves the output twice; an {@code index_select}/{@code embedding} (one-dimensional {@code index})
      * one row per index, {@code torch.gather} (an index shaped like its output) one element per
-     * index. Otherwise: a copy moves what it writes twice (read and write) or, with nothing marked
-     * written, its smallest floating-point operand twice; other kernels read their inputs and write
+     * index. Otherwise: a copy moves what it writes twice (read and write), a type-converting copy its
+     * source and its target (each at its own element size), or, with nothing marked written, its smallest
+     * floating-point operand twice; other kernels read their inputs and write
      * their outputs (or, with none marked, as much as their largest input; a reduction writes little).
      */
     private static KernelWork memoryBound(OperationFamily family, List<Operand> operands) {
@@ -372,7 +374,32 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         return 2 * index.get().elementCount() * rowBytes + indexBytes;
     }
 
+    /**
+     * The traffic of a type-converting copy ({@code copy_} of a tensor of one element type into one of another, as
+     * {@code .to(dtype)} and {@code .float()} produce): a read {@code input}/{@code src}/{@code self} and a written
+     * {@code output}/{@code out} with the same number of elements and different types, and no other operand with a
+     * shape. It reads the source at the source's element size and writes the target at the target's; NaN for any
+     * other kernel.
+     */
+    private static double castCopyTraffic(List<Operand> operands) {
+        Optional<Operand> source = usableOperand(operands, "input", "src", "self");
+        Optional<Operand> target = usableOperand(operands, "output", "out");
+        if (source.isEmpty() || target.isEmpty() || source.get() == target.get()
+                || source.get().elementCount() != target.get().elementCount()
+                || source.get().dataType() == target.get().dataType()
+                || operands.stream().filter(o -> !o.shape().isEmpty()).count() != 2) {
+            return Double.NaN;
+        }
+        return source.get().bytes() + target.get().bytes();
+    }
+
     private static double traffic(OperationFamily family, List<Operand> operands) {
+        if (family == OperationFamily.COPY) {
+            double cast = castCopyTraffic(operands);
+            if (!Double.isNaN(cast)) {
+                return cast;
+            }
+        }
         double readBytes = 0;
         double writtenBytes = 0;
         double largest = 0;

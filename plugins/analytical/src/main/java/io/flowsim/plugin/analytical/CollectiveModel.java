@@ -6,7 +6,9 @@ import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.Operand;
 import io.flowsim.api.model.SimulationRequest;
 
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Collective communication within one NVLink domain, alpha-beta per algorithm and protocol, the way
@@ -19,12 +21,19 @@ import java.util.Locale;
  * launches that kernel for every protocol of the algorithm.) Custom all-reduce kernels (sglang {@code cross_device_reduce_1stage/2stage})
  * read their peers' buffers directly: one-shot moves {@code (n-1) * S} into each GPU, two-shot
  * {@code 2(n-1)/n * S}.
+ *
+ * <p>A group that spans nodes ({@link Placement}) crosses the network between them, each GPU through its own
+ * NIC ({@code internode_bandwidth_gbps} of the profile): a ring through the nodes moves the same bytes per GPU,
+ * but each node's {@code g} GPUs of the group send the ring's crossings through their {@code g} NICs, so its
+ * bus rate is {@code min(NVLink rate, g * NIC rate)}, and {@code 2(nodes-1)} (all-reduce) or {@code nodes-1}
+ * (all-gather, reduce-scatter) of its steps are network steps. All-reduce may also take NCCL's tree (a chain
+ * within each node, a binary tree over the nodes: {@code 2S} per GPU, {@code 2(g-1)} NVLink and
+ * {@code 2 ceil(log2 nodes)} network steps). An all-to-all sends {@code (n-g)/n * S} through each GPU's NIC
+ * while {@code (g-1)/n * S} goes over NVLink.
  */
 final class CollectiveModel {
 
     private static final double LL128_BANDWIDTH_FRACTION = 120.0 / 128.0;
-    /** GPUs of one HGX/DGX node, the largest NVLink (or PCIe) domain the model describes. */
-    static final int GPUS_PER_NODE = 8;
 
     private CollectiveModel() {
     }
@@ -46,10 +55,12 @@ final class CollectiveModel {
             return Estimate.unsupported("unknown collective '" + c.name() + "'");
         }
         int n = c.groupSize();
-        if (n > GPUS_PER_NODE) {
+        Placement placement = Placement.of(r, c, hw);
+        if (placement.nodes() > 1 && hw.internodeBandwidthGbps() <= 0) {
             return Estimate.unsupported("a group of " + n + " GPUs" + c.processGroupDescription()
-                    .map(d -> " (" + d + ")").orElse("") + " spans several nodes (" + GPUS_PER_NODE
-                    + " GPUs per node): inter-node networks are not modelled");
+                    .map(d -> " (" + d + ")").orElse("") + " spans " + placement.nodes() + " nodes ("
+                    + placement.perNode() + " GPUs of it per node), and " + hw.id()
+                    + " describes no network between nodes: give a profile with internode_bandwidth_gbps (--hardware)");
         }
         DataType type = c.dataType();
         if (type == DataType.UNKNOWN) {
@@ -65,7 +76,7 @@ final class CollectiveModel {
             case BARRIER -> 0;
             default -> Math.max(c.inputElements(), c.outputElements()) * elementBytes;
         };
-        return nccl(op, n, size, kernel, hw);
+        return placement.nodes() > 1 ? acrossNodes(op, n, placement, size, hw) : nccl(op, n, size, kernel, hw);
     }
 
     /** A NCCL collective of {@code size} bytes (the full buffer) over {@code n} GPUs. */
@@ -126,6 +137,130 @@ final class CollectiveModel {
         }
         double latencyPart = Math.min(simple - fill, ll) - bytes / bus;
         return Estimate.of(t, "collective", latencyPart > t / 2 ? "latency" : "network");
+    }
+
+    /**
+     * How a group lies on the nodes of the job: its GPUs on each node ({@code perNode}) and the nodes.
+     *
+     * @param perNode GPUs of the group on one node (the most on any node)
+     * @param nodes   nodes the group spans
+     */
+    record Placement(int perNode, int nodes) {
+
+        /**
+         * From the attribute {@code collective.gpus_per_node} when a reader knows the job's layout, else from
+         * the group's global ranks when all of them are recorded (rank {@code r} on node {@code r / G}, G the
+         * profile's GPUs per node), else the group packed onto nodes of G GPUs.
+         */
+        static Placement of(SimulationRequest r, CollectiveInfo c, HardwareProfile hw) {
+            int n = c.groupSize();
+            double given = RequestView.number(r, Attributes.COLLECTIVE_GPUS_PER_NODE.name(), Double.NaN);
+            if (given >= 1) {
+                int perNode = (int) Math.min(n, given);
+                return new Placement(perNode, (n + perNode - 1) / perNode);
+            }
+            int node = hw.gpusPerNode();
+            if (c.ranks().size() == n && n > 1) {
+                Map<Integer, Integer> counts = new HashMap<>();
+                for (int rank : c.ranks()) {
+                    counts.merge(Math.floorDiv(rank, node), 1, Integer::sum);
+                }
+                int most = 0;
+                for (int k : counts.values()) {
+                    most = Math.max(most, k);
+                }
+                return new Placement(most, counts.size());
+            }
+            int perNode = Math.min(n, node);
+            return new Placement(perNode, (n + perNode - 1) / perNode);
+        }
+    }
+
+    /** One way to run a collective: its time and the part of it that is latency. */
+    private record Candidate(double seconds, double latency) {
+    }
+
+    /**
+     * A NCCL collective of {@code size} bytes (the full buffer) over {@code n} GPUs on several nodes: every
+     * algorithm and protocol NCCL could pick, the fastest taken.
+     */
+    static Estimate acrossNodes(Op op, int n, Placement placement, double size, HardwareProfile hw) {
+        int g = placement.perNode();
+        int nodes = placement.nodes();
+        if (g > 1 && hw.peerBytesPerSecond(g) <= 0) {
+            return Estimate.unsupported(hw.id() + " has neither NVLink nor PCIe bandwidth in its profile");
+        }
+        double nic = hw.internodeBytesPerSecond() * hw.get(Param.NCCL_NET_BUS_EFFICIENCY);
+        double link = g > 1 ? hw.peerBytesPerSecond(g) * hw.get(Param.NCCL_BUS_EFFICIENCY) : Double.POSITIVE_INFINITY;
+        // A ring through the nodes: each node's g GPUs of the group carry the ring's crossings on their g NICs.
+        double ring = Math.min(link, g * nic);
+        Candidate best;
+        switch (op) {
+            case ALL_TO_ALL -> {
+                // every GPU sends (n-g)/n of its buffer through its own NIC and (g-1)/n over NVLink, at once
+                double network = (n - g) / (double) n * size / nic;
+                double local = g > 1 ? (g - 1.0) / n * size / link : 0;
+                best = fastest((n - 1.0) / n * size, Math.max(network, local), 0, 1, hw);
+            }
+            // the pipeline stages of a group that spans nodes sit on different nodes: one NIC carries it
+            case SEND_RECV -> best = fastest(size, size / nic, 0, 1, hw);
+            default -> {
+                double factor;
+                int networkSteps;
+                int steps;
+                switch (op) {
+                    case ALL_REDUCE, BARRIER -> {
+                        factor = op == Op.BARRIER ? 0 : 2.0 * (n - 1) / n;
+                        steps = 2 * (n - 1);
+                        networkSteps = 2 * (nodes - 1);
+                    }
+                    case ALL_GATHER, REDUCE_SCATTER -> {
+                        factor = (n - 1.0) / n;
+                        steps = n - 1;
+                        networkSteps = nodes - 1;
+                    }
+                    default -> {
+                        factor = 1;
+                        steps = n - 1;
+                        networkSteps = nodes - 1;
+                    }
+                }
+                double bytes = factor * size;
+                best = fastest(bytes, bytes / ring, steps - networkSteps, networkSteps, hw);
+                if (op == Op.ALL_REDUCE || op == Op.BARRIER) {
+                    // NCCL's tree: a chain within each node, a binary tree over the nodes, up and down again
+                    double treeBytes = op == Op.BARRIER ? 0 : 2 * size;
+                    int levels = 32 - Integer.numberOfLeadingZeros(nodes - 1);
+                    Candidate tree = fastest(treeBytes, treeBytes / ring, 2 * (g - 1), 2 * levels, hw);
+                    best = tree.seconds() < best.seconds() ? tree : best;
+                }
+            }
+        }
+        return Estimate.of(best.seconds(), "collective", best.latency() > best.seconds() / 2 ? "latency" : "network");
+    }
+
+    /**
+     * The fastest protocol for moving {@code bytes} per GPU in {@code transfer} seconds at the Simple protocol's
+     * bandwidth, over {@code linkSteps} NVLink (or PCIe) steps and {@code networkSteps} network steps: Simple
+     * (its latencies, the chunk pipeline's fill), LL128 (LL's latency within a node, Simple's across the
+     * network, 120/128 of the bandwidth, the fill) or LL (its own latencies, its fraction of the bandwidth).
+     */
+    private static Candidate fastest(double bytes, double transfer, int linkSteps, int networkSteps,
+                                     HardwareProfile hw) {
+        double us = 1e-6;
+        double fill = hw.get(Param.NCCL_PIPELINE_FILL_US) * us
+                * (1 - Math.exp(-bytes / (hw.get(Param.NCCL_PIPELINE_FILL_MB) * 1e6)));
+        double simpleLatency = (hw.get(Param.NCCL_BASE_LATENCY_US) + linkSteps * hw.get(Param.NCCL_HOP_LATENCY_US)
+                + networkSteps * hw.get(Param.NCCL_NET_HOP_LATENCY_US)) * us;
+        double ll128Latency = (hw.get(Param.NCCL_LL_BASE_LATENCY_US) + linkSteps * hw.get(Param.NCCL_LL_HOP_LATENCY_US)
+                + networkSteps * hw.get(Param.NCCL_NET_HOP_LATENCY_US)) * us;
+        double llLatency = (hw.get(Param.NCCL_LL_BASE_LATENCY_US) + linkSteps * hw.get(Param.NCCL_LL_HOP_LATENCY_US)
+                + networkSteps * hw.get(Param.NCCL_NET_LL_HOP_LATENCY_US)) * us;
+        Candidate best = new Candidate(simpleLatency + transfer + fill, simpleLatency);
+        Candidate ll128 = new Candidate(ll128Latency + transfer / LL128_BANDWIDTH_FRACTION + fill, ll128Latency);
+        Candidate ll = new Candidate(llLatency + transfer / hw.get(Param.NCCL_LL_BANDWIDTH_FRACTION), llLatency);
+        best = ll128.seconds() < best.seconds() ? ll128 : best;
+        return ll.seconds() < best.seconds() ? ll : best;
     }
 
     static boolean isCustomAllReduce(String kernel, SimulationRequest r) {

@@ -35,12 +35,17 @@ import java.util.OptionalDouble;
  *                            PCIe) or {@link #PCIE} (no NVLink)
  * @param hostLinkSharedBy    GPUs that share one host PCIe uplink (2 on HGX A100/H100 boards), so concurrent
  *                            host copies get this fraction of the link each
+ * @param gpusPerNode         GPUs of one node (one NVLink or PCIe domain); a collective over more GPUs
+ *                            crosses the network between nodes
+ * @param internodeBandwidthGbps the network bandwidth per GPU per direction between nodes, GB/s (one NIC per
+ *                            GPU on DGX/HGX systems); 0 when the profile does not describe a network
  */
 record HardwareProfile(String id, String name, List<String> aliases, String architecture, int smCount,
                        double boostClockMhz, double memoryGib, Map<String, Double> peakTflops,
                        double hbmBandwidthGbps, double l2CacheMib, double nvlinkBandwidthGbps, boolean nvlinkSharp,
                        double pcieBandwidthGbps, double launchOverheadUs, List<int[]> gemmTiles,
-                       double[] parameters, String origin, String interconnect, double hostLinkSharedBy) {
+                       double[] parameters, String origin, String interconnect, double hostLinkSharedBy,
+                       int gpusPerNode, double internodeBandwidthGbps) {
 
     /** Every GPU of the node on NVSwitch at its full NVLink bandwidth. */
     static final String NVSWITCH = "nvswitch";
@@ -51,7 +56,10 @@ record HardwareProfile(String id, String name, List<String> aliases, String arch
     /** The interconnects a profile may name. */
     static final List<String> INTERCONNECTS = List.of(NVSWITCH, NVLINK_BRIDGE, PCIE);
 
-    /** A profile on NVSwitch (or PCIe without NVLink) whose host link is its own. */
+    /** GPUs per node of a profile that does not say (HGX/DGX boards and most PCIe servers hold 8). */
+    static final int DEFAULT_GPUS_PER_NODE = 8;
+
+    /** A profile on NVSwitch (or PCIe without NVLink) whose host link is its own, 8 GPUs a node, no network. */
     HardwareProfile(String id, String name, List<String> aliases, String architecture, int smCount,
                     double boostClockMhz, double memoryGib, Map<String, Double> peakTflops,
                     double hbmBandwidthGbps, double l2CacheMib, double nvlinkBandwidthGbps, boolean nvlinkSharp,
@@ -59,7 +67,7 @@ record HardwareProfile(String id, String name, List<String> aliases, String arch
                     double[] parameters, String origin) {
         this(id, name, aliases, architecture, smCount, boostClockMhz, memoryGib, peakTflops, hbmBandwidthGbps,
                 l2CacheMib, nvlinkBandwidthGbps, nvlinkSharp, pcieBandwidthGbps, launchOverheadUs, gemmTiles,
-                parameters, origin, nvlinkBandwidthGbps > 0 ? NVSWITCH : PCIE, 1);
+                parameters, origin, nvlinkBandwidthGbps > 0 ? NVSWITCH : PCIE, 1, DEFAULT_GPUS_PER_NODE, 0);
     }
 
     /**
@@ -90,6 +98,10 @@ record HardwareProfile(String id, String name, List<String> aliases, String arch
         parameters = parameters.clone();
         if (parameters.length != Param.values().length) {
             throw new IllegalArgumentException("profile " + id + " has " + parameters.length + " parameters");
+        }
+        if (gpusPerNode < 1 || internodeBandwidthGbps < 0) {
+            throw new IllegalArgumentException("profile " + id + " has " + gpusPerNode + " GPUs per node and "
+                    + internodeBandwidthGbps + " GB/s between nodes");
         }
     }
 
@@ -128,6 +140,11 @@ record HardwareProfile(String id, String name, List<String> aliases, String arch
         return pcieBandwidthGbps * 1e9;
     }
 
+    /** Network bandwidth per GPU per direction between nodes in bytes per second (0 when not described). */
+    double internodeBytesPerSecond() {
+        return internodeBandwidthGbps * 1e9;
+    }
+
     /** A model parameter's value. */
     double get(Param p) {
         return parameters[p.ordinal()];
@@ -137,14 +154,15 @@ record HardwareProfile(String id, String name, List<String> aliases, String arch
     HardwareProfile withParameters(double[] values) {
         return new HardwareProfile(id, name, aliases, architecture, smCount, boostClockMhz, memoryGib, peakTflops,
                 hbmBandwidthGbps, l2CacheMib, nvlinkBandwidthGbps, nvlinkSharp, pcieBandwidthGbps, launchOverheadUs,
-                gemmTiles, values, origin, interconnect, hostLinkSharedBy);
+                gemmTiles, values, origin, interconnect, hostLinkSharedBy, gpusPerNode, internodeBandwidthGbps);
     }
 
     /** A copy with another id, name, aliases and origin. */
     HardwareProfile renamed(String newId, String newName, List<String> newAliases, String newOrigin) {
         return new HardwareProfile(newId, newName, newAliases, architecture, smCount, boostClockMhz, memoryGib,
                 peakTflops, hbmBandwidthGbps, l2CacheMib, nvlinkBandwidthGbps, nvlinkSharp, pcieBandwidthGbps,
-                launchOverheadUs, gemmTiles, parameters, newOrigin, interconnect, hostLinkSharedBy);
+                launchOverheadUs, gemmTiles, parameters, newOrigin, interconnect, hostLinkSharedBy, gpusPerNode,
+                internodeBandwidthGbps);
     }
 
     @Override

@@ -56,10 +56,14 @@ final class MemoryModel {
             latency = Param.STRIDED_FIXED_LATENCY_US;
         }
         double bytes = vectorizedGather(r) ? vectorizedGatherTraffic(r) : rotaryWithCache(r) ? rotaryTraffic(r)
-                : castCopy(r) ? castCopyTraffic(r) : traffic(r);
+                : traffic(r);
         if (Double.isNaN(bytes)) {
+            String problem = RequestView.text(r, OPERANDS_PROBLEM);
             return Estimate.unsupported(RequestView.hasShapes(r) ? "the operand types are unknown"
-                    : "no operand shapes");
+                    : problem != null ? "the operator's shapes give no operands: " + problem : "no operand shapes");
+        }
+        if (cat(r)) {
+            return cat(r, bytes, hw);
         }
         if (fill(r)) {
             return fill(bytes, hw, efficiency);
@@ -90,6 +94,84 @@ final class MemoryModel {
             return smallGridReduction(r, hw, e);
         }
         return indexLoop(r, hw, e);
+    }
+
+    /**
+     * The attribute a resolver sets when the launching operator recorded shapes that do not make operands (a
+     * TensorList that does not concatenate): the reason to give instead of "no operand shapes".
+     */
+    static final String OPERANDS_PROBLEM = "operands.problem";
+    /** The attribute giving how many tensors a TensorList operand holds. */
+    static final String LIST_TENSORS = "list.tensors";
+    /** The attribute giving the elements of a TensorList operand's largest tensor. */
+    static final String LIST_LARGEST = "list.largest";
+    /** Blocks per SM PyTorch's generic cat launches for each tensor ({@code getCatGrid}: {@code 2 * SMs} blocks). */
+    static final int CAT_BLOCKS_PER_SM = 2;
+    /** Threads per block of PyTorch's generic cat ({@code getCatBlock}). */
+    static final int CAT_THREADS = 512;
+
+    /** Whether the kernel is one of PyTorch's batched cat kernels ({@code CatArrayBatchedCopy*} of {@code Shape.cu}). */
+    static boolean cat(SimulationRequest r) {
+        return r.kernelName().contains("CatArrayBatchedCopy");
+    }
+
+    /**
+     * Whether a cat kernel is one of the variants that copy one element per thread per loop iteration
+     * ({@code CatArrayBatchedCopy}, {@code CatArrayBatchedCopy_contig}); the others ({@code _vectorized},
+     * {@code _aligned16_contig}, {@code _alignedK_contig}) move 16 bytes per thread with vector loads and stores.
+     */
+    static boolean elementwiseCat(SimulationRequest r) {
+        String n = r.kernelName();
+        return n.contains("CatArrayBatchedCopy<") || n.contains("CatArrayBatchedCopy_contig<");
+    }
+
+    /**
+     * PyTorch's batched cat ({@code Shape.cu}): blocks along y take one tensor each (grid y = the tensors of this
+     * launch), and blocks along x walk that tensor's elements, writing them at their place in the output. It reads
+     * and writes every element once ({@code 2 * output} bytes). The vectorized variants move 16 bytes per thread at
+     * the vectorized elementwise pattern's {@code t0} and {@code e}. The generic kernel and {@code _contig} copy one
+     * element per thread per iteration of a loop whose iterations compute the element's output (and input) offset
+     * with a division and a remainder per dimension; PyTorch launches them with a fixed grid of {@code 2 * SMs}
+     * blocks of 512 threads per tensor, so a large tensor is walked in {@code rounds = ceil(largest / (grid x *
+     * block))} iterations, far below the bandwidth (a [4, 32, 1024, 64] bf16 pair: 63 rounds, 0.94 TB/s on the
+     * H200): {@code t = max(t0 + bytes / (B * e), launch_floor + waves * rounds * cat_round)} with the strided
+     * elementwise pattern's {@code t0} and {@code e}, {@code waves} the blocks over the 2,048 threads each SM
+     * holds. A cat of more tensors than one launch takes (its batch) launches a kernel per batch, each recorded
+     * with the whole list: when the launch's grid y says so, the kernel is priced for its share of tensors of
+     * equal size, and is unsupported when they differ (which ones it copies is not recorded).
+     */
+    private static Estimate cat(SimulationRequest r, double bytes, HardwareProfile hw) {
+        double tensors = RequestView.number(r, LIST_TENSORS, Double.NaN);
+        double largest = RequestView.number(r, LIST_LARGEST, Double.NaN);
+        Operand output = RequestView.operand(r, "output", "out");
+        long launched = r.launch().map(l -> l.grid().y()).orElse(0L);
+        if (!Double.isNaN(tensors) && launched > 0 && launched < tensors) {
+            if (output == null || Double.isNaN(largest) || largest * tensors != output.elementCount()) {
+                return Estimate.unsupported("this cat kernel copies " + launched + " of its operator's "
+                        + (long) tensors + " tensors of different sizes, and which ones is not recorded");
+            }
+            bytes *= launched / tensors;
+        }
+        if (!elementwiseCat(r)) {
+            return bandwidthBound(bytes, hw, Param.VECTORIZED_MEMORY_EFFICIENCY, Param.VECTORIZED_FIXED_LATENCY_US,
+                    "cat-vectorized");
+        }
+        Estimate bandwidth = bandwidthBound(bytes, hw, Param.STRIDED_MEMORY_EFFICIENCY, Param.STRIDED_FIXED_LATENCY_US,
+                "cat");
+        if (Double.isNaN(largest) || Double.isNaN(tensors)) {
+            return bandwidth;
+        }
+        long perTensor = r.launch().map(l -> l.grid().x() * l.block().volume())
+                .filter(t -> t > 0).orElse((long) CAT_BLOCKS_PER_SM * hw.smCount() * CAT_THREADS);
+        double copied = launched > 0 ? Math.min(launched, tensors) : tensors;
+        double rounds = Math.ceil(largest / perTensor);
+        double waves = Math.ceil(perTensor * copied / ((double) hw.smCount() * THREADS_PER_SM));
+        double loop = hw.get(Param.REDUCTION_LAUNCH_FLOOR_US) * 1e-6
+                + waves * rounds * hw.get(Param.COPY_CAT_ROUND_US) * 1e-6;
+        if (loop <= bandwidth.seconds()) {
+            return bandwidth;
+        }
+        return Estimate.of(loop, "cat-loop", "round-trips");
     }
 
     /**
@@ -200,34 +282,6 @@ final class MemoryModel {
         double written = rows * width * elementBytes;
         double read = Math.min(written, table.bytes());
         return written + read + rows * 8;
-    }
-
-    /**
-     * Whether the kernel is a type-converting copy ({@code copy_} of a tensor of one element type into one of another,
-     * as {@code .to(dtype)} and {@code .float()} produce): a read operand and a written one with the same number of
-     * elements and different types, and no other operand with a shape.
-     */
-    static boolean castCopy(SimulationRequest r) {
-        if (r.family() != OperationFamily.COPY) {
-            return false;
-        }
-        Operand source = RequestView.operand(r, "input", "src", "self");
-        Operand target = RequestView.operand(r, "output", "out");
-        if (source == null || target == null || source == target || source.shape().isEmpty() || target.shape().isEmpty()
-                || Double.isNaN(source.bytes()) || Double.isNaN(target.bytes())
-                || source.elementCount() != target.elementCount() || source.dataType() == target.dataType()) {
-            return false;
-        }
-        return r.operands().stream().filter(o -> !o.shape().isEmpty()).count() == 2;
-    }
-
-    /**
-     * The traffic of a type-converting copy: it reads its source at the source's element size and writes its target at
-     * the target's. The generic copy count ({@link KernelWork#memoryTraffic}: what a copy writes, twice) prices an
-     * up-cast (bf16 to fp32, int32 to int64) as reading the wider type: 4/3 of its traffic.
-     */
-    static double castCopyTraffic(SimulationRequest r) {
-        return RequestView.operand(r, "input", "src", "self").bytes() + RequestView.operand(r, "output", "out").bytes();
     }
 
     /** A rotary embedding whose request carries the whole cos/sin cache (sgl-kernel's {@code apply_rope_pos_ids_cos_sin_cache}). */

@@ -261,6 +261,10 @@ enum Param {
     COPY_INDEX_ROUND_US(FitGroup.COPY, "index_round_us", 0.05, 5, 0.75,
             "one round of PyTorch's index_select / index_add loops (indexSelect*/indexFunc* kernels): the index"
                     + " load and the dependent load of the element it addresses, one element per thread"),
+    COPY_CAT_ROUND_US(FitGroup.COPY, "cat_round_us", 0.05, 5, 1.0,
+            "one iteration of PyTorch's generic cat loop (CatArrayBatchedCopy, CatArrayBatchedCopy_contig) with"
+                    + " every SM full: each thread's output and input offsets (a division and a remainder per"
+                    + " dimension) and the load and store of its one element"),
 
     TRANSFER_DEVICE_EFFICIENCY(FitGroup.TRANSFER, "device_efficiency", 0.1, 1.0, 0.85,
             "fraction of the HBM bandwidth of a device-to-device memcpy or a memset"),
@@ -292,6 +296,14 @@ enum Param {
             "latency added per ring step with the LL protocol"),
     NCCL_LL_BANDWIDTH_FRACTION(FitGroup.COLLECTIVE, "ll_bandwidth_fraction", 0.05, 0.5, 0.4,
             "bandwidth of the LL protocol relative to Simple (at most 1/2: LL sends a flag with every 8 bytes)"),
+    NCCL_NET_BUS_EFFICIENCY(FitGroup.COLLECTIVE, "net_bus_efficiency", 0.05, 1.0, 0.9,
+            "fraction of the per-GPU network bandwidth between nodes (internode_bandwidth_gbps) NCCL's transfers"
+                    + " across nodes sustain (a prior: RDMA over InfiniBand or RoCE keeps large messages near line rate)"),
+    NCCL_NET_HOP_LATENCY_US(FitGroup.COLLECTIVE, "net_hop_latency_us", 0, 100, 10,
+            "latency of one step across the network with the Simple and LL128 protocols: the proxy thread posts"
+                    + " a chunk's RDMA write and the receiver sees its completion (a prior)"),
+    NCCL_NET_LL_HOP_LATENCY_US(FitGroup.COLLECTIVE, "net_ll_hop_latency_us", 0, 50, 4,
+            "the same with the LL protocol, which needs no completion: the flags travel with the data (a prior)"),
     CUSTOM_ALLREDUCE_LATENCY_US(FitGroup.CUSTOM_ALLREDUCE, "latency_us", 0.5, 50, 4,
             "fixed latency of a custom (peer-to-peer, one- or two-shot) all-reduce kernel"),
     CUSTOM_ALLREDUCE_EFFICIENCY(FitGroup.CUSTOM_ALLREDUCE, "efficiency", 0.05, 1.0, 0.7,

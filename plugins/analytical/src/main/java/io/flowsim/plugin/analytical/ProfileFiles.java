@@ -57,6 +57,7 @@ final class ProfileFiles {
     private static final Set<String> FIELDS = Set.of("format", "id", "name", "aliases", "architecture", "sm_count",
             "boost_clock_mhz", "memory_gib", "peak_tflops", "hbm_bandwidth_gbps", "l2_cache_mib",
             "nvlink_bandwidth_gbps", "nvlink_sharp", "interconnect", "pcie_bandwidth_gbps", "host_link_shared_by",
+            "gpus_per_node", "internode_bandwidth_gbps",
             "launch_overhead_us", "gemm_tiles",
             "efficiency_from", "efficiency", "sources", "calibration", "notes");
 
@@ -235,6 +236,15 @@ final class ProfileFiles {
         }
         double sharedBy = doc.path("host_link_shared_by").isMissingNode() ? 1
                 : positive(doc, "host_link_shared_by", origin, true);
+        int gpusPerNode = HardwareProfile.DEFAULT_GPUS_PER_NODE;
+        if (!doc.path("gpus_per_node").isMissingNode()) {
+            JsonNode g = doc.get("gpus_per_node");
+            if (!g.canConvertToInt() || !g.isIntegralNumber() || g.asInt() < 1) {
+                throw bad(origin, "field 'gpus_per_node' must be a positive integer, got " + g);
+            }
+            gpusPerNode = g.asInt();
+        }
+        double internode = nonNegative(doc, "internode_bandwidth_gbps", origin);
         List<int[]> tiles = new ArrayList<>();
         JsonNode tileNode = doc.path("gemm_tiles");
         if (tileNode.isMissingNode()) {
@@ -273,7 +283,7 @@ final class ProfileFiles {
         }
         HardwareProfile profile = new HardwareProfile(id, name, aliases, architecture, smCount, clock, memory, peaks,
                 hbm, l2, nvlink, sharp.asBoolean(false), pcie, launch, tiles, parameters, origin, interconnect,
-                sharedBy);
+                sharedBy, gpusPerNode, internode);
         return new Loaded(profile, doc);
     }
 

@@ -91,7 +91,12 @@ class UnsupportedReasonsTest {
                 Optional.of(new io.flowsim.api.model.CollectiveInfo("all_to_all", 1 << 20, 1 << 20, 128, "float",
                         Optional.empty(), Optional.of("group size 128 from the trace's world size"), List.of())),
                 Optional.empty(), Map.of());
-        assertThat(reason(wide)).contains("128 GPUs").contains("world size").contains("inter-node");
+        // the H100 SXM profile describes its network (one 400 Gb/s NIC per GPU), the H100 PCIe card's does not
+        assertThat(KernelModel.estimate(wide, H100).supported()).isTrue();
+        Estimate noNetwork = KernelModel.estimate(wide, Profiles.bundled("h100-pcie"));
+        assertThat(noNetwork.supported()).isFalse();
+        assertThat(noNetwork.reason()).contains("128 GPUs").contains("world size").contains("spans 16 nodes")
+                .contains("internode_bandwidth_gbps");
         SimulationRequest custom = new SimulationRequest("cross_device_reduce_1stage", KernelKind.KERNEL,
                 KernelCategory.COMMUNICATION, OperationFamily.COLLECTIVE, "", List.of(new Operand("inp",
                 io.flowsim.api.model.Direction.INPUT, List.of(32L, 7168L), DataType.BF16, "")), Optional.empty(),

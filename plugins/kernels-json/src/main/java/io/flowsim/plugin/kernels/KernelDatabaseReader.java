@@ -254,7 +254,7 @@ final class KernelDatabaseReader {
             for (JsonNode p : node.path("params")) {
                 params.add(new Parameter(p.get("role").asText(), text(p, "description")));
             }
-            List<OperandSpec> operands = operands();
+            List<OperandSpec> operands = operands(namePattern.isPresent());
             Map<String, String> attributes = attributes(namePattern.isPresent());
             if (!problems.isEmpty()) {
                 return null;
@@ -288,7 +288,7 @@ final class KernelDatabaseReader {
             }
         }
 
-        private List<OperandSpec> operands() {
+        private List<OperandSpec> operands(boolean namePattern) {
             List<OperandSpec> out = new ArrayList<>();
             Set<String> names = new HashSet<>();
             JsonNode os = node.path("operands");
@@ -315,9 +315,21 @@ final class KernelDatabaseReader {
                 for (JsonNode item : tr) {
                     transforms.add(OperandSpec.Transform.fromId(item.asText()));
                 }
-                out.add(new OperandSpec(name, input.isIntegralNumber() ? input.asInt() : -1,
+                OperandSpec.ListMode list = o.hasNonNull("list") ? OperandSpec.ListMode.fromId(o.get("list").asText())
+                        : OperandSpec.ListMode.NONE;
+                JsonNode dim = o.get("dim");
+                JsonNode elementType = o.get("element_type");
+                OperandSpec spec = new OperandSpec(name, input.isIntegralNumber() ? input.asInt() : -1,
                         input.isTextual() ? input.asText() : "", element, direction, transforms,
-                        o.path("optional").asBoolean(false), text(o, "description")));
+                        o.path("optional").asBoolean(false), text(o, "description"), list,
+                        dim == null || dim.isNull() ? "" : dim.asText().trim(),
+                        elementType == null || elementType.isNull() ? "" : elementType.asText().trim());
+                Optional<String[]> listProblem = spec.listProblem(namePattern);
+                if (listProblem.isPresent()) {
+                    problem("operands[" + i + "]." + listProblem.get()[0], listProblem.get()[1]);
+                    continue;
+                }
+                out.add(spec);
             }
             return out;
         }

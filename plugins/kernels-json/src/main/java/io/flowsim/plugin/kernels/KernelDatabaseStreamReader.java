@@ -191,6 +191,9 @@ final class KernelDatabaseStreamReader {
             for (String value : attributes.values()) {
                 expect(!value.startsWith(KernelDatabaseReader.NAME_REFERENCE));
             }
+            for (OperandSpec o : operands) {
+                expect(o.listProblem(false).isEmpty());
+            }
         }
         return new KernelEntry(reference, kernelName, namePattern, implementation, operatorPattern, family, opMapping,
                 operation, sourceCode, params, operands, attributes, preferOperator);
@@ -253,6 +256,9 @@ final class KernelDatabaseStreamReader {
         List<OperandSpec.Transform> transforms = new ArrayList<>();
         boolean optional = false;
         String description = "";
+        OperandSpec.ListMode list = OperandSpec.ListMode.NONE;
+        String dim = "";
+        String elementType = "";
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken v = p.nextToken();
@@ -303,11 +309,30 @@ final class KernelDatabaseStreamReader {
                     optional = v == JsonToken.VALUE_TRUE;
                 }
                 case "description" -> description = text(p, v);
+                case "list" -> {
+                    if (v != JsonToken.VALUE_NULL) {
+                        expect(v == JsonToken.VALUE_STRING);
+                        list = OperandSpec.ListMode.fromId(p.getText());
+                        expect(list != null);
+                    }
+                }
+                case "dim" -> {
+                    if (v == JsonToken.VALUE_NUMBER_INT) {
+                        dim = p.getText();
+                    } else {
+                        dim = text(p, v).trim();
+                    }
+                }
+                case "element_type" -> elementType = text(p, v).trim();
                 default -> throw Unsure.INSTANCE;
             }
         }
         expect(name != null && sawInput);
-        return new OperandSpec(name, position, inputName, element, direction, transforms, optional, description);
+        OperandSpec spec = new OperandSpec(name, position, inputName, element, direction, transforms, optional,
+                description, list, dim, elementType);
+        // an '@name:' element type is checked against the entry's name_pattern once the entry is read
+        expect(spec.listProblem(true).isEmpty());
+        return spec;
     }
 
     private static OperandSpec.Transform transform(String id) throws Unsure {

@@ -37,6 +37,13 @@ import java.util.stream.Collectors;
  */
 final class KernelsJsonSession implements ResolverSession {
 
+    /**
+     * Attribute set when the linked operator recorded the shapes of a TensorList that the entry's operand specs
+     * cannot map (tensors that do not concatenate, a dimension out of range): what went wrong. What was never
+     * recorded (shapes, a list's element type) sets nothing (backends then say "no shapes").
+     */
+    static final String OPERANDS_PROBLEM = "operands.problem";
+
     private final String resolverName;
     private final KernelDatabase database;
     private final Reporter reporter;
@@ -180,11 +187,17 @@ final class KernelsJsonSession implements ResolverSession {
         Optional<Candidate> specs = chain.stream()
                 .filter(c -> c.operandsApply() && !c.entry().operands().isEmpty()).findFirst();
         if (specs.isPresent() && kernel.operator().isPresent() && kernel.operator().get().hasShapes()) {
-            OperandMapper.Mapping m = OperandMapper.map(specs.get().entry().operands(), kernel.operator().get(), family);
+            KernelEntry holder = specs.get().entry();
+            OperandMapper.Mapping m = OperandMapper.map(holder.operands(), kernel.operator().get(), family,
+                    kernel.name(), holder.namePattern());
             if (m.problem().isPresent()) {
                 if (reportedProblems.add(specs.get().entry().reference() + " " + m.problem().get())) {
                     reporter.debug("kernels-json: no operands for " + kernel.name() + " from "
                             + specs.get().entry().reference() + ": " + m.problem().get());
+                }
+                if (m.recorded()) {
+                    // the operator recorded shapes that do not map: backends say why instead of "no shapes"
+                    attributes.put(OPERANDS_PROBLEM, m.problem().get().replace(';', ','));
                 }
             } else {
                 operands = m.operands();

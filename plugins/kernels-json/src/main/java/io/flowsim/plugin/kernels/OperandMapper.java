@@ -34,16 +34,38 @@ final class OperandMapper {
      * @param attributes attributes derived from the shapes (attention lengths, ...)
      * @param family     the family after normalization (a batched {@code gemm} becomes {@code bmm})
      * @param problem    why the operands could not be built
+     * @param recorded   whether the operator recorded the shapes the problem is about (a TensorList that does not
+     *                   concatenate), as opposed to a shape that was never recorded
      */
     record Mapping(List<Operand> operands, Map<String, String> attributes, OperationFamily family,
-                   Optional<String> problem) {
+                   Optional<String> problem, boolean recorded) {
+        Mapping(List<Operand> operands, Map<String, String> attributes, OperationFamily family,
+                Optional<String> problem) {
+            this(operands, attributes, family, problem, false);
+        }
+
         static Mapping failed(OperationFamily family, String problem) {
-            return new Mapping(List.of(), Map.of(), family, Optional.of(problem));
+            return new Mapping(List.of(), Map.of(), family, Optional.of(problem), false);
+        }
+
+        /** A failure over shapes the operator did record (they are inconsistent). */
+        static Mapping inconsistent(OperationFamily family, String problem) {
+            return new Mapping(List.of(), Map.of(), family, Optional.of(problem), true);
         }
     }
 
     static Mapping map(List<OperandSpec> specs, OperatorCall operator, OperationFamily family) {
+        return map(specs, operator, family, "", Optional.empty());
+    }
+
+    /**
+     * Maps with the kernel's name and the name pattern of the entry that holds the specs, which an
+     * {@code element_type} of the form {@code @name:G} reads.
+     */
+    static Mapping map(List<OperandSpec> specs, OperatorCall operator, OperationFamily family, String kernelName,
+                       Optional<java.util.regex.Pattern> namePattern) {
         List<Operand> operands = new ArrayList<>();
+        Map<String, String> listAttributes = new LinkedHashMap<>();
         Map<String, List<Long>> recorded = new LinkedHashMap<>();
         Map<String, OperandSpec> specByName = new LinkedHashMap<>();
         for (OperandSpec spec : specs) {
@@ -58,6 +80,28 @@ final class OperandMapper {
             }
             OperatorInput in = input.get();
             Dims dims = in.dims();
+            if (spec.list() != OperandSpec.ListMode.NONE) {
+                ListOperand listed;
+                try {
+                    listed = listOperand(spec, in, operator, where, kernelName, namePattern);
+                } catch (ArithmeticException e) {
+                    listed = ListOperand.failed(where + ": the list's sizes overflow");
+                }
+                if (listed.problem() != null) {
+                    if (spec.optional()) {
+                        continue;
+                    }
+                    return listed.recorded() ? Mapping.inconsistent(family, listed.problem())
+                            : Mapping.failed(family, listed.problem());
+                }
+                recorded.put(spec.name(), listed.shape());
+                specByName.put(spec.name(), spec);
+                listAttributes.putIfAbsent(LIST_TENSORS, Long.toString(listed.tensors()));
+                listAttributes.putIfAbsent(LIST_LARGEST, Long.toString(listed.largest()));
+                operands.add(new Operand(spec.name(), spec.direction(), listed.shape(), listed.type(),
+                        spec.description()));
+                continue;
+            }
             if (spec.element().isPresent()) {
                 if (!(dims instanceof Dims.TensorList list) || spec.element().getAsInt() >= list.elements().size()) {
                     if (spec.optional()) {
@@ -94,7 +138,7 @@ final class OperandMapper {
             specByName.put(spec.name(), spec);
             operands.add(new Operand(spec.name(), spec.direction(), shape, type, spec.description()));
         }
-        Map<String, String> attributes = new LinkedHashMap<>();
+        Map<String, String> attributes = new LinkedHashMap<>(listAttributes);
         OperationFamily result = family;
         if (family == OperationFamily.GEMM || family == OperationFamily.BMM) {
             Optional<String> problem = normalizeGemm(operands);
@@ -109,6 +153,101 @@ final class OperandMapper {
             deriveAttention(operands, recorded, specByName, attributes);
         }
         return new Mapping(operands, attributes, result, Optional.empty());
+    }
+
+    /** A TensorList made one operand: its shape and type, or why it cannot be. */
+    private record ListOperand(List<Long> shape, DataType type, long tensors, long largest, String problem,
+                               boolean recorded) {
+        ListOperand(List<Long> shape, DataType type, long tensors, long largest, String problem) {
+            this(shape, type, tensors, largest, problem, true);
+        }
+
+        /** The recorded shapes are inconsistent. */
+        static ListOperand failed(String problem) {
+            return new ListOperand(List.of(), DataType.UNKNOWN, 0, 0, problem, true);
+        }
+
+        /** The profiler recorded no shape for the list or one of its tensors, or no element type. */
+        static ListOperand unrecorded(String problem) {
+            return new ListOperand(List.of(), DataType.UNKNOWN, 0, 0, problem, false);
+        }
+    }
+
+    /** Attribute: how many tensors the (first) list operand holds. */
+    static final String LIST_TENSORS = "list.tensors";
+    /** Attribute: the elements of the list operand's largest tensor. */
+    static final String LIST_LARGEST = "list.largest";
+
+    /**
+     * The operand a list mode makes of a TensorList input: {@code all}, its tensors as {@code [total elements]};
+     * {@code concat}, the shape {@code torch.cat} gives them along the recorded dimension (every tensor of the same
+     * rank and sizes but at that dimension, whose sizes add up; a one-dimensional empty tensor {@code [0]} is
+     * skipped, as PyTorch's legacy rule does). The element type is the input's, else the spec's
+     * {@code element_type} (a TensorList records none). Unrecorded or inconsistent shapes are a problem, never
+     * a guess.
+     */
+    private static ListOperand listOperand(OperandSpec spec, OperatorInput in, OperatorCall operator, String where,
+                                           String kernelName, Optional<java.util.regex.Pattern> namePattern) {
+        if (!(in.dims() instanceof Dims.TensorList list) || list.elements().isEmpty()) {
+            return ListOperand.unrecorded(where + ": not a list of tensors with recorded shapes");
+        }
+        List<List<Long>> tensors = new ArrayList<>();
+        long total = 0;
+        long largest = 0;
+        for (Dims d : list.elements()) {
+            if (!(d instanceof Dims.Tensor t) || t.isEmpty()) {
+                return ListOperand.unrecorded(where + ": a tensor of the list has no recorded shape");
+            }
+            tensors.add(t.sizes());
+            long n = 1;
+            for (long size : t.sizes()) {
+                n = Math.multiplyExact(n, size);
+            }
+            total = Math.addExact(total, n);
+            largest = Math.max(largest, n);
+        }
+        DataType type = in.dataType();
+        if (type == DataType.UNKNOWN && !spec.elementType().isEmpty()) {
+            type = attributeValue(spec.elementType(), Optional.of(operator), kernelName, namePattern)
+                    .map(OperandSpec::elementType).orElse(DataType.UNKNOWN);
+        }
+        if (type == DataType.UNKNOWN) {
+            return ListOperand.unrecorded(where + ": the element type of the list is not recorded"
+                    + (spec.elementType().isEmpty() ? "" : " and '" + spec.elementType() + "' gives none"));
+        }
+        if (spec.list() == OperandSpec.ListMode.ALL) {
+            return new ListOperand(List.of(total), type, tensors.size(), largest, null);
+        }
+        Optional<String> dimText = attributeValue(spec.dim(), Optional.of(operator), kernelName, namePattern);
+        long dim;
+        try {
+            dim = Long.parseLong(dimText.orElse("").trim());
+        } catch (NumberFormatException e) {
+            return ListOperand.failed(where + ": no concatenation dimension recorded for '" + spec.dim() + "'");
+        }
+        List<List<Long>> kept = tensors.stream().filter(t -> !(t.size() == 1 && t.get(0) == 0)).toList();
+        if (kept.isEmpty()) {
+            return new ListOperand(List.of(0L), type, tensors.size(), largest, null);
+        }
+        int rank = kept.get(0).size();
+        long axis = dim < 0 ? dim + rank : dim;
+        if (axis < 0 || axis >= rank) {
+            return ListOperand.failed(where + ": dimension " + dim + " is out of range for tensors of rank " + rank);
+        }
+        List<Long> shape = new ArrayList<>(kept.get(0));
+        for (int i = 1; i < kept.size(); i++) {
+            List<Long> t = kept.get(i);
+            boolean agree = t.size() == rank;
+            for (int d = 0; agree && d < rank; d++) {
+                agree = d == axis || t.get(d).equals(shape.get(d));
+            }
+            if (!agree) {
+                return ListOperand.failed(where + ": the tensors do not concatenate along dimension " + dim + " ("
+                        + list.format() + ")");
+            }
+            shape.set((int) axis, Math.addExact(shape.get((int) axis), t.get((int) axis)));
+        }
+        return new ListOperand(List.copyOf(shape), type, tensors.size(), largest, null);
     }
 
     private static Optional<OperatorInput> find(OperatorCall operator, OperandSpec spec) {

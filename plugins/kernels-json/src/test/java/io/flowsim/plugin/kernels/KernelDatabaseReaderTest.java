@@ -114,6 +114,46 @@ class KernelDatabaseReaderTest {
     }
 
     @Test
+    void listOperandsLoadAndTheirMistakesAreWordedPerField() {
+        KernelDatabaseReader.Result ok = read("""
+                [{"name_pattern": "Cat<(\\\\d+)>", "kernel_implementation": "aten::cat",
+                  "operands": [{"name": "input", "input": 0, "list": "all", "element_type": "@name:1"},
+                               {"name": "output", "input": 0, "list": "concat", "dim": "@input:1",
+                                "element_type": "bf16", "direction": "output"},
+                               {"name": "other", "input": 2, "list": "concat", "dim": -1, "element_type": "4"}]}]
+                """);
+        assertThat(ok.problems()).isEmpty();
+        List<OperandSpec> specs = ok.entries().get(0).operands();
+        assertThat(specs).extracting(OperandSpec::list).containsExactly(OperandSpec.ListMode.ALL,
+                OperandSpec.ListMode.CONCAT, OperandSpec.ListMode.CONCAT);
+        assertThat(specs).extracting(OperandSpec::dim).containsExactly("", "@input:1", "-1");
+        assertThat(specs).extracting(OperandSpec::elementType).containsExactly("@name:1", "bf16", "4");
+
+        KernelDatabaseReader.Result bad = read("""
+                [{"kernel_name": "a", "operands": [{"name": "x", "input": 0, "list": "concat"}]},
+                 {"kernel_name": "b", "operands": [{"name": "x", "input": 0, "list": "all", "element": 1}]},
+                 {"kernel_name": "c", "operands": [{"name": "x", "input": 0, "list": "all", "element_type": "@name:1"}]},
+                 {"kernel_name": "d", "operands": [{"name": "x", "input": 0, "list": "all", "element_type": "quaternion"}]},
+                 {"kernel_name": "e", "operands": [{"name": "x", "input": 0, "dim": 1}]},
+                 {"kernel_name": "f", "operands": [{"name": "x", "input": 0, "list": "some"}]},
+                 {"kernel_name": "g", "operands": [{"name": "x", "input": 0, "list": "concat", "dim": "last"}]}]
+                """);
+        assertThat(bad.problems()).hasSize(7);
+        assertThat(bad.problems().get(0)).isEqualTo("db.json: entry #0 (line 1, kernel_name 'a'): field "
+                + "'operands[0].dim': list 'concat' needs the dimension: a number or '@input:N'");
+        assertThat(bad.problems().get(1)).endsWith("field 'operands[0].list': a list mode takes every tensor of the "
+                + "list; it cannot be combined with 'element'");
+        assertThat(bad.problems().get(2)).endsWith("field 'operands[0].element_type': '@name:1' refers to "
+                + "name_pattern, but the entry has none");
+        assertThat(bad.problems().get(3)).endsWith("field 'operands[0].element_type': 'quaternion' is neither a "
+                + "known type (bf16, float, c10::Half, ...) nor a width of 1, 2, 4 or 8 bytes");
+        assertThat(bad.problems().get(4)).endsWith("field 'operands[0].dim': only an operand with list 'concat' "
+                + "has a dimension");
+        assertThat(bad.problems().get(5)).contains("field 'operands[0].list'");
+        assertThat(bad.problems().get(6)).endsWith("field 'operands[0].dim': expected a number or '@input:N'");
+    }
+
+    @Test
     void duplicateNamesAndOperatorEntriesAreProblems() {
         KernelDatabaseReader.Result r = read("""
                 [{"kernel_name": "k"}, {"kernel_name": "k"},

@@ -81,6 +81,15 @@ class KernelDatabaseStreamReaderTest {
             "[{\"kernel_name\": \"a\"}] []",
             "[{\"kernel_name\": \"a\"}",
             "[{\"kernel_name\": \"a\", \"params\": [{\"role\": \"input\", \"id\": -1}]}]",
+            "[{\"kernel_name\": \"a\", \"operands\": [{\"name\": \"x\", \"input\": 0, \"list\": \"concat\"}]}]",
+            "[{\"kernel_name\": \"a\", \"operands\": [{\"name\": \"x\", \"input\": 0, \"list\": \"all\", \"element\": 0}]}]",
+            "[{\"kernel_name\": \"a\", \"operands\": [{\"name\": \"x\", \"input\": 0, \"list\": \"all\", "
+                    + "\"element_type\": \"@name:1\"}]}]",
+            "[{\"kernel_name\": \"a\", \"operands\": [{\"name\": \"x\", \"input\": 0, \"list\": \"all\", "
+                    + "\"element_type\": \"quaternion\"}]}]",
+            "[{\"kernel_name\": \"a\", \"operands\": [{\"name\": \"x\", \"input\": 0, \"list\": \"every\"}]}]",
+            "[{\"kernel_name\": \"a\", \"operands\": [{\"name\": \"x\", \"input\": 0, \"list\": \"concat\", "
+                    + "\"dim\": \"last\"}]}]",
     })
     void givesUpOnWhatOnlyTheCheckedPathWords(String json) {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);

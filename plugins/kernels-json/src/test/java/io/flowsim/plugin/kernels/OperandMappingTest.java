@@ -214,6 +214,78 @@ class OperandMappingTest {
                 .problem()).hasValueSatisfying(p -> assertThat(p).contains("not a tensor"));
     }
 
+    /** PyTorch's generic cat kernel as the demo H200 traces name it (the element is type-erased to 2 bytes). */
+    private static final String CAT = "void at::native::(anonymous namespace)::CatArrayBatchedCopy<at::native::"
+            + "(anonymous namespace)::OpaqueType<2u>, unsigned int, 4, 64, 64>(at::native::(anonymous namespace)::"
+            + "OpaqueType<2u>*, at::native::(anonymous namespace)::CatArrInputTensorMetadata<at::native::(anonymous "
+            + "namespace)::OpaqueType<2u>, unsigned int, 64, 64>, at::native::(anonymous namespace)::TensorSizeStride"
+            + "<unsigned int, 4u>, int, unsigned int)";
+
+    @Test
+    void aCatOfATensorListReadsEveryTensorAndWritesTheirConcatenation() {
+        // demo llama3-8b: rotate_half's cat of two [4, 32, 1024, 64] halves along the last dimension
+        ResolvedKernel k = resolve(CAT, op("aten::cat", tensorList(new long[] {4, 32, 1024, 64},
+                new long[] {4, 32, 1024, 64}), scalar("-1")));
+        assertThat(k.family()).isEqualTo(OperationFamily.COPY);
+        assertThat(k.opMapping()).isEqualTo("cat");
+        assertThat(shapes(k)).containsEntry("input", List.of(2L * 4 * 32 * 1024 * 64))
+                .containsEntry("output", List.of(4L, 32L, 1024L, 128L));
+        assertThat(k.operands()).allSatisfy(o -> assertThat(o.dataType().bytes()).isEqualTo(2.0));
+        assertThat(k.operands().get(1).direction()).isEqualTo(Direction.OUTPUT);
+        assertThat(k.attributes()).containsEntry("list.tensors", "2").containsEntry("list.largest",
+                Long.toString(4L * 32 * 1024 * 64));
+        // the copy count: every element read and written once
+        assertThat(io.flowsim.api.model.KernelWork.of(k).bytes()).isEqualTo(2.0 * 2 * (2L * 4 * 32 * 1024 * 64));
+    }
+
+    @Test
+    void olderCatKernelsNameTheirElementTypeAndEmptyOneDimensionalTensorsAreSkipped() {
+        // PyTorch before 2.1 (the HTA traces) named the element type: CatArrayBatchedCopy<float, unsigned int, 2, 128, 1>
+        ResolvedKernel k = resolve("void at::native::(anonymous namespace)::CatArrayBatchedCopy<float, unsigned int, 2, "
+                + "128, 1>(float*, at::native::(anonymous namespace)::CatArrInputTensorMetadata<float, unsigned int, 128, "
+                + "1>, at::native::(anonymous namespace)::TensorSizeStride<unsigned int, 4u>, int, unsigned int)",
+                op("aten::cat", tensorList(new long[] {3, 5}, new long[] {0}, new long[] {4, 5}), scalar("0")));
+        assertThat(k.operands()).allSatisfy(o -> assertThat(o.dataType()).isEqualTo(DataType.FP32));
+        assertThat(shapes(k)).containsEntry("input", List.of(35L)).containsEntry("output", List.of(7L, 5L));
+    }
+
+    @Test
+    void listsThatDoNotConcatenateOrWereNotRecordedGetNoOperands() {
+        ResolvedKernel mismatched = resolve(CAT, op("aten::cat", tensorList(new long[] {4, 64}, new long[] {3, 32}),
+                scalar("1")));
+        assertThat(mismatched.operands()).isEmpty();
+        assertThat(mismatched.attributes().get("operands.problem")).contains("do not concatenate along dimension 1");
+        ResolvedKernel outOfRange = resolve(CAT, op("aten::cat", tensorList(new long[] {4, 64}, new long[] {4, 64}),
+                scalar("2")));
+        assertThat(outOfRange.attributes().get("operands.problem")).contains("out of range");
+        // the qwen3 demo trace records some cats as [[], []]: nothing recorded, nothing said but "no shapes"
+        ResolvedKernel unrecorded = resolve(CAT, op("aten::cat", tensor("TensorList"), scalar("0")));
+        assertThat(unrecorded.operands()).isEmpty();
+        assertThat(unrecorded.attributes()).doesNotContainKey("operands.problem");
+        ResolvedKernel partly = resolve(CAT, op("aten::cat", tensorList(new long[] {4, 64}, new long[0]), scalar("0")));
+        assertThat(partly.operands()).isEmpty();
+        assertThat(partly.attributes()).doesNotContainKey("operands.problem");
+    }
+
+    @Test
+    void aListWithoutAnElementTypeIsNotGuessed() {
+        OperandSpec all = new OperandSpec("input", 0, "", java.util.OptionalInt.empty(), Direction.INPUT, List.of(),
+                false, "", OperandSpec.ListMode.ALL, "", "");
+        OperandMapper.Mapping m = OperandMapper.map(List.of(all),
+                op("aten::cat", tensorList(new long[] {2, 3}, new long[] {4, 3}), scalar("0")), OperationFamily.COPY);
+        assertThat(m.problem()).hasValueSatisfying(p -> assertThat(p).contains("element type of the list is not recorded"));
+        assertThat(m.recorded()).as("a type that was never recorded is not a problem of the recorded shapes").isFalse();
+        OperandSpec typed = new OperandSpec("input", 0, "", java.util.OptionalInt.empty(), Direction.INPUT, List.of(),
+                false, "", OperandSpec.ListMode.ALL, "", "bf16");
+        OperandMapper.Mapping ok = OperandMapper.map(List.of(typed),
+                op("aten::cat", tensorList(new long[] {2, 3}, new long[] {4, 3}), scalar("0")), OperationFamily.COPY);
+        assertThat(ok.operands().get(0).shape()).containsExactly(18L);
+        assertThat(ok.operands().get(0).dataType()).isEqualTo(DataType.BF16);
+        assertThat(OperandSpec.elementType("8")).isEqualTo(DataType.INT64);
+        assertThat(OperandSpec.elementType("c10::Half")).isEqualTo(DataType.FP16);
+        assertThat(OperandSpec.elementType("3")).isEqualTo(DataType.UNKNOWN);
+    }
+
     @Test
     void transformsReshapeAsDocumented() {
         assertThat(OperandMapper.apply(OperandSpec.Transform.TRANSPOSE, List.of(2L, 3L, 4L))).contains(List.of(2L, 4L, 3L));

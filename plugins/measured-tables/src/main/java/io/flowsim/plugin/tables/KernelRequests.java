@@ -108,6 +108,15 @@ final class KernelRequests {
         return SimulationRequest.builder(kernelName).collective(info).opMapping(collective).build();
     }
 
+    /** The same for a group laid out over nodes of {@code gpusPerNode} of its GPUs each (a run across nodes). */
+    public static SimulationRequest collective(String kernelName, String collective, long inElements,
+                                               long outElements, int groupSize, String dtype, long gpusPerNode) {
+        CollectiveInfo info = new CollectiveInfo(collective, inElements, outElements, groupSize, dtype,
+                Optional.empty(), Optional.empty(), List.of());
+        return SimulationRequest.builder(kernelName).collective(info).opMapping(collective)
+                .attribute(Attributes.COLLECTIVE_GPUS_PER_NODE, gpusPerNode).build();
+    }
+
     /** A custom (peer-to-peer) all-reduce kernel over {@code elements} values. */
     public static SimulationRequest customAllReduce(String kernelName, long elements, DataType type, int groupSize) {
         return SimulationRequest.builder(kernelName).category(KernelCategory.COMMUNICATION)

@@ -549,20 +549,18 @@ final class MeasurementTables {
             int n = (int) integer(r, "num_workers");
             int perNode = (int) integer(r, "devices_per_node");
             long bytes = integer(r, "size");
-            if (perNode < n) {
-                skip("multi-node (" + n + " GPUs, " + perNode + " per node): the profiles describe one NVLink domain");
-                return;
-            }
             double latency = number(r, column);
             long elements = bytes / 2;
-            String key = (allReduce ? "all_reduce" : "send_recv") + "|" + n + "|" + bytes;
-            if (allReduce) {
-                add(r, key, "vidur all_reduce " + sizeClass(bytes), latency,
-                        KernelRequests.collective("nccl:all_reduce", "allreduce", elements, elements, n, "Half"));
-            } else {
-                add(r, key, "vidur send_recv " + sizeClass(bytes), latency,
-                        KernelRequests.collective("nccl:send_recv", "send", elements, elements, n, "Half"));
-            }
+            // rows over several nodes (fewer GPUs per node than workers) are their own groups and carry the layout
+            boolean acrossNodes = perNode < n;
+            String key = (allReduce ? "all_reduce" : "send_recv") + "|" + n + "|" + perNode + "|" + bytes;
+            String group = "vidur " + (allReduce ? "all_reduce " : "send_recv ")
+                    + (acrossNodes ? "across nodes " : "") + sizeClass(bytes);
+            String kernel = allReduce ? "nccl:all_reduce" : "nccl:send_recv";
+            String collective = allReduce ? "allreduce" : "send";
+            add(r, key, group, latency, acrossNodes
+                    ? KernelRequests.collective(kernel, collective, elements, elements, n, "Half", perNode)
+                    : KernelRequests.collective(kernel, collective, elements, elements, n, "Half"));
         }
 
         void vidurMlp(CSVRecord r) {

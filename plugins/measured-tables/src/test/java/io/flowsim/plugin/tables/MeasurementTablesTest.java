@@ -2,6 +2,7 @@ package io.flowsim.plugin.tables;
 
 import io.flowsim.api.ErrorCode;
 import io.flowsim.api.FlowsimException;
+import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.MeasuredTable;
 import io.flowsim.api.model.Measurement;
@@ -104,14 +105,21 @@ class MeasurementTablesTest {
     }
 
     @Test
-    void theGpuComesFromThePathWithoutADeviceColumnAndMultiNodeRowsAreCounted() {
+    void theGpuComesFromThePathWithoutADeviceColumnAndMultiNodeRowsCarryTheirLayout() {
         MeasuredTable t = MeasurementTables.read(fixture("a100/all_reduce.csv"), Optional.empty());
         assertThat(t.format()).isEqualTo(TableFormat.VIDUR_ALL_REDUCE.label());
         assertThat(t.gpu()).isEqualTo("A100");
-        assertThat(t.measurements()).hasSize(1);
+        assertThat(t.measurements()).hasSize(2);
         assertThat(t.measurements().get(0).subjectKernel().collective().orElseThrow().groupSize()).isEqualTo(8);
         assertThat(t.measurements().get(0).group()).isEqualTo("vidur all_reduce >= 1 MiB");
-        assertThat(t.skippedRows()).isEqualTo(1);
+        assertThat(t.measurements().get(0).subjectKernel().attributes())
+                .doesNotContainKey(Attributes.COLLECTIVE_GPUS_PER_NODE.name());
+        // 16 workers, 8 per node: two nodes, its own group, the layout as an attribute
+        assertThat(t.measurements().get(1).subjectKernel().collective().orElseThrow().groupSize()).isEqualTo(16);
+        assertThat(t.measurements().get(1).group()).isEqualTo("vidur all_reduce across nodes >= 1 MiB");
+        assertThat(t.measurements().get(1).subjectKernel().attributes())
+                .containsEntry(Attributes.COLLECTIVE_GPUS_PER_NODE.name(), "8");
+        assertThat(t.skippedRows()).isZero();
         assertThat(MeasurementTables.read(fixture("a100/all_reduce.csv"), Optional.of("H100")).gpu()).isEqualTo("H100");
     }
 

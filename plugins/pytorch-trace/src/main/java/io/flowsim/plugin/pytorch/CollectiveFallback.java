@@ -17,8 +17,9 @@ import java.util.Optional;
  * {@code nccl:<op>} or {@code c10d::<op>} frame around the launch, the elements and type from the
  * operator's first tensor input, and the group size from the ratio of output to input where the
  * collective has both ({@code _allgather_base_(output, input)}, {@code _reduce_scatter_base_(output,
- * input)}), otherwise from the trace's world size. The {@code processGroupDescription} says where
- * the numbers came from.
+ * input)}), otherwise from the trace's world size. A reduce-scatter with one recorded tensor
+ * ({@code record_param_comms} records only the input) has it as the full buffer. The
+ * {@code processGroupDescription} says where the numbers came from.
  */
 final class CollectiveFallback {
 
@@ -68,6 +69,10 @@ final class CollectiveFallback {
         }
         if (group < 1) {
             return null;
+        }
+        if (kind.contains("reducescatter") && second == 0) {
+            // record_param_comms records a reduce-scatter's input only: the full buffer, of which each rank keeps 1/n
+            out = Math.max(1, in / group);
         }
         String description = "sizes from the launching operator " + op.name() + "; group size " + group + " from "
                 + groupSource;

@@ -434,6 +434,9 @@ final class TraceLinker {
         if (a.collective == null && operatorFrame != null && a.operatorLink != Linkage.OperatorLink.ANNOTATION) {
             a.collectiveFromOperator = collective(operatorFrame);
             if (a.collectiveFromOperator == null && call != null && call.collectiveName != null && op != null) {
+                a.collectiveFromOperator = groupFromEnclosingOperator(call);
+            }
+            if (a.collectiveFromOperator == null && call != null && call.collectiveName != null && op != null) {
                 a.collectiveFromOperator = givenWorldSize > 0
                         ? CollectiveFallback.fromOperator(call.collectiveName, op, givenWorldSize, "--world-size")
                         : CollectiveFallback.fromOperator(call.collectiveName, op, worldSize(), "the trace's world size");
@@ -499,6 +502,25 @@ final class TraceLinker {
             }
         }
         return best;
+    }
+
+    /**
+     * The collective from an enclosing {@code c10d::} operator whose output and input shapes tell the group
+     * size ({@code _allgather_base_}, {@code _reduce_scatter_base_}), for a launch whose innermost operator
+     * ({@code record_param_comms} of older PyTorch) records only one of the tensors; null when none does.
+     */
+    private CollectiveInfo groupFromEnclosingOperator(RuntimeCall call) {
+        for (Frame f : call.frames) {
+            if (f.kind == EventKind.CPU_OP && f.name.startsWith("c10d::") && f.contains(call.tsNs)) {
+                OperatorCall enclosing = operator(f);
+                CollectiveInfo c = enclosing == null ? null
+                        : CollectiveFallback.fromOperator(call.collectiveName, enclosing, 0, "");
+                if (c != null) {
+                    return c;
+                }
+            }
+        }
+        return null;
     }
 
     /** {@code all_to_all} for {@code nccl:all_to_all}, {@code _allgather_base_} for {@code c10d::_allgather_base_}. */

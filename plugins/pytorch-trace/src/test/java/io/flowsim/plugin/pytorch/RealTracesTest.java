@@ -6,9 +6,14 @@ import io.flowsim.api.Options;
 import io.flowsim.api.Reporter;
 import io.flowsim.api.RunContext;
 import io.flowsim.api.Trace;
+import io.flowsim.api.model.CollectiveInfo;
+import io.flowsim.api.model.Dims;
 import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.KernelRecord;
 import io.flowsim.api.model.Linkage;
+import io.flowsim.api.model.OperatorCall;
+import io.flowsim.api.model.OperatorInput;
+import io.flowsim.api.model.ShapeSource;
 import io.flowsim.api.model.TraceMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +25,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -135,6 +142,43 @@ class RealTracesTest {
         assertThat(toAll.collective().get().groupSize()).isEqualTo(128);
         assertThat(toAll.collective().get().dtype()).isEqualTo("unsigned char");
         assertThat(nccl.stream().filter(r -> r.collective().isEmpty()).count()).isEqualTo(4);
+    }
+
+    /**
+     * In the negative_queue trace (a 16-GPU job) each reduce-scatter's {@code record_param_comms} records only
+     * the input, [65536, 384] or [65536, 64] floats; the enclosing {@code c10d::_reduce_scatter_base_} records
+     * the output [8192, ...] too, so the group is 65536 / 8192 = 8 GPUs, not the job's 16, and the buffer is
+     * the input.
+     */
+    @Test
+    void aReduceScatterTakesItsGroupFromTheEnclosingOperator() {
+        Traces.Parsed p = Traces.parse(SharedData.require(SharedData.NEGATIVE_QUEUE));
+        List<KernelRecord> scatters = p.records().stream().filter(r -> r.collective().isPresent()
+                && r.collective().get().name().contains("reduce_scatter")).toList();
+        assertThat(scatters).hasSize(10);
+        for (KernelRecord r : scatters) {
+            CollectiveInfo c = r.collective().get();
+            assertThat(c.groupSize()).isEqualTo(8);
+            assertThat(c.inputElements()).isIn(65_536L * 384, 65_536L * 64);
+            assertThat(c.outputElements() * 8).isEqualTo(c.inputElements());
+            assertThat(c.processGroupDescription().orElseThrow()).contains("c10d::_reduce_scatter_base_")
+                    .contains("input / output");
+        }
+    }
+
+    /**
+     * A reduce-scatter whose operator records one tensor (record_param_comms records the input only) has it as
+     * the full buffer: each of the n ranks keeps 1/n of it.
+     */
+    @Test
+    void aReduceScatterWithOneRecordedTensorHasItAsItsInput() {
+        OperatorCall op = new OperatorCall("record_param_comms", OptionalLong.empty(),
+                List.of(new OperatorInput(Optional.empty(), "float", Dims.of(1024, 16), Dims.EMPTY, Optional.empty())),
+                ShapeSource.PROFILER);
+        CollectiveInfo c = CollectiveFallback.fromOperator("_reduce_scatter_base", op, 16, "the trace's world size");
+        assertThat(c.inputElements()).isEqualTo(16_384);
+        assertThat(c.outputElements()).isEqualTo(1_024);
+        assertThat(c.groupSize()).isEqualTo(16);
     }
 
     /**
