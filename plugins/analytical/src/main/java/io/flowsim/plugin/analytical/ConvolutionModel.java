@@ -47,7 +47,15 @@ final class ConvolutionModel {
             return Estimate.unsupported(reason);
         }
         Work w = (Work) parsed;
-        Estimate e = GemmModel.time(w.gemm(), hw);
+        GemmModel.Problem gemm = w.gemm();
+        if ("tf32".equals(gemm.precision()) && gemm.kernel().mode() == GemmKernelName.MathMode.UNSTATED
+                && hw.peakFlops("tf32").isEmpty()) {
+            // TF32 by PyTorch's default, on a GPU without TF32 tensor cores: cuDNN runs it on the CUDA cores
+            gemm = new GemmModel.Problem(gemm.batch(), gemm.m(), gemm.n(), gemm.k(), gemm.typeA(), gemm.typeB(),
+                    gemm.outBytes(), "fp32", gemm.narrow(), gemm.blockScaled(), gemm.forcedSplit(), gemm.kernel(),
+                    gemm.trafficBytes(), gemm.narrowOutputOnly());
+        }
+        Estimate e = GemmModel.time(gemm, hw);
         return e.supported() ? Estimate.of(e.seconds(), w.model(), e.bound()) : e;
     }
 
@@ -172,7 +180,11 @@ final class ConvolutionModel {
         }
         DataType compute = ta.bits() >= tb.bits() ? ta : tb;
         GemmKernelName named = GemmKernelName.of(r.kernelName());
-        if (compute == DataType.FP32 && named.mode() == GemmKernelName.MathMode.TF32) {
+        // FP32 convolutions run on the TF32 tensor cores when the kernel says so, and also when nothing names the
+        // kernel (a table row of conv2d): PyTorch's torch.backends.cudnn.allow_tf32 is true by default, unlike
+        // torch.backends.cuda.matmul.allow_tf32 (GemmModel). A named SIMT kernel (implicit_convolve_sgemm) stays FP32.
+        if (compute == DataType.FP32 && (named.mode() == GemmKernelName.MathMode.TF32
+                || named.mode() == GemmKernelName.MathMode.UNSTATED)) {
             compute = DataType.TF32;
         }
         String precision = HardwareProfile.precisionOf(compute);
