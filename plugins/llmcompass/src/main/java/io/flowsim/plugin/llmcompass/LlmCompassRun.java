@@ -403,7 +403,14 @@ final class LlmCompassRun {
                 if (Thread.currentThread().isInterrupted()) {
                     throw interrupted();
                 }
-                problem = describe(e);
+                // An attempt the deadline cut short (less time than a whole health call) that ran out of
+                // it says only that time ran out: what the earlier attempts found stays the reason (a
+                // refused connection is otherwise reported as a timeout whenever the last attempt, with a
+                // few milliseconds left, cannot finish on a loaded machine).
+                boolean cutShort = remaining < tuning.healthCallTimeout().toNanos() && timedOut(e);
+                if (!cutShort || "no answer".equals(problem)) {
+                    problem = describe(e);
+                }
             }
             sleepNanos(Math.min(tuning.healthInterval().toNanos(), deadline - System.nanoTime()));
         }
@@ -500,14 +507,19 @@ final class LlmCompassRun {
         if (e instanceof ConnectException) {
             return "connection refused" + message;
         }
-        if (e instanceof SocketTimeoutException
-                || (e instanceof InterruptedIOException && "timeout".equals(e.getMessage()))) {
+        if (timedOut(e)) {
             return "no answer in time" + message;
         }
         if (e instanceof UnknownHostException) {
             return "unknown host" + message;
         }
         return e.getClass().getSimpleName() + message;
+    }
+
+    /** A call that ran out of time: OkHttp's socket timeouts and its whole-call timeout. */
+    static boolean timedOut(IOException e) {
+        return e instanceof SocketTimeoutException
+                || (e instanceof InterruptedIOException && "timeout".equals(e.getMessage()));
     }
 
     static String abbreviate(String text) {
