@@ -41,6 +41,16 @@ public final class AnalyticalBackend implements SimulatorBackend {
     public static final ExtensionOption<Path> HARDWARE = ExtensionOption.path(NAME + ".hardware",
                     "A hardware profile (JSON) to add to the bundled ones (A100, H100, H200, B200, L40S)")
             .repeatable().paramLabel("FILE").alias("--hardware");
+    /** What-if network between nodes ({@code --internode-gbps}), replacing the profile's {@code internode_bandwidth_gbps}. */
+    public static final ExtensionOption<Double> INTERNODE_GBPS = ExtensionOption.decimal(NAME + ".internode-gbps",
+                    "Network bandwidth between nodes per GPU per direction, GB/s, instead of the profile's (what-if;"
+                            + " 25 for a 200 Gb/s NIC per GPU, 50 for 400 Gb/s)")
+            .paramLabel("GBPS").alias("--internode-gbps");
+    /** What-if GPUs per node ({@code --gpus-per-node}), replacing the profile's {@code gpus_per_node}. */
+    public static final ExtensionOption<Integer> GPUS_PER_NODE = ExtensionOption.integer(NAME + ".gpus-per-node",
+                    "GPUs per node instead of the profile's (what-if; a collective's group larger than this crosses"
+                            + " the network)")
+            .paramLabel("N").alias("--gpus-per-node");
 
     /** The bundled profiles: class-path resources, the same for every run, read once per process. */
     private volatile List<ProfileFiles.Loaded> bundled;
@@ -57,12 +67,40 @@ public final class AnalyticalBackend implements SimulatorBackend {
 
     @Override
     public List<ExtensionOption<?>> declaredOptions() {
-        return List.of(HARDWARE);
+        return List.of(HARDWARE, INTERNODE_GBPS, GPUS_PER_NODE);
     }
 
     @Override
     public SimulationSession open(RunContext context) {
-        return new Session(catalog(context), context);
+        return new Session(catalog(context), context, Network.of(context));
+    }
+
+    /**
+     * The run's what-if network ({@code --internode-gbps}, {@code --gpus-per-node}): null fields keep the profile's.
+     *
+     * @param internodeGbps network bandwidth between nodes per GPU per direction, GB/s, or null
+     * @param gpusPerNode   GPUs per node, or null
+     */
+    record Network(Double internodeGbps, Integer gpusPerNode) {
+
+        static Network of(RunContext context) {
+            Double gbps = context.options().get(INTERNODE_GBPS);
+            Integer perNode = context.options().get(GPUS_PER_NODE);
+            if (gbps != null && !(gbps > 0 && Double.isFinite(gbps))) {
+                throw FlowsimException.usage("--internode-gbps must be a positive number of GB/s per GPU (25 for a"
+                        + " 200 Gb/s NIC per GPU), not " + gbps);
+            }
+            if (perNode != null && perNode < 1) {
+                throw FlowsimException.usage("--gpus-per-node must be at least 1, not " + perNode);
+            }
+            return new Network(gbps, perNode);
+        }
+
+        HardwareProfile apply(HardwareProfile p) {
+            return internodeGbps == null && gpusPerNode == null ? p
+                    : p.withNetwork(gpusPerNode == null ? p.gpusPerNode() : gpusPerNode,
+                            internodeGbps == null ? p.internodeBandwidthGbps() : internodeGbps);
+        }
     }
 
     /**
@@ -73,16 +111,18 @@ public final class AnalyticalBackend implements SimulatorBackend {
         private final HardwareCatalog catalog;
         private final RunContext context;
         private final Set<HardwareTarget> warned = ConcurrentHashMap.newKeySet();
+        private final Network network;
 
-        Session(HardwareCatalog catalog, RunContext context) {
+        Session(HardwareCatalog catalog, RunContext context, Network network) {
             this.catalog = catalog;
             this.context = context;
+            this.network = network;
         }
 
         @Override
         public List<SimulationResult> simulate(List<SimulationRequest> batch, HardwareTarget target) {
             HardwareCatalog.Match match = catalog.match(target);
-            HardwareProfile profile = match.profile();
+            HardwareProfile profile = network.apply(match.profile());
             if (!match.warning().isEmpty() && warned.add(target)) {
                 context.reporter().warn(match.warning());
             }
@@ -122,11 +162,21 @@ public final class AnalyticalBackend implements SimulatorBackend {
                     .orElse("");
             notes.add("analytical profile " + profile.id() + " (" + profile.name() + ", " + profile.origin() + ")"
                     + (calibration.isEmpty() ? "" : "; efficiency parameters: " + calibration));
+            HardwareProfile run = network.apply(profile);
+            if (run != profile) {
+                notes.add("what-if network: " + run.gpusPerNode() + " GPUs per node, " + gbps(run.internodeBandwidthGbps())
+                        + " GB/s per GPU between nodes (profile " + profile.id() + ": " + profile.gpusPerNode() + ", "
+                        + gbps(profile.internodeBandwidthGbps()) + ")");
+            }
             notes.add(String.format(Locale.ROOT, "predicted times are GPU kernel durations; the host's launch overhead"
                     + " (about %.1f us per kernel on %s) is not part of them", profile.launchOverheadUs(), profile.id()));
             notes.add("collectives are predicted as the transfer itself: a rank's measured collective time also"
                     + " contains waiting for the slowest rank, which no kernel model can know");
             return notes;
+        }
+
+        private static String gbps(double v) {
+            return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
         }
 
         /** The profile's datasheet figures; empty when no profile matches the target. */

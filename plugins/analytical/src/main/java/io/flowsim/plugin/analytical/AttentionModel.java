@@ -192,7 +192,10 @@ final class AttentionModel {
         Param base = p.latent ? Param.PREFILL_LATENT_COMPUTE_EFFICIENCY
                 : p.qType.bits() <= 8 ? Param.PREFILL_FP8_COMPUTE_EFFICIENCY : Param.PREFILL_COMPUTE_EFFICIENCY;
         double efficiency = hw.get(base) * (kernel.warpgroupMma() ? 1 : hw.get(Param.PREFILL_MMA_SYNC_FRACTION));
-        efficiency *= p.headDim / (p.headDim + hw.get(Param.PREFILL_HEAD_DIM_HALF));
+        // The softmax and its bookkeeping cost the same per (query, key) entry whatever the head dimensions; the
+        // products per entry scale with d_qk + d_v, so the share lost to the rest falls with their mean.
+        double meanHeadDim = (p.headDim + p.headDimV) / 2.0;
+        efficiency *= meanHeadDim / (meanHeadDim + hw.get(Param.PREFILL_HEAD_DIM_HALF));
         double perSm = peak.getAsDouble() / sms * efficiency;
         double occupancy = Math.floor(hw.get(Param.PREFILL_CTAS_PER_SM));
         double blocks = (double) p.batch * p.heads * GemmModel.ceilDiv(p.qLen, blockQ);

@@ -157,6 +157,13 @@ record HardwareProfile(String id, String name, List<String> aliases, String arch
                 gemmTiles, values, origin, interconnect, hostLinkSharedBy, gpusPerNode, internodeBandwidthGbps);
     }
 
+    /** A copy with another network between nodes (a what-if of the run). */
+    HardwareProfile withNetwork(int newGpusPerNode, double newInternodeBandwidthGbps) {
+        return new HardwareProfile(id, name, aliases, architecture, smCount, boostClockMhz, memoryGib, peakTflops,
+                hbmBandwidthGbps, l2CacheMib, nvlinkBandwidthGbps, nvlinkSharp, pcieBandwidthGbps, launchOverheadUs,
+                gemmTiles, parameters, origin, interconnect, hostLinkSharedBy, newGpusPerNode, newInternodeBandwidthGbps);
+    }
+
     /** A copy with another id, name, aliases and origin. */
     HardwareProfile renamed(String newId, String newName, List<String> newAliases, String newOrigin) {
         return new HardwareProfile(newId, newName, newAliases, architecture, smCount, boostClockMhz, memoryGib,

@@ -73,7 +73,8 @@ enum Param {
     PREFILL_LATENT_COMPUTE_EFFICIENCY(FitGroup.ATTENTION_PREFILL, "latent_compute_efficiency", 0.1, 1.0, 0.6,
             "the same for MLA over the shared latent (one KV head of d_qk 576 / d_v 512)"),
     PREFILL_HEAD_DIM_HALF(FitGroup.ATTENTION_PREFILL, "head_dim_half", 0, 512, 32,
-            "head dimension at which prefill efficiency is halved: efficiency * d / (d + head_dim_half)"),
+            "head dimension at which prefill efficiency is halved: efficiency * d / (d + head_dim_half), d the mean of"
+                    + " d_qk and d_v (the softmax costs the same per (query, key) entry whatever the head dimensions)"),
     PREFILL_FIXED_LATENCY_US(FitGroup.ATTENTION_PREFILL, "fixed_latency_us", 0.5, 30, 5,
             "time a prefill attention kernel spends regardless of its size"),
     PREFILL_CTA_OVERHEAD_US(FitGroup.ATTENTION_PREFILL, "cta_overhead_us", 0, 20, 1,

@@ -237,4 +237,24 @@ class AttentionImplementationTest {
         assertThat(KernelModel.estimate(named("flash::FlashAttnFwdSm90", fp8), A100).supported()).isFalse();
         assertThat(KernelModel.estimate(fp8, A100).supported()).isTrue();
     }
+
+    @Test
+    void unevenHeadDimensionsLoseTheShareOfTheirMeanToTheSoftmax() {
+        // DeepSeek's non-absorbed prefill (d_qk 192, d_v 128, FlashInfer's 128 x 128 template; two 4,096-token
+        // sequences) multiplies as much per (query, key) entry as d_qk = d_v = 160, and its softmax costs the same per
+        // entry: the same time. Priced by d_qk alone it would run at the efficiency of 192 and be faster.
+        SimulationRequest r = named("void flashinfer::PrefillWithKVCacheKernel<flashinfer::CollectiveMainloop<"
+                + "RaggedParams::AdditionalParams, flashinfer::AttentionKernelTraits<true, 192, 128, 128, 128, 2, "
+                + "cutlass::bfloat16_t, cutlass::bfloat16_t, cutlass::bfloat16_t, int, flashinfer::StandardAttention>, true>>",
+                Requests.prefill(2, 4096, 32, 32, 192));
+        AttentionKernel kernel = AttentionKernel.of(r, 192, H100);
+        AttentionModel.Problem uneven = new AttentionModel.Problem(2, 4096, 4096, 32, 32, 192, 128, false, true, 0, false,
+                DataType.BF16, DataType.BF16);
+        AttentionModel.Problem even = new AttentionModel.Problem(2, 4096, 4096, 32, 32, 160, 160, false, true, 0, false,
+                DataType.BF16, DataType.BF16);
+        double unevenSeconds = AttentionModel.prefill(uneven, H100, kernel).seconds();
+        double evenSeconds = AttentionModel.prefill(even, H100, kernel).seconds();
+        assertThat(AttentionModel.prefill(uneven, H100, kernel).bound()).isEqualTo("compute");
+        assertThat(unevenSeconds).isCloseTo(evenSeconds, within(evenSeconds * 1e-9));
+    }
 }

@@ -1,11 +1,19 @@
 package io.flowsim.plugin.analytical;
 
+import io.flowsim.api.ErrorCode;
+import io.flowsim.api.FlowsimException;
+import io.flowsim.api.Options;
+import io.flowsim.api.Reporter;
+import io.flowsim.api.RunContext;
+import io.flowsim.api.SimulationSession;
 import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.CollectiveInfo;
+import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.KernelCategory;
 import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.OperationFamily;
 import io.flowsim.api.model.SimulationRequest;
+import io.flowsim.api.model.SimulationResult;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -13,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
@@ -127,6 +136,49 @@ class CollectiveAcrossNodesTest {
         double expected = CollectiveModel.nccl(CollectiveModel.Op.ALL_REDUCE, 8, 1L << 25, "nccl:allreduce", hw)
                 .seconds() * 1e6;
         assertThat(micros(r, hw)).isCloseTo(expected, within(1e-9));
+    }
+
+    @Test
+    void theRunCanReplaceTheNetworkAndTheNodeSize() {
+        // --internode-gbps 8.67 on the bundled A100 (net_bus_efficiency 0.9 as shipped): a 64 MiB send between
+        // two nodes moves 2^26 bytes at 8.67 x 0.9 = 7.803 GB/s = 8,600.4 us, plus the latency
+        HardwareProfile shipped = Profiles.bundled("a100-sxm-80gb");
+        RunContext whatIf = RunContext.of(Options.builder().add("analytical.internode-gbps", "8.67")
+                .add("analytical.gpus-per-node", "4").build(), Reporter.silent(), null);
+        HardwareTarget a100 = new HardwareTarget("A100", Optional.empty());
+        SimulationRequest send = collective("send", 1L << 25, 1L << 25, 2, List.of(),
+                Map.of(Attributes.COLLECTIVE_GPUS_PER_NODE.name(), "1"));
+        double transfer = (1L << 26) / (8.67e9 * shipped.get(Param.NCCL_NET_BUS_EFFICIENCY));
+        double latency = (shipped.get(Param.NCCL_BASE_LATENCY_US) + shipped.get(Param.NCCL_NET_HOP_LATENCY_US)) * 1e-6;
+        double fill = shipped.get(Param.NCCL_PIPELINE_FILL_US) * 1e-6
+                * (1 - Math.exp(-(1L << 26) / (shipped.get(Param.NCCL_PIPELINE_FILL_MB) * 1e6)));
+        // --gpus-per-node 4: an 8-GPU all-reduce without recorded ranks spans two nodes
+        SimulationRequest eight = collective("allreduce", 1L << 24, 1L << 24, 8, List.of(), Map.of());
+        List<SimulationResult> results;
+        List<String> notes;
+        try (SimulationSession session = new AnalyticalBackend().open(whatIf)) {
+            results = session.simulate(List.of(send, eight), a100);
+            notes = session.notes(a100);
+        }
+        assertThat(results.get(0).predictedNs().orElseThrow() * 1e-9)
+                .isCloseTo(latency + transfer + fill, within(2e-9));
+        double twoNodes = CollectiveModel.acrossNodes(CollectiveModel.Op.ALL_REDUCE, 8,
+                new CollectiveModel.Placement(4, 2), 1L << 25, shipped.withNetwork(4, 8.67)).seconds();
+        assertThat(results.get(1).predictedNs().orElseThrow() * 1e-9).isCloseTo(twoNodes, within(2e-9))
+                .isGreaterThan(KernelModel.estimate(eight, shipped).seconds());
+        assertThat(notes).anyMatch(n -> n.contains("what-if network: 4 GPUs per node, 8.67 GB/s"));
+    }
+
+    @Test
+    void aWhatIfNetworkMustBePositive() {
+        for (String[] bad : new String[][] {{"analytical.internode-gbps", "0"}, {"analytical.gpus-per-node", "0"}}) {
+            RunContext context = RunContext.of(Options.builder().add(bad[0], bad[1]).build(), Reporter.silent(), null);
+            assertThatThrownBy(() -> new AnalyticalBackend().open(context))
+                    .isInstanceOfSatisfying(FlowsimException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.USAGE);
+                        assertThat(e.getMessage()).contains("--" + bad[0].substring("analytical.".length()));
+                    });
+        }
     }
 
     @Test
