@@ -104,6 +104,23 @@ class DeclaredOptionsTest {
     }
 
     @Test
+    void anOptionNoPluginDeclaresIsNamedInOneWarningAndTheRunGoesOn() throws IOException {
+        Path plugins = toyPlugin();
+        // a misspelt key and a profile parameter given as an option: each named once, the run unchanged
+        CliRun r = simulate(plugins, "-O", "toy.tflopz=1000", "-O", "gemm.tile_overhead_k=5", "-O", "gemm.tile_overhead_k=6");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(predicted()).endsWith("|OK|4295");
+        List<String> warnings = r.err().lines().filter(l -> l.contains("no installed plugin declares")).toList();
+        assertThat(warnings).hasSize(2);
+        assertThat(warnings.get(0)).contains("--option toy.tflopz:").contains("flowsim plugins");
+        assertThat(warnings.get(1)).contains("--option gemm.tile_overhead_k:").contains("--hardware FILE");
+        // declared keys and aliases, and the keys the commands hand on themselves, are not named
+        CliRun declared = simulate(plugins, "-O", "toy.tflops=1000", "-O", "example-toy-roofline.tflops=1000",
+                "-O", "report=false");
+        assertThat(declared.err()).doesNotContain("no installed plugin declares");
+    }
+
+    @Test
     void anExtensionDeclaringAnOptionOutsideItsNamespaceIsABrokenPlugin() throws IOException {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         new PluginJarBuilder("squatter").source("com.example.s.Squatter", """

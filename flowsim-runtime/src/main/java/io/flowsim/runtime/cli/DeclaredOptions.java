@@ -110,7 +110,12 @@ final class DeclaredOptions {
         return new DeclaredOptions(map);
     }
 
-    /** Every declaration, in discovery order. */
+    /** Whether {@code key} is a declared option's key or an alias that names exactly one. */
+    boolean knows(String key) {
+        return declarations.containsKey(key) || aliasToKey.containsKey(key);
+    }
+
+        /** Every declaration, in discovery order. */
     List<Declaration> all() {
         return List.copyOf(declarations.values());
     }

@@ -225,7 +225,39 @@ final class FlowsimCommand implements Callable<Integer> {
         for (String[] kv : pluginOptions) {
             b.add(kv[0], kv[1]);
         }
+        warnUndeclaredOnce();
         return declaredOptions.collect(b.build());
+    }
+
+    /** Keys the commands themselves hand to the extensions (their own options' values). */
+    private static final java.util.Set<String> RUNTIME_KEYS = java.util.Set.of("trace-file", "output-dir", "report",
+            "backend", "gpu");
+
+    private boolean undeclaredWarned;
+    private boolean somePluginNotLoaded;
+
+    /**
+     * A {@code --option KEY=VALUE} whose key no discovered extension declares (nor as an alias) still
+     * reaches every extension, since one may read keys it does not declare; but a misspelt key, or a
+     * profile parameter given as an option, would otherwise be ignored without a word. Once per run,
+     * and not when discovery failed or a plugin did not load (the key may be that plugin's).
+     */
+    private void warnUndeclaredOnce() {
+        if (undeclaredWarned || discoveryFailure != null || declaredOptions.all().isEmpty() || somePluginNotLoaded) {
+            return;
+        }
+        undeclaredWarned = true;
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+        for (String[] kv : pluginOptions) {
+            if (!declaredOptions.knows(kv[0]) && !RUNTIME_KEYS.contains(kv[0])) {
+                keys.add(kv[0]);
+            }
+        }
+        for (String key : keys) {
+            reporter().warn("--option " + key + ": no installed plugin declares this option, so it may have no effect"
+                    + " ('flowsim plugins' lists the options; a hardware profile's parameters are changed with"
+                    + " --hardware FILE, docs/hardware-profiles.md)");
+        }
     }
 
     /** The options the discovered extensions declare. */
@@ -255,6 +287,7 @@ final class FlowsimCommand implements Callable<Integer> {
             registry = discover(noBundledPlugins, pluginDirectories, ignoreBrokenPlugins);
         }
         registry.failures().forEach(f -> reporter().warn("plugin not loaded: " + f.describe()));
+        somePluginNotLoaded |= !registry.failures().isEmpty();
         return registry;
     }
 
@@ -315,6 +348,7 @@ final class FlowsimCommand implements Callable<Integer> {
         }
         try {
             discovered = discover(noBundled, dirs, tolerate);
+            somePluginNotLoaded = !discovered.failures().isEmpty();
             declaredOptions = DeclaredOptions.of(discovered);
         } catch (FlowsimException e) {
             if (discovered != null) {

@@ -1,5 +1,6 @@
 package io.flowsim.runtime.fakes;
 
+import io.flowsim.api.ExtensionOption;
 import io.flowsim.api.RunContext;
 import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.model.HardwareTarget;
@@ -30,6 +31,12 @@ public final class CountingBackend implements SimulatorBackend {
     @Override
     public String description() {
         return "test-only backend";
+    }
+
+    @Override
+    public List<ExtensionOption<?>> declaredOptions() {
+        return List.of(ExtensionOption.string("counting-backend.fail-dtype",
+                "fail every GEMM whose first operand's data type id starts with this ('all': every GEMM)"));
     }
 
     /** The batch of the last {@link #simulate} call. */
