@@ -73,4 +73,18 @@ public final class Attributes {
      * over several nodes); a group larger than this crosses the network between nodes.
      */
     public static final AttributeKey<Long> COLLECTIVE_GPUS_PER_NODE = AttributeKey.integer("collective.gpus_per_node");
+
+    // TensorList operands (aten::cat)
+    /** How many tensors the (first) TensorList operand of the kernel holds. */
+    public static final AttributeKey<Long> LIST_TENSORS = AttributeKey.integer("list.tensors");
+    /** The elements of that list's largest tensor. */
+    public static final AttributeKey<Long> LIST_LARGEST = AttributeKey.integer("list.largest");
+
+    // any family
+    /**
+     * Set by a resolver when the launching operator recorded shapes that make no operands (a TensorList whose
+     * tensors do not concatenate, a dimension out of range): what went wrong, for a backend to give as its
+     * reason instead of "no operand shapes".
+     */
+    public static final AttributeKey<String> OPERANDS_PROBLEM = AttributeKey.text("operands.problem");
 }

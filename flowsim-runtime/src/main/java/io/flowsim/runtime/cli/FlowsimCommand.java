@@ -19,7 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** The top-level {@code flowsim} command: global options and the subcommands. */
@@ -64,7 +67,7 @@ final class FlowsimCommand implements Callable<Integer> {
             CommandLine.HelpCommand.class);
 
     /** Global options that take a value, so that value is not taken for a subcommand's name. */
-    private static final java.util.Set<String> OPTIONS_WITH_VALUES = java.util.Set.of("--plugins-dir", "-O", "--option");
+    private static final Set<String> OPTIONS_WITH_VALUES = Set.of("--plugins-dir", "-O", "--option");
 
     @Spec
     CommandSpec spec;
@@ -230,7 +233,7 @@ final class FlowsimCommand implements Callable<Integer> {
     }
 
     /** Keys the commands themselves hand to the extensions (their own options' values). */
-    private static final java.util.Set<String> RUNTIME_KEYS = java.util.Set.of("trace-file", "output-dir", "report",
+    private static final Set<String> RUNTIME_KEYS = Set.of("trace-file", "output-dir", "report",
             "backend", "gpu");
 
     private boolean undeclaredWarned;
@@ -247,7 +250,7 @@ final class FlowsimCommand implements Callable<Integer> {
             return;
         }
         undeclaredWarned = true;
-        java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+        Set<String> keys = new LinkedHashSet<>();
         for (String[] kv : pluginOptions) {
             if (!declaredOptions.knows(kv[0]) && !RUNTIME_KEYS.contains(kv[0])) {
                 keys.add(kv[0]);
@@ -302,7 +305,7 @@ final class FlowsimCommand implements Callable<Integer> {
     /** Discovers with the bundled plugins (unless {@code noBundled}) and {@code extra} directories. */
     private ExtensionRegistry discover(boolean noBundled, List<Path> extra, boolean tolerate) {
         List<Path> dirs = pluginDirectories(noBundled, extra);
-        java.util.Optional<PluginDiscovery.SharedPlugins> shared = bundledPluginsDirectory().flatMap(
+        Optional<PluginDiscovery.SharedPlugins> shared = bundledPluginsDirectory().flatMap(
                 dir -> sharedBundledPlugins(dir, !noBundled));
         if (reporter != null) {
             reporter.debug("plugin directories: " + dirs);
@@ -383,18 +386,18 @@ final class FlowsimCommand implements Callable<Integer> {
      * {@code flowsim.bundled.classpath}: their ids, comma-separated), so they share one copy of each
      * library and the JVM's class-data archive.
      */
-    static java.util.Optional<PluginDiscovery.SharedPlugins> sharedBundledPlugins(Path dir, boolean enabled) {
+    static Optional<PluginDiscovery.SharedPlugins> sharedBundledPlugins(Path dir, boolean enabled) {
         String ids = System.getProperty("flowsim.bundled.classpath", "").trim();
         if (ids.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        java.util.Set<String> set = new java.util.LinkedHashSet<>();
+        Set<String> set = new LinkedHashSet<>();
         for (String id : ids.split(",")) {
             if (!id.isBlank()) {
                 set.add(id.trim());
             }
         }
-        return java.util.Optional.of(new PluginDiscovery.SharedPlugins(dir, set, enabled));
+        return Optional.of(new PluginDiscovery.SharedPlugins(dir, set, enabled));
     }
 
     /** Parses {@code KEY=VALUE}; a value without a key or without {@code =} is a usage error. */
@@ -410,12 +413,12 @@ final class FlowsimCommand implements Callable<Integer> {
     }
 
     /** {@code $FLOWSIM_HOME/plugins} of the distribution, when running from one. */
-    static java.util.Optional<Path> bundledPluginsDirectory() {
+    static Optional<Path> bundledPluginsDirectory() {
         String home = System.getProperty("flowsim.home");
         if (home == null || home.isBlank()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Path dir = Path.of(home, "plugins");
-        return Files.isDirectory(dir) ? java.util.Optional.of(dir) : java.util.Optional.empty();
+        return Files.isDirectory(dir) ? Optional.of(dir) : Optional.empty();
     }
 }

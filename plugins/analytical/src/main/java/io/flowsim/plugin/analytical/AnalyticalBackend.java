@@ -15,6 +15,7 @@ import io.flowsim.api.model.SimulationRequest;
 import io.flowsim.api.model.SimulationResult;
 import io.flowsim.api.model.SimulationStatus;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -176,7 +177,7 @@ public final class AnalyticalBackend implements SimulatorBackend {
         }
 
         private static String gbps(double v) {
-            return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+            return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
         }
 
         /** The profile's datasheet figures; empty when no profile matches the target. */

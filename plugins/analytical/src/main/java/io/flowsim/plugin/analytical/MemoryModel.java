@@ -1,5 +1,6 @@
 package io.flowsim.plugin.analytical;
 
+import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.KernelWork;
 import io.flowsim.api.model.MemoryTransfer;
@@ -58,7 +59,7 @@ final class MemoryModel {
         double bytes = vectorizedGather(r) ? vectorizedGatherTraffic(r) : rotaryWithCache(r) ? rotaryTraffic(r)
                 : traffic(r);
         if (Double.isNaN(bytes)) {
-            String problem = RequestView.text(r, OPERANDS_PROBLEM);
+            String problem = RequestView.text(r, Attributes.OPERANDS_PROBLEM.name());
             return Estimate.unsupported(RequestView.hasShapes(r) ? "the operand types are unknown"
                     : problem != null ? "the operator's shapes give no operands: " + problem : "no operand shapes");
         }
@@ -96,15 +97,6 @@ final class MemoryModel {
         return indexLoop(r, hw, e);
     }
 
-    /**
-     * The attribute a resolver sets when the launching operator recorded shapes that do not make operands (a
-     * TensorList that does not concatenate): the reason to give instead of "no operand shapes".
-     */
-    static final String OPERANDS_PROBLEM = "operands.problem";
-    /** The attribute giving how many tensors a TensorList operand holds. */
-    static final String LIST_TENSORS = "list.tensors";
-    /** The attribute giving the elements of a TensorList operand's largest tensor. */
-    static final String LIST_LARGEST = "list.largest";
     /** Blocks per SM PyTorch's generic cat launches for each tensor ({@code getCatGrid}: {@code 2 * SMs} blocks). */
     static final int CAT_BLOCKS_PER_SM = 2;
     /** Threads per block of PyTorch's generic cat ({@code getCatBlock}). */
@@ -141,8 +133,8 @@ final class MemoryModel {
      * equal size, and is unsupported when they differ (which ones it copies is not recorded).
      */
     private static Estimate cat(SimulationRequest r, double bytes, HardwareProfile hw) {
-        double tensors = RequestView.number(r, LIST_TENSORS, Double.NaN);
-        double largest = RequestView.number(r, LIST_LARGEST, Double.NaN);
+        double tensors = RequestView.number(r, Attributes.LIST_TENSORS.name(), Double.NaN);
+        double largest = RequestView.number(r, Attributes.LIST_LARGEST.name(), Double.NaN);
         Operand output = RequestView.operand(r, "output", "out");
         long launched = r.launch().map(l -> l.grid().y()).orElse(0L);
         if (!Double.isNaN(tensors) && launched > 0 && launched < tensors) {

@@ -3,6 +3,7 @@ package io.flowsim.plugin.kernels;
 import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.Reporter;
 import io.flowsim.api.ResolverSession;
+import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.KernelRecord;
 import io.flowsim.api.model.Operand;
 import io.flowsim.api.model.OperationFamily;
@@ -36,13 +37,6 @@ import java.util.stream.Collectors;
  * are memoized per kernel name and operator name. Used from one thread.
  */
 final class KernelsJsonSession implements ResolverSession {
-
-    /**
-     * Attribute set when the linked operator recorded the shapes of a TensorList that the entry's operand specs
-     * cannot map (tensors that do not concatenate, a dimension out of range): what went wrong. What was never
-     * recorded (shapes, a list's element type) sets nothing (backends then say "no shapes").
-     */
-    static final String OPERANDS_PROBLEM = "operands.problem";
 
     private final String resolverName;
     private final KernelDatabase database;
@@ -197,7 +191,7 @@ final class KernelsJsonSession implements ResolverSession {
                 }
                 if (m.recorded()) {
                     // the operator recorded shapes that do not map: backends say why instead of "no shapes"
-                    attributes.put(OPERANDS_PROBLEM, m.problem().get().replace(';', ','));
+                    attributes.put(Attributes.OPERANDS_PROBLEM.name(), m.problem().get().replace(';', ','));
                 }
             } else {
                 operands = m.operands();

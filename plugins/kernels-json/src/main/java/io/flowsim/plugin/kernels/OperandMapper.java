@@ -96,8 +96,8 @@ final class OperandMapper {
                 }
                 recorded.put(spec.name(), listed.shape());
                 specByName.put(spec.name(), spec);
-                listAttributes.putIfAbsent(LIST_TENSORS, Long.toString(listed.tensors()));
-                listAttributes.putIfAbsent(LIST_LARGEST, Long.toString(listed.largest()));
+                listAttributes.putIfAbsent(Attributes.LIST_TENSORS.name(), Long.toString(listed.tensors()));
+                listAttributes.putIfAbsent(Attributes.LIST_LARGEST.name(), Long.toString(listed.largest()));
                 operands.add(new Operand(spec.name(), spec.direction(), listed.shape(), listed.type(),
                         spec.description()));
                 continue;
@@ -172,11 +172,6 @@ final class OperandMapper {
             return new ListOperand(List.of(), DataType.UNKNOWN, 0, 0, problem, false);
         }
     }
-
-    /** Attribute: how many tensors the (first) list operand holds. */
-    static final String LIST_TENSORS = "list.tensors";
-    /** Attribute: the elements of the list operand's largest tensor. */
-    static final String LIST_LARGEST = "list.largest";
 
     /**
      * The operand a list mode makes of a TensorList input: {@code all}, its tensors as {@code [total elements]};
