@@ -28,9 +28,11 @@ import java.util.regex.Pattern;
  * @param packsGqa       whether one decode thread block serves all query heads of a KV head
  * @param splitPolicy    how decode splits a sequence's KV cache
  * @param simtDot        whether the score and value products run on the CUDA cores (FP32 FMA)
+ * @param prefillSchedule how prefill thread blocks reach the SMs: dealt by the hardware in waves, or a persistent
+ *                       kernel running the per-SM work lists its host planned
  */
 record AttentionKernel(Implementation implementation, boolean warpgroupMma, int blockQ, int blockKv, boolean skipsWindow,
-                       boolean packsGqa, SplitPolicy splitPolicy, boolean simtDot) {
+                       boolean packsGqa, SplitPolicy splitPolicy, boolean simtDot, PrefillSchedule prefillSchedule) {
 
     /** Attention kernel families with their own model facts. */
     enum Implementation {
@@ -82,6 +84,17 @@ record AttentionKernel(Implementation implementation, boolean warpgroupMma, int 
         NONE
     }
 
+    /** How a prefill kernel's work reaches the SMs. */
+    enum PrefillSchedule {
+        /** One thread block per query tile and head, dealt by the hardware to free SMs in waves. */
+        WAVES,
+        /**
+         * FlashInfer's sm90 batch prefill with {@code BatchPrefillPersistentTileScheduler}: one persistent thread block
+         * per SM runs the list of (head, sequence, query tile) works that the host's {@code PrefillSM90Plan} gave it.
+         */
+        FLASHINFER_PLAN
+    }
+
     /** FlashInfer's sm90 templates name their tiles: AttentionKernelTraits<tma, d_qk, d_vo, CTA_Q, CTA_KV, ...>. */
     private static final Pattern FLASHINFER_TRAITS = Pattern.compile("AttentionKernelTraits<\\w+, ?\\d+, ?\\d+, ?(\\d+), ?(\\d+)");
 
@@ -96,10 +109,11 @@ record AttentionKernel(Implementation implementation, boolean warpgroupMma, int 
                 || lower.contains("sm89");
         boolean hopperPlus = hopperPlus(hw);
         return switch (impl) {
-            case FA3 -> new AttentionKernel(impl, true, 128, 0, true, true, SplitPolicy.FLASH_DECODING, false);
+            case FA3 -> new AttentionKernel(impl, true, 128, 0, true, true, SplitPolicy.FLASH_DECODING, false,
+                    PrefillSchedule.WAVES);
             // FlashAttention-2 (and PyTorch's flash SDPA, which is FA2): 128 query rows up to d = 128, 64 beyond.
             case FA2 -> new AttentionKernel(impl, false, headDimQk <= 128 ? 128 : 64, 0, true, true,
-                    SplitPolicy.FLASH_DECODING, false);
+                    SplitPolicy.FLASH_DECODING, false, PrefillSchedule.WAVES);
             case FLASHINFER -> {
                 int blockQ = 128;
                 int blockKv = 0;
@@ -110,22 +124,27 @@ record AttentionKernel(Implementation implementation, boolean warpgroupMma, int 
                 }
                 // Its sm90 templates are FA3-based; the others are FA2-style sm80 kernels.
                 boolean wgmma = hopperNamed || !lower.contains("flashinfer");
-                yield new AttentionKernel(impl, wgmma, blockQ, blockKv, true, true, SplitPolicy.FLASH_DECODING, false);
+                PrefillSchedule schedule = lower.contains("batchprefillpersistenttilescheduler")
+                        ? PrefillSchedule.FLASHINFER_PLAN : PrefillSchedule.WAVES;
+                yield new AttentionKernel(impl, wgmma, blockQ, blockKv, true, true, SplitPolicy.FLASH_DECODING, false,
+                        schedule);
             }
             // sglang's extend kernel: BLOCK_M 128 up to d = 256 on Hopper (32 beyond); on Ampere 128 / 64 / 32.
             // The sliding window is applied as a mask: every causal block is still visited.
             case TRITON -> new AttentionKernel(impl, true,
                     hopperPlus ? (headDimQk <= 256 ? 128 : 32) : (headDimQk <= 128 ? 128 : headDimQk <= 256 ? 64 : 32),
-                    0, false, true, SplitPolicy.FIXED, false);
+                    0, false, true, SplitPolicy.FIXED, false, PrefillSchedule.WAVES);
             // vLLM paged attention: one block per (query head, sequence[, 512-key partition]), CUDA-core dot products.
             case PAGED -> new AttentionKernel(impl, false, 1, 0, true, false,
-                    lower.contains("v2") ? SplitPolicy.PARTITIONS_512 : SplitPolicy.NONE, true);
+                    lower.contains("v2") ? SplitPolicy.PARTITIONS_512 : SplitPolicy.NONE, true, PrefillSchedule.WAVES);
             // xformers/CUTLASS memory-efficient kernels (sm80 mma.sync): 64 query rows up to d = 128, 32 beyond.
             case SDPA_EFFICIENT -> new AttentionKernel(impl, false, headDimQk <= 128 ? 64 : 32, 0, true, false,
-                    SplitPolicy.NONE, false);
+                    SplitPolicy.NONE, false, PrefillSchedule.WAVES);
             // cuDNN's fused flash kernels name their generation: ..._sm90_flash_fprop_wgmma_... or ..._sm80_..._wmma_...
-            case CUDNN -> new AttentionKernel(impl, !ampereNamed || hopperNamed, 128, 0, true, false, SplitPolicy.NONE, false);
-            case GENERIC -> new AttentionKernel(impl, true, 128, 0, true, true, SplitPolicy.FLASH_DECODING, false);
+            case CUDNN -> new AttentionKernel(impl, !ampereNamed || hopperNamed, 128, 0, true, false, SplitPolicy.NONE, false,
+                    PrefillSchedule.WAVES);
+            case GENERIC -> new AttentionKernel(impl, true, 128, 0, true, true, SplitPolicy.FLASH_DECODING, false,
+                    PrefillSchedule.WAVES);
         };
     }
 

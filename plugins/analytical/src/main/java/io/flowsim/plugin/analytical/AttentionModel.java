@@ -202,8 +202,15 @@ final class AttentionModel {
         double waves = Math.ceil(blocks / (sms * occupancy));
         double quantization = Math.pow(waves * sms * occupancy / blocks, hw.get(Param.PREFILL_WAVE_QUANTIZATION));
         double longest = 2.0 * Math.min(p.qLen, blockQ) * (walk.mostKeys() + maskCost * walk.mostMaskedKeys()) * dims;
-        double compute = Math.max(flops / (sms * perSm) * Math.max(1, quantization), longest / perSm)
-                + waves * hw.get(Param.PREFILL_CTA_OVERHEAD_US) * 1e-6;
+        double compute;
+        if (kernel.prefillSchedule() == AttentionKernel.PrefillSchedule.FLASHINFER_PLAN) {
+            double tileSeconds = 2.0 * blockQ * tile.keys() * dims / perSm;
+            compute = plannedMakespan(p, window, tile, sms, tileSeconds, maskCost,
+                    hw.get(Param.PREFILL_CTA_OVERHEAD_US) * 1e-6);
+        } else {
+            compute = Math.max(flops / (sms * perSm) * Math.max(1, quantization), longest / perSm)
+                    + waves * hw.get(Param.PREFILL_CTA_OVERHEAD_US) * 1e-6;
+        }
         double memory = compulsoryBytes(p) / (hw.hbmBytesPerSecond() * hw.get(Param.PREFILL_MEMORY_EFFICIENCY));
         double fixed = hw.get(Param.PREFILL_FIXED_LATENCY_US) * 1e-6;
         double body = Math.max(compute, memory);
@@ -228,38 +235,140 @@ final class AttentionModel {
     record TileWalk(double entries, double mostKeys, double maskedEntries, double mostMaskedKeys) {
 
         static TileWalk of(long qLen, long kvLen, boolean causal, long window, AttentionKernel.Tile tile) {
-            long offset = Math.max(0, kvLen - qLen);
-            long rows = tile.rows();
             long keys = tile.keys();
             double entries = 0;
             double most = 0;
             double masked = 0;
             double mostMasked = 0;
-            for (long first = 0; first < qLen; first += rows) {
-                long last = Math.min(qLen, first + rows) - 1;
-                long hi = causal || window > 0 ? Math.min(kvLen, offset + last + 1) : kvLen;
-                long lo = window > 0 ? Math.max(0, offset + first - window + 1) : 0;
-                if (hi <= lo) {
-                    continue;
-                }
-                long firstTile = lo / keys;
-                long endTile = GemmModel.ceilDiv(hi, keys);
-                // Keys every row of the query tile sees: [offset + last - window + 1, offset + first].
-                long seenByAllFrom = window > 0 ? Math.max(0, offset + last - window + 1) : 0;
-                long seenByAllTo = causal || window > 0 ? Math.min(kvLen - 1, offset + first) : kvLen - 1;
-                // Tiles wholly inside that range need no mask; the others of [firstTile, endTile) do.
-                long inside = Math.max(0, Math.min(endTile - 1, (seenByAllTo + 1) / keys - 1)
-                        - Math.max(firstTile, GemmModel.ceilDiv(seenByAllFrom, keys)) + 1);
-                long maskedTiles = endTile - firstTile - inside;
-                double visited = (double) (endTile - firstTile) * keys;
-                entries += (last - first + 1) * visited;
-                masked += (last - first + 1) * (double) maskedTiles * keys;
+            for (long first = 0; first < qLen; first += tile.rows()) {
+                long rows = Math.min(qLen, first + tile.rows()) - first;
+                KeyTiles k = KeyTiles.of(first, qLen, kvLen, causal, window, tile);
+                double visited = (double) k.visited() * keys;
+                entries += rows * visited;
+                masked += rows * (double) k.masked() * keys;
                 if (visited > most) {
                     most = visited;
-                    mostMasked = (double) maskedTiles * keys;
+                    mostMasked = (double) k.masked() * keys;
                 }
             }
             return new TileWalk(entries, most, masked, mostMasked);
+        }
+    }
+
+    /**
+     * The key tiles one query tile (rows {@code first} to {@code first + rows - 1}) computes, and how many of them
+     * the mask crosses (see {@link TileWalk}).
+     */
+    record KeyTiles(long visited, long masked) {
+
+        static KeyTiles of(long first, long qLen, long kvLen, boolean causal, long window, AttentionKernel.Tile tile) {
+            long offset = Math.max(0, kvLen - qLen);
+            long keys = tile.keys();
+            long last = Math.min(qLen, first + tile.rows()) - 1;
+            long hi = causal || window > 0 ? Math.min(kvLen, offset + last + 1) : kvLen;
+            long lo = window > 0 ? Math.max(0, offset + first - window + 1) : 0;
+            if (hi <= lo) {
+                return new KeyTiles(0, 0);
+            }
+            long firstTile = lo / keys;
+            long endTile = GemmModel.ceilDiv(hi, keys);
+            // Keys every row of the query tile sees: [offset + last - window + 1, offset + first].
+            long seenByAllFrom = window > 0 ? Math.max(0, offset + last - window + 1) : 0;
+            long seenByAllTo = causal || window > 0 ? Math.min(kvLen - 1, offset + first) : kvLen - 1;
+            // Tiles wholly inside that range need no mask; the others of [firstTile, endTile) do.
+            long inside = Math.max(0, Math.min(endTile - 1, (seenByAllTo + 1) / keys - 1)
+                    - Math.max(firstTile, GemmModel.ceilDiv(seenByAllFrom, keys)) + 1);
+            return new KeyTiles(endTile - firstTile, endTile - firstTile - inside);
+        }
+    }
+
+    /**
+     * The time of FlashInfer's persistent sm90 prefill: one thread block per SM runs the works its host planned
+     * ({@code PrefillSM90Plan} of {@code scheduler.cuh}). The host walks the heads, within a head the sequences (longest
+     * first; here all alike) and within a sequence the query tiles from the last to the first, and gives each work to
+     * the block with the least planned cost so far, a cost of {@code 2 * CTA_Q + kv_end} per work ({@code kv_end} the
+     * last key the tile sees). A work really costs its key tiles (a masked one {@code 1 + masked_tile_cost} times) and
+     * a fixed part; the planned cost weighs the fixed part at two tiles' keys and a work's keys at their count, so a
+     * block can end up with two long works where another has two short ones. The kernel ends with its most loaded block.
+     *
+     * @param tileSeconds one key tile's products at the kernel's rate on one SM
+     * @param workSeconds the fixed cost of one work (loading its query tile, writing its output)
+     */
+    static double plannedMakespan(Problem p, long window, AttentionKernel.Tile tile, int blocks, double tileSeconds,
+                                  double maskCost, double workSeconds) {
+        long rows = tile.rows();
+        long queryTiles = GemmModel.ceilDiv(p.qLen, rows);
+        double[] plannedCost = new double[(int) queryTiles];
+        double[] cost = new double[(int) queryTiles];
+        for (int t = 0; t < queryTiles; t++) {
+            long kvEnd = !p.causal || t + 1 == queryTiles ? p.kvLen
+                    : Math.max(0, Math.min(p.kvLen - p.qLen + (t + 1) * rows, p.kvLen));
+            plannedCost[t] = 2.0 * rows + kvEnd;
+            KeyTiles k = KeyTiles.of(t * rows, p.qLen, p.kvLen, p.causal, window, tile);
+            cost[t] = workSeconds + (k.visited() + maskCost * k.masked()) * tileSeconds;
+        }
+        LeastPlannedBlock plan = new LeastPlannedBlock(blocks);
+        for (long w = 0; w < p.heads * p.batch; w++) {
+            for (int t = (int) queryTiles - 1; t >= 0; t--) {
+                plan.give(plannedCost[t], cost[t]);
+            }
+        }
+        return plan.makespan();
+    }
+
+    /**
+     * Thread blocks in a min-heap of their planned cost (ties to the lower index), with the real cost of the works
+     * each was given.
+     */
+    static final class LeastPlannedBlock {
+        private final int[] heap;
+        private final double[] planned;
+        private final double[] real;
+
+        LeastPlannedBlock(int blocks) {
+            int n = Math.max(1, blocks);
+            heap = new int[n];
+            planned = new double[n];
+            real = new double[n];
+            for (int i = 0; i < n; i++) {
+                heap[i] = i;
+            }
+        }
+
+        /** Gives one work to the block with the least planned cost. */
+        void give(double plannedCost, double cost) {
+            int block = heap[0];
+            planned[block] += plannedCost;
+            real[block] += cost;
+            // The root only grew: sift it down.
+            int i = 0;
+            int n = heap.length;
+            while (true) {
+                int left = 2 * i + 1;
+                if (left >= n) {
+                    break;
+                }
+                int child = left + 1 < n && before(heap[left + 1], heap[left]) ? left + 1 : left;
+                if (!before(heap[child], heap[i])) {
+                    break;
+                }
+                int swap = heap[i];
+                heap[i] = heap[child];
+                heap[child] = swap;
+                i = child;
+            }
+        }
+
+        private boolean before(int a, int b) {
+            return planned[a] < planned[b] || planned[a] == planned[b] && a < b;
+        }
+
+        double makespan() {
+            double max = 0;
+            for (double r : real) {
+                max = Math.max(max, r);
+            }
+            return max;
         }
     }
 
