@@ -4,6 +4,7 @@ import io.flowsim.api.annotation.Stability;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
 /**
@@ -41,13 +42,41 @@ public sealed interface Dims permits Dims.Tensor, Dims.TensorList {
             sizes = List.copyOf(Objects.requireNonNull(sizes, "sizes"));
         }
 
-        /** The number of elements (1 for the empty shape). */
+        /**
+         * The number of elements (1 for the empty shape), as a plain product that wraps around silently
+         * when it exceeds {@link Long#MAX_VALUE}. Kept for compatibility: a shape read from a trace may be
+         * hostile or corrupt, so count it with {@link #checkedElementCount()}.
+         */
         public long elementCount() {
             long n = 1;
             for (long s : sizes) {
                 n *= s;
             }
             return n;
+        }
+
+        /**
+         * The number of elements (1 for the empty shape, 0 when any size is 0), or empty when the product
+         * of the sizes exceeds {@link Long#MAX_VALUE} (no real tensor has 2<sup>63</sup> elements: the shape
+         * is hostile or corrupt, and a caller says so instead of computing with a wrapped, possibly negative
+         * count). Sizes are multiplied as recorded; a negative size, which no profiler records, is not
+         * rejected here ({@link Operand} rejects it).
+         *
+         * @since 0.1
+         */
+        public OptionalLong checkedElementCount() {
+            if (sizes.contains(0L)) {
+                return OptionalLong.of(0);
+            }
+            long n = 1;
+            try {
+                for (long s : sizes) {
+                    n = Math.multiplyExact(n, s);
+                }
+            } catch (ArithmeticException e) {
+                return OptionalLong.empty();
+            }
+            return OptionalLong.of(n);
         }
 
         @Override

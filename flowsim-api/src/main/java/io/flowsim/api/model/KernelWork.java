@@ -368,10 +368,10 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
             return Double.NaN;
         }
         if (index.get().shape().size() > 1) {
-            return 2 * index.get().elementCount() * table.get().dataType().bytes() + indexBytes;
+            return 2.0 * index.get().elementCount() * table.get().dataType().bytes() + indexBytes;
         }
         double rowBytes = table.get().bytes() / Math.max(1, table.get().shape().get(0));
-        return 2 * index.get().elementCount() * rowBytes + indexBytes;
+        return 2.0 * index.get().elementCount() * rowBytes + indexBytes;
     }
 
     /**

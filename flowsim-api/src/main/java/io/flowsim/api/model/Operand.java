@@ -22,7 +22,8 @@ import java.util.Objects;
  *
  * @param name        the operand's role name ({@code A}, {@code B}, {@code q}, {@code input})
  * @param direction   read, written or both
- * @param shape       the operand's shape, outermost first (empty for scalars or unknown)
+ * @param shape       the operand's shape, outermost first (empty for scalars or unknown); no negative extent,
+ *                    and at most {@link Long#MAX_VALUE} elements in all
  * @param dataType    the normalized element type
  * @param description a human-readable description (may be empty)
  *
@@ -41,9 +42,17 @@ public record Operand(String name, Direction direction, List<Long> shape, DataTy
                 throw new IllegalArgumentException("operand " + name + " has a negative extent: " + shape);
             }
         }
+        if (new Dims.Tensor(shape).checkedElementCount().isEmpty()) {
+            throw new IllegalArgumentException("operand " + name + " " + shape + " has more elements than a long"
+                    + " counts (" + Long.MAX_VALUE + ")");
+        }
     }
 
-    /** The number of elements (1 for an empty shape). */
+    /**
+     * The number of elements (1 for an empty shape). Exact: the constructor rejects a shape whose count
+     * exceeds {@link Long#MAX_VALUE}, so a resolver that builds operands from a trace checks the shape
+     * first ({@link Dims.Tensor#checkedElementCount()}) and reports it as the kernel's problem.
+     */
     public long elementCount() {
         long n = 1;
         for (long s : shape) {

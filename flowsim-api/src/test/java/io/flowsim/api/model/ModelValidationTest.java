@@ -55,6 +55,28 @@ class ModelValidationTest {
     }
 
     @Test
+    void checkedElementCountIsEmptyPastALongWhereThePlainCountWraps() {
+        Dims.Tensor hostile = (Dims.Tensor) Dims.of(Long.MAX_VALUE, 4);
+        assertThat(hostile.elementCount()).as("the plain product wraps").isNegative();
+        assertThat(hostile.checkedElementCount()).isEmpty();
+        assertThat(((Dims.Tensor) Dims.of(1L << 31, 1L << 31)).checkedElementCount()).hasValue(1L << 62);
+        assertThat(((Dims.Tensor) Dims.of(1L << 31, 1L << 31, 2)).checkedElementCount()).as("2^63").isEmpty();
+        assertThat(((Dims.Tensor) Dims.of(Long.MAX_VALUE, Long.MAX_VALUE, 0)).checkedElementCount()).hasValue(0);
+        assertThat(((Dims.Tensor) Dims.EMPTY).checkedElementCount()).hasValue(1);
+        assertThat(((Dims.Tensor) Dims.of(1024, 7168)).checkedElementCount()).hasValue(1024L * 7168);
+    }
+
+    @Test
+    void anOperandCountsItsElementsExactlyOrIsRejected() {
+        assertThatThrownBy(() -> new Operand("A", Direction.INPUT, List.of(Long.MAX_VALUE, 4L), DataType.BF16, ""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("operand A")
+                .hasMessageContaining("more elements than a long counts");
+        Operand largest = new Operand("A", Direction.INPUT, List.of(Long.MAX_VALUE, 1L), DataType.BF16, "");
+        assertThat(largest.elementCount()).isEqualTo(Long.MAX_VALUE);
+        assertThat(largest.bytes()).isPositive();
+    }
+
+    @Test
     void simulationResultEnforcesStatusAndPredictionTogether() {
         assertThatThrownBy(() -> new SimulationResult(SimulationStatus.OK, OptionalLong.empty(), "", "b", Map.of()))
                 .isInstanceOf(IllegalArgumentException.class);

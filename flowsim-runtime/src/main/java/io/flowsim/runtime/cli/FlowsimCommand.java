@@ -232,10 +232,6 @@ final class FlowsimCommand implements Callable<Integer> {
         return declaredOptions.collect(b.build());
     }
 
-    /** Keys the commands themselves hand to the extensions (their own options' values). */
-    private static final Set<String> RUNTIME_KEYS = Set.of("trace-file", "output-dir", "report",
-            "backend", "gpu");
-
     private boolean undeclaredWarned;
     private boolean somePluginNotLoaded;
 
@@ -252,7 +248,7 @@ final class FlowsimCommand implements Callable<Integer> {
         undeclaredWarned = true;
         Set<String> keys = new LinkedHashSet<>();
         for (String[] kv : pluginOptions) {
-            if (!declaredOptions.knows(kv[0]) && !RUNTIME_KEYS.contains(kv[0])) {
+            if (!declaredOptions.knows(kv[0]) && !CommandOptionKey.isCommandKey(kv[0])) {
                 keys.add(kv[0]);
             }
         }

@@ -75,10 +75,10 @@ final class PipelineOptions {
 
     void addTo(Options.Builder options, List<Path> traces) {
         if (traces.size() == 1) {
-            options.add("trace-file", traces.get(0).toString());
+            CommandOptionKey.TRACE_FILE.set(options, traces.get(0));
         }
-        options.add("report", Boolean.toString(report));
-        options.add("output-dir", outputDirectory.toString());
+        CommandOptionKey.REPORT.set(options, report);
+        CommandOptionKey.OUTPUT_DIR.set(options, outputDirectory);
     }
 
     PipelineSpec spec(Optional<String> backend, Optional<String> gpu, Path firstTrace) {

@@ -76,9 +76,10 @@ final class ProfileCommand implements Callable<Integer>, DeclaredOptions.UsesExt
                     // summary.json and unknown_kernels.json have fixed names: one directory per trace
                     // when there are several, so no rank overwrites another's
                     Path dir = traces.size() > 1 ? outputDirectory.resolve(traceName(t.file())) : outputDirectory;
-                    Options parseOptions = root.options().add("trace-file", t.file().toString())
-                            .add("output-dir", dir.toString()).build();
-                    RunContext parseContext = RunContext.of(parseOptions, root.reporter(), dir);
+                    Options.Builder parseOptions = root.options();
+                    CommandOptionKey.TRACE_FILE.set(parseOptions, t.file());
+                    CommandOptionKey.OUTPUT_DIR.set(parseOptions, dir);
+                    RunContext parseContext = RunContext.of(parseOptions.build(), root.reporter(), dir);
                     PipelineResult result = new Pipeline(registry, parseContext).run(new PipelineSpec(t.file(),
                             dir, Optional.empty(), List.of(), List.of(), Optional.empty(), Optional.empty()));
                     root.out.println();

@@ -51,8 +51,8 @@ final class SimulateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
         boolean json = pipeline.json();
         Options.Builder options = root.options();
         pipeline.addTo(options, traces);
-        options.add("backend", backend)
-                .addIfPresent("gpu", gpu);
+        CommandOptionKey.BACKEND.set(options, backend);
+        CommandOptionKey.GPU.set(options, gpu);
         try (ExtensionRegistry registry = root.discover()) {
             TraceRun.Outcome outcome = new TraceRun(registry, options.build(), root.reporter()).run("simulate",
                     traces, pipeline.spec(Optional.of(backend), Optional.ofNullable(gpu), traces.get(0)),

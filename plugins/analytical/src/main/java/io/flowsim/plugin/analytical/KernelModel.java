@@ -1,5 +1,6 @@
 package io.flowsim.plugin.analytical;
 
+import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.KernelCategory;
 import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.SimulationRequest;
@@ -11,6 +12,17 @@ final class KernelModel {
     }
 
     static Estimate estimate(SimulationRequest r, HardwareProfile hw) {
+        Estimate e = model(r, hw);
+        String problem = RequestView.text(r, Attributes.OPERANDS_PROBLEM.name());
+        if (!e.supported() && problem != null && e.reason().equals("no operand shapes")) {
+            // the resolver said why the recorded shapes give no operands: every family's model says it, not
+            // only the memory-bound one
+            return Estimate.unsupported("the operator's shapes give no operands: " + problem);
+        }
+        return e;
+    }
+
+    private static Estimate model(SimulationRequest r, HardwareProfile hw) {
         if (r.kind() == KernelKind.MEMCPY || r.kind() == KernelKind.MEMSET) {
             return MemoryModel.transfer(r, hw);
         }

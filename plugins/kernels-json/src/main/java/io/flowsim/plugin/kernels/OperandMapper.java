@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Builds a kernel's operands from its launching operator's inputs, following an entry's
@@ -85,7 +86,8 @@ final class OperandMapper {
                 try {
                     listed = listOperand(spec, in, operator, where, kernelName, namePattern);
                 } catch (ArithmeticException e) {
-                    listed = ListOperand.failed(where + ": the list's sizes overflow");
+                    listed = ListOperand.inconsistent(where + ": the list has more elements than a 64-bit count"
+                            + " holds");
                 }
                 if (listed.problem() != null) {
                     if (spec.optional()) {
@@ -126,6 +128,10 @@ final class OperandMapper {
                 }
                 return Mapping.failed(family, where + ": not a tensor (type '" + in.type() + "')");
             }
+            Optional<String> impossible = impossible(tensor);
+            if (impossible.isPresent()) {
+                return Mapping.inconsistent(family, where + ": " + impossible.get());
+            }
             List<Long> shape = tensor.sizes();
             for (OperandSpec.Transform t : spec.transforms()) {
                 Optional<List<Long>> next = apply(t, shape);
@@ -155,15 +161,20 @@ final class OperandMapper {
         return new Mapping(operands, attributes, result, Optional.empty());
     }
 
-    /** A TensorList made one operand: its shape and type, or why it cannot be. */
+    /**
+     * A TensorList made one operand: its shape and type, or why it cannot be. Made by one factory per case:
+     * {@link #of}, {@link #inconsistent}, {@link #unrecorded}.
+     */
     private record ListOperand(List<Long> shape, DataType type, long tensors, long largest, String problem,
                                boolean recorded) {
-        ListOperand(List<Long> shape, DataType type, long tensors, long largest, String problem) {
-            this(shape, type, tensors, largest, problem, true);
+
+        /** The operand the list makes. */
+        static ListOperand of(List<Long> shape, DataType type, long tensors, long largest) {
+            return new ListOperand(shape, type, tensors, largest, null, true);
         }
 
         /** The recorded shapes are inconsistent. */
-        static ListOperand failed(String problem) {
+        static ListOperand inconsistent(String problem) {
             return new ListOperand(List.of(), DataType.UNKNOWN, 0, 0, problem, true);
         }
 
@@ -193,11 +204,12 @@ final class OperandMapper {
             if (!(d instanceof Dims.Tensor t) || t.isEmpty()) {
                 return ListOperand.unrecorded(where + ": a tensor of the list has no recorded shape");
             }
-            tensors.add(t.sizes());
-            long n = 1;
-            for (long size : t.sizes()) {
-                n = Math.multiplyExact(n, size);
+            Optional<String> impossible = impossible(t);
+            if (impossible.isPresent()) {
+                return ListOperand.inconsistent(where + ": " + impossible.get());
             }
+            tensors.add(t.sizes());
+            long n = t.checkedElementCount().getAsLong();
             total = Math.addExact(total, n);
             largest = Math.max(largest, n);
         }
@@ -211,23 +223,25 @@ final class OperandMapper {
                     + (spec.elementType().isEmpty() ? "" : " and '" + spec.elementType() + "' gives none"));
         }
         if (spec.list() == OperandSpec.ListMode.ALL) {
-            return new ListOperand(List.of(total), type, tensors.size(), largest, null);
+            return ListOperand.of(List.of(total), type, tensors.size(), largest);
         }
         Optional<String> dimText = attributeValue(spec.dim(), Optional.of(operator), kernelName, namePattern);
         long dim;
         try {
             dim = Long.parseLong(dimText.orElse("").trim());
         } catch (NumberFormatException e) {
-            return ListOperand.failed(where + ": no concatenation dimension recorded for '" + spec.dim() + "'");
+            return ListOperand.inconsistent(where + ": no concatenation dimension recorded for '" + spec.dim()
+                    + "'");
         }
         List<List<Long>> kept = tensors.stream().filter(t -> !(t.size() == 1 && t.get(0) == 0)).toList();
         if (kept.isEmpty()) {
-            return new ListOperand(List.of(0L), type, tensors.size(), largest, null);
+            return ListOperand.of(List.of(0L), type, tensors.size(), largest);
         }
         int rank = kept.get(0).size();
         long axis = dim < 0 ? dim + rank : dim;
         if (axis < 0 || axis >= rank) {
-            return ListOperand.failed(where + ": dimension " + dim + " is out of range for tensors of rank " + rank);
+            return ListOperand.inconsistent(where + ": dimension " + dim + " is out of range for tensors of rank "
+                    + rank);
         }
         List<Long> shape = new ArrayList<>(kept.get(0));
         for (int i = 1; i < kept.size(); i++) {
@@ -237,12 +251,26 @@ final class OperandMapper {
                 agree = d == axis || t.get(d).equals(shape.get(d));
             }
             if (!agree) {
-                return ListOperand.failed(where + ": the tensors do not concatenate along dimension " + dim + " ("
-                        + list.format() + ")");
+                return ListOperand.inconsistent(where + ": the tensors do not concatenate along dimension " + dim
+                        + " (" + list.format() + ")");
             }
             shape.set((int) axis, Math.addExact(shape.get((int) axis), t.get((int) axis)));
         }
-        return new ListOperand(List.copyOf(shape), type, tensors.size(), largest, null);
+        return ListOperand.of(List.copyOf(shape), type, tensors.size(), largest);
+    }
+
+    /**
+     * Why a recorded shape cannot be an operand's (a hostile or corrupt trace): a negative size, or more
+     * elements than a 64-bit count holds, whose wrapped count would be a negative byte count.
+     */
+    private static Optional<String> impossible(Dims.Tensor t) {
+        if (t.sizes().stream().anyMatch(size -> size < 0)) {
+            return Optional.of(t.format() + " has a negative size");
+        }
+        if (t.checkedElementCount().isEmpty()) {
+            return Optional.of(t.format() + " has more elements than a 64-bit count holds");
+        }
+        return Optional.empty();
     }
 
     private static Optional<OperatorInput> find(OperatorCall operator, OperandSpec spec) {
@@ -273,17 +301,21 @@ final class OperandMapper {
                 if (r < 1) {
                     yield Optional.empty();
                 }
-                long rows = 1;
-                for (int i = 0; i < r - 1; i++) {
-                    rows *= shape.get(i);
-                }
-                yield Optional.of(r == 1 ? shape : List.of(rows, shape.get(r - 1)));
+                OptionalLong rows = new Dims.Tensor(shape.subList(0, r - 1)).checkedElementCount();
+                yield rows.isEmpty() ? Optional.empty()
+                        : Optional.of(r == 1 ? shape : List.of(rows.getAsLong(), shape.get(r - 1)));
             }
-            case BHSD -> r != 4 ? Optional.empty()
-                    : Optional.of(List.of(shape.get(0) * shape.get(2), shape.get(1), shape.get(3)));
-            case BSHD -> r != 4 ? Optional.empty()
-                    : Optional.of(List.of(shape.get(0) * shape.get(1), shape.get(2), shape.get(3)));
+            case BHSD -> r != 4 ? Optional.empty() : folded(shape.get(0), shape.get(2))
+                    .map(rows -> List.of(rows, shape.get(1), shape.get(3)));
+            case BSHD -> r != 4 ? Optional.empty() : folded(shape.get(0), shape.get(1))
+                    .map(rows -> List.of(rows, shape.get(2), shape.get(3)));
         };
+    }
+
+    /** Two extents folded into one; empty when the product exceeds a long. */
+    private static Optional<Long> folded(long outer, long inner) {
+        OptionalLong rows = new Dims.Tensor(List.of(outer, inner)).checkedElementCount();
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getAsLong());
     }
 
     /**
@@ -323,11 +355,13 @@ final class OperandMapper {
         List<Long> newA;
         List<Long> newB;
         if (batchB.isEmpty()) {
-            long rows = m;
-            for (long d : batchA) {
-                rows *= d;
+            List<Long> folded = new ArrayList<>(batchA);
+            folded.add(m);
+            OptionalLong rows = new Dims.Tensor(folded).checkedElementCount();
+            if (rows.isEmpty()) {
+                return Optional.of("A " + a.shape() + " has more rows than a 64-bit count holds");
             }
-            newA = List.of(rows, k);
+            newA = List.of(rows.getAsLong(), k);
             newB = List.of(k, n);
         } else {
             Optional<List<Long>> batch = broadcast(batchA, batchB);
@@ -342,6 +376,11 @@ final class OperandMapper {
             pb.add(n);
             newA = pa;
             newB = pb;
+            if (new Dims.Tensor(pa).checkedElementCount().isEmpty()
+                    || new Dims.Tensor(pb).checkedElementCount().isEmpty()) {
+                return Optional.of("A " + a.shape() + " and B " + b.shape() + " broadcast to more elements than a"
+                        + " 64-bit count holds");
+            }
         }
         operands.set(ia, new Operand(a.name(), a.direction(), newA, a.dataType(), a.description()));
         operands.set(ib, new Operand(b.name(), b.direction(), newB, b.dataType(), b.description()));

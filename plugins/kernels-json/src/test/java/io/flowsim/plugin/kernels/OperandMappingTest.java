@@ -268,6 +268,32 @@ class OperandMappingTest {
     }
 
     @Test
+    void shapesWhoseCountOverflowsOrIsNegativeAreTheKernelsRecordedProblemNeverAWrappedOperand() {
+        long huge = Long.MAX_VALUE;
+        ResolvedKernel mm = resolve("nvjet_tst_256x128_64x4_1x2_h_bz_coopA_TNT",
+                op("aten::mm", tensor(BF16, huge, 4), tensor(BF16, 4, 8)));
+        assertThat(mm.operands()).isEmpty();
+        assertThat(mm.attributes().get("operands.problem")).contains("operand A (input #0 of aten::mm)")
+                .contains("[9223372036854775807, 4] has more elements than a 64-bit count holds");
+        ResolvedKernel negative = resolve("nvjet_tst_256x128_64x4_1x2_h_bz_coopA_TNT",
+                op("aten::mm", tensor(BF16, 4, 8), tensor(BF16, 8, -1)));
+        assertThat(negative.operands()).isEmpty();
+        assertThat(negative.attributes().get("operands.problem")).contains("operand B").contains("[8, -1] has a negative size");
+        ResolvedKernel cat = resolve(CAT, op("aten::cat", tensorList(new long[] {huge, 4}, new long[] {1, 4}), scalar("0")));
+        assertThat(cat.operands()).isEmpty();
+        assertThat(cat.attributes().get("operands.problem")).contains("[9223372036854775807, 4] has more elements");
+        // each tensor counts, but together they do not: the sum overflows
+        ResolvedKernel sum = resolve(CAT, op("aten::cat", tensorList(new long[] {huge / 2 + 1}, new long[] {huge / 2 + 1}),
+                scalar("0")));
+        assertThat(sum.operands()).isEmpty();
+        assertThat(sum.attributes().get("operands.problem")).contains("the list has more elements than a 64-bit count");
+        // B's batch broadcast onto A: each counts, the broadcast A does not
+        ResolvedKernel broadcast = resolve("nvjet_tst_256x128_64x4_1x2_h_bz_coopA_TNT",
+                op("aten::matmul", tensor(BF16, 1L << 40, 1, 1L << 20, 4), tensor(BF16, 1, 1L << 20, 4, 8)));
+        assertThat(broadcast.operands()).isEmpty();
+    }
+
+    @Test
     void aListWithoutAnElementTypeIsNotGuessed() {
         OperandSpec all = new OperandSpec("input", 0, "", java.util.OptionalInt.empty(), Direction.INPUT, List.of(),
                 false, "", OperandSpec.ListMode.ALL, "", "");
@@ -293,6 +319,11 @@ class OperandMappingTest {
         assertThat(OperandMapper.apply(OperandSpec.Transform.BHSD, List.of(2L, 8L, 16L, 64L))).contains(List.of(32L, 8L, 64L));
         assertThat(OperandMapper.apply(OperandSpec.Transform.BSHD, List.of(2L, 16L, 8L, 64L))).contains(List.of(32L, 8L, 64L));
         assertThat(OperandMapper.apply(OperandSpec.Transform.TRANSPOSE, List.of(5L))).isEmpty();
+        // folded extents are counted exactly: a zero extent makes no elements, a product past a long is no shape
+        long huge = Long.MAX_VALUE;
+        assertThat(OperandMapper.apply(OperandSpec.Transform.FLATTEN, List.of(huge, huge, 0L, 4L))).contains(List.of(0L, 4L));
+        assertThat(OperandMapper.apply(OperandSpec.Transform.FLATTEN, List.of(huge, huge, 4L))).isEmpty();
+        assertThat(OperandMapper.apply(OperandSpec.Transform.BSHD, List.of(huge, 3L, 0L, 64L))).isEmpty();
     }
 
     /** An int-list input as PyTorch 2 records it with record_shapes (type ScalarList, concrete value text). */

@@ -35,9 +35,10 @@ final class CollectiveFallback {
         List<long[]> tensors = new ArrayList<>();
         String dtype = null;
         for (OperatorInput in : op.inputs()) {
+            // a count past a long (a hostile shape) is no usable tensor, never a wrapped, negative size
             if (in.dims() instanceof Dims.Tensor t && !t.sizes().isEmpty()
-                    && DataType.fromName(in.type()) != DataType.UNKNOWN) {
-                tensors.add(new long[] {t.elementCount()});
+                    && DataType.fromName(in.type()) != DataType.UNKNOWN && t.checkedElementCount().isPresent()) {
+                tensors.add(new long[] {t.checkedElementCount().getAsLong()});
                 if (dtype == null) {
                     dtype = in.type();
                 }
