@@ -25,7 +25,10 @@ final class ColumnNames {
             Map.entry("tflop_s", DataTypes.DoubleType),
             Map.entry("tb_s", DataTypes.DoubleType),
             Map.entry("roofline_us", DataTypes.DoubleType),
-            Map.entry("pct_of_peak", DataTypes.DoubleType));
+            Map.entry("pct_of_peak", DataTypes.DoubleType),
+            // the time a kernel shared its device with kernels of other streams (empty for memcpy/memset)
+            Map.entry("overlap_us", DataTypes.DoubleType),
+            Map.entry("overlap_pct", DataTypes.DoubleType));
 
     private ColumnNames() {
     }

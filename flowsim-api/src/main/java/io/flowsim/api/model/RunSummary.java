@@ -29,6 +29,8 @@ import java.util.Optional;
  * @param memoryOperationTimeNs sum of their durations
  * @param traceStatistics       counts the trace source reported (events, links, ...)
  * @param analysis              stages and efficiency ({@link RunAnalysis#NONE} when not analysed)
+ * @param concurrency           the kernels that shared their device with other streams, and the isolated
+ *                              kernels' figures ({@link ConcurrencySummary#NONE} when not computed)
  *
  * @since 0.1
  */
@@ -38,14 +40,27 @@ public record RunSummary(TraceMetadata metadata, long kernelCount, long kernelTi
                          long unresolvedKernelCount, long unknownKernelNames, List<GroupTotals> perFamily,
                          List<GroupTotals> perOpMapping, Optional<SimulationSummary> simulation,
                          long memoryOperationCount, long memoryOperationTimeNs,
-                         Map<String, Long> traceStatistics, RunAnalysis analysis) {
+                         Map<String, Long> traceStatistics, RunAnalysis analysis,
+                         ConcurrencySummary concurrency) {
     public RunSummary {
         Objects.requireNonNull(analysis, "analysis");
+        Objects.requireNonNull(concurrency, "concurrency");
         Objects.requireNonNull(metadata, "metadata");
         perFamily = List.copyOf(Objects.requireNonNull(perFamily, "perFamily"));
         perOpMapping = List.copyOf(Objects.requireNonNull(perOpMapping, "perOpMapping"));
         Objects.requireNonNull(simulation, "simulation");
         traceStatistics = Map.copyOf(Objects.requireNonNull(traceStatistics, "traceStatistics"));
+    }
+
+    /** A summary without concurrency figures. */
+    public RunSummary(TraceMetadata metadata, long kernelCount, long kernelTimeNs, long busyTimeNs, long wallTimeNs,
+                      long resolvedKernelTimeNs, long heuristicKernelTimeNs, long unresolvedKernelCount,
+                      long unknownKernelNames, List<GroupTotals> perFamily, List<GroupTotals> perOpMapping,
+                      Optional<SimulationSummary> simulation, long memoryOperationCount, long memoryOperationTimeNs,
+                      Map<String, Long> traceStatistics, RunAnalysis analysis) {
+        this(metadata, kernelCount, kernelTimeNs, busyTimeNs, wallTimeNs, resolvedKernelTimeNs, heuristicKernelTimeNs,
+                unresolvedKernelCount, unknownKernelNames, perFamily, perOpMapping, simulation, memoryOperationCount,
+                memoryOperationTimeNs, traceStatistics, analysis, ConcurrencySummary.NONE);
     }
 
     /** A summary without analysis. */

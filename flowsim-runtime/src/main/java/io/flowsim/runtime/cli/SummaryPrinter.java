@@ -12,8 +12,10 @@ import io.flowsim.runtime.pipeline.PipelineResult;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Prints a run's summary to standard output. */
 final class SummaryPrinter {
@@ -69,15 +71,41 @@ final class SummaryPrinter {
         if (sim.accuracy().isEmpty()) {
             out.println("No kernel has a prediction: no accuracy to report.");
         } else {
+            // beside every row, the isolated kernels' figures, when some kernels shared their device
+            boolean isolated = s.concurrency().anyConcurrent();
+            Map<String, AccuracyRow> alone = new HashMap<>();
+            s.concurrency().isolatedAccuracy().forEach(r -> alone.put(r.group(), r));
             List<String[]> rows = new ArrayList<>();
-            rows.add(new String[] {"family", Progress.KERNELS, "measured us", "predicted us", "total err", "median |err|",
-                "p90 |err|", "time-weighted |err|"});
-            for (AccuracyRow r : sim.accuracy()) {
-                rows.add(new String[] {r.group(), String.format(Locale.ROOT, "%,d", r.count()), us(r.measuredNs()),
-                    us(r.predictedNs()), pct(r.totalErrorPercent(), true), pct(r.medianAbsErrorPercent(), false),
-                    pct(r.p90AbsErrorPercent(), false), pct(r.timeWeightedAbsErrorPercent(), false)});
+            List<String> header = new ArrayList<>(List.of("family", Progress.KERNELS, "measured us", "predicted us",
+                    "total err", "median |err|", "p90 |err|", "time-weighted |err|"));
+            if (isolated) {
+                header.addAll(ISOLATED_COLUMNS);
             }
-            TextTable.print(out, rows, new boolean[] {false, true, true, true, true, true, true, true});
+            rows.add(header.toArray(String[]::new));
+            for (AccuracyRow r : sim.accuracy()) {
+                List<String> row = new ArrayList<>(List.of(r.group(), String.format(Locale.ROOT, "%,d", r.count()),
+                        us(r.measuredNs()), us(r.predictedNs()), pct(r.totalErrorPercent(), true),
+                        pct(r.medianAbsErrorPercent(), false), pct(r.p90AbsErrorPercent(), false),
+                        pct(r.timeWeightedAbsErrorPercent(), false)));
+                if (isolated) {
+                    AccuracyRow a = alone.get(r.group());
+                    row.addAll(a == null ? List.of("0", "0.0%", "-", "-") : List.of(
+                            String.format(Locale.ROOT, "%,d", a.count()),
+                            pct(r.measuredNs() == 0 ? 0 : 100.0 * a.measuredNs() / r.measuredNs(), false),
+                            pct(a.medianAbsErrorPercent(), false), pct(a.totalErrorPercent(), true)));
+                }
+                rows.add(row.toArray(String[]::new));
+            }
+            boolean[] right = new boolean[header.size()];
+            java.util.Arrays.fill(right, 1, right.length, true);
+            TextTable.print(out, rows, right);
+            if (isolated) {
+                out.printf(Locale.ROOT, "Isolated: kernels no kernel of another stream of their device overlapped"
+                        + " (CSV column Overlap); share = their part of the row's measured time. %,d of %,d kernels"
+                        + " overlapped another stream (%s us of kernel time, %s us of it shared)%n",
+                        s.concurrency().concurrentKernelCount(), s.kernelCount(),
+                        us(s.concurrency().concurrentKernelTimeNs()), us(s.concurrency().overlapTimeNs()));
+            }
         }
         long unpredicted = s.kernelTimeNs() - sim.accuracy().stream().filter(r -> r.group().equals("all"))
                 .mapToLong(AccuracyRow::measuredNs).findFirst().orElse(0);
@@ -89,6 +117,9 @@ final class SummaryPrinter {
             out.println("Note: " + note);
         }
     }
+
+    /** The isolated kernels' columns of the accuracy table. */
+    static final List<String> ISOLATED_COLUMNS = List.of("isolated", "share", "iso median |err|", "iso total err");
 
     static String us(long ns) {
         return String.format(Locale.ROOT, "%,.1f", ns / 1000.0);

@@ -8,8 +8,12 @@ import io.flowsim.api.model.ResolvedKernel;
 import io.flowsim.api.model.Stage;
 
 import java.util.Optional;
+import java.util.OptionalLong;
 
-/** Works out each kernel's stage, annotation and efficiency on the GPU it ran on. Thread-safe. */
+/**
+ * Works out each kernel's stage, annotation and efficiency on the GPU it ran on, and records its overlap
+ * with other streams ({@link KernelOverlap}). Thread-safe.
+ */
 final class KernelAnalyzer {
 
     private final StageClassifier stages;
@@ -22,10 +26,12 @@ final class KernelAnalyzer {
         this.groupByAnnotation = groupByAnnotation;
     }
 
-    KernelAnalysis analyze(ResolvedKernel k) {
+    /** @param overlapNs the kernel's overlap with other streams, {@link KernelOverlap#NONE} when it has none */
+    KernelAnalysis analyze(ResolvedKernel k, long overlapNs) {
         Stage stage = stages.stage(k);
         String annotation = groupByAnnotation ? StageClassifier.annotation(k.kernel()) : "";
         KernelEfficiency efficiency = KernelEfficiency.of(KernelWork.of(k), k.kernel().durationNs(), peaks);
-        return new KernelAnalysis(stage, annotation, Optional.of(efficiency));
+        return new KernelAnalysis(stage, annotation, Optional.of(efficiency),
+                overlapNs < 0 ? OptionalLong.empty() : OptionalLong.of(overlapNs));
     }
 }

@@ -42,8 +42,8 @@ import java.util.stream.Stream;
 /**
  * TraceSource &rarr; resolver chain &rarr; optional SimulatorBackend &rarr; exporters.
  *
- * <p>Without a backend, kernels stream from the source through the resolvers into the exporters one
- * at a time. With a backend, resolved kernels are kept (memory grows with the number of kernels),
+ * <p>Without a backend, kernels stream from the source through the resolvers into the exporters, held
+ * back only while a kernel of another stream may still overlap them ({@link OverlapWindow}). With a backend, resolved kernels are kept (memory grows with the number of kernels),
  * identical requests are de-duplicated, the backend receives the distinct ones as one batch, and
  * the results are exported in trace order. If anything fails, exporter sessions are closed without
  * being finished, so no output that looks complete is left behind.
@@ -188,16 +188,19 @@ public final class Pipeline {
                               RunSummaryBuilder summary, KernelAnalyzer analyzer) {
         try (Progress progress = context.reporter().startProgress("resolving and exporting kernels", 0, Progress.KERNELS);
              Stream<KernelRecord> kernels = trace.kernels()) {
-            Iterator<KernelRecord> it = kernels.iterator();
-            while (it.hasNext()) {
-                ResolvedKernel k = chain.resolve(it.next());
-                KernelResult result = new KernelResult(k, Optional.empty(), analyzer.analyze(k));
+            OverlapWindow window = new OverlapWindow((k, overlap) -> {
+                KernelResult result = new KernelResult(k, Optional.empty(), analyzer.analyze(k, overlap));
                 summary.add(result);
                 for (ExportSession s : sessions) {
                     s.accept(result);
                 }
                 progress.advance(1);
+            });
+            Iterator<KernelRecord> it = kernels.iterator();
+            while (it.hasNext()) {
+                window.add(chain.resolve(it.next()));
             }
+            window.flush();
         }
         return summary.build(trace.metadata(), Optional.empty(), trace.statistics());
     }
@@ -253,13 +256,19 @@ public final class Pipeline {
                     + (results == null ? "no" : results.size()) + " results for " + batch.size() + " requests");
         }
 
+        List<KernelRecord> records = new ArrayList<>(resolved.size());
+        for (ResolvedKernel k : resolved) {
+            records.add(k.kernel());
+        }
+        long[] overlap = KernelOverlap.of(records);
         for (int i = 0; i < resolved.size(); i++) {
             SimulationResult r = results.get(requestOf[i]);
             if (r == null) {
                 throw new FlowsimException(ErrorCode.INTERNAL, "backend " + backend.name()
                         + " returned no result for kernel " + resolved.get(i).kernel().name());
             }
-            KernelResult result = new KernelResult(resolved.get(i), Optional.of(r), analyzer.analyze(resolved.get(i)));
+            KernelResult result = new KernelResult(resolved.get(i), Optional.of(r), analyzer.analyze(resolved.get(i),
+                    overlap[i]));
             summary.add(result);
             for (ExportSession s : sessions) {
                 s.accept(result);

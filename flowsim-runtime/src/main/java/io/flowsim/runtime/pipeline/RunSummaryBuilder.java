@@ -1,6 +1,7 @@
 package io.flowsim.runtime.pipeline;
 
 import io.flowsim.api.model.AccuracyRow;
+import io.flowsim.api.model.ConcurrencySummary;
 import io.flowsim.api.model.GpuPeaks;
 import io.flowsim.api.model.KernelAnalysis;
 import io.flowsim.api.model.KernelGroup;
@@ -53,6 +54,16 @@ public final class RunSummaryBuilder {
     private final Map<String, Totals> byOp = new LinkedHashMap<>();
     private final Map<String, Pairs> accuracyByFamily = new LinkedHashMap<>();
     private final Pairs accuracyAll = new Pairs();
+    /** Whether any kernel came with its overlap computed. */
+    private boolean overlapKnown;
+    private long isolatedCount;
+    private long isolatedTime;
+    private long concurrentCount;
+    private long concurrentTime;
+    private long overlapTime;
+    private final Map<String, Totals> isolatedByFamily = new LinkedHashMap<>();
+    private final Map<String, Pairs> isolatedAccuracyByFamily = new LinkedHashMap<>();
+    private final Pairs isolatedAccuracyAll = new Pairs();
     private long ok;
     private long unsupported;
     private long failed;
@@ -144,6 +155,7 @@ public final class RunSummaryBuilder {
         byOp.computeIfAbsent(op, f -> new Totals()).add(r.durationNs(), predicted);
 
         KernelAnalysis analysis = result.analysis();
+        addConcurrency(analysis, r.durationNs(), family, predicted);
         GroupKey key = new GroupKey(analysis.stage(), family, op, groupByAnnotation ? analysis.annotation() : "");
         groups.computeIfAbsent(key, k -> new EfficiencyAccumulator()).add(r.durationNs(), predicted,
                 analysis.efficiency(), targetPeaks);
@@ -153,6 +165,35 @@ public final class RunSummaryBuilder {
         if (result.kernel().family() == OperationFamily.COLLECTIVE) {
             collectives.add(CollectiveKernel.of(result.kernel(), analysis.stage(), predicted));
         }
+    }
+
+    private void addConcurrency(KernelAnalysis analysis, long duration, String family, long predicted) {
+        if (analysis.overlapNs().isEmpty()) {
+            return;
+        }
+        overlapKnown = true;
+        long overlap = analysis.overlapNs().getAsLong();
+        overlapTime += overlap;
+        if (overlap > 0) {
+            concurrentCount++;
+            concurrentTime += duration;
+        } else if (analysis.isolated(duration)) {
+            isolatedCount++;
+            isolatedTime += duration;
+            isolatedByFamily.computeIfAbsent(family, f -> new Totals()).add(duration, predicted);
+            if (predicted >= 0) {
+                isolatedAccuracyByFamily.computeIfAbsent(family, f -> new Pairs()).add(duration, predicted);
+                isolatedAccuracyAll.add(duration, predicted);
+            }
+        }
+    }
+
+    private ConcurrencySummary concurrency() {
+        if (!overlapKnown) {
+            return ConcurrencySummary.NONE;
+        }
+        return new ConcurrencySummary(isolatedCount, isolatedTime, concurrentCount, concurrentTime, overlapTime,
+                groups(isolatedByFamily), accuracyRows(isolatedAccuracyByFamily, isolatedAccuracyAll));
     }
 
     /**
@@ -167,11 +208,12 @@ public final class RunSummaryBuilder {
         }
         long wall = count == 0 ? 0 : maxEnd - minStart;
         Optional<SimulationSummary> sim = simulation.map(info -> new SimulationSummary(info.backend(), info.target(),
-                info.distinctRequests(), ok, unsupported, failed, predictedTime, accuracyRows(),
+                info.distinctRequests(), ok, unsupported, failed, predictedTime,
+                accuracyRows(accuracyByFamily, accuracyAll),
                 withMissingInformation(info.notes())));
         return new RunSummary(metadata, count, kernelTime, busy, wall, resolvedTime, heuristicTime, unresolvedCount,
                 unknownNames.size(), groups(byFamily), groups(byOp), sim, memoryOperations, memoryOperationTime,
-                statistics, analysis());
+                statistics, analysis(), concurrency());
     }
 
     /** How many kernel names each "top kernels" list keeps. */
@@ -234,16 +276,16 @@ public final class RunSummaryBuilder {
         return all;
     }
 
-    private List<AccuracyRow> accuracyRows() {
+    private static List<AccuracyRow> accuracyRows(Map<String, Pairs> byFamily, Pairs all) {
         List<AccuracyRow> rows = new ArrayList<>();
         for (OperationFamily f : OperationFamily.values()) {
-            Pairs p = accuracyByFamily.get(f.id());
+            Pairs p = byFamily.get(f.id());
             if (p != null && p.size > 0) {
                 rows.add(p.row(f.id()));
             }
         }
-        if (accuracyAll.size > 0) {
-            rows.add(accuracyAll.row("all"));
+        if (all.size > 0) {
+            rows.add(all.row("all"));
         }
         return rows;
     }

@@ -40,9 +40,12 @@ final class CsvExportSession implements ExportSession {
     /** Our columns after the original's. */
     static final List<String> EXTRA_COLUMNS = List.of("Start (us)", "Device", "Stream", "Correlation", "Grid", "Block",
             "Category", "Family", "Resolved By", "Match", "Operator", "Operands", "Attributes");
-    /** The runtime's analysis: stage and efficiency against the recorded GPU (docs/output-formats.md). */
+    /**
+     * The runtime's analysis: stage, efficiency against the recorded GPU, and the time shared with kernels
+     * of other streams (docs/output-formats.md).
+     */
     static final List<String> ANALYSIS_COLUMNS = List.of("Stage", "Annotation", "FLOPs", "Bytes", "TFLOP/s", "TB/s",
-            "Roofline (us)", "% of Peak", "Bound");
+            "Roofline (us)", "% of Peak", "Bound", "Overlap (us)", "Overlap (%)");
     /** Columns added when the run simulated. */
     static final List<String> SIMULATION_COLUMNS = List.of("Backend", "Predicted (us)", "Status", "Error (%)",
             "Simulation Note");
@@ -145,7 +148,7 @@ final class CsvExportSession implements ExportSession {
         row.add(operator.map(OperatorCall::name).orElse(""));
         row.add(CsvCells.operands(k.operands()));
         row.add(CsvCells.attributes(k.attributes()));
-        addAnalysis(row, result.analysis());
+        addAnalysis(row, result.analysis(), r.durationNs());
         if (simulated) {
             addSimulation(row, result);
         }
@@ -186,7 +189,7 @@ final class CsvExportSession implements ExportSession {
         return row;
     }
 
-    private static void addAnalysis(List<String> row, KernelAnalysis analysis) {
+    private static void addAnalysis(List<String> row, KernelAnalysis analysis, long durationNs) {
         row.add(analysis.stage().id());
         row.add(analysis.annotation());
         Optional<KernelEfficiency> e = analysis.efficiency().filter(x -> x.work().known());
@@ -199,6 +202,8 @@ final class CsvExportSession implements ExportSession {
                 .map(x -> CsvCells.rate(x.rooflineNs().getAsDouble() / 1000)).orElse(""));
         row.add(e.map(x -> CsvCells.percent(x.percentOfPeak())).orElse(""));
         row.add(analysis.efficiency().map(x -> x.bound().id()).orElse(""));
+        row.add(analysis.overlapNs().isPresent() ? CsvCells.micros(analysis.overlapNs().getAsLong()) : "");
+        row.add(CsvCells.percent(analysis.overlapPercent(durationNs)));
     }
 
     private static void addSimulation(List<String> row, KernelResult result) {

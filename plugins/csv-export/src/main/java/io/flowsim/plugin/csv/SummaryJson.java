@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import io.flowsim.api.model.AccuracyRow;
+import io.flowsim.api.model.ConcurrencySummary;
 import io.flowsim.api.model.DeviceInfo;
 import io.flowsim.api.model.DistributedInfo;
 import io.flowsim.api.model.EfficiencyTotals;
@@ -89,6 +90,11 @@ final class SummaryJson {
         if (simulated) {
             g.writeFieldName("simulation");
             simulation(g, s.simulation().get());
+        }
+        if (s.concurrency().anyConcurrent()) {
+            // only when some kernel shared its device: a single-stream trace's summary stays as it was
+            g.writeFieldName("concurrency");
+            concurrency(g, s, simulated);
         }
         g.writeFieldName("analysis");
         analysis(g, s.analysis(), simulated);
@@ -283,8 +289,38 @@ final class SummaryJson {
         g.writeNumberField("unsupported", sim.unsupported());
         g.writeNumberField("failed", sim.failed());
         g.writeNumberField("predicted_kernel_time_us", micros(sim.predictedKernelTimeNs()));
-        g.writeArrayFieldStart("accuracy");
-        for (AccuracyRow r : sim.accuracy()) {
+        g.writeFieldName("accuracy");
+        accuracy(g, sim.accuracy());
+        g.writeArrayFieldStart("notes");
+        for (String note : sim.notes()) {
+            g.writeString(note);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void concurrency(JsonGenerator g, RunSummary s, boolean simulated) throws IOException {
+        ConcurrencySummary c = s.concurrency();
+        g.writeStartObject();
+        g.writeNumberField("isolated_kernel_count", c.isolatedKernelCount());
+        g.writeNumberField("isolated_kernel_time_us", micros(c.isolatedKernelTimeNs()));
+        g.writeNumberField("isolated_fraction", s.kernelTimeNs() == 0 ? 0.0
+                : (double) c.isolatedKernelTimeNs() / s.kernelTimeNs());
+        g.writeNumberField("concurrent_kernel_count", c.concurrentKernelCount());
+        g.writeNumberField("concurrent_kernel_time_us", micros(c.concurrentKernelTimeNs()));
+        g.writeNumberField("overlap_time_us", micros(c.overlapTimeNs()));
+        g.writeFieldName("isolated_per_family");
+        groups(g, c.isolatedPerFamily(), "family", simulated);
+        if (simulated) {
+            g.writeFieldName("isolated_accuracy");
+            accuracy(g, c.isolatedAccuracy());
+        }
+        g.writeEndObject();
+    }
+
+    private static void accuracy(JsonGenerator g, List<AccuracyRow> rows) throws IOException {
+        g.writeStartArray();
+        for (AccuracyRow r : rows) {
             g.writeStartObject();
             g.writeStringField("group", r.group());
             g.writeNumberField("count", r.count());
@@ -297,12 +333,6 @@ final class SummaryJson {
             g.writeEndObject();
         }
         g.writeEndArray();
-        g.writeArrayFieldStart("notes");
-        for (String note : sim.notes()) {
-            g.writeString(note);
-        }
-        g.writeEndArray();
-        g.writeEndObject();
     }
 
     /** The entries of a {@code fields()} map of the API model, written into the current object. */

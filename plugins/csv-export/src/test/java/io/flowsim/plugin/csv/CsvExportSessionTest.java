@@ -106,7 +106,7 @@ class CsvExportSessionTest {
         assertThat(text).startsWith("Name,Dims,Data Type,Input/Output,Descriptions,Duration (us),op,operation,"
                 + "Source Code,Call Stack,Start (us),Device,Stream,Correlation,Grid,Block,Category,Family,"
                 + "Resolved By,Match,Operator,Operands,Attributes,Stage,Annotation,FLOPs,Bytes,TFLOP/s,TB/s,"
-                + "Roofline (us),% of Peak,Bound\r\n");
+                + "Roofline (us),% of Peak,Bound,Overlap (us),Overlap (%)\r\n");
         assertThat(text).endsWith("\r\n");
         assertThat(text.split("\r\n", -1)).hasSize(4).endsWith("");
         assertThat(text.replace("\r\n", "")).doesNotContain("\n").doesNotContain("\r");
@@ -116,9 +116,9 @@ class CsvExportSessionTest {
                         + "\"mm(Tensor self, Tensor mat2) -> Tensor\",cudaLaunchKernel <- aten::mm <- model.py(435): forward,"
                         + "3037610555544.51,0,7,768,\"[132, 1, 1]\",\"[384, 1, 1]\",compute,gemm,name_pattern,"
                         + "kernels.json#3 + kernels.json#0,aten::mm,\"A [1024, 7168] bf16; B [7168, 2112] bf16\",gemm.role=main,"
-                        + "other,,,,,,,,");
+                        + "other,,,,,,,,,,");
         assertThat(text.split("\r\n")[2]).isEqualTo(
-                "write_req_to_token_pool_triton,N/A,N/A,,,2.336,,,,,5.0,,,,,,compute,other,unresolved,,,,,other,,,,,,,,");
+                "write_req_to_token_pool_triton,N/A,N/A,,,2.336,,,,,5.0,,,,,,compute,other,unresolved,,,,,other,,,,,,,,,,");
     }
 
     @Test
@@ -157,6 +157,29 @@ class CsvExportSessionTest {
         assertThat(Double.parseDouble(row.get(first + 4))).isCloseTo(flops / 59.064e-6 / 1e12, within(1e-4));
         assertThat(Double.parseDouble(row.get(first + 7))).isCloseTo(100 * flops / 1000e12 / 59.064e-6, within(0.01));
         assertThat(row.get(first + 8)).isEqualTo("compute");
+        assertThat(row.get(first + 9)).as("no overlap computed").isEmpty();
+        assertThat(row.get(first + 10)).isEmpty();
+    }
+
+    @Test
+    void overlapColumnsCarryTheTimeSharedWithOtherStreamsAndItsShare() throws IOException {
+        KernelResult plain = gemm(); // 59.064 us
+        KernelResult shared = new KernelResult(plain.kernel(), Optional.empty(),
+                new KernelAnalysis(Stage.OTHER, "", Optional.empty(), OptionalLong.of(14_766)));
+        KernelResult alone = new KernelResult(plain.kernel(), Optional.empty(),
+                new KernelAnalysis(Stage.OTHER, "", Optional.empty(), OptionalLong.of(0)));
+        KernelRecord empty = KernelRecord.builder(2, "empty").duration(0).start(9_000).build();
+        KernelResult zeroLength = new KernelResult(ResolvedKernel.unresolved(empty), Optional.empty(),
+                new KernelAnalysis(Stage.OTHER, "", Optional.empty(), OptionalLong.of(0)));
+        List<CSVRecord> rows = parse(export(false, List.of(shared, alone, zeroLength)).get(0));
+        int overlap = rows.get(0).toList().indexOf("Overlap (us)");
+        assertThat(rows.get(0).get(overlap + 1)).isEqualTo("Overlap (%)");
+        assertThat(rows.get(1).get(overlap)).isEqualTo("14.766");
+        assertThat(rows.get(1).get(overlap + 1)).isEqualTo("25.00");
+        assertThat(rows.get(2).get(overlap)).isEqualTo("0.0");
+        assertThat(rows.get(2).get(overlap + 1)).isEqualTo("0.00");
+        assertThat(rows.get(3).get(overlap)).isEqualTo("0.0");
+        assertThat(rows.get(3).get(overlap + 1)).as("a share of nothing").isEmpty();
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.flowsim.api.ExportSession;
 import io.flowsim.api.model.AccuracyRow;
+import io.flowsim.api.model.ConcurrencySummary;
 import io.flowsim.api.model.DeviceInfo;
 import io.flowsim.api.model.DistributedInfo;
 import io.flowsim.api.model.GroupTotals;
@@ -109,6 +110,41 @@ class SummaryExporterTest {
                 .isEqualTo(100.0 * (17_000_500 - 18_546_816) / 18_546_816);
         assertThat(sim.get("notes").get(0).asText()).isEqualTo("times exclude launch overhead");
         assertThat(j.get("per_family").get(1).get("predicted_time_us").toString()).isEqualTo("17000.5");
+    }
+
+    @Test
+    void theConcurrencyBlockAppearsOnlyWhenSomeKernelSharedItsDevice() throws Exception {
+        assertThat(export(summary(true)).has("concurrency")).as("not computed").isFalse();
+        RunSummary alone = withConcurrency(summary(true), new ConcurrencySummary(664, 77_591_032, 0, 0, 0,
+                List.of(new GroupTotals("gemm", 99, 18_546_816, 17_000_500, 99)), List.of()));
+        assertThat(export(alone).has("concurrency")).as("every kernel ran alone").isFalse();
+
+        RunSummary shared = withConcurrency(summary(true), new ConcurrencySummary(600, 60_000_000, 64, 17_591_032,
+                2_500_500, List.of(new GroupTotals("gemm", 80, 15_000_000, 14_000_000, 80)),
+                List.of(new AccuracyRow("gemm", 80, 7.5, 20, 6.25, 15_000_000, 14_000_000),
+                        new AccuracyRow("all", 80, 7.5, 20, 6.25, 15_000_000, 14_000_000))));
+        JsonNode c = export(shared).get("concurrency");
+        assertThat(c.get("isolated_kernel_count").asLong()).isEqualTo(600);
+        assertThat(c.get("isolated_kernel_time_us").toString()).isEqualTo("60000");
+        assertThat(c.get("isolated_fraction").asDouble()).isEqualTo(60_000_000 / 77_591_032.0);
+        assertThat(c.get("concurrent_kernel_count").asLong()).isEqualTo(64);
+        assertThat(c.get("concurrent_kernel_time_us").toString()).isEqualTo("17591.032");
+        assertThat(c.get("overlap_time_us").toString()).isEqualTo("2500.5");
+        assertThat(c.get("isolated_per_family").get(0).toString()).isEqualTo(
+                "{\"family\":\"gemm\",\"count\":80,\"kernel_time_us\":15000,\"predicted_count\":80,"
+                        + "\"predicted_time_us\":14000}");
+        JsonNode gemm = c.get("isolated_accuracy").get(0);
+        assertThat(gemm.get("group").asText()).isEqualTo("gemm");
+        assertThat(gemm.get("median_abs_error_percent").asDouble()).isEqualTo(7.5);
+        assertThat(gemm.get("measured_time_us").toString()).isEqualTo("15000");
+        assertThat(c.get("isolated_accuracy").get(1).get("group").asText()).isEqualTo("all");
+    }
+
+    private static RunSummary withConcurrency(RunSummary s, ConcurrencySummary c) {
+        return new RunSummary(s.metadata(), s.kernelCount(), s.kernelTimeNs(), s.busyTimeNs(), s.wallTimeNs(),
+                s.resolvedKernelTimeNs(), s.heuristicKernelTimeNs(), s.unresolvedKernelCount(), s.unknownKernelNames(),
+                s.perFamily(), s.perOpMapping(), s.simulation(), s.memoryOperationCount(), s.memoryOperationTimeNs(),
+                s.traceStatistics(), s.analysis(), c);
     }
 
     @Test
