@@ -18,21 +18,102 @@ import java.util.regex.Pattern;
  * it, otherwise from the kernel name. Unknown names keep the generic model (the FA3 / FlashInfer-style
  * physics the profiles were fitted with).
  *
+ * <p>The facts come in three groups: which units multiply ({@link Products}), the prefill facts ({@link Prefill})
+ * and the decode facts ({@link Decode}); the accessors below answer the model's questions from them.
+ *
  * @param implementation the kernel family
- * @param warpgroupMma   whether the kernel reaches the full tensor peak on Hopper (wgmma); kernels built
- *                       for sm80 ({@code mma.sync}) reach {@code mma_sync_fraction} of it
- * @param blockQ         query rows per thread block (prefill)
- * @param blockKv        keys per prefill tile where the kernel name gives them (FlashInfer's {@code CTA_KV}),
- *                       else 0 (see {@link #tile})
- * @param skipsWindow    whether blocks outside the sliding window are skipped (prefill)
- * @param packsGqa       whether one decode thread block serves all query heads of a KV head
- * @param splitPolicy    how decode splits a sequence's KV cache
- * @param simtDot        whether the score and value products run on the CUDA cores (FP32 FMA)
- * @param prefillSchedule how prefill thread blocks reach the SMs: dealt by the hardware in waves, or a persistent
- *                       kernel running the per-SM work lists its host planned
+ * @param products       which units multiply the scores and values
+ * @param prefill        the prefill tile, window and schedule
+ * @param decode         the decode blocks and splits
  */
-record AttentionKernel(Implementation implementation, boolean warpgroupMma, int blockQ, int blockKv, boolean skipsWindow,
-                       boolean packsGqa, SplitPolicy splitPolicy, boolean simtDot, PrefillSchedule prefillSchedule) {
+record AttentionKernel(Implementation implementation, Products products, Prefill prefill, Decode decode) {
+
+    /** Which units multiply the scores and the values. */
+    enum Products {
+        /** Hopper's warpgroup MMA ({@code wgmma}): the full tensor peak. */
+        WGMMA,
+        /** sm80's warp-level {@code mma.sync}: {@code mma_sync_fraction} of the peak on Hopper, all of it before. */
+        MMA_SYNC,
+        /** FP32 FMA on the CUDA cores (vLLM's paged attention). */
+        CUDA_CORES
+    }
+
+    /** What a prefill kernel does with the key tiles wholly outside a sliding window. */
+    enum WindowTiles {
+        /** Its loop bounds leave them out. */
+        SKIPPED,
+        /** It walks them and skips only their loads and products (sglang's Triton extend kernel). */
+        VISITED
+    }
+
+    /** How many query heads one decode thread block serves. */
+    enum DecodeHeads {
+        /** All query heads of a KV head (GQA packing). */
+        PACKED,
+        /** One query head per block (the group's K/V re-reads hit L2). */
+        ONE
+    }
+
+    /**
+     * Prefill facts.
+     *
+     * @param blockQ   query rows per thread block
+     * @param blockKv  keys per tile where the kernel name gives them (FlashInfer's {@code CTA_KV}), else 0 (see
+     *                 {@link #tile})
+     * @param window   what the kernel does with the key tiles outside a sliding window
+     * @param schedule how its thread blocks reach the SMs
+     */
+    record Prefill(int blockQ, int blockKv, WindowTiles window, PrefillSchedule schedule) {
+    }
+
+    /**
+     * Decode facts.
+     *
+     * @param heads       how many query heads one thread block serves
+     * @param splitPolicy how a sequence's KV cache is split
+     */
+    record Decode(DecodeHeads heads, SplitPolicy splitPolicy) {
+    }
+
+    /** Whether the kernel reaches the full tensor peak on Hopper (wgmma); sm80's reach {@code mma_sync_fraction}. */
+    boolean warpgroupMma() {
+        return products == Products.WGMMA;
+    }
+
+    /** Whether the score and value products run on the CUDA cores (FP32 FMA). */
+    boolean simtDot() {
+        return products == Products.CUDA_CORES;
+    }
+
+    /** Query rows per prefill thread block. */
+    int blockQ() {
+        return prefill.blockQ();
+    }
+
+    /** Keys per prefill tile where the kernel name gives them, else 0. */
+    int blockKv() {
+        return prefill.blockKv();
+    }
+
+    /** Whether the key tiles outside a sliding window are left out of the prefill loop. */
+    boolean skipsWindow() {
+        return prefill.window() == WindowTiles.SKIPPED;
+    }
+
+    /** How prefill thread blocks reach the SMs. */
+    PrefillSchedule prefillSchedule() {
+        return prefill.schedule();
+    }
+
+    /** Whether one decode thread block serves all query heads of a KV head. */
+    boolean packsGqa() {
+        return decode.heads() == DecodeHeads.PACKED;
+    }
+
+    /** How decode splits a sequence's KV cache. */
+    SplitPolicy splitPolicy() {
+        return decode.splitPolicy();
+    }
 
     /** Attention kernel families with their own model facts. */
     enum Implementation {
@@ -109,11 +190,13 @@ record AttentionKernel(Implementation implementation, boolean warpgroupMma, int 
                 || lower.contains("sm89");
         boolean hopperPlus = hopperPlus(hw);
         return switch (impl) {
-            case FA3 -> new AttentionKernel(impl, true, 128, 0, true, true, SplitPolicy.FLASH_DECODING, false,
-                    PrefillSchedule.WAVES);
+            case FA3 -> new AttentionKernel(impl, Products.WGMMA,
+                    new Prefill(128, 0, WindowTiles.SKIPPED, PrefillSchedule.WAVES),
+                    new Decode(DecodeHeads.PACKED, SplitPolicy.FLASH_DECODING));
             // FlashAttention-2 (and PyTorch's flash SDPA, which is FA2): 128 query rows up to d = 128, 64 beyond.
-            case FA2 -> new AttentionKernel(impl, false, headDimQk <= 128 ? 128 : 64, 0, true, true,
-                    SplitPolicy.FLASH_DECODING, false, PrefillSchedule.WAVES);
+            case FA2 -> new AttentionKernel(impl, Products.MMA_SYNC,
+                    new Prefill(headDimQk <= 128 ? 128 : 64, 0, WindowTiles.SKIPPED, PrefillSchedule.WAVES),
+                    new Decode(DecodeHeads.PACKED, SplitPolicy.FLASH_DECODING));
             case FLASHINFER -> {
                 int blockQ = 128;
                 int blockKv = 0;
@@ -126,25 +209,31 @@ record AttentionKernel(Implementation implementation, boolean warpgroupMma, int 
                 boolean wgmma = hopperNamed || !lower.contains("flashinfer");
                 PrefillSchedule schedule = lower.contains("batchprefillpersistenttilescheduler")
                         ? PrefillSchedule.FLASHINFER_PLAN : PrefillSchedule.WAVES;
-                yield new AttentionKernel(impl, wgmma, blockQ, blockKv, true, true, SplitPolicy.FLASH_DECODING, false,
-                        schedule);
+                yield new AttentionKernel(impl, wgmma ? Products.WGMMA : Products.MMA_SYNC,
+                        new Prefill(blockQ, blockKv, WindowTiles.SKIPPED, schedule),
+                        new Decode(DecodeHeads.PACKED, SplitPolicy.FLASH_DECODING));
             }
             // sglang's extend kernel: BLOCK_M 128 up to d = 256 on Hopper (32 beyond); on Ampere 128 / 64 / 32.
             // The sliding window is applied as a mask: every causal block is still visited.
-            case TRITON -> new AttentionKernel(impl, true,
-                    hopperPlus ? (headDimQk <= 256 ? 128 : 32) : (headDimQk <= 128 ? 128 : headDimQk <= 256 ? 64 : 32),
-                    0, false, true, SplitPolicy.FIXED, false, PrefillSchedule.WAVES);
+            case TRITON -> new AttentionKernel(impl, Products.WGMMA,
+                    new Prefill(hopperPlus ? (headDimQk <= 256 ? 128 : 32)
+                            : (headDimQk <= 128 ? 128 : headDimQk <= 256 ? 64 : 32), 0, WindowTiles.VISITED, PrefillSchedule.WAVES),
+                    new Decode(DecodeHeads.PACKED, SplitPolicy.FIXED));
             // vLLM paged attention: one block per (query head, sequence[, 512-key partition]), CUDA-core dot products.
-            case PAGED -> new AttentionKernel(impl, false, 1, 0, true, false,
-                    lower.contains("v2") ? SplitPolicy.PARTITIONS_512 : SplitPolicy.NONE, true, PrefillSchedule.WAVES);
+            case PAGED -> new AttentionKernel(impl, Products.CUDA_CORES,
+                    new Prefill(1, 0, WindowTiles.SKIPPED, PrefillSchedule.WAVES),
+                    new Decode(DecodeHeads.ONE, lower.contains("v2") ? SplitPolicy.PARTITIONS_512 : SplitPolicy.NONE));
             // xformers/CUTLASS memory-efficient kernels (sm80 mma.sync): 64 query rows up to d = 128, 32 beyond.
-            case SDPA_EFFICIENT -> new AttentionKernel(impl, false, headDimQk <= 128 ? 64 : 32, 0, true, false,
-                    SplitPolicy.NONE, false, PrefillSchedule.WAVES);
+            case SDPA_EFFICIENT -> new AttentionKernel(impl, Products.MMA_SYNC,
+                    new Prefill(headDimQk <= 128 ? 64 : 32, 0, WindowTiles.SKIPPED, PrefillSchedule.WAVES),
+                    new Decode(DecodeHeads.ONE, SplitPolicy.NONE));
             // cuDNN's fused flash kernels name their generation: ..._sm90_flash_fprop_wgmma_... or ..._sm80_..._wmma_...
-            case CUDNN -> new AttentionKernel(impl, !ampereNamed || hopperNamed, 128, 0, true, false, SplitPolicy.NONE, false,
-                    PrefillSchedule.WAVES);
-            case GENERIC -> new AttentionKernel(impl, true, 128, 0, true, true, SplitPolicy.FLASH_DECODING, false,
-                    PrefillSchedule.WAVES);
+            case CUDNN -> new AttentionKernel(impl, !ampereNamed || hopperNamed ? Products.WGMMA : Products.MMA_SYNC,
+                    new Prefill(128, 0, WindowTiles.SKIPPED, PrefillSchedule.WAVES),
+                    new Decode(DecodeHeads.ONE, SplitPolicy.NONE));
+            case GENERIC -> new AttentionKernel(impl, Products.WGMMA,
+                    new Prefill(128, 0, WindowTiles.SKIPPED, PrefillSchedule.WAVES),
+                    new Decode(DecodeHeads.PACKED, SplitPolicy.FLASH_DECODING));
         };
     }
 
@@ -182,9 +271,9 @@ record AttentionKernel(Implementation implementation, boolean warpgroupMma, int 
         }
         if (implementation == Implementation.FA3 || implementation == Implementation.GENERIC
                 || implementation == Implementation.FA2) {
-            return new Tile(blockQ, sm80KeyTile(dQk, local));
+            return new Tile(blockQ(), sm80KeyTile(dQk, local));
         }
-        return new Tile(blockQ, blockKv > 0 ? blockKv : blockQ);
+        return new Tile(blockQ(), blockKv() > 0 ? blockKv() : blockQ());
     }
 
     /**
