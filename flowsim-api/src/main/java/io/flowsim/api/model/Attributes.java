@@ -80,6 +80,22 @@ public final class Attributes {
     /** The elements of that list's largest tensor. */
     public static final AttributeKey<Long> LIST_LARGEST = AttributeKey.integer("list.largest");
 
+    // measured tables
+    /**
+     * Set by a measured-table reader, never by a trace: the bytes one iteration of the benchmark loop that timed
+     * the kernel touches, when that loop runs it again and again on the same tensors with nothing else in between
+     * (the operands, the output and whatever the loop's other kernels read and write). A backend may take a
+     * working set that fits in the GPU's L2 cache as resident from the previous iteration.
+     */
+    public static final AttributeKey<Long> MEASUREMENT_LOOP_BYTES = AttributeKey.integer("measurement.loop_bytes");
+    /**
+     * Set by a measured-table reader, never by a trace: how many calls of the timed operation one replay of the
+     * benchmark's CUDA graph holds, when the table's latency is the time of back-to-back replays divided by that
+     * number; each call then carries that share of the gap between two replays.
+     */
+    public static final AttributeKey<Long> MEASUREMENT_CALLS_PER_REPLAY =
+            AttributeKey.integer("measurement.calls_per_replay");
+
     // any family
     /**
      * Set by a resolver when the launching operator recorded shapes that make no operands (a TensorList whose

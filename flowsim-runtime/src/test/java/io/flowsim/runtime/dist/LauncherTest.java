@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the build assembled ({@code target/flowsim}), starting a real JVM. Runs in the build's
  * {@code distribution-launcher} execution, after {@code package} has assembled the distribution, so it
  * checks what ships, not the sources. The launcher's own logic is checked here: finding its home
- * through a symbolic link, the message and exit code without a Java, passing the program's exit code
- * through, and the class-data archive: made once by a first {@code parse}, renamed into place whole,
+ * through a symbolic link, the message and exit code without a Java or with a JVM option the JVM rejects,
+ * passing the program's exit code through, and the class-data archive: made once by a first {@code parse}, renamed into place whole,
  * used by the next run without changing a byte of the output, and never made when switched off or
  * when the run failed.
  */
@@ -107,6 +107,31 @@ class LauncherTest {
         assertThat(r.stdout()).isEmpty();
         assertThat(r.stderr().strip().lines()).containsExactly(
                 "flowsim: no Java found: install Java 17 or newer, or set JAVA_HOME");
+    }
+
+    @Test
+    void aJvmOptionTheJvmRejectsIsOneLineNamingTheVariableAndExits2() throws Exception {
+        Path cds = work.resolve("cds-opts");
+        Result r = run(launcher, Map.of("FLOWSIM_OPTS", "-Xmx1q", "FLOWSIM_CDS_DIR", cds.toString(),
+                "FLOWSIM_NEWER_JDK", "off"), "--version");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stdout()).isEmpty();
+        assertThat(r.stderr().strip().lines()).singleElement().asString()
+                .startsWith("flowsim: the JVM rejects an option of FLOWSIM_OPTS ('-Xmx1q'): ").contains("-Xmx1q")
+                .doesNotContain("Could not create the Java Virtual Machine");
+        Result both = run(launcher, Map.of("JAVA_OPTS", "-XX:+NoSuchFlowsimFlag", "FLOWSIM_OPTS", "-Xmx256m",
+                "FLOWSIM_CDS_DIR", cds.toString(), "FLOWSIM_NEWER_JDK", "off"), "--version");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.stderr().strip().lines()).singleElement().asString()
+                .contains("JAVA_OPTS ('-XX:+NoSuchFlowsimFlag') or FLOWSIM_OPTS ('-Xmx256m')").contains("NoSuchFlowsimFlag");
+        assertThat(names(cds)).as("nothing is remembered of rejected options").isEmpty();
+        // options the JVM takes: the run goes on, and they are remembered, so the next run tries nothing
+        Result ok = run(launcher, Map.of("FLOWSIM_OPTS", "-Xmx256m", "FLOWSIM_CDS_DIR", cds.toString(),
+                "FLOWSIM_NEWER_JDK", "off"), "--version");
+        assertThat(ok.exitCode()).as(ok.stderr()).isZero();
+        assertThat(ok.stdout()).startsWith("FlowSim ");
+        assertThat(ok.stderr()).isEmpty();
+        assertThat(names(cds)).singleElement().asString().matches("\\.opts-ok-\\d+");
     }
 
     /**

@@ -105,14 +105,16 @@ public final class AnalyticalBackend implements SimulatorBackend {
     }
 
     /**
-     * One run: the catalog of the bundled profiles and the run's files, read once, and the targets whose
-     * approximate match was already reported, so a run warns once, not once per batch.
+     * One run: the catalog of the bundled profiles and the run's files, read once; the profile each target
+     * runs on, with the run's what-if network applied once per target, not once per batch; and the targets
+     * whose approximate match was already reported, so a run warns once, not once per batch.
      */
-    private static final class Session implements SimulationSession {
+    static final class Session implements SimulationSession {
         private final HardwareCatalog catalog;
         private final RunContext context;
         private final Set<HardwareTarget> warned = ConcurrentHashMap.newKeySet();
         private final Network network;
+        private final Map<HardwareTarget, HardwareProfile> runProfiles = new ConcurrentHashMap<>();
 
         Session(HardwareCatalog catalog, RunContext context, Network network) {
             this.catalog = catalog;
@@ -123,7 +125,7 @@ public final class AnalyticalBackend implements SimulatorBackend {
         @Override
         public List<SimulationResult> simulate(List<SimulationRequest> batch, HardwareTarget target) {
             HardwareCatalog.Match match = catalog.match(target);
-            HardwareProfile profile = network.apply(match.profile());
+            HardwareProfile profile = runProfile(target);
             if (!match.warning().isEmpty() && warned.add(target)) {
                 context.reporter().warn(match.warning());
             }
@@ -163,7 +165,7 @@ public final class AnalyticalBackend implements SimulatorBackend {
                     .orElse("");
             notes.add("analytical profile " + profile.id() + " (" + profile.name() + ", " + profile.origin() + ")"
                     + (calibration.isEmpty() ? "" : "; efficiency parameters: " + calibration));
-            HardwareProfile run = network.apply(profile);
+            HardwareProfile run = runProfile(target);
             if (run != profile) {
                 notes.add("what-if network: " + run.gpusPerNode() + " GPUs per node, " + gbps(run.internodeBandwidthGbps())
                         + " GB/s per GPU between nodes (profile " + profile.id() + ": " + profile.gpusPerNode() + ", "
@@ -174,6 +176,11 @@ public final class AnalyticalBackend implements SimulatorBackend {
             notes.add("collectives are predicted as the transfer itself: a rank's measured collective time also"
                     + " contains waiting for the slowest rank, which no kernel model can know");
             return notes;
+        }
+
+        /** The profile {@code target} runs on: its match, with the what-if network applied once per run. */
+        HardwareProfile runProfile(HardwareTarget target) {
+            return runProfiles.computeIfAbsent(target, t -> network.apply(catalog.match(t).profile()));
         }
 
         private static String gbps(double v) {

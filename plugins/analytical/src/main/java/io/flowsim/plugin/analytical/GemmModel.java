@@ -23,6 +23,9 @@ final class GemmModel {
 
     private static final int[] SPLITS = {1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64};
 
+    /** Calls per graph replay of the measurements {@code fixed_latency_us} was fitted on (aiconfigurator's GEMM tables). */
+    static final int FIXED_LATENCY_CALLS_PER_REPLAY = 6;
+
     private GemmModel() {
     }
 
@@ -68,7 +71,16 @@ final class GemmModel {
                     + bytes / (hw.hbmBytesPerSecond() * hw.get(Param.REDUCTION_MEMORY_EFFICIENCY));
             return Estimate.of(t, "gemm-split-k-reduce", "memory");
         }
-        return time(p, hw);
+        Estimate e = time(p, hw, RequestView.number(r, Attributes.MEASUREMENT_LOOP_BYTES.name(), 0));
+        double calls = RequestView.number(r, Attributes.MEASUREMENT_CALLS_PER_REPLAY.name(), 0);
+        if (e.supported() && calls >= 1) {
+            // fixed_latency_us was fitted on the GEMM tables, whose graphs replay six calls: it holds a sixth of
+            // the gap between replays; a call of a graph of n calls carries a 1/n share instead.
+            double gap = hw.get(Param.GEMM_GRAPH_REPLAY_GAP_US) * 1e-6
+                    * (1 / calls - 1.0 / FIXED_LATENCY_CALLS_PER_REPLAY);
+            return e.plus(gap);
+        }
+        return e;
     }
 
     /** Parses the operands into a problem, or returns the reason it cannot. */
@@ -172,6 +184,32 @@ final class GemmModel {
     }
 
     static Estimate time(Problem p, HardwareProfile hw) {
+        return time(p, hw, 0);
+    }
+
+    /**
+     * The share of a kernel's traffic the L2 serves when a benchmark loop of {@code loopBytes} bytes per iteration
+     * (measurement.loop_bytes; 0 or NaN: unknown, as in every trace) runs it again and again on the same tensors:
+     * all of it while the working set fits in {@code l2_resident_fraction} of the L2, falling linearly to none at
+     * the L2's size (a working set the cache cannot hold evicts itself before it is read again).
+     */
+    static double residentShare(double loopBytes, HardwareProfile hw) {
+        if (!(loopBytes > 0)) {
+            return 0;
+        }
+        double l2 = hw.l2CacheMib() * (1 << 20);
+        double full = l2 * hw.get(Param.GEMM_L2_RESIDENT_FRACTION);
+        if (loopBytes <= full) {
+            return 1;
+        }
+        return l2 > full ? Math.max(0, (l2 - loopBytes) / (l2 - full)) : 0;
+    }
+
+    /**
+     * {@link #time(Problem, HardwareProfile)} for a kernel timed in a loop of {@code loopBytes} per iteration: the
+     * share of its traffic resident in the L2 ({@link #residentShare}) moves at {@code l2_bandwidth_gbps}.
+     */
+    static Estimate time(Problem p, HardwareProfile hw, double loopBytes) {
         OptionalDouble peak = hw.peakFlops(p.precision);
         if (peak.isEmpty()) {
             return Estimate.unsupported(hw.id() + " has no " + p.precision + " tensor-core peak in its profile");
@@ -201,6 +239,10 @@ final class GemmModel {
         double sustained = p.narrow && !p.blockScaled ? hw.get(Param.GEMM_FP8_SUSTAINED_FACTOR) : 1.0;
         double throttleSeconds = hw.get(Param.GEMM_FP8_THROTTLE_TIME_MS) * 1e-3;
         double bandwidth = hw.hbmBytesPerSecond() * hw.get(Param.GEMM_MEMORY_EFFICIENCY);
+        double resident = residentShare(loopBytes, hw);
+        if (resident > 0) {
+            bandwidth = 1 / (resident / (hw.get(Param.GEMM_L2_BANDWIDTH_GBPS) * 1e9) + (1 - resident) / bandwidth);
+        }
         double bytesA = p.typeA.bytes();
         double bytesB = p.typeB.bytes();
         double operandBytes = p.batch * ((double) p.m * p.k * bytesA + (double) p.k * p.n * bytesB);

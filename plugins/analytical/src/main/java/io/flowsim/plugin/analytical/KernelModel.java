@@ -5,6 +5,8 @@ import io.flowsim.api.model.KernelCategory;
 import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.SimulationRequest;
 
+import java.util.List;
+
 /** Routes a request to the model of its family. Stateless and thread-safe. */
 final class KernelModel {
 
@@ -46,44 +48,26 @@ final class KernelModel {
         if (r.kind() == KernelKind.MEMCPY || r.kind() == KernelKind.MEMSET) {
             return Param.FitGroup.TRANSFER;
         }
-        String model = e.model();
-        if (model.equals("custom-allreduce")) {
-            return Param.FitGroup.CUSTOM_ALLREDUCE;
-        }
-        if (model.equals("collective")) {
-            return Param.FitGroup.COLLECTIVE;
-        }
-        if (model.equals("attention-prefill-triton")) {
-            return Param.FitGroup.ATTENTION_PREFILL_TRITON;
-        }
-        if (model.equals("attention-decode-triton")) {
-            return Param.FitGroup.ATTENTION_DECODE_TRITON;
-        }
-        if (model.equals("attention-decode-fa3")) {
-            return Param.FitGroup.ATTENTION_DECODE_FA3;
-        }
-        if (model.equals("attention-decode-cudnn") || model.equals("attention-decode-sdpa-efficient")) {
-            return Param.FitGroup.ATTENTION_DECODE_CONTIGUOUS;
-        }
-        if (model.startsWith("attention-prefill")) {
-            return Param.FitGroup.ATTENTION_PREFILL;
-        }
-        if (model.startsWith("attention-decode")) {
-            return Param.FitGroup.ATTENTION_DECODE;
-        }
-        if (model.startsWith("moe-gemm") || model.equals("moe-layer")) {
-            return Param.FitGroup.MOE;
-        }
-        if (model.equals("moe-routing")) {
-            return Param.FitGroup.ELEMENTWISE;
-        }
-        if (model.equals("fill") && e.bound().equals("latency")) {
+        return switch (FittedModel.of(e.model())) {
+            case CUSTOM_ALLREDUCE -> Param.FitGroup.CUSTOM_ALLREDUCE;
+            case COLLECTIVE -> Param.FitGroup.COLLECTIVE;
+            case ATTENTION_PREFILL_TRITON -> Param.FitGroup.ATTENTION_PREFILL_TRITON;
+            case ATTENTION_DECODE_TRITON -> Param.FitGroup.ATTENTION_DECODE_TRITON;
+            case ATTENTION_DECODE_FA3 -> Param.FitGroup.ATTENTION_DECODE_FA3;
+            case ATTENTION_DECODE_CONTIGUOUS -> Param.FitGroup.ATTENTION_DECODE_CONTIGUOUS;
+            case ATTENTION_PREFILL -> Param.FitGroup.ATTENTION_PREFILL;
+            case ATTENTION_DECODE -> Param.FitGroup.ATTENTION_DECODE;
+            case MOE -> Param.FitGroup.MOE;
+            case MOE_ROUTING -> Param.FitGroup.ELEMENTWISE;
             // A small fill is its launch floor (reduction.launch_floor_us); a big one its stores' bandwidth.
-            return Param.FitGroup.REDUCTION;
-        }
-        if (model.equals("gemm-split-k-reduce")) {
-            return Param.FitGroup.REDUCTION;
-        }
+            case FILL -> e.bound().equals("latency") ? Param.FitGroup.REDUCTION : byOperands(r);
+            case GEMM_SPLIT_K_REDUCE -> Param.FitGroup.REDUCTION;
+            case OTHER -> byOperands(r);
+        };
+    }
+
+    /** The group of a model without one of its own: by the memory access of its operands, else by family. */
+    private static Param.FitGroup byOperands(SimulationRequest r) {
         if (MemoryModel.vectorized(r)) {
             return Param.FitGroup.ELEMENTWISE_VECTORIZED;
         }
@@ -97,5 +81,52 @@ final class KernelModel {
             case COPY -> Param.FitGroup.COPY;
             default -> Param.FitGroup.ELEMENTWISE;
         };
+    }
+
+    /**
+     * The models {@link #fitGroup} tells apart, by the model name of their estimate: a name, or a prefix
+     * ({@code attention-prefill*}) that covers a model's variants ({@code attention-prefill-fa3}, ...). The
+     * first constant that matches wins, so the specific names come before the prefixes that would also take
+     * them; a new constant without a case in {@link #fitGroup}'s switch does not compile.
+     */
+    enum FittedModel {
+        CUSTOM_ALLREDUCE("custom-allreduce"),
+        COLLECTIVE("collective"),
+        ATTENTION_PREFILL_TRITON("attention-prefill-triton"),
+        ATTENTION_DECODE_TRITON("attention-decode-triton"),
+        ATTENTION_DECODE_FA3("attention-decode-fa3"),
+        ATTENTION_DECODE_CONTIGUOUS("attention-decode-cudnn", "attention-decode-sdpa-efficient"),
+        ATTENTION_PREFILL("attention-prefill*"),
+        ATTENTION_DECODE("attention-decode*"),
+        MOE("moe-gemm*", "moe-layer"),
+        MOE_ROUTING("moe-routing"),
+        FILL("fill"),
+        GEMM_SPLIT_K_REDUCE("gemm-split-k-reduce"),
+        /** Any other model: grouped by its request's operands and family. */
+        OTHER;
+
+        private final List<String> names;
+
+        FittedModel(String... names) {
+            this.names = List.of(names);
+        }
+
+        /** The model names it stands for; one ending in {@code *} is a prefix. */
+        List<String> names() {
+            return names;
+        }
+
+        static FittedModel of(String model) {
+            for (FittedModel m : values()) {
+                for (String name : m.names) {
+                    boolean matches = name.endsWith("*") ? model.startsWith(name.substring(0, name.length() - 1))
+                            : model.equals(name);
+                    if (matches) {
+                        return m;
+                    }
+                }
+            }
+            return OTHER;
+        }
     }
 }

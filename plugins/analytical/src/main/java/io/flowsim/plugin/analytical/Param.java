@@ -49,6 +49,15 @@ enum Param {
             "time a GEMM kernel spends regardless of its size (launch ramp, prologue, epilogue, tail)"),
     GEMM_TILE_OVERHEAD_K(FitGroup.GEMM, "tile_overhead_k", 0, 1024, 128,
             "per-tile pipeline fill and epilogue, in units of one step of K"),
+    GEMM_L2_BANDWIDTH_GBPS(FitGroup.GEMM, "l2_bandwidth_gbps", 1000, 20000, 5000,
+            "rate, in GB/s, at which a GEMM reads and writes operands resident in the L2 cache (a measured"
+                    + " loop's working set kept there from the previous iteration, measurement.loop_bytes)"),
+    GEMM_L2_RESIDENT_FRACTION(FitGroup.GEMM, "l2_resident_fraction", 0.2, 1.0, 0.75,
+            "share of the L2 cache a loop's working set fills and is still wholly read from it on the next"
+                    + " iteration; above it the resident share falls linearly to none at the L2's size"),
+    GEMM_GRAPH_REPLAY_GAP_US(FitGroup.GEMM, "graph_replay_gap_us", 0, 10, 0,
+            "time between the last kernel of one replay of a CUDA graph and the first of the next, replays queued"
+                    + " back to back; a measured call carries its share (measurement.calls_per_replay)"),
     GEMM_BANDWIDTH_SATURATION(FitGroup.GEMM, "bandwidth_saturation", 0.02, 1.0, 0.5,
             "fraction of the SMs that must be busy to reach the full memory bandwidth"),
     GEMM_SMALL_TILE_INTENSITY(FitGroup.GEMM, "small_tile_intensity", 8, 256, 48,

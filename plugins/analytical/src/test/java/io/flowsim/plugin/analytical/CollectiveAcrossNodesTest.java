@@ -170,6 +170,31 @@ class CollectiveAcrossNodesTest {
     }
 
     @Test
+    void theWhatIfNetworkIsAppliedOncePerRunNotForEveryBatch() {
+        RunContext whatIf = RunContext.of(Options.builder().add("analytical.internode-gbps", "8.67")
+                .add("analytical.gpus-per-node", "4").build(), Reporter.silent(), null);
+        HardwareTarget a100 = new HardwareTarget("A100", Optional.empty());
+        SimulationRequest eight = collective("allreduce", 1L << 24, 1L << 24, 8, List.of(), Map.of());
+        try (SimulationSession s = new AnalyticalBackend().open(whatIf)) {
+            AnalyticalBackend.Session session = (AnalyticalBackend.Session) s;
+            HardwareProfile run = session.runProfile(a100);
+            assertThat(run.gpusPerNode()).isEqualTo(4);
+            assertThat(run.internodeBandwidthGbps()).isEqualTo(8.67);
+            List<SimulationResult> first = session.simulate(List.of(eight), a100);
+            List<SimulationResult> second = session.simulate(List.of(eight), a100);
+            assertThat(session.notes(a100)).anyMatch(n -> n.contains("what-if network: 4 GPUs per node"));
+            assertThat(session.runProfile(a100)).as("one copy of the profile for the run").isSameAs(run);
+            assertThat(second).isEqualTo(first);
+        }
+        try (SimulationSession s = new AnalyticalBackend().open(RunContext.of(Options.builder().build(),
+                Reporter.silent(), null))) {
+            HardwareProfile shipped = ((AnalyticalBackend.Session) s).runProfile(a100);
+            assertThat(shipped.gpusPerNode()).isEqualTo(Profiles.bundled("a100-sxm-80gb").gpusPerNode());
+            assertThat(((AnalyticalBackend.Session) s).runProfile(a100)).isSameAs(shipped);
+        }
+    }
+
+    @Test
     void aWhatIfNetworkMustBePositive() {
         for (String[] bad : new String[][] {{"analytical.internode-gbps", "0"}, {"analytical.gpus-per-node", "0"}}) {
             RunContext context = RunContext.of(Options.builder().add(bad[0], bad[1]).build(), Reporter.silent(), null);

@@ -393,8 +393,15 @@ final class MeasurementTables {
             }
             String key = op + "|" + dtype + "|" + tokens + "|" + heads;
             DataType t = DataType.fromName(dtype);
+            // The collector replays the one call on the same tensors (no copies to rotate through): each iteration
+            // touches the activations, the weight and the output, and for fp8 the quantized activations too. Each
+            // replay holds one call; the fp8 rows do not say so, since the floors of their quantization kernels were
+            // fitted on these rows and hold the gap between replays already (docs/simulator.md).
+            long loopBytes = heads * (tokens * k + k * n + tokens * n) * 2;
             if (t == DataType.BF16 || t == DataType.FP16) {
-                add(r, key, "mla_bmm " + t.id(), latency, KernelRequests.bmm("bmm", heads, tokens, n, k, t, t, Map.of()));
+                add(r, key, "mla_bmm " + t.id(), latency, KernelRequests.bmm("bmm", heads, tokens, n, k, t, t,
+                        attributes(Attributes.MEASUREMENT_LOOP_BYTES.name(), loopBytes,
+                                Attributes.MEASUREMENT_CALLS_PER_REPLAY.name(), 1)));
             } else if (t == DataType.FP8_E4M3) {
                 // sglang's per_tensor_quant_mla_fp8 (what the collector times in front of bmm_fp8) is two Triton
                 // kernels over [heads, tokens, k], each one program per row: the absolute maximum (every program
@@ -404,7 +411,9 @@ final class MeasurementTables {
                         KernelRequests.absmax("_per_tensor_quant_mla_fp8_stage1", heads * tokens, k, rows),
                         KernelRequests.quantize("_per_tensor_quant_mla_fp8_stage2", heads * tokens, k, 0, rows),
                         KernelRequests.bmm("bmm_fp8", heads, tokens, n, k, DataType.FP8_E4M3, DataType.BF16,
-                                attributes(Attributes.GEMM_SCALING.name(), "per-tensor")));
+                                attributes(Attributes.GEMM_SCALING.name(), "per-tensor",
+                                        Attributes.MEASUREMENT_LOOP_BYTES.name(),
+                                        heads * (tokens * k * 3 + k * n + tokens * n * 2))));
             } else {
                 skip("bmm_dtype " + dtype + ": no mapping to operand types");
             }

@@ -96,6 +96,23 @@ class MeasurementTablesTest {
     }
 
     @Test
+    void mlaBmmRowsSayTheirLoopReplaysOneCallOnTheSameTensors() {
+        MeasuredTable t = MeasurementTables.read(fixture("mla_bmm_small.csv"), Optional.empty());
+        // mla_gen_pre, 16 heads x 64 tokens: [64, 128] x [128, 512] -> [64, 512] per head
+        SimulationRequest bf16 = t.measurements().get(0).subjectKernel();
+        assertThat(bf16.attributes()).containsEntry(Attributes.MEASUREMENT_LOOP_BYTES.name(),
+                String.valueOf(16L * (64 * 128 + 128 * 512 + 64 * 512) * 2));
+        assertThat(bf16.attributes()).containsEntry(Attributes.MEASUREMENT_CALLS_PER_REPLAY.name(), "1");
+        // fp8: also the quantized activations; the weight is 8-bit
+        SimulationRequest fp8 = t.measurements().get(1).subjectKernel();
+        assertThat(fp8.attributes()).containsEntry(Attributes.MEASUREMENT_LOOP_BYTES.name(),
+                String.valueOf(16L * (64 * 128 * 3 + 128 * 512 + 64 * 512 * 2)));
+        assertThat(fp8.attributes()).doesNotContainKey(Attributes.MEASUREMENT_CALLS_PER_REPLAY.name());
+        assertThat(t.measurements().get(1).kernels().get(0).attributes())
+                .doesNotContainKey(Attributes.MEASUREMENT_LOOP_BYTES.name());
+    }
+
+    @Test
     void gzipIsDetectedByItsMagicBytes(@TempDir Path dir) throws IOException {
         Path gz = dir.resolve("renamed.csv");
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {

@@ -388,7 +388,16 @@ final class HtmlReport {
         out.append("<h3>Accuracy per family</h3><table id=\"accuracy-table\"><thead><tr><th>family</th>")
                 .append("<th class=\"n\">kernels</th><th class=\"n\">measured</th><th class=\"n\">predicted</th>")
                 .append("<th class=\"n\">total error</th><th class=\"n\">median |err|</th><th class=\"n\">p90 |err|</th>")
-                .append("<th class=\"n\">time-weighted |err|</th><th class=\"n\">coverage</th></tr></thead><tbody>");
+                .append("<th class=\"n\">time-weighted |err|</th><th class=\"n\">coverage</th>");
+        // beside every row, the kernels no kernel of another stream overlapped, when some were overlapped
+        boolean concurrent = summary.concurrency().anyConcurrent();
+        Map<String, AccuracyRow> isolated = new LinkedHashMap<>();
+        summary.concurrency().isolatedAccuracy().forEach(r -> isolated.put(r.group(), r));
+        if (concurrent) {
+            out.append("<th class=\"n\">isolated</th><th class=\"n\">isolated share</th>")
+                    .append("<th class=\"n\">isolated median |err|</th><th class=\"n\">isolated total error</th>");
+        }
+        out.append("</tr></thead><tbody>");
         for (AccuracyRow a : sim.accuracy()) {
             long groupNs = a.group().equals("all") ? summary.kernelTimeNs() : summary.perFamily().stream()
                     .filter(g -> g.group().equals(a.group())).mapToLong(GroupTotals::kernelTimeNs).sum();
@@ -399,10 +408,27 @@ final class HtmlReport {
                     .append(Html.percent(a.medianAbsErrorPercent())).append("</td><td class=\"n\">")
                     .append(Html.percent(a.p90AbsErrorPercent())).append("</td><td class=\"n\">")
                     .append(Html.percent(a.timeWeightedAbsErrorPercent())).append("</td><td class=\"n\">")
-                    .append(groupNs == 0 ? "" : Html.percent(100.0 * a.measuredNs() / groupNs)).append("</td></tr>");
+                    .append(groupNs == 0 ? "" : Html.percent(100.0 * a.measuredNs() / groupNs)).append("</td>");
+            if (concurrent) {
+                AccuracyRow i = isolated.get(a.group());
+                out.append("<td class=\"n\">").append(i == null ? "0" : count(i.count())).append("</td><td class=\"n\">")
+                        .append(i == null || a.measuredNs() == 0 ? "" : Html.percent(100.0 * i.measuredNs() / a.measuredNs()))
+                        .append("</td><td class=\"n\">").append(i == null ? "" : Html.percent(i.medianAbsErrorPercent()))
+                        .append("</td><td class=\"n\">").append(i == null ? "" : Html.signedPercent(i.totalErrorPercent()))
+                        .append("</td>");
+            }
+            out.append("</tr>");
         }
         out.append("</tbody></table><p class=\"note\">Coverage: the share of the group's measured kernel time that has"
-                + " a prediction; the errors describe only that share.</p></section>\n");
+                + " a prediction; the errors describe only that share.");
+        if (concurrent) {
+            out.append(" Isolated: the predicted kernels that no kernel of another stream of their GPU overlapped (the"
+                    + " CSV's <code>Overlap (us)</code> is 0), the case a model of one kernel alone on its GPU can be"
+                    + " judged on; isolated share: their part of the row's measured time, which the isolated errors"
+                    + " describe. ").append(count(summary.concurrency().concurrentKernelCount()))
+                    .append(" kernels overlapped another stream.");
+        }
+        out.append("</p></section>\n");
     }
 
     private static String ratio(double r) {

@@ -7,9 +7,12 @@ import io.flowsim.api.Options;
 import io.flowsim.api.Reporter;
 import io.flowsim.api.RunContext;
 import io.flowsim.api.RunExportContext;
+import io.flowsim.api.model.AccuracyRow;
+import io.flowsim.api.model.ConcurrencySummary;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.EfficiencyTotals;
 import io.flowsim.api.model.GpuPeaks;
+import io.flowsim.api.model.GroupTotals;
 import io.flowsim.api.model.KernelAnalysis;
 import io.flowsim.api.model.KernelEfficiency;
 import io.flowsim.api.model.KernelGroup;
@@ -68,6 +71,30 @@ class HtmlReportExporterTest {
         while (urls.find()) {
             assertThat(urls.group()).isEqualTo("http://www.w3.org/2000/svg");
         }
+    }
+
+    @Test
+    void theAccuracyTableShowsTheIsolatedKernelsBesideAllOnlyWhenSomeKernelSharedItsGpu() throws IOException {
+        List<KernelResult> kernels = List.of(predicted(gemm(0, "g", 7, 0, 100, 64), 120),
+                predicted(gemm(1, "g", 7, 200, 300, 64), 250));
+        RunSummary alone = HandMadeKernels.summary(2, 400, 370, 400, 2, true);
+        assertThat(export(kernels, alone, true)).doesNotContain("isolated median |err|");
+
+        RunSummary s = HandMadeKernels.summary(2, 400, 370, 400, 2, true);
+        RunSummary shared = new RunSummary(s.metadata(), s.kernelCount(), s.kernelTimeNs(), s.busyTimeNs(),
+                s.wallTimeNs(), s.resolvedKernelTimeNs(), s.heuristicKernelTimeNs(), s.unresolvedKernelCount(),
+                s.unknownKernelNames(), s.perFamily(), s.perOpMapping(), s.simulation(), s.memoryOperationCount(),
+                s.memoryOperationTimeNs(), s.traceStatistics(), s.analysis(), new ConcurrencySummary(1, 100, 1, 300, 50,
+                List.of(new GroupTotals("gemm", 1, 100, 120, 1)),
+                List.of(new AccuracyRow("gemm", 1, 20, 20, 20, 100, 120), new AccuracyRow("all", 1, 20, 20, 20, 100, 120))));
+        String page = export(kernels, shared, true);
+        String table = page.substring(page.indexOf("<table id=\"accuracy-table\""), page.indexOf("</table>",
+                page.indexOf("<table id=\"accuracy-table\"")));
+        assertThat(table).contains("<th class=\"n\">isolated</th>", "isolated median |err|");
+        // the "all" row: 1 isolated kernel, 25 % of the row's 400 ns, 20 % median, +20 % total
+        assertThat(table.substring(table.lastIndexOf("<tr>"))).contains("<td class=\"n\">1</td>")
+                .contains(Html.percent(25)).contains(Html.signedPercent(20));
+        assertThat(page).contains("1 kernels overlapped another stream");
     }
 
     @Test
