@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * What a simulator needs to predict one kernel's duration. Deliberately free of timing, identity
@@ -43,6 +44,19 @@ public record SimulationRequest(String kernelName, KernelKind kind, KernelCatego
         Objects.requireNonNull(collective, "collective");
         Objects.requireNonNull(transfer, "transfer");
         attributes = Map.copyOf(Objects.requireNonNull(attributes, "attributes"));
+    }
+
+    /**
+     * The record's usual text, with the attributes in key order. {@link Map#copyOf} iterates in an order
+     * that changes from one JVM run to the next, and this text is a key that must not (validate's per-kernel
+     * keys of a trace, which also decide a kernel's side of the held-out split).
+     */
+    @Override
+    public String toString() {
+        return "SimulationRequest[kernelName=" + kernelName + ", kind=" + kind + ", category=" + category
+                + ", family=" + family + ", opMapping=" + opMapping + ", operands=" + operands + ", launch=" + launch
+                + ", collective=" + collective + ", transfer=" + transfer + ", attributes=" + new TreeMap<>(attributes)
+                + "]";
     }
 
     /** The request for a resolved kernel. */

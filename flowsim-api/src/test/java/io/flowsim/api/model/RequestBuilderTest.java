@@ -27,6 +27,23 @@ class RequestBuilderTest {
     }
 
     @Test
+    void theTextOfARequestListsItsAttributesInKeyOrderWhateverTheOrderTheyCameIn() {
+        SimulationRequest.Builder forward = SimulationRequest.builder("k");
+        SimulationRequest.Builder backward = SimulationRequest.builder("k");
+        for (int i = 0; i < 24; i++) {
+            forward.attribute(String.format("key.%02d", i), "v" + i);
+            backward.attribute(String.format("key.%02d", 23 - i), "v" + (23 - i));
+        }
+        String text = forward.build().toString();
+        assertThat(backward.build().toString()).isEqualTo(text);
+        StringBuilder sorted = new StringBuilder("attributes={");
+        for (int i = 0; i < 24; i++) {
+            sorted.append(i == 0 ? "" : ", ").append(String.format("key.%02d=v%d", i, i));
+        }
+        assertThat(text).endsWith(sorted.append("}]").toString()).startsWith("SimulationRequest[kernelName=k, kind=KERNEL");
+    }
+
+    @Test
     void typedKeysReadWhatResolversWrite() {
         SimulationRequest r = SimulationRequest.builder("k").attribute("moe.top_k", "8")
                 .attribute("attention.q_len", "1.5").attribute("attention.causal", "yes")

@@ -14,7 +14,7 @@ final class KernelModel {
     }
 
     static Estimate estimate(SimulationRequest r, HardwareProfile hw) {
-        Estimate e = model(r, hw);
+        Estimate e = model(r, hw).checkedDuration();
         String problem = RequestView.text(r, Attributes.OPERANDS_PROBLEM.name());
         if (!e.supported() && problem != null && e.reason().equals("no operand shapes")) {
             // the resolver said why the recorded shapes give no operands: every family's model says it, not
