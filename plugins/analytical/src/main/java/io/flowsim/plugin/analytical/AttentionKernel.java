@@ -251,13 +251,15 @@ record AttentionKernel(Implementation implementation, Products products, Prefill
 
     /**
      * The prefill tile of this kernel for a problem. FlashAttention-3 (and the generic model on Hopper) use
-     * {@code tile_size_fwd_sm90} of FA3's {@code hopper/tile_size.h}: the tile depends on the head dimensions,
-     * the element size and whether a sliding window applies ({@code is_local}; a window with a causal mask is
-     * local, not causal). FlashAttention-2 kernels (and every kernel of the generic model below Hopper) use
-     * {@code tile_size_fwd_sm8x} for sm80; FlashInfer its template's {@code CTA_Q x CTA_KV}; the others their
-     * query rows by as many keys.
+     * {@code tile_size_fwd_sm90} of FA3's {@code hopper/tile_size.h} as sglang ships it (sgl-project/sgl-attn, see
+     * {@link #sm90Tile}): the tile depends on the head dimensions, the element size, whether a sliding window
+     * applies ({@code is_local}; a window with a causal mask is local, not causal) and on how many query rows one
+     * KV head's group holds ({@code groupRows = q_len * heads / kv_heads}: 64 or fewer run one MMA warpgroup).
+     * FlashAttention-2 kernels (and every kernel of the generic model below Hopper) use {@code tile_size_fwd_sm8x}
+     * for sm80; FlashInfer its template's {@code CTA_Q x CTA_KV}; the others their query rows by as many keys.
      */
-    Tile tile(HardwareProfile hw, long dQk, long dV, boolean latent, boolean eightBit, boolean local, boolean causal) {
+    Tile tile(HardwareProfile hw, long dQk, long dV, boolean latent, boolean eightBit, boolean local, boolean causal,
+              long groupRows) {
         boolean hopperTiles = (implementation == Implementation.FA3 || implementation == Implementation.GENERIC)
                 && hopperPlus(hw);
         if (hopperTiles) {
@@ -266,8 +268,9 @@ record AttentionKernel(Implementation implementation, Products products, Prefill
             // the key tile (sglang's 1 token, vLLM's 16) cannot be loaded by TMA, and the kernel picks the tile
             // of its cp.async path (PagedKVNonTMA).
             boolean paged = implementation == Implementation.FA3;
-            return latent ? sm90Tile(64, 512, eightBit, local, causal && !local, paged)
-                    : sm90Tile(dQk, dV, eightBit, local, causal && !local, paged);
+            return latent ? sm90Tile(64, 512, eightBit, local, causal && !local, paged, false)
+                    : sm90Tile(dQk, dV, eightBit, local, causal && !local, paged,
+                    fa3OneMmaWarpgroup(dQk, dV, groupRows));
         }
         if (implementation == Implementation.FA3 || implementation == Implementation.GENERIC
                 || implementation == Implementation.FA2) {
@@ -276,21 +279,49 @@ record AttentionKernel(Implementation implementation, Products products, Prefill
         return new Tile(blockQ(), blockKv() > 0 ? blockKv() : blockQ());
     }
 
+    /** Query rows of one KV head's group at or below which FA3 runs one MMA warpgroup ({@code use_one_mma_wg}). */
+    static final long FA3_ONE_MMA_WARPGROUP_ROWS = 64;
+
     /**
-     * FA3's {@code tile_size_fwd_sm90} (no softcap, K/V not column-major): {@code pagedNonTma} is a paged KV cache
-     * whose pages the kernel loads with cp.async instead of TMA.
+     * Whether sglang's FA3 runs its one-MMA-warpgroup kernel ({@code use_one_mma_wg} of {@code hopper/heuristics.h}
+     * and its template switch in {@code flash_fwd_launch_template.h}, sgl-attn since February 2026): head dimension
+     * 64 or 128 with an equal value dimension, and at most 64 query rows per KV head ({@code seqlen_q * h / h_k},
+     * {@code seqlen_q} being the longest sequence's queries). Decode and short extends run 64-row tiles on one
+     * warpgroup instead of 128- or 192-row tiles on two or three.
      */
-    static Tile sm90Tile(long d, long dV, boolean eightBit, boolean local, boolean causal, boolean pagedNonTma) {
+    static boolean fa3OneMmaWarpgroup(long dQk, long dV, long groupRows) {
+        return (dQk == 64 || dQk == 128) && dV == dQk && groupRows <= FA3_ONE_MMA_WARPGROUP_ROWS;
+    }
+
+    /**
+     * FA3's {@code tile_size_fwd_sm90} (no softcap, K/V not column-major) as sglang builds it: sgl-kernel's
+     * {@code CMakeLists.txt} fetches FA3 from sgl-project/sgl-attn, and this follows {@code hopper/tile_size.h} at
+     * its commit bcf72cc (March 2026, the newest pin readable here before sglang 0.5.14 of the H100 tables). It
+     * differs from Dao-AILab's (8a80215 and later) in two places: the one-MMA-warpgroup tiles
+     * ({@code oneMmaWarpgroup}, {@link #fa3OneMmaWarpgroup}) and the 16-bit {@code d <= 64} local tile, 192 x 192
+     * instead of 192 x 128. {@code pagedNonTma} is a paged KV cache whose pages the kernel loads with cp.async
+     * instead of TMA.
+     */
+    static Tile sm90Tile(long d, long dV, boolean eightBit, boolean local, boolean causal, boolean pagedNonTma,
+                         boolean oneMmaWarpgroup) {
         if (!eightBit) {
             if (d <= 64) {
-                return dV == 512 ? new Tile(64, 64, false) : dV == 256 ? new Tile(128, 96, false)
-                        : new Tile(192, causal || local || pagedNonTma ? 128 : 192);
+                if (dV == 512) {
+                    return new Tile(64, 64, false);
+                }
+                if (dV == 256) {
+                    return new Tile(128, 96, false);
+                }
+                if (oneMmaWarpgroup) {
+                    return new Tile(64, 192);
+                }
+                return new Tile(192, causal || !local && pagedNonTma ? 128 : 192);
             }
             if (d <= 96) {
                 return new Tile(192, local || pagedNonTma ? 128 : 144);
             }
             if (d <= 128) {
-                return new Tile(128, causal || local || pagedNonTma ? 128 : 176);
+                return new Tile(oneMmaWarpgroup ? 64 : 128, causal || local || pagedNonTma ? 128 : 176);
             }
             if (d <= 192) {
                 return new Tile(128, local || pagedNonTma ? 96 : dV <= 128 ? 128 : 112);
@@ -298,13 +329,13 @@ record AttentionKernel(Implementation implementation, Products products, Prefill
             return new Tile(128, local ? 64 : 80);
         }
         if (d <= 64) {
-            return new Tile(192, 160);
+            return oneMmaWarpgroup ? new Tile(64, 128) : new Tile(192, 160);
         }
         if (d <= 96) {
             return new Tile(192, 128);
         }
         if (d <= 128) {
-            return new Tile(128, pagedNonTma ? 160 : 224);
+            return oneMmaWarpgroup ? new Tile(64, 96) : new Tile(128, pagedNonTma ? 160 : 224);
         }
         if (d <= 192) {
             return new Tile(128, pagedNonTma && local ? 128 : 160);

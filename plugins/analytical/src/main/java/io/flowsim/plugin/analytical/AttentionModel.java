@@ -180,7 +180,8 @@ final class AttentionModel {
         }
         int sms = hw.smCount();
         long window = kernel.skipsWindow() ? p.window : 0;
-        AttentionKernel.Tile tile = kernel.tile(hw, p.headDim, p.headDimV, p.latent, p.qType.bits() <= 8, window > 0, p.causal);
+        AttentionKernel.Tile tile = kernel.tile(hw, p.headDim, p.headDimV, p.latent, p.qType.bits() <= 8, window > 0, p.causal,
+                p.qLen * Math.max(1, p.heads / Math.max(1, p.kvHeads)));
         int blockQ = tile.rows();
         double dims = p.headDim + p.headDimV;
         TileWalk walk = TileWalk.of(p.qLen, p.kvLen, p.causal, window, tile);
@@ -710,7 +711,8 @@ final class AttentionModel {
         }
         int sms = hw.smCount();
         boolean local = p.window > 0 && p.window < p.kvLen;
-        AttentionKernel.Tile tile = AttentionKernel.sm90Tile(p.headDim, p.headDimV, eightBit, local, !local, true);
+        AttentionKernel.Tile tile = AttentionKernel.sm90Tile(p.headDim, p.headDimV, eightBit, local, !local, true,
+                AttentionKernel.fa3OneMmaWarpgroup(p.headDim, p.headDimV, p.qLen * Math.max(1, p.heads / Math.max(1, p.kvHeads))));
         Fa3Split split = Fa3Split.of(p.batch, p.qLen, p.heads, p.kvHeads, p.kvLen, local ? p.window : 0, p.headDim,
                 p.headDimV, eightBit, sms, tile);
         double working = (double) p.batch * p.kvHeads * split.mBlocks() * split.busySplits();

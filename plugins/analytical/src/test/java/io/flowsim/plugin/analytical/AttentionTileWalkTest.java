@@ -136,32 +136,40 @@ class AttentionTileWalkTest {
 
     @ParameterizedTest
     @CsvSource({
-        // d_qk, d_v, 8-bit, local, causal, paged KV through cp.async, rows, keys, softmax overlapped:
-        // FA3 hopper/tile_size.h, tile_size_fwd_sm90
-        "64, 64, false, false, true, false, 192, 128, true",
-        "64, 64, false, true, false, false, 192, 128, true",
-        "64, 64, false, false, false, false, 192, 192, true",
-        "64, 64, false, false, false, true, 192, 128, true",
-        "64, 512, false, false, true, false, 64, 64, false",
-        "128, 128, false, false, true, false, 128, 128, true",
-        "128, 128, false, false, false, false, 128, 176, true",
-        "128, 128, false, false, false, true, 128, 128, true",
-        "192, 128, false, false, true, false, 128, 128, true",
-        "192, 192, false, false, true, false, 128, 112, true",
-        "192, 192, false, false, true, true, 128, 96, true",
-        "192, 192, false, true, false, false, 128, 96, true",
-        "256, 256, false, false, true, false, 128, 80, true",
-        "256, 256, false, true, false, false, 128, 64, true",
-        "128, 128, true, false, true, false, 128, 224, true",
-        "128, 128, true, false, true, true, 128, 160, true",
-        "192, 192, true, true, false, false, 128, 160, true",
-        "192, 192, true, true, false, true, 128, 128, true",
-        "256, 256, true, true, false, false, 128, 64, true",
-        "256, 256, true, false, true, true, 128, 128, false",
+        // d_qk, d_v, 8-bit, local, causal, paged KV through cp.async, one MMA warpgroup, rows, keys, softmax overlapped:
+        // tile_size_fwd_sm90 of hopper/tile_size.h in sgl-project/sgl-attn at bcf72cc, as sglang builds FA3
+        "64, 64, false, true, false, true, false, 192, 192, true",
+        "64, 64, false, false, true, true, true, 64, 192, true",
+        "128, 128, false, false, true, true, true, 64, 128, true",
+        "128, 128, false, false, false, false, true, 64, 176, true",
+        "64, 64, true, false, true, true, true, 64, 128, true",
+        "128, 128, true, false, true, true, true, 64, 96, true",
+        "64, 256, false, false, true, true, true, 128, 96, false",
+        "64, 512, false, false, true, true, true, 64, 64, false",
+        "64, 64, false, false, true, false, false, 192, 128, true",
+        "64, 64, false, true, false, false, false, 192, 192, true",
+        "64, 64, false, false, false, false, false, 192, 192, true",
+        "64, 64, false, false, false, true, false, 192, 128, true",
+        "64, 512, false, false, true, false, false, 64, 64, false",
+        "128, 128, false, false, true, false, false, 128, 128, true",
+        "128, 128, false, false, false, false, false, 128, 176, true",
+        "128, 128, false, false, false, true, false, 128, 128, true",
+        "192, 128, false, false, true, false, false, 128, 128, true",
+        "192, 192, false, false, true, false, false, 128, 112, true",
+        "192, 192, false, false, true, true, false, 128, 96, true",
+        "192, 192, false, true, false, false, false, 128, 96, true",
+        "256, 256, false, false, true, false, false, 128, 80, true",
+        "256, 256, false, true, false, false, false, 128, 64, true",
+        "128, 128, true, false, true, false, false, 128, 224, true",
+        "128, 128, true, false, true, true, false, 128, 160, true",
+        "192, 192, true, true, false, false, false, 128, 160, true",
+        "192, 192, true, true, false, true, false, 128, 128, true",
+        "256, 256, true, true, false, false, false, 128, 64, true",
+        "256, 256, true, false, true, true, false, 128, 128, false",
     })
     void fa3TilesFollowItsTileSizeTable(long d, long dV, boolean eightBit, boolean local, boolean causal, boolean paged,
-                                        int rows, int keys, boolean overlap) {
-        assertThat(AttentionKernel.sm90Tile(d, dV, eightBit, local, causal, paged))
+                                        boolean oneMmaWarpgroup, int rows, int keys, boolean overlap) {
+        assertThat(AttentionKernel.sm90Tile(d, dV, eightBit, local, causal, paged, oneMmaWarpgroup))
                 .isEqualTo(new AttentionKernel.Tile(rows, keys, overlap));
     }
 
@@ -170,20 +178,23 @@ class AttentionTileWalkTest {
         SimulationRequest fa3 = named("flash::FlashAttnFwdSm90", Requests.prefill(1, 1024, 32, 8, 64));
         AttentionKernel k = AttentionKernel.of(fa3, 64, H100);
         // FA3 reads a paged KV cache with cp.async: at d = 192 its causal tile is 128 x 96 (128 x 112 through TMA).
-        assertThat(k.tile(H100, 64, 64, false, false, false, true)).isEqualTo(new AttentionKernel.Tile(192, 128));
-        assertThat(k.tile(H100, 192, 192, false, false, false, true)).isEqualTo(new AttentionKernel.Tile(128, 96));
-        assertThat(k.tile(H100, 128, 128, false, true, false, true)).isEqualTo(new AttentionKernel.Tile(128, 160));
+        assertThat(k.tile(H100, 64, 64, false, false, false, true, 4096)).isEqualTo(new AttentionKernel.Tile(192, 128));
+        assertThat(k.tile(H100, 192, 192, false, false, false, true, 4096)).isEqualTo(new AttentionKernel.Tile(128, 96));
+        assertThat(k.tile(H100, 128, 128, false, true, false, true, 4096)).isEqualTo(new AttentionKernel.Tile(128, 160));
+        // A short extend (16 tokens, 4 query heads per KV head: 64 rows) runs sgl-attn's one-warpgroup kernel.
+        assertThat(k.tile(H100, 128, 128, false, false, true, true, 64)).isEqualTo(new AttentionKernel.Tile(64, 128));
+        assertThat(k.tile(H100, 128, 128, false, false, true, true, 65)).isEqualTo(new AttentionKernel.Tile(128, 128));
         // Absorbed MLA runs as head dimension 64 with a 512-wide value: 64 x 64.
-        assertThat(k.tile(H100, 576, 512, true, false, false, true)).isEqualTo(new AttentionKernel.Tile(64, 64, false));
+        assertThat(k.tile(H100, 576, 512, true, false, false, true, 4096)).isEqualTo(new AttentionKernel.Tile(64, 64, false));
         // Below Hopper the generic kernel is FlashAttention-2: 128 x 64 at d = 128 on an A100.
         AttentionKernel generic = AttentionKernel.of(Requests.prefill(1, 1024, 32, 8, 128), 128, A100);
-        assertThat(generic.tile(A100, 128, 128, false, false, false, true)).isEqualTo(new AttentionKernel.Tile(128, 64));
+        assertThat(generic.tile(A100, 128, 128, false, false, false, true, 4096)).isEqualTo(new AttentionKernel.Tile(128, 64));
         // FlashInfer names its tile in the template: CTA_Q x CTA_KV.
         SimulationRequest fi = named("void flashinfer::PrefillWithKVCacheKernel<flashinfer::CollectiveMainloop<"
                 + "RaggedParams::AdditionalParams, flashinfer::AttentionKernelTraits<true, 192, 128, 128, 96, 2, "
                 + "cutlass::bfloat16_t, cutlass::bfloat16_t, cutlass::bfloat16_t, int, flashinfer::StandardAttention>, true>>",
                 Requests.prefill(1, 1024, 32, 8, 192));
-        assertThat(AttentionKernel.of(fi, 192, H100).tile(H100, 192, 128, false, false, false, true))
+        assertThat(AttentionKernel.of(fi, 192, H100).tile(H100, 192, 128, false, false, false, true, 4096))
                 .isEqualTo(new AttentionKernel.Tile(128, 96));
     }
 

@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.within;
 class Fa3DecodeTest {
 
     private static final HardwareProfile H100 = Profiles.bundled("h100-sxm");
-    /** FA3's paged (cp.async) tile at d = 128, 16-bit. */
-    private static final AttentionKernel.Tile D128 = AttentionKernel.sm90Tile(128, 128, false, false, true, true);
+    /** FA3's paged (cp.async) decode tile at d = 128, 16-bit: one MMA warpgroup for at most 64 rows per KV head. */
+    private static final AttentionKernel.Tile D128 = AttentionKernel.sm90Tile(128, 128, false, false, true, true, true);
 
     private static SimulationRequest fa3Decode(long batch, long kvLen, long heads, long kvHeads, long headDim,
                                                DataType cache) {
@@ -42,8 +42,12 @@ class Fa3DecodeTest {
 
     @Test
     void theTileIsFa3sPagedOne() {
-        assertThat(D128.rows()).isEqualTo(128);
+        assertThat(D128.rows()).isEqualTo(64);
         assertThat(D128.keys()).isEqualTo(128);
+        // 4 query heads per KV head of one decode token run one warpgroup; 128 rows per KV head run two.
+        assertThat(AttentionKernel.fa3OneMmaWarpgroup(128, 128, 4)).isTrue();
+        assertThat(AttentionKernel.fa3OneMmaWarpgroup(128, 128, 128)).isFalse();
+        assertThat(AttentionKernel.fa3OneMmaWarpgroup(256, 256, 4)).isFalse();
     }
 
     @Test
@@ -87,7 +91,7 @@ class Fa3DecodeTest {
         // 65,536 keys, window 1,024: the host loads at most 1,024 + 128 keys (9 tiles) and allows 8 splits; the
         // window's 8 tiles are divided among them, one each.
         AttentionModel.Fa3Split s = AttentionModel.Fa3Split.of(1, 1, 32, 8, 65_536, 1024, 128, 128, false, 132,
-                AttentionKernel.sm90Tile(128, 128, false, true, false, true));
+                AttentionKernel.sm90Tile(128, 128, false, true, false, true, true));
         assertThat(s.staticSplits()).isEqualTo(8);
         assertThat(s.tilesPerBlock()).isEqualTo(1);
         assertThat(s.keysLoaded()).isEqualTo(1024);
