@@ -4,6 +4,7 @@ import io.flowsim.api.ExtensionOption;
 import io.flowsim.api.KernelResolver;
 import io.flowsim.api.ResolverSession;
 import io.flowsim.api.RunContext;
+import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.Dims;
 import io.flowsim.api.model.Direction;
@@ -66,13 +67,31 @@ public final class PrefixKernelResolver implements KernelResolver {
     public ResolverSession open(RunContext context) {
         String prefix = context.options().get(KERNEL_PREFIX);
         Resolution resolution = new Resolution(ResolutionSource.NAME_PATTERN, NAME, "name prefix " + prefix);
-        return kernel -> kernel.name().startsWith(prefix)
-                ? Optional.of(new ResolvedKernel(kernel, OperationFamily.NORM, "rms_norm", "out = rms_norm(input) * weight",
-                        "", List.of(), operands(kernel), resolution, Map.of()))
-                : Optional.empty();
+        return kernel -> {
+            if (!kernel.name().startsWith(prefix)) {
+                return Optional.empty();
+            }
+            List<Operand> operands;
+            Map<String, String> attributes = Map.of();
+            try {
+                operands = operands(kernel);
+            } catch (IllegalArgumentException e) {
+                // A shape no real tensor has (a hostile or corrupt trace: a negative size, more elements than a
+                // long counts; Dims.Tensor.checkedElementCount() tells beforehand) is rejected by Operand: it is
+                // this kernel's problem, which backends give as its reason, not an exception that stops the run.
+                operands = List.of();
+                attributes = Map.of(Attributes.OPERANDS_PROBLEM.name(), e.getMessage());
+            }
+            return Optional.of(new ResolvedKernel(kernel, OperationFamily.NORM, "rms_norm",
+                    "out = rms_norm(input) * weight", "", List.of(), operands, resolution, attributes));
+        };
     }
 
-    /** Input {@code [tokens, hidden]}, weight {@code [hidden]} and output from the operator's inputs; none if unrecorded. */
+    /**
+     * Input {@code [tokens, hidden]}, weight {@code [hidden]} and output from the operator's inputs; none if unrecorded.
+     *
+     * @throws IllegalArgumentException when a recorded shape makes no {@link Operand}
+     */
     private static List<Operand> operands(KernelRecord kernel) {
         List<OperatorInput> inputs = kernel.operator().map(o -> o.hasShapes() ? o.inputs() : List.<OperatorInput>of())
                 .orElse(List.of());

@@ -1,6 +1,7 @@
 package ${package};
 
 import io.flowsim.api.KernelResolver;
+import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.Dims;
 import io.flowsim.api.model.KernelRecord;
@@ -71,6 +72,17 @@ class PrefixKernelResolverTest {
                 launchedWithShapes("my_rmsnorm_bf16_kernel"));
         assertTrue(resolved.get(0).isPresent(), "the configured prefix matches");
         assertTrue(resolved.get(1).isEmpty(), "the default prefix no longer does");
+    }
+
+    @Test
+    void aShapePastALongIsTheKernelsProblemNotAnException() {
+        OperatorCall op = new OperatorCall("my_lib::rmsnorm", OptionalLong.of(1), List.of(
+                OperatorInput.of("c10::BFloat16", Dims.of(1L << 40, 1L << 40))), ShapeSource.PROFILER);
+        ResolvedKernel k = ExtensionHarness.of(new PrefixKernelResolver())
+                .resolve(kernels.kernel("my_rmsnorm_bf16_kernel", 5_000).operator(op).build()).get(0).orElseThrow();
+        assertTrue(k.operands().isEmpty(), "no operand is made of a shape past a long");
+        assertTrue(k.attributes().get(Attributes.OPERANDS_PROBLEM.name()).contains("[1099511627776, 1099511627776]"),
+                "the problem names the shape");
     }
 
     @Test

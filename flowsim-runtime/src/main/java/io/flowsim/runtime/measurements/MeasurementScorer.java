@@ -12,6 +12,7 @@ import io.flowsim.api.model.SimulationRequest;
 import io.flowsim.api.model.SimulationResult;
 import io.flowsim.api.model.SimulationStatus;
 import io.flowsim.runtime.pipeline.Accuracy;
+import io.flowsim.runtime.pipeline.PluginFailure;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,7 +84,15 @@ public final class MeasurementScorer {
             }
         }
         List<SimulationRequest> batch = List.copyOf(distinct.keySet());
-        List<SimulationResult> results = batch.isEmpty() ? List.of() : session.simulate(batch, target);
+        List<SimulationResult> results;
+        try {
+            results = batch.isEmpty() ? List.of() : session.simulate(batch, target);
+        } catch (FlowsimException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw PluginFailure.of("simulator backend '" + backend + "'", "failed on a batch of " + batch.size()
+                    + " requests of measurement rows on " + target.name(), e);
+        }
         if (results == null || results.size() != batch.size()) {
             throw new FlowsimException(ErrorCode.INTERNAL, "backend " + backend + " returned "
                     + (results == null ? "no" : results.size()) + " results for " + batch.size() + " requests");

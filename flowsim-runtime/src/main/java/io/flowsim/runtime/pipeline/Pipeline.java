@@ -26,6 +26,7 @@ import io.flowsim.api.model.TraceMetadata;
 import io.flowsim.runtime.discovery.Discovered;
 import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
+import io.flowsim.runtime.discovery.Origin;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -250,7 +251,14 @@ public final class Pipeline {
                                 List<SimulationRequest> batch, int[] requestOf, SimulatorBackend backend,
                                 SimulationSession session, List<ExportSession> sessions, RunSummaryBuilder summary,
                                 KernelAnalyzer analyzer) {
-        List<SimulationResult> results = session.simulate(batch, target);
+        List<SimulationResult> results;
+        try {
+            results = session.simulate(batch, target);
+        } catch (FlowsimException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw backendFailure(backend, session, batch, target, resolved, requestOf, e);
+        }
         if (results == null || results.size() != batch.size()) {
             throw new FlowsimException(ErrorCode.INTERNAL, "backend " + backend.name() + " returned "
                     + (results == null ? "no" : results.size()) + " results for " + batch.size() + " requests");
@@ -276,6 +284,37 @@ public final class Pipeline {
         }
         return summary.build(trace.metadata(), Optional.of(new RunSummaryBuilder.SimulationInfo(backend.name(), target,
                 batch.size(), session.notes(target))), trace.statistics());
+    }
+
+    /** The most requests simulated one at a time to find the kernel a backend throws on. */
+    private static final int FAILURE_PROBES = 1_000;
+
+    /**
+     * The one-line error of a backend that threw on a batch, naming the kernel when one of the first
+     * {@value #FAILURE_PROBES} requests alone makes it throw again (a backend answers a whole batch, so the
+     * exception alone does not say which kernel it choked on).
+     */
+    private FlowsimException backendFailure(SimulatorBackend backend, SimulationSession session,
+                                            List<SimulationRequest> batch, HardwareTarget target,
+                                            List<ResolvedKernel> resolved, int[] requestOf, RuntimeException e) {
+        Discovered<SimulatorBackend> discovered = registry.find(ExtensionPoint.SIMULATOR_BACKEND,
+                SimulatorBackend.class, backend.name()).orElse(new Discovered<>(backend,
+                ExtensionPoint.SIMULATOR_BACKEND, new Origin(Optional.empty(), Optional.empty(), "-")));
+        int culprit = batch.size() == 1 ? 0 : -1;
+        for (int r = 0; culprit < 0 && r < Math.min(batch.size(), FAILURE_PROBES); r++) {
+            try {
+                session.simulate(List.of(batch.get(r)), target);
+            } catch (RuntimeException again) {
+                culprit = r;
+            }
+        }
+        for (int i = 0; i < requestOf.length && culprit >= 0; i++) {
+            if (requestOf[i] == culprit) {
+                return PluginFailure.of(discovered, "failed on kernel " + PluginFailure.kernel(resolved.get(i).kernel())
+                        + " on " + target.name(), e);
+            }
+        }
+        return PluginFailure.of(discovered, "failed on a batch of " + batch.size() + " requests on " + target.name(), e);
     }
 
     /** The GPU to simulate: {@code --gpu}, else the device most kernels ran on, else the first listed. */

@@ -20,10 +20,14 @@ import java.util.Optional;
  */
 public final class ResolverChain implements AutoCloseable {
 
-    private final List<ResolverSession> sessions;
+    private final List<Link> links;
 
-    private ResolverChain(List<ResolverSession> sessions) {
-        this.sessions = sessions;
+    /** One open session with the resolver it came from, to name it when it throws. */
+    private record Link(ResolverSession session, Discovered<KernelResolver> resolver) {
+    }
+
+    private ResolverChain(List<Link> links) {
+        this.links = links;
     }
 
     /**
@@ -49,29 +53,45 @@ public final class ResolverChain implements AutoCloseable {
 
     /** Opens a session of every resolver, in order; closes those already open if one fails. */
     public static ResolverChain open(List<Discovered<KernelResolver>> ordered, RunContext context) {
-        List<ResolverSession> sessions = new ArrayList<>();
+        List<Link> links = new ArrayList<>();
+        Discovered<KernelResolver> opening = null;
         try {
             for (Discovered<KernelResolver> d : ordered) {
-                sessions.add(d.extension().open(context));
+                opening = d;
+                links.add(new Link(d.extension().open(context), d));
             }
         } catch (RuntimeException e) {
-            sessions.forEach(ResolverSession::close);
-            throw e;
+            links.forEach(l -> l.session().close());
+            throw e instanceof FlowsimException ? e : PluginFailure.of(opening, "failed to open", e);
         }
-        return new ResolverChain(sessions);
+        return new ResolverChain(links);
     }
 
     /** Resolves one kernel through the chain. Never returns null. */
     public ResolvedKernel resolve(KernelRecord kernel) {
         ResolvedKernel guess = null;
-        for (ResolverSession session : sessions) {
-            Optional<ResolvedKernel> answer = session.resolve(kernel);
+        for (Link link : links) {
+            Optional<ResolvedKernel> answer;
+            try {
+                answer = link.session().resolve(kernel);
+            } catch (FlowsimException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // a third-party resolver that throws on one kernel (an Operand it built from a hostile shape,
+                // a bug) stops the run with one line naming it and the kernel, not an anonymous internal error
+                throw PluginFailure.of(link.resolver(), "failed on kernel " + PluginFailure.kernel(kernel), e);
+            }
+            if (answer == null) {
+                throw PluginFailure.of(link.resolver(), "returned null instead of an Optional for kernel "
+                        + PluginFailure.kernel(kernel), null);
+            }
             if (answer.isEmpty()) {
                 continue;
             }
             ResolvedKernel resolved = answer.get();
             if (resolved.kernel() != kernel && !resolved.kernel().equals(kernel)) {
-                throw new IllegalStateException("a resolver returned a different kernel record for " + kernel.name());
+                throw PluginFailure.of(link.resolver(), "returned a different kernel record for kernel "
+                        + PluginFailure.kernel(kernel), null);
             }
             ResolutionSource source = resolved.resolution().source();
             if (source.isDatabase()) {
@@ -86,6 +106,6 @@ public final class ResolverChain implements AutoCloseable {
 
     @Override
     public void close() {
-        sessions.forEach(ResolverSession::close);
+        links.forEach(l -> l.session().close());
     }
 }

@@ -44,6 +44,37 @@ class CalibratorTest {
         assertThat(fit.profile().get(Param.MOE_BLOCK_M)).isEqualTo(base.get(Param.MOE_BLOCK_M));
     }
 
+    /**
+     * GEMM rows without the {@code measurement.*} attributes (as in a trace, or a table that does not record
+     * its benchmark loop): the L2 and graph-replay parameters, which act only through those attributes, cannot
+     * move the loss, so they are held at their values rather than written into the profile as wherever the
+     * optimizer left them; so is an FP8 efficiency on BF16 rows.
+     */
+    @Test
+    void parametersNoMeasurementDependsOnAreHeldNotFitted() {
+        HardwareProfile base = Profiles.bundled("h100-sxm");
+        double[] truthValues = base.parameters();
+        truthValues[Param.GEMM_COMPUTE_EFFICIENCY.ordinal()] = 0.6;
+        HardwareProfile truth = base.withParameters(truthValues);
+        List<Measurement> ms = new ArrayList<>();
+        for (long m : new long[] {1, 64, 512, 4096}) {
+            for (long n : new long[] {2048, 8192}) {
+                SimulationRequest r = Requests.gemm(m, n, 4096, DataType.BF16);
+                assertThat(r.attributes().keySet()).noneMatch(k -> k.startsWith("measurement."));
+                ms.add(new Measurement("g|" + m + "|" + n, "gemm", List.of(r), 0,
+                        KernelModel.estimate(r, truth).nanos(), "generated"));
+            }
+        }
+        Calibrator.Fit fit = Calibrator.fit(base, ms, Reporter.silent());
+        assertThat(fit.parameters()).extracting(FittedParameter::name).contains(Param.GEMM_COMPUTE_EFFICIENCY.key());
+        for (Param held : List.of(Param.GEMM_L2_BANDWIDTH_GBPS, Param.GEMM_L2_RESIDENT_FRACTION,
+                Param.GEMM_GRAPH_REPLAY_GAP_US, Param.GEMM_FP8_COMPUTE_EFFICIENCY)) {
+            assertThat(fit.parameters()).extracting(FittedParameter::name).as(held.qualifiedName())
+                    .doesNotContain(held.key());
+            assertThat(fit.profile().get(held)).as(held.qualifiedName()).isEqualTo(base.get(held));
+        }
+    }
+
     @Test
     void neverFitsBeyondPhysicalBounds() {
         // Measurements faster than the hardware can be pull efficiencies up, but no further than 1.
