@@ -204,7 +204,8 @@ final class AttentionModel {
         double quantization = Math.pow(waves * sms * occupancy / blocks, hw.get(Param.PREFILL_WAVE_QUANTIZATION));
         double longest = 2.0 * Math.min(p.qLen, blockQ) * (walk.mostKeys() + maskCost * walk.mostMaskedKeys()) * dims;
         double compute;
-        if (kernel.prefillSchedule() == AttentionKernel.PrefillSchedule.FLASHINFER_PLAN) {
+        if (kernel.prefillSchedule() == AttentionKernel.PrefillSchedule.FLASHINFER_PLAN
+                && plannedWorks(p, blockQ) <= MAX_PLANNED_WORKS) {
             double tileSeconds = 2.0 * blockQ * tile.keys() * dims / perSm;
             compute = plannedMakespan(p, window, tile, sms, tileSeconds, maskCost,
                     hw.get(Param.PREFILL_CTA_OVERHEAD_US) * 1e-6);
@@ -281,6 +282,20 @@ final class AttentionModel {
                     - Math.max(firstTile, GemmModel.ceilDiv(seenByAllFrom, keys)) + 1);
             return new KeyTiles(endTile - firstTile, endTile - firstTile - inside);
         }
+    }
+
+    /**
+     * The most works {@link #plannedMakespan} replays (one heap step each): a million-scale plan takes tens of
+     * milliseconds, once per distinct kernel. A larger one (no real prefill comes near it, but a hostile shape can)
+     * is priced by the even-share formula every other prefill kernel uses, so one kernel never holds up a run.
+     */
+    static final long MAX_PLANNED_WORKS = 1L << 22;
+
+    /** How many (head, sequence, query tile) works FlashInfer's plan has; saturates instead of overflowing. */
+    static long plannedWorks(Problem p, long rows) {
+        long queryTiles = GemmModel.ceilDiv(p.qLen, rows);
+        double works = (double) p.heads * p.batch * queryTiles;
+        return works >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) works;
     }
 
     /**

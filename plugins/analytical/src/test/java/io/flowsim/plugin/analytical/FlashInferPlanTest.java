@@ -97,4 +97,21 @@ class FlashInferPlanTest {
         assertThat(planned.bound()).isEqualTo("compute");
         assertThat(planned.seconds()).isGreaterThan(dealt.seconds());
     }
+
+    @Test
+    void aPlanTooLargeToReplayIsPricedByTheEvenShareOfTheOtherKernels() {
+        // 32,768 sequences of 1,024 tokens, 32 heads: 8.4 million works, past what the model replays one by one.
+        SimulationRequest huge = Requests.prefill(32_768, 1024, 32, 32, 192);
+        assertThat(AttentionModel.plannedWorks(causal(32_768, 1024, 32), 128))
+                .isGreaterThan(AttentionModel.MAX_PLANNED_WORKS);
+        Estimate planned = KernelModel.estimate(named(PERSISTENT, huge), H200);
+        String waves = PERSISTENT.replace("BatchPrefillPersistentTileScheduler", "BatchPrefillTileScheduler");
+        Estimate dealt = KernelModel.estimate(named(waves, huge), H200);
+        assertThat(planned.supported()).as(planned.reason()).isTrue();
+        assertThat(planned.seconds()).isEqualTo(dealt.seconds());
+        // A realistic batch stays under the limit, and the count saturates instead of overflowing.
+        assertThat(AttentionModel.plannedWorks(causal(64, 8192, 128), 128)).isLessThan(AttentionModel.MAX_PLANNED_WORKS);
+        assertThat(AttentionModel.plannedWorks(causal(Long.MAX_VALUE / 2, Long.MAX_VALUE / 2, 1L << 40), 1))
+                .isEqualTo(Long.MAX_VALUE);
+    }
 }
