@@ -2,6 +2,7 @@ package io.flowsim.runtime.pipeline;
 
 import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.KernelRecord;
+import io.flowsim.api.model.ResolvedKernel;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,6 +50,15 @@ final class KernelOverlap {
             device(records, kernels, overlap);
         }
         return overlap;
+    }
+
+    /** {@link #of(List)} over the records of resolved kernels. */
+    static long[] ofResolved(List<ResolvedKernel> kernels) {
+        List<KernelRecord> records = new ArrayList<>(kernels.size());
+        for (ResolvedKernel k : kernels) {
+            records.add(k.kernel());
+        }
+        return of(records);
     }
 
     private static void device(List<KernelRecord> records, List<Integer> kernels, long[] overlap) {

@@ -50,11 +50,7 @@ final class OverlapWindow {
             ResolvedKernel only = held.get(0);
             sink.accept(only, only.kernel().kind() == KernelKind.KERNEL ? 0 : KernelOverlap.NONE);
         } else if (!held.isEmpty()) {
-            List<KernelRecord> records = new ArrayList<>(held.size());
-            for (ResolvedKernel k : held) {
-                records.add(k.kernel());
-            }
-            long[] overlap = KernelOverlap.of(records);
+            long[] overlap = KernelOverlap.ofResolved(held);
             for (int i = 0; i < held.size(); i++) {
                 sink.accept(held.get(i), overlap[i]);
             }

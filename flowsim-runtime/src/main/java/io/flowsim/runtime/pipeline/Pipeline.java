@@ -264,11 +264,7 @@ public final class Pipeline {
                     + (results == null ? "no" : results.size()) + " results for " + batch.size() + " requests");
         }
 
-        List<KernelRecord> records = new ArrayList<>(resolved.size());
-        for (ResolvedKernel k : resolved) {
-            records.add(k.kernel());
-        }
-        long[] overlap = KernelOverlap.of(records);
+        long[] overlap = KernelOverlap.ofResolved(resolved);
         for (int i = 0; i < resolved.size(); i++) {
             SimulationResult r = results.get(requestOf[i]);
             if (r == null) {
