@@ -203,7 +203,13 @@ public final class Pipeline {
             }
             window.flush();
         }
+        warnOfImpossibleRates(analyzer, trace.metadata());
         return summary.build(trace.metadata(), Optional.empty(), trace.statistics());
+    }
+
+    /** One warning per trace when kernels' measured rates were far past the GPU's peaks ({@link KernelAnalyzer}). */
+    private void warnOfImpossibleRates(KernelAnalyzer analyzer, TraceMetadata metadata) {
+        analyzer.impossibleWarning(metadata.traceName()).ifPresent(context.reporter()::warn);
     }
 
     private record Simulated(RunSummary summary, RunSummaryBuilder builder) {
@@ -278,6 +284,7 @@ public final class Pipeline {
                 s.accept(result);
             }
         }
+        warnOfImpossibleRates(analyzer, trace.metadata());
         return summary.build(trace.metadata(), Optional.of(new RunSummaryBuilder.SimulationInfo(backend.name(), target,
                 batch.size(), session.notes(target))), trace.statistics());
     }
