@@ -162,8 +162,12 @@ final class AttentionModel {
         if (qType == DataType.UNKNOWN) {
             return "the attention operand types are unknown";
         }
-        if (heads <= 0 || headDimQk <= 0 || kvHeads <= 0) {
+        if (heads <= 0 || headDimQk <= 0) {
             return "attention with an empty dimension in q " + q.shape();
+        }
+        if (kvHeads <= 0) {
+            return "attention with " + kvHeads + " KV heads (needs at least one: attention.num_kv_heads or the k / kv_cache"
+                    + " operand's head dimension)";
         }
         return new Problem(batch, qLen, kvLen, heads, kvHeads, headDimQk, headDimV, latent, causal,
                 windowAttr > 0 ? Math.round(windowAttr) : 0, decode, qType, kvType);
@@ -718,6 +722,10 @@ final class AttentionModel {
      * split, and a fixed latency covers the launches.
      */
     static Estimate fa3Decode(Problem p, HardwareProfile hw) {
+        if (p.kvHeads <= 0) {
+            // Fa3Split divides the query heads by the KV heads; parse rejects this, a direct caller may not.
+            return Estimate.unsupported("FA3 decode with " + p.kvHeads + " KV heads (needs at least one)");
+        }
         boolean eightBit = p.kvType.bits() <= 8;
         String precision = eightBit ? "fp8" : HardwareProfile.precisionOf(p.qType);
         OptionalDouble peak = precision == null ? OptionalDouble.empty() : hw.peakFlops(precision);

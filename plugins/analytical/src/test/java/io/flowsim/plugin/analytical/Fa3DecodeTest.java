@@ -139,4 +139,22 @@ class Fa3DecodeTest {
         assertThat(estimate(fp8, slowFp8).seconds()).isGreaterThan(estimate(fp8, H100).seconds());
         assertThat(estimate(bf16, slowFp8).seconds()).isEqualTo(estimate(bf16, H100).seconds());
     }
+
+    @Test
+    void zeroKvHeadsAreUnsupportedNotADivisionByZero() {
+        // A caller that bypasses parse (which rejects it too) must get a reason, not an ArithmeticException from
+        // Fa3Split's heads / kvHeads.
+        AttentionModel.Problem p = new AttentionModel.Problem(4, 1, 4096, 32, 0, 128, 128, false, false, 0, true,
+                DataType.BF16, DataType.BF16);
+        Estimate e = AttentionModel.fa3Decode(p, H100);
+        assertThat(e.supported()).isFalse();
+        assertThat(e.reason()).contains("0 KV heads");
+    }
+
+    @Test
+    void aCacheWithoutKvHeadsNamesThemInItsReason() {
+        Estimate e = KernelModel.estimate(fa3Decode(4, 4096, 32, 0, 128, DataType.BF16), H100);
+        assertThat(e.supported()).isFalse();
+        assertThat(e.reason()).contains("0 KV heads").doesNotContain("empty dimension in q");
+    }
 }
