@@ -20,7 +20,8 @@ import java.util.OptionalLong;
  * operands say in the time recorded: no cache gets a kernel that far past the datasheet (an L2 cache
  * serves two to three times the HBM bandwidth), so its shapes, its work count or its time are wrong. Its
  * work is taken as unknown, so no output prints its impossible FLOPs, bytes, TFLOP/s, TB/s or % of peak,
- * and the run says once how many kernels were so ({@link #impossibleWarning}). Without the GPU's peaks
+ * and a run whose outputs are written says once how many kernels were so
+ * ({@link #impossibleWarning}). Without the GPU's peaks
  * nothing is judged.
  */
 final class KernelAnalyzer {
