@@ -80,6 +80,54 @@ class ThrowingPluginTest {
                 """.formatted(REJECTION);
     }
 
+    /** A backend whose session cannot be opened: its {@code open} throws (a plugin bug, a missing resource). */
+    private static String backendThatCannotOpen() {
+        return """
+                package com.example.o;
+
+                import io.flowsim.api.RunContext;
+                import io.flowsim.api.SimulationSession;
+                import io.flowsim.api.SimulatorBackend;
+
+                public final class Unopenable implements SimulatorBackend {
+                    public String name() { return "unopenable-backend"; }
+                    public String description() { return "throws when a session is opened"; }
+                    public SimulationSession open(RunContext context) {
+                        throw new IllegalStateException("no model file in the plugin's jar");
+                    }
+                }
+                """;
+    }
+
+    /** A backend that throws on a GEMM with a dimension of 4,242 (a shape it cannot take), in any batch. */
+    private static String backendThatThrowsOnAShape() {
+        return """
+                package com.example.s;
+
+                import io.flowsim.api.RunContext;
+                import io.flowsim.api.SimulatorBackend;
+                import io.flowsim.api.model.HardwareTarget;
+                import io.flowsim.api.model.SimulationRequest;
+                import io.flowsim.api.model.SimulationResult;
+                import java.util.List;
+                import java.util.Map;
+
+                public final class ShapeThrowing implements SimulatorBackend {
+                    public String name() { return "shape-throwing-backend"; }
+                    public String description() { return "throws on a dimension of 4242"; }
+                    public List<SimulationResult> simulate(List<SimulationRequest> batch, HardwareTarget target,
+                                                           RunContext context) {
+                        for (SimulationRequest r : batch) {
+                            if (r.operands().stream().anyMatch(o -> o.shape().contains(4242L))) {
+                                throw new ArithmeticException("tile count overflows");
+                            }
+                        }
+                        return batch.stream().map(r -> SimulationResult.ok(1_000L, name(), Map.of())).toList();
+                    }
+                }
+                """;
+    }
+
     private Path trace() throws IOException {
         return Files.write(dir.resolve("kernels.fake-trace"), List.of("gemm_8x8x8|0|1000|0", "gemm_16x16x16|2000|1000|0",
                 "boom_kernel|4000|1000|0", "gemm_32x32x32|6000|1000|0"));
@@ -122,6 +170,55 @@ class ThrowingPluginTest {
         assertThat(r.err()).contains("simulator backend 'throwing-backend' (plugin throwing-backend-plugin")
                 .contains("failed on kernel 'boom_kernel' (#2)")
                 .contains("IllegalArgumentException: " + REJECTION);
+    }
+
+    @Test
+    void aBackendWhoseOpenThrowsIsOneLineNamingItsPlugin() throws IOException {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        new PluginJarBuilder("unopenable-backend-plugin").source("com.example.o.Unopenable", backendThatCannotOpen())
+                .service(SimulatorBackend.class, "com.example.o.Unopenable").build(plugins);
+        Path out = dir.resolve("out");
+        CliRun r = CliRun.of("--plugins-dir", plugins.toString(), "simulate", "--backend", "unopenable-backend",
+                "--trace-file", trace().toString(), "--output-dir", out.toString(), "-q");
+        assertOneLineNoStackTraceNoOutputs(r, out);
+        assertThat(r.err()).contains("simulator backend 'unopenable-backend' (plugin unopenable-backend-plugin")
+                .contains("failed to open a session")
+                .contains("IllegalStateException: no model file in the plugin's jar");
+
+        CliRun validate = CliRun.of("--plugins-dir", plugins.toString(), "-q", "validate", "--backend",
+                "unopenable-backend", table().toString());
+        assertThat(validate.exitCode()).as(validate.err()).isEqualTo(1);
+        assertThat(validate.err().lines().filter(l -> l.startsWith("flowsim:")).toList()).singleElement().asString()
+                .contains("simulator backend 'unopenable-backend' (plugin unopenable-backend-plugin")
+                .contains("failed to open a session");
+        assertThat(validate.err()).doesNotContain("\tat ").doesNotContain("internal error");
+    }
+
+    /** A GEMM table whose third data row (line 4 of the file) has the shape the backend above throws on. */
+    private Path table() throws IOException {
+        return Files.write(dir.resolve("gemm_rows.csv"), List.of(
+                "framework,version,device,op_name,kernel_source,gemm_dtype,m,n,k,latency",
+                "SGLang,0.0.0,NVIDIA H100 80GB HBM3,gemm,handwritten,bfloat16,128,4096,4096,0.020",
+                "SGLang,0.0.0,NVIDIA H100 80GB HBM3,gemm,handwritten,bfloat16,256,4096,4096,0.030",
+                "SGLang,0.0.0,NVIDIA H100 80GB HBM3,gemm,handwritten,bfloat16,128,4242,4096,0.021",
+                "SGLang,0.0.0,NVIDIA H100 80GB HBM3,gemm,handwritten,bfloat16,512,4096,4096,0.050"));
+    }
+
+    @Test
+    void aBackendThatThrowsOnAMeasuredRowNamesTheFileAndLineOfTheRow() throws IOException {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        new PluginJarBuilder("shape-throwing-plugin").source("com.example.s.ShapeThrowing", backendThatThrowsOnAShape())
+                .service(SimulatorBackend.class, "com.example.s.ShapeThrowing").build(plugins);
+        Path csv = dir.resolve("details.csv");
+        CliRun r = CliRun.of("--plugins-dir", plugins.toString(), "-q", "validate", "--backend", "shape-throwing-backend",
+                table().toString(), "--csv", csv.toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        assertThat(r.err().lines().filter(l -> l.startsWith("flowsim:")).toList()).as(r.err()).singleElement()
+                .asString().contains("simulator backend 'shape-throwing-backend' (plugin shape-throwing-plugin")
+                .contains("of the measured row gemm_rows.csv:4 (group gemm bf16)")
+                .contains("ArithmeticException: tile count overflows");
+        assertThat(r.err()).doesNotContain("\tat ").doesNotContain("a batch of");
+        assertThat(csv).doesNotExist();
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.flowsim.api.model.AccuracyRow;
 import io.flowsim.api.model.FittedParameter;
 import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.Measurement;
+import io.flowsim.runtime.discovery.Discovered;
 import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
 import io.flowsim.runtime.measurements.HoldOutSplit;
@@ -86,7 +87,9 @@ final class CalibrateCommand implements Callable<Integer>, DeclaredOptions.UsesE
         Options.Builder options = root.options();
         inputs.addTo(options);
         try (ExtensionRegistry registry = root.discover()) {
-            SimulatorBackend b = registry.require(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, backend);
+            Discovered<SimulatorBackend> discovered = registry.requireDiscovered(ExtensionPoint.SIMULATOR_BACKEND,
+                    SimulatorBackend.class, backend);
+            SimulatorBackend b = discovered.extension();
             if (!b.canCalibrate()) {
                 throw FlowsimException.usage("backend '" + b.name() + "' cannot be calibrated");
             }
@@ -127,10 +130,10 @@ final class CalibrateCommand implements Callable<Integer>, DeclaredOptions.UsesE
                     continue;
                 }
                 Map<String, MeasurementScorer.GroupScore> before = index(MeasurementScorer.byGroup(s.name(),
-                        MeasurementScorer.score(b, s.target(), context, test)));
+                        MeasurementScorer.score(discovered, s.target(), context, test)));
                 HardwareTarget fittedTarget = new HardwareTarget(result.targetName(), s.target().traceDevice());
                 for (MeasurementScorer.GroupScore g : MeasurementScorer.byGroup(s.name(),
-                        MeasurementScorer.score(b, fittedTarget, after, test))) {
+                        MeasurementScorer.score(discovered, fittedTarget, after, test))) {
                     AccuracyRow a = g.accuracy();
                     MeasurementScorer.GroupScore gb = before.get(g.group());
                     AccuracyRow o = gb == null ? null : gb.accuracy();

@@ -15,6 +15,7 @@ import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
 import io.flowsim.runtime.measurements.HoldOutSplit;
 import io.flowsim.runtime.measurements.MeasurementScorer;
+import io.flowsim.runtime.pipeline.PluginFailure;
 import io.flowsim.runtime.pipeline.RunJson;
 import io.flowsim.runtime.pipeline.RuntimeJson;
 import picocli.CommandLine.Command;
@@ -121,7 +122,8 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
         Options.Builder options = root.options();
         inputs.addTo(options);
         try (ExtensionRegistry registry = root.discover()) {
-            SimulatorBackend b = registry.require(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, backend);
+            Discovered<SimulatorBackend> b = registry.requireDiscovered(ExtensionPoint.SIMULATOR_BACKEND,
+                    SimulatorBackend.class, backend);
             RunContext context = RunContext.of(options.build(), root.reporter(), null);
             // the tables and traces read are inputs: --csv never replaces one, and is refused before any work
             inputs.expandTraceDirectory();
@@ -131,8 +133,8 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
             try (AtomicOutput.Inputs protectedInputs = AtomicOutput.protectInputs(read);
                  AtomicOutput csvOutput = csv == null ? null : CsvFiles.reserve(csv)) {
                 List<MeasurementInputs.Source> sources = inputs.read(registry, context, Optional.ofNullable(gpu));
-                try (SimulationSession session = b.open(context)) {
-                    return validate(b.name(), session, sources, holdOut, part, json, csvOutput);
+                try (SimulationSession session = PluginFailure.open(b, context)) {
+                    return validate(b, session, sources, holdOut, part, json, csvOutput);
                 }
             }
         }
@@ -175,8 +177,10 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
     }
 
     /** Returns the exit code: the run-level status, as {@code simulate}'s (see {@link #runStatus}). */
-    private int validate(String backendName, SimulationSession session, List<MeasurementInputs.Source> sources,
+    private int validate(Discovered<SimulatorBackend> backend, SimulationSession session,
+                         List<MeasurementInputs.Source> sources,
                          HoldOutSplit holdOut, String part, boolean json, AtomicOutput csvOutput) {
+        String backendName = backend.name();
         List<MeasurementScorer.GroupScore> scores = new ArrayList<>();
         long predicted = 0;
         long failed = 0;
@@ -191,7 +195,7 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
             };
             root.reporter().info("scoring " + s.name() + ": " + chosen.size() + " measurements on "
                     + s.target().name());
-            List<MeasurementScorer.Scored> scored = MeasurementScorer.score(backendName, session, s.target(), chosen);
+            List<MeasurementScorer.Scored> scored = MeasurementScorer.score(backend, session, s.target(), chosen);
             scores.addAll(MeasurementScorer.byGroup(s.name() + " [" + s.target().name() + "]", scored));
             for (MeasurementScorer.Scored x : scored) {
                 if (x.predicted()) {

@@ -93,8 +93,19 @@ public final class ExtensionRegistry implements AutoCloseable {
      *                          there is none
      */
     public <T extends FlowsimExtension> T require(ExtensionPoint point, Class<T> type, String name) {
+        return requireDiscovered(point, type, name).extension();
+    }
+
+    /**
+     * The extension of {@code point} named {@code name}, with where it was found (to name its plugin in messages).
+     *
+     * @throws FlowsimException {@link io.flowsim.api.ErrorCode#USAGE} naming the installed ones when
+     *                          there is none
+     */
+    public <T extends FlowsimExtension> Discovered<T> requireDiscovered(ExtensionPoint point, Class<T> type,
+                                                                        String name) {
         return find(point, type, name).orElseThrow(() -> FlowsimException.usage("no " + point.label() + " named '"
-                + name + "' is installed (available: " + names(point) + ")")).extension();
+                + name + "' is installed (available: " + names(point) + ")"));
     }
 
     /** The names of {@code point}'s extensions, comma-separated, or {@code none}. */

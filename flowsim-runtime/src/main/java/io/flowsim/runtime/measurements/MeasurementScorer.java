@@ -11,6 +11,7 @@ import io.flowsim.api.model.Measurement;
 import io.flowsim.api.model.SimulationRequest;
 import io.flowsim.api.model.SimulationResult;
 import io.flowsim.api.model.SimulationStatus;
+import io.flowsim.runtime.discovery.Discovered;
 import io.flowsim.runtime.pipeline.Accuracy;
 import io.flowsim.runtime.pipeline.PluginFailure;
 
@@ -74,9 +75,32 @@ public final class MeasurementScorer {
         }
     }
 
+    /**
+     * Simulates the kernels of the measurements on a target, in a session of their own; a backend that throws
+     * when opened or on a row is one line naming it, its plugin and the row ({@link PluginFailure}).
+     */
+    public static List<Scored> score(Discovered<SimulatorBackend> backend, HardwareTarget target, RunContext context,
+                                     List<Measurement> measurements) {
+        try (SimulationSession session = PluginFailure.open(backend, context)) {
+            return score(backend, session, target, measurements);
+        }
+    }
+
     /** Simulates the kernels of the measurements on a target, in a session of {@code backend}. */
+    public static List<Scored> score(Discovered<SimulatorBackend> backend, SimulationSession session,
+                                     HardwareTarget target, List<Measurement> measurements) {
+        return score(PluginFailure.describe(backend), backend.name(), session, target, measurements);
+    }
+
+    /** Simulates the kernels of the measurements on a target, in a session of the backend named {@code backend}. */
     public static List<Scored> score(String backend, SimulationSession session, HardwareTarget target,
                                      List<Measurement> measurements) {
+        return score("simulator backend '" + backend + "'", backend, session, target, measurements);
+    }
+
+    /** @param extension the backend as messages name it */
+    private static List<Scored> score(String extension, String backend, SimulationSession session,
+                                      HardwareTarget target, List<Measurement> measurements) {
         Map<SimulationRequest, Integer> distinct = new LinkedHashMap<>();
         for (Measurement m : measurements) {
             for (SimulationRequest r : m.kernels()) {
@@ -90,8 +114,7 @@ public final class MeasurementScorer {
         } catch (FlowsimException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw PluginFailure.of("simulator backend '" + backend + "'", "failed on a batch of " + batch.size()
-                    + " requests of measurement rows on " + target.name(), e);
+            throw PluginFailure.of(extension, failedOn(session, batch, target, measurements), e);
         }
         if (results == null || results.size() != batch.size()) {
             throw new FlowsimException(ErrorCode.INTERNAL, "backend " + backend + " returned "
@@ -117,6 +140,27 @@ public final class MeasurementScorer {
             scored.add(new Scored(m, sum, reason, failed));
         }
         return scored;
+    }
+
+    /**
+     * What a backend that threw on the batch failed on: the first measured row (its file and line, or trace
+     * and kernel index) holding a request that alone makes it throw again, else the rows of the batch.
+     */
+    private static String failedOn(SimulationSession session, List<SimulationRequest> batch, HardwareTarget target,
+                                   List<Measurement> measurements) {
+        int culprit = PluginFailure.culprit(session, batch, target);
+        if (culprit >= 0) {
+            SimulationRequest request = batch.get(culprit);
+            List<Measurement> rows = measurements.stream().filter(m -> m.kernels().contains(request)).toList();
+            if (!rows.isEmpty()) {
+                return "failed on kernel '" + request.kernelName() + "' of the measured row " + rows.get(0).origin()
+                        + " (group " + rows.get(0).group() + (rows.size() > 1 ? "; " + (rows.size() - 1)
+                        + " more rows hold it" : "") + ") on " + target.name();
+            }
+        }
+        return "failed on a batch of " + batch.size() + " requests of the measured rows " + measurements.get(0).origin()
+                + (measurements.size() > 1 ? " to " + measurements.get(measurements.size() - 1).origin() : "")
+                + " on " + target.name();
     }
 
     /** Accuracy per group, groups in first-seen order. */

@@ -228,7 +228,7 @@ public final class Pipeline {
         List<SimulationRequest> batch = List.copyOf(distinct.keySet());
         context.reporter().info("simulating " + resolved.size() + " kernels (" + batch.size()
                 + " distinct requests) on " + target.name() + " with backend " + backend.name());
-        try (SimulationSession session = backend.open(context)) {
+        try (SimulationSession session = PluginFailure.open(discovered(backend), context)) {
             boolean peaksFromThis = spec.peaksBackend().filter(backend.name()::equals).isPresent();
             // The recorded GPU's peaks come from the peaks backend; when that is the simulating
             // backend, its own session (and so the run's hardware profiles) answers both questions.
@@ -282,35 +282,30 @@ public final class Pipeline {
                 batch.size(), session.notes(target))), trace.statistics());
     }
 
-    /** The most requests simulated one at a time to find the kernel a backend throws on. */
-    private static final int FAILURE_PROBES = 1_000;
-
     /**
      * The one-line error of a backend that threw on a batch, naming the kernel when one of the first
-     * {@value #FAILURE_PROBES} requests alone makes it throw again (a backend answers a whole batch, so the
-     * exception alone does not say which kernel it choked on).
+     * requests alone makes it throw again ({@link PluginFailure#culprit}).
      */
     private FlowsimException backendFailure(SimulatorBackend backend, SimulationSession session,
                                             List<SimulationRequest> batch, HardwareTarget target,
                                             List<ResolvedKernel> resolved, int[] requestOf, RuntimeException e) {
-        Discovered<SimulatorBackend> discovered = registry.find(ExtensionPoint.SIMULATOR_BACKEND,
-                SimulatorBackend.class, backend.name()).orElse(new Discovered<>(backend,
-                ExtensionPoint.SIMULATOR_BACKEND, new Origin(Optional.empty(), Optional.empty(), "-")));
-        int culprit = batch.size() == 1 ? 0 : -1;
-        for (int r = 0; culprit < 0 && r < Math.min(batch.size(), FAILURE_PROBES); r++) {
-            try {
-                session.simulate(List.of(batch.get(r)), target);
-            } catch (RuntimeException again) {
-                culprit = r;
-            }
-        }
+        int culprit = PluginFailure.culprit(session, batch, target);
         for (int i = 0; i < requestOf.length && culprit >= 0; i++) {
             if (requestOf[i] == culprit) {
-                return PluginFailure.of(discovered, "failed on kernel " + PluginFailure.kernel(resolved.get(i).kernel())
-                        + " on " + target.name(), e);
+                return PluginFailure.of(discovered(backend), "failed on kernel "
+                        + PluginFailure.kernel(resolved.get(i).kernel()) + " on " + target.name(), e);
             }
         }
-        return PluginFailure.of(discovered, "failed on a batch of " + batch.size() + " requests on " + target.name(), e);
+        return PluginFailure.of(discovered(backend), "failed on a batch of " + batch.size() + " requests on "
+                + target.name(), e);
+    }
+
+    /** The backend with where it was found, to name its plugin in messages. */
+    private Discovered<SimulatorBackend> discovered(SimulatorBackend backend) {
+        return registry.find(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, backend.name())
+                .filter(d -> d.extension() == backend)
+                .orElse(new Discovered<>(backend, ExtensionPoint.SIMULATOR_BACKEND,
+                        new Origin(Optional.empty(), Optional.empty(), "-")));
     }
 
     /** The GPU to simulate: {@code --gpu}, else the device most kernels ran on, else the first listed. */

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the build assembled ({@code target/flowsim}), starting a real JVM. Runs in the build's
  * {@code distribution-launcher} execution, after {@code package} has assembled the distribution, so it
  * checks what ships, not the sources. The launcher's own logic is checked here: finding its home
- * through a symbolic link, the message and exit code without a Java or with a JVM option the JVM rejects,
+ * through a symbolic link, the message and exit code without a Java or with a JVM option the JVM rejects
+ * (options that write files or run code left out of that trial),
  * passing the program's exit code through, and the class-data archive: made once by a first {@code parse}, renamed into place whole,
  * used by the next run without changing a byte of the output, and never made when switched off or
  * when the run failed.
@@ -132,6 +133,46 @@ class LauncherTest {
         assertThat(ok.stdout()).startsWith("FlowSim ");
         assertThat(ok.stderr()).isEmpty();
         assertThat(names(cds)).singleElement().asString().matches("\\.opts-ok-\\d+");
+    }
+
+    /**
+     * An option that writes a file (here a log, named by the process id, so every JVM that takes it leaves
+     * one) is left out of the launcher's trial JVM: it takes effect once, in the real run. A debugger agent
+     * with {@code suspend=y} or a {@code -javaagent} is left out by the same rule, which a test cannot wait on.
+     */
+    @Test
+    void anOptionThatWritesAFileTakesEffectOnlyInTheRealRun() throws Exception {
+        Path cds = work.resolve("cds-log-opts");
+        Path logs = Files.createDirectories(work.resolve("jvm-logs"));
+        String log = "-Xlog:gc:file=" + logs.resolve("gc-%p.log");
+        Result r = run(launcher, Map.of("FLOWSIM_OPTS", log + " -Xmx256m", "FLOWSIM_CDS_DIR", cds.toString(),
+                "FLOWSIM_NEWER_JDK", "off"), "--version");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).startsWith("FlowSim ");
+        assertThat(names(logs)).as("one JVM wrote the log: the real run").hasSize(1);
+        assertThat(names(cds)).as("the other options were tried and remembered").singleElement().asString()
+                .matches("\\.opts-ok-\\d+");
+
+        // a plain bad option beside it is still one line and exit 2, and nothing ran that wrote the log
+        Path rejectedLogs = Files.createDirectories(work.resolve("jvm-logs-rejected"));
+        Result bad = run(launcher, Map.of("FLOWSIM_OPTS", "-Xlog:gc:file=" + rejectedLogs.resolve("gc-%p.log")
+                + " -Xmx1q", "FLOWSIM_CDS_DIR", cds.toString(), "FLOWSIM_NEWER_JDK", "off"), "--version");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.stderr().strip().lines()).singleElement().asString()
+                .startsWith("flowsim: the JVM rejects an option of FLOWSIM_OPTS (").contains("-Xmx1q");
+        assertThat(names(rejectedLogs)).isEmpty();
+    }
+
+    /**
+     * JAVA_TOOL_OPTIONS reaches every JVM, the trial one included; it is not FLOWSIM_OPTS's fault when
+     * the JVM rejects it, so the trial leaves it out and the line never blames FLOWSIM_OPTS for it.
+     */
+    @Test
+    void aBadJavaToolOptionIsNotBlamedOnFlowsimOpts() throws Exception {
+        Result r = run(launcher, Map.of("FLOWSIM_OPTS", "-Xmx256m", "JAVA_TOOL_OPTIONS", "-XX:+NoSuchFlowsimFlag",
+                "FLOWSIM_CDS_DIR", work.resolve("cds-tool-opts").toString(), "FLOWSIM_NEWER_JDK", "off"), "--version");
+        assertThat(r.exitCode()).as("the real run fails on JAVA_TOOL_OPTIONS").isNotZero();
+        assertThat(r.stderr()).contains("NoSuchFlowsimFlag").doesNotContain("FLOWSIM_OPTS");
     }
 
     /**
