@@ -192,6 +192,14 @@ class ThrowingPluginTest {
                 .contains("simulator backend 'unopenable-backend' (plugin unopenable-backend-plugin")
                 .contains("failed to open a session");
         assertThat(validate.err()).doesNotContain("\tat ").doesNotContain("internal error");
+
+        CliRun bench = CliRun.of("--plugins-dir", plugins.toString(), "-q", "bench", "--backend",
+                "unopenable-backend", "--synthetic", "10", "--warmup-seconds", "0", "--min-seconds", "0.01");
+        assertThat(bench.exitCode()).as(bench.err()).isEqualTo(1);
+        assertThat(bench.err().lines().filter(l -> l.startsWith("flowsim:")).toList()).singleElement().asString()
+                .contains("simulator backend 'unopenable-backend' (plugin unopenable-backend-plugin")
+                .contains("failed to open a session");
+        assertThat(bench.err()).doesNotContain("\tat ").doesNotContain("internal error");
     }
 
     /** A GEMM table whose third data row (line 4 of the file) has the shape the backend above throws on. */

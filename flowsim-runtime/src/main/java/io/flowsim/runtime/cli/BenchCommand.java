@@ -10,9 +10,11 @@ import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.Measurement;
 import io.flowsim.api.model.SimulationRequest;
+import io.flowsim.runtime.discovery.Discovered;
 import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
 import io.flowsim.runtime.measurements.SyntheticRequests;
+import io.flowsim.runtime.pipeline.PluginFailure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -80,7 +82,8 @@ final class BenchCommand implements Callable<Integer>, DeclaredOptions.UsesExten
         Options.Builder options = root.options();
         inputs.addTo(options);
         try (ExtensionRegistry registry = root.discover()) {
-            SimulatorBackend b = registry.require(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, backend);
+            Discovered<SimulatorBackend> b = registry.requireDiscovered(ExtensionPoint.SIMULATOR_BACKEND,
+                    SimulatorBackend.class, backend);
             RunContext context = RunContext.of(options.build(), root.reporter(), null);
             List<SimulationRequest> requests = new ArrayList<>();
             HardwareTarget target = null;
@@ -106,7 +109,7 @@ final class BenchCommand implements Callable<Integer>, DeclaredOptions.UsesExten
             }
             // The runtime's reporter would print progress lines; timing runs stay silent.
             RunContext quiet = RunContext.of(context.options(), Reporter.silent(), null);
-            try (SimulationSession session = b.open(quiet)) {
+            try (SimulationSession session = PluginFailure.open(b, quiet)) {
                 bench(b.name(), session, requests, target, origin);
             }
         }
