@@ -176,6 +176,10 @@ record AttentionKernel(Implementation implementation, Products products, Prefill
         FLASHINFER_PLAN
     }
 
+    /** An Ampere-family target in a kernel's (lower-cased) name: {@code sm80}, {@code sm86}, {@code _sm89_}. */
+    private static final Pattern AMPERE_TARGET = Pattern.compile("\\bsm8\\d|_sm8\\d_");
+    /** sglang's and vLLM's Triton attention kernels' own names ({@code _fwd_kernel_stage1}, {@code _fwd_grouped_kernel}). */
+    private static final Pattern TRITON_FWD = Pattern.compile("^_fwd_(grouped_)?kernel(_stage\\d)?$");
     /** FlashInfer's sm90 templates name their tiles: AttentionKernelTraits<tma, d_qk, d_vo, CTA_Q, CTA_KV, ...>. */
     private static final Pattern FLASHINFER_TRAITS = Pattern.compile("AttentionKernelTraits<\\w+, ?\\d+, ?\\d+, ?(\\d+), ?(\\d+)");
 
@@ -186,7 +190,7 @@ record AttentionKernel(Implementation implementation, Products products, Prefill
         Implementation impl = attribute != null ? Implementation.fromId(attribute) : fromName(lower);
         boolean hopperNamed = lower.contains("sm90") || lower.contains("hopper") || lower.contains("wgmma")
                 || lower.contains("collectivemainloop");
-        boolean ampereNamed = lower.matches(".*\\bsm8\\d.*|.*_sm8\\d_.*") || lower.contains("sm80") || lower.contains("sm86")
+        boolean ampereNamed = AMPERE_TARGET.matcher(lower).find() || lower.contains("sm80") || lower.contains("sm86")
                 || lower.contains("sm89");
         boolean hopperPlus = hopperPlus(hw);
         return switch (impl) {
@@ -395,7 +399,7 @@ record AttentionKernel(Implementation implementation, Products products, Prefill
             return lower.contains("sm90") || lower.contains("hopper") || lower.contains("flash::collectivemainloop")
                     ? Implementation.FA3 : Implementation.FA2;
         }
-        if (lower.matches("^_fwd_(grouped_)?kernel(_stage\\d)?$") || lower.startsWith("_fwd_kernel")
+        if (TRITON_FWD.matcher(lower).matches() || lower.startsWith("_fwd_kernel")
                 || lower.contains("unified_attention") || lower.startsWith("_attn_fwd")
                 || lower.contains("extend_attention") || lower.contains("decode_attention")
                 || lower.contains("prefill_attention") || lower.contains("kernel_paged_attention_2d")) {
