@@ -36,10 +36,10 @@ import java.util.concurrent.Callable;
 /** {@code flowsim validate}: score a simulator backend against measured kernel latencies. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         header = "Score a simulator backend against measured kernel latencies.",
-        description = {"Score a simulator backend against measured kernel latencies: latency tables",
-            "(read by the installed measurement table readers) and traces. Prints, per table",
-            "and group, the median, p90 and time-weighted absolute error and the error of the",
-            "totals; rows the backend cannot model are counted, with the reason."})
+        description = "Score a simulator backend against measured kernel latencies: latency tables"
+            + " (read by the installed measurement table readers) and traces. Prints, per table"
+            + " and group, the median, p90 and time-weighted absolute error and the error of the"
+            + " totals; rows the backend cannot model are counted, with the reason.")
 final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesExtensions {
 
     @Override
