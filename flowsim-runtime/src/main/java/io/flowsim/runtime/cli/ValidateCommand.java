@@ -133,6 +133,14 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
             try (AtomicOutput.Inputs protectedInputs = AtomicOutput.protectInputs(read);
                  AtomicOutput csvOutput = csv == null ? null : CsvFiles.reserve(csv)) {
                 List<MeasurementInputs.Source> sources = inputs.read(registry, context, Optional.ofNullable(gpu));
+                if (sources.stream().allMatch(s -> s.measurements().isEmpty())) {
+                    // as calibrate and bench: an empty table with exit code 0 reads as a clean run
+                    throw FlowsimException.badInput("no measurements to score in "
+                            + String.join(", ", java.util.stream.Stream.concat(inputs.tables.stream(),
+                                    inputs.traces.stream()).map(Path::toString).toList())
+                            + (inputs.onlyGroups != null || inputs.skipGroups != null
+                                    ? " that --only-groups and --skip-groups select" : ""));
+                }
                 try (SimulationSession session = PluginFailure.open(b, context)) {
                     return validate(b, session, sources, holdOut, part, json, csvOutput);
                 }
