@@ -41,7 +41,7 @@ final class CollectiveModel {
     enum Op { ALL_REDUCE, ALL_GATHER, REDUCE_SCATTER, ALL_TO_ALL, BROADCAST, REDUCE, SEND_RECV, BARRIER }
 
     static Estimate estimate(SimulationRequest r, HardwareProfile hw) {
-        String kernel = r.kernelName().toLowerCase(Locale.ROOT);
+        KernelNameFacts kernel = KernelNameFacts.of(r);
         if (isCustomAllReduce(kernel, r)) {
             return customAllReduce(r, hw, kernel);
         }
@@ -64,7 +64,7 @@ final class CollectiveModel {
         }
         DataType type = c.dataType();
         if (type == DataType.UNKNOWN) {
-            type = typeFromKernelName(kernel);
+            type = kernel.collectiveType();
         }
         if (type == DataType.UNKNOWN && op != Op.BARRIER) {
             return Estimate.unsupported("the collective's element type '" + c.dtype() + "' is unknown");
@@ -76,7 +76,7 @@ final class CollectiveModel {
             case BARRIER -> 0;
             default -> Math.max(c.inputElements(), c.outputElements()) * elementBytes;
         };
-        return placement.nodes() > 1 ? acrossNodes(op, n, placement, size, hw) : nccl(op, n, size, kernel, hw);
+        return placement.nodes() > 1 ? acrossNodes(op, n, placement, size, hw) : nccl(op, n, size, r.kernelName(), hw);
     }
 
     /** A NCCL collective of {@code size} bytes (the full buffer) over {@code n} GPUs. */
@@ -263,14 +263,19 @@ final class CollectiveModel {
         return ll.seconds() < best.seconds() ? ll : best;
     }
 
-    static boolean isCustomAllReduce(String kernel, SimulationRequest r) {
-        return kernel.contains("cross_device_reduce") || kernel.contains("custom_all_reduce")
-                || kernel.contains("customallreduce") || kernel.contains("one_shot_all_reduce")
-                || kernel.contains("two_shot_all_reduce")
+    static boolean isCustomAllReduce(KernelNameFacts kernel, SimulationRequest r) {
+        return kernel.customAllReduce()
                 || r.collective().isEmpty() && RequestView.text(r, Attributes.COLLECTIVE_GROUP_SIZE.name()) != null;
     }
 
-    static Estimate customAllReduce(SimulationRequest r, HardwareProfile hw, String kernel) {
+    /** Whether a lower-case kernel name is one of the custom all-reduce kernels. */
+    static boolean customAllReduceName(String kernel) {
+        return kernel.contains("cross_device_reduce") || kernel.contains("custom_all_reduce")
+                || kernel.contains("customallreduce") || kernel.contains("one_shot_all_reduce")
+                || kernel.contains("two_shot_all_reduce");
+    }
+
+    static Estimate customAllReduce(SimulationRequest r, HardwareProfile hw, KernelNameFacts kernel) {
         double n;
         if (r.collective().isPresent()) {
             n = r.collective().get().groupSize();
@@ -300,9 +305,9 @@ final class CollectiveModel {
         double oneShot = latency + (n - 1) * size / link;
         double twoShot = 2 * latency + 2 * (n - 1) / n * size / link;
         double t;
-        if (kernel.contains("1stage") || kernel.contains("one_shot")) {
+        if (kernel.oneStage()) {
             t = oneShot;
-        } else if (kernel.contains("2stage") || kernel.contains("two_shot")) {
+        } else if (kernel.twoStage()) {
             t = twoShot;
         } else {
             t = Math.min(oneShot, twoShot);
@@ -310,11 +315,17 @@ final class CollectiveModel {
         return Estimate.of(t, "custom-allreduce", t < 2 * latency ? "latency" : "network");
     }
 
-    static Op op(String name, String kernel) {
+    /** The collective a collective's name says, or, when that name is empty or {@code nccl}, its kernel's name. */
+    static Op op(String name, KernelNameFacts kernel) {
         String s = name.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "").replace(" ", "");
         if (s.isEmpty() || s.equals("nccl")) {
-            s = kernel.replace("_", "");
+            return kernel.collectiveOp();
         }
+        return opOfText(s);
+    }
+
+    /** The collective a lower-case name without separators says, or null. */
+    static Op opOfText(String s) {
         if (s.contains("allreduce")) {
             return Op.ALL_REDUCE;
         }

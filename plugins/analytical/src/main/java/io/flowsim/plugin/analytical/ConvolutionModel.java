@@ -179,7 +179,7 @@ final class ConvolutionModel {
             return "the operand types of input and weight are unknown";
         }
         DataType compute = ta.bits() >= tb.bits() ? ta : tb;
-        GemmKernelName named = GemmKernelName.of(r.kernelName());
+        GemmKernelName named = KernelNameFacts.of(r).gemm();
         // FP32 convolutions run on the TF32 tensor cores when the kernel says so, and also when nothing names the
         // kernel (a table row of conv2d): PyTorch's torch.backends.cudnn.allow_tf32 is true by default, unlike
         // torch.backends.cuda.matmul.allow_tf32 (GemmModel). A named SIMT kernel (implicit_convolve_sgemm) stays FP32.

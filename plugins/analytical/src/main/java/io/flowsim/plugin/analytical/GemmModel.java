@@ -144,7 +144,7 @@ final class GemmModel {
         // The tensor cores compute in the wider of the two types: a 16-bit activation times a 4-bit
         // weight (weight-only quantization) runs at the 16-bit rate with 4-bit weight traffic.
         DataType compute = ta.bits() >= tb.bits() ? ta : tb;
-        GemmKernelName kernel = GemmKernelName.of(r.kernelName());
+        GemmKernelName kernel = KernelNameFacts.of(r).gemm();
         // FP32 operands run on TF32 tensor cores or on the CUDA cores: only the kernel name tells.
         if (compute == DataType.FP32 && kernel.mode() == GemmKernelName.MathMode.TF32) {
             compute = DataType.TF32;
@@ -173,7 +173,7 @@ final class GemmModel {
      * CUTLASS kernel with a named tile, its launch was not recorded or z does not divide by the batch.
      */
     static int launchedSplit(SimulationRequest r, GemmKernelName kernel, long batch) {
-        if (!kernel.hasTile() || r.launch().isEmpty() || !r.kernelName().contains("cutlass")) {
+        if (!kernel.hasTile() || r.launch().isEmpty() || !KernelNameFacts.of(r).cutlass()) {
             return 0;
         }
         long z = r.launch().get().grid().z();

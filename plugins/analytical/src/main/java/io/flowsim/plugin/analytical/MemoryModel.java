@@ -9,8 +9,6 @@ import io.flowsim.api.model.OperationFamily;
 import io.flowsim.api.model.SimulationRequest;
 
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Bandwidth-bound kernels: normalization, elementwise arithmetic and activations, reductions, copies
@@ -104,7 +102,7 @@ final class MemoryModel {
 
     /** Whether the kernel is one of PyTorch's batched cat kernels ({@code CatArrayBatchedCopy*} of {@code Shape.cu}). */
     static boolean cat(SimulationRequest r) {
-        return r.kernelName().contains("CatArrayBatchedCopy");
+        return KernelNameFacts.of(r).cat();
     }
 
     /**
@@ -113,8 +111,7 @@ final class MemoryModel {
      * {@code _aligned16_contig}, {@code _alignedK_contig}) move 16 bytes per thread with vector loads and stores.
      */
     static boolean elementwiseCat(SimulationRequest r) {
-        String n = r.kernelName();
-        return n.contains("CatArrayBatchedCopy<") || n.contains("CatArrayBatchedCopy_contig<");
+        return KernelNameFacts.of(r).elementwiseCat();
     }
 
     /**
@@ -171,7 +168,7 @@ final class MemoryModel {
      * {@code FillFunctor}), which loads nothing: it only stores.
      */
     static boolean fill(SimulationRequest r) {
-        return r.kernelName().contains("FillFunctor");
+        return KernelNameFacts.of(r).fill();
     }
 
     /**
@@ -192,7 +189,7 @@ final class MemoryModel {
      * with warp shuffles (the maximum, then the sum) and stores them; no block-wide reduction, no shared memory.
      */
     static boolean warpSoftmax(SimulationRequest r) {
-        return r.kernelName().contains("softmax_warp_forward") || r.kernelName().contains("softmax_warp_backward");
+        return KernelNameFacts.of(r).warpSoftmax();
     }
 
     /** Rows of up to this width are walked by PyTorch's warp softmax ({@code PersistentSoftmax.cuh}). */
@@ -253,7 +250,7 @@ final class MemoryModel {
      * block copies one whole row with 16-byte loads and reads one index for it.
      */
     static boolean vectorizedGather(SimulationRequest r) {
-        return r.kernelName().contains("vectorized_gather_kernel");
+        return KernelNameFacts.of(r).vectorizedGather();
     }
 
     /**
@@ -329,9 +326,9 @@ final class MemoryModel {
         if (indexElementwise(r)) {
             return indexElementwiseChain(r, hw, bandwidth);
         }
-        String n = r.kernelName();
-        boolean small = n.contains("indexSelectSmallIndex") || n.contains("indexFuncSmallIndex");
-        boolean large = n.contains("indexSelectLargeIndex") || n.contains("indexFuncLargeIndex");
+        KernelNameFacts names = KernelNameFacts.of(r);
+        boolean small = names.indexSmall();
+        boolean large = names.indexLarge();
         if (!small && !large) {
             return bandwidth;
         }
@@ -367,16 +364,12 @@ final class MemoryModel {
      * {@code x[idx]} and {@code index_put_}, {@code gpu_index_kernel}).
      */
     static boolean indexElementwise(SimulationRequest r) {
-        return r.kernelName().contains("index_elementwise_kernel<");
+        return KernelNameFacts.of(r).indexElementwise();
     }
-
-    private static final Pattern INDEX_TEMPLATE =
-            Pattern.compile("index_elementwise_kernel<(\\d+), (\\d+),");
 
     /** Elements per thread ({@code vt}, the template's second argument) of an {@code index_elementwise_kernel}; 4 if not given. */
     static int indexElementsPerThread(SimulationRequest r) {
-        Matcher m = INDEX_TEMPLATE.matcher(r.kernelName());
-        return m.find() ? Integer.parseInt(m.group(2)) : 4;
+        return KernelNameFacts.of(r).indexElementsPerThread();
     }
 
     /**
@@ -434,7 +427,7 @@ final class MemoryModel {
      * is the L2 one (fitted on topk's L2-resident counters), so the bound is a lower one for inputs in HBM.
      */
     static Estimate smallGridReduction(SimulationRequest r, HardwareProfile hw, Estimate bandwidth) {
-        if (!r.kernelName().contains("reduce_kernel<") || r.launch().isEmpty()) {
+        if (!KernelNameFacts.of(r).reduceKernel() || r.launch().isEmpty()) {
             return bandwidth;
         }
         long blocks = r.launch().get().grid().volume();
@@ -515,7 +508,7 @@ final class MemoryModel {
      * between the two loops and reads it once.
      */
     static boolean twoPassNorm(SimulationRequest r) {
-        return r.kernelName().contains("norm::RMSNormKernel<");
+        return KernelNameFacts.of(r).twoPassNorm();
     }
 
     /**
@@ -526,8 +519,7 @@ final class MemoryModel {
      * own {@code atomic_max} on the one scale).
      */
     static boolean atomicAbsmax(SimulationRequest r) {
-        String n = r.kernelName();
-        return n.contains("per_tensor_absmax") || n.contains("per_tensor_quant_mla_fp8_stage1");
+        return KernelNameFacts.of(r).atomicAbsmax();
     }
 
     /**
@@ -551,8 +543,7 @@ final class MemoryModel {
      * kernel of block-scaled FP8, which keeps each group in registers and reads it once.
      */
     static boolean perTokenQuantFp8(SimulationRequest r) {
-        String n = r.kernelName();
-        return n.contains("per_token_quant_fp8") && !n.contains("group");
+        return KernelNameFacts.of(r).perTokenQuantFp8();
     }
 
     /**
@@ -560,7 +551,7 @@ final class MemoryModel {
      * the activation quantization in front of a block-scaled FP8 GEMM or MoE, one scale per 128 elements).
      */
     static boolean perTokenGroupQuantFp8(SimulationRequest r) {
-        return r.kernelName().contains("per_token_group_quant");
+        return KernelNameFacts.of(r).perTokenGroupQuant();
     }
 
     /**
@@ -594,16 +585,14 @@ final class MemoryModel {
         OperationFamily f = r.family();
         // A fill (aten::fill_, zero_) is the same vectorized kernel with a FillFunctor and no input.
         return (f == OperationFamily.ELEMENTWISE || f == OperationFamily.COPY || f == OperationFamily.MEMSET)
-                && (r.kernelName().contains("vectorized_elementwise_kernel") || vectorizedGather(r));
+                && (KernelNameFacts.of(r).vectorizedElementwise() || vectorizedGather(r));
     }
 
     /** Whether the kernel is PyTorch's generic (non-vectorized) elementwise kernel. */
     static boolean strided(SimulationRequest r) {
         OperationFamily f = r.family();
-        String n = r.kernelName();
         return (f == OperationFamily.ELEMENTWISE || f == OperationFamily.COPY || f == OperationFamily.MEMSET)
-                && (n.contains("at::native::elementwise_kernel") || n.contains("at::native::unrolled_elementwise_kernel")
-                || n.startsWith("void at::native::elementwise_kernel") || n.contains("unrolled_elementwise_kernel"));
+                && KernelNameFacts.of(r).stridedElementwise();
     }
 
     /**

@@ -60,12 +60,17 @@ final class TopkKernel {
     private TopkKernel() {
     }
 
+    /** The role of the request's kernel in a {@code topk}, {@link Role#NONE} for any other kernel. */
     static Role role(SimulationRequest r) {
-        String n = r.kernelName();
+        return KernelNameFacts.of(r).topkRole(r);
+    }
+
+    /** The role of kernel {@code n} in a {@code topk}; {@code topkOperator}: whether its operator is a {@code topk}. */
+    static Role role(String n, boolean topkOperator) {
         if (n.contains("DeviceScanInitKernel") || n.contains("DeviceScanByKeyInitKernel")) {
             return Role.SCAN_INIT;
         }
-        if (n.contains("DeviceScanByKeyKernel") && r.opMapping().contains("topk")) {
+        if (n.contains("DeviceScanByKeyKernel") && topkOperator) {
             return Role.BLOCK_SCAN;
         }
         if (n.contains("sbtopk::gatherTopK")) {
