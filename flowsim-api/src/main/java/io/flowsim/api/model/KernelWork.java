@@ -79,7 +79,13 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
     }
 
     private static Optional<Operand> operand(List<Operand> operands, String name) {
-        return operands.stream().filter(o -> o.name().equals(name)).findFirst();
+        // a loop, not a stream: the memory-bound models ask this several times per kernel
+        for (Operand o : operands) {
+            if (o.name().equals(name)) {
+                return Optional.of(o);
+            }
+        }
+        return Optional.empty();
     }
 
     private static boolean usable(Operand o) {
@@ -387,10 +393,20 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         if (source.isEmpty() || target.isEmpty() || source.get() == target.get()
                 || source.get().elementCount() != target.get().elementCount()
                 || source.get().dataType() == target.get().dataType()
-                || operands.stream().filter(o -> !o.shape().isEmpty()).count() != 2) {
+                || withShape(operands) != 2) {
             return Double.NaN;
         }
         return source.get().bytes() + target.get().bytes();
+    }
+
+    private static int withShape(List<Operand> operands) {
+        int n = 0;
+        for (Operand o : operands) {
+            if (!o.shape().isEmpty()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static double traffic(OperationFamily family, List<Operand> operands) {

@@ -36,9 +36,12 @@ public enum OperationFamily {
     /** Anything else. */
     OTHER;
 
+    /** The lower-case name, made once: the models name their estimates by it. */
+    private final String id = name().toLowerCase(Locale.ROOT);
+
     /** The lower-case name used in files and on the command line ({@code gemm}). */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return id;
     }
 
     /** The family with the given {@link #id()}, case-insensitively. */

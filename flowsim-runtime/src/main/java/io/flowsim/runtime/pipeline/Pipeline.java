@@ -92,16 +92,18 @@ public final class Pipeline {
                 sessions.add(new ObserverSession(observer));
                 RunSummaryBuilder builder;
                 RunSummary summary;
+                KernelAnalyzer analyzer;
                 if (backend.isPresent()) {
                     Simulated simulated = simulate(trace, chain, backend.get(), spec, sessions, stages);
                     builder = simulated.builder();
                     summary = simulated.summary();
+                    analyzer = simulated.analyzer();
                 } else {
                     Optional<GpuPeaks> peaks = recordedGpu(metadata.devices().stream().findFirst())
                             .flatMap(t -> peaksBackendPeaks(spec, t));
                     builder = new RunSummaryBuilder(peaks, Optional.empty(), spec.groupByAnnotation());
-                    summary = stream(trace, chain, sessions, builder, new KernelAnalyzer(stages, peaks,
-                            spec.groupByAnnotation()));
+                    analyzer = new KernelAnalyzer(stages, peaks, spec.groupByAnnotation());
+                    summary = stream(trace, chain, sessions, builder, analyzer);
                 }
                 List<Path> files = new ArrayList<>();
                 try {
@@ -114,6 +116,8 @@ public final class Pipeline {
                     removeQuietly(files);
                     throw e;
                 }
+                // about what the outputs hold, so only once they are in place: a failed run says only why
+                analyzer.impossibleWarning(metadata.traceName()).ifPresent(context.reporter()::warn);
                 return new PipelineResult(summary, files, builder.collectives());
             } finally {
                 for (ExportSession s : sessions) {
@@ -206,7 +210,7 @@ public final class Pipeline {
         return summary.build(trace.metadata(), Optional.empty(), trace.statistics());
     }
 
-    private record Simulated(RunSummary summary, RunSummaryBuilder builder) {
+    private record Simulated(RunSummary summary, RunSummaryBuilder builder, KernelAnalyzer analyzer) {
     }
 
     private Simulated simulate(Trace trace, ResolverChain chain, SimulatorBackend backend, PipelineSpec spec,
@@ -243,7 +247,7 @@ public final class Pipeline {
             KernelAnalyzer analyzer = new KernelAnalyzer(stages, peaks, spec.groupByAnnotation());
             RunSummaryBuilder summary = new RunSummaryBuilder(peaks, targetPeaks, spec.groupByAnnotation());
             return new Simulated(simulate(trace, resolved, target, batch, requestOf, backend, session, sessions,
-                    summary, analyzer), summary);
+                    summary, analyzer), summary, analyzer);
         }
     }
 

@@ -19,6 +19,7 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -131,14 +132,19 @@ public final class AnalyticalBackend implements SimulatorBackend {
             }
             List<SimulationResult> results = new ArrayList<>(batch.size());
             Map<String, String> unsupportedDetail = Map.of("profile", profile.id());
+            // One detail map per model and bound of this batch (a few dozen), shared by its results: immutable and
+            // equal to a map made per result, without building one per kernel.
+            Map<String, Map<String, Map<String, String>>> details = new HashMap<>();
             try (Progress progress = batch.size() >= 200_000
                     ? context.reporter().startProgress("simulating on " + profile.id(), batch.size(), "kernels")
                     : Progress.none()) {
                 for (int i = 0; i < batch.size(); i++) {
                     Estimate e = KernelModel.estimate(batch.get(i), profile);
                     if (e.supported()) {
-                        results.add(SimulationResult.ok(e.nanos(), NAME,
-                                Map.of("model", e.model(), "bound", e.bound(), "profile", profile.id())));
+                        Map<String, String> detail = details.computeIfAbsent(e.model(), m -> new HashMap<>())
+                                .computeIfAbsent(e.bound(), bound -> Map.of("model", e.model(), "bound", bound,
+                                        "profile", profile.id()));
+                        results.add(SimulationResult.ok(e.nanos(), NAME, detail));
                     } else {
                         results.add(new SimulationResult(SimulationStatus.UNSUPPORTED, OptionalLong.empty(), e.reason(),
                                 NAME, unsupportedDetail));

@@ -22,7 +22,9 @@ final class MemoryModel {
     }
 
     static Estimate estimate(SimulationRequest r, HardwareProfile hw) {
-        TopkKernel.Role role = TopkKernel.role(r);
+        // the name's facts once per request: each lookup compares the name with the cached one
+        KernelNameFacts names = KernelNameFacts.of(r);
+        TopkKernel.Role role = names.topkRole(r);
         if (role != TopkKernel.Role.NONE) {
             return TopkKernel.estimate(r, hw, role);
         }
@@ -47,52 +49,52 @@ final class MemoryModel {
                 latency = Param.ELEMENTWISE_FIXED_LATENCY_US;
             }
         }
-        if (vectorized(r)) {
+        if (vectorized(f, names)) {
             efficiency = Param.VECTORIZED_MEMORY_EFFICIENCY;
             latency = Param.VECTORIZED_FIXED_LATENCY_US;
-        } else if (strided(r)) {
+        } else if (strided(f, names)) {
             efficiency = Param.STRIDED_MEMORY_EFFICIENCY;
             latency = Param.STRIDED_FIXED_LATENCY_US;
         }
-        double bytes = vectorizedGather(r) ? vectorizedGatherTraffic(r) : rotaryWithCache(r) ? rotaryTraffic(r)
+        double bytes = names.vectorizedGather() ? vectorizedGatherTraffic(r) : rotaryWithCache(r) ? rotaryTraffic(r)
                 : traffic(r);
         if (Double.isNaN(bytes)) {
             String problem = RequestView.text(r, Attributes.OPERANDS_PROBLEM.name());
             return Estimate.unsupported(RequestView.hasShapes(r) ? "the operand types are unknown"
                     : problem != null ? "the operator's shapes give no operands: " + problem : "no operand shapes");
         }
-        if (cat(r)) {
+        if (names.cat()) {
             return cat(r, bytes, hw);
         }
-        if (fill(r)) {
+        if (names.fill()) {
             return fill(bytes, hw, efficiency);
         }
-        if (warpSoftmax(r)) {
+        if (names.warpSoftmax()) {
             return warpSoftmax(r, bytes, hw);
         }
         if (f == OperationFamily.NORM && hw.get(Param.NORM_ROW_LATENCY_US) + hw.get(Param.NORM_ROW_NS_PER_ELEMENT) > 0) {
             return normRows(r, bytes, hw);
         }
-        if (perTokenQuantFp8(r)) {
+        if (names.perTokenQuantFp8()) {
             return perTokenQuant(r, bytes, hw);
         }
-        if (perTokenGroupQuantFp8(r)) {
+        if (names.perTokenGroupQuant()) {
             // One read of each 128-element group (held in registers for its absmax), the FP8 write and the
             // scales, at the per-token kernel's bandwidth share with its own fixed cost.
             return bandwidthBound(bytes, hw, Param.GEMM_FP8_QUANT_MEMORY_EFFICIENCY,
                     Param.GEMM_FP8_GROUP_QUANT_FIXED_LATENCY_US, "per-token-group-quant-fp8");
         }
-        if (indexElementwise(r) && r.launch().isPresent()) {
+        if (names.indexElementwise() && r.launch().isPresent()) {
             bytes = Math.min(bytes, indexElementwiseTraffic(r));
         }
         Estimate e = bandwidthBound(bytes, hw, efficiency, latency, f.id());
-        if (f == OperationFamily.REDUCTION && atomicAbsmax(r) && r.launch().isPresent()) {
+        if (f == OperationFamily.REDUCTION && names.atomicAbsmax() && r.launch().isPresent()) {
             return atomicAbsmax(r, hw, e, bytes / (hw.hbmBytesPerSecond() * hw.get(efficiency)));
         }
         if (f == OperationFamily.REDUCTION) {
-            return smallGridReduction(r, hw, e);
+            return smallGridReduction(r, hw, e, names);
         }
-        return indexLoop(r, hw, e);
+        return indexLoop(r, hw, e, names);
     }
 
     /** Blocks per SM PyTorch's generic cat launches for each tensor ({@code getCatGrid}: {@code 2 * SMs} blocks). */
@@ -323,10 +325,13 @@ final class MemoryModel {
      * the launcher's {@code min(ceil(total / 128), 8 * SMs) * 128}.
      */
     static Estimate indexLoop(SimulationRequest r, HardwareProfile hw, Estimate bandwidth) {
-        if (indexElementwise(r)) {
+        return indexLoop(r, hw, bandwidth, KernelNameFacts.of(r));
+    }
+
+    private static Estimate indexLoop(SimulationRequest r, HardwareProfile hw, Estimate bandwidth, KernelNameFacts names) {
+        if (names.indexElementwise()) {
             return indexElementwiseChain(r, hw, bandwidth);
         }
-        KernelNameFacts names = KernelNameFacts.of(r);
         boolean small = names.indexSmall();
         boolean large = names.indexLarge();
         if (!small && !large) {
@@ -427,7 +432,12 @@ final class MemoryModel {
      * is the L2 one (fitted on topk's L2-resident counters), so the bound is a lower one for inputs in HBM.
      */
     static Estimate smallGridReduction(SimulationRequest r, HardwareProfile hw, Estimate bandwidth) {
-        if (!KernelNameFacts.of(r).reduceKernel() || r.launch().isEmpty()) {
+        return smallGridReduction(r, hw, bandwidth, KernelNameFacts.of(r));
+    }
+
+    private static Estimate smallGridReduction(SimulationRequest r, HardwareProfile hw, Estimate bandwidth,
+                                               KernelNameFacts names) {
+        if (!names.reduceKernel() || r.launch().isEmpty()) {
             return bandwidth;
         }
         long blocks = r.launch().get().grid().volume();
@@ -582,17 +592,23 @@ final class MemoryModel {
      * ({@link #vectorizedGather}) loads and stores 16 bytes at a time over contiguous rows too.
      */
     static boolean vectorized(SimulationRequest r) {
-        OperationFamily f = r.family();
+        return vectorized(r.family(), KernelNameFacts.of(r));
+    }
+
+    private static boolean vectorized(OperationFamily f, KernelNameFacts names) {
         // A fill (aten::fill_, zero_) is the same vectorized kernel with a FillFunctor and no input.
         return (f == OperationFamily.ELEMENTWISE || f == OperationFamily.COPY || f == OperationFamily.MEMSET)
-                && (KernelNameFacts.of(r).vectorizedElementwise() || vectorizedGather(r));
+                && (names.vectorizedElementwise() || names.vectorizedGather());
     }
 
     /** Whether the kernel is PyTorch's generic (non-vectorized) elementwise kernel. */
     static boolean strided(SimulationRequest r) {
-        OperationFamily f = r.family();
+        return strided(r.family(), KernelNameFacts.of(r));
+    }
+
+    private static boolean strided(OperationFamily f, KernelNameFacts names) {
         return (f == OperationFamily.ELEMENTWISE || f == OperationFamily.COPY || f == OperationFamily.MEMSET)
-                && KernelNameFacts.of(r).stridedElementwise();
+                && names.stridedElementwise();
     }
 
     /**
