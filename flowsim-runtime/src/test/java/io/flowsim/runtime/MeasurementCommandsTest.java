@@ -54,6 +54,18 @@ class MeasurementCommandsTest {
                 table("gemm_small.csv")), "--only-groups");
     }
 
+    /** As calibrate and bench: nothing to score is not a clean run with an empty table. */
+    @Test
+    void validateWithNoMeasurementToScoreIsBadInput() throws IOException {
+        assertUsageError(CliRun.of("validate", "--backend", "counting-backend", "--only-groups", "gemm int3",
+                table("gemm_small.csv")), "no measurements to score in " + table("gemm_small.csv")
+                + " that --only-groups and --skip-groups select");
+        Path empty = Files.createDirectories(dir.resolve("no-tables"));
+        CliRun r = CliRun.of("validate", "--backend", "counting-backend", empty.toString());
+        assertUsageError(r, "no measurements to score in " + empty);
+        assertThat(r.out()).doesNotContain("Validation of backend");
+    }
+
     @Test
     void validateScoresAnyBackendAndCountsWhatItCannotPredict() throws IOException {
         Path csv = dir.resolve("details.csv");

@@ -131,6 +131,20 @@ class PipelineTest {
     }
 
     @Test
+    void aTraceWithoutOneGpuActivityIsBadInputAndWritesNothing() throws IOException {
+        Path trace = trace();
+        for (Optional<String> backend : List.of(Optional.<String>empty(), Optional.of("counting-backend"))) {
+            assertThatThrownBy(() -> run(trace, backend))
+                    .isInstanceOfSatisfying(FlowsimException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_INPUT))
+                    .hasMessageStartingWith(trace + ": no GPU kernel, memcpy or memset in the trace");
+            try (Stream<Path> files = Files.list(dir.resolve("out"))) {
+                assertThat(files).as("outputs of %s", backend).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aMissingTraceIsBadInputNamingTheFile() {
         assertThatThrownBy(() -> run(dir.resolve("nope.fake-trace"), Optional.empty()))
                 .isInstanceOfSatisfying(FlowsimException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_INPUT))

@@ -32,9 +32,9 @@ import java.util.concurrent.Callable;
 /** {@code flowsim bench}: how many kernels per second a backend simulates. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         header = "Time a simulator backend: kernels per second.",
-        description = {"Time a simulator backend: simulate the kernels of a trace, of latency tables or a",
-            "synthetic mix, repeatedly and WITHOUT de-duplication, on one thread, and print kernels per",
-            "second overall and per family."})
+        description = "Time a simulator backend: simulate the kernels of a trace, of latency tables or a"
+            + " synthetic mix, repeatedly and WITHOUT de-duplication, on one thread, and print kernels per"
+            + " second overall and per family.")
 final class BenchCommand implements Callable<Integer>, DeclaredOptions.UsesExtensions {
 
     @Override

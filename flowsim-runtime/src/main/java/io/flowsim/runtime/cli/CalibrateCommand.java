@@ -35,11 +35,11 @@ import java.util.concurrent.Callable;
 /** {@code flowsim calibrate}: fit a backend's hardware description to measurements, scored on held-out data. */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
         header = "Fit a hardware profile to measured latencies (scored on held-out data).",
-        description = {"Fit a simulator backend's hardware description (for the default backend, its",
-            "efficiency parameters) to measured latency tables or traces of one GPU, write it",
-            "as a profile the backend reads back (the options to use are printed), and report",
-            "the accuracy before and after on measurements held out from the fit (a",
-            "deterministic split by the hash of each measured configuration)."})
+        description = "Fit a simulator backend's hardware description (for the default backend, its"
+            + " efficiency parameters) to measured latency tables or traces of one GPU, write it"
+            + " as a profile the backend reads back (the options to use are printed), and report"
+            + " the accuracy before and after on measurements held out from the fit (a"
+            + " deterministic split by the hash of each measured configuration).")
 final class CalibrateCommand implements Callable<Integer>, DeclaredOptions.UsesExtensions {
 
     @Override

@@ -19,8 +19,8 @@ import static io.flowsim.runtime.cli.SummaryPrinter.us;
 /** {@code flowsim compare A B}: two runs side by side, per stage, family and op. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         header = "Compare two runs (two GPUs, two versions, or a trace and its --gpu prediction).",
-        description = {"Compare two outputs of flowsim parse or simulate (folders holding run.json): per stage,",
-            "stage and family, and op, the change in time, kernel count and efficiency (B against A).",
+        description = {"Compare two outputs of flowsim parse or simulate (folders holding run.json): per stage,"
+            + " stage and family, and op, the change in time, kernel count and efficiency (B against A).",
             "A run simulated on another GPU than it was recorded on is read by its predicted times."})
 final class CompareCommand implements Callable<Integer> {
 

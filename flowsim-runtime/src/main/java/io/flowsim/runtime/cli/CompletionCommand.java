@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "completion", mixinStandardHelpOptions = true,
         description = {"Print a shell completion script for bash or zsh.",
-            "bash: source <(flowsim completion bash)   (or save it to ~/.local/share/bash-completion/completions/flowsim)",
+            "bash: source <(flowsim completion bash)",
+            "      (or save it as ~/.local/share/bash-completion/completions/flowsim)",
             "zsh:  source <(flowsim completion zsh)    (in ~/.zshrc)"})
 final class CompletionCommand implements Callable<Integer> {
 

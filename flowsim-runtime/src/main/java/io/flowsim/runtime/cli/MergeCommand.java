@@ -21,8 +21,8 @@ import java.util.stream.Stream;
 /** {@code flowsim merge}: per-rank traces into one Perfetto-viewable trace. */
 @Command(name = "merge", mixinStandardHelpOptions = true,
         header = "Merge per-rank traces into one Perfetto-viewable trace.",
-        description = {"Merge the per-rank traces of a directory into one trace viewable in Perfetto",
-            "(ranks in numeric order, no pid or flow collisions, every rank's metadata kept)."})
+        description = "Merge the per-rank traces of a directory into one trace viewable in Perfetto"
+            + " (ranks in numeric order, no pid or flow collisions, every rank's metadata kept).")
 final class MergeCommand implements Callable<Integer>, DeclaredOptions.UsesExtensions {
 
     @Override

@@ -16,8 +16,8 @@ import java.util.concurrent.Callable;
 /** {@code flowsim parse}: trace &rarr; resolved kernels &rarr; exporters, without simulation. */
 @Command(name = "parse", mixinStandardHelpOptions = true,
         header = "Parse a trace: link, resolve and export every GPU kernel.",
-        description = {"Parse a trace: link every GPU kernel to the operator and tensors that launched it,",
-            "resolve it against the kernel databases, and write the per-kernel CSV and the summary."})
+        description = "Parse a trace: link every GPU kernel to the operator and tensors that launched it,"
+            + " resolve it against the kernel databases, and write the per-kernel CSV and the summary.")
 final class ParseCommand implements Callable<Integer>, DeclaredOptions.UsesExtensions {
 
     @Override

@@ -11,8 +11,9 @@ import java.util.concurrent.Callable;
 
 /** {@code flowsim plugins}: every discovered extension with its origin. */
 @Command(name = "plugins", mixinStandardHelpOptions = true,
-        description = {"List the extensions FlowSim found: name, extension point, description, version, origin;",
-            "then the options each extension declares (type, default, description, aliases)."})
+        header = "List the extensions FlowSim found and the options they declare.",
+        description = "List the extensions FlowSim found: name, extension point, description, version, origin;"
+            + " then the options each extension declares (type, default, description, aliases).")
 final class PluginsCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -22,10 +22,10 @@ import java.util.concurrent.Callable;
 /** {@code flowsim profile}: run a workload under the profiler and collect its traces. */
 @Command(name = "profile", mixinStandardHelpOptions = true,
         header = "Run a workload under a profiler and collect the traces.",
-        description = {"Run a workload under a profiler with a capturing trace source (the bundled",
-            "one starts a server with the PyTorch profiler and drives it with a benchmark;",
-            "its options are below), and collect the *.trace.json.gz files this run created",
-            "(one per GPU rank)."},
+        description = "Run a workload under a profiler with a capturing trace source (the bundled"
+            + " one starts a server with the PyTorch profiler and drives it with a benchmark;"
+            + " its options are below), and collect the *.trace.json.gz files this run created"
+            + " (one per GPU rank).",
         footer = {"",
             "Exit codes: 0 traces captured; 2 bad options (or no trace because --bench-opts lacks --profile);",
             "3 no interpreter, server died or never ready, benchmark failed or timed out, no trace written;",

@@ -18,8 +18,8 @@ import java.util.concurrent.Callable;
 /** {@code flowsim simulate}: parse, then predict every kernel's duration with a backend and compare. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         header = "Parse a trace and predict every kernel's duration; print the accuracy.",
-        description = {"Parse a trace and predict every kernel's duration with a simulator backend;",
-            "write predictions beside the measured durations and print the accuracy per family."})
+        description = "Parse a trace and predict every kernel's duration with a simulator backend;"
+            + " write predictions beside the measured durations and print the accuracy per family.")
 final class SimulateCommand implements Callable<Integer>, DeclaredOptions.UsesExtensions {
 
     @Override

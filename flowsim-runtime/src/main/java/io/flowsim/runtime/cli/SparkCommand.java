@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  */
 @Command(name = "spark", mixinStandardHelpOptions = true,
         header = "Parse and simulate many traces on Apache Spark into Parquet tables (kernels, traces).",
-        description = {"Run the flowsim-spark job on this machine: one trace per task, distinct simulation requests",
-            "simulated once for the whole fleet, Parquet tables OUTPUT/kernels and OUTPUT/traces partitioned by run.",
+        description = {"Run the flowsim-spark job on this machine: one trace per task, distinct simulation requests"
+            + " simulated once for the whole fleet, Parquet tables OUTPUT/kernels and OUTPUT/traces partitioned by run.",
             "Traces already complete in OUTPUT are skipped; a broken trace is a failed row, not a failed job.",
             "Needs the Spark assembly (built once: mvn -B -pl flowsim-spark -am package -DskipTests).",
             "For a cluster, use spark-submit (docs/scale-out.md)."})

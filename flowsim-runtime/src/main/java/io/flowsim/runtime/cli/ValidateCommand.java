@@ -36,10 +36,10 @@ import java.util.concurrent.Callable;
 /** {@code flowsim validate}: score a simulator backend against measured kernel latencies. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         header = "Score a simulator backend against measured kernel latencies.",
-        description = {"Score a simulator backend against measured kernel latencies: latency tables",
-            "(read by the installed measurement table readers) and traces. Prints, per table",
-            "and group, the median, p90 and time-weighted absolute error and the error of the",
-            "totals; rows the backend cannot model are counted, with the reason."})
+        description = "Score a simulator backend against measured kernel latencies: latency tables"
+            + " (read by the installed measurement table readers) and traces. Prints, per table"
+            + " and group, the median, p90 and time-weighted absolute error and the error of the"
+            + " totals; rows the backend cannot model are counted, with the reason.")
 final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesExtensions {
 
     @Override
@@ -133,6 +133,14 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
             try (AtomicOutput.Inputs protectedInputs = AtomicOutput.protectInputs(read);
                  AtomicOutput csvOutput = csv == null ? null : CsvFiles.reserve(csv)) {
                 List<MeasurementInputs.Source> sources = inputs.read(registry, context, Optional.ofNullable(gpu));
+                if (sources.stream().allMatch(s -> s.measurements().isEmpty())) {
+                    // as calibrate and bench: an empty table with exit code 0 reads as a clean run
+                    throw FlowsimException.badInput("no measurements to score in "
+                            + String.join(", ", java.util.stream.Stream.concat(inputs.tables.stream(),
+                                    inputs.traces.stream()).map(Path::toString).toList())
+                            + (inputs.onlyGroups != null || inputs.skipGroups != null
+                                    ? " that --only-groups and --skip-groups select" : ""));
+                }
                 try (SimulationSession session = PluginFailure.open(b, context)) {
                     return validate(b, session, sources, holdOut, part, json, csvOutput);
                 }

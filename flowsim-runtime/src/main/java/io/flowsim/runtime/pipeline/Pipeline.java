@@ -103,7 +103,7 @@ public final class Pipeline {
                             .flatMap(t -> peaksBackendPeaks(spec, t));
                     builder = new RunSummaryBuilder(peaks, Optional.empty(), spec.groupByAnnotation());
                     analyzer = new KernelAnalyzer(stages, peaks, spec.groupByAnnotation());
-                    summary = stream(trace, chain, sessions, builder, analyzer);
+                    summary = stream(traceFile, trace, chain, sessions, builder, analyzer);
                 }
                 List<Path> files = new ArrayList<>();
                 try {
@@ -189,8 +189,9 @@ public final class Pipeline {
         }
     }
 
-    private RunSummary stream(Trace trace, ResolverChain chain, List<ExportSession> sessions,
+    private RunSummary stream(Path traceFile, Trace trace, ResolverChain chain, List<ExportSession> sessions,
                               RunSummaryBuilder summary, KernelAnalyzer analyzer) {
+        boolean any = false;
         try (Progress progress = context.reporter().startProgress("resolving and exporting kernels", 0, Progress.KERNELS);
              Stream<KernelRecord> kernels = trace.kernels()) {
             OverlapWindow window = new OverlapWindow((k, overlap) -> {
@@ -204,10 +205,25 @@ public final class Pipeline {
             Iterator<KernelRecord> it = kernels.iterator();
             while (it.hasNext()) {
                 window.add(chain.resolve(it.next()));
+                any = true;
             }
             window.flush();
         }
+        if (!any) {
+            throw noGpuActivity(traceFile, trace);
+        }
         return summary.build(trace.metadata(), Optional.empty(), trace.statistics());
+    }
+
+    /**
+     * A trace without one GPU kernel, memcpy or memset (a CPU-only profile) has nothing to analyse:
+     * bad input, found before any output is written, rather than a run that looks complete and is empty.
+     */
+    private static FlowsimException noGpuActivity(Path traceFile, Trace trace) {
+        Long events = trace.statistics().get("events");
+        return FlowsimException.badInput(traceFile + ": no GPU kernel, memcpy or memset in the trace"
+                + (events == null ? "" : " (" + events + (events == 1 ? " event" : " events") + " read)")
+                + "; profile with the CUDA activities on (torch.profiler.ProfilerActivity.CUDA)");
     }
 
     private record Simulated(RunSummary summary, RunSummaryBuilder builder, KernelAnalyzer analyzer) {
@@ -216,6 +232,9 @@ public final class Pipeline {
     private Simulated simulate(Trace trace, ResolverChain chain, SimulatorBackend backend, PipelineSpec spec,
                                List<ExportSession> sessions, StageClassifier stages) {
         List<ResolvedKernel> resolved = resolveAll(trace, chain, context);
+        if (resolved.isEmpty()) {
+            throw noGpuActivity(spec.traceFile(), trace);
+        }
         HardwareTarget target = target(trace.metadata(), resolved, spec.gpu());
 
         Map<SimulationRequest, Integer> distinct = new LinkedHashMap<>();
@@ -389,11 +408,7 @@ public final class Pipeline {
     }
 
     private static void createDirectories(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw FlowsimException.badInput("cannot create output directory " + dir + ": " + e.getMessage(), e);
-        }
+        OutputDirectories.create(dir);
     }
 
     /** Deletes the files (outputs of a failed run); never throws. */

@@ -1,5 +1,7 @@
 package io.flowsim.runtime.pipeline;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -82,6 +84,10 @@ public final class RunComparison {
 
     /** Reads a side: an output folder holding {@code run.json}, or a {@code run.json} file. */
     public static Side read(Path path) {
+        if (!Files.exists(path)) {
+            throw FlowsimException.badInput(path + " not found: compare reads the output folders of flowsim parse"
+                    + " or simulate (or their run.json)");
+        }
         Path file = Files.isDirectory(path) ? path.resolve(TraceRun.RUN_JSON) : path;
         if (!Files.isRegularFile(file)) {
             throw FlowsimException.badInput("no run.json in " + path + ": compare reads the outputs of flowsim parse"
@@ -90,6 +96,12 @@ public final class RunComparison {
         JsonNode doc;
         try {
             doc = RuntimeJson.MAPPER.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            // Jackson's own message ends with a source description meant for developers
+            JsonLocation at = e.getLocation();
+            throw FlowsimException.badInput(file + " is not a FlowSim run.json: malformed JSON"
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+                    + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw FlowsimException.badInput("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -232,11 +244,7 @@ public final class RunComparison {
 
     /** Writes {@code compare.csv} and {@code compare.json} into {@code dir}, each atomically. */
     public static List<Path> write(Result r, Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw FlowsimException.badInput("cannot create output directory " + dir + ": " + e.getMessage(), e);
-        }
+        OutputDirectories.create(dir);
         Path json = dir.resolve(JSON);
         Path csv = dir.resolve(CSV);
         // both reserved first and moved into place together: a failure leaves neither half of a new pair

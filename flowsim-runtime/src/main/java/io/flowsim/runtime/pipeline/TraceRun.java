@@ -159,11 +159,7 @@ public final class TraceRun {
         removeStale(parent, target.getFileName().toString());
         Path staging = parent.resolve("." + target.getFileName() + STAGING + ProcessHandle.current().pid()
                 + "-" + System.nanoTime());
-        try {
-            Files.createDirectories(staging);
-        } catch (IOException e) {
-            throw FlowsimException.badInput("cannot create output directory " + staging + ": " + e.getMessage(), e);
-        }
+        OutputDirectories.create(staging);
         boolean swapped = false;
         // an interrupted run (Ctrl-C) leaves no staging folder behind
         Thread cleanup = new Thread(() -> deleteQuietly(staging), "flowsim-staging-cleanup");
@@ -199,12 +195,7 @@ public final class TraceRun {
     private Outcome single(String command, Path trace, PipelineSpec base, Path outputDirectory) {
         RunContext context = RunContext.of(options, reporter, outputDirectory);
         Path runJson = outputDirectory.resolve(RUN_JSON);
-        try {
-            Files.createDirectories(outputDirectory);
-        } catch (IOException e) {
-            throw FlowsimException.badInput("cannot create output directory " + outputDirectory + ": "
-                    + e.getMessage(), e);
-        }
+        OutputDirectories.create(outputDirectory);
         // reserved before the trace is read, so that a run.json the run reads is refused up front
         try (AtomicOutput runJsonOutput = AtomicOutput.create(runJson)) {
             PipelineResult result = new Pipeline(registry, context).run(base.forTrace(trace, outputDirectory));

@@ -255,7 +255,7 @@ class RunAnalysisEndToEndTest {
 
         CliRun missing = run("compare", a.toString(), work.resolve("nothing-here").toString());
         assertThat(missing.exitCode()).isEqualTo(2);
-        assertThat(missing.err()).contains("no run.json in");
+        assertThat(missing.err()).contains("nothing-here not found");
     }
 
     @Test

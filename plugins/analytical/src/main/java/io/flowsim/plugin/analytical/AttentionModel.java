@@ -317,23 +317,119 @@ final class AttentionModel {
     static double plannedMakespan(Problem p, long window, AttentionKernel.Tile tile, int blocks, double tileSeconds,
                                   double maskCost, double workSeconds) {
         long rows = tile.rows();
-        long queryTiles = GemmModel.ceilDiv(p.qLen, rows);
-        double[] plannedCost = new double[(int) queryTiles];
-        double[] cost = new double[(int) queryTiles];
+        int queryTiles = (int) GemmModel.ceilDiv(p.qLen, rows);
+        double[] plannedCost = new double[queryTiles];
+        double[] cost = new double[queryTiles];
+        double plannedPerSequence = 0;
+        double leastPlanned = Double.POSITIVE_INFINITY;
         for (int t = 0; t < queryTiles; t++) {
             long kvEnd = !p.causal || t + 1 == queryTiles ? p.kvLen
                     : Math.max(0, Math.min(p.kvLen - p.qLen + (t + 1) * rows, p.kvLen));
             plannedCost[t] = 2.0 * rows + kvEnd;
+            plannedPerSequence += plannedCost[t];
+            leastPlanned = Math.min(leastPlanned, plannedCost[t]);
             KeyTiles k = KeyTiles.of(t * rows, p.qLen, p.kvLen, p.causal, window, tile);
             cost[t] = workSeconds + (k.visited() + maskCost * k.masked()) * tileSeconds;
         }
+        long sequences = p.heads * p.batch;
+        return leastPlanned > 0 && (double) sequences * plannedPerSequence < IntegerPlan.exactBelow(blocks)
+                ? IntegerPlan.replay(plannedCost, cost, sequences, blocks)
+                : replay(plannedCost, cost, sequences, blocks);
+    }
+
+    /**
+     * The host's greedy plan replayed work by work: each (head, sequence) gives its query tiles, last first, each to
+     * the block with the least planned cost so far. Returns the most loaded block's real cost.
+     */
+    static double replay(double[] plannedCost, double[] cost, long sequences, int blocks) {
         LeastPlannedBlock plan = new LeastPlannedBlock(blocks);
-        for (long w = 0; w < p.heads * p.batch; w++) {
-            for (int t = (int) queryTiles - 1; t >= 0; t--) {
+        for (long w = 0; w < sequences; w++) {
+            for (int t = plannedCost.length - 1; t >= 0; t--) {
                 plan.give(plannedCost[t], cost[t]);
             }
         }
         return plan.makespan();
+    }
+
+    /**
+     * The same replay where every planned cost is a whole number of keys and the sum of all of them stays below
+     * 2^53 (and every one is positive): every planned sum is then exact in a double, so the same comparisons in a {@code long}
+     * ({@code planned << indexBits | block}, one comparison instead of two and no indirection) give the same
+     * blocks in the same order, and each block adds its real costs in the same order: the same makespan to the bit.
+     * The blocks no work has reached yet hold the least planned cost, and the lowest of them wins the tie, so the first
+     * works go to them in index order without the heap; it is built once they are all busy.
+     */
+    static final class IntegerPlan {
+
+        private IntegerPlan() {
+        }
+
+        /** The planned total below which the long keys are exact and cannot overflow for {@code blocks} blocks. */
+        static double exactBelow(int blocks) {
+            return Math.scalb(1.0, Math.min(53, 62 - indexBits(Math.max(1, blocks))));
+        }
+
+        private static int indexBits(int blocks) {
+            return 32 - Integer.numberOfLeadingZeros(blocks - 1);
+        }
+
+        static double replay(double[] plannedCost, double[] cost, long sequences, int blocks) {
+            int n = Math.max(1, blocks);
+            int bits = indexBits(n);
+            long mask = (1L << bits) - 1;
+            long[] step = new long[plannedCost.length];
+            for (int t = 0; t < step.length; t++) {
+                // A planned cost is 2 * CTA_Q + kv_end: positive, so a block once given a work is behind every idle one.
+                step[t] = (long) plannedCost[t] << bits;
+            }
+            long[] heap = new long[n];
+            double[] real = new double[n];
+            int idle = 0;
+            for (long w = 0; w < sequences; w++) {
+                for (int t = step.length - 1; t >= 0; t--) {
+                    if (idle < n) {
+                        heap[idle] = step[t] | idle;
+                        real[idle] += cost[t];
+                        if (++idle == n) {
+                            for (int i = n / 2 - 1; i >= 0; i--) {
+                                siftDown(heap, i);
+                            }
+                        }
+                        continue;
+                    }
+                    long root = heap[0];
+                    real[(int) (root & mask)] += cost[t];
+                    heap[0] = root + step[t];
+                    siftDown(heap, 0);
+                }
+            }
+            double max = 0;
+            for (double r : real) {
+                max = Math.max(max, r);
+            }
+            return max;
+        }
+
+        private static void siftDown(long[] heap, int from) {
+            int n = heap.length;
+            long key = heap[from];
+            int i = from;
+            while (true) {
+                int child = 2 * i + 1;
+                if (child >= n) {
+                    break;
+                }
+                if (child + 1 < n && heap[child + 1] < heap[child]) {
+                    child++;
+                }
+                if (heap[child] > key) {
+                    break;
+                }
+                heap[i] = heap[child];
+                i = child;
+            }
+            heap[i] = key;
+        }
     }
 
     /**
@@ -541,7 +637,7 @@ final class AttentionModel {
         int sms = hw.smCount();
         double keys = p.window > 0 ? Math.min(p.kvLen, p.window) : p.kvLen;
         double kvBytes = p.batch * keys * kvBytesPerToken(p);
-        double qoBytes = p.batch * p.qLen * p.heads * (p.headDim + p.headDimV) * 2.0;
+        double qoBytes = (double) p.batch * p.qLen * p.heads * (p.headDim + p.headDimV) * 2.0;
         // Query heads that share a KV head are processed together (GQA packing; MLA in groups of 64);
         // kernels without packing give every query head its own block (the group's K/V re-reads hit L2).
         double groups = p.latent ? Math.ceil(p.heads * (double) p.qLen / 64.0)
@@ -648,22 +744,26 @@ final class AttentionModel {
 
         static Fa3Split of(long batch, long qLen, long heads, long kvHeads, long kvLen, long window, long dQk, long dV,
                            boolean eightBit, int sms, AttentionKernel.Tile tile) {
+            if (kvHeads <= 0) {
+                throw new IllegalArgumentException("FA3 split of " + kvHeads + " KV heads (needs at least one)");
+            }
             long blockM = tile.rows();
             long blockN = tile.keys();
             boolean local = window > 0 && window < kvLen;
-            long mBlocks = GemmModel.ceilDiv(qLen * Math.max(1, heads / kvHeads), blockM);
+            // The products saturate: a hostile head count must not wrap round to a small grid that the heuristic splits.
+            long mBlocks = GemmModel.ceilDiv(saturatedProduct(qLen, Math.max(1, heads / kvHeads)), blockM);
             // Host side: a window loads at most window + kBlockM keys (window_size_left = window - 1, right = 0).
             long loadedStatic = local ? Math.min(kvLen, window + blockM) : kvLen;
             double sizeOneKvHead = (double) kvLen * (dQk + dV) * (eightBit ? 1 : 2);
             // Decode keeps is_causal for 64 < d <= 128 over a paged cache (a longer key tile); either way it is not
             // split for L2 (that needs 2 * SMs query tiles).
             boolean causalOrLocal = local || dQk > 64 && dQk <= 128;
-            long staticSplits = splitHeuristic(kvHeads * mBlocks, sms, GemmModel.ceilDiv(loadedStatic, blockN), mBlocks,
+            long staticSplits = splitHeuristic(saturatedProduct(kvHeads, mBlocks), sms, GemmModel.ceilDiv(loadedStatic, blockN), mBlocks,
                     sizeOneKvHead, causalOrLocal);
             long nBlocks = GemmModel.ceilDiv(kvLen, blockN);
             long splits = 1;
             if (staticSplits > 1 && batch <= FA3_DYNAMIC_SPLIT_MAX_BATCH) {
-                float total = (float) (batch * mBlocks * nBlocks);
+                float total = (float) saturatedProduct(saturatedProduct(batch, mBlocks), nBlocks);
                 long blocksPerSm = (long) Math.ceil(total * 1.1f * (float) kvHeads / (float) sms);
                 splits = Math.max(1, Math.min(GemmModel.ceilDiv(nBlocks, Math.max(1, blocksPerSm)), staticSplits));
             }
@@ -673,6 +773,13 @@ final class AttentionModel {
             long perSplit = GemmModel.ceilDiv(tiles, splits);
             long busy = GemmModel.ceilDiv(tiles, perSplit);
             return new Fa3Split(mBlocks, staticSplits, splits, busy, perSplit, kvLen - first * blockN);
+        }
+
+        /** {@code a * b} of two non-negative counts, or {@link Long#MAX_VALUE} where it would overflow. */
+        static long saturatedProduct(long a, long b) {
+            long high = Math.multiplyHigh(a, b);
+            long low = a * b;
+            return high != 0 || low < 0 ? Long.MAX_VALUE : low;
         }
 
         /**
@@ -735,7 +842,8 @@ final class AttentionModel {
         int sms = hw.smCount();
         boolean local = p.window > 0 && p.window < p.kvLen;
         AttentionKernel.Tile tile = AttentionKernel.sm90Tile(p.headDim, p.headDimV, eightBit, local, !local, true,
-                AttentionKernel.fa3OneMmaWarpgroup(p.headDim, p.headDimV, p.qLen * Math.max(1, p.heads / Math.max(1, p.kvHeads))));
+                AttentionKernel.fa3OneMmaWarpgroup(p.headDim, p.headDimV,
+                        Fa3Split.saturatedProduct(p.qLen, Math.max(1, p.heads / p.kvHeads))));
         Fa3Split split = Fa3Split.of(p.batch, p.qLen, p.heads, p.kvHeads, p.kvLen, local ? p.window : 0, p.headDim,
                 p.headDimV, eightBit, sms, tile);
         double working = (double) p.batch * p.kvHeads * split.mBlocks() * split.busySplits();
@@ -743,9 +851,9 @@ final class AttentionModel {
         double tileSeconds = 2.0 * tile.rows() * tile.keys() * (p.headDim + p.headDimV)
                 / (peak.getAsDouble() / sms * hw.get(eightBit ? Param.FA3_DECODE_FP8_MMA_EFFICIENCY : Param.FA3_DECODE_MMA_EFFICIENCY));
         double chain = waves * (hw.get(Param.FA3_DECODE_CTA_OVERHEAD_US) * 1e-6 + split.tilesPerBlock() * tileSeconds);
-        double kvBytes = p.batch * split.keysLoaded() * kvBytesPerToken(p);
+        double kvBytes = (double) p.batch * split.keysLoaded() * kvBytesPerToken(p);
         // The queries are read in the kernel's type (cast to e4m3 over an 8-bit cache), the output is 16-bit.
-        double qoBytes = p.batch * p.qLen * p.heads * (p.headDim * (eightBit ? 1 : p.qType.bytes()) + p.headDimV * 2.0);
+        double qoBytes = (double) p.batch * p.qLen * p.heads * (p.headDim * (eightBit ? 1 : p.qType.bytes()) + p.headDimV * 2.0);
         double busy = Math.min(working, sms) / sms;
         double bandwidth = hw.hbmBytesPerSecond() * Math.min(
                 hw.get(eightBit ? Param.FA3_DECODE_FP8_MEMORY_EFFICIENCY : Param.FA3_DECODE_MEMORY_EFFICIENCY),

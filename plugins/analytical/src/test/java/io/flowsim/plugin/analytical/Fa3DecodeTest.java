@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
@@ -156,5 +157,32 @@ class Fa3DecodeTest {
         Estimate e = KernelModel.estimate(fa3Decode(4, 4096, 32, 0, 128, DataType.BF16), H100);
         assertThat(e.supported()).isFalse();
         assertThat(e.reason()).contains("0 KV heads").doesNotContain("empty dimension in q");
+    }
+    @Test
+    void aHostileKvHeadCountSaturatesInsteadOfWrappingIntoASplitGrid() {
+        // 2^62 + 1 KV heads of 4 query tiles: kvHeads * mBlocks is 2^64 + 4, which a long wraps to 4, few enough tiles
+        // for the heuristic to split a 64 K cache. The grid really fills the GPU many times over: no split.
+        long kvHeads = (1L << 62) + 1;
+        AttentionModel.Fa3Split s = AttentionModel.Fa3Split.of(1, 4 * D128.rows(), 1, kvHeads, 65_536, 0, 128, 128,
+                false, 132, D128);
+        assertThat(s.mBlocks()).isEqualTo(4);
+        assertThat(s.staticSplits()).isEqualTo(1);
+        assertThat(s.splits()).isEqualTo(1);
+        // The same grid with a sane head count is split, so the answer above is the guard's, not the shape's.
+        assertThat(AttentionModel.Fa3Split.of(1, 4 * D128.rows(), 1, 1, 65_536, 0, 128, 128, false, 132, D128)
+                .staticSplits()).isGreaterThan(1);
+        AttentionModel.Problem p = new AttentionModel.Problem(1, 4 * D128.rows(), 65_536, 1, kvHeads, 128, 128, false,
+                false, 0, true, DataType.BF16, DataType.BF16);
+        Estimate e = AttentionModel.fa3Decode(p, H100);
+        assertThat(e.supported()).as(e.reason()).isTrue();
+        assertThat(e.seconds()).isPositive().isFinite();
+    }
+
+    @Test
+    void theSplitOfADirectCallerWithoutKvHeadsIsRejectedWithAReason() {
+        assertThatThrownBy(() -> AttentionModel.Fa3Split.of(4, 1, 32, 0, 4096, 0, 128, 128, false, 132, D128))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 KV heads");
+        assertThat(AttentionModel.Fa3Split.saturatedProduct(Long.MAX_VALUE / 2, 3)).isEqualTo(Long.MAX_VALUE);
+        assertThat(AttentionModel.Fa3Split.saturatedProduct(1L << 31, 1L << 31)).isEqualTo(1L << 62);
     }
 }

@@ -114,4 +114,59 @@ class FlashInferPlanTest {
         assertThat(AttentionModel.plannedWorks(causal(Long.MAX_VALUE / 2, Long.MAX_VALUE / 2, 1L << 40), 1))
                 .isEqualTo(Long.MAX_VALUE);
     }
+    @Test
+    void theIntegerReplayGivesTheSameBlocksAsTheWorkByWorkOne() {
+        // Causal and not, a cached prefix, a window, a mask cost and a fixed part, from one block to more blocks than
+        // works: the long-keyed replay must return the double replay's makespan to the bit.
+        AttentionKernel.Tile tile = new AttentionKernel.Tile(128, 128);
+        int compared = 0;
+        for (long batch : new long[] {1, 3, 8}) {
+            for (long qLen : new long[] {1, 100, 1024, 1500}) {
+                for (long prefix : new long[] {0, 77, 4096}) {
+                    for (boolean causal : new boolean[] {true, false}) {
+                        for (long window : new long[] {0, 300}) {
+                            for (int blocks : new int[] {1, 3, 7, 132, 5000}) {
+                                AttentionModel.Problem p = new AttentionModel.Problem(batch, qLen, qLen + prefix, 5, 5, 192,
+                                        128, false, causal, window, false, DataType.BF16, DataType.BF16);
+                                double got = AttentionModel.plannedMakespan(p, window, tile, blocks, 1.3e-6, 0.37, 2.1e-6);
+                                assertThat(got).as("%s on %d blocks", p, blocks)
+                                        .isEqualTo(workByWork(p, window, tile, blocks, 1.3e-6, 0.37, 2.1e-6));
+                                compared++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(compared).isEqualTo(720);
+    }
+
+    @Test
+    void plannedCostsTooLargeForExactSumsAreReplayedWorkByWork() {
+        // A key count near 2^60: the planned sums round in a double, so the long keys would not order the blocks the
+        // same way; the replay falls back to the double one.
+        long keys = 1L << 60;
+        AttentionModel.Problem p = new AttentionModel.Problem(1, 1024, keys, 4, 4, 192, 128, false, false, 0, false,
+                DataType.BF16, DataType.BF16);
+        AttentionKernel.Tile tile = new AttentionKernel.Tile(128, 128);
+        assertThat(AttentionModel.plannedMakespan(p, 0, tile, 132, 1e-9, 0, 0))
+                .isEqualTo(workByWork(p, 0, tile, 132, 1e-9, 0, 0)).isPositive();
+    }
+
+    /** The plan replayed through the double-keyed heap, one work at a time. */
+    private static double workByWork(AttentionModel.Problem p, long window, AttentionKernel.Tile tile, int blocks,
+                                     double tileSeconds, double maskCost, double workSeconds) {
+        long rows = tile.rows();
+        int queryTiles = (int) GemmModel.ceilDiv(p.qLen(), rows);
+        double[] planned = new double[queryTiles];
+        double[] cost = new double[queryTiles];
+        for (int t = 0; t < queryTiles; t++) {
+            long kvEnd = !p.causal() || t + 1 == queryTiles ? p.kvLen()
+                    : Math.max(0, Math.min(p.kvLen() - p.qLen() + (t + 1) * rows, p.kvLen()));
+            planned[t] = 2.0 * rows + kvEnd;
+            AttentionModel.KeyTiles k = AttentionModel.KeyTiles.of(t * rows, p.qLen(), p.kvLen(), p.causal(), window, tile);
+            cost[t] = workSeconds + (k.visited() + maskCost * k.masked()) * tileSeconds;
+        }
+        return AttentionModel.replay(planned, cost, p.heads() * p.batch(), blocks);
+    }
 }

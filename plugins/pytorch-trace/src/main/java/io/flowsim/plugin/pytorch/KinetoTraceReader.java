@@ -99,6 +99,11 @@ final class KinetoTraceReader {
     private static TraceInput open(Path file, int threads) {
         try {
             return TraceInput.open(file, threads);
+        } catch (java.io.EOFException | java.util.zip.ZipException e) {
+            // only the gzip header is read here; the JDK says "null" for one cut short
+            throw FlowsimException.badInput(file + ": the gzip header is truncated or corrupt"
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")")
+                    + "; the trace is incomplete or not a PyTorch-profiler trace; re-export or re-copy it", e);
         } catch (IOException e) {
             throw FlowsimException.badInput("cannot read trace file " + file + ": " + e.getMessage(), e);
         }

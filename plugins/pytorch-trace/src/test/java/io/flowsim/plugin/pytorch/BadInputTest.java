@@ -48,6 +48,24 @@ class BadInputTest {
         }
     }
 
+    /** Cut inside the 10-byte gzip header: the JDK's EOFException has no message at all. */
+    @Test
+    void gzipCutInsideItsHeader() throws IOException {
+        for (byte[] bytes : new byte[][] {{0x1f, (byte) 0x8b}, {0x1f, (byte) 0x8b, 8, 0, 0}}) {
+            Path cut = Files.write(dir.resolve("header-" + bytes.length + ".json.gz"), bytes);
+            assertThat(failure(cut).getMessage()).isEqualTo(cut + ": the gzip header is truncated or corrupt;"
+                    + " the trace is incomplete or not a PyTorch-profiler trace; re-export or re-copy it");
+        }
+    }
+
+    @Test
+    void gzipWithACorruptHeader() throws IOException {
+        Path bad = Files.write(dir.resolve("bad.json.gz"), new byte[] {0x1f, (byte) 0x8b, 'g', 'a', 'r', 'b', 'a',
+            'g', 'e', '!', '!', '!'});
+        assertThat(failure(bad).getMessage()).startsWith(bad + ": the gzip header is truncated or corrupt (")
+                .doesNotContain("null");
+    }
+
     @Test
     void truncatedGzip() throws IOException {
         byte[] real = Files.readAllBytes(SharedData.require(SharedData.H200));
