@@ -38,8 +38,9 @@ final class KernelModel {
             case MOE -> MoeModel.estimate(r, hw);
             case NORM, ELEMENTWISE, COPY, SAMPLING, MEMSET -> MemoryModel.estimate(r, hw);
             case COLLECTIVE -> CollectiveModel.estimate(r, hw);
-            case OTHER -> Estimate.unsupported("family 'other': no resolver recognized this kernel, so there is no"
-                    + " model for it (add it to a kernel database)");
+            case OTHER -> Estimate.unsupported("family 'other': no model for this family (no resolver recognized"
+                    + " the kernel, or its kernel database entry says 'other'; an entry with a modelled family gives"
+                    + " it one)");
         };
     }
 

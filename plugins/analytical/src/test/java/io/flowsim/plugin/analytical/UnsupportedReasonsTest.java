@@ -110,7 +110,7 @@ class UnsupportedReasonsTest {
                 OperationFamily.COPY, "", List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
         assertThat(reason(memcpy)).contains("without a byte count");
         assertThat(reason(Requests.kernel(OperationFamily.OTHER, List.of(in("x", DataType.BF16, 8)))))
-                .contains("no resolver recognized");
+                .contains("no model for this family").contains("its kernel database entry says 'other'");
     }
 
     @Test
