@@ -16,7 +16,9 @@ import java.util.Optional;
  * <ul>
  *   <li>gemm / bmm: {@code 2·batch·M·N·K} FLOPs; bytes of A, B, bias and the output C; fp32 operands
  *       whose kernel name says TF32 tensor cores (cuBLAS/CUTLASS {@code tf32}, {@code s1688gemm},
- *       {@code s16816gemm}) compute in {@link DataType#TF32};</li>
+ *       {@code s16816gemm}) compute in {@link DataType#TF32}; a split-K reduction (cuBLAS
+ *       {@code splitKreduce_kernel}, launched after the GEMM with the GEMM's operands) only what it must
+ *       do at least: one fp32 add per element of C, two fp32 partial sums read and C written;</li>
  *   <li>attention: {@code 4·heads·head_dim·q_tokens·kv_len} FLOPs (half for a causal prefill whose
  *       queries are its keys); bytes of every operand;</li>
  *   <li>moe: the expert GEMMs of the stage ({@code gate_up}: {@code 2·T·top_k·2I·H}; {@code down}:
@@ -116,6 +118,13 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         return TF32_GEMM.matcher(args > 0 ? n.substring(0, args) : n).find() ? DataType.TF32 : operands;
     }
 
+    /** Whether the kernel (by the name before its arguments) is cuBLAS's reduction of split-K partial sums. */
+    private static boolean splitKReduction(String kernelName) {
+        int args = kernelName.indexOf('(');
+        String head = args > 0 ? kernelName.substring(0, args) : kernelName;
+        return head.toLowerCase(java.util.Locale.ROOT).contains("splitkreduce");
+    }
+
     private static KernelWork gemm(List<Operand> operands, String kernelName) {
         Optional<Operand> a = operand(operands, "A");
         Optional<Operand> b = operand(operands, "B");
@@ -128,8 +137,16 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         double kk = as.get(as.size() - 1);
         double n = bs.get(bs.size() - 1);
         double batch = Math.max(leading(as), leading(bs));
-        double flops = 2 * batch * m * n * kk;
         DataType type = a.get().dataType() == DataType.UNKNOWN ? b.get().dataType() : a.get().dataType();
+        if (splitKReduction(kernelName)) {
+            // the reduction after a split-K GEMM: it adds the fp32 partial sums of at least two K slices
+            // and writes C; the GEMM's operands and multiply-adds belong to the GEMM kernel before it
+            double outBytes = operand(operands, "C").filter(KernelWork::usable)
+                    .map(c -> (double) c.dataType().bytes()).orElse((double) type.bytes());
+            return new KernelWork(batch * m * n, batch * m * n * (2 * DataType.FP32.bytes() + outBytes), 0,
+                    DataType.FP32, true);
+        }
+        double flops = 2 * batch * m * n * kk;
         double bytes = 0;
         boolean output = false;
         for (Operand o : operands) {

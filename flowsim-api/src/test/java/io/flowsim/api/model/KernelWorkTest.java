@@ -53,6 +53,25 @@ class KernelWorkTest {
                 in("B", DataType.BF16, 128, 256)))).computeType()).isEqualTo(DataType.BF16);
     }
 
+    @Test
+    void aSplitKReductionCountsItsPartialSumsAndOutputNotTheGemmsWork() {
+        // cuBLAS launches the reduction under the same aten::mm, so it is resolved with the GEMM's operands
+        List<Operand> operands = List.of(in("A", DataType.BF16, 8, 4096), in("B", DataType.BF16, 4096, 14336),
+                out("C", DataType.BF16, 8, 14336));
+        KernelWork gemm = KernelWork.of(named("nvjet_sm90_tst_128x8_64x12_2x1_v_bz_TNT", operands));
+        KernelWork reduce = KernelWork.of(named("void cublasLt::splitKreduce_kernel<32, 16, int, float, "
+                + "__nv_bfloat16, float, __nv_bfloat16, true, false, false>(cublasLt::cublasSplitKParams<float>, "
+                + "float const*, __nv_bfloat16 const*, __nv_bfloat16*)", operands));
+        assertThat(gemm.flops()).isEqualTo(2.0 * 8 * 4096 * 14336);
+        assertThat(reduce.known()).isTrue();
+        assertThat(reduce.flops()).isEqualTo(8.0 * 14336);
+        assertThat(reduce.bytes()).isEqualTo(8.0 * 14336 * (4 + 4 + 2));
+        assertThat(reduce.computeType()).isEqualTo(DataType.FP32);
+        // a GEMM whose arguments merely mention a reduction keeps the GEMM's work
+        assertThat(KernelWork.of(named("gemm_kernel(splitKreduce_params)", operands)).flops())
+                .isEqualTo(gemm.flops());
+    }
+
     private static ResolvedKernel named(String name, List<Operand> operands) {
         KernelRecord r = KernelRecord.builder(0, name).duration(10_000).build();
         return new ResolvedKernel(r, OperationFamily.GEMM, "", "", "", List.of(), operands,
