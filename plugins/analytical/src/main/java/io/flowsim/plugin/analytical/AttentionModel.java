@@ -297,9 +297,7 @@ final class AttentionModel {
 
     /** How many (head, sequence, query tile) works FlashInfer's plan has; saturates instead of overflowing. */
     static long plannedWorks(Problem p, long rows) {
-        long queryTiles = GemmModel.ceilDiv(p.qLen, rows);
-        double works = (double) p.heads * p.batch * queryTiles;
-        return works >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) works;
+        return Fa3Split.saturatedProduct(Fa3Split.saturatedProduct(p.heads, p.batch), GemmModel.ceilDiv(p.qLen, rows));
     }
 
     /**

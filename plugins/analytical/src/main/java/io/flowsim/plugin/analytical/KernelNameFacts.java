@@ -31,21 +31,32 @@ import java.util.regex.Pattern;
  * @param cat                  PyTorch's batched cat ({@code CatArrayBatchedCopy*})
  * @param elementwiseCat       a cat that copies one element per thread ({@code CatArrayBatchedCopy<},
  *                             {@code CatArrayBatchedCopy_contig<})
- * @param fill                 PyTorch's fill ({@code FillFunctor})
- * @param warpSoftmax          PyTorch's warp-per-row softmax ({@code softmax_warp_forward}/{@code _backward})
- * @param vectorizedGather     PyTorch's {@code vectorized_gather_kernel}
+ * @param fill                 PyTorch's fill ({@code aten::fill_}, {@code zero_}: an elementwise kernel with a
+ *                             {@code FillFunctor}), which loads nothing: it only stores
+ * @param warpSoftmax          PyTorch's warp-per-row softmax ({@code softmax_warp_forward}/{@code _backward} of
+ *                             {@code PersistentSoftmax.cuh}: each warp loads its rows once and reduces them with
+ *                             warp shuffles; no block-wide reduction, no shared memory)
+ * @param vectorizedGather     PyTorch's {@code vectorized_gather_kernel} ({@code ScatterGatherKernel.cu}:
+ *                             {@code torch.gather} along a dimension whose index is broadcast over the gathered rows,
+ *                             so each block copies one whole row with 16-byte loads and reads one index for it)
  * @param vectorizedElementwise PyTorch's {@code vectorized_elementwise_kernel}
  * @param stridedElementwise   PyTorch's generic {@code elementwise_kernel} or {@code unrolled_elementwise_kernel}
  * @param indexSmall           {@code indexSelectSmallIndex} or {@code indexFuncSmallIndex}
  * @param indexLarge           {@code indexSelectLargeIndex} or {@code indexFuncLargeIndex}
- * @param indexElementwise     PyTorch's {@code index_elementwise_kernel<}
+ * @param indexElementwise     PyTorch's {@code index_elementwise_kernel<} ({@code IndexKernel.cu}: advanced
+ *                             indexing, {@code x[idx]} and {@code index_put_})
  * @param indexElementsPerThread the {@code vt} template argument of an {@code index_elementwise_kernel}, 4 when
  *                             the name does not give it
  * @param reduceKernel         PyTorch's {@code reduce_kernel<}
  * @param twoPassNorm          FlashInfer's {@code norm::RMSNormKernel<}
- * @param atomicAbsmax         a per-tensor FP8 absmax with one atomic per block
+ * @param atomicAbsmax         a per-tensor FP8 absmax with one atomic per block: sgl-kernel's
+ *                             {@code per_tensor_absmax_kernel} or sglang's Triton {@code _per_tensor_quant_mla_fp8_stage1}
+ *                             (in front of the MLA {@code bmm_fp8}, one program per row, each with its own
+ *                             {@code atomic_max} on the one scale)
  * @param perTokenQuantFp8     sgl-kernel's per-token (not per-token-group) FP8 quantization
- * @param perTokenGroupQuant   sgl-kernel's per-token-group quantization
+ *                             ({@code per_token_quant_fp8_kernel}, {@code per_token_quant_fp8_small_batch_kernel})
+ * @param perTokenGroupQuant   sgl-kernel's per-token-group quantization ({@code per_token_group_quant_8bit}, in
+ *                             front of a block-scaled FP8 GEMM or MoE, one scale per 128 elements)
  * @param topkRoleOfTopk       the {@code topk} role when the operator is a {@code topk}
  * @param topkRoleOtherwise    the {@code topk} role for any other operator (cub's scan-by-key is then no
  *                             {@code topk} kernel)
@@ -108,8 +119,7 @@ record KernelNameFacts(GemmKernelName gemm, boolean cutlass, boolean cat, boolea
                 n.contains("softmax_warp_forward") || n.contains("softmax_warp_backward"),
                 n.contains("vectorized_gather_kernel"),
                 n.contains("vectorized_elementwise_kernel"),
-                n.contains("at::native::elementwise_kernel") || n.contains("at::native::unrolled_elementwise_kernel")
-                        || n.startsWith("void at::native::elementwise_kernel") || n.contains("unrolled_elementwise_kernel"),
+                n.contains("at::native::elementwise_kernel") || n.contains("unrolled_elementwise_kernel"),
                 n.contains("indexSelectSmallIndex") || n.contains("indexFuncSmallIndex"),
                 n.contains("indexSelectLargeIndex") || n.contains("indexFuncLargeIndex"),
                 n.contains("index_elementwise_kernel<"),

@@ -102,10 +102,6 @@ final class MemoryModel {
     /** Threads per block of PyTorch's generic cat ({@code getCatBlock}). */
     static final int CAT_THREADS = 512;
 
-    /** Whether the kernel is one of PyTorch's batched cat kernels ({@code CatArrayBatchedCopy*} of {@code Shape.cu}). */
-    static boolean cat(SimulationRequest r) {
-        return KernelNameFacts.of(r).cat();
-    }
 
     /**
      * Whether a cat kernel is one of the variants that copy one element per thread per loop iteration
@@ -165,13 +161,6 @@ final class MemoryModel {
         return Estimate.of(loop, "cat-loop", "round-trips");
     }
 
-    /**
-     * Whether the kernel is PyTorch's fill ({@code aten::fill_}, {@code zero_}: an elementwise kernel with a
-     * {@code FillFunctor}), which loads nothing: it only stores.
-     */
-    static boolean fill(SimulationRequest r) {
-        return KernelNameFacts.of(r).fill();
-    }
 
     /**
      * A fill pays the launch floor ({@code reduction.launch_floor_us}, the time of a kernel that moves no operand
@@ -185,14 +174,6 @@ final class MemoryModel {
         return Estimate.of(floor + body, "fill", floor > body ? "latency" : "memory");
     }
 
-    /**
-     * Whether the kernel is PyTorch's warp-per-row softmax ({@code softmax_warp_forward} / {@code _backward} of
-     * {@code PersistentSoftmax.cuh}, rows of up to 1,024 elements): each warp loads its rows once, reduces them
-     * with warp shuffles (the maximum, then the sum) and stores them; no block-wide reduction, no shared memory.
-     */
-    static boolean warpSoftmax(SimulationRequest r) {
-        return KernelNameFacts.of(r).warpSoftmax();
-    }
 
     /** Rows of up to this width are walked by PyTorch's warp softmax ({@code PersistentSoftmax.cuh}). */
     static final int WARP_SOFTMAX_MAX_WIDTH = 1024;
@@ -246,17 +227,9 @@ final class MemoryModel {
         return Estimate.of(t, "warp-softmax", fixed > Math.max(body, walk) ? "latency" : walk > body ? "rows" : "memory");
     }
 
-    /**
-     * PyTorch's {@code vectorized_gather_kernel} ({@code ScatterGatherKernel.cu}): {@code torch.gather} along a
-     * dimension whose index is broadcast over the gathered rows (an expanded view, stride 0), so each thread
-     * block copies one whole row with 16-byte loads and reads one index for it.
-     */
-    static boolean vectorizedGather(SimulationRequest r) {
-        return KernelNameFacts.of(r).vectorizedGather();
-    }
 
     /**
-     * The compulsory traffic of a {@link #vectorizedGather} kernel: the rows it writes, the table rows it reads
+     * The compulsory traffic of a {@link KernelNameFacts#vectorizedGather} kernel: the rows it writes, the table rows it reads
      * (each distinct row once, so at most the whole table: a row gathered again is served by the L2), and one
      * index per row. The trace records the index at the output's shape, so its elements are not the bytes read.
      */
@@ -364,13 +337,6 @@ final class MemoryModel {
         return Estimate.of(chain, "index-loop", "round-trips");
     }
 
-    /**
-     * Whether the kernel is PyTorch's {@code index_elementwise_kernel} ({@code IndexKernel.cu}: advanced indexing,
-     * {@code x[idx]} and {@code index_put_}, {@code gpu_index_kernel}).
-     */
-    static boolean indexElementwise(SimulationRequest r) {
-        return KernelNameFacts.of(r).indexElementwise();
-    }
 
     /** Elements per thread ({@code vt}, the template's second argument) of an {@code index_elementwise_kernel}; 4 if not given. */
     static int indexElementsPerThread(SimulationRequest r) {
@@ -521,16 +487,6 @@ final class MemoryModel {
         return KernelNameFacts.of(r).twoPassNorm();
     }
 
-    /**
-     * Whether the kernel folds the absolute maximum of a whole tensor into one FP8 scale with one atomic per thread
-     * block: the first kernel of a dynamic per-tensor FP8 quantization, sgl-kernel's {@code per_tensor_absmax_kernel}
-     * (a block-wide reduction, then one atomic per block) or sglang's Triton {@code _per_tensor_quant_mla_fp8_stage1}
-     * (in front of the MLA {@code bmm_fp8}: one program per row of {@code [heads, tokens, head_size]}, each with its
-     * own {@code atomic_max} on the one scale).
-     */
-    static boolean atomicAbsmax(SimulationRequest r) {
-        return KernelNameFacts.of(r).atomicAbsmax();
-    }
 
     /**
      * Atomics on one address serialize at the L2 slice that owns it, so such a kernel takes at least one
@@ -547,22 +503,7 @@ final class MemoryModel {
         return Estimate.of(bandwidth.seconds() - streaming + chain, "reduction-same-address-atomics", "latency");
     }
 
-    /**
-     * Whether the kernel is sgl-kernel's per-token FP8 activation quantization ({@code sgl_per_token_quant_fp8}:
-     * {@code per_token_quant_fp8_kernel}, {@code per_token_quant_fp8_small_batch_kernel}); not the per-token-group
-     * kernel of block-scaled FP8, which keeps each group in registers and reads it once.
-     */
-    static boolean perTokenQuantFp8(SimulationRequest r) {
-        return KernelNameFacts.of(r).perTokenQuantFp8();
-    }
 
-    /**
-     * Whether the kernel is sgl-kernel's per-token-group FP8 quantization ({@code per_token_group_quant_8bit},
-     * the activation quantization in front of a block-scaled FP8 GEMM or MoE, one scale per 128 elements).
-     */
-    static boolean perTokenGroupQuantFp8(SimulationRequest r) {
-        return KernelNameFacts.of(r).perTokenGroupQuant();
-    }
 
     /**
      * sgl-kernel's per-token FP8 quantization walks each token's row twice: an absmax pass, then a scaling pass
@@ -589,7 +530,7 @@ final class MemoryModel {
      * no per-element index arithmetic), which reaches a higher share of the bandwidth with a shorter
      * fixed cost than the generic {@code elementwise_kernel} (strided, broadcast or type-converting
      * operands: an integer division per dimension for every element). PyTorch's vectorized row gather
-     * ({@link #vectorizedGather}) loads and stores 16 bytes at a time over contiguous rows too.
+     * ({@link KernelNameFacts#vectorizedGather}) loads and stores 16 bytes at a time over contiguous rows too.
      */
     static boolean vectorized(SimulationRequest r) {
         return vectorized(r.family(), KernelNameFacts.of(r));
