@@ -104,6 +104,41 @@ class AnalyticalBackendTest {
                 });
     }
 
+    /**
+     * The check the runtime makes before reading any trace when the user names a GPU: a name no profile
+     * answers to fails as simulating would, with the nearest profile when the name is a near miss of one.
+     */
+    @Test
+    void aNamedGpuIsCheckedBeforeAnyTraceAndANearMissSuggestsTheNearestProfile() {
+        try (SimulationSession session = new AnalyticalBackend().open(CONTEXT)) {
+            session.checkTarget(target("H200"));
+            session.checkTarget(target("NVIDIA H100 80GB HBM3"));
+            session.checkTarget(target("b200"));
+            assertThatThrownBy(() -> session.checkTarget(target("H900")))
+                    .isInstanceOfSatisfying(FlowsimException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.USAGE);
+                        // h100 and h200 are both one edit from h900: the first in catalog order
+                        assertThat(e.getMessage()).contains("'H900' (did you mean h100-sxm?)")
+                                .contains("Known profiles:").contains("b200").contains("--hardware");
+                    });
+            assertThatThrownBy(() -> session.checkTarget(target("B20")))
+                    .hasMessageContaining("(did you mean b200?)");
+            assertThatThrownBy(() -> session.checkTarget(target("TPU v5")))
+                    .isInstanceOf(FlowsimException.class).message().doesNotContain("did you mean");
+        }
+        assertThatThrownBy(() -> new AnalyticalBackend().simulate(List.of(), target("H900"), CONTEXT))
+                .hasMessageContaining("(did you mean h100-sxm?)");
+    }
+
+    @Test
+    void editDistanceCountsSingleCharacterEdits() {
+        assertThat(HardwareCatalog.editDistance("h900", "h100")).isEqualTo(1);
+        assertThat(HardwareCatalog.editDistance("", "b200")).isEqualTo(4);
+        assertThat(HardwareCatalog.editDistance("b20", "b200")).isEqualTo(1);
+        assertThat(HardwareCatalog.editDistance("h100 smx", "h100 sxm")).isEqualTo(2);
+        assertThat(HardwareCatalog.editDistance("l40s", "l40s")).isZero();
+    }
+
     @Test
     void hardwareOptionAddsAProfile(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("l4.json");

@@ -107,8 +107,12 @@ final class MeasurementTables {
                 }
             }
             if (device == null) {
+                long count = rows.count;
                 device = fromPath.orElseThrow(() -> FlowsimException.usage("cannot tell which GPU " + file
-                        + " was measured on (no device column, no GPU in its path); name it with --gpu"));
+                        + " was measured on (no device column, no GPU in its path), so its " + count
+                        + (count == 1 ? " row is" : " rows are") + " not used; name its GPU with --gpu NAME (which"
+                        + " applies to every table of the run: give this table alone if the others were measured"
+                        + " on other GPUs)"));
             }
             return new MeasuredTable(file, format.label(), device, rows.count, rows.measurements, rows.skipped);
         } catch (IOException e) {

@@ -154,6 +154,21 @@ class MeasurementTablesTest {
                         .contains("table not found").contains(missing.toString()));
     }
 
+    /** A hand-written table without a device column, in a folder that names no GPU: its rows counted in the line. */
+    @Test
+    void aTableWhoseGpuCannotBeToldSaysHowManyRowsAreLeftOutAndWhatToPass(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("gemm_sweep.csv");
+        Files.writeString(f, "gemm_dtype,m,n,k,latency\nbfloat16,1,4096,4096,0.015\nbfloat16,2,4096,4096,0.016\n"
+                + "bfloat16,4,4096,4096,0.017\n");
+        assertThatThrownBy(() -> MeasurementTables.read(f, Optional.empty()))
+                .isInstanceOfSatisfying(FlowsimException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.USAGE);
+                    assertThat(e.getMessage()).contains(f.toString()).contains("its 3 rows are not used")
+                            .contains("--gpu NAME").contains("give this table alone");
+                });
+        assertThat(MeasurementTables.read(f, Optional.of("H200")).measurements()).hasSize(3);
+    }
+
     @Test
     void aMalformedNumberNamesTheLineAndColumn(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("bad.csv");
