@@ -152,7 +152,8 @@ final class HardwareCatalog {
         }
         throw FlowsimException.usage("the analytical backend has no hardware profile for '" + target.name() + "'"
                 + nearest(target.name()).map(id -> " (did you mean " + id + "?)").orElse("")
-                + ". Known profiles: " + describeAll() + ". Add a profile with --hardware FILE"
+                + ". Known profiles (each also answers to its aliases, docs/hardware-profiles.md): " + describeAll()
+                + ". Add a profile with --hardware FILE"
                 + " (docs/hardware-profiles.md), or simulate a known GPU with --gpu");
     }
 
@@ -165,8 +166,7 @@ final class HardwareCatalog {
         List<String> parts = new ArrayList<>();
         for (ProfileFiles.Loaded l : byId.values()) {
             HardwareProfile p = l.profile();
-            parts.add(p.id() + " (" + p.name() + (p.aliases().isEmpty() ? "" : "; " + String.join(", ", p.aliases()))
-                    + ")");
+            parts.add(p.id() + " (" + p.name() + ")");
         }
         return String.join("; ", parts);
     }
@@ -225,10 +225,14 @@ final class HardwareCatalog {
     }
 
     private static final Pattern PUNCTUATION = Pattern.compile("[^a-z0-9]+");
-    private static final Pattern VENDOR = Pattern.compile("^nvidia\\s+");
+    /** {@code NVIDIA}, and the {@code Tesla} brand older data-center GPUs report ({@code Tesla V100-SXM2-16GB}). */
+    private static final Pattern VENDOR = Pattern.compile("^(nvidia\\s+)?(tesla\\s+)?");
     private static final Pattern SUFFIX = Pattern.compile("\\s+tensor core gpu$");
 
-    /** Lower case, without an {@code NVIDIA} prefix and punctuation: {@code NVIDIA A100-SXM4-80GB} -> {@code a100 sxm4 80gb}. */
+    /**
+     * Lower case, without an {@code NVIDIA} or {@code Tesla} prefix and punctuation: {@code NVIDIA A100-SXM4-80GB} ->
+     * {@code a100 sxm4 80gb}, {@code Tesla T4} -> {@code t4}.
+     */
     static String normalize(String name) {
         String s = PUNCTUATION.matcher(name.toLowerCase(Locale.ROOT)).replaceAll(" ").trim();
         s = VENDOR.matcher(s).replaceAll("");
