@@ -163,7 +163,8 @@ public final class AnalyticalBackend implements SimulatorBackend {
             HardwareProfile profile = match.profile();
             List<String> notes = new ArrayList<>();
             if (!match.warning().isEmpty()) {
-                notes.add("warning: " + match.warning());
+                // a note as is: the console prints it after "Note: ", the report under "Backend notes"
+                notes.add(match.warning());
             }
             String calibration = catalog.entry(profile.id())
                     .map(l -> l.document().path("calibration").path("summary").asText(

@@ -202,4 +202,16 @@ class AnalyticalBackendTest {
         List<String> notes = new AnalyticalBackend().notes(target("H200"), CONTEXT);
         assertThat(String.join("\n", notes)).contains("h200-sxm").contains("launch overhead").contains("waiting");
     }
+
+    /**
+     * An approximate match is a note too, worded as a note: the console prints it after "Note: " and the
+     * report under "Backend notes", so a "warning: " of its own read "Note: warning: ...".
+     */
+    @Test
+    void anApproximateMatchIsANoteWithoutAWarningPrefix() {
+        List<String> notes = new AnalyticalBackend().notes(target("H100 SXM5 Turbo"), CONTEXT);
+        assertThat(notes).first().asString().startsWith("the GPU 'H100 SXM5 Turbo' has no profile of its own;")
+                .contains("simulating it as h100-sxm");
+        assertThat(notes).noneMatch(n -> n.toLowerCase(java.util.Locale.ROOT).startsWith("warning"));
+    }
 }
