@@ -1,5 +1,6 @@
 package io.flowsim.runtime.cli;
 
+import io.flowsim.api.ErrorCode;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.MeasurementTableReader;
 import io.flowsim.api.Progress;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
@@ -117,6 +119,18 @@ final class MeasurementInputs {
     }
 
     List<Source> read(ExtensionRegistry registry, RunContext context, Optional<String> gpu, boolean warnSkipped) {
+        return read(registry, context, gpu, warnSkipped, target -> { });
+    }
+
+    /**
+     * As {@link #read(ExtensionRegistry, RunContext, Optional, boolean)}, and each table's GPU is passed to
+     * {@code checkTarget} (the backend's {@link io.flowsim.api.SimulationSession#checkTarget}) once read: a
+     * table found in a directory whose GPU the backend refuses (exit 2: a GPU without a profile) is skipped
+     * like an unreadable one, so the others are still scored; a table named on the command line fails the
+     * run, with its name.
+     */
+    List<Source> read(ExtensionRegistry registry, RunContext context, Optional<String> gpu, boolean warnSkipped,
+                      Consumer<HardwareTarget> checkTarget) {
         skippedTables.clear();
         expandTraceDirectory();
         List<Source> sources = new ArrayList<>();
@@ -138,10 +152,16 @@ final class MeasurementInputs {
                     if (!searched) {
                         throw e;
                     }
-                    skippedTables.add(new SkippedTable(f[0], e.getMessage()));
-                    if (warnSkipped) {
-                        context.reporter().warn("skipping " + f[0] + ": " + e.getMessage());
+                    skip(f[0], e, warnSkipped, context);
+                    progress.advance(1);
+                    continue;
+                }
+                Optional<FlowsimException> refused = refusal(checkTarget, f[0], t.gpu(), searched);
+                if (refused.isPresent()) {
+                    if (!searched) {
+                        throw refused.get();
                     }
+                    skip(f[0], refused.get(), warnSkipped, context);
                     progress.advance(1);
                     continue;
                 }
@@ -156,6 +176,33 @@ final class MeasurementInputs {
             sources.add(new Source(trace.getFileName().toString(), k.target(gpu), ms, Map.of()));
         }
         return sources;
+    }
+
+    private void skip(Path file, FlowsimException e, boolean warn, RunContext context) {
+        skippedTables.add(new SkippedTable(file, e.getMessage()));
+        if (warn) {
+            context.reporter().warn("skipping " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Asks the backend whether it can simulate the GPU a table was measured on: the refusal of a GPU it does
+     * not know (a usage or input error, exit 2), naming the table when it was named on the command line (the
+     * skipped tables name the file already). A backend that fails otherwise fails the run.
+     */
+    private static Optional<FlowsimException> refusal(Consumer<HardwareTarget> checkTarget, Path file, String gpu,
+                                                      boolean searched) {
+        try {
+            checkTarget.accept(new HardwareTarget(gpu, Optional.empty()));
+            return Optional.empty();
+        } catch (FlowsimException e) {
+            if (e.code() != ErrorCode.USAGE && e.code() != ErrorCode.BAD_INPUT) {
+                throw e;
+            }
+            String measured = "measured on '" + gpu + "' (its device column, or else its folder, names the GPU)";
+            return Optional.of(new FlowsimException(e.code(), (searched ? "" : file + ": ") + measured + ": "
+                    + e.getMessage(), e));
+        }
     }
 
     private List<Measurement> filter(List<Measurement> all) {

@@ -2,6 +2,11 @@ package io.flowsim.runtime.cli;
 
 import io.flowsim.api.ErrorCode;
 import io.flowsim.api.FlowsimException;
+import io.flowsim.api.RunContext;
+import io.flowsim.api.SimulatorBackend;
+import io.flowsim.runtime.discovery.ExtensionPoint;
+import io.flowsim.runtime.discovery.ExtensionRegistry;
+import io.flowsim.runtime.pipeline.Pipeline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -87,6 +92,7 @@ final class SparkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        checkGpu();
         Path assembly = assembly(System.getenv(), System.getProperty("flowsim.home"))
                 .orElseThrow(() -> new FlowsimException(ErrorCode.UNAVAILABLE, "the Spark job is not built; build it"
                         + " once with '" + BUILD_COMMAND + "' in the FlowSim checkout (it downloads Spark), or set"
@@ -102,6 +108,26 @@ final class SparkCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             process.destroy();
             throw e;
+        }
+    }
+
+    /**
+     * A {@code --gpu} the backend does not know fails here, in one line with the nearest profile, as in
+     * {@code simulate}, not in every task of the job. The backend is asked on this side, with the plugins this
+     * command line names; one not installed here (only in the job's assembly) is left to the job.
+     */
+    private void checkGpu() {
+        if (gpu == null) {
+            return;
+        }
+        String name = backend == null ? SimulateCommand.DEFAULT_BACKEND : backend;
+        try (ExtensionRegistry registry = root.discover()) {
+            if (registry.find(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, name).isEmpty()) {
+                root.reporter().debug("--gpu " + gpu + " not checked: no backend '" + name + "' installed here");
+                return;
+            }
+            RunContext context = RunContext.of(root.options().build(), root.reporter(), null);
+            new Pipeline(registry, context).checkGpu(Optional.of(name), Optional.of(gpu));
         }
     }
 

@@ -135,25 +135,26 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
                     .forEach(f -> read.add(f[0]));
             try (AtomicOutput.Inputs protectedInputs = AtomicOutput.protectInputs(read);
                  AtomicOutput csvOutput = csv == null ? null : CsvFiles.reserve(csv)) {
-                // skipped tables are reported with the results (stdout), not as warnings while reading
-                List<MeasurementInputs.Source> sources = inputs.read(registry, context, Optional.ofNullable(gpu),
-                        false);
-                if (sources.stream().allMatch(s -> s.measurements().isEmpty())) {
-                    // as calibrate and bench: an empty table with exit code 0 reads as a clean run
-                    List<MeasurementInputs.SkippedTable> skippedTables = inputs.skippedTables();
-                    throw FlowsimException.badInput("no measurements to score in "
-                            + String.join(", ", java.util.stream.Stream.concat(inputs.tables.stream(),
-                                    inputs.traces.stream()).map(Path::toString).toList())
-                            + (inputs.onlyGroups != null || inputs.skipGroups != null
-                                    ? " that --only-groups and --skip-groups select" : "")
-                            + (skippedTables.isEmpty() ? "" : "; " + skippedTables.size() + " table"
-                                    + (skippedTables.size() == 1 ? "" : "s") + " skipped, the first: "
-                                    + skippedTables.get(0).reason()));
-                }
                 Scores scores;
                 // closed before anything is printed or written: a session that fails to close fails the run
                 // without a table or CSV that looks complete
                 try (SimulationSession session = PluginFailure.open(b, context)) {
+                    // skipped tables are reported with the results (stdout), not as warnings while reading; so
+                    // is a table found in a directory whose GPU the backend has no profile for
+                    List<MeasurementInputs.Source> sources = inputs.read(registry, context,
+                            Optional.ofNullable(gpu), false, session::checkTarget);
+                    if (sources.stream().allMatch(s -> s.measurements().isEmpty())) {
+                        // as calibrate and bench: an empty table with exit code 0 reads as a clean run
+                        List<MeasurementInputs.SkippedTable> skippedTables = inputs.skippedTables();
+                        throw FlowsimException.badInput("no measurements to score in "
+                                + String.join(", ", java.util.stream.Stream.concat(inputs.tables.stream(),
+                                        inputs.traces.stream()).map(Path::toString).toList())
+                                + (inputs.onlyGroups != null || inputs.skipGroups != null
+                                        ? " that --only-groups and --skip-groups select" : "")
+                                + (skippedTables.isEmpty() ? "" : "; " + skippedTables.size() + " table"
+                                        + (skippedTables.size() == 1 ? "" : "s") + " skipped, the first: "
+                                        + skippedTables.get(0).reason()));
+                    }
                     scores = score(b, session, sources, holdOut, part);
                 }
                 return report(b.name(), scores, part, json, csvOutput);
@@ -331,7 +332,14 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
         if (!skippedTables.isEmpty()) {
             out.println();
             out.println("Tables skipped (found in a directory, not scored):");
-            skippedTables.forEach(t -> out.println("  " + t.file() + ": " + t.reason()));
+            // tables skipped for the same reason (the tables of one GPU's folder) share one line: its reason
+            // can name every profile the backend knows
+            Map<String, List<Path>> byReason = new java.util.LinkedHashMap<>();
+            skippedTables.forEach(t -> byReason.computeIfAbsent(t.reason(), r -> new ArrayList<>()).add(t.file()));
+            byReason.forEach((reason, files) -> out.println("  " + files.get(0) + (files.size() == 1 ? ""
+                    : files.size() == 2 ? " and " + files.get(1)
+                    : String.format(Locale.ROOT, " and %,d more tables (--format json lists each)", files.size() - 1))
+                    + ": " + reason));
         }
     }
 }

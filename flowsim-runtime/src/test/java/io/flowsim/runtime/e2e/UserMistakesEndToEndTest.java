@@ -35,7 +35,9 @@ class UserMistakesEndToEndTest {
                 List.of("simulate", "--trace-file", trace.toString(), "--output-dir", dir.resolve("o").toString()),
                 List.of("validate", table.toString()),
                 List.of("calibrate", table.toString(), "-o", dir.resolve("fitted.json").toString()),
-                List.of("bench", "--trace-file", trace.toString()));
+                List.of("bench", "--trace-file", trace.toString()),
+                // checked before the Spark job is looked for, let alone started
+                List.of("spark", "--traces", trace.toString(), "--output", dir.resolve("s").toString()));
         for (List<String> command : commands) {
             List<String> args = new ArrayList<>(List.of("--plugins-dir", plugins.toString()));
             args.addAll(command);
@@ -50,6 +52,52 @@ class UserMistakesEndToEndTest {
         }
         assertThat(dir.resolve("o")).doesNotExist();
         assertThat(dir.resolve("fitted.json")).doesNotExist();
+    }
+
+    /**
+     * A directory of tables where some were measured on GPUs without a profile (hand-made tables in folders
+     * named like aiconfigurator's systems): the others are scored, the rest listed as skipped with the
+     * reason and the way out; a table of such a GPU named alone fails with its name; with nothing left to
+     * score, the one line says why.
+     */
+    @Test
+    void validateScoresTheTablesOfKnownGpusAndSkipsTheOthersOfADirectory() throws IOException {
+        Path plugins = AnalyticalBackendEndToEndTest.plugins(dir);
+        Path tables = dir.resolve("tables");
+        String gemm = "gemm_dtype,m,n,k,latency\nbfloat16,128,4096,4096,0.020\nbfloat16,256,4096,4096,0.030\n";
+        Path h100 = Files.writeString(Files.createDirectories(tables.resolve("h100_sxm")).resolve("gemm.csv"), gemm);
+        Path b300 = Files.writeString(Files.createDirectories(tables.resolve("b300_sxm")).resolve("gemm.csv"), gemm);
+        Path a30 = Files.createDirectories(tables.resolve("a30"));
+        Files.writeString(a30.resolve("gemm.csv"), gemm);
+        Files.writeString(a30.resolve("gemm_more.csv"), gemm);
+
+        CliRun r = CliRun.of("--quiet", "--plugins-dir", plugins.toString(), "validate", tables.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("h100_sxm/gemm.csv [H100]").doesNotContain("b300_sxm/gemm.csv [")
+                .contains("Tables skipped (found in a directory, not scored):")
+                .contains("  " + b300 + ": measured on 'B300' (its device column, or else its folder, names the GPU):"
+                        + " the analytical backend has no hardware profile for 'B300'")
+                .contains("Add a profile with --hardware FILE");
+        // the two tables of one folder share their reason's line
+        assertThat(r.out().lines().filter(l -> l.contains("'A30'")).toList()).singleElement().asString()
+                .startsWith("  " + a30.resolve("gemm.csv") + " and " + a30.resolve("gemm_more.csv") + ": ");
+        assertThat(h100).exists();
+
+        CliRun json = CliRun.of("--quiet", "--plugins-dir", plugins.toString(), "validate", "--format", "json",
+                tables.toString());
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        assertThat(json.out()).contains("\"skipped_tables\"").contains(a30.resolve("gemm_more.csv").toString());
+
+        CliRun named = CliRun.of("--plugins-dir", plugins.toString(), "validate", b300.toString());
+        assertThat(named.exitCode()).as(named.err()).isEqualTo(2);
+        assertThat(named.err().lines().filter(l -> !l.isBlank()).toList()).singleElement().asString()
+                .startsWith("flowsim: " + b300 + ": measured on 'B300'").contains("--hardware FILE");
+
+        CliRun nothing = CliRun.of("--plugins-dir", plugins.toString(), "validate", a30.toString());
+        assertThat(nothing.exitCode()).as(nothing.err()).isEqualTo(2);
+        assertThat(nothing.err()).contains("no measurements to score in " + a30)
+                .contains("2 tables skipped, the first: measured on 'A30'");
+        assertThat(nothing.out()).isEmpty();
     }
 
     /** The result once, on standard output like every command's results; nothing of it on standard error. */
