@@ -442,6 +442,10 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
      * their outputs (or, with none marked, as much as their largest input; a reduction writes little).
      */
     private static KernelWork memoryBound(OperationFamily family, List<Operand> operands) {
+        KernelWork rotary = rotaryOverCache(operands);
+        if (rotary != null) {
+            return rotary;
+        }
         double largestElements = 0;
         DataType type = DataType.UNKNOWN;
         for (Operand o : operands) {
@@ -456,6 +460,29 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         }
         double flops = family == OperationFamily.COPY || family == OperationFamily.MEMSET ? 0 : largestElements;
         return new KernelWork(flops, bytes, 0, type, true);
+    }
+
+    /**
+     * A rotary embedding given the whole cos/sin cache ({@code cos_sin_cache [positions, dim]}, sgl-kernel's
+     * {@code apply_rope_pos_ids_cos_sin_cache}): it rotates {@code q} and {@code k} in place (read and written) and reads
+     * the cache row of each of its positions, not the cache, as the analytical backend prices it; one FLOP per rotated
+     * element. Null for any other kernel.
+     */
+    private static KernelWork rotaryOverCache(List<Operand> operands) {
+        Optional<Operand> cache = operand(operands, "cos_sin_cache").filter(KernelWork::usable);
+        Optional<Operand> q = usableOperand(operands, "q", "query");
+        if (cache.isEmpty() || q.isEmpty()) {
+            return null;
+        }
+        Optional<Operand> k = usableOperand(operands, "k", "key");
+        Optional<Operand> positions = usableOperand(operands, "positions", "pos_ids");
+        double elements = q.get().elementCount() + k.map(o -> (double) o.elementCount()).orElse(0.0);
+        double tokens = positions.map(o -> (double) o.elementCount()).orElse((double) q.get().shape().get(0));
+        double rows = Math.min(tokens, cache.get().shape().get(0));
+        double bytes = 2 * q.get().bytes() + 2 * k.map(o -> (double) o.bytes()).orElse(0.0)
+                + positions.map(o -> (double) o.bytes()).orElse(0.0)
+                + rows * ((double) cache.get().bytes() / Math.max(1, cache.get().shape().get(0)));
+        return new KernelWork(elements, bytes, 0, q.get().dataType(), true);
     }
 
     /**

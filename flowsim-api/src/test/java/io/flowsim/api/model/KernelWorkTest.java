@@ -178,6 +178,17 @@ class KernelWorkTest {
     }
 
     @Test
+    void aRotaryOverTheWholeCosSinCacheReadsOnlyItsPositionsRows() {
+        // sgl-kernel's apply_rope_pos_ids_cos_sin_cache as the FlowSim trace records it: the 42 MB DeepSeek cache
+        List<Operand> operands = List.of(in("q", DataType.BF16, 1024, 32, 64), in("k", DataType.BF16, 1024, 1, 64),
+                in("cos_sin_cache", DataType.FP32, 163_840, 64), in("positions", DataType.INT64, 1024));
+        KernelWork w = KernelWork.of(kernel(OperationFamily.ELEMENTWISE, operands, Map.of()));
+        assertThat(w.bytes()).isEqualTo(2.0 * 2 * (1024 * 32 * 64 + 1024 * 64) + 1024 * 8 + 1024 * 64 * 4);
+        assertThat(w.flops()).isEqualTo(1024.0 * 33 * 64);
+        assertThat(w.computeType()).isEqualTo(DataType.BF16);
+    }
+
+    @Test
     void allReduceLinkBytesFollowTheRingFactor() {
         KernelRecord r = KernelRecord.builder(0, "ncclDevKernel_AllReduce").duration(20_000)
                 .category(KernelCategory.COMMUNICATION)
