@@ -52,6 +52,22 @@ public interface SimulationSession extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Checks that this run can simulate {@code target}, before any trace or table is read: the runtime
+     * calls it when the user names the GPU ({@code --gpu NAME}), so that a misspelt name fails at once
+     * instead of after a long parse. The target carries no trace device (none has been read yet), so
+     * only its name is checked. Called at most once per target, on the thread that opened the session.
+     *
+     * <p>The default accepts every target; a backend that does not override it reports an unknown GPU
+     * from {@link #simulate} as before. A backend that overrides it must not fail here for a target that
+     * {@link #simulate} would accept.
+     *
+     * @throws FlowsimException {@link ErrorCode#USAGE} naming the GPU, the GPUs this run knows and, where
+     *                          one is close, the nearest of them, when the backend has no model for it
+     */
+    default void checkTarget(HardwareTarget target) {
+    }
+
     /** Releases the session's resources. Idempotent. */
     @Override
     default void close() {

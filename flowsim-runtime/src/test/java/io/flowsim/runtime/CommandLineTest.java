@@ -70,6 +70,61 @@ class CommandLineTest {
         assertNoStackTrace(r);
     }
 
+    /** picocli's suggestions, the nearest of them in the one error line; exit code 2, no stack trace. */
+    @Test
+    void aMisspeltCommandOrOptionSaysWhichWasMeant() {
+        CliRun command = CliRun.of("simulat");
+        assertThat(command.exitCode()).isEqualTo(2);
+        assertThat(command.err().lines().filter(l -> l.startsWith("flowsim:")).toList()).singleElement().asString()
+                .contains("'simulat'").endsWith("(did you mean 'simulate'?)");
+        assertNoStackTrace(command);
+
+        CliRun option = CliRun.of("simulate", "--trace-fil", "x");
+        assertThat(option.exitCode()).isEqualTo(2);
+        assertThat(option.err().lines().filter(l -> l.startsWith("flowsim:")).toList()).singleElement().asString()
+                .contains("'--trace-fil'").endsWith("(did you mean '--trace-file'?)");
+        assertThat(CliRun.of("parse", "--trace-file", "x", "--ouput-dir=o").err())
+                .contains("(did you mean '--output-dir'?)");
+        assertThat(CliRun.of("validate", "--gpuu", "H100").err()).contains("(did you mean '--gpu'?)");
+
+        // nothing near: no guess
+        CliRun far = CliRun.of("teleport");
+        assertThat(far.exitCode()).isEqualTo(2);
+        assertThat(far.err()).doesNotContain("did you mean");
+        assertThat(CliRun.of("parse", "--trace-file", "x", "--frobnicate").err()).doesNotContain("did you mean");
+    }
+
+    /**
+     * A run of several traces is written into a hidden staging folder beside its output folder first; when
+     * that cannot be made, the line names the folder the user gave, never the staging folder.
+     */
+    @Test
+    void aRunOfSeveralTracesThatCannotCreateItsOutputNamesTheFolderGiven() throws IOException {
+        Path a = Files.write(dir.resolve("a.fake-trace"), List.of("gemm_8x8x8|0|1000|0"));
+        Path b = Files.write(dir.resolve("b.fake-trace"), List.of("gemm_8x8x8|0|1000|0"));
+        Path blocker = Files.writeString(dir.resolve("blocker"), "a file where a folder should be");
+        Path out = blocker.resolve("run");
+        CliRun r = CliRun.of("parse", "--trace-file", a.toString(), "--trace-file", b.toString(), "--output-dir",
+                out.toString(), "-q");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("flowsim: cannot create output directory " + out.toAbsolutePath()
+                + ": " + blocker.toAbsolutePath() + " exists and is not a directory");
+        assertNoStackTrace(r);
+    }
+
+    /** The progress line counts kernels as the summary does, and the memcpy/memset apart. */
+    @Test
+    void simulateCountsKernelsAndMemoryOperationsAsTheSummaryDoes() throws IOException {
+        Path trace = Files.write(dir.resolve("mixed.fake-trace"), List.of("gemm_8x8x8|0|1000|0",
+                "copy_h2d|1000|500|0|MEMCPY", "gemm_16x16x16|2000|1000|0", "fill|3000|200|0|MEMSET",
+                "gemm_32x32x32|4000|1000|0"));
+        CliRun r = CliRun.of("simulate", "--backend", "counting-backend", "--trace-file", trace.toString(),
+                "--output-dir", dir.resolve("o").toString(), "--no-report");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("simulating 3 kernels and 2 memcpy/memset (5 distinct requests) on NVIDIA H200");
+        assertThat(r.out()).contains("Kernels   3;").contains("Memory    2 memcpy/memset");
+    }
+
     @Test
     void aMissingRequiredOptionIsAUsageError() {
         CliRun r = CliRun.of("parse");

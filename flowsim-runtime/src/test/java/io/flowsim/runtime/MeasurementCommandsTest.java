@@ -54,6 +54,34 @@ class MeasurementCommandsTest {
                 table("gemm_small.csv")), "--only-groups");
     }
 
+    /**
+     * A table found in a directory whose GPU cannot be told (no device column, no GPU in its path) is not
+     * scored; validate says so with its results, once: the file, its row count, why, and what to pass.
+     */
+    @Test
+    void validateReportsTheTablesItSkippedWithItsResults() throws IOException {
+        Path tables = Files.createDirectories(dir.resolve("tables"));
+        Files.copy(Path.of(table("gemm_small.csv")), tables.resolve("gemm_small.csv"));
+        Path sweep = Files.writeString(tables.resolve("sweep.csv"),
+                "gemm_dtype,m,n,k,latency\nbfloat16,1,4096,4096,0.015\nbfloat16,2,4096,4096,0.016\n");
+        CliRun r = CliRun.of("validate", "--backend", "counting-backend", tables.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Tables skipped (found in a directory, not scored):")
+                .contains("  " + sweep + ": cannot tell which GPU").contains("its 2 rows are not used")
+                .contains("--gpu NAME");
+        assertThat(r.err()).as("said once, with the results").doesNotContain("sweep.csv");
+
+        CliRun json = CliRun.of("validate", "--backend", "counting-backend", "--format", "json", tables.toString());
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        assertThat(json.out()).contains("\"skipped_tables\"").contains("its 2 rows are not used");
+
+        // nothing else to score: the one line says why the table was skipped
+        Path alone = Files.createDirectories(dir.resolve("alone"));
+        Files.copy(sweep, alone.resolve("sweep.csv"));
+        assertUsageError(CliRun.of("validate", "--backend", "counting-backend", alone.toString()),
+                "1 table skipped, the first: cannot tell which GPU");
+    }
+
     /** As calibrate and bench: nothing to score is not a clean run with an empty table. */
     @Test
     void validateWithNoMeasurementToScoreIsBadInput() throws IOException {

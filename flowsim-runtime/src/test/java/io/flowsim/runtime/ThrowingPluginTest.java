@@ -202,6 +202,131 @@ class ThrowingPluginTest {
         assertThat(bench.err()).doesNotContain("\tat ").doesNotContain("internal error");
     }
 
+    /** A backend that predicts every kernel (1 us) and whose session throws when it is closed. */
+    private static String backendWhoseCloseThrows() {
+        return """
+                package com.example.c;
+
+                import io.flowsim.api.RunContext;
+                import io.flowsim.api.SimulationSession;
+                import io.flowsim.api.SimulatorBackend;
+                import io.flowsim.api.model.HardwareTarget;
+                import io.flowsim.api.model.SimulationRequest;
+                import io.flowsim.api.model.SimulationResult;
+                import java.util.List;
+                import java.util.Map;
+
+                public final class Unclosable implements SimulatorBackend {
+                    public String name() { return "unclosable-backend"; }
+                    public String description() { return "throws when its session is closed"; }
+                    public SimulationSession open(RunContext context) {
+                        return new SimulationSession() {
+                            public List<SimulationResult> simulate(List<SimulationRequest> batch, HardwareTarget t) {
+                                return batch.stream().map(r -> SimulationResult.ok(1_000L, "unclosable-backend",
+                                        Map.<String, String>of())).toList();
+                            }
+                            public void close() {
+                                throw new IllegalStateException("connection pool already shut down");
+                            }
+                        };
+                    }
+                }
+                """;
+    }
+
+    /** An exporter whose {@code open} throws (a plugin bug), and one whose session throws when closed. */
+    private static String exporter(String className, String name, boolean throwOnOpen) {
+        return """
+                package com.example.e;
+
+                import io.flowsim.api.ExportContext;
+                import io.flowsim.api.ExportSession;
+                import io.flowsim.api.Exporter;
+                import io.flowsim.api.model.KernelResult;
+                import io.flowsim.api.model.RunSummary;
+                import java.nio.file.Path;
+                import java.util.List;
+
+                public final class %s implements Exporter {
+                    public String name() { return "%s"; }
+                    public String description() { return "a failing exporter"; }
+                    public ExportSession open(ExportContext context) {
+                        if (%s) {
+                            throw new IllegalArgumentException("no template for " + context.traceName());
+                        }
+                        return new ExportSession() {
+                            public void accept(KernelResult kernel) { }
+                            public List<Path> finish(RunSummary summary) { return List.of(); }
+                            public void close() { throw new IllegalStateException("buffer released twice"); }
+                        };
+                    }
+                }
+                """.formatted(className, name, throwOnOpen);
+    }
+
+    /**
+     * A backend whose session's {@code close} throws: one line naming it and its plugin, exit 1, and nothing
+     * that looks complete: no outputs of {@code simulate}, no table of {@code validate} or {@code bench}.
+     */
+    @Test
+    void aBackendWhoseSessionThrowsWhenClosedIsOneLineNamingItsPluginAndLeavesNoOutputs() throws IOException {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        new PluginJarBuilder("unclosable-backend-plugin").source("com.example.c.Unclosable", backendWhoseCloseThrows())
+                .service(SimulatorBackend.class, "com.example.c.Unclosable").build(plugins);
+        Path out = dir.resolve("out");
+        CliRun r = CliRun.of("--plugins-dir", plugins.toString(), "simulate", "--backend", "unclosable-backend",
+                "--trace-file", trace().toString(), "--output-dir", out.toString(), "-q");
+        assertOneLineNoStackTraceNoOutputs(r, out);
+        assertThat(r.err()).contains("simulator backend 'unclosable-backend' (plugin unclosable-backend-plugin")
+                .contains("failed to close its session")
+                .contains("IllegalStateException: connection pool already shut down");
+        assertThat(r.out()).isEmpty();
+
+        Path csv = dir.resolve("details.csv");
+        CliRun validate = CliRun.of("--plugins-dir", plugins.toString(), "-q", "validate", "--backend",
+                "unclosable-backend", table().toString(), "--csv", csv.toString());
+        assertThat(validate.exitCode()).as(validate.err()).isEqualTo(1);
+        assertThat(validate.err().lines().filter(l -> l.startsWith("flowsim:")).toList()).singleElement().asString()
+                .contains("simulator backend 'unclosable-backend' (plugin unclosable-backend-plugin")
+                .contains("failed to close its session");
+        assertThat(validate.err()).doesNotContain("\tat ").doesNotContain("internal error");
+        assertThat(validate.out()).as("no table that looks complete").isEmpty();
+        assertThat(csv).doesNotExist();
+
+        CliRun bench = CliRun.of("--plugins-dir", plugins.toString(), "-q", "bench", "--backend",
+                "unclosable-backend", "--synthetic", "10", "--warmup-seconds", "0", "--min-seconds", "0.01");
+        assertThat(bench.exitCode()).as(bench.err()).isEqualTo(1);
+        assertThat(bench.err()).contains("failed to close its session").doesNotContain("internal error");
+        assertThat(bench.out()).isEmpty();
+    }
+
+    @Test
+    void anExporterWhoseOpenOrCloseThrowsIsOneLineNamingItsPluginAndLeavesNoOutputs() throws IOException {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        new PluginJarBuilder("unopenable-exporter-plugin")
+                .source("com.example.e.Unopenable", exporter("Unopenable", "unopenable-exporter", true))
+                .service(io.flowsim.api.Exporter.class, "com.example.e.Unopenable").build(plugins);
+        Path out = dir.resolve("out");
+        CliRun r = CliRun.of("--plugins-dir", plugins.toString(), "simulate", "--backend", "counting-backend",
+                "--trace-file", trace().toString(), "--output-dir", out.toString(), "-q");
+        assertOneLineNoStackTraceNoOutputs(r, out);
+        assertThat(r.err()).contains("exporter 'unopenable-exporter' (plugin unopenable-exporter-plugin")
+                .contains("failed to open its export session for trace kernels")
+                .contains("IllegalArgumentException: no template for kernels");
+
+        Path closing = Files.createDirectories(dir.resolve("closing-plugins"));
+        new PluginJarBuilder("unclosable-exporter-plugin")
+                .source("com.example.e.Unclosable", exporter("Unclosable", "unclosable-exporter", false))
+                .service(io.flowsim.api.Exporter.class, "com.example.e.Unclosable").build(closing);
+        Path out2 = dir.resolve("out2");
+        CliRun c = CliRun.of("--plugins-dir", closing.toString(), "parse", "--trace-file", trace().toString(),
+                "--output-dir", out2.toString(), "-q");
+        assertOneLineNoStackTraceNoOutputs(c, out2);
+        assertThat(c.err()).contains("exporter 'unclosable-exporter' (plugin unclosable-exporter-plugin")
+                .contains("failed to close its export session of trace kernels")
+                .contains("IllegalStateException: buffer released twice");
+    }
+
     /** A GEMM table whose third data row (line 4 of the file) has the shape the backend above throws on. */
     private Path table() throws IOException {
         return Files.write(dir.resolve("gemm_rows.csv"), List.of(

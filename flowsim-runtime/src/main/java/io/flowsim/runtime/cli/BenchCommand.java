@@ -14,6 +14,7 @@ import io.flowsim.runtime.discovery.Discovered;
 import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
 import io.flowsim.runtime.measurements.SyntheticRequests;
+import io.flowsim.runtime.pipeline.Pipeline;
 import io.flowsim.runtime.pipeline.PluginFailure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,6 +86,8 @@ final class BenchCommand implements Callable<Integer>, DeclaredOptions.UsesExten
             Discovered<SimulatorBackend> b = registry.requireDiscovered(ExtensionPoint.SIMULATOR_BACKEND,
                     SimulatorBackend.class, backend);
             RunContext context = RunContext.of(options.build(), root.reporter(), null);
+            // a GPU the backend does not know fails now, before any table or trace is read
+            new Pipeline(registry, context).checkGpu(Optional.of(backend), Optional.ofNullable(gpu));
             List<SimulationRequest> requests = new ArrayList<>();
             HardwareTarget target = null;
             String origin;
@@ -109,15 +112,21 @@ final class BenchCommand implements Callable<Integer>, DeclaredOptions.UsesExten
             }
             // The runtime's reporter would print progress lines; timing runs stay silent.
             RunContext quiet = RunContext.of(context.options(), Reporter.silent(), null);
+            List<String[]> rows;
+            // closed before the table is printed: a session that fails to close fails the run without a table
             try (SimulationSession session = PluginFailure.open(b, quiet)) {
-                bench(b.name(), session, requests, target, origin);
+                rows = bench(session, requests, target);
             }
+            root.out.printf(Locale.ROOT, "Backend %s on %s: %,d requests from %s, simulated repeatedly without "
+                    + "de-duplication on 1 thread (Java %s)%n", b.name(), target.name(), requests.size(), origin,
+                    System.getProperty("java.version"));
+            TextTable.print(root.out, rows, new boolean[] {false, true, true, true, true, true});
         }
         return 0;
     }
 
-    private void bench(String backendName, SimulationSession b, List<SimulationRequest> requests, HardwareTarget target,
-                       String origin) {
+    /** The table's rows: per family, then all requests. */
+    private List<String[]> bench(SimulationSession b, List<SimulationRequest> requests, HardwareTarget target) {
         Map<String, List<SimulationRequest>> byFamily = new LinkedHashMap<>();
         for (SimulationRequest r : requests) {
             String family = r.kind() == KernelKind.KERNEL ? r.family().id() : r.kind().name().toLowerCase(Locale.ROOT);
@@ -132,10 +141,7 @@ final class BenchCommand implements Callable<Integer>, DeclaredOptions.UsesExten
                     minSeconds / Math.max(1, byFamily.size()))));
         }
         rows.add(row("all", requests.size(), time(b, requests, target, minSeconds)));
-        root.out.printf(Locale.ROOT, "Backend %s on %s: %,d requests from %s, simulated repeatedly without "
-                + "de-duplication on 1 thread (Java %s)%n", backendName, target.name(), requests.size(), origin,
-                System.getProperty("java.version"));
-        TextTable.print(root.out, rows, new boolean[] {false, true, true, true, true, true});
+        return rows;
     }
 
     /** Runs the batch until {@code seconds} have passed; returns {runs, elapsed seconds}. */

@@ -15,6 +15,7 @@ import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
 import io.flowsim.runtime.measurements.HoldOutSplit;
 import io.flowsim.runtime.measurements.MeasurementScorer;
+import io.flowsim.runtime.pipeline.Pipeline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -94,6 +95,8 @@ final class CalibrateCommand implements Callable<Integer>, DeclaredOptions.UsesE
                 throw FlowsimException.usage("backend '" + b.name() + "' cannot be calibrated");
             }
             RunContext context = RunContext.of(options.build(), root.reporter(), null);
+            // a GPU the backend does not know fails now, before any table or trace is read
+            new Pipeline(registry, context).checkGpu(Optional.of(backend), Optional.ofNullable(gpu));
             List<MeasurementInputs.Source> sources = inputs.read(registry, context, Optional.ofNullable(gpu));
             Set<String> gpus = new LinkedHashSet<>();
             sources.forEach(s -> gpus.add(s.target().name()));

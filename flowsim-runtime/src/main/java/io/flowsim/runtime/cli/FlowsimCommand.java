@@ -146,7 +146,7 @@ final class FlowsimCommand implements Callable<Integer> {
                 return handle(root, root.discoveryFailure);
             }
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("flowsim: " + ex.getMessage());
+            c.getErr().println("flowsim: " + ex.getMessage() + Suggestions.didYouMean(ex));
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             return ErrorCode.USAGE.exitCode();
         });

@@ -61,6 +61,17 @@ final class MeasurementInputs {
     record Source(String name, HardwareTarget target, List<Measurement> measurements, Map<String, Long> skipped) {
     }
 
+    /** A table found by searching a directory that could not be used, and why (the reader's one line). */
+    record SkippedTable(Path file, String reason) {
+    }
+
+    private final List<SkippedTable> skippedTables = new ArrayList<>();
+
+    /** The tables of the last {@link #read} that were found in a directory and skipped, in the order read. */
+    List<SkippedTable> skippedTables() {
+        return List.copyOf(skippedTables);
+    }
+
     boolean isEmpty() {
         return tables.isEmpty() && traces.isEmpty() && traceDirectory == null;
     }
@@ -96,8 +107,17 @@ final class MeasurementInputs {
         return files;
     }
 
-    /** Reads every table and trace. Tables found by searching a directory are skipped with a warning if unreadable. */
+    /**
+     * Reads every table and trace. Tables found by searching a directory are skipped if unreadable: with a
+     * warning, unless {@code warnSkipped} is false because the command reports {@link #skippedTables} with
+     * its results.
+     */
     List<Source> read(ExtensionRegistry registry, RunContext context, Optional<String> gpu) {
+        return read(registry, context, gpu, true);
+    }
+
+    List<Source> read(ExtensionRegistry registry, RunContext context, Optional<String> gpu, boolean warnSkipped) {
+        skippedTables.clear();
         expandTraceDirectory();
         List<Source> sources = new ArrayList<>();
         List<MeasurementTableReader> readers = registry.tableReaders().stream().map(Discovered::extension).toList();
@@ -118,7 +138,10 @@ final class MeasurementInputs {
                     if (!searched) {
                         throw e;
                     }
-                    context.reporter().warn("skipping " + f[0] + ": " + e.getMessage());
+                    skippedTables.add(new SkippedTable(f[0], e.getMessage()));
+                    if (warnSkipped) {
+                        context.reporter().warn("skipping " + f[0] + ": " + e.getMessage());
+                    }
                     progress.advance(1);
                     continue;
                 }

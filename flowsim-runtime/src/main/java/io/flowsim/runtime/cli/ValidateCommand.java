@@ -15,6 +15,7 @@ import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
 import io.flowsim.runtime.measurements.HoldOutSplit;
 import io.flowsim.runtime.measurements.MeasurementScorer;
+import io.flowsim.runtime.pipeline.Pipeline;
 import io.flowsim.runtime.pipeline.PluginFailure;
 import io.flowsim.runtime.pipeline.RunJson;
 import io.flowsim.runtime.pipeline.RuntimeJson;
@@ -125,6 +126,8 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
             Discovered<SimulatorBackend> b = registry.requireDiscovered(ExtensionPoint.SIMULATOR_BACKEND,
                     SimulatorBackend.class, backend);
             RunContext context = RunContext.of(options.build(), root.reporter(), null);
+            // a GPU the backend does not know fails now, before any table or trace is read
+            new Pipeline(registry, context).checkGpu(Optional.of(backend), Optional.ofNullable(gpu));
             // the tables and traces read are inputs: --csv never replaces one, and is refused before any work
             inputs.expandTraceDirectory();
             List<Path> read = new ArrayList<>(inputs.traces);
@@ -132,25 +135,36 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
                     .forEach(f -> read.add(f[0]));
             try (AtomicOutput.Inputs protectedInputs = AtomicOutput.protectInputs(read);
                  AtomicOutput csvOutput = csv == null ? null : CsvFiles.reserve(csv)) {
-                List<MeasurementInputs.Source> sources = inputs.read(registry, context, Optional.ofNullable(gpu));
+                // skipped tables are reported with the results (stdout), not as warnings while reading
+                List<MeasurementInputs.Source> sources = inputs.read(registry, context, Optional.ofNullable(gpu),
+                        false);
                 if (sources.stream().allMatch(s -> s.measurements().isEmpty())) {
                     // as calibrate and bench: an empty table with exit code 0 reads as a clean run
+                    List<MeasurementInputs.SkippedTable> skippedTables = inputs.skippedTables();
                     throw FlowsimException.badInput("no measurements to score in "
                             + String.join(", ", java.util.stream.Stream.concat(inputs.tables.stream(),
                                     inputs.traces.stream()).map(Path::toString).toList())
                             + (inputs.onlyGroups != null || inputs.skipGroups != null
-                                    ? " that --only-groups and --skip-groups select" : ""));
+                                    ? " that --only-groups and --skip-groups select" : "")
+                            + (skippedTables.isEmpty() ? "" : "; " + skippedTables.size() + " table"
+                                    + (skippedTables.size() == 1 ? "" : "s") + " skipped, the first: "
+                                    + skippedTables.get(0).reason()));
                 }
+                Scores scores;
+                // closed before anything is printed or written: a session that fails to close fails the run
+                // without a table or CSV that looks complete
                 try (SimulationSession session = PluginFailure.open(b, context)) {
-                    return validate(b, session, sources, holdOut, part, json, csvOutput);
+                    scores = score(b, session, sources, holdOut, part);
                 }
+                return report(b.name(), scores, part, json, csvOutput);
             }
         }
     }
 
     /** The scores as one JSON document (docs/output-formats.md). */
     static ObjectNode document(String backend, String part, double heldOutFraction,
-                               List<MeasurementScorer.GroupScore> scores, Map<String, Map<String, Long>> skipped) {
+                               List<MeasurementScorer.GroupScore> scores, Map<String, Map<String, Long>> skipped,
+                               List<MeasurementInputs.SkippedTable> skippedTables) {
         ObjectNode root = RuntimeJson.MAPPER.createObjectNode();
         root.put("format_version", RunJson.FORMAT_VERSION);
         root.put("command", "validate");
@@ -181,14 +195,18 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
             ObjectNode t = skippedNode.putObject(table);
             reasons.forEach(t::put);
         });
+        ObjectNode tablesNode = root.putObject("skipped_tables");
+        skippedTables.forEach(t -> tablesNode.put(t.file().toString(), t.reason()));
         return root;
     }
 
-    /** Returns the exit code: the run-level status, as {@code simulate}'s (see {@link #runStatus}). */
-    private int validate(Discovered<SimulatorBackend> backend, SimulationSession session,
-                         List<MeasurementInputs.Source> sources,
-                         HoldOutSplit holdOut, String part, boolean json, AtomicOutput csvOutput) {
-        String backendName = backend.name();
+    /** Every source scored: the groups, the counts by outcome, the skipped rows and the CSV's rows. */
+    private record Scores(List<MeasurementScorer.GroupScore> groups, long predicted, long failed, long notModelled,
+                          Map<String, Map<String, Long>> skipped, List<String[]> details) {
+    }
+
+    private Scores score(Discovered<SimulatorBackend> backend, SimulationSession session,
+                         List<MeasurementInputs.Source> sources, HoldOutSplit holdOut, String part) {
         List<MeasurementScorer.GroupScore> scores = new ArrayList<>();
         long predicted = 0;
         long failed = 0;
@@ -228,23 +246,29 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
                 skipped.put(s.name(), s.skipped());
             }
         }
+        return new Scores(scores, predicted, failed, notModelled, skipped, details);
+    }
+
+    /** Prints the scores and writes the CSV; returns the exit code: the run-level status (see {@link #runStatus}). */
+    private int report(String backendName, Scores scores, String part, boolean json, AtomicOutput csvOutput) {
         if (json) {
-            RunOutputs.printJson(root.out, document(backendName, part, heldOutFraction, scores, skipped));
+            RunOutputs.printJson(root.out, document(backendName, part, heldOutFraction, scores.groups(),
+                    scores.skipped(), inputs.skippedTables()));
         } else {
             root.out.println("Validation of backend " + backendName + (part.equals("all") ? ""
                     : " on the " + part + " part (fraction " + heldOutFraction + " held out by key hash)"));
-            print(root.out, scores, skipped);
+            print(root.out, scores.groups(), scores.skipped(), inputs.skippedTables());
         }
         if (csv != null) {
             CsvFiles.write(csvOutput, new String[] {"source", "group", "origin", "key", "measured_ns", "predicted_ns",
-                "error_percent", "reason"}, details);
+                "error_percent", "reason"}, scores.details());
             if (json) {
                 root.reporter().info("wrote " + csv);
             } else {
                 root.out.println("Wrote " + csv);
             }
         }
-        return runStatus(backendName, predicted, failed, notModelled);
+        return runStatus(backendName, scores.predicted(), scores.failed(), scores.notModelled());
     }
 
     /**
@@ -269,7 +293,8 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
         return SimulateCommand.EXIT_PARTLY_PREDICTED;
     }
 
-    static void print(PrintStream out, List<MeasurementScorer.GroupScore> scores, Map<String, Map<String, Long>> skipped) {
+    static void print(PrintStream out, List<MeasurementScorer.GroupScore> scores, Map<String, Map<String, Long>> skipped,
+                      List<MeasurementInputs.SkippedTable> skippedTables) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"source", "group", "rows", "predicted", "median |err|", "p90 |err|",
             "time-weighted |err|", "total err"});
@@ -302,6 +327,11 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
             out.println("Rows skipped (the table's row cannot be expressed as kernels):");
             skipped.forEach((table, reasons) -> reasons.forEach((reason, count) ->
                     out.printf(Locale.ROOT, "  %s: %,d x %s%n", table, count, reason)));
+        }
+        if (!skippedTables.isEmpty()) {
+            out.println();
+            out.println("Tables skipped (found in a directory, not scored):");
+            skippedTables.forEach(t -> out.println("  " + t.file() + ": " + t.reason()));
         }
     }
 }

@@ -15,6 +15,7 @@ import io.flowsim.api.TraceSource;
 import io.flowsim.api.model.DeviceInfo;
 import io.flowsim.api.model.GpuPeaks;
 import io.flowsim.api.model.HardwareTarget;
+import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.KernelRecord;
 import io.flowsim.api.model.KernelResult;
 import io.flowsim.api.model.ResolvedKernel;
@@ -35,6 +36,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -73,7 +75,7 @@ public final class Pipeline {
         Path traceFile = spec.traceFile();
         checkTraceFile(traceFile);
         TraceSource source = selectSource(registry, spec.source(), traceFile);
-        List<Exporter> exporters = selectExporters(spec.exporters());
+        List<Discovered<Exporter>> exporters = selectExporters(spec.exporters()).stream().map(this::discovered).toList();
         Optional<SimulatorBackend> backend = spec.backend().map(this::selectBackend);
         createDirectories(spec.outputDirectory());
 
@@ -84,9 +86,11 @@ public final class Pipeline {
             TraceMetadata metadata = trace.metadata();
             StageClassifier stages = new StageClassifier(traceStage(metadata));
             List<ExportSession> sessions = new ArrayList<>();
+            List<Path> files = new ArrayList<>();
+            boolean finished = false;
             try {
-                for (Exporter e : exporters) {
-                    sessions.add(e.open(new ExportContext(metadata, metadata.traceName(),
+                for (Discovered<Exporter> e : exporters) {
+                    sessions.add(GuardedExportSession.open(e, new ExportContext(metadata, metadata.traceName(),
                             spec.outputDirectory(), backend.isPresent(), context)));
                 }
                 sessions.add(new ObserverSession(observer));
@@ -105,7 +109,6 @@ public final class Pipeline {
                     analyzer = new KernelAnalyzer(stages, peaks, spec.groupByAnnotation());
                     summary = stream(traceFile, trace, chain, sessions, builder, analyzer);
                 }
-                List<Path> files = new ArrayList<>();
                 try {
                     for (ExportSession s : sessions) {
                         files.addAll(s.finish(summary));
@@ -116,13 +119,53 @@ public final class Pipeline {
                     removeQuietly(files);
                     throw e;
                 }
+                finished = true;
+                closeAll(sessions, files);
                 // about what the outputs hold, so only once they are in place: a failed run says only why
                 analyzer.impossibleWarning(metadata.traceName()).ifPresent(context.reporter()::warn);
                 return new PipelineResult(summary, files, builder.collectives());
             } finally {
-                for (ExportSession s : sessions) {
-                    s.close();
+                if (!finished) {
+                    closeAfterFailure(sessions);
                 }
+            }
+        }
+    }
+
+    /**
+     * Closes the sessions of a run whose outputs are in place. One that fails to close fails the run: the
+     * other sessions are still closed, and the outputs are removed, so a failed run leaves no set of outputs
+     * that looks complete.
+     */
+    private static void closeAll(List<ExportSession> sessions, List<Path> files) {
+        RuntimeException failure = null;
+        for (ExportSession s : sessions) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            removeQuietly(files);
+            throw failure;
+        }
+    }
+
+    /**
+     * Closes the sessions of a run that is failing; a session that also fails to close is left aside, so the
+     * run's own failure is the one reported.
+     */
+    private void closeAfterFailure(List<ExportSession> sessions) {
+        for (ExportSession s : sessions) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                context.reporter().debug("closing an export session of a failed run: " + e);
             }
         }
     }
@@ -154,6 +197,26 @@ public final class Pipeline {
             return Optional.of(Stage.fromId(s));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Fails before any trace or table is read when the user named a GPU ({@code gpu}) that the backend has
+     * no model for: a misspelt {@code --gpu} is one line naming the known GPUs (and the nearest) at once,
+     * not after a long parse. The backend decides ({@link SimulationSession#checkTarget}); the runtime
+     * knows no GPU by name. Nothing to check without a backend or without a named GPU.
+     */
+    public void checkGpu(Optional<String> backend, Optional<String> gpu) {
+        if (backend.isEmpty() || gpu.isEmpty()) {
+            return;
+        }
+        if (gpu.get().isBlank()) {
+            throw FlowsimException.usage("--gpu is empty: name the GPU to simulate, or leave --gpu out to simulate"
+                    + " the GPU the trace was recorded on");
+        }
+        SimulatorBackend b = selectBackend(backend.get());
+        try (SimulationSession session = PluginFailure.open(discovered(b), context)) {
+            session.checkTarget(new HardwareTarget(gpu.get(), Optional.empty()));
         }
     }
 
@@ -249,8 +312,7 @@ public final class Pipeline {
             requestOf[i] = index;
         }
         List<SimulationRequest> batch = List.copyOf(distinct.keySet());
-        context.reporter().info("simulating " + resolved.size() + " kernels (" + batch.size()
-                + " distinct requests) on " + target.name() + " with backend " + backend.name());
+        context.reporter().info(simulatingLine(resolved, batch.size(), target, backend.name()));
         try (SimulationSession session = PluginFailure.open(discovered(backend), context)) {
             boolean peaksFromThis = spec.peaksBackend().filter(backend.name()::equals).isPresent();
             // The recorded GPU's peaks come from the peaks backend; when that is the simulating
@@ -306,6 +368,19 @@ public final class Pipeline {
     }
 
     /**
+     * What is about to be simulated, counted as the summary counts it: GPU kernels, and memcpy/memset
+     * apart ({@code simulating 1,294 kernels and 47 memcpy/memset (79 distinct requests) on ...}).
+     */
+    static String simulatingLine(List<ResolvedKernel> resolved, int distinctRequests, HardwareTarget target,
+                                 String backend) {
+        long memory = resolved.stream().filter(k -> k.kernel().kind() != KernelKind.KERNEL).count();
+        long kernels = resolved.size() - memory;
+        return String.format(Locale.ROOT, "simulating %,d kernel%s%s (%,d distinct requests) on %s with backend %s",
+                kernels, kernels == 1 ? "" : "s", memory == 0 ? "" : String.format(Locale.ROOT, " and %,d memcpy/memset",
+                        memory), distinctRequests, target.name(), backend);
+    }
+
+    /**
      * The one-line error of a backend that threw on a batch, naming the kernel when one of the first
      * requests alone makes it throw again ({@link PluginFailure#culprit}).
      */
@@ -325,10 +400,19 @@ public final class Pipeline {
 
     /** The backend with where it was found, to name its plugin in messages. */
     private Discovered<SimulatorBackend> discovered(SimulatorBackend backend) {
-        return registry.find(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, backend.name())
-                .filter(d -> d.extension() == backend)
-                .orElse(new Discovered<>(backend, ExtensionPoint.SIMULATOR_BACKEND,
-                        new Origin(Optional.empty(), Optional.empty(), "-")));
+        return discovered(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, backend);
+    }
+
+    /** The exporter with where it was found, to name its plugin in messages. */
+    private Discovered<Exporter> discovered(Exporter exporter) {
+        return discovered(ExtensionPoint.EXPORTER, Exporter.class, exporter);
+    }
+
+    private <T extends io.flowsim.api.FlowsimExtension> Discovered<T> discovered(ExtensionPoint point, Class<T> type,
+                                                                             T extension) {
+        return registry.find(point, type, extension.name())
+                .filter(d -> d.extension() == extension)
+                .orElse(new Discovered<>(extension, point, new Origin(Optional.empty(), Optional.empty(), "-")));
     }
 
     /** The GPU to simulate: {@code --gpu}, else the device most kernels ran on, else the first listed. */

@@ -30,6 +30,8 @@ public final class PluginFailure {
      * Opens a session of {@code backend}. An unchecked exception or linkage error of its {@code open} (a
      * plugin bug, a class its jar lacks), or a null session, is one line naming the backend and its plugin;
      * a {@link FlowsimException} it throws (a bad hardware file, an unreachable service) passes as it is.
+     * So is one that the session's {@code close} or {@code checkTarget} throws: the session returned
+     * forwards every call and names the backend when those fail.
      */
     public static SimulationSession open(Discovered<SimulatorBackend> backend, RunContext context) {
         SimulationSession session;
@@ -43,7 +45,7 @@ public final class PluginFailure {
         if (session == null) {
             throw of(backend, "returned no session from open()", null);
         }
-        return session;
+        return new GuardedSimulationSession(backend, session);
     }
 
     /**

@@ -11,6 +11,7 @@ import io.flowsim.api.RunContext;
 import io.flowsim.api.RunExportContext;
 import io.flowsim.api.model.RunResults;
 import io.flowsim.api.model.TraceMetadata;
+import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
 
 import java.io.IOException;
@@ -121,6 +122,8 @@ public final class TraceRun {
             throw FlowsimException.usage("--jobs must be at least 1, got " + jobs);
         }
         traces.forEach(Pipeline::checkTraceFile);
+        // a GPU the backend does not know fails now, before any trace is read
+        new Pipeline(registry, RunContext.of(options, reporter, outputDirectory)).checkGpu(base.backend(), base.gpu());
         // every file the run reads (traces, and files named by options: kernel databases, hardware
         // profiles) is an input no output of the run may replace, for the whole run
         List<Path> read = new ArrayList<>(traces);
@@ -159,7 +162,7 @@ public final class TraceRun {
         removeStale(parent, target.getFileName().toString());
         Path staging = parent.resolve("." + target.getFileName() + STAGING + ProcessHandle.current().pid()
                 + "-" + System.nanoTime());
-        OutputDirectories.create(staging);
+        createStaging(staging, target);
         boolean swapped = false;
         // an interrupted run (Ctrl-C) leaves no staging folder behind
         Thread cleanup = new Thread(() -> deleteQuietly(staging), "flowsim-staging-cleanup");
@@ -192,6 +195,29 @@ public final class TraceRun {
         }
     }
 
+    /**
+     * Creates the hidden staging folder beside {@code target}; a failure names {@code target}, the folder
+     * the user gave, and the folder it is to be made in, never the hidden staging folder.
+     */
+    static void createStaging(Path staging, Path target) {
+        Path parent = staging.getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw FlowsimException.badInput("cannot create output directory " + target + ": "
+                    + OutputDirectories.reason(parent, e), e);
+        }
+        try {
+            Files.createDirectory(staging);
+        } catch (IOException e) {
+            String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e.getClass().getSimpleName();
+            throw FlowsimException.badInput("cannot create output directory " + target + ": " + why + " in " + parent
+                    + " (a run of several traces is written into a new folder there first)", e);
+        }
+    }
+
     private Outcome single(String command, Path trace, PipelineSpec base, Path outputDirectory) {
         RunContext context = RunContext.of(options, reporter, outputDirectory);
         Path runJson = outputDirectory.resolve(RUN_JSON);
@@ -202,7 +228,17 @@ public final class TraceRun {
             TraceOutcome o = outcome(trace, result.summary().metadata().traceName(), outputDirectory, 0, result);
             RunReport report = RunReport.of(List.of(o));
             RunJson.write(runJsonOutput, command, report);
-            List<Path> runFiles = exportRun(base, outputDirectory, false, report);
+            List<Path> runFiles;
+            try {
+                runFiles = exportRun(base, outputDirectory, false, report);
+            } catch (RuntimeException | Error e) {
+                // the trace's outputs and run.json are in place: remove them, so that a failed run leaves no
+                // set of outputs that looks complete
+                List<Path> written = new ArrayList<>(result.files());
+                written.add(runJson);
+                written.forEach(TraceRun::deleteFileQuietly);
+                throw e;
+            }
             return new Outcome(List.of(o), report, outputDirectory, runJson, runFiles);
         }
     }
@@ -213,10 +249,31 @@ public final class TraceRun {
                 RunContext.of(options, reporter, directory));
         RunResults results = report.results(tracesInFolders);
         List<Path> files = new ArrayList<>();
-        for (Exporter e : Pipeline.selectExporters(registry, base.exporters())) {
-            files.addAll(e.exportRun(context, results));
+        try {
+            for (Exporter e : Pipeline.selectExporters(registry, base.exporters())) {
+                try {
+                    files.addAll(e.exportRun(context, results));
+                } catch (FlowsimException ex) {
+                    throw ex;
+                } catch (RuntimeException | LinkageError ex) {
+                    throw PluginFailure.of(registry.find(ExtensionPoint.EXPORTER, Exporter.class, e.name())
+                            .map(PluginFailure::describe).orElse("exporter '" + e.name() + "'"),
+                            "failed to write the run's outputs", ex);
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            files.forEach(TraceRun::deleteFileQuietly);
+            throw e;
         }
         return files;
+    }
+
+    private static void deleteFileQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: the run fails with its own message either way
+        }
     }
 
     private List<TraceOutcome> runAll(List<Path> traces, List<String> names, PipelineSpec base, int jobs,

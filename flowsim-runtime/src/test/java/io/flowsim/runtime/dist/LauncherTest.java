@@ -164,6 +164,50 @@ class LauncherTest {
     }
 
     /**
+     * Options in files of options ({@code @argfile}, {@code -XX:VMOptionsFile=}) are not read by the launcher,
+     * so they are left out of the trial as a whole: an option there that writes a file (or waits for a
+     * debugger) takes effect once, in the real run.
+     */
+    @Test
+    void optionsInFilesOfOptionsTakeEffectOnlyInTheRealRun() throws Exception {
+        Path logs = Files.createDirectories(work.resolve("jvm-logs-argfile"));
+        Path argfile = Files.writeString(work.resolve("jvm.args"), "-Xlog:gc:file=" + logs.resolve("gc-%p.log") + "\n");
+        Result r = run(launcher, Map.of("FLOWSIM_OPTS", "@" + argfile + " -Xmx256m",
+                "FLOWSIM_CDS_DIR", work.resolve("cds-argfile").toString(), "FLOWSIM_NEWER_JDK", "off"), "--version");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).startsWith("FlowSim ");
+        assertThat(names(logs)).as("one JVM read the argfile: the real run").hasSize(1);
+
+        Path vmLogs = Files.createDirectories(work.resolve("jvm-logs-vmoptionsfile"));
+        Path optionsFile = Files.writeString(work.resolve("jvm.options"),
+                "-Xlog:gc:file=" + vmLogs.resolve("gc-%p.log") + "\n");
+        Result v = run(launcher, Map.of("JAVA_OPTS", "-XX:VMOptionsFile=" + optionsFile,
+                "FLOWSIM_CDS_DIR", work.resolve("cds-vmoptionsfile").toString(), "FLOWSIM_NEWER_JDK", "off"),
+                "--version");
+        assertThat(v.exitCode()).as(v.stderr()).isZero();
+        assertThat(names(vmLogs)).as("one JVM read the options file: the real run").hasSize(1);
+    }
+
+    /**
+     * The JVM that makes the class-data archive after a first run is FlowSim's own: the user's
+     * JAVA_TOOL_OPTIONS (an agent, a debugger, a log file) are for the run, and do not reach it. Here they
+     * write a VM log per JVM, named by its process id.
+     */
+    @Test
+    void theArchiveIsMadeWithoutTheUsersJavaToolOptions() throws Exception {
+        Path cds = work.resolve("cds-tool-options-dump");
+        Path logs = Files.createDirectories(work.resolve("vm-logs-dump"));
+        Result r = run(launcher, Map.of("FLOWSIM_CDS_DIR", cds.toString(), "FLOWSIM_NEWER_JDK", "off",
+                "JAVA_TOOL_OPTIONS", "-XX:+UnlockDiagnosticVMOptions -XX:+LogVMOutput -XX:LogFile="
+                        + logs.resolve("vm-%p.log")),
+                "parse", "--trace-file", demoTrace.toString(), "--output-dir", work.resolve("out-tool-dump").toString(),
+                "--no-report");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(names(cds)).as("the archive was made").anyMatch(n -> n.matches("flowsim-\\d+-\\d+-parse\\..*"));
+        assertThat(names(logs)).as("only the run's JVM took JAVA_TOOL_OPTIONS").hasSize(1);
+    }
+
+    /**
      * JAVA_TOOL_OPTIONS reaches every JVM, the trial one included; it is not FLOWSIM_OPTS's fault when
      * the JVM rejects it, so the trial leaves it out and the line never blames FLOWSIM_OPTS for it.
      */

@@ -184,6 +184,16 @@ public final class AnalyticalBackend implements SimulatorBackend {
             return notes;
         }
 
+        /**
+         * Fails as {@link #simulate} would when no profile of the run answers to the target's name, naming
+         * the known profiles and the nearest one. The name alone is matched (the runtime asks before any trace
+         * is read), so a name that matches several profiles fails here too.
+         */
+        @Override
+        public void checkTarget(HardwareTarget target) {
+            catalog.match(new HardwareTarget(target.name(), Optional.empty()));
+        }
+
         /** The profile {@code target} runs on: its match, with the what-if network applied once per run. */
         HardwareProfile runProfile(HardwareTarget target) {
             return runProfiles.computeIfAbsent(target, t -> network.apply(catalog.match(t).profile()));

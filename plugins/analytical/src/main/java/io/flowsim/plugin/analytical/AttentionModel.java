@@ -559,9 +559,10 @@ final class AttentionModel {
      * a 128 x 256 fp32 accumulator alone is 128 registers per thread) spill; small ones do not.
      */
     static Estimate tritonPrefill(Problem p, HardwareProfile hw, AttentionKernel kernel) {
-        OptionalDouble peak = hw.peakFlops("bf16");
+        String precision = p.qType == DataType.FP16 ? "fp16" : "bf16";
+        OptionalDouble peak = hw.peakFlops(precision);
         if (peak.isEmpty()) {
-            return Estimate.unsupported(hw.id() + " has no bf16 tensor-core peak for attention");
+            return Estimate.unsupported(hw.id() + " has no " + precision + " tensor-core peak for attention");
         }
         int sms = hw.smCount();
         long blockM = kernel.blockQ();

@@ -263,7 +263,7 @@ final class GemmModel {
         double intensity0 = hw.get(Param.GEMM_SMALL_TILE_INTENSITY);
         double sharpness = hw.get(Param.GEMM_ROOFLINE_SHARPNESS);
         double splitOverhead = hw.get(Param.GEMM_SPLIT_K_OVERHEAD_US) * 1e-6;
-        double peak16 = hw.peakFlops("bf16").orElse(peak.getAsDouble());
+        double peak16 = hw.tensor16Flops().orElse(peak.getAsDouble());
         if (simt || "tf32".equals(p.precision) || p.narrow && !p.blockScaled) {
             // The per-tile pipeline fill and epilogue are a time: at a lower peak they are worth fewer
             // steps of K, at FP8's doubled peak twice as many.

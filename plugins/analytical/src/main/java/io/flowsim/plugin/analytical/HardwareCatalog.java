@@ -150,8 +150,10 @@ final class HardwareCatalog {
             throw FlowsimException.usage("the GPU name '" + target.name() + "' matches several analytical profiles ("
                     + ids(candidates) + "); name one exactly with --gpu");
         }
-        throw FlowsimException.usage("the analytical backend has no hardware profile for '" + target.name()
-                + "'. Known profiles: " + describeAll() + ". Add a profile with --hardware FILE"
+        throw FlowsimException.usage("the analytical backend has no hardware profile for '" + target.name() + "'"
+                + nearest(target.name()).map(id -> " (did you mean " + id + "?)").orElse("")
+                + ". Known profiles (each also answers to its aliases, docs/hardware-profiles.md): " + describeAll()
+                + ". Add a profile with --hardware FILE"
                 + " (docs/hardware-profiles.md), or simulate a known GPU with --gpu");
     }
 
@@ -164,10 +166,50 @@ final class HardwareCatalog {
         List<String> parts = new ArrayList<>();
         for (ProfileFiles.Loaded l : byId.values()) {
             HardwareProfile p = l.profile();
-            parts.add(p.id() + " (" + p.name() + (p.aliases().isEmpty() ? "" : "; " + String.join(", ", p.aliases()))
-                    + ")");
+            parts.add(p.id() + " (" + p.name() + ")");
         }
         return String.join("; ", parts);
+    }
+
+    /**
+     * The id of the profile with a name, id or alias nearest to {@code name} (fewest single-character edits
+     * after {@link #normalize}; the first in catalog order on a tie), when it is near enough to be a typo:
+     * at most two edits, or a third of the name's length for longer names.
+     */
+    Optional<String> nearest(String name) {
+        String wanted = normalize(name);
+        String best = null;
+        int bestDistance = Math.max(2, wanted.length() / 3) + 1;
+        for (ProfileFiles.Loaded l : byId.values()) {
+            for (String key : keys(l.profile())) {
+                int d = editDistance(wanted, normalize(key));
+                if (d < bestDistance) {
+                    bestDistance = d;
+                    best = l.profile().id();
+                }
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Levenshtein distance: the fewest insertions, deletions and substitutions turning {@code a} into {@code b}. */
+    static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     private static String ids(List<ProfileFiles.Loaded> list) {
@@ -183,10 +225,14 @@ final class HardwareCatalog {
     }
 
     private static final Pattern PUNCTUATION = Pattern.compile("[^a-z0-9]+");
-    private static final Pattern VENDOR = Pattern.compile("^nvidia\\s+");
+    /** {@code NVIDIA}, and the {@code Tesla} brand older data-center GPUs report ({@code Tesla V100-SXM2-16GB}). */
+    private static final Pattern VENDOR = Pattern.compile("^(nvidia\\s+)?(tesla\\s+)?");
     private static final Pattern SUFFIX = Pattern.compile("\\s+tensor core gpu$");
 
-    /** Lower case, without an {@code NVIDIA} prefix and punctuation: {@code NVIDIA A100-SXM4-80GB} -> {@code a100 sxm4 80gb}. */
+    /**
+     * Lower case, without an {@code NVIDIA} or {@code Tesla} prefix and punctuation: {@code NVIDIA A100-SXM4-80GB} ->
+     * {@code a100 sxm4 80gb}, {@code Tesla T4} -> {@code t4}.
+     */
     static String normalize(String name) {
         String s = PUNCTUATION.matcher(name.toLowerCase(Locale.ROOT)).replaceAll(" ").trim();
         s = VENDOR.matcher(s).replaceAll("");

@@ -20,7 +20,10 @@ import java.util.OptionalDouble;
  * @param boostClockMhz       the SM clock the peak figures assume
  * @param memoryGib           device memory
  * @param peakTflops          dense (no sparsity) peak per precision class: {@code fp64, fp32, tf32, bf16,
- *                            fp8, int8, fp4}; a missing class means the GPU has no such units
+ *                            fp16, fp8, int8, fp4}; a missing class means the GPU has no such units. A
+ *                            {@code bf16} peak without an {@code fp16} one stands for both (every GPU with
+ *                            BF16 tensor cores multiplies FP16 at the same rate); an {@code fp16} peak alone
+ *                            is a GPU without BF16 units (Volta, Turing)
  * @param hbmBandwidthGbps    device memory bandwidth, GB/s (1e9 bytes per second)
  * @param l2CacheMib          L2 cache size
  * @param nvlinkBandwidthGbps NVLink bandwidth per direction per GPU, GB/s
@@ -87,12 +90,17 @@ record HardwareProfile(String id, String name, List<String> aliases, String arch
     }
 
     /** The precision classes a profile may list under {@code peak_tflops}. */
-    static final List<String> PRECISIONS = List.of("fp64", "fp32", "tf32", "bf16", "fp8", "int8", "fp4");
+    static final List<String> PRECISIONS = List.of("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4");
 
     HardwareProfile {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
         aliases = List.copyOf(aliases);
+        if (peakTflops.containsKey("bf16") && !peakTflops.containsKey("fp16")) {
+            Map<String, Double> withFp16 = new java.util.HashMap<>(peakTflops);
+            withFp16.put("fp16", peakTflops.get("bf16"));
+            peakTflops = withFp16;
+        }
         peakTflops = Map.copyOf(peakTflops);
         gemmTiles = List.copyOf(gemmTiles);
         parameters = parameters.clone();
@@ -111,7 +119,8 @@ record HardwareProfile(String id, String name, List<String> aliases, String arch
             case FP64 -> "fp64";
             case FP32 -> "fp32";
             case TF32 -> "tf32";
-            case FP16, BF16 -> "bf16";
+            case FP16 -> "fp16";
+            case BF16 -> "bf16";
             case FP8_E4M3, FP8_E5M2 -> "fp8";
             case INT8, UINT8 -> "int8";
             case FP4_E2M1 -> "fp4";
@@ -123,6 +132,15 @@ record HardwareProfile(String id, String name, List<String> aliases, String arch
     OptionalDouble peakFlops(String precision) {
         Double tflops = precision == null ? null : peakTflops.get(precision);
         return tflops == null || tflops <= 0 ? OptionalDouble.empty() : OptionalDouble.of(tflops * 1e12);
+    }
+
+    /**
+     * The 16-bit tensor-core peak in FLOP/s, the rate the models scale other precisions' fixed costs against:
+     * BF16's, else FP16's on a GPU without BF16 units (Volta, Turing); empty when it has neither.
+     */
+    OptionalDouble tensor16Flops() {
+        OptionalDouble bf16 = peakFlops("bf16");
+        return bf16.isPresent() ? bf16 : peakFlops("fp16");
     }
 
     /** Device memory bandwidth in bytes per second. */

@@ -207,10 +207,10 @@ final class ProfileFiles {
                     + "{\"bf16\": 989.4, \"fp8\": 1978.9}");
         }
         for (Map.Entry<String, JsonNode> e : peakNode.properties()) {
-            String key = e.getKey().equals("fp16") ? "bf16" : e.getKey();
+            String key = e.getKey();
             if (!HardwareProfile.PRECISIONS.contains(key)) {
                 throw bad(origin, "field 'peak_tflops." + e.getKey() + "': unknown precision (known: "
-                        + String.join(", ", HardwareProfile.PRECISIONS) + ", fp16)");
+                        + String.join(", ", HardwareProfile.PRECISIONS) + ")");
             }
             if (!e.getValue().isNumber() || e.getValue().asDouble() <= 0) {
                 throw bad(origin, "field 'peak_tflops." + e.getKey() + "' must be a positive number, got " + e.getValue());

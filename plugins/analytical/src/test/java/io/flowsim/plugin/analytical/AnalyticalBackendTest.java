@@ -96,68 +96,103 @@ class AnalyticalBackendTest {
 
     @Test
     void unknownGpuIsAUsageErrorListingTheProfiles() {
-        assertThatThrownBy(() -> new AnalyticalBackend().simulate(List.of(), target("NVIDIA L4"), CONTEXT))
+        assertThatThrownBy(() -> new AnalyticalBackend().simulate(List.of(), target("NVIDIA A30"), CONTEXT))
                 .isInstanceOfSatisfying(FlowsimException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.USAGE);
-                    assertThat(e.getMessage()).contains("NVIDIA L4").contains("h100-sxm").contains("a100-sxm-80gb")
+                    assertThat(e.getMessage()).contains("NVIDIA A30").contains("h100-sxm").contains("a100-sxm-80gb")
                             .contains("--hardware");
                 });
     }
 
+    /**
+     * The check the runtime makes before reading any trace when the user names a GPU: a name no profile
+     * answers to fails as simulating would, with the nearest profile when the name is a near miss of one.
+     */
+    @Test
+    void aNamedGpuIsCheckedBeforeAnyTraceAndANearMissSuggestsTheNearestProfile() {
+        try (SimulationSession session = new AnalyticalBackend().open(CONTEXT)) {
+            session.checkTarget(target("H200"));
+            session.checkTarget(target("NVIDIA H100 80GB HBM3"));
+            session.checkTarget(target("b200"));
+            assertThatThrownBy(() -> session.checkTarget(target("H900")))
+                    .isInstanceOfSatisfying(FlowsimException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.USAGE);
+                        // h100 and h200 are both one edit from h900: the first in catalog order
+                        assertThat(e.getMessage()).contains("'H900' (did you mean h100-sxm?)")
+                                .contains("Known profiles").contains("b200").contains("--hardware");
+                    });
+            assertThatThrownBy(() -> session.checkTarget(target("B20")))
+                    .hasMessageContaining("(did you mean b200?)");
+            assertThatThrownBy(() -> session.checkTarget(target("TPU v5")))
+                    .isInstanceOf(FlowsimException.class).message().doesNotContain("did you mean");
+        }
+        assertThatThrownBy(() -> new AnalyticalBackend().simulate(List.of(), target("H900"), CONTEXT))
+                .hasMessageContaining("(did you mean h100-sxm?)");
+    }
+
+    @Test
+    void editDistanceCountsSingleCharacterEdits() {
+        assertThat(HardwareCatalog.editDistance("h900", "h100")).isEqualTo(1);
+        assertThat(HardwareCatalog.editDistance("", "b200")).isEqualTo(4);
+        assertThat(HardwareCatalog.editDistance("b20", "b200")).isEqualTo(1);
+        assertThat(HardwareCatalog.editDistance("h100 smx", "h100 sxm")).isEqualTo(2);
+        assertThat(HardwareCatalog.editDistance("l40s", "l40s")).isZero();
+    }
+
     @Test
     void hardwareOptionAddsAProfile(@TempDir Path dir) throws IOException {
-        Path file = dir.resolve("l4.json");
+        Path file = dir.resolve("a30.json");
         Files.writeString(file, """
-                {"id": "l4", "name": "NVIDIA L4", "sm_count": 58, "peak_tflops": {"bf16": 121}, \
-                "hbm_bandwidth_gbps": 300, "efficiency_from": "a100-sxm-80gb"}""");
+                {"id": "a30", "name": "NVIDIA A30", "sm_count": 56, "peak_tflops": {"bf16": 165}, \
+                "hbm_bandwidth_gbps": 933, "efficiency_from": "a100-sxm-80gb"}""");
         RunContext withFile = RunContext.of(Options.builder().add("hardware", file.toString()).build(),
                 Reporter.silent(), null);
-        DeviceInfo l4 = new DeviceInfo(0, "NVIDIA L4", 58, 0, 8, 9, Map.of());
+        DeviceInfo a30 = new DeviceInfo(0, "NVIDIA A30", 56, 0, 8, 0, Map.of());
         SimulationResult r = new AnalyticalBackend().simulate(List.of(Requests.gemm(1024, 1024, 1024, DataType.BF16)),
-                new HardwareTarget("NVIDIA L4", Optional.of(l4)), withFile).get(0);
+                new HardwareTarget("NVIDIA A30", Optional.of(a30)), withFile).get(0);
         assertThat(r.status()).isEqualTo(SimulationStatus.OK);
-        assertThat(r.detail()).containsEntry("profile", "l4");
+        assertThat(r.detail()).containsEntry("profile", "a30");
     }
 
     @Test
     void theDeclaredHardwareOptionReachesTheSessionUnderItsKeyAndThroughTheHarness(@TempDir Path dir)
             throws IOException {
-        Path file = dir.resolve("l4.json");
+        Path file = dir.resolve("a30.json");
         Files.writeString(file, """
-                {"id": "l4", "name": "NVIDIA L4", "sm_count": 58, "peak_tflops": {"bf16": 121}, \
-                "hbm_bandwidth_gbps": 300, "efficiency_from": "a100-sxm-80gb"}""");
+                {"id": "a30", "name": "NVIDIA A30", "sm_count": 56, "peak_tflops": {"bf16": 165}, \
+                "hbm_bandwidth_gbps": 933, "efficiency_from": "a100-sxm-80gb"}""");
         ExtensionHarness harness = ExtensionHarness.of(new AnalyticalBackend())
                 .option(AnalyticalBackend.HARDWARE, file);
-        HardwareTarget l4 = new HardwareTarget("NVIDIA L4", Optional.empty());
+        HardwareTarget a30 = new HardwareTarget("NVIDIA A30", Optional.empty());
         SimulationRequest gemm = Requests.gemm(1024, 1024, 1024, DataType.BF16);
-        List<SimulationResult> results = harness.simulate(l4, gemm, gemm);
-        assertThat(results).hasSize(2).allSatisfy(r -> assertThat(r.detail()).containsEntry("profile", "l4"));
-        assertThat(harness.notes(l4)).anyMatch(n -> n.contains("analytical profile l4"));
+        List<SimulationResult> results = harness.simulate(a30, gemm, gemm);
+        assertThat(results).hasSize(2).allSatisfy(r -> assertThat(r.detail()).containsEntry("profile", "a30"));
+        assertThat(harness.notes(a30)).anyMatch(n -> n.contains("analytical profile a30"));
         // one session answers for several batches without reading the profile again
         try (SimulationSession session = new AnalyticalBackend().open(harness.context())) {
             Files.delete(file);
-            assertThat(session.simulate(List.of(gemm), l4).get(0).detail()).containsEntry("profile", "l4");
+            assertThat(session.simulate(List.of(gemm), a30).get(0).detail()).containsEntry("profile", "a30");
         }
     }
 
     @Test
     void theSessionsPeaksComeFromTheRunsProfilesAndAreEmptyForAnUnknownGpu(@TempDir Path dir) throws IOException {
-        Path file = dir.resolve("l4.json");
+        Path file = dir.resolve("a30.json");
         Files.writeString(file, """
-                {"id": "l4", "name": "NVIDIA L4", "sm_count": 58, "peak_tflops": {"bf16": 121, "fp32": 30}, \
-                "hbm_bandwidth_gbps": 300, "efficiency_from": "a100-sxm-80gb"}""");
-        HardwareTarget l4 = new HardwareTarget("NVIDIA L4", Optional.empty());
+                {"id": "a30", "name": "NVIDIA A30", "sm_count": 56, "peak_tflops": {"bf16": 165, "fp32": 10.3}, \
+                "hbm_bandwidth_gbps": 933, "efficiency_from": "a100-sxm-80gb"}""");
+        HardwareTarget a30 = new HardwareTarget("NVIDIA A30", Optional.empty());
         RunContext withFile = RunContext.of(Options.builder().add("hardware", file.toString()).build(),
                 Reporter.silent(), null);
         try (SimulationSession session = new AnalyticalBackend().open(withFile)) {
-            GpuPeaks peaks = session.peaks(l4).orElseThrow();
-            assertThat(peaks.gpu()).isEqualTo("NVIDIA L4");
-            assertThat(peaks.flops(DataType.BF16)).hasValue(121e12);
-            assertThat(peaks.memoryBytesPerSecond()).isEqualTo(300e9);
+            GpuPeaks peaks = session.peaks(a30).orElseThrow();
+            assertThat(peaks.gpu()).isEqualTo("NVIDIA A30");
+            assertThat(peaks.flops(DataType.BF16)).hasValue(165e12);
+            assertThat(peaks.memoryBytesPerSecond()).isEqualTo(933e9);
         }
-        // without the file the run knows no L4: no peaks, and no error
+        // without the file the run knows no A30: no peaks, and no error
         try (SimulationSession session = new AnalyticalBackend().open(CONTEXT)) {
-            assertThat(session.peaks(l4)).isEmpty();
+            assertThat(session.peaks(a30)).isEmpty();
             assertThat(session.peaks(new HardwareTarget("H100", Optional.empty()))).isPresent();
         }
     }

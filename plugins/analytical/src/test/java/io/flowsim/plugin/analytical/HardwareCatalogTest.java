@@ -47,6 +47,83 @@ class HardwareCatalogTest {
         assertThat(bundled().resolve(new HardwareTarget(name, Optional.empty())).id()).isEqualTo(id);
     }
 
+    /**
+     * The names {@code torch.cuda.get_device_name()} reports for the GPUs of the twelfth session's profiles (what a
+     * trace's {@code deviceProperties} record), each with the SM count and the memory (MiB) that public device
+     * queries of such a GPU show (nvidia-smi or {@code torch.cuda.get_device_properties}; a T4 with ECC off and
+     * on): each resolves to its own profile, silently.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "Tesla V100-SXM2-16GB, 80, 16160, v100-sxm2-16gb",
+        "Tesla V100-SXM2-32GB, 80, 32510, v100-sxm2-32gb",
+        "Tesla V100-PCIE-16GB, 80, 16384, v100-pcie-16gb",
+        "Tesla V100-PCIE-32GB, 80, 32510, v100-pcie-32gb",
+        "Tesla T4, 40, 15360, t4",
+        "Tesla T4, 40, 14930, t4",
+        "NVIDIA A10, 72, 23028, a10",
+        "NVIDIA A40, 84, 45416, a40",
+        "NVIDIA L4, 58, 23034, l4",
+        "NVIDIA L40S, 142, 45589, l40s",
+        "NVIDIA H800, 132, 81559, h800-sxm",
+        "NVIDIA H20, 78, 97285, h20",
+        "NVIDIA GB200, 152, 189471, gb200"})
+    void recordedDeviceNamesResolveExactlyToTheirProfile(String name, int sms, long mib, String id) {
+        DeviceInfo device = new DeviceInfo(0, name, sms, mib << 20, 8, 0, Map.of());
+        HardwareCatalog.Match m = bundled().match(new HardwareTarget(name, Optional.of(device)));
+        assertThat(m.profile().id()).isEqualTo(id);
+        assertThat(m.warning()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "V100, v100-sxm2-16gb",
+        "v100 pcie, v100-pcie-16gb",
+        "T4, t4",
+        "NVIDIA T4, t4",
+        "A10, a10",
+        "A40, a40",
+        "L4, l4",
+        "H800, h800-sxm",
+        "h20, h20",
+        "GB200, gb200",
+        "NVIDIA Tesla V100-SXM2-32GB, v100-sxm2-32gb"})
+    void shortNamesAndTheTeslaPrefixFindTheNewProfiles(String name, String id) {
+        assertThat(bundled().resolve(new HardwareTarget(name, Optional.empty())).id()).isEqualTo(id);
+    }
+
+    /** A10 and A10G, L4 and L40S, H20 and H200 share letters, not a profile: no name finds the other's. */
+    @Test
+    void namesThatShareLettersDoNotCrossOver() {
+        DeviceInfo a10g = new DeviceInfo(0, "NVIDIA A10G", 80, 23_028L << 20, 8, 0, Map.of());
+        assertThatThrownBy(() -> bundled().resolve(new HardwareTarget(a10g.name(), Optional.of(a10g))))
+                .isInstanceOfSatisfying(FlowsimException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.USAGE);
+                    assertThat(e.getMessage()).contains("'NVIDIA A10G'").contains("a10 (NVIDIA A10)")
+                            .contains("--hardware FILE");
+                });
+        assertThat(bundled().resolve(new HardwareTarget("NVIDIA L40S", Optional.empty())).id()).isEqualTo("l40s");
+        assertThat(bundled().resolve(new HardwareTarget("NVIDIA H200", Optional.empty())).id()).isEqualTo("h200-sxm");
+    }
+
+    /** Near misses of the new names still find their profile, with a warning naming both. */
+    @Test
+    void nearMissesOfTheNewNamesWarn() {
+        DeviceInfo v100 = new DeviceInfo(0, "Tesla V100-SXM2-16GB-LS", 80, 16_160L << 20, 7, 0, Map.of());
+        HardwareCatalog.Match m = bundled().match(new HardwareTarget(v100.name(), Optional.of(v100)));
+        assertThat(m.profile().id()).isEqualTo("v100-sxm2-16gb");
+        assertThat(m.warning()).contains("Tesla V100-SXM2-16GB-LS").contains("v100-sxm2-16gb");
+        DeviceInfo t4 = new DeviceInfo(0, "Tesla T4 16GB", 40, 15_109L << 20, 7, 0, Map.of());
+        HardwareCatalog.Match t = bundled().match(new HardwareTarget(t4.name(), Optional.of(t4)));
+        assertThat(t.profile().id()).isEqualTo("t4");
+        assertThat(t.warning()).isEmpty();
+        // an H800 PCIe card (114 SMs) is not the SXM module: an error asking for a profile, not a silent H800 SXM
+        DeviceInfo pcie = new DeviceInfo(0, "NVIDIA H800 PCIe", 114, 81_559L << 20, 9, 0, Map.of());
+        assertThatThrownBy(() -> bundled().resolve(new HardwareTarget(pcie.name(), Optional.of(pcie))))
+                .isInstanceOfSatisfying(FlowsimException.class, e -> assertThat(e.getMessage())
+                        .contains("114 SMs").contains("h800-sxm").contains("--hardware"));
+    }
+
     @Test
     void theTraceSmCountSeparatesVariantsThatShareAName() {
         DeviceInfo pcie = new DeviceInfo(0, "NVIDIA H100 PCIe", 114, 0, 9, 0, Map.of());
@@ -118,5 +195,7 @@ class HardwareCatalogTest {
     void normalizationDropsVendorPunctuationAndCase() {
         assertThat(HardwareCatalog.normalize("NVIDIA A100-SXM4-80GB")).isEqualTo("a100 sxm4 80gb");
         assertThat(HardwareCatalog.normalize("  nvidia   H200 ")).isEqualTo("h200");
+        assertThat(HardwareCatalog.normalize("Tesla V100-SXM2-16GB")).isEqualTo("v100 sxm2 16gb");
+        assertThat(HardwareCatalog.normalize("NVIDIA Tesla T4")).isEqualTo("t4");
     }
 }

@@ -43,7 +43,7 @@ class ModelPhysicsTest {
     @Test
     void gemmIsNeverFasterThanPeakComputeOrBandwidth() {
         for (HardwareProfile hw : variants()) {
-            for (DataType t : new DataType[] {DataType.BF16, DataType.FP8_E4M3, DataType.FP32}) {
+            for (DataType t : new DataType[] {DataType.BF16, DataType.FP16, DataType.FP8_E4M3, DataType.FP32}) {
                 if (hw.peakFlops(HardwareProfile.precisionOf(t)).isEmpty()) {
                     continue;
                 }
@@ -72,16 +72,17 @@ class ModelPhysicsTest {
     @Test
     void gemmNeverGetsFasterWhenADimensionDoubles() {
         for (HardwareProfile hw : Profiles.all()) {
+            DataType half = Profiles.sixteenBit(hw);
             for (long m : SIZES) {
                 for (long n : SIZES) {
                     for (long k : SIZES) {
-                        double seconds = seconds(Requests.gemm(m, n, k, DataType.BF16), hw);
+                        double seconds = seconds(Requests.gemm(m, n, k, half), hw);
                         double base = seconds * (seconds < 10e-6 ? 0.95 : 0.99);
-                        assertThat(seconds(Requests.gemm(2 * m, n, k, DataType.BF16), hw)).as("%s 2M %d %d %d", hw.id(), m, n, k)
+                        assertThat(seconds(Requests.gemm(2 * m, n, k, half), hw)).as("%s 2M %d %d %d", hw.id(), m, n, k)
                                 .isGreaterThanOrEqualTo(base);
-                        assertThat(seconds(Requests.gemm(m, 2 * n, k, DataType.BF16), hw)).as("%s 2N %d %d %d", hw.id(), m, n, k)
+                        assertThat(seconds(Requests.gemm(m, 2 * n, k, half), hw)).as("%s 2N %d %d %d", hw.id(), m, n, k)
                                 .isGreaterThanOrEqualTo(base);
-                        assertThat(seconds(Requests.gemm(m, n, 2 * k, DataType.BF16), hw)).as("%s 2K %d %d %d", hw.id(), m, n, k)
+                        assertThat(seconds(Requests.gemm(m, n, 2 * k, half), hw)).as("%s 2K %d %d %d", hw.id(), m, n, k)
                                 .isGreaterThanOrEqualTo(base);
                     }
                 }
@@ -115,9 +116,10 @@ class ModelPhysicsTest {
     @Test
     void attentionRespectsRooflinesAndGrowsWithItsSize() {
         for (HardwareProfile hw : variants()) {
+            DataType half = Profiles.sixteenBit(hw);
             double previous = 0;
             for (long kv : new long[] {16, 256, 4096, 65536}) {
-                double s = seconds(Requests.decode(32, kv, 32, 8, 128), hw);
+                double s = seconds(Requests.decode(32, kv, 32, 8, 128, half), hw);
                 double kvBytes = 32.0 * kv * 8 * 2 * 128 * 2;
                 assertThat(s).as("%s decode kv %d", hw, kv).isGreaterThanOrEqualTo(kvBytes / hw.hbmBytesPerSecond());
                 assertThat(s).isGreaterThanOrEqualTo(previous * 0.999);
@@ -125,14 +127,14 @@ class ModelPhysicsTest {
             }
             previous = 0;
             for (long batch : new long[] {1, 8, 64, 512}) {
-                double s = seconds(Requests.decode(batch, 2048, 32, 8, 128), hw);
+                double s = seconds(Requests.decode(batch, 2048, 32, 8, 128, half), hw);
                 assertThat(s).as("%s decode batch %d", hw, batch).isGreaterThanOrEqualTo(previous * 0.999);
                 previous = s;
             }
             previous = 0;
-            double peak = hw.peakFlops("bf16").getAsDouble();
+            double peak = hw.peakFlops(HardwareProfile.precisionOf(half)).getAsDouble();
             for (long q : new long[] {1, 128, 1024, 8192}) {
-                double s = seconds(Requests.prefill(2, q, 32, 8, 128), hw);
+                double s = seconds(Requests.prefill(2, q, 32, 8, 128, half), hw);
                 double flops = 2.0 * 2 * 32 * (q * (q + 1) / 2.0) * 256;
                 assertThat(s).as("%s prefill %d", hw, q).isGreaterThanOrEqualTo(flops / peak)
                         .isGreaterThanOrEqualTo(previous * 0.999);
@@ -144,14 +146,15 @@ class ModelPhysicsTest {
     @Test
     void moeGrowsWithTokensAndNarrowWeightsStreamFaster() {
         for (HardwareProfile hw : variants()) {
+            DataType half = Profiles.sixteenBit(hw);
             double previous = 0;
             for (long tokens : new long[] {1, 8, 64, 512, 4096, 32768}) {
-                double s = seconds(Requests.moe(tokens, 4096, 1536, 128, 8, DataType.BF16, "gate_up"), hw);
+                double s = seconds(Requests.moe(tokens, 4096, 1536, 128, 8, half, "gate_up"), hw);
                 assertThat(s).as("%s moe %d tokens", hw, tokens).isGreaterThanOrEqualTo(previous * 0.999);
                 previous = s;
             }
             // 8 tokens x top-8 touch 64 experts: at least their weights stream from memory.
-            double s = seconds(Requests.moe(8, 4096, 1536, 128, 8, DataType.BF16, "gate_up"), hw);
+            double s = seconds(Requests.moe(8, 4096, 1536, 128, 8, half, "gate_up"), hw);
             assertThat(s).isGreaterThanOrEqualTo(64.0 * 3072 * 4096 * 2 / hw.hbmBytesPerSecond());
             if (hw.peakFlops("fp8").isPresent()) {
                 double fp8 = seconds(Requests.moe(8, 4096, 1536, 128, 8, DataType.FP8_E4M3, "gate_up"), hw);
@@ -163,14 +166,15 @@ class ModelPhysicsTest {
     @Test
     void theMoeTopKReductionStreamsItsExpertOutputsAndIgnoresTheWeights() {
         for (HardwareProfile hw : variants()) {
+            DataType half = Profiles.sixteenBit(hw);
             // reads [tokens, top_k, hidden] and writes [tokens, hidden], bf16
-            double s = seconds(Requests.moe(64, 7168, 2048, 256, 8, DataType.BF16, "reduce"), hw);
+            double s = seconds(Requests.moe(64, 7168, 2048, 256, 8, half, "reduce"), hw);
             assertThat(s).as(hw.toString()).isGreaterThanOrEqualTo(64.0 * 7168 * 9 * 2 / hw.hbmBytesPerSecond());
             // 64 tokens x top-8 touch all 256 experts: the gate_up pass streams ~15 GB of weights, the
             // reduction none of them
-            double gateUp = seconds(Requests.moe(64, 7168, 2048, 256, 8, DataType.BF16, "gate_up"), hw);
+            double gateUp = seconds(Requests.moe(64, 7168, 2048, 256, 8, half, "gate_up"), hw);
             assertThat(s).as(hw.toString()).isLessThan(gateUp / 10);
-            double bigger = seconds(Requests.moe(8192, 7168, 2048, 256, 8, DataType.BF16, "reduce"), hw);
+            double bigger = seconds(Requests.moe(8192, 7168, 2048, 256, 8, half, "reduce"), hw);
             assertThat(bigger).isGreaterThan(s);
         }
     }

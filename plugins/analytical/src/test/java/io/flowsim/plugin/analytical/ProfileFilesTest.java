@@ -24,18 +24,24 @@ class ProfileFilesTest {
     void bundledProfilesAreCompleteAndCiteTheirSources() {
         assertThat(Profiles.all()).extracting(HardwareProfile::id)
                 .containsExactly("a100-sxm-80gb", "a100-sxm4-40gb", "a100-pcie-40gb", "a100-pcie-80gb", "h100-sxm",
-                        "h100-pcie", "h100-nvl", "h200-sxm", "b200", "l40s");
+                        "h100-pcie", "h100-nvl", "h200-sxm", "b200", "l40s", "h800-sxm", "h20", "gb200", "l4", "a10",
+                        "a40", "v100-sxm2-16gb", "v100-sxm2-32gb", "v100-pcie-16gb", "v100-pcie-32gb", "t4");
         for (ProfileFiles.Loaded l : ProfileFiles.readBundled()) {
             HardwareProfile p = l.profile();
             assertThat(p.smCount()).as(p.id()).isPositive();
-            assertThat(p.peakFlops("bf16")).as(p.id()).isPresent();
+            assertThat(p.tensor16Flops()).as(p.id()).isPresent();
+            assertThat(p.peakFlops("fp16")).as(p.id()).isPresent();
+            assertThat(p.memoryGib()).as(p.id()).isPositive();
             assertThat(p.hbmBandwidthGbps()).as(p.id()).isPositive();
             assertThat(p.l2CacheMib()).as(p.id()).isPositive();
             if (!p.interconnect().equals(HardwareProfile.PCIE)) {
                 assertThat(p.nvlinkBandwidthGbps()).as(p.id()).isPositive();
             }
             for (String field : new String[] {"peak_tflops", "hbm_bandwidth_gbps", "sm_count", "nvlink_bandwidth_gbps",
-                "l2_cache_mib"}) {
+                "l2_cache_mib", "efficiency_from"}) {
+                if (field.equals("efficiency_from") && !l.document().has("efficiency_from")) {
+                    continue;
+                }
                 assertThat(l.document().path("sources").path(field).asText()).as(p.id() + " source of " + field)
                         .isNotBlank();
             }
@@ -43,6 +49,31 @@ class ProfileFilesTest {
                 assertThat(p.get(q)).as(p.id() + " " + q.qualifiedName()).isBetween(q.lower(), q.upper());
             }
         }
+    }
+
+    /**
+     * A {@code bf16} peak stands for FP16 too (every GPU with BF16 tensor cores multiplies FP16 at that rate); an
+     * {@code fp16} peak alone is a GPU without BF16 units, whose bf16 kernels have no rate to be priced at.
+     */
+    @Test
+    void anFp16PeakAloneMeansNoBf16Units(@TempDir Path dir) throws IOException {
+        HardwareProfile both = ProfileFiles.read(write(dir, VALID), id -> null).profile();
+        assertThat(both.peakFlops("fp16")).hasValue(500e12);
+        assertThat(both.peakFlops(HardwareProfile.precisionOf(io.flowsim.api.model.DataType.FP16))).hasValue(500e12);
+        Path volta = dir.resolve("volta.json");
+        Files.writeString(volta, """
+                {"id": "volta-like", "name": "Volta-like", "sm_count": 80, "peak_tflops": {"fp32": 15.7, "fp16": 125},
+                 "hbm_bandwidth_gbps": 900}""");
+        HardwareProfile fp16Only = ProfileFiles.read(volta, id -> null).profile();
+        assertThat(fp16Only.peakFlops("fp16")).hasValue(125e12);
+        assertThat(fp16Only.peakFlops("bf16")).isEmpty();
+        assertThat(fp16Only.peakFlops(HardwareProfile.precisionOf(io.flowsim.api.model.DataType.BF16))).isEmpty();
+        assertThat(fp16Only.tensor16Flops()).hasValue(125e12);
+        assertThat(Profiles.bundled("v100-sxm2-16gb").peakFlops("bf16")).isEmpty();
+        assertThat(Profiles.bundled("t4").peakFlops("bf16")).isEmpty();
+        assertThat(Profiles.bundled("t4").peakFlops("tf32")).isEmpty();
+        assertThat(Profiles.bundled("t4").peakFlops("fp8")).isEmpty();
+        assertThat(Profiles.bundled("v100-pcie-32gb").peakFlops("int8")).isEmpty();
     }
 
     @Test

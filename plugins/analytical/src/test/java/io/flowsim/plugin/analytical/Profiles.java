@@ -1,5 +1,7 @@
 package io.flowsim.plugin.analytical;
 
+import io.flowsim.api.model.DataType;
+
 import java.util.List;
 
 /** Access to the bundled profiles, and variants of them, for tests. */
@@ -17,6 +19,11 @@ final class Profiles {
 
     static List<HardwareProfile> all() {
         return BUNDLED.stream().map(ProfileFiles.Loaded::profile).toList();
+    }
+
+    /** The 16-bit type a GPU's tensor cores multiply: BF16, or FP16 on a GPU without BF16 units (V100, T4). */
+    static DataType sixteenBit(HardwareProfile p) {
+        return p.peakFlops("bf16").isPresent() ? DataType.BF16 : DataType.FP16;
     }
 
     /** A profile whose parameters are all set to {@code lower} or {@code upper} bounds (or mixed). */

@@ -46,23 +46,35 @@ final class Requests {
     }
 
     static SimulationRequest decode(long batch, long kvLen, long heads, long kvHeads, long headDim) {
-        return kernel(OperationFamily.ATTENTION, List.of(in("q", DataType.BF16, batch, heads, headDim),
-                in("kv_cache", DataType.BF16, batch * kvLen, 2, kvHeads, headDim)), "attention.phase", "decode",
+        return decode(batch, kvLen, heads, kvHeads, headDim, DataType.BF16);
+    }
+
+    /** A decode step whose query and cache are of type {@code t}. */
+    static SimulationRequest decode(long batch, long kvLen, long heads, long kvHeads, long headDim, DataType t) {
+        return kernel(OperationFamily.ATTENTION, List.of(in("q", t, batch, heads, headDim),
+                in("kv_cache", t, batch * kvLen, 2, kvHeads, headDim)), "attention.phase", "decode",
                 "attention.batch", batch, "attention.q_len", 1, "attention.kv_len", kvLen,
                 "attention.num_kv_heads", kvHeads);
     }
 
     static SimulationRequest prefill(long batch, long qLen, long heads, long kvHeads, long headDim) {
+        return prefill(batch, qLen, heads, kvHeads, headDim, DataType.BF16);
+    }
+
+    /** A causal prefill whose Q, K and V are of type {@code t}. */
+    static SimulationRequest prefill(long batch, long qLen, long heads, long kvHeads, long headDim, DataType t) {
         long tokens = batch * qLen;
-        return kernel(OperationFamily.ATTENTION, List.of(in("q", DataType.BF16, tokens, heads, headDim),
-                in("k", DataType.BF16, tokens, kvHeads, headDim), in("v", DataType.BF16, tokens, kvHeads, headDim)),
+        return kernel(OperationFamily.ATTENTION, List.of(in("q", t, tokens, heads, headDim),
+                in("k", t, tokens, kvHeads, headDim), in("v", t, tokens, kvHeads, headDim)),
                 "attention.phase", "prefill", "attention.batch", batch, "attention.q_len", qLen,
                 "attention.kv_len", qLen, "attention.causal", true);
     }
 
     static SimulationRequest moe(long tokens, long hidden, long inter, long experts, long topK, DataType w,
                                  String stage) {
-        return kernel(OperationFamily.MOE, List.of(in("hidden", DataType.BF16, tokens, hidden),
+        // 16-bit weights come with activations of their type, narrower ones with bf16 activations
+        DataType activation = w.bits() == 16 ? w : DataType.BF16;
+        return kernel(OperationFamily.MOE, List.of(in("hidden", activation, tokens, hidden),
                 in("w1", w, experts, 2 * inter, hidden), in("w2", w, experts, hidden, inter),
                 in("topk_ids", DataType.INT32, tokens, topK)), "moe.top_k", topK, "moe.stage", stage,
                 "moe.distribution", "balanced");

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -107,8 +108,12 @@ final class MeasurementTables {
                 }
             }
             if (device == null) {
+                long count = rows.count;
                 device = fromPath.orElseThrow(() -> FlowsimException.usage("cannot tell which GPU " + file
-                        + " was measured on (no device column, no GPU in its path); name it with --gpu"));
+                        + " was measured on (no device column, no GPU in its path), so its " + count
+                        + (count == 1 ? " row is" : " rows are") + " not used; name its GPU with --gpu NAME (which"
+                        + " applies to every table of the run: give this table alone if the others were measured"
+                        + " on other GPUs)"));
             }
             return new MeasuredTable(file, format.label(), device, rows.count, rows.measurements, rows.skipped);
         } catch (IOException e) {
@@ -135,13 +140,42 @@ final class MeasurementTables {
         return in;
     }
 
-    /** {@code .../a100/...} or {@code .../a100_dgx/...} -> {@code A100}; likewise H100, H200, B200. */
+    /**
+     * The GPU a folder name of a measurement collection stands for, as the analytical backend's profiles name
+     * it: aiconfigurator's system folders ({@code h100_sxm}, {@code a100_pcie}, {@code gb200}, ...) and vidur's
+     * ({@code a100}, {@code a100_dgx}), matched as the whole name or its part before {@code _} or {@code -}.
+     * Longer keys come first ({@code a100_pcie} before {@code a100}). The PCIe folders name the PCIe cards
+     * (aiconfigurator's {@code a100_pcie} system is the 80 GB card); GPUs without a bundled profile
+     * ({@code b300}, {@code gb300}, {@code a30}, the 141 GB {@code h20e} / {@code h20_3e}) are named all the same, so the backend refuses them in one
+     * line naming the GPU, or simulates them with a profile given by {@code --hardware}.
+     */
+    private static final Map<String, String> GPU_OF_FOLDER = folderGpus();
+
+    private static Map<String, String> folderGpus() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("a100_pcie", "A100 80GB PCIe");
+        m.put("h100_pcie", "H100 PCIe");
+        m.put("h20e", "H20E");
+        m.put("h20_3e", "H20E");
+        for (String gpu : new String[] {"gb200", "gb300", "b200", "b300", "h100", "h200", "h800", "h20", "a100",
+                "a40", "a30", "a10", "l40s", "l4", "v100", "t4"}) {
+            m.put(gpu, gpu.toUpperCase(Locale.ROOT));
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * The GPU a table's path names ({@code .../h100_sxm/gemm/...} -> {@code H100}, {@code .../a100_pcie/...}
+     * -> {@code A100 80GB PCIe}): the folder nearest the file that {@link #GPU_OF_FOLDER} knows.
+     */
     static Optional<String> gpuFromPath(Path file) {
-        for (Path part : file.toAbsolutePath().normalize()) {
-            String p = part.toString().toLowerCase(Locale.ROOT);
-            for (String gpu : new String[] {"a100", "h100", "h200", "h800", "h20", "b200", "gb200", "l40s"}) {
-                if (p.equals(gpu) || p.startsWith(gpu + "_") || p.startsWith(gpu + "-")) {
-                    return Optional.of(gpu.toUpperCase(Locale.ROOT));
+        Path dir = file.toAbsolutePath().normalize().getParent();
+        for (; dir != null && dir.getFileName() != null; dir = dir.getParent()) {
+            String p = dir.getFileName().toString().toLowerCase(Locale.ROOT);
+            for (Map.Entry<String, String> e : GPU_OF_FOLDER.entrySet()) {
+                String key = e.getKey();
+                if (p.equals(key) || p.startsWith(key + "_") || p.startsWith(key + "-")) {
+                    return Optional.of(e.getValue());
                 }
             }
         }

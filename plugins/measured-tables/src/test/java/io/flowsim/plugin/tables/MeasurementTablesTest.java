@@ -140,6 +140,37 @@ class MeasurementTablesTest {
         assertThat(MeasurementTables.read(fixture("a100/all_reduce.csv"), Optional.of("H100")).gpu()).isEqualTo("H100");
     }
 
+    /**
+     * aiconfigurator's system folders (read from its public systems/*.yaml specs) and vidur's: each names the GPU
+     * its profile answers to; the PCIe folders the PCIe cards (aiconfigurator's a100_pcie system is the 80 GB
+     * card); GPUs without a bundled profile by their own name, for the backend to refuse or a --hardware profile
+     * to take. The folder nearest the table decides.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "a100_sxm, A100", "a100_dgx, A100", "a100, A100", "a100_pcie, A100 80GB PCIe", "h100_sxm, H100",
+        "h100_pcie, H100 PCIe", "h200_sxm, H200", "h800_sxm, H800", "h800, H800", "h20_sxm, H20", "h20, H20",
+        "h20e_sxm, H20E", "h20_3e, H20E", "b200_sxm, B200", "gb200, GB200", "gb200_sxm, GB200", "b300_sxm, B300",
+        "gb300, GB300", "l40s, L40S", "l4, L4", "a30, A30", "a10, A10", "a40, A40", "v100, V100", "t4, T4",
+        "L40S-runs, L40S"})
+    void everySystemFolderNamesItsGpu(String folder, String gpu, @TempDir Path dir) throws IOException {
+        Path table = Files.createDirectories(dir.resolve("h100_sxm").resolve(folder).resolve("gemm").resolve("sglang"))
+                .resolve("gemm_perf.csv");
+        // hand-made: the header of aiconfigurator's GEMM table without its device column, one row written here
+        Files.writeString(table, "framework,version,op_name,kernel_source,gemm_dtype,m,n,k,latency\n"
+                + "SGLang,0.0.0,gemm,handwritten,bfloat16,128,4096,4096,0.050\n");
+        MeasuredTable t = MeasurementTables.read(table, Optional.empty());
+        assertThat(t.gpu()).isEqualTo(gpu);
+        assertThat(t.measurements()).hasSize(1);
+        assertThat(MeasurementTables.gpuFromPath(table)).hasValue(gpu);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"rtx_pro_6000_server", "a1000", "t40", "h2", "gemm"})
+    void foldersThatNameNoKnownGpuLeaveItToTheUser(String folder, @TempDir Path dir) {
+        assertThat(MeasurementTables.gpuFromPath(dir.resolve(folder).resolve("gemm_perf.csv"))).isEmpty();
+    }
+
     @Test
     void unknownAndMissingTablesAreBadInputNamingTheFile() {
         Path unknown = fixture("unknown_format.csv");
@@ -152,6 +183,21 @@ class MeasurementTablesTest {
         assertThatThrownBy(() -> MeasurementTables.read(missing, Optional.empty()))
                 .isInstanceOfSatisfying(FlowsimException.class, e -> assertThat(e.getMessage())
                         .contains("table not found").contains(missing.toString()));
+    }
+
+    /** A hand-written table without a device column, in a folder that names no GPU: its rows counted in the line. */
+    @Test
+    void aTableWhoseGpuCannotBeToldSaysHowManyRowsAreLeftOutAndWhatToPass(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("gemm_sweep.csv");
+        Files.writeString(f, "gemm_dtype,m,n,k,latency\nbfloat16,1,4096,4096,0.015\nbfloat16,2,4096,4096,0.016\n"
+                + "bfloat16,4,4096,4096,0.017\n");
+        assertThatThrownBy(() -> MeasurementTables.read(f, Optional.empty()))
+                .isInstanceOfSatisfying(FlowsimException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.USAGE);
+                    assertThat(e.getMessage()).contains(f.toString()).contains("its 3 rows are not used")
+                            .contains("--gpu NAME").contains("give this table alone");
+                });
+        assertThat(MeasurementTables.read(f, Optional.of("H200")).measurements()).hasSize(3);
     }
 
     @Test

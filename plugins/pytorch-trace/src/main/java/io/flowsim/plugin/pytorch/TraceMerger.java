@@ -158,7 +158,8 @@ final class TraceMerger {
             throw FlowsimException.badInput("cannot merge into " + output + ": " + e.getMessage()
                     + " (nothing was written there; check free space and file-size limits)", e);
         }
-        context.reporter().info("merged " + ranks.size() + " traces (ranks "
+        // debug only: the command reports the merge once, with the result, on standard output
+        context.reporter().debug("merged " + ranks.size() + " traces (ranks "
                 + ranks.stream().map(r -> r.rank.isPresent() ? Integer.toString(r.rank.getAsInt()) : "?")
                 .collect(Collectors.joining(", ")) + ", pid stride " + stride + ") into " + output);
         return new MergeResult(output, ranks.stream().map(r -> r.file).toList(), events);

@@ -1,0 +1,79 @@
+package io.flowsim.runtime.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * "Did you mean" for a misspelt command or option: among picocli's suggestions for the argument it could
+ * not match ({@link CommandLine.UnmatchedArgumentException#getSuggestions()}: subcommands by similarity,
+ * options sharing the first letters) and the command's other visible options or subcommands, the nearest
+ * by edit distance, when it is near enough to be a typo.
+ */
+final class Suggestions {
+
+    private Suggestions() {
+    }
+
+    /** {@code " (did you mean 'simulate'?)"} for a parameter error with a near suggestion, else empty. */
+    static String didYouMean(CommandLine.ParameterException ex) {
+        return nearest(ex).map(s -> " (did you mean '" + s + "'?)").orElse("");
+    }
+
+    static Optional<String> nearest(CommandLine.ParameterException ex) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException unmatched) || unmatched.getUnmatched().isEmpty()
+                || ex.getCommandLine() == null) {
+            return Optional.empty();
+        }
+        String arg = unmatched.getUnmatched().get(0);
+        CommandSpec spec = ex.getCommandLine().getCommandSpec();
+        Set<String> candidates = new LinkedHashSet<>(unmatched.getSuggestions());
+        if (arg.startsWith("-")) {
+            int eq = arg.indexOf('=');
+            if (eq > 0) {
+                arg = arg.substring(0, eq); // --trace-fil=x: the option's name
+            }
+            for (OptionSpec o : spec.options()) {
+                if (!o.hidden()) {
+                    candidates.addAll(java.util.List.of(o.names()));
+                }
+            }
+        } else {
+            candidates.addAll(spec.subcommands().keySet());
+        }
+        String best = null;
+        int bestDistance = Math.max(2, arg.length() / 3) + 1;
+        for (String c : candidates) {
+            int d = editDistance(arg, c);
+            if (d > 0 && d < bestDistance) {
+                bestDistance = d;
+                best = c;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Levenshtein distance: the fewest insertions, deletions and substitutions turning {@code a} into {@code b}. */
+    static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+}

@@ -1,0 +1,80 @@
+package io.flowsim.runtime.pipeline;
+
+import io.flowsim.api.ExportContext;
+import io.flowsim.api.ExportSession;
+import io.flowsim.api.Exporter;
+import io.flowsim.api.FlowsimException;
+import io.flowsim.api.model.KernelResult;
+import io.flowsim.api.model.RunSummary;
+import io.flowsim.runtime.discovery.Discovered;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * An exporter's session as the pipeline holds it: an unchecked exception or linkage error of the
+ * exporter's {@code open}, {@link #accept}, {@link #finish} or {@link #close} is one line naming the
+ * exporter, its plugin and what it was doing ({@link PluginFailure}), not an anonymous internal error;
+ * a {@link FlowsimException} it throws (an output that cannot be written) passes as it is.
+ */
+final class GuardedExportSession implements ExportSession {
+
+    private final Discovered<Exporter> exporter;
+    private final ExportSession session;
+    private final String trace;
+
+    private GuardedExportSession(Discovered<Exporter> exporter, ExportSession session, String trace) {
+        this.exporter = exporter;
+        this.session = session;
+        this.trace = trace;
+    }
+
+    /** Opens a session of {@code exporter} for one trace. */
+    static GuardedExportSession open(Discovered<Exporter> exporter, ExportContext context) {
+        ExportSession session;
+        try {
+            session = exporter.extension().open(context);
+        } catch (FlowsimException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            throw PluginFailure.of(exporter, "failed to open its export session for trace " + context.traceName(), e);
+        }
+        if (session == null) {
+            throw PluginFailure.of(exporter, "returned no export session from open()", null);
+        }
+        return new GuardedExportSession(exporter, session, context.traceName());
+    }
+
+    @Override
+    public void accept(KernelResult kernel) {
+        try {
+            session.accept(kernel);
+        } catch (FlowsimException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            throw PluginFailure.of(exporter, "failed on kernel " + PluginFailure.kernel(kernel.kernel().kernel()), e);
+        }
+    }
+
+    @Override
+    public List<Path> finish(RunSummary summary) {
+        try {
+            return session.finish(summary);
+        } catch (FlowsimException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            throw PluginFailure.of(exporter, "failed to finish its outputs of trace " + trace, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (FlowsimException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            throw PluginFailure.of(exporter, "failed to close its export session of trace " + trace, e);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.flowsim.runtime.e2e;
+
+import io.flowsim.runtime.CliRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * What a user trips over, with the real bundled plugins (skipped when their zips are not built): a GPU the
+ * backend does not know is refused before any input is read, and {@code merge} reports once.
+ */
+class UserMistakesEndToEndTest {
+
+    @TempDir
+    Path dir;
+
+    /**
+     * The inputs are not even a trace or a table: a command that read them first would fail on them. The GPU
+     * is checked first, by the backend, and the line names the nearest of its profiles.
+     */
+    @Test
+    void aGpuTheBackendDoesNotKnowIsRefusedBeforeAnyInputIsRead() throws IOException {
+        Path plugins = AnalyticalBackendEndToEndTest.plugins(dir);
+        Path trace = Files.writeString(dir.resolve("junk.trace.json"), "this is not a trace");
+        Path table = Files.writeString(dir.resolve("junk.csv"), "this,is,not\na,table,at all\n");
+        List<List<String>> commands = List.of(
+                List.of("simulate", "--trace-file", trace.toString(), "--output-dir", dir.resolve("o").toString()),
+                List.of("validate", table.toString()),
+                List.of("calibrate", table.toString(), "-o", dir.resolve("fitted.json").toString()),
+                List.of("bench", "--trace-file", trace.toString()));
+        for (List<String> command : commands) {
+            List<String> args = new ArrayList<>(List.of("--plugins-dir", plugins.toString()));
+            args.addAll(command);
+            args.addAll(List.of("--gpu", "H900"));
+            CliRun r = CliRun.of(args.toArray(String[]::new));
+            assertThat(r.exitCode()).as(command + ": " + r.err()).isEqualTo(2);
+            List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
+            assertThat(lines).as(command.get(0)).singleElement().asString()
+                    .startsWith("flowsim: the analytical backend has no hardware profile for 'H900' (did you mean h100-sxm?)")
+                    .contains("Known profiles").doesNotContain("junk");
+            assertThat(r.out()).isEmpty();
+        }
+        assertThat(dir.resolve("o")).doesNotExist();
+        assertThat(dir.resolve("fitted.json")).doesNotExist();
+    }
+
+    /** The result once, on standard output like every command's results; nothing of it on standard error. */
+    @Test
+    void mergeReportsOnceOnStandardOutput() throws IOException {
+        Path plugins = BundledPluginRun.pluginDirectory(dir);
+        Path demo = BundledPluginRun.repoDir().resolve("demo/traces/h200_llama3-8b-4layer_prefill4x1024_decode8.trace.json.gz");
+        assumeTrue(Files.isRegularFile(demo), "demo trace absent");
+        Path ranks = Files.createDirectories(dir.resolve("ranks"));
+        Files.copy(demo, ranks.resolve("llama_TP-0.trace.json.gz"));
+        Files.copy(demo, ranks.resolve("llama_TP-1.trace.json.gz"));
+        Path merged = dir.resolve("merged.trace.json.gz");
+        CliRun r = CliRun.of("--plugins-dir", plugins.toString(), "merge", "--trace-dir", ranks.toString(),
+                "--output", merged.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out().lines().toList()).singleElement().asString().startsWith("Merged 2 traces into " + merged);
+        assertThat(r.err()).doesNotContainPattern("(?i)merged \\d+ traces").doesNotContain(merged.toString());
+        assertThat(merged).isNotEmptyFile();
+    }
+}
