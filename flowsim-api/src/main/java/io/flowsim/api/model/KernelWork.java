@@ -19,10 +19,16 @@ import java.util.Optional;
  *       {@code s16816gemm}) compute in {@link DataType#TF32}; a split-K reduction (cuBLAS
  *       {@code splitKreduce_kernel}, launched after the GEMM with the GEMM's operands) only what it must
  *       do at least: one fp32 add per element of C, two fp32 partial sums read and C written;</li>
- *   <li>attention: {@code 4·heads·head_dim·q_tokens·kv_len} FLOPs (half for a causal prefill whose
- *       queries are its keys); bytes of every operand;</li>
+ *   <li>attention: {@code 2·heads·q_tokens·kv_len·(d_qk + d_v)} FLOPs (half for a causal prefill whose
+ *       queries are its keys), the sequences from {@code attention.batch} or a {@code [batch + 1]} offsets
+ *       operand ({@code qo_indptr}); bytes of every operand. A paged cache operand is the whole pool: the kernel
+ *       reads the pages its page list ({@link OperandRoles#KV_INDICES}) names, so these count, at the pool's bytes
+ *       per page, and give the keys ({@code kv_len} = pages · page size / batch); without the batch's offsets only
+ *       a kernel without a causal mask is counted, at one query per sequence (decode; the fewest scores any split
+ *       gives). A cache without {@code attention.kv_len} or a page list is unknown work, not the pool;</li>
  *   <li>moe: the expert GEMMs of the stage ({@code gate_up}: {@code 2·T·top_k·2I·H}; {@code down}:
- *       {@code 2·T·top_k·H·I}; {@code fused}: both) and the experts' weights the tokens touch;</li>
+ *       {@code 2·T·top_k·H·I}; {@code fused}: both) and the experts' weights the tokens touch; the top-k sum
+ *       ({@code reduce}) reads {@code T·top_k·H} and writes {@code T·H} elements, one add each read;</li>
  *   <li>collectives: the message (the larger of the input and output elements times the element
  *       size), and the bytes each GPU's link carries in a ring ({@code 2(n-1)/n} of it for an
  *       all-reduce, {@code (n-1)/n} for gathers, scatters and all-to-all, all of it otherwise);</li>
@@ -179,6 +185,39 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         return Double.parseDouble(v.trim());
     }
 
+    /** The names of a paged KV cache operand (the analytical backend's), the whole pool as recorded. */
+    private static final List<String> CACHES =
+            List.of(OperandRoles.KV_CACHE, "ckv_cache", "k_cache", "v_cache", "paged_kv_cache", OperandRoles.KPE_CACHE);
+
+    /** Offsets of a ragged batch, {@code [batch + 1]}, as the analytical backend reads them. */
+    private static final List<String> OFFSETS = List.of("qo_indptr", "cu_seqlens_q", "cu_seqlens", "kv_indptr");
+
+    /** {@code true}, {@code yes} or {@code 1}; {@code false}, {@code no} or {@code 0}; else the fallback. */
+    private static boolean flag(Map<String, String> attributes, String key, boolean fallback) {
+        String v = attributes.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> fallback;
+        };
+    }
+
+    /**
+     * Keys the pages of a paged cache hold: the page list's entries ({@link OperandRoles#KV_INDICES}) times the
+     * tokens of a page, the middle extent of a {@code [pages, page_size, dim]} cache (FlashInfer's MLA layout);
+     * NaN when either is missing (a cache of another layout does not tell its page size).
+     */
+    private static double pagedKeys(Optional<Operand> cache, List<Operand> operands) {
+        Optional<Operand> pages = operand(operands, OperandRoles.KV_INDICES).filter(KernelWork::usable);
+        if (cache.isEmpty() || pages.isEmpty() || pages.get().shape().size() != 1 || cache.get().shape().size() != 3) {
+            return Double.NaN;
+        }
+        return pages.get().elementCount() * (double) cache.get().shape().get(1);
+    }
+
     private static KernelWork attention(List<Operand> operands, Map<String, String> attributes) {
         Optional<Operand> q = operand(operands, "q").or(() -> operand(operands, "q_nope"));
         if (q.isEmpty() || q.get().shape().size() < 3) {
@@ -189,6 +228,7 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         double heads;
         double headDim;
         double batch;
+        boolean batchKnown = true;
         if (qs.size() == 4) {
             // SDPA's [batch, heads, seq, head_dim]
             batch = qs.get(0);
@@ -199,14 +239,46 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
             tokens = qs.get(0);
             heads = qs.get(1);
             headDim = qs.get(qs.size() - 1);
-            batch = number(attributes, "attention.batch", 1);
+            batch = number(attributes, "attention.batch", Double.NaN);
+            if (Double.isNaN(batch)) {
+                // a ragged batch's offsets [batch + 1], as the analytical backend reads them
+                batch = OFFSETS.stream().map(n -> operand(operands, n)).flatMap(Optional::stream)
+                        .filter(o -> o.shape().size() == 1 && o.shape().get(0) > 1)
+                        .map(o -> o.shape().get(0) - 1.0).findFirst().orElse(Double.NaN);
+            }
+            batchKnown = !Double.isNaN(batch);
+            if (!batchKnown) {
+                batch = 1;
+            }
         }
         double ropeDim = operand(operands, "q_pe").filter(o -> !o.shape().isEmpty())
                 .map(o -> (double) o.shape().get(o.shape().size() - 1)).orElse(0.0);
-        double qLen = number(attributes, "attention.q_len", tokens / Math.max(1, batch));
+        boolean causal = flag(attributes, "attention.causal", false);
         double kvLen = number(attributes, "attention.kv_len", Double.NaN);
+        Optional<Operand> k = operand(operands, "k");
+        Optional<Operand> cache = CACHES.stream().map(n -> operand(operands, n)).flatMap(Optional::stream)
+                .filter(KernelWork::usable).findFirst();
+        boolean paged = false;
+        if (Double.isNaN(kvLen) && k.isEmpty() && cache.isPresent()) {
+            // the cache operand is the whole pool; the kernel reads only the pages of its batch's sequences
+            double keys = pagedKeys(cache, operands);
+            boolean decode = !flag(attributes, "attention.causal", true)
+                    || attributes.getOrDefault("attention.phase", "").startsWith("decode");
+            if (Double.isNaN(keys) || keys <= 0 || !batchKnown && !decode) {
+                // no page list, or a causal (or unstated) mask over a batch whose split into sequences is not
+                // recorded: the scores of one long sequence and of many short ones differ by orders of magnitude
+                return UNKNOWN;
+            }
+            if (!batchKnown) {
+                // without a causal mask each query sees every key of its sequence: at least one query per sequence
+                // (decode's one, exact then) gives the fewest scores
+                batch = tokens / number(attributes, "attention.q_len", 1);
+            }
+            kvLen = keys / Math.max(1, batch);
+            paged = true;
+        }
+        double qLen = number(attributes, "attention.q_len", tokens / Math.max(1, batch));
         if (Double.isNaN(kvLen)) {
-            Optional<Operand> k = operand(operands, "k");
             kvLen = k.isPresent() && !k.get().shape().isEmpty()
                     ? (qs.size() == 4 && k.get().shape().size() == 4 ? k.get().shape().get(2)
                     : k.get().shape().get(0) / Math.max(1, batch))
@@ -219,11 +291,21 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         double headDimV = number(attributes, "attention.head_dim_v", headDim);
         // QK^T: 2·d per (query, key) pair per head; PV: 2·d_v
         double flops = 2 * heads * tokens * kvLen * (headDim + ropeDim + headDimV);
-        boolean causal = Boolean.parseBoolean(attributes.getOrDefault("attention.causal", "false"));
         if (causal && qLen >= kvLen) {
             flops /= 2;
         }
-        double bytes = sumBytes(operands);
+        double bytes = 0;
+        for (Operand o : operands) {
+            if (!usable(o)) {
+                continue;
+            }
+            if (paged && CACHES.contains(o.name())) {
+                // the pages the batch uses, each at the pool's bytes per page
+                bytes += operand(operands, OperandRoles.KV_INDICES).get().elementCount() * ((double) o.bytes() / o.shape().get(0));
+            } else {
+                bytes += o.bytes();
+            }
+        }
         if (operand(operands, "o").isEmpty()) {
             bytes += tokens * heads * headDimV * q.get().dataType().bytes();
         }
@@ -235,6 +317,9 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         Optional<Operand> w1 = operand(operands, "w1");
         Optional<Operand> w2 = operand(operands, "w2");
         String stage = attributes.getOrDefault("moe.stage", "fused");
+        if (stage.equals("reduce")) {
+            return moeReduce(hidden, operands, attributes);
+        }
         if (hidden.isEmpty() || hidden.get().shape().size() < 2 || (w1.isEmpty() && w2.isEmpty())
                 || !(stage.equals("gate_up") || stage.equals("down") || stage.equals("fused"))) {
             return memoryBound(OperationFamily.MOE, operands);
@@ -264,6 +349,25 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         double touched = Math.min(1.0, tokens * topK / Math.max(1, experts));
         double bytes = 2 * hidden.get().bytes() * topK + weightBytes * touched;
         return new KernelWork(flops, bytes, 0, w1.or(() -> w2).get().dataType(), true);
+    }
+
+    /**
+     * The top-k sum after the down projection ({@code moe.stage = reduce}, sglang's {@code moe_sum_reduce}): it reads
+     * the {@code [tokens, top_k, hidden]} expert outputs and writes {@code [tokens, hidden]}, one add per element read,
+     * as the analytical backend prices it; the experts' weights among its operator's operands are not read.
+     */
+    private static KernelWork moeReduce(Optional<Operand> hidden, List<Operand> operands, Map<String, String> attributes) {
+        if (hidden.isEmpty() || !usable(hidden.get())) {
+            return UNKNOWN;
+        }
+        double topK = number(attributes, "moe.top_k", operand(operands, "topk_ids")
+                .filter(o -> o.shape().size() == 2).map(o -> (double) o.shape().get(1)).orElse(Double.NaN));
+        if (!(topK >= 1)) {
+            return UNKNOWN;
+        }
+        double elements = hidden.get().elementCount();
+        return new KernelWork(elements * topK, elements * (topK + 1) * hidden.get().dataType().bytes(), 0,
+                hidden.get().dataType(), true);
     }
 
     private static KernelWork collective(Optional<CollectiveInfo> info, List<Operand> operands,
@@ -338,6 +442,10 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
      * their outputs (or, with none marked, as much as their largest input; a reduction writes little).
      */
     private static KernelWork memoryBound(OperationFamily family, List<Operand> operands) {
+        KernelWork rotary = rotaryOverCache(operands);
+        if (rotary != null) {
+            return rotary;
+        }
         double largestElements = 0;
         DataType type = DataType.UNKNOWN;
         for (Operand o : operands) {
@@ -352,6 +460,29 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         }
         double flops = family == OperationFamily.COPY || family == OperationFamily.MEMSET ? 0 : largestElements;
         return new KernelWork(flops, bytes, 0, type, true);
+    }
+
+    /**
+     * A rotary embedding given the whole cos/sin cache ({@code cos_sin_cache [positions, dim]}, sgl-kernel's
+     * {@code apply_rope_pos_ids_cos_sin_cache}): it rotates {@code q} and {@code k} in place (read and written) and reads
+     * the cache row of each of its positions, not the cache, as the analytical backend prices it; one FLOP per rotated
+     * element. Null for any other kernel.
+     */
+    private static KernelWork rotaryOverCache(List<Operand> operands) {
+        Optional<Operand> cache = operand(operands, "cos_sin_cache").filter(KernelWork::usable);
+        Optional<Operand> q = usableOperand(operands, "q", "query");
+        if (cache.isEmpty() || q.isEmpty()) {
+            return null;
+        }
+        Optional<Operand> k = usableOperand(operands, "k", "key");
+        Optional<Operand> positions = usableOperand(operands, "positions", "pos_ids");
+        double elements = q.get().elementCount() + k.map(o -> (double) o.elementCount()).orElse(0.0);
+        double tokens = positions.map(o -> (double) o.elementCount()).orElse((double) q.get().shape().get(0));
+        double rows = Math.min(tokens, cache.get().shape().get(0));
+        double bytes = 2 * q.get().bytes() + 2 * k.map(o -> (double) o.bytes()).orElse(0.0)
+                + positions.map(o -> (double) o.bytes()).orElse(0.0)
+                + rows * ((double) cache.get().bytes() / Math.max(1, cache.get().shape().get(0)));
+        return new KernelWork(elements, bytes, 0, q.get().dataType(), true);
     }
 
     /**

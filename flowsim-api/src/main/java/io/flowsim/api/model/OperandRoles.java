@@ -46,6 +46,11 @@ public final class OperandRoles {
     public static final String Q_PE = "q_pe";
     /** MLA rotary part of the cache. */
     public static final String KPE_CACHE = "kpe_cache";
+    /**
+     * The pages of a paged cache that the batch's sequences use, one index per page ({@code [num_pages]}, FlashInfer's
+     * {@code kv_indices}): the cache a kernel touches, where {@code kv_cache} is the whole pool.
+     */
+    public static final String KV_INDICES = "kv_indices";
 
     // moe
     /** Tokens entering the expert layer {@code [num_tokens, hidden]}. */

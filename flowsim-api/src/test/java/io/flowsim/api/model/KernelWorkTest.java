@@ -114,6 +114,80 @@ class KernelWorkTest {
         assertThat(KernelWork.of(k).flops()).isEqualTo(2.0 * 32 * 1024 * 1024 * 256 / 2);
     }
 
+    /** FlashInfer's paged MLA run as the FlowSim H200 trace records it: the pool of 29,081,174 one-token pages. */
+    private static List<Operand> pagedMla(long queries, long pages) {
+        return List.of(in("q", DataType.BF16, queries, 32, 512), in("q_pe", DataType.BF16, queries, 32, 64),
+                in("kv_cache", DataType.BF16, 29_081_174, 1, 512), in("kpe_cache", DataType.BF16, 29_081_174, 1, 64),
+                in("kv_indices", DataType.INT32, pages), out("o", DataType.BF16, queries, 32, 512));
+    }
+
+    @Test
+    void pagedMlaDecodeCountsThePagesOfItsBatchNotThePool() {
+        // 32 sequences of 1,025 cached tokens: 32,800 pages of one token (mask_mode 0: no causal mask)
+        KernelWork w = KernelWork.of(kernel(OperationFamily.ATTENTION, pagedMla(32, 32_800),
+                Map.of("attention.kind", "mla", "attention.causal", "0")));
+        assertThat(w.known()).isTrue();
+        // one query per sequence, each over its 1,025 keys: 2 * heads * 32 * 1025 * (512 + 64 + 512)
+        assertThat(w.flops()).isEqualTo(2.0 * 32 * 32 * 1025 * (512 + 64 + 512));
+        // q, q_pe, o; the 32,800 pages of both caches (1,024 + 128 bytes each) and their indices
+        assertThat(w.bytes()).isEqualTo(2.0 * 32 * 32 * (512 + 64 + 512) + 32_800.0 * (1024 + 128) + 32_800.0 * 4);
+        // the batch told: four queries per sequence over the same pages
+        KernelWork told = KernelWork.of(kernel(OperationFamily.ATTENTION, pagedMla(32, 32_800),
+                Map.of("attention.causal", "false", "attention.batch", "8")));
+        assertThat(told.flops()).isEqualTo(2.0 * 32 * 32 * (32_800 / 8.0) * (512 + 64 + 512));
+    }
+
+    @Test
+    void aPagedCacheWithoutItsPagesOrItsSplitIsUnknownWorkNotThePool() {
+        // causal (mask_mode 1, an extend): 6,145 queries over 7,168 keys in an unrecorded number of sequences
+        assertThat(KernelWork.of(kernel(OperationFamily.ATTENTION, pagedMla(6145, 7168),
+                Map.of("attention.causal", "1"))).known()).isFalse();
+        // no mask recorded: unknown too
+        assertThat(KernelWork.of(kernel(OperationFamily.ATTENTION, pagedMla(32, 32_800), Map.of())).known()).isFalse();
+        // no page list: the 33.5 GB pool is not what it reads
+        List<Operand> noPages = pagedMla(32, 32_800).stream().filter(o -> !o.name().equals("kv_indices")).toList();
+        assertThat(KernelWork.of(kernel(OperationFamily.ATTENTION, noPages, Map.of("attention.causal", "0"))).known())
+                .isFalse();
+        // a cached length told keeps the operands' count
+        assertThat(KernelWork.of(kernel(OperationFamily.ATTENTION, noPages,
+                Map.of("attention.batch", "32", "attention.kv_len", "1025"))).flops())
+                .isEqualTo(2.0 * 32 * 32 * 1025 * (512 + 64 + 512));
+    }
+
+    @Test
+    void aRaggedCausalPrefillCountsItsSequencesFromTheOffsets() {
+        // FlashInfer's ragged prefill: 8 sequences of 1,024 tokens, qo_indptr [9], mask_mode 1 (causal)
+        List<Operand> operands = List.of(in("q", DataType.BF16, 8192, 32, 192), in("k", DataType.BF16, 8192, 32, 192),
+                in("v", DataType.BF16, 8192, 32, 128), in("qo_indptr", DataType.INT32, 9),
+                in("kv_indptr", DataType.INT32, 9), out("o", DataType.BF16, 8192, 32, 128));
+        KernelWork w = KernelWork.of(kernel(OperationFamily.ATTENTION, operands,
+                Map.of("attention.causal", "1", "attention.head_dim_v", "128")));
+        assertThat(w.flops()).isEqualTo(2.0 * 32 * 8192 * 1024 * (192 + 128) / 2);
+    }
+
+    @Test
+    void aMoeTopKSumReadsTheExpertOutputsNotTheWeights() {
+        List<Operand> operands = List.of(in("hidden", DataType.BF16, 8192, 7168), in("w1", DataType.BF16, 257, 1024, 7168),
+                in("w2", DataType.BF16, 257, 7168, 512), in("topk_weights", DataType.FP32, 8192, 9),
+                in("topk_ids", DataType.INT32, 8192, 9));
+        KernelWork w = KernelWork.of(kernel(OperationFamily.MOE, operands, Map.of("moe.stage", "reduce")));
+        assertThat(w.flops()).isEqualTo(8192.0 * 7168 * 9);
+        assertThat(w.bytes()).isEqualTo(8192.0 * 7168 * (9 + 1) * 2);
+        assertThat(KernelWork.of(kernel(OperationFamily.MOE, operands.subList(0, 3), Map.of("moe.stage", "reduce")))
+                .known()).isFalse();
+    }
+
+    @Test
+    void aRotaryOverTheWholeCosSinCacheReadsOnlyItsPositionsRows() {
+        // sgl-kernel's apply_rope_pos_ids_cos_sin_cache as the FlowSim trace records it: the 42 MB DeepSeek cache
+        List<Operand> operands = List.of(in("q", DataType.BF16, 1024, 32, 64), in("k", DataType.BF16, 1024, 1, 64),
+                in("cos_sin_cache", DataType.FP32, 163_840, 64), in("positions", DataType.INT64, 1024));
+        KernelWork w = KernelWork.of(kernel(OperationFamily.ELEMENTWISE, operands, Map.of()));
+        assertThat(w.bytes()).isEqualTo(2.0 * 2 * (1024 * 32 * 64 + 1024 * 64) + 1024 * 8 + 1024 * 64 * 4);
+        assertThat(w.flops()).isEqualTo(1024.0 * 33 * 64);
+        assertThat(w.computeType()).isEqualTo(DataType.BF16);
+    }
+
     @Test
     void allReduceLinkBytesFollowTheRingFactor() {
         KernelRecord r = KernelRecord.builder(0, "ncclDevKernel_AllReduce").duration(20_000)

@@ -3,6 +3,7 @@ package io.flowsim.plugin.analytical;
 import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.Operand;
+import io.flowsim.api.model.OperandRoles;
 import io.flowsim.api.model.SimulationRequest;
 
 import java.util.Locale;
@@ -30,6 +31,13 @@ final class AttentionModel {
 
     private static final int BLOCK_Q = 128;
 
+    /**
+     * The most query tokens of one sequence a prefill is walked for: the tile walks take one step per query tile (and
+     * the Triton schedule one per row block), so a hostile length (2^40) would hold a run up for hours. Sixteen
+     * million is above any context a served model takes.
+     */
+    static final long MAX_SEQUENCE_QUERIES = 1L << 24;
+
     private AttentionModel() {
     }
 
@@ -44,6 +52,10 @@ final class AttentionModel {
             return Estimate.unsupported(reason);
         }
         Problem p = (Problem) parsed;
+        if (!p.decode && p.qLen > MAX_SEQUENCE_QUERIES) {
+            return Estimate.unsupported("a prefill of " + p.qLen + " query tokens per sequence (the tile walk stops at "
+                    + MAX_SEQUENCE_QUERIES + ")");
+        }
         AttentionKernel kernel = AttentionKernel.of(r, p.headDim, hw);
         return p.decode ? decode(p, hw, kernel) : prefill(p, hw, kernel);
     }
@@ -120,6 +132,15 @@ final class AttentionModel {
         if (Double.isNaN(batchAttr) || Double.isNaN(qLenAttr) || Double.isNaN(kvLenAttr) || Double.isNaN(windowAttr)) {
             return "an attention.* attribute (batch, q_len, kv_len, window) is not a number";
         }
+        String phase = lower(RequestView.text(r, Attributes.ATTENTION_PHASE.name()));
+        long pagedKeys = kvLenAttr > 0 || k != null ? 0 : pagedKeys(r, cache);
+        if (pagedKeys > 0 && !batchKnown && (!RequestView.flag(r, Attributes.ATTENTION_CAUSAL.name(), true)
+                || phase != null && phase.startsWith("decode"))) {
+            // A page list without the batch's offsets, under no mask: each query sees every key of its sequence,
+            // one query per sequence (decode's) unless attention.q_len says otherwise.
+            batchAttr = Math.max(1, tokens / (qLenAttr > 0 ? qLenAttr : 1));
+            batchKnown = true;
+        }
         long batch = Math.max(1, Math.round(batchAttr));
         long qLen = qLenAttr > 0 ? Math.round(qLenAttr) : Math.max(1, tokens / batch);
         long kvLen;
@@ -128,10 +149,12 @@ final class AttentionModel {
         } else if (k != null && k.shape().size() >= 3) {
             long kTokens = k.shape().size() == 4 ? k.shape().get(0) * k.shape().get(2) : RequestView.leading(k, 2);
             kvLen = Math.max(1, kTokens / batch);
+        } else if (pagedKeys > 0 && batchKnown) {
+            // the keys of the pages the batch uses, shared evenly among its sequences
+            kvLen = Math.max(1, Math.round((double) pagedKeys / batch));
         } else {
             kvLen = 0;
         }
-        String phase = lower(RequestView.text(r, Attributes.ATTENTION_PHASE.name()));
         boolean decode;
         if (phase != null) {
             decode = phase.startsWith("decode") || phase.startsWith("generat");
@@ -171,6 +194,19 @@ final class AttentionModel {
         }
         return new Problem(batch, qLen, kvLen, heads, kvHeads, headDimQk, headDimV, latent, causal,
                 windowAttr > 0 ? Math.round(windowAttr) : 0, decode, qType, kvType);
+    }
+
+    /**
+     * Keys in the pages a paged cache's batch uses: the entries of its page list ({@code kv_indices}) times the tokens
+     * of a page, the middle extent of a {@code [pages, page_size, dim]} cache (FlashInfer's MLA layout); 0 when the
+     * request has no page list or its cache another layout (whose page size its shape does not tell).
+     */
+    static long pagedKeys(SimulationRequest r, Operand cache) {
+        Operand pages = RequestView.operand(r, OperandRoles.KV_INDICES);
+        if (cache == null || pages == null || pages.shape().size() != 1 || cache.shape().size() != 3) {
+            return 0;
+        }
+        return Fa3Split.saturatedProduct(pages.shape().get(0), cache.shape().get(1));
     }
 
     static Estimate prefill(Problem p, HardwareProfile hw, AttentionKernel kernel) {
@@ -315,6 +351,11 @@ final class AttentionModel {
     static double plannedMakespan(Problem p, long window, AttentionKernel.Tile tile, int blocks, double tileSeconds,
                                   double maskCost, double workSeconds) {
         long rows = tile.rows();
+        if (plannedWorks(p, rows) > MAX_PLANNED_WORKS) {
+            // the per-tile arrays and the replay are sized by the plan; prefill prices a larger one by waves
+            throw new IllegalArgumentException("a plan of " + plannedWorks(p, rows) + " works is beyond the "
+                    + MAX_PLANNED_WORKS + " replayed");
+        }
         int queryTiles = (int) GemmModel.ceilDiv(p.qLen, rows);
         double[] plannedCost = new double[queryTiles];
         double[] cost = new double[queryTiles];
@@ -329,7 +370,7 @@ final class AttentionModel {
             KeyTiles k = KeyTiles.of(t * rows, p.qLen, p.kvLen, p.causal, window, tile);
             cost[t] = workSeconds + (k.visited() + maskCost * k.masked()) * tileSeconds;
         }
-        long sequences = p.heads * p.batch;
+        long sequences = Fa3Split.saturatedProduct(p.heads, p.batch);
         return leastPlanned > 0 && (double) sequences * plannedPerSequence < IntegerPlan.exactBelow(blocks)
                 ? IntegerPlan.replay(plannedCost, cost, sequences, blocks)
                 : replay(plannedCost, cost, sequences, blocks);
@@ -488,8 +529,9 @@ final class AttentionModel {
 
     /** Q, K, V (or the cache) and O bytes of a prefill: the compulsory traffic. */
     private static double compulsoryBytes(Problem p) {
-        return p.batch * (p.qLen * p.heads * p.headDim * p.qType.bytes()
-                + kvBytesPerToken(p) * p.kvLen + p.qLen * p.heads * p.headDimV * 2.0);
+        // in doubles: the products of hostile extents overflow a long
+        return p.batch * ((double) p.qLen * p.heads * p.headDim * p.qType.bytes()
+                + kvBytesPerToken(p) * p.kvLen + (double) p.qLen * p.heads * p.headDimV * 2.0);
     }
 
     /** Registers a thread can hold (the CUDA limit since Kepler); what a kernel needs beyond is spilled. */
