@@ -68,6 +68,23 @@ public interface SimulationSession extends AutoCloseable {
     default void checkTarget(HardwareTarget target) {
     }
 
+    /**
+     * Whether this run simulates {@code target} as the very GPU its trace was recorded on
+     * ({@link HardwareTarget#traceDevice()}): the runtime then shows predictions beside the measured
+     * times as accuracy, and otherwise as a what-if projection onto another GPU. A backend that maps
+     * several names to one hardware description ({@code H200} and {@code NVIDIA H200}) answers
+     * {@code true} when the target and the trace's device map to the same one. Called once per
+     * simulated trace, after {@link #simulate}; never fails (an unknown GPU is {@code false}).
+     *
+     * <p>The default is {@link HardwareTarget#isTraceDevice()}: the names compared letter for letter.
+     *
+     * @return {@code false} when the target carries no trace device
+     * @since 0.12
+     */
+    default boolean isTraceDevice(HardwareTarget target) {
+        return target.isTraceDevice();
+    }
+
     /** Releases the session's resources. Idempotent. */
     @Override
     default void close() {

@@ -153,6 +153,23 @@ class ModelValidationTest {
     }
 
     @Test
+    void aTargetTheBackendMatchedToTheTraceDeviceIsNoWhatIf() {
+        DeviceInfo h200 = new DeviceInfo(0, "NVIDIA H200", 132, 150_110_666_752L, 9, 0, Map.of());
+        HardwareTarget named = new HardwareTarget("H200", Optional.of(h200));
+        assertThat(named.isTraceDevice()).isFalse();
+        assertThat(named.isWhatIf()).isTrue();
+        HardwareTarget same = named.asTraceDevice();
+        assertThat(same.name()).isEqualTo("H200");
+        assertThat(same.isTraceDevice()).isTrue();
+        assertThat(same.isWhatIf()).isFalse();
+        assertThat(new HardwareTarget("NVIDIA H200", Optional.of(h200)).isWhatIf()).isFalse();
+        // no recorded GPU: nothing to project from, so no what-if either
+        assertThat(new HardwareTarget("B200", Optional.empty()).isWhatIf()).isFalse();
+        assertThatThrownBy(() -> new HardwareTarget("B200", Optional.empty()).asTraceDevice())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("B200");
+    }
+
+    @Test
     void measuredTableSkippedReasonsIterateInOneOrderWhateverTheCallersMap() {
         Map<String, Long> skipped = new HashMap<>();
         List<String> reasons = new ArrayList<>();

@@ -196,7 +196,9 @@ final class RunPrinter {
                     share(r.waitNs(), r.collectiveTimeNs()), String.format(Locale.ROOT, "%,d calls", last)});
             }
             TextTable.print(out, rows, new boolean[] {true, true, true, true, true});
-            c.accuracy().ifPresent(a -> printAccuracy(out, a));
+            boolean whatIf = report.traces().stream().anyMatch(t -> t.result().summary().simulation()
+                    .map(sim -> sim.target().isWhatIf()).orElse(false));
+            c.accuracy().ifPresent(a -> printAccuracy(out, a, whatIf));
             for (String note : c.notes()) {
                 out.println("Note: " + note);
             }
@@ -210,7 +212,14 @@ final class RunPrinter {
         }
     }
 
-    private static void printAccuracy(PrintStream out, AccuracyRow a) {
+    static void printAccuracy(PrintStream out, AccuracyRow a, boolean whatIf) {
+        if (whatIf) {
+            // the transfers were measured on the recorded GPU, predicted on another: a projection, not an error
+            out.printf(Locale.ROOT, "Collective projection against transfer time (what-if, %,d calls, %s us measured on"
+                    + " the recorded GPU): predicted %s us on the simulated GPU, predicted/measured %s%n", a.count(),
+                    us(a.measuredNs()), us(a.predictedNs()), SummaryPrinter.ratio(a.predictedNs(), a.measuredNs()));
+            return;
+        }
         out.printf(Locale.ROOT, "Collective accuracy against transfer time (%,d calls, %s us measured): predicted %s us,"
                         + " total %s, median |err| %s%n", a.count(), us(a.measuredNs()), us(a.predictedNs()),
                 SummaryPrinter.pct(a.totalErrorPercent(), true), SummaryPrinter.pct(a.medianAbsErrorPercent(), false));

@@ -63,11 +63,15 @@ final class SummaryPrinter {
         }
     }
 
-    private static void printSimulation(PrintStream out, RunSummary s, SimulationSummary sim) {
+    static void printSimulation(PrintStream out, RunSummary s, SimulationSummary sim) {
         out.println();
         out.printf(Locale.ROOT, "Simulated %s with backend %s: %,d kernels predicted, %,d unsupported, %,d failed "
                         + "(%,d distinct requests)%n", sim.target().name(), sim.backend(), sim.ok(), sim.unsupported(),
                 sim.failed(), sim.distinctRequests());
+        if (sim.target().isWhatIf()) {
+            printProjection(out, s, sim);
+            return;
+        }
         if (sim.accuracy().isEmpty()) {
             out.println("No kernel has a prediction: no accuracy to report.");
         } else {
@@ -116,6 +120,49 @@ final class SummaryPrinter {
         for (String note : sim.notes()) {
             out.println("Note: " + note);
         }
+    }
+
+    /**
+     * A what-if run (the trace was recorded on another GPU than the one simulated): the measured and the
+     * predicted times are of two GPUs, so their difference is a projection, never an error. Same rows and
+     * coverage as the accuracy table, with the ratio of the two in place of the error columns.
+     */
+    private static void printProjection(PrintStream out, RunSummary s, SimulationSummary sim) {
+        String recorded = sim.target().traceDevice().orElseThrow().name();
+        String target = sim.target().name();
+        out.println("What-if: the trace was recorded on " + recorded + "; predictions are for " + target
+                + ". Predicted against measured compares two GPUs: a projection, not an accuracy figure.");
+        if (sim.accuracy().isEmpty()) {
+            out.println("No kernel has a prediction: nothing to project.");
+        } else {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"family", Progress.KERNELS, "measured on " + recorded + " us",
+                "predicted on " + target + " us", "predicted/measured"});
+            for (AccuracyRow r : sim.accuracy()) {
+                rows.add(new String[] {r.group(), String.format(Locale.ROOT, "%,d", r.count()), us(r.measuredNs()),
+                    us(r.predictedNs()), ratio(r.predictedNs(), r.measuredNs())});
+            }
+            boolean[] right = new boolean[5];
+            java.util.Arrays.fill(right, 1, right.length, true);
+            TextTable.print(out, rows, right);
+        }
+        long projected = sim.accuracy().stream().filter(r -> r.group().equals("all"))
+                .mapToLong(AccuracyRow::measuredNs).findFirst().orElse(0);
+        long predicted = sim.accuracy().stream().filter(r -> r.group().equals("all"))
+                .mapToLong(AccuracyRow::predictedNs).findFirst().orElse(0);
+        out.printf(Locale.ROOT, "End to end (what-if): measured kernel time on %s %s us; the kernels with a prediction,"
+                + " %s us of it, are predicted at %s us on %s (%s); %s us of measured time has no prediction"
+                + " (coverage %.1f%% of the kernel time)%n", recorded, us(s.kernelTimeNs()), us(projected),
+                us(predicted), target, ratio(predicted, projected), us(s.kernelTimeNs() - projected),
+                s.kernelTimeNs() == 0 ? 0.0 : 100.0 * projected / s.kernelTimeNs());
+        for (String note : sim.notes()) {
+            out.println("Note: " + note);
+        }
+    }
+
+    /** {@code 3.00x}: predicted over measured; {@code -} when nothing was measured. */
+    static String ratio(long predictedNs, long measuredNs) {
+        return measuredNs == 0 ? "-" : String.format(Locale.ROOT, "%.2fx", (double) predictedNs / measuredNs);
     }
 
     /** The isolated kernels' columns of the accuracy table. */

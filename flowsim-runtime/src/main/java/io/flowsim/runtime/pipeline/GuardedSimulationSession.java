@@ -57,6 +57,17 @@ final class GuardedSimulationSession implements SimulationSession {
     }
 
     @Override
+    public boolean isTraceDevice(HardwareTarget target) {
+        try {
+            return session.isTraceDevice(target);
+        } catch (FlowsimException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            throw PluginFailure.of(backend, "failed to compare the GPU '" + target.name() + "' with the trace's", e);
+        }
+    }
+
+    @Override
     public void close() {
         try {
             session.close();

@@ -363,8 +363,11 @@ public final class Pipeline {
                 s.accept(result);
             }
         }
-        return summary.build(trace.metadata(), Optional.of(new RunSummaryBuilder.SimulationInfo(backend.name(), target,
-                batch.size(), session.notes(target))), trace.statistics());
+        // the backend decides whether the named GPU is the recorded one (--gpu H200 on an NVIDIA H200 trace):
+        // the outputs then show accuracy, otherwise a what-if projection
+        HardwareTarget simulated = target.isWhatIf() && session.isTraceDevice(target) ? target.asTraceDevice() : target;
+        return summary.build(trace.metadata(), Optional.of(new RunSummaryBuilder.SimulationInfo(backend.name(),
+                simulated, batch.size(), session.notes(target))), trace.statistics());
     }
 
     /**

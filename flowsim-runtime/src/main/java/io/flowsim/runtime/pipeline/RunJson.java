@@ -105,6 +105,7 @@ public final class RunJson {
                 g.writeStringField("backend", sim.backend());
                 g.writeStringField("target", sim.target().name());
                 g.writeBooleanField("target_is_trace_device", sim.target().isTraceDevice());
+                g.writeBooleanField("what_if", sim.target().isWhatIf());
                 g.writeNumberField("predicted_kernel_time_us", sim.predictedKernelTimeNs() / 1000.0);
             }
             g.writeEndObject();

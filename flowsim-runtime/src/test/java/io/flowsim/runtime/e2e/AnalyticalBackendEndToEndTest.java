@@ -82,11 +82,39 @@ class AnalyticalBackendEndToEndTest {
                 "--output-dir", dir.resolve("b200").toString(), "--gpu", "B200");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("Simulated B200 with backend analytical").contains("analytical profile b200");
+        // the measured times are the H200's, the predictions the B200's: a projection, never an error
+        assertThat(r.out()).contains("What-if: the trace was recorded on NVIDIA H200; predictions are for B200")
+                .contains("measured on NVIDIA H200 us").contains("predicted on B200 us").contains("predicted/measured")
+                .containsPattern("(?m)^all +[\\d,]+ +[\\d,.]+ +[\\d,.]+ +\\d+\\.\\d\\dx$")
+                .contains("End to end (what-if)").contains("coverage")
+                .doesNotContain("|err|").doesNotContain("total err");
+        JsonNode target = JSON.readTree(dir.resolve("b200/summary.json").toFile()).path("simulation").path("target");
+        assertThat(target.path("what_if").asBoolean(false)).isTrue();
+        assertThat(target.path("is_trace_device").asBoolean(true)).isFalse();
+        JsonNode run = JSON.readTree(dir.resolve("b200/run.json").toFile()).path("traces").get(0);
+        assertThat(run.path("what_if").asBoolean(false)).isTrue();
         CliRun unknown = BundledPluginRun.run(plugins, "simulate", "--trace-file",
                 flowsimTrace().toString(), "--output-dir", dir.resolve("x").toString(), "--gpu", "TPU v5");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("no hardware profile for 'TPU v5'").contains("--hardware")
                 .doesNotContain("\tat ");
+    }
+
+    @Test
+    void theRecordedGpuNamedShortIsNoWhatIf() throws IOException {
+        Path plugins = plugins(dir);
+        CliRun r = BundledPluginRun.run(plugins, "simulate", "--trace-file", flowsimTrace().toString(),
+                "--output-dir", dir.resolve("h200").toString(), "--gpu", "H200");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        // H200 and NVIDIA H200 are one profile to the backend: the run is judged on accuracy
+        assertThat(r.out()).contains("Simulated H200 with backend analytical").contains("median |err|")
+                .doesNotContain("What-if");
+        JsonNode target = JSON.readTree(dir.resolve("h200/summary.json").toFile()).path("simulation").path("target");
+        assertThat(target.path("is_trace_device").asBoolean(false)).isTrue();
+        assertThat(target.path("what_if").asBoolean(true)).isFalse();
+        JsonNode run = JSON.readTree(dir.resolve("h200/run.json").toFile()).path("traces").get(0);
+        assertThat(run.path("target_is_trace_device").asBoolean(false)).isTrue();
+        assertThat(run.path("what_if").asBoolean(true)).isFalse();
     }
 
     @Test

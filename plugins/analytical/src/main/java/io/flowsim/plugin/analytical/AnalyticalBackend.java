@@ -9,6 +9,7 @@ import io.flowsim.api.RunContext;
 import io.flowsim.api.SimulationSession;
 import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.model.DataType;
+import io.flowsim.api.model.DeviceInfo;
 import io.flowsim.api.model.GpuPeaks;
 import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.SimulationRequest;
@@ -193,6 +194,27 @@ public final class AnalyticalBackend implements SimulatorBackend {
         @Override
         public void checkTarget(HardwareTarget target) {
             catalog.match(new HardwareTarget(target.name(), Optional.empty()));
+        }
+
+        /**
+         * True when the target and the trace's device resolve to one profile of this run ({@code --gpu H200} on
+         * a trace recorded on {@code NVIDIA H200}); false when either has no profile.
+         */
+        @Override
+        public boolean isTraceDevice(HardwareTarget target) {
+            if (target.isTraceDevice()) {
+                return true;
+            }
+            if (target.traceDevice().isEmpty()) {
+                return false;
+            }
+            DeviceInfo device = target.traceDevice().get();
+            try {
+                return catalog.resolve(target).id()
+                        .equals(catalog.resolve(new HardwareTarget(device.name(), Optional.of(device))).id());
+            } catch (FlowsimException e) {
+                return false;
+            }
         }
 
         /** The profile {@code target} runs on: its match, with the what-if network applied once per run. */

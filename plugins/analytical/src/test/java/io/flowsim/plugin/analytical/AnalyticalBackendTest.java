@@ -198,6 +198,19 @@ class AnalyticalBackendTest {
     }
 
     @Test
+    void aNamedGpuIsTheTraceDeviceWhenBothResolveToOneProfile() {
+        DeviceInfo h200 = new DeviceInfo(0, "NVIDIA H200", 132, 150_110_666_752L, 9, 0, Map.of());
+        try (SimulationSession session = new AnalyticalBackend().open(CONTEXT)) {
+            assertThat(session.isTraceDevice(new HardwareTarget("H200", Optional.of(h200)))).isTrue();
+            assertThat(session.isTraceDevice(new HardwareTarget("NVIDIA H200", Optional.of(h200)))).isTrue();
+            assertThat(session.isTraceDevice(new HardwareTarget("V100", Optional.of(h200)))).isFalse();
+            assertThat(session.isTraceDevice(new HardwareTarget("TPU v5", Optional.of(h200)))).as("unknown GPU")
+                    .isFalse();
+            assertThat(session.isTraceDevice(target("H200"))).as("no trace device").isFalse();
+        }
+    }
+
+    @Test
     void notesNameTheProfileAndTheLaunchOverheadCaveat() {
         List<String> notes = new AnalyticalBackend().notes(target("H200"), CONTEXT);
         assertThat(String.join("\n", notes)).contains("h200-sxm").contains("launch overhead").contains("waiting");

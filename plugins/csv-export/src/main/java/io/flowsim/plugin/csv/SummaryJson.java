@@ -278,6 +278,8 @@ final class SummaryJson {
         g.writeObjectFieldStart("target");
         g.writeStringField("name", sim.target().name());
         g.writeBooleanField("is_trace_device", sim.target().isTraceDevice());
+        // another GPU than the recorded one: accuracy[] then compares two GPUs, a projection, not errors
+        g.writeBooleanField("what_if", sim.target().isWhatIf());
         if (sim.target().traceDevice().isPresent()) {
             g.writeStringField("trace_device", sim.target().traceDevice().get().name());
         } else {
@@ -330,6 +332,11 @@ final class SummaryJson {
             g.writeNumberField("total_error_percent", r.totalErrorPercent());
             g.writeNumberField("measured_time_us", micros(r.measuredNs()));
             g.writeNumberField("predicted_time_us", micros(r.predictedNs()));
+            if (r.measuredNs() == 0) {
+                g.writeNullField("predicted_to_measured");
+            } else {
+                g.writeNumberField("predicted_to_measured", (double) r.predictedNs() / r.measuredNs());
+            }
             g.writeEndObject();
         }
         g.writeEndArray();

@@ -99,6 +99,7 @@ class SummaryExporterTest {
         JsonNode sim = j.get("simulation");
         assertThat(sim.get("backend").asText()).isEqualTo("analytical");
         assertThat(sim.get("target").get("is_trace_device").asBoolean()).isTrue();
+        assertThat(sim.get("target").get("what_if").asBoolean(true)).isFalse();
         assertThat(sim.get("distinct_requests").asLong()).isEqualTo(34);
         assertThat(sim.get("ok").asLong()).isEqualTo(99);
         JsonNode gemm = sim.get("accuracy").get(0);
@@ -108,8 +109,26 @@ class SummaryExporterTest {
         assertThat(gemm.get("time_weighted_abs_error_percent").asDouble()).isEqualTo(9.75);
         assertThat(gemm.get("total_error_percent").asDouble())
                 .isEqualTo(100.0 * (17_000_500 - 18_546_816) / 18_546_816);
+        assertThat(gemm.get("predicted_to_measured").asDouble()).isEqualTo(17_000_500.0 / 18_546_816);
         assertThat(sim.get("notes").get(0).asText()).isEqualTo("times exclude launch overhead");
         assertThat(j.get("per_family").get(1).get("predicted_time_us").toString()).isEqualTo("17000.5");
+    }
+
+    @Test
+    void aRunSimulatedOnAnotherGpuIsFlaggedAsAWhatIf() throws Exception {
+        RunSummary s = summary(true);
+        SimulationSummary h200 = s.simulation().orElseThrow();
+        SimulationSummary b200 = new SimulationSummary(h200.backend(), new HardwareTarget("B200", Optional.of(H200)),
+                h200.distinctRequests(), h200.ok(), h200.unsupported(), h200.failed(), h200.predictedKernelTimeNs(),
+                h200.accuracy(), h200.notes());
+        JsonNode target = export(new RunSummary(s.metadata(), s.kernelCount(), s.kernelTimeNs(), s.busyTimeNs(),
+                s.wallTimeNs(), s.resolvedKernelTimeNs(), s.heuristicKernelTimeNs(), s.unresolvedKernelCount(),
+                s.unknownKernelNames(), s.perFamily(), s.perOpMapping(), Optional.of(b200), s.memoryOperationCount(),
+                s.memoryOperationTimeNs(), s.traceStatistics())).get("simulation").get("target");
+        assertThat(target.get("name").asText()).isEqualTo("B200");
+        assertThat(target.get("is_trace_device").asBoolean(true)).isFalse();
+        assertThat(target.get("what_if").asBoolean(false)).isTrue();
+        assertThat(target.get("trace_device").asText()).isEqualTo("NVIDIA H200");
     }
 
     @Test

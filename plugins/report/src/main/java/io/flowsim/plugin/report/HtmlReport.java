@@ -52,12 +52,15 @@ final class HtmlReport {
     private final RunSummary summary;
     private final KernelStats stats;
     private final Optional<SimulationSummary> simulation;
+    /** Simulated on another GPU than the recorded one: predicted against measured is a projection, not an error. */
+    private final boolean whatIf;
     private final StringBuilder out = new StringBuilder(1 << 16);
 
     private HtmlReport(RunSummary summary, KernelStats stats) {
         this.summary = summary;
         this.stats = stats;
         this.simulation = summary.simulation();
+        this.whatIf = simulation.map(sim -> sim.target().isWhatIf()).orElse(false);
     }
 
     /** The complete page. */
@@ -176,15 +179,11 @@ final class HtmlReport {
             SimulationSummary s = simulation.get();
             Optional<AccuracyRow> all = s.accuracy().stream().filter(r -> r.group().equals("all")).findFirst();
             long unpredicted = summary.kernelTimeNs() - all.map(AccuracyRow::measuredNs).orElse(0L);
-            out.append("<p class=\"headline\">Measured kernel time <b>").append(micros(summary.kernelTimeNs()))
-                    .append("</b>, predicted <b>").append(micros(s.predictedKernelTimeNs())).append("</b>");
-            if (all.isPresent()) {
-                out.append("; over the ").append(count(all.get().count())).append(" kernels with a prediction the total")
-                        .append(" error is <b>").append(Html.signedPercent(all.get().totalErrorPercent()))
-                        .append("</b>, covering <b>").append(Html.percent(coverage(all.get().measuredNs())))
-                        .append("</b> of measured kernel time");
+            if (s.target().isWhatIf()) {
+                projectionHeadline(s, all, unpredicted);
+            } else {
+                sameGpuHeadline(s, all, unpredicted);
             }
-            out.append(". ").append(micros(unpredicted)).append(" of measured time has no prediction.</p>");
         }
         out.append("<table id=\"totals-table\"><thead><tr><th>total</th><th class=\"n\">value</th></tr></thead><tbody>");
         total("kernel_count", "GPU kernels", Long.toString(summary.kernelCount()), count(summary.kernelCount()));
@@ -214,6 +213,13 @@ final class HtmlReport {
                         exactMicros(all.measuredNs()), micros(all.measuredNs()));
                 total("accuracy.all.coverage", "coverage (share of measured kernel time predicted)",
                         Double.toString(coverage(all.measuredNs()) / 100), Html.percent(coverage(all.measuredNs())));
+                if (s.target().isWhatIf()) {
+                    total("accuracy.all.predicted_to_measured", "predicted on " + s.target().name() + " / measured on "
+                            + recordedGpu(s) + " (what-if: a projection across GPUs)",
+                            all.measuredNs() == 0 ? "" : Double.toString((double) all.predictedNs() / all.measuredNs()),
+                            all.measuredNs() == 0 ? "-" : ratio((double) all.predictedNs() / all.measuredNs()));
+                    return;
+                }
                 total("accuracy.all.total_error_percent", "total error of the predicted kernels",
                         Double.toString(all.totalErrorPercent()), Html.signedPercent(all.totalErrorPercent()));
                 total("accuracy.all.median_abs_error_percent", "median |error| per kernel",
@@ -224,6 +230,43 @@ final class HtmlReport {
             });
         }
         out.append("</tbody></table></section>\n");
+    }
+
+    /** The end-to-end headline of a run simulated on the GPU its trace was recorded on: the total error. */
+    private void sameGpuHeadline(SimulationSummary s, Optional<AccuracyRow> all, long unpredicted) {
+        out.append("<p class=\"headline\">Measured kernel time <b>").append(micros(summary.kernelTimeNs()))
+                .append("</b>, predicted <b>").append(micros(s.predictedKernelTimeNs())).append("</b>");
+        if (all.isPresent()) {
+            out.append("; over the ").append(count(all.get().count())).append(" kernels with a prediction the total")
+                    .append(" error is <b>").append(Html.signedPercent(all.get().totalErrorPercent()))
+                    .append("</b>, covering <b>").append(Html.percent(coverage(all.get().measuredNs())))
+                    .append("</b> of measured kernel time");
+        }
+        out.append(". ").append(micros(unpredicted)).append(" of measured time has no prediction.</p>");
+    }
+
+    /**
+     * The end-to-end headline of a what-if run: the measured times are of the GPU the trace was recorded on,
+     * the predictions of another, so their ratio is a projection and is never called an error.
+     */
+    private void projectionHeadline(SimulationSummary s, Optional<AccuracyRow> all, long unpredicted) {
+        out.append("<p class=\"headline\">What-if: measured kernel time on ").append(escape(recordedGpu(s)))
+                .append(" <b>").append(micros(summary.kernelTimeNs())).append("</b>");
+        if (all.isPresent()) {
+            AccuracyRow a = all.get();
+            out.append("; the ").append(count(a.count())).append(" kernels with a prediction, <b>")
+                    .append(Html.percent(coverage(a.measuredNs()))).append("</b> of it (")
+                    .append(micros(a.measuredNs())).append("), are predicted at <b>").append(micros(a.predictedNs()))
+                    .append("</b> on ").append(escape(s.target().name())).append(" (<b>")
+                    .append(a.measuredNs() == 0 ? "-" : ratio((double) a.predictedNs() / a.measuredNs()))
+                    .append("</b> their measured time)");
+        }
+        out.append(". ").append(micros(unpredicted)).append(" of measured time has no prediction. The two times are"
+                + " of different GPUs: a projection, not an accuracy figure.</p>");
+    }
+
+    private static String recordedGpu(SimulationSummary s) {
+        return s.target().traceDevice().map(d -> d.name()).orElse("the recorded GPU");
     }
 
     private double coverage(long measuredNs) {
@@ -301,7 +344,18 @@ final class HtmlReport {
     }
 
     private void accuracy() {
-        out.append("<section id=\"accuracy\"><h2>Predicted against measured</h2>");
+        if (whatIf) {
+            // a heading that names both GPUs: nothing in this section is an error
+            SimulationSummary sim = simulation.get();
+            out.append("<section id=\"accuracy\"><h2>Predicted on ").append(escape(sim.target().name()))
+                    .append(" against measured on ").append(escape(recordedGpu(sim)))
+                    .append(" (what-if)</h2><p class=\"note\" id=\"what-if\">What-if: the trace was recorded on ")
+                    .append(escape(recordedGpu(sim))).append(", the predictions are for ").append(escape(sim.target().name()))
+                    .append(". Predicted against measured compares two GPUs: the ratios below are a projection, not an"
+                            + " accuracy figure.</p>");
+        } else {
+            out.append("<section id=\"accuracy\"><h2>Predicted against measured</h2>");
+        }
         if (simulation.isEmpty()) {
             out.append("<p class=\"muted\">No simulation in this run: <code>flowsim simulate</code> adds predicted"
                     + " times, this comparison and the error distribution.</p></section>\n");
@@ -313,7 +367,8 @@ final class HtmlReport {
         List<KernelStats.DistinctKernel> shown = predicted.subList(0, Math.min(MAX_POINTS, predicted.size()));
         out.append("<h3>Per distinct kernel (log-log)</h3><p class=\"note\">One point per distinct kernel (name,"
                 + " operands and shapes) with a prediction: mean measured against mean predicted duration; the area"
-                + " grows with the kernel's share of time. Diagonal: exact; dashed: 2&times; off.");
+                + " grows with the kernel's share of time. Diagonal: " + (whatIf ? "the same time on both GPUs" : "exact")
+                + "; dashed: 2&times; off.");
         if (shown.size() < predicted.size()) {
             long shownNs = shown.stream().mapToLong(g -> g.measuredNs).sum();
             long allNs = predicted.stream().mapToLong(g -> g.measuredNs).sum();
@@ -348,9 +403,12 @@ final class HtmlReport {
                     "measured (us)", "predicted (us)", d, d));
         }
 
-        out.append("<h3>Error distribution per family</h3><p class=\"note\">Predicted / measured per kernel: box from"
-                + " the 25th to the 75th percentile, whiskers from the 10th to the 90th, the median as a bar; 1 is"
-                + " exact. Right: kernels compared, their time-weighted |error| and the family's coverage.</p>");
+        out.append(whatIf ? "<h3>Predicted / measured per family</h3>" : "<h3>Error distribution per family</h3>")
+                .append("<p class=\"note\">Predicted / measured per kernel: box from"
+                + " the 25th to the 75th percentile, whiskers from the 10th to the 90th, the median as a bar; 1 is ")
+                .append(whatIf ? "the same time on both GPUs. Right: kernels compared, predicted / measured of their"
+                        + " totals and the family's coverage.</p>"
+                        : "exact. Right: kernels compared, their time-weighted |error| and the family's coverage.</p>");
         Map<OperationFamily, float[]> ratios = stats.ratiosByFamily();
         List<Charts.Box> boxes = new ArrayList<>();
         double bLo = 0.5;
@@ -366,8 +424,9 @@ final class HtmlReport {
                     .mapToLong(GroupTotals::kernelTimeNs).sum();
             String cover = row.map(a -> familyNs == 0 ? "" : ", coverage " + Html.percent(100.0 * a.measuredNs() / familyNs))
                     .orElse("");
-            String note = "n=" + count(r.length) + row.map(a -> ", tw |err| " + Html.percent(a.timeWeightedAbsErrorPercent()))
-                    .orElse("") + cover;
+            String note = "n=" + count(r.length) + row.map(a -> whatIf
+                    ? ", total " + (a.measuredNs() == 0 ? "-" : ratio((double) a.predictedNs() / a.measuredNs()))
+                    : ", tw |err| " + Html.percent(a.timeWeightedAbsErrorPercent())).orElse("") + cover;
             double p10 = quantile(r, 0.10);
             double p25 = quantile(r, 0.25);
             double p50 = quantile(r, 0.50);
@@ -377,14 +436,19 @@ final class HtmlReport {
             bHi = Math.max(bHi, Math.min(p90, 1e3));
             String tip = family + ": predicted / measured over " + count(r.length) + " kernels\np10 "
                     + ratio(p10) + ", p25 " + ratio(p25) + ", median " + ratio(p50) + ", p75 " + ratio(p75) + ", p90 "
-                    + ratio(p90) + row.map(a -> "\nmedian |error| " + Html.percent(a.medianAbsErrorPercent())
-                    + ", total error " + Html.signedPercent(a.totalErrorPercent())).orElse("") + cover;
+                    + ratio(p90) + (whatIf ? "" : row.map(a -> "\nmedian |error| " + Html.percent(a.medianAbsErrorPercent())
+                    + ", total error " + Html.signedPercent(a.totalErrorPercent())).orElse("")) + cover;
             boxes.add(new Charts.Box(family, family, Math.max(p10, 1e-3), Math.max(p25, 1e-3), Math.max(p50, 1e-3),
                     Math.max(p75, 1e-3), Math.max(p90, 1e-3), Palette.of(e.getKey()), note, tip));
         }
         out.append(Charts.logBoxes("chart-error", "Predicted / measured per family", boxes, Charts.decades(bLo, bHi),
                 "predicted / measured", 1));
 
+        if (whatIf) {
+            projectionTable(sim);
+            out.append("</section>\n");
+            return;
+        }
         out.append("<h3>Accuracy per family</h3><table id=\"accuracy-table\"><thead><tr><th>family</th>")
                 .append("<th class=\"n\">kernels</th><th class=\"n\">measured</th><th class=\"n\">predicted</th>")
                 .append("<th class=\"n\">total error</th><th class=\"n\">median |err|</th><th class=\"n\">p90 |err|</th>")
@@ -431,6 +495,31 @@ final class HtmlReport {
         out.append("</p></section>\n");
     }
 
+    /** A what-if run's table per family: the two GPUs' times and their ratio, no error columns. */
+    private void projectionTable(SimulationSummary sim) {
+        out.append("<h3>Projection per family</h3><table id=\"projection-table\"><thead><tr><th>family</th>")
+                .append("<th class=\"n\">kernels</th><th class=\"n\">measured on ").append(escape(recordedGpu(sim)))
+                .append("</th><th class=\"n\">predicted on ").append(escape(sim.target().name()))
+                .append("</th><th class=\"n\">predicted / measured</th><th class=\"n\">coverage</th></tr></thead><tbody>");
+        for (AccuracyRow a : sim.accuracy()) {
+            long groupNs = a.group().equals("all") ? summary.kernelTimeNs() : summary.perFamily().stream()
+                    .filter(g -> g.group().equals(a.group())).mapToLong(GroupTotals::kernelTimeNs).sum();
+            out.append("<tr><td>").append(escape(a.group())).append("</td><td class=\"n\">").append(count(a.count()))
+                    .append("</td><td class=\"n\">").append(micros(a.measuredNs())).append("</td><td class=\"n\">")
+                    .append(micros(a.predictedNs())).append("</td><td class=\"n\">")
+                    .append(a.measuredNs() == 0 ? "-" : ratio((double) a.predictedNs() / a.measuredNs()))
+                    .append("</td><td class=\"n\">")
+                    .append(groupNs == 0 ? "" : Html.percent(100.0 * a.measuredNs() / groupNs)).append("</td></tr>");
+        }
+        out.append("</tbody></table><p class=\"note\">Coverage: the share of the group's measured kernel time that has"
+                + " a prediction; the ratio describes only that share.</p>");
+    }
+
+    /** Predicted over measured time of a distinct kernel's predicted kernels; 0 when they took no time. */
+    private static double predictedToMeasured(KernelStats.DistinctKernel g) {
+        return g.meanMeasuredOfPredictedNs() == 0 ? 0 : g.meanPredictedNs() / g.meanMeasuredOfPredictedNs();
+    }
+
     private static String ratio(double r) {
         return String.format(Locale.ROOT, "%.2f\u00d7", r);
     }
@@ -468,7 +557,9 @@ final class HtmlReport {
         }
         if (g.predicted()) {
             b.append("\npredicted ").append(micros(g.meanPredictedNs())).append(" vs measured ")
-                    .append(micros(g.meanMeasuredOfPredictedNs())).append(" (").append(Html.signedPercent(g.errorPercent()))
+                    .append(micros(g.meanMeasuredOfPredictedNs())).append(" (").append(whatIf
+                            ? ratio(predictedToMeasured(g)) + " on another GPU"
+                            : Html.signedPercent(g.errorPercent()))
                     .append(')');
         } else if (!g.simulationNote.isEmpty()) {
             b.append("\n").append(g.simulationNote);
@@ -530,7 +621,9 @@ final class HtmlReport {
                 .append("<th class=\"n\" title=\"achieved TB/s (link TB/s for collectives)\">TB/s</th>")
                 .append("<th class=\"n\" title=\"roofline time / measured time\">% of peak</th><th>bound</th>");
         if (simulated) {
-            out.append("<th class=\"n\">predicted us</th><th class=\"n\">error</th>");
+            out.append("<th class=\"n\">predicted us</th>").append(whatIf
+                    ? "<th class=\"n\" title=\"predicted on another GPU / measured (what-if)\">predicted / measured</th>"
+                    : "<th class=\"n\">error</th>");
         }
         out.append("</tr></thead><tbody>");
         for (KernelStats.DistinctKernel g : top) {
@@ -559,7 +652,12 @@ final class HtmlReport {
             if (simulated) {
                 if (g.predicted()) {
                     num(g.meanPredictedNs() / 1000, Html.num(g.meanPredictedNs() / 1000, 3));
-                    num(g.errorPercent(), Html.signedPercent(g.errorPercent()));
+                    if (whatIf) {
+                        double r = predictedToMeasured(g);
+                        num(r, ratio(r));
+                    } else {
+                        num(g.errorPercent(), Html.signedPercent(g.errorPercent()));
+                    }
                 } else {
                     out.append("<td class=\"n\" data-v=\"\" title=\"").append(escape(g.simulationNote))
                             .append("\">&ndash;</td><td class=\"n\" data-v=\"\"></td>");

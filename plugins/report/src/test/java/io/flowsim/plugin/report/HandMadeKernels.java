@@ -74,6 +74,19 @@ final class HandMadeKernels {
         return new KernelResult(k, Optional.empty());
     }
 
+    /** {@code summary} simulated on {@code gpu}, another GPU than the one its trace was recorded on (a what-if). */
+    static RunSummary whatIf(RunSummary summary, String gpu) {
+        SimulationSummary s = summary.simulation().orElseThrow();
+        SimulationSummary other = new SimulationSummary(s.backend(), new HardwareTarget(gpu, Optional.of(GPU)),
+                s.distinctRequests(), s.ok(), s.unsupported(), s.failed(), s.predictedKernelTimeNs(), s.accuracy(),
+                s.notes());
+        return new RunSummary(summary.metadata(), summary.kernelCount(), summary.kernelTimeNs(), summary.busyTimeNs(),
+                summary.wallTimeNs(), summary.resolvedKernelTimeNs(), summary.heuristicKernelTimeNs(),
+                summary.unresolvedKernelCount(), summary.unknownKernelNames(), summary.perFamily(),
+                summary.perOpMapping(), Optional.of(other), summary.memoryOperationCount(),
+                summary.memoryOperationTimeNs(), summary.traceStatistics(), summary.analysis(), summary.concurrency());
+    }
+
     /** A summary with the given totals (the exporters take totals from it as they are). */
     static RunSummary summary(long kernels, long kernelTimeNs, long predictedNs, long measuredOfPredictedNs,
                               long predictedKernels, boolean simulated) {

@@ -98,6 +98,37 @@ class HtmlReportExporterTest {
     }
 
     @Test
+    void aRunSimulatedOnAnotherGpuShowsAProjectionNotAnAccuracyFigure() throws IOException {
+        List<KernelResult> kernels = List.of(predicted(gemm(0, "g", 7, 0, 100, 64), 300),
+                predicted(gemm(1, "g", 7, 200, 300, 64), 900));
+        RunSummary sameGpu = HandMadeKernels.summary(2, 400, 1200, 400, 2, true);
+        String accuracy = section(export(kernels, sameGpu, true), "accuracy");
+        assertThat(accuracy).contains("id=\"accuracy-table\"").contains("total error").contains("median |err|")
+                .doesNotContain("what-if");
+
+        RunSummary whatIf = HandMadeKernels.whatIf(sameGpu, "V100");
+        String page = export(kernels, whatIf, true);
+        String projection = section(page, "accuracy");
+        assertThat(projection).contains("Predicted on V100 against measured on NVIDIA H200 (what-if)")
+                .contains("id=\"projection-table\"").contains("measured on NVIDIA H200").contains("predicted on V100")
+                .contains("3.00\u00d7").contains("not an accuracy figure")
+                .doesNotContain("accuracy-table");
+        // the chart keeps its id (chart-error) for the page's script; no text calls the ratio an error
+        assertThat(projection.replace("chart-error", "")).doesNotContainIgnoringCase("err");
+        String totals = section(page, "totals");
+        assertThat(totals).contains("What-if: measured kernel time on NVIDIA H200")
+                .contains("accuracy.all.predicted_to_measured").doesNotContain("error");
+        assertThat(section(page, "kernels")).contains("predicted / measured").doesNotContain(">error<");
+    }
+
+    /** The HTML of the section with the given id. */
+    private static String section(String page, String id) {
+        int start = page.indexOf("<section id=\"" + id + "\">");
+        assertThat(start).as("section " + id).isNotNegative();
+        return page.substring(start, page.indexOf("</section>", start));
+    }
+
+    @Test
     void aParseReportSaysThereIsNoSimulationAndListsUnknownKernelsAsKernelsJson() throws IOException {
         String page = export(List.of(parsed(gemm(0, "known", 7, 0, 100, 64)),
                         parsed(unknown(1, "mystery_kernel<4>", 200, 30)), parsed(unknown(2, "mystery_kernel<4>", 300, 30))),
