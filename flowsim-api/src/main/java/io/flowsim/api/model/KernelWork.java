@@ -27,7 +27,11 @@ import java.util.Optional;
  *       a kernel without a causal mask is counted, at one query per sequence (decode; the fewest scores any split
  *       gives). A cache without {@code attention.kv_len} or a page list is unknown work, not the pool;</li>
  *   <li>moe: the expert GEMMs of the stage ({@code gate_up}: {@code 2·T·top_k·2I·H}; {@code down}:
- *       {@code 2·T·top_k·H·I}; {@code fused}: both) and the experts' weights the tokens touch; the top-k sum
+ *       {@code 2·T·top_k·H·I}; {@code fused}: both), the weights of the experts the tokens reach (all that
+ *       {@code T·top_k} slots can reach under {@code moe.distribution = balanced}, else the expected number under
+ *       uniform routing) and each slot's input and output rows. Without {@code moe.stage}, a launch of a kernel given
+ *       both {@code w1} and {@code w2} is one of the two GEMMs (sglang's {@code fused_moe_kernel} runs twice per layer
+ *       with the same operands), told by its grid, and unknown work when the grid does not tell; the top-k sum
  *       ({@code reduce}) reads {@code T·top_k·H} and writes {@code T·H} elements, one add each read;</li>
  *   <li>collectives: the message (the larger of the input and output elements times the element
  *       size), and the bytes each GPU's link carries in a ring ({@code 2(n-1)/n} of it for an
@@ -35,8 +39,9 @@ import java.util.Optional;
  *   <li>memcpy / memset: the bytes moved;</li>
  *   <li>everything else: one FLOP per element of the largest operand (none for copies), and the
  *       bytes read and written as the analytical backend counts them: gathers and scatters move only
- *       the indexed rows, copies what they write (twice; a type-converting copy its source and its
- *       target), other kernels their inputs and outputs.</li>
+ *       the indexed rows (PyTorch's {@code vectorized_gather_kernel} one index per row; an
+ *       {@code index_elementwise_kernel} at most the elements its launch covers), copies what they write
+ *       (twice; a type-converting copy its source and its target), other kernels their inputs and outputs.</li>
  * </ul>
  *
  * @param flops        floating-point (or integer) operations; 0 when none or unknown
@@ -77,9 +82,9 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
             return switch (k.family()) {
                 case GEMM, BMM -> gemm(k.operands(), r.name());
                 case ATTENTION -> attention(k.operands(), k.attributes());
-                case MOE -> moe(k.operands(), k.attributes());
+                case MOE -> moe(k.operands(), k.attributes(), r.launch());
                 case COLLECTIVE -> collective(r.collective(), k.operands(), k.attributes());
-                default -> memoryBound(k.family(), k.operands());
+                default -> memoryBound(k.family(), k.operands(), r.name(), r.launch());
             };
         } catch (ArithmeticException | IndexOutOfBoundsException | NumberFormatException e) {
             return UNKNOWN;
@@ -312,43 +317,88 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         return new KernelWork(flops, bytes, 0, q.get().dataType(), true);
     }
 
-    private static KernelWork moe(List<Operand> operands, Map<String, String> attributes) {
+    /** Row tiles ({@code BLOCK_M}) and column tiles ({@code BLOCK_N}) sglang's fused MoE kernel is tuned over. */
+    private static final int[] MOE_BLOCK_M = {16, 32, 64, 128, 256};
+    private static final int[] MOE_BLOCK_N = {32, 64, 128, 256};
+
+    private static KernelWork moe(List<Operand> operands, Map<String, String> attributes,
+                                  Optional<LaunchConfig> launch) {
         Optional<Operand> hidden = operand(operands, "hidden");
-        Optional<Operand> w1 = operand(operands, "w1");
-        Optional<Operand> w2 = operand(operands, "w2");
-        String stage = attributes.getOrDefault("moe.stage", "fused");
-        if (stage.equals("reduce")) {
+        Optional<Operand> w1 = operand(operands, "w1").filter(w -> w.shape().size() == 3);
+        Optional<Operand> w2 = operand(operands, "w2").filter(w -> w.shape().size() == 3);
+        String stage = attributes.get("moe.stage");
+        if ("reduce".equals(stage)) {
             return moeReduce(hidden, operands, attributes);
         }
-        if (hidden.isEmpty() || hidden.get().shape().size() < 2 || (w1.isEmpty() && w2.isEmpty())
-                || !(stage.equals("gate_up") || stage.equals("down") || stage.equals("fused"))) {
+        if (hidden.isEmpty() || hidden.get().shape().size() < 2 || (w1.isEmpty() && w2.isEmpty())) {
             return memoryBound(OperationFamily.MOE, operands);
         }
         double tokens = hidden.get().shape().get(0);
+        double hiddenSize = hidden.get().shape().get(hidden.get().shape().size() - 1);
         double topK = number(attributes, "moe.top_k", operand(operands, "topk_ids")
+                .or(() -> operand(operands, "topk_weights"))
                 .filter(o -> o.shape().size() == 2).map(o -> (double) o.shape().get(1)).orElse(1.0));
-        double flops = 0;
-        double weightBytes = 0;
-        double experts = 1;
-        if (w1.isPresent() && w1.get().shape().size() == 3 && !stage.equals("down")) {
-            List<Long> s = w1.get().shape();
-            experts = s.get(0);
-            flops += 2 * tokens * topK * s.get(1) * s.get(2);
-            weightBytes += w1.get().bytes();
+        double local = w1.or(() -> w2).get().shape().get(0);
+        if (stage == null && w1.isPresent() && w2.isPresent() && launch.isPresent()) {
+            // one kernel, launched twice with the same operands: once per GEMM of the layer; the grid tells which
+            stage = moePass(launch.get().grid().volume(), Math.round(tokens * topK), (long) local,
+                    w1.get().shape().get(1), (long) hiddenSize);
+            if (stage == null) {
+                return UNKNOWN;
+            }
         }
-        if (w2.isPresent() && w2.get().shape().size() == 3 && !stage.equals("gate_up")) {
-            List<Long> s = w2.get().shape();
-            experts = s.get(0);
-            flops += 2 * tokens * topK * s.get(1) * s.get(2);
-            weightBytes += w2.get().bytes();
+        if (stage == null) {
+            stage = "fused";
         }
-        if (flops == 0) {
+        boolean gateUp = (stage.equals("gate_up") || stage.equals("fused")) && w1.isPresent();
+        boolean down = (stage.equals("down") || stage.equals("fused")) && w2.isPresent();
+        if (!gateUp && !down) {
             return memoryBound(OperationFamily.MOE, operands);
         }
-        // only the experts some token is routed to are read
-        double touched = Math.min(1.0, tokens * topK / Math.max(1, experts));
-        double bytes = 2 * hidden.get().bytes() * topK + weightBytes * touched;
+        double global = Math.max(local, number(attributes, "moe.num_experts", local));
+        double picks = tokens * topK;
+        // the routed slots of this GPU's experts, and how many of its experts they reach: every one a slot can
+        // reach when routing is balanced, else the expected number under uniform routing (as the simulator prices)
+        double slots = picks * local / global;
+        double reached = "balanced".equals(attributes.get("moe.distribution")) ? Math.min(global, picks)
+                : global * (1 - Math.pow(1 - 1 / global, picks));
+        double touched = Math.min(local, Math.max(1, Math.round(reached * local / global)));
+        double activation = hidden.get().dataType().bytes();
+        double flops = 0;
+        double bytes = 0;
+        if (gateUp) {
+            List<Long> s = w1.get().shape();
+            flops += 2 * slots * s.get(1) * s.get(2);
+            bytes += touched * (w1.get().bytes() / local) + slots * (hiddenSize + s.get(1)) * activation;
+        }
+        if (down) {
+            List<Long> s = w2.get().shape();
+            flops += 2 * slots * s.get(1) * s.get(2);
+            bytes += touched * (w2.get().bytes() / local) + slots * (s.get(2) + s.get(1)) * activation;
+        }
         return new KernelWork(flops, bytes, 0, w1.or(() -> w2).get().dataType(), true);
+    }
+
+    /**
+     * Which GEMM of a fused MoE layer a launch of sglang's Triton {@code fused_moe_kernel} is, by its grid:
+     * {@code ceil(padded_rows / BLOCK_M) * ceil(N / BLOCK_N)} programs, {@code padded_rows = slots + experts *
+     * (BLOCK_M - 1)}, N the pass's output width ({@code gate_up}: w1's, {@code down}: the hidden size), as the
+     * analytical backend tells them apart; null when no tile or both passes explain the grid.
+     */
+    private static String moePass(long grid, long slots, long experts, long gateUpWidth, long hiddenSize) {
+        if (grid <= 0) {
+            return null;
+        }
+        boolean gateUp = false;
+        boolean down = false;
+        for (int bm : MOE_BLOCK_M) {
+            long rows = (slots + experts * (bm - 1L) + bm - 1) / bm;
+            for (int bn : MOE_BLOCK_N) {
+                gateUp |= rows * ((gateUpWidth + bn - 1) / bn) == grid;
+                down |= rows * ((hiddenSize + bn - 1) / bn) == grid;
+            }
+        }
+        return gateUp == down ? null : gateUp ? "gate_up" : "down";
     }
 
     /**
@@ -442,6 +492,11 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
      * their outputs (or, with none marked, as much as their largest input; a reduction writes little).
      */
     private static KernelWork memoryBound(OperationFamily family, List<Operand> operands) {
+        return memoryBound(family, operands, "", Optional.empty());
+    }
+
+    private static KernelWork memoryBound(OperationFamily family, List<Operand> operands, String kernelName,
+                                          Optional<LaunchConfig> launch) {
         KernelWork rotary = rotaryOverCache(operands);
         if (rotary != null) {
             return rotary;
@@ -454,12 +509,65 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
                 type = o.dataType();
             }
         }
-        double bytes = memoryTraffic(family, operands).orElse(0);
+        double bytes = kernelName.contains("vectorized_gather_kernel") ? vectorizedGatherTraffic(operands) : Double.NaN;
+        if (Double.isNaN(bytes)) {
+            bytes = memoryTraffic(family, operands).orElse(0);
+        }
+        if (kernelName.contains("index_elementwise_kernel<")) {
+            if (launch.isPresent()) {
+                bytes = Math.min(bytes, indexElementwiseTraffic(operands, kernelName, launch.get()));
+            } else if (usableOperand(operands, "index", "indices", "values", "output", "out").isEmpty()) {
+                // only the indexed tensor recorded and no launch: how many of its rows it moves is not told
+                return UNKNOWN;
+            }
+        }
         if (bytes <= 0) {
             return UNKNOWN;
         }
         double flops = family == OperationFamily.COPY || family == OperationFamily.MEMSET ? 0 : largestElements;
         return new KernelWork(flops, bytes, 0, type, true);
+    }
+
+    /**
+     * PyTorch's {@code vectorized_gather_kernel} ({@code torch.gather} along a dimension whose index is broadcast over
+     * the gathered rows): the trace records the index at the output's shape, but each block copies one row and reads
+     * one index for it. It writes the output ({@code rows x width} elements of the table's type), reads the table rows
+     * it gathers (each distinct row once, so at most the whole table) and one index per row, as the analytical backend
+     * prices it; NaN without both shapes.
+     */
+    private static double vectorizedGatherTraffic(List<Operand> operands) {
+        Optional<Operand> index = usableOperand(operands, "index", "indices");
+        Optional<Operand> table = usableOperand(operands, "input", "self");
+        if (index.isEmpty() || table.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Long> shape = index.get().shape();
+        double width = shape.get(shape.size() - 1);
+        double rows = index.get().elementCount() / Math.max(1, width);
+        double written = rows * width * table.get().dataType().bytes();
+        return written + Math.min(written, table.get().bytes()) + rows * index.get().dataType().bytes();
+    }
+
+    /** The elements per thread ({@code vt}) of PyTorch's {@code index_elementwise_kernel<nt, vt, ...>}. */
+    private static final java.util.regex.Pattern INDEX_TEMPLATE =
+            java.util.regex.Pattern.compile("index_elementwise_kernel<(\\d+), (\\d+),");
+
+    /**
+     * The most an {@code index_elementwise_kernel} ({@code IndexKernel.cu}: {@code x[idx]}, {@code index_put_}) can
+     * move: its launch covers {@code grid x block x vt} elements ({@code vt} from the name, 4 if not given), each read
+     * and written once, at the element size of its first operand, as the analytical backend bounds it. An {@code x[idx]}
+     * with TensorList indices records the indexed tensor but no index shape (the last-token gather of the FlowSim trace:
+     * {@code [8192, 7168]} for 8 rows). Infinite when the launch or the operands do not tell.
+     */
+    private static double indexElementwiseTraffic(List<Operand> operands, String kernelName, LaunchConfig launch) {
+        Optional<Operand> source = operands.stream().filter(o -> usable(o) && o.elementCount() > 0).findFirst();
+        long threads = launch.grid().volume() * launch.block().volume();
+        if (source.isEmpty() || threads <= 0) {
+            return Double.POSITIVE_INFINITY;
+        }
+        java.util.regex.Matcher m = INDEX_TEMPLATE.matcher(kernelName);
+        int perThread = m.find() ? Integer.parseInt(m.group(2)) : 4;
+        return 2.0 * threads * perThread * source.get().dataType().bytes();
     }
 
     /**

@@ -177,6 +177,87 @@ class KernelWorkTest {
                 .known()).isFalse();
     }
 
+    private static ResolvedKernel launched(String name, OperationFamily family, List<Operand> operands, long grid,
+                                           long block, Map<String, String> attributes) {
+        KernelRecord r = KernelRecord.builder(0, name).duration(10_000)
+                .launch(new LaunchConfig(new Dim3(grid, 1, 1), new Dim3(block, 1, 1), 0, 0)).build();
+        return new ResolvedKernel(r, family, "", "", "", List.of(), operands,
+                new Resolution(ResolutionSource.EXACT_NAME, "test", "#1"), attributes);
+    }
+
+    /** sglang's fused MoE layer as the FlowSim H200 trace records it (DeepSeek at TP4): both GEMMs' weights. */
+    private static List<Operand> fusedMoe(long tokens) {
+        return List.of(in("hidden", DataType.BF16, tokens, 7168), in("w1", DataType.BF16, 257, 1024, 7168),
+                in("w2", DataType.BF16, 257, 7168, 512), in("topk_weights", DataType.FP32, tokens, 9),
+                in("topk_ids", DataType.INT32, tokens, 9));
+    }
+
+    @Test
+    void eachLaunchOfTheFusedMoeKernelIsOneOfTheLayersTwoGemmsToldByItsGrid() {
+        // 32 tokens x 9 slots; BLOCK_M 16, BLOCK_N 32: ceil((288 + 257 * 15) / 16) = 259 row tiles, times
+        // 1024 / 32 = 32 column tiles for gate_up, 7168 / 32 = 224 for down (the trace's grids 8,288 and 58,016)
+        KernelWork gateUp = KernelWork.of(launched("fused_moe_kernel", OperationFamily.MOE, fusedMoe(32), 8288, 128,
+                Map.of()));
+        KernelWork down = KernelWork.of(launched("fused_moe_kernel", OperationFamily.MOE, fusedMoe(32), 58_016, 128,
+                Map.of()));
+        // 288 slots reach 257 * (1 - (256/257)^288) = 173 experts on average under uniform routing
+        assertThat(gateUp.flops()).isEqualTo(2.0 * 288 * 1024 * 7168);
+        assertThat(gateUp.bytes()).isEqualTo(173.0 * 1024 * 7168 * 2 + 288.0 * (7168 + 1024) * 2);
+        assertThat(down.flops()).isEqualTo(2.0 * 288 * 7168 * 512);
+        assertThat(down.bytes()).isEqualTo(173.0 * 7168 * 512 * 2 + 288.0 * (512 + 7168) * 2);
+        // a grid neither pass explains: one of the two, not both
+        assertThat(KernelWork.of(launched("fused_moe_kernel", OperationFamily.MOE, fusedMoe(32), 1000, 128, Map.of()))
+                .known()).isFalse();
+        // a stage told wins; no launch and no stage is the whole layer
+        assertThat(KernelWork.of(launched("fused_moe_kernel", OperationFamily.MOE, fusedMoe(32), 1000, 128,
+                Map.of("moe.stage", "down")))).isEqualTo(down);
+        KernelWork layer = KernelWork.of(kernel(OperationFamily.MOE, fusedMoe(32), Map.of()));
+        assertThat(layer.flops()).isEqualTo(gateUp.flops() + down.flops());
+        assertThat(layer.bytes()).isEqualTo(gateUp.bytes() + down.bytes());
+        // 1,024 tokens: 9,216 slots reach every expert; balanced routing reaches as many as there are slots
+        assertThat(KernelWork.of(launched("fused_moe_kernel", OperationFamily.MOE, fusedMoe(1024), 44_464, 128,
+                Map.of())).bytes()).isEqualTo(257.0 * 7168 * 512 * 2 + 9216.0 * (512 + 7168) * 2);
+        assertThat(KernelWork.of(kernel(OperationFamily.MOE, fusedMoe(16),
+                Map.of("moe.stage", "gate_up", "moe.distribution", "balanced"))).bytes())
+                .isEqualTo(144.0 * 1024 * 7168 * 2 + 144.0 * (7168 + 1024) * 2);
+    }
+
+    @Test
+    void anIndexKernelWithOnlyItsIndexedTensorMovesWhatItsLaunchCoversNotTheTensor() {
+        // x[idx] with TensorList indices (sglang's last-token gather): the trace records x [8192, 7168] and no index;
+        // index_elementwise_kernel<128, 4> covers 112 blocks x 128 threads x 4 elements = 8 rows of 7,168
+        List<Operand> operands = List.of(in("self", DataType.BF16, 8192, 7168));
+        String name = "void at::native::index_elementwise_kernel<128, 4, at::native::gpu_index_kernel<"
+                + "at::native::index_kernel_impl<at::native::OpaqueType<2> >(at::TensorIteratorBase&, "
+                + "c10::ArrayRef<long>, c10::ArrayRef<long>)::{lambda(char*, char const*, long)#1}>(...)";
+        KernelWork w = KernelWork.of(launched(name, OperationFamily.COPY, operands, 112, 128, Map.of()));
+        assertThat(w.known()).isTrue();
+        assertThat(w.bytes()).isEqualTo(2.0 * 8 * 7168 * 2);
+        // without the launch how many rows it moves is not told
+        assertThat(KernelWork.of(new ResolvedKernel(KernelRecord.builder(0, name).duration(10_000).build(),
+                OperationFamily.COPY, "", "", "", List.of(), operands,
+                new Resolution(ResolutionSource.EXACT_NAME, "test", "#1"), Map.of())).known()).isFalse();
+        // an index_put_ whose values are fewer than its launch covers keeps the values' count
+        List<Operand> put = List.of(new Operand("output", Direction.INPUT_OUTPUT, List.of(4096L, 163_844L),
+                DataType.INT32, ""), in("values", DataType.INT32, 32));
+        assertThat(KernelWork.of(launched(name, OperationFamily.COPY, put, 1, 128, Map.of())).bytes())
+                .isEqualTo(2.0 * 32 * 4);
+    }
+
+    @Test
+    void aVectorizedGatherReadsOneIndexPerRowNotTheIndexAtTheOutputsShape() {
+        // torch.gather(logits-like [128256, 4096], 0, idx[:, None].expand(4096, 4096)): the trace records the index
+        // expanded to the output's shape; the kernel writes 4,096 rows, reads as many table rows and 4,096 indices
+        List<Operand> operands = List.of(in("input", DataType.BF16, 128_256, 4096), in("index", DataType.INT64, 4096, 4096));
+        KernelWork w = KernelWork.of(launched("void at::native::vectorized_gather_kernel<16, long>(char*, char*, long*, "
+                + "int, long, long, long, long, bool)", OperationFamily.COPY, operands, 4096, 128, Map.of()));
+        assertThat(w.bytes()).isEqualTo(2.0 * 4096 * 4096 * 2 + 4096 * 8);
+        // a table smaller than the output is read at most once
+        List<Operand> small = List.of(in("input", DataType.BF16, 4096, 2048), in("index", DataType.INT64, 32_768, 2048));
+        assertThat(KernelWork.of(launched("vectorized_gather_kernel<16, long>", OperationFamily.COPY, small, 32_768, 128,
+                Map.of())).bytes()).isEqualTo(32_768.0 * 2048 * 2 + 4096.0 * 2048 * 2 + 32_768 * 8);
+    }
+
     @Test
     void aRotaryOverTheWholeCosSinCacheReadsOnlyItsPositionsRows() {
         // sgl-kernel's apply_rope_pos_ids_cos_sin_cache as the FlowSim trace records it: the 42 MB DeepSeek cache

@@ -31,14 +31,8 @@ final class GuardedExportSession implements ExportSession {
 
     /** Opens a session of {@code exporter} for one trace. */
     static GuardedExportSession open(Discovered<Exporter> exporter, ExportContext context) {
-        ExportSession session;
-        try {
-            session = exporter.extension().open(context);
-        } catch (FlowsimException e) {
-            throw e;
-        } catch (RuntimeException | LinkageError e) {
-            throw PluginFailure.of(exporter, "failed to open its export session for trace " + context.traceName(), e);
-        }
+        ExportSession session = PluginFailure.guard(exporter,
+                "failed to open its export session for trace " + context.traceName(), () -> exporter.extension().open(context));
         if (session == null) {
             throw PluginFailure.of(exporter, "returned no export session from open()", null);
         }
@@ -47,6 +41,7 @@ final class GuardedExportSession implements ExportSession {
 
     @Override
     public void accept(KernelResult kernel) {
+        // once per kernel: not through PluginFailure.guard, so that the message is built only on a failure
         try {
             session.accept(kernel);
         } catch (FlowsimException e) {
@@ -58,23 +53,12 @@ final class GuardedExportSession implements ExportSession {
 
     @Override
     public List<Path> finish(RunSummary summary) {
-        try {
-            return session.finish(summary);
-        } catch (FlowsimException e) {
-            throw e;
-        } catch (RuntimeException | LinkageError e) {
-            throw PluginFailure.of(exporter, "failed to finish its outputs of trace " + trace, e);
-        }
+        return PluginFailure.guard(exporter, "failed to finish its outputs of trace " + trace,
+                () -> session.finish(summary));
     }
 
     @Override
     public void close() {
-        try {
-            session.close();
-        } catch (FlowsimException e) {
-            throw e;
-        } catch (RuntimeException | LinkageError e) {
-            throw PluginFailure.of(exporter, "failed to close its export session of trace " + trace, e);
-        }
+        PluginFailure.guard(exporter, "failed to close its export session of trace " + trace, session::close);
     }
 }

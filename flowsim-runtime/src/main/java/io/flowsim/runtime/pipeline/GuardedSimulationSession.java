@@ -1,6 +1,5 @@
 package io.flowsim.runtime.pipeline;
 
-import io.flowsim.api.FlowsimException;
 import io.flowsim.api.SimulationSession;
 import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.model.GpuPeaks;
@@ -18,7 +17,7 @@ import java.util.Optional;
  * {@link #checkTarget} throws becomes one line naming the backend and its plugin, instead of an
  * anonymous internal error. {@link #simulate} passes what it throws on unchanged: its callers name the
  * kernel or measurement it failed on. Forwards every method of {@link SimulationSession}
- * ({@code PluginFailureTest} checks it), so a default method the backend overrides is never lost.
+ * ({@code GuardedSimulationSessionTest} checks it), so a default method the backend overrides is never lost.
  */
 final class GuardedSimulationSession implements SimulationSession {
 
@@ -47,13 +46,8 @@ final class GuardedSimulationSession implements SimulationSession {
 
     @Override
     public void checkTarget(HardwareTarget target) {
-        try {
-            session.checkTarget(target);
-        } catch (FlowsimException e) {
-            throw e;
-        } catch (RuntimeException | LinkageError e) {
-            throw PluginFailure.of(backend, "failed to check the GPU '" + target.name() + "'", e);
-        }
+        PluginFailure.guard(backend, "failed to check the GPU '" + target.name() + "'",
+                () -> session.checkTarget(target));
     }
 
     @Override
@@ -69,12 +63,6 @@ final class GuardedSimulationSession implements SimulationSession {
 
     @Override
     public void close() {
-        try {
-            session.close();
-        } catch (FlowsimException e) {
-            throw e;
-        } catch (RuntimeException | LinkageError e) {
-            throw PluginFailure.of(backend, "failed to close its session", e);
-        }
+        PluginFailure.guard(backend, "failed to close its session", session::close);
     }
 }

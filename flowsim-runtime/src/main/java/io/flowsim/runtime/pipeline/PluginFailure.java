@@ -11,6 +11,7 @@ import io.flowsim.api.model.SimulationRequest;
 import io.flowsim.runtime.discovery.Discovered;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The one-line error of an extension that threw an unchecked exception where it should have answered
@@ -34,18 +35,34 @@ public final class PluginFailure {
      * forwards every call and names the backend when those fail.
      */
     public static SimulationSession open(Discovered<SimulatorBackend> backend, RunContext context) {
-        SimulationSession session;
-        try {
-            session = backend.extension().open(context);
-        } catch (FlowsimException e) {
-            throw e;
-        } catch (RuntimeException | LinkageError e) {
-            throw of(backend, "failed to open a session", e);
-        }
+        SimulationSession session = guard(backend, "failed to open a session", () -> backend.extension().open(context));
         if (session == null) {
             throw of(backend, "returned no session from open()", null);
         }
         return new GuardedSimulationSession(backend, session);
+    }
+
+    /**
+     * Runs {@code call} on {@code extension}'s behalf: a {@link FlowsimException} it throws (an output that cannot
+     * be written, an unreachable service) passes as it is; any other unchecked exception or linkage error (a
+     * plugin bug, a class its jar lacks) becomes {@link #of one line} naming the extension and {@code what} failed.
+     */
+    static <T> T guard(Discovered<?> extension, String what, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (FlowsimException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            throw of(extension, what, e);
+        }
+    }
+
+    /** {@link #guard(Discovered, String, Supplier)} for a call that returns nothing. */
+    static void guard(Discovered<?> extension, String what, Runnable call) {
+        guard(extension, what, () -> {
+            call.run();
+            return null;
+        });
     }
 
     /**

@@ -4,6 +4,9 @@ import io.flowsim.runtime.CliRun;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,6 +76,14 @@ class AnalyticalBackendEndToEndTest {
         assertThat(sim.path("accuracy")).isNotEmpty();
         String csv = Files.readString(out.resolve("sglang_deepseek_tp4_rank0_h200.trace.csv"));
         assertThat(csv).contains("Predicted (us)").contains(",analytical,");
+        // no kernel past the H200's peaks: each fused_moe_kernel launch is one GEMM of its layer (both were counted:
+        // up to 276 %), the last-token x[idx] moves the rows its launch covers (the whole [8192, 7168]: up to 900 %)
+        try (CSVParser rows = CSVParser.parse(csv, CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+            List<CSVRecord> records = rows.getRecords();
+            assertThat(records.stream().filter(k -> !k.get("% of Peak").isEmpty()).count()).isGreaterThan(500);
+            assertThat(records.stream().filter(k -> !k.get("% of Peak").isEmpty()
+                    && Double.parseDouble(k.get("% of Peak")) > 100).map(k -> k.get("Name"))).isEmpty();
+        }
     }
 
     @Test
