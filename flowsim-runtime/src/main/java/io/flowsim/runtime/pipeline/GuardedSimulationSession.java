@@ -10,6 +10,7 @@ import io.flowsim.runtime.discovery.Discovered;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A backend's session as the runtime holds it ({@link PluginFailure#open}): every call goes to the
@@ -52,13 +53,8 @@ final class GuardedSimulationSession implements SimulationSession {
 
     @Override
     public boolean isTraceDevice(HardwareTarget target) {
-        try {
-            return session.isTraceDevice(target);
-        } catch (FlowsimException e) {
-            throw e;
-        } catch (RuntimeException | LinkageError e) {
-            throw PluginFailure.of(backend, "failed to compare the GPU '" + target.name() + "' with the trace's", e);
-        }
+        Supplier<Boolean> call = () -> session.isTraceDevice(target);
+        return PluginFailure.guard(backend, "failed to compare the GPU '" + target.name() + "' with the trace's", call);
     }
 
     @Override
