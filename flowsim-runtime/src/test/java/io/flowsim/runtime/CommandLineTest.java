@@ -92,6 +92,10 @@ class CommandLineTest {
         assertThat(far.exitCode()).isEqualTo(2);
         assertThat(far.err()).doesNotContain("did you mean");
         assertThat(CliRun.of("parse", "--trace-file", "x", "--frobnicate").err()).doesNotContain("did you mean");
+        // two edits in five letters is another word: '--force' is not '--source'; two in eight is a typo
+        assertThat(CliRun.of("simulate", "--force", "--trace-file", "x").err()).contains("'--force'")
+                .doesNotContain("did you mean");
+        assertThat(CliRun.of("simualte").err()).contains("(did you mean 'simulate'?)");
     }
 
     /**

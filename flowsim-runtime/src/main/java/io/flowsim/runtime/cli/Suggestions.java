@@ -12,7 +12,8 @@ import java.util.Set;
  * "Did you mean" for a misspelt command or option: among picocli's suggestions for the argument it could
  * not match ({@link CommandLine.UnmatchedArgumentException#getSuggestions()}: subcommands by similarity,
  * options sharing the first letters) and the command's other visible options or subcommands, the nearest
- * by edit distance, when it is near enough to be a typo.
+ * by edit distance of the words without their dashes, when it is near enough to be a typo ({@link
+ * #allowedEdits}).
  */
 final class Suggestions {
 
@@ -46,15 +47,34 @@ final class Suggestions {
             candidates.addAll(spec.subcommands().keySet());
         }
         String best = null;
-        int bestDistance = Math.max(2, arg.length() / 3) + 1;
+        int bestDistance = allowedEdits(word(arg)) + 1;
         for (String c : candidates) {
-            int d = editDistance(arg, c);
+            int d = editDistance(word(arg), word(c));
             if (d > 0 && d < bestDistance) {
                 bestDistance = d;
                 best = c;
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /** An option's name without its leading dashes: the dashes are shared by every option and prove nothing. */
+    private static String word(String arg) {
+        int i = 0;
+        while (i < arg.length() && arg.charAt(i) == '-') {
+            i++;
+        }
+        return arg.substring(i);
+    }
+
+    /**
+     * The edits a typo may take and still be a typo: one in every four letters, at least one from three letters
+     * on, none below, so a suggestion shares most of the word ({@code --gpuu}: {@code --gpu}, {@code
+     * --ouput-dir}: {@code --output-dir}, {@code simualte}: {@code simulate}; {@code --force} is not
+     * {@code --source}).
+     */
+    static int allowedEdits(String word) {
+        return word.length() < 3 ? 0 : Math.max(1, word.length() / 4);
     }
 
     /** Levenshtein distance: the fewest insertions, deletions and substitutions turning {@code a} into {@code b}. */
