@@ -178,6 +178,20 @@ final class MeasurementInputs {
         return sources;
     }
 
+    /**
+     * A refusal's first sentence: for a skipped table, among the results, the GPU and the way out are enough;
+     * the rest (the analytical backend lists every profile it knows, some 900 characters) would repeat on
+     * every skipped folder's line. The whole message when it is one sentence.
+     */
+    static String firstSentence(String message) {
+        for (int i = message.indexOf(". "); i >= 0; i = message.indexOf(". ", i + 1)) {
+            if (i + 2 < message.length() && Character.isUpperCase(message.charAt(i + 2))) {
+                return message.substring(0, i);
+            }
+        }
+        return message;
+    }
+
     private void skip(Path file, FlowsimException e, boolean warn, RunContext context) {
         skippedTables.add(new SkippedTable(file, e.getMessage()));
         if (warn) {
@@ -201,7 +215,7 @@ final class MeasurementInputs {
             }
             String measured = "measured on '" + gpu + "' (its device column, or else its folder, names the GPU)";
             return Optional.of(new FlowsimException(e.code(), (searched ? "" : file + ": ") + measured + ": "
-                    + e.getMessage(), e));
+                    + (searched ? firstSentence(e.getMessage()) : e.getMessage()), e));
         }
     }
 

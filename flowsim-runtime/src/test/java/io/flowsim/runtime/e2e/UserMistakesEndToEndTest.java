@@ -76,8 +76,9 @@ class UserMistakesEndToEndTest {
         assertThat(r.out()).contains("h100_sxm/gemm.csv [H100]").doesNotContain("b300_sxm/gemm.csv [")
                 .contains("Tables skipped (found in a directory, not scored):")
                 .contains("  " + b300 + ": measured on 'B300' (its device column, or else its folder, names the GPU):"
-                        + " the analytical backend has no hardware profile for 'B300'")
-                .contains("Add a profile with --hardware FILE");
+                        + " the analytical backend has no hardware profile for 'B300' (did you mean b200?):"
+                        + " add one with --hardware FILE, see docs/hardware-profiles.md" + System.lineSeparator())
+                .as("a skipped table's reason is short: not every known profile again").doesNotContain("Known profiles");
         // the two tables of one folder share their reason's line
         assertThat(r.out().lines().filter(l -> l.contains("'A30'")).toList()).singleElement().asString()
                 .startsWith("  " + a30.resolve("gemm.csv") + " and " + a30.resolve("gemm_more.csv") + ": ");
@@ -91,7 +92,8 @@ class UserMistakesEndToEndTest {
         CliRun named = CliRun.of("--plugins-dir", plugins.toString(), "validate", b300.toString());
         assertThat(named.exitCode()).as(named.err()).isEqualTo(2);
         assertThat(named.err().lines().filter(l -> !l.isBlank()).toList()).singleElement().asString()
-                .startsWith("flowsim: " + b300 + ": measured on 'B300'").contains("--hardware FILE");
+                .startsWith("flowsim: " + b300 + ": measured on 'B300'").contains("--hardware FILE")
+                .contains("Known profiles").contains("t4 (Tesla T4)");
 
         CliRun nothing = CliRun.of("--plugins-dir", plugins.toString(), "validate", a30.toString());
         assertThat(nothing.exitCode()).as(nothing.err()).isEqualTo(2);

@@ -152,9 +152,9 @@ final class HardwareCatalog {
         }
         throw FlowsimException.usage("the analytical backend has no hardware profile for '" + target.name() + "'"
                 + nearest(target.name()).map(id -> " (did you mean " + id + "?)").orElse("")
-                + ". Known profiles (each also answers to its aliases, docs/hardware-profiles.md): " + describeAll()
-                + ". Add a profile with --hardware FILE"
-                + " (docs/hardware-profiles.md), or simulate a known GPU with --gpu");
+                // the first sentence stands alone: validate's "Tables skipped" keeps only it
+                + ": add one with --hardware FILE, see docs/hardware-profiles.md. Known profiles (each also"
+                + " answers to its aliases): " + describeAll() + ". Or simulate a known GPU with --gpu");
     }
 
     /** Memory sizes within 8 %: a device reports a little less than the marketing size (40 GB: 39.4 GiB). */
