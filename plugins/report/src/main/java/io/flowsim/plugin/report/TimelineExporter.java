@@ -56,7 +56,8 @@ public final class TimelineExporter implements Exporter {
                     return List.of();
                 }
                 try {
-                    timeline.write(output.temporary());
+                    timeline.write(output.temporary(), summary.simulation().filter(s -> s.target().isWhatIf())
+                            .map(s -> s.target().name()));
                 } catch (IOException e) {
                     throw output.writeFailed(e);
                 }

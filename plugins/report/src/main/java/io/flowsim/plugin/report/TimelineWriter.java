@@ -60,6 +60,8 @@ final class TimelineWriter {
     private final boolean simulated;
     private final List<Activity> activities = new ArrayList<>();
     private final Map<String, String> strings = new HashMap<>();
+    /** The GPU predicted when it is not the one the trace was recorded on (a what-if); set by {@link #write}. */
+    private Optional<String> whatIfGpu = Optional.empty();
 
     TimelineWriter(TraceMetadata metadata, boolean simulated) {
         this.metadata = metadata;
@@ -95,8 +97,13 @@ final class TimelineWriter {
         return strings.computeIfAbsent(s, k -> k);
     }
 
-    /** Writes the gzip-compressed trace to {@code file}. */
-    void write(Path file) throws IOException {
+    /**
+     * Writes the gzip-compressed trace to {@code file}. With {@code whatIfGpu} (the predictions are for
+     * another GPU than the trace's) the predicted tracks are named after that GPU and a slice carries
+     * {@code predicted_to_measured}, a ratio between two GPUs, in place of {@code error_percent}.
+     */
+    void write(Path file, Optional<String> whatIfGpu) throws IOException {
+        this.whatIfGpu = whatIfGpu;
         List<Activity> sorted = new ArrayList<>(activities);
         sorted.sort(Comparator.comparingInt(Activity::device).thenComparingLong(Activity::stream)
                 .thenComparingLong(Activity::startNs).thenComparingLong(Activity::index));
@@ -117,6 +124,9 @@ final class TimelineWriter {
             g.writeStringField("trace", metadata.traceName());
             g.writeStringField("source", metadata.source());
             g.writeBooleanField("predicted_tracks", simulated);
+            if (simulated) {
+                g.writeBooleanField("what_if", whatIfGpu.isPresent());
+            }
             g.writeEndObject();
             g.writeArrayFieldStart("traceEvents");
             writeTrackNames(g, streams);
@@ -186,7 +196,8 @@ final class TimelineWriter {
                 metadataEvent(g, "thread_sort_index", pid, stream, "sort_index", sort++);
                 if (simulated) {
                     long tid = PREDICTED_TID_OFFSET + stream;
-                    metadataEvent(g, "thread_name", pid, tid, "name", "stream " + stream + " predicted");
+                    metadataEvent(g, "thread_name", pid, tid, "name", "stream " + stream + " predicted"
+                            + whatIfGpu.map(gpu -> " on " + gpu).orElse(""));
                     metadataEvent(g, "thread_sort_index", pid, tid, "sort_index", sort++);
                 }
             }
@@ -314,7 +325,10 @@ final class TimelineWriter {
             g.writeFieldName("predicted_us");
             if (a.predictedNs() >= 0) {
                 g.writeNumber(micros(a.predictedNs()));
-                if (a.durationNs() > 0) {
+                if (a.durationNs() > 0 && whatIfGpu.isPresent()) {
+                    g.writeNumberField("predicted_to_measured", BigDecimal.valueOf(
+                            a.predictedNs() / (double) a.durationNs()).setScale(3, java.math.RoundingMode.HALF_UP));
+                } else if (a.durationNs() > 0) {
                     g.writeNumberField("error_percent", BigDecimal.valueOf(100.0 * (a.predictedNs() - a.durationNs())
                             / a.durationNs()).setScale(2, java.math.RoundingMode.HALF_UP));
                 }

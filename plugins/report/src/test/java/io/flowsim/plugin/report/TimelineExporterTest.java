@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.flowsim.api.ExportSession;
 import io.flowsim.api.Options;
 import io.flowsim.api.model.KernelResult;
+import io.flowsim.api.model.RunSummary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +62,28 @@ class TimelineExporterTest {
         assertThat(k1.path("args").path("measured_us").decimalValue()).isEqualByComparingTo("0.1");
     }
 
+    /**
+     * Predicted on another GPU than the trace's: the difference is between two GPUs, so the slices carry
+     * {@code predicted_to_measured} (300 / 100 ns: 3.000) and no {@code error_percent}, and the predicted
+     * tracks name the GPU.
+     */
+    @Test
+    void aWhatIfCallsNoDifferenceAnError() throws IOException {
+        List<KernelResult> kernels = List.of(predicted(gemm(1, "k1", 7, 1300, 100, 64), 300));
+        JsonNode trace = export(kernels, HandMadeKernels.whatIf(
+                HandMadeKernels.summary(1, 100, 300, 100, 1, true), "V100"), true);
+        assertThat(trace.path("flowsimTimeline").path("what_if").asBoolean()).isTrue();
+        JsonNode args = predictedSlice(trace, "k1").path("args");
+        assertThat(args.has("error_percent")).isFalse();
+        assertThat(args.path("predicted_to_measured").decimalValue()).isEqualByComparingTo("3.000");
+        assertThat(trace.toString()).doesNotContain("error").contains("\"stream 7 predicted on V100\"");
+
+        JsonNode same = export(kernels, true);
+        assertThat(same.path("flowsimTimeline").path("what_if").asBoolean(true)).isFalse();
+        assertThat(predictedSlice(same, "k1").path("args").has("predicted_to_measured")).isFalse();
+        assertThat(same.toString()).contains("\"stream 7 predicted\"");
+    }
+
     @Test
     void aParseHasNoPredictedTrack() throws IOException {
         JsonNode trace = export(List.of(parsed(gemm(0, "k0", 7, 1000, 100, 64))), false);
@@ -80,10 +103,14 @@ class TimelineExporterTest {
     }
 
     private JsonNode export(List<KernelResult> kernels, boolean simulated) throws IOException {
+        return export(kernels, HandMadeKernels.summary(kernels.size(), 340, 430, 340, 3, simulated), simulated);
+    }
+
+    private JsonNode export(List<KernelResult> kernels, RunSummary summary, boolean simulated) throws IOException {
         try (ExportSession session = new TimelineExporter().open(HandMadeKernels.context(dir, simulated,
                 Options.empty()))) {
             kernels.forEach(session::accept);
-            List<Path> files = session.finish(HandMadeKernels.summary(kernels.size(), 340, 430, 340, 3, simulated));
+            List<Path> files = session.finish(summary);
             assertThat(files).containsExactly(dir.resolve("run.trace.timeline.json.gz"));
         }
         try (InputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve("run.trace.timeline.json.gz")))) {
