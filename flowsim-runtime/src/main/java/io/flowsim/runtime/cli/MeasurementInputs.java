@@ -180,7 +180,7 @@ final class MeasurementInputs {
 
     /**
      * A refusal's first sentence: for a skipped table, among the results, the GPU and the way out are enough;
-     * the rest (the analytical backend lists every profile it knows, some 900 characters) would repeat on
+     * the rest (a backend may list every GPU it knows, some 900 characters) would repeat on
      * every skipped folder's line. The whole message when it is one sentence.
      */
     static String firstSentence(String message) {
