@@ -463,8 +463,7 @@ final class HtmlReport {
         }
         out.append("</tr></thead><tbody>");
         for (AccuracyRow a : sim.accuracy()) {
-            long groupNs = a.group().equals("all") ? summary.kernelTimeNs() : summary.perFamily().stream()
-                    .filter(g -> g.group().equals(a.group())).mapToLong(GroupTotals::kernelTimeNs).sum();
+            long groupNs = familyKernelTimeNs(a.group());
             out.append("<tr><td>").append(escape(a.group())).append("</td><td class=\"n\">").append(count(a.count()))
                     .append("</td><td class=\"n\">").append(micros(a.measuredNs())).append("</td><td class=\"n\">")
                     .append(micros(a.predictedNs())).append("</td><td class=\"n\">")
@@ -495,6 +494,12 @@ final class HtmlReport {
         out.append("</p></section>\n");
     }
 
+    /** The measured kernel time of a family of the accuracy table ({@code all}: of every kernel), its coverage's base. */
+    private long familyKernelTimeNs(String group) {
+        return group.equals("all") ? summary.kernelTimeNs() : summary.perFamily().stream()
+                .filter(g -> g.group().equals(group)).mapToLong(GroupTotals::kernelTimeNs).sum();
+    }
+
     /** A what-if run's table per family: the two GPUs' times and their ratio, no error columns. */
     private void projectionTable(SimulationSummary sim) {
         out.append("<h3>Projection per family</h3><table id=\"projection-table\"><thead><tr><th>family</th>")
@@ -502,8 +507,7 @@ final class HtmlReport {
                 .append("</th><th class=\"n\">predicted on ").append(escape(sim.target().name()))
                 .append("</th><th class=\"n\">predicted / measured</th><th class=\"n\">coverage</th></tr></thead><tbody>");
         for (AccuracyRow a : sim.accuracy()) {
-            long groupNs = a.group().equals("all") ? summary.kernelTimeNs() : summary.perFamily().stream()
-                    .filter(g -> g.group().equals(a.group())).mapToLong(GroupTotals::kernelTimeNs).sum();
+            long groupNs = familyKernelTimeNs(a.group());
             out.append("<tr><td>").append(escape(a.group())).append("</td><td class=\"n\">").append(count(a.count()))
                     .append("</td><td class=\"n\">").append(micros(a.measuredNs())).append("</td><td class=\"n\">")
                     .append(micros(a.predictedNs())).append("</td><td class=\"n\">")
