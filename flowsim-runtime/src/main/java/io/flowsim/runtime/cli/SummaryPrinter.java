@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** Prints a run's summary to standard output. */
 final class SummaryPrinter {
@@ -111,8 +112,7 @@ final class SummaryPrinter {
                         us(s.concurrency().concurrentKernelTimeNs()), us(s.concurrency().overlapTimeNs()));
             }
         }
-        long unpredicted = s.kernelTimeNs() - sim.accuracy().stream().filter(r -> r.group().equals("all"))
-                .mapToLong(AccuracyRow::measuredNs).findFirst().orElse(0);
+        long unpredicted = s.kernelTimeNs() - allRow(sim).map(AccuracyRow::measuredNs).orElse(0L);
         out.printf(Locale.ROOT, "End to end: measured kernel time %s us, predicted %s us; %s us of measured time "
                 + "has no prediction (coverage %.1f%% of the kernel time)%n", us(s.kernelTimeNs()),
                 us(sim.predictedKernelTimeNs()), us(unpredicted),
@@ -146,10 +146,9 @@ final class SummaryPrinter {
             java.util.Arrays.fill(right, 1, right.length, true);
             TextTable.print(out, rows, right);
         }
-        long projected = sim.accuracy().stream().filter(r -> r.group().equals("all"))
-                .mapToLong(AccuracyRow::measuredNs).findFirst().orElse(0);
-        long predicted = sim.accuracy().stream().filter(r -> r.group().equals("all"))
-                .mapToLong(AccuracyRow::predictedNs).findFirst().orElse(0);
+        Optional<AccuracyRow> all = allRow(sim);
+        long projected = all.map(AccuracyRow::measuredNs).orElse(0L);
+        long predicted = all.map(AccuracyRow::predictedNs).orElse(0L);
         out.printf(Locale.ROOT, "End to end (what-if): measured kernel time on %s %s us; the kernels with a prediction,"
                 + " %s us of it, are predicted at %s us on %s (%s); %s us of measured time has no prediction"
                 + " (coverage %.1f%% of the kernel time)%n", recorded, us(s.kernelTimeNs()), us(projected),
@@ -158,6 +157,11 @@ final class SummaryPrinter {
         for (String note : sim.notes()) {
             out.println("Note: " + note);
         }
+    }
+
+    /** The accuracy table's row over every kernel with a prediction ({@code all}), when there is one. */
+    private static Optional<AccuracyRow> allRow(SimulationSummary sim) {
+        return sim.accuracy().stream().filter(r -> r.group().equals("all")).findFirst();
     }
 
     /** {@code 3.00x}: predicted over measured; {@code -} when nothing was measured. */
