@@ -44,7 +44,8 @@ final class MeasurementInputs {
     List<Path> traces = new ArrayList<>();
 
     @Option(names = "--trace-dir", paramLabel = "DIR",
-            description = "Use every *.json / *.json.gz trace in DIR, as with --trace-file.")
+            description = "Use every *.json / *.json.gz trace in DIR, as with --trace-file (JSON files that are not "
+                    + "profiler traces, such as *.meta.json sidecars, are listed as skipped).")
     Path traceDirectory;
 
     @Option(names = "--resolver", paramLabel = "NAME",
@@ -79,9 +80,9 @@ final class MeasurementInputs {
     }
 
     /** Adds the traces of {@code --trace-dir} (sorted) to those of {@code --trace-file}. */
-    void expandTraceDirectory() {
+    void expandTraceDirectory(io.flowsim.api.Reporter reporter) {
         if (traceDirectory != null) {
-            traces.addAll(TraceRun.collect(List.of(), Optional.of(traceDirectory)));
+            traces.addAll(TraceRun.collect(List.of(), Optional.of(traceDirectory), reporter));
             traceDirectory = null;
         }
     }
@@ -132,7 +133,7 @@ final class MeasurementInputs {
     List<Source> read(ExtensionRegistry registry, RunContext context, Optional<String> gpu, boolean warnSkipped,
                       Consumer<HardwareTarget> checkTarget) {
         skippedTables.clear();
-        expandTraceDirectory();
+        expandTraceDirectory(context.reporter());
         List<Source> sources = new ArrayList<>();
         List<MeasurementTableReader> readers = registry.tableReaders().stream().map(Discovered::extension).toList();
         if (!tables.isEmpty() && readers.isEmpty()) {

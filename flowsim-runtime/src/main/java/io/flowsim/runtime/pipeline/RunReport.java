@@ -108,6 +108,13 @@ public record RunReport(List<TraceRun.TraceOutcome> traces, List<RankTotals> per
             reports.add(CollectiveMatcher.match(rc));
         }
         CollectiveMatcher.Report collectives = combine(reports);
+        if (traces.size() > 1 && traces.stream().allMatch(t -> t.rankSource().equals(TraceRun.ORDER_GIVEN)
+                && t.result().collectives().isEmpty())) {
+            // e.g. the demo folder: two models' traces, each a single-GPU run
+            notes.add("no trace records its rank and none has a collective: the traces are numbered in the order"
+                    + " given and read as separate single-GPU runs, not ranks of one job; the run's totals add"
+                    + " them up");
+        }
         List<RankTotals> perRank = new ArrayList<>();
         ranks.forEach((rank, a) -> perRank.add(new RankTotals(rank, List.copyOf(a.traces), a.kernels, a.time, a.busy,
                 a.predicted, collectives.collectiveTimeByRank().getOrDefault(rank, 0L),
