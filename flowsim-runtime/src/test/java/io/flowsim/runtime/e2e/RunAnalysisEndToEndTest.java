@@ -245,6 +245,10 @@ class RunAnalysisEndToEndTest {
         double predicted = json(b.resolve("run.json")).get("end_to_end").get("predicted_kernel_time_us").asDouble();
         assertThat(total.get("time_us_b").asDouble()).isCloseTo(predicted, org.assertj.core.data.Offset.offset(1e-6));
         for (JsonNode row : doc.get("rows")) {
+            if (row.get("time_us_b").isNull()) {
+                assertThat(row.get("time_delta_us").isNull()).as(row.toString()).isTrue();
+                continue;
+            }
             assertThat(row.get("time_delta_us").asDouble()).isCloseTo(
                     row.get("time_us_b").asDouble() - row.get("time_us_a").asDouble(),
                     org.assertj.core.data.Offset.offset(1e-9));
@@ -256,6 +260,46 @@ class RunAnalysisEndToEndTest {
         CliRun missing = run("compare", a.toString(), work.resolve("nothing-here").toString());
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("nothing-here not found");
+    }
+
+    /**
+     * The demo Llama trace against its B200 prediction: its "other" kernels (asserts, sorts, masks) have no
+     * prediction, so their rows' B time is unknown: null in compare.json, an empty cell in compare.csv, never a
+     * zero time with a -100% change.
+     */
+    @Test
+    void compareGivesARowWithoutPredictionsNoTimeRatherThanZero() throws IOException {
+        Path a = work.resolve("unknown-a");
+        Path b = work.resolve("unknown-b");
+        assertThat(run("parse", "--no-report", "--trace-file", LLAMA.toString(), "--output-dir", a.toString())
+                .exitCode()).isZero();
+        CliRun sim = run("simulate", "--no-report", "--trace-file", LLAMA.toString(), "--output-dir", b.toString(),
+                "--gpu", "B200");
+        assertThat(sim.exitCode()).as(sim.err()).isZero();
+        Path out = work.resolve("unknown-out");
+        CliRun r = run("compare", a.toString(), b.toString(), "--output-dir", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+
+        JsonNode other = null;
+        for (JsonNode row : json(out.resolve("compare.json")).get("rows")) {
+            if (row.get("key").asText().equals("decode / other")) {
+                other = row;
+            }
+        }
+        assertThat(other).as("decode / other row").isNotNull();
+        assertThat(other.get("count_a").asLong()).isPositive();
+        assertThat(other.get("count_b").asLong()).isZero();
+        assertThat(other.get("coverage_b").asDouble()).isZero();
+        assertThat(other.get("time_us_a").asDouble()).isPositive();
+        assertThat(other.get("time_us_b").isNull()).isTrue();
+        assertThat(other.get("time_delta_us").isNull()).isTrue();
+        assertThat(other.get("time_ratio").isNull()).isTrue();
+        CSVRecord csvRow = ParseOutputsTest.csv(out.resolve("compare.csv")).stream()
+                .filter(c -> c.get("key").equals("decode / other")).findFirst().orElseThrow();
+        assertThat(csvRow.get("time_us_a")).isNotEmpty();
+        assertThat(csvRow.get("time_us_b")).isEmpty();
+        assertThat(csvRow.get("time_delta_us")).isEmpty();
+        assertThat(csvRow.get("time_ratio")).isEmpty();
     }
 
     @Test
