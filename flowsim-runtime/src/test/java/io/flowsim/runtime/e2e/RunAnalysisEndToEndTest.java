@@ -311,6 +311,68 @@ class RunAnalysisEndToEndTest {
         assertThat(doc.get("groups")).isNotEmpty();
     }
 
+    /**
+     * The multi-rank path with --gpu another GPU, on the real HTA sample (ranks 0 and 1 of one A100 job, whose
+     * traces record no GPU name): the same two ranks simulated on A100 and on H100. Every rank's kernels are
+     * predicted on the named GPU (faster on the H100 in total), run.json's totals add the ranks up, the
+     * collectives' predicted/measured ratio is theirs, each CSV's Predicted / Measured column is its two
+     * times' ratio, and the run says that FlowSim cannot tell whether the named GPU is the recorded one.
+     */
+    @Test
+    void htaRanksOnAnotherGpuArePredictedThereAndSaySoInEveryOutput() throws IOException {
+        Path shared = BundledPluginRun.sharedDir().resolve("data/traces/HolisticTraceAnalysis");
+        Path dir = Files.createDirectories(work.resolve("hta-what-if"));
+        List<String> ranks = List.of("trace_filter__sampled_rank-0", "trace_filter__sampled_rank-1");
+        for (String rank : ranks) {
+            Files.createSymbolicLink(dir.resolve(rank + ".json.gz"), shared.resolve(rank + ".json.gz"));
+        }
+        double[] predicted = new double[2];
+        List<String> gpus = List.of("A100", "H100");
+        for (int i = 0; i < gpus.size(); i++) {
+            Path out = work.resolve("hta-what-if-" + gpus.get(i));
+            CliRun r = run("simulate", "--no-report", "--trace-dir", dir.toString(), "--output-dir", out.toString(),
+                    "--gpu", gpus.get(i), "--jobs", "2");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.out()).contains("Note: the traces do not record the GPU they ran on, so FlowSim cannot tell"
+                    + " whether " + gpus.get(i) + " is that GPU");
+            JsonNode run = json(out.resolve("run.json"));
+            double sum = 0;
+            for (JsonNode t : run.get("traces")) {
+                assertThat(t.get("target").asText()).isEqualTo(gpus.get(i));
+                assertThat(t.get("gpu").asText()).isEmpty();
+                assertThat(t.get("target_is_trace_device").asBoolean()).isFalse();
+                assertThat(t.get("what_if").asBoolean()).isFalse();
+                assertThat(t.get("rank_source").asText()).isEqualTo("trace");
+                sum += t.get("predicted_kernel_time_us").asDouble();
+            }
+            assertThat(sum).isPositive();
+            predicted[i] = run.get("end_to_end").get("predicted_kernel_time_us").asDouble();
+            assertThat(predicted[i]).isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-3));
+            JsonNode accuracy = run.get("collectives").get("accuracy_against_transfer");
+            assertThat(accuracy.get("what_if").asBoolean()).isFalse();
+            assertThat(accuracy.get("predicted_to_measured").asDouble()).isCloseTo(
+                    accuracy.get("predicted_time_us").asDouble() / accuracy.get("measured_transfer_time_us").asDouble(),
+                    org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(run.get("notes").toString()).contains("cannot tell whether " + gpus.get(i));
+            for (String rank : ranks) {
+                int compared = 0;
+                for (CSVRecord row : ParseOutputsTest.csv(out.resolve(rank + "/" + rank + ".csv"))) {
+                    if (row.get("Predicted (us)").isEmpty() || Double.parseDouble(row.get("Duration (us)")) == 0) {
+                        assertThat(row.get("Predicted / Measured")).isEmpty();
+                        continue;
+                    }
+                    double ratio = Double.parseDouble(row.get("Predicted (us)"))
+                            / Double.parseDouble(row.get("Duration (us)"));
+                    assertThat(Double.parseDouble(row.get("Predicted / Measured"))).as(row.get("Name"))
+                            .isCloseTo(ratio, org.assertj.core.data.Offset.offset(1e-4));
+                    compared++;
+                }
+                assertThat(compared).as(rank).isPositive();
+            }
+        }
+        assertThat(predicted[1]).as("H100 against A100").isLessThan(predicted[0]);
+    }
+
     @Test
     void htaRanksAreAnalysedTogetherAndTheirCollectivesMatched() throws IOException {
         Path shared = BundledPluginRun.sharedDir().resolve("data/traces/HolisticTraceAnalysis");
