@@ -69,6 +69,8 @@ public final class RunSummaryBuilder {
     private long failed;
     private long predictedTime;
     /** Why kernels have no prediction: reason -> {kernels, measured ns}, reported once per trace. */
+    /** How many reasons for missing predictions get a line of their own. */
+    private static final int SHOWN_REASONS = 5;
     private final Map<String, long[]> unsupportedByReason = new LinkedHashMap<>();
     private long memoryOperations;
     private long memoryOperationTime;
@@ -257,17 +259,26 @@ public final class RunSummaryBuilder {
 
     /**
      * The backend's notes, then what keeps kernels from a prediction, once per reason with its kernel
-     * count and measured time (the five reasons that cost the most time).
+     * count and measured time (the five reasons that cost the most time, and the rest summed in one line).
      */
     private List<String> withMissingInformation(List<String> notes) {
         List<String> all = new ArrayList<>(notes);
-        unsupportedByReason.entrySet().stream()
-                .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
-                .limit(5)
+        List<Map.Entry<String, long[]>> reasons = unsupportedByReason.entrySet().stream()
+                .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).toList();
+        reasons.stream().limit(SHOWN_REASONS)
                 .forEach(e -> all.add(String.format(java.util.Locale.ROOT,
                         "no prediction for %,d kernels, %,.1f us (%.1f%% of the kernel time): %s", e.getValue()[0],
                         e.getValue()[1] / 1000.0, kernelTime == 0 ? 0.0 : 100.0 * e.getValue()[1] / kernelTime,
                         e.getKey())));
+        if (reasons.size() > SHOWN_REASONS) {
+            List<Map.Entry<String, long[]>> rest = reasons.subList(SHOWN_REASONS, reasons.size());
+            long kernels = rest.stream().mapToLong(e -> e.getValue()[0]).sum();
+            long ns = rest.stream().mapToLong(e -> e.getValue()[1]).sum();
+            all.add(String.format(java.util.Locale.ROOT,
+                    "no prediction for %,d kernels, %,.1f us (%.1f%% of the kernel time) for %d further reasons"
+                            + " (each kernel's reason is in the CSV's Simulation Note)", kernels, ns / 1000.0,
+                    kernelTime == 0 ? 0.0 : 100.0 * ns / kernelTime, rest.size()));
+        }
         if (!unsupportedByReason.isEmpty() && kernelsWithOperator > 0 && kernelsWithShapedOperator == 0) {
             // Said once per trace: the capture, not a model, is what is missing.
             all.add("no operator of this trace recorded input shapes (it was captured without record_shapes=True):"

@@ -122,4 +122,38 @@ class RunSummaryBuilderTest {
         noOperators.add(unsupportedUnder(0, null));
         assertThat(notes(noOperators)).noneMatch(n -> n.contains("record_shapes"));
     }
+
+    @Test
+    void theFiveCostliestReasonsGetALineEachAndTheRestOneLineTogether() {
+        RunSummaryBuilder builder = new RunSummaryBuilder();
+        // reason i: i + 1 kernels of 10 ns each, so reason 7 costs most and reasons 0 and 1 least
+        int index = 0;
+        for (int reason = 0; reason < 8; reason++) {
+            for (int k = 0; k <= reason; k++) {
+                KernelRecord record = KernelRecord.builder(index, "k" + index).start(index * 100L).duration(10)
+                        .build();
+                builder.add(new KernelResult(ResolvedKernel.unresolved(record),
+                        Optional.of(SimulationResult.unsupported("reason " + reason, "test"))));
+                index++;
+            }
+        }
+        List<String> notes = notes(builder);
+        assertThat(notes).filteredOn(n -> n.startsWith("no prediction for")).hasSize(6);
+        for (int reason = 3; reason < 8; reason++) {
+            String count = String.valueOf(reason + 1);
+            assertThat(notes).contains(String.format(java.util.Locale.ROOT,
+                    "no prediction for %s kernels, %.1f us (%.1f%% of the kernel time): reason %d", count,
+                    (reason + 1) * 10 / 1000.0, 100.0 * (reason + 1) / 36, reason));
+        }
+        // reasons 0, 1 and 2: 1 + 2 + 3 kernels, 60 ns of 360
+        assertThat(notes).contains("no prediction for 6 kernels, 0.1 us (16.7% of the kernel time) for 3 further"
+                + " reasons (each kernel's reason is in the CSV's Simulation Note)");
+
+        RunSummaryBuilder five = new RunSummaryBuilder();
+        for (int reason = 0; reason < 5; reason++) {
+            five.add(new KernelResult(ResolvedKernel.unresolved(KernelRecord.builder(reason, "k").duration(10).build()),
+                    Optional.of(SimulationResult.unsupported("reason " + reason, "test"))));
+        }
+        assertThat(notes(five)).noneMatch(n -> n.contains("further reasons"));
+    }
 }

@@ -31,6 +31,9 @@ final class KernelModel {
         if (r.category() == KernelCategory.COMMUNICATION) {
             return CollectiveModel.estimate(r, hw);
         }
+        if (FbgemmModel.applies(r)) {
+            return FbgemmModel.estimate(r, hw);
+        }
         return switch (r.family()) {
             case GEMM, BMM -> ConvolutionModel.applies(r) ? ConvolutionModel.estimate(r, hw) : GemmModel.estimate(r, hw);
             case ATTENTION -> AttentionModel.estimate(r, hw);

@@ -4,6 +4,8 @@ import io.flowsim.api.AtomicOutput;
 import io.flowsim.api.Reporter;
 import io.flowsim.api.ResolverSession;
 import io.flowsim.api.model.Attributes;
+import io.flowsim.api.model.Dims;
+import io.flowsim.api.model.KernelCategory;
 import io.flowsim.api.model.KernelRecord;
 import io.flowsim.api.model.Operand;
 import io.flowsim.api.model.OperationFamily;
@@ -177,6 +179,12 @@ final class KernelsJsonSession implements ResolverSession {
                     kernel.name(), c.entry().namePattern()).ifPresent(value -> attributes.put(key, value)));
         }
 
+        boolean recorded = kernel.operator().isPresent()
+                && kernel.operator().get().inputs().stream().anyMatch(i -> shaped(i.dims()));
+        if (!recorded) {
+            // an entry's own explanation of why it maps no operands only holds where shapes were recorded
+            attributes.remove(Attributes.OPERANDS_PROBLEM.name());
+        }
         List<Operand> operands = List.of();
         Optional<Candidate> specs = chain.stream()
                 .filter(c -> c.operandsApply() && !c.entry().operands().isEmpty()).findFirst();
@@ -199,10 +207,23 @@ final class KernelsJsonSession implements ResolverSession {
                 m.attributes().forEach(attributes::putIfAbsent);
             }
         }
+        if (recorded && specs.isEmpty() && !attributes.containsKey(Attributes.OPERANDS_PROBLEM.name())
+                && kernel.category() != KernelCategory.COMMUNICATION && family != OperationFamily.COLLECTIVE) {
+            // the shapes are there, the database has no operand positions for them: not "no operand shapes"
+            // (a collective's size comes from its own arguments, not from operands)
+            attributes.put(Attributes.OPERANDS_PROBLEM.name(), "the kernel database maps none for "
+                    + kernel.operator().get().name().replace(';', ','));
+        }
         String reference = chain.stream().map(c -> c.entry().reference()).distinct()
                 .collect(Collectors.joining(" + "));
         return new ResolvedKernel(kernel, family, opMapping, operation, sourceCode, params, operands,
                 new Resolution(source, resolverName, reference), attributes);
+    }
+
+    /** Whether the profiler recorded a size: a tensor's shape, or one of a list's. */
+    private static boolean shaped(Dims dims) {
+        return dims instanceof Dims.TensorList list ? list.elements().stream().anyMatch(KernelsJsonSession::shaped)
+                : !dims.isEmpty();
     }
 
     private static String firstText(List<Candidate> chain, java.util.function.Function<KernelEntry, String> field) {
