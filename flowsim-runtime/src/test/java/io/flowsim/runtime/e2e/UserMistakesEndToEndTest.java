@@ -111,6 +111,54 @@ class UserMistakesEndToEndTest {
         return b.toString();
     }
 
+    /**
+     * calibrate and bench check each table's GPU as validate does: a real A100 table (the shared
+     * aiconfigurator mla_bmm table, linked into a folder named like aiconfigurator's system) beside a hand-made
+     * table whose device column names a GPU without a profile (the A10G, in a {@code g5/} folder): the A100 table
+     * is fitted and timed, the other listed under "Tables skipped" with validate's reason; with nothing left, validate's exit-2 line.
+     */
+    @Test
+    void calibrateAndBenchSkipTheTablesOfAGpuWithoutAProfileAsValidateDoes() throws IOException {
+        Path plugins = AnalyticalBackendEndToEndTest.plugins(dir);
+        Path real = BundledPluginRun.sharedDir()
+                .resolve("data/groundtruth/aiconfigurator/a100_sxm/mla_bmm/sglang/0.5.10/mla_bmm_perf.csv.gz");
+        assumeTrue(Files.isRegularFile(real), "groundtruth table absent");
+        Path tables = dir.resolve("tables");
+        Files.createSymbolicLink(Files.createDirectories(tables.resolve("a100_sxm/mla_bmm")).resolve(
+                real.getFileName()), real);
+        Path a10g = Files.writeString(Files.createDirectories(tables.resolve("g5")).resolve("gemm.csv"),
+                onDevice("NVIDIA A10G", "gemm_dtype,m,n,k,latency\nbfloat16,128,4096,4096,0.020\n"
+                        + "bfloat16,256,4096,4096,0.030\n"));
+        String skipped = "  " + a10g + ": measured on 'NVIDIA A10G' (its device column, or else its folder, names the"
+                + " GPU): the analytical backend has no hardware profile for 'NVIDIA A10G' (did you mean"
+                + " a100-sxm-80gb?)";
+
+        Path profile = dir.resolve("fitted.json");
+        CliRun calibrate = CliRun.of("--quiet", "--plugins-dir", plugins.toString(), "calibrate", tables.toString(),
+                "-o", profile.toString());
+        assertThat(calibrate.exitCode()).as(calibrate.err()).isZero();
+        assertThat(calibrate.out()).contains("Calibrated NVIDIA A100-SXM4-80GB")
+                .contains("Tables skipped (found in a directory, not used):").contains(skipped)
+                .doesNotContain("Known profiles");
+        assertThat(profile).isNotEmptyFile();
+
+        CliRun bench = CliRun.of("--quiet", "--plugins-dir", plugins.toString(), "bench", tables.toString(),
+                "--min-seconds", "0.05", "--warmup-seconds", "0");
+        assertThat(bench.exitCode()).as(bench.err()).isZero();
+        assertThat(bench.out()).startsWith("Backend analytical on NVIDIA A100-SXM4-80GB")
+                .contains("Tables skipped (found in a directory, not timed):").contains(skipped);
+
+        CliRun nothing = CliRun.of("--plugins-dir", plugins.toString(), "bench", a10g.getParent().toString());
+        assertThat(nothing.exitCode()).as(nothing.err()).isEqualTo(2);
+        assertThat(nothing.err()).contains("no measurements to benchmark with in " + a10g.getParent())
+                .contains("1 table skipped, the first: measured on 'NVIDIA A10G'");
+        CliRun named = CliRun.of("--plugins-dir", plugins.toString(), "calibrate", a10g.toString(), "-o",
+                dir.resolve("a10g.json").toString());
+        assertThat(named.exitCode()).as(named.err()).isEqualTo(2);
+        assertThat(named.err()).startsWith("flowsim: " + a10g + ": measured on 'NVIDIA A10G'");
+        assertThat(dir.resolve("a10g.json")).doesNotExist();
+    }
+
     /** The result once, on standard output like every command's results; nothing of it on standard error. */
     @Test
     void mergeReportsOnceOnStandardOutput() throws IOException {
