@@ -78,7 +78,7 @@ class UserMistakesEndToEndTest {
                 .contains("Tables skipped (found in a directory, not scored):")
                 .contains("  " + a10g + ": measured on 'NVIDIA A10G' (its device column, or else its folder, names the"
                         + " GPU): the analytical backend has no hardware profile for 'NVIDIA A10G' (did you mean"
-                        + " a100-sxm-80gb?): add one with --hardware FILE, see docs/hardware-profiles.md"
+                        + " a10?): add one with --hardware FILE, see docs/hardware-profiles.md"
                         + System.lineSeparator())
                 .as("a skipped table's reason is short: not every known profile again").doesNotContain("Known profiles");
         // the two tables of one folder share their reason's line
@@ -131,7 +131,7 @@ class UserMistakesEndToEndTest {
                         + "bfloat16,256,4096,4096,0.030\n"));
         String skipped = "  " + a10g + ": measured on 'NVIDIA A10G' (its device column, or else its folder, names the"
                 + " GPU): the analytical backend has no hardware profile for 'NVIDIA A10G' (did you mean"
-                + " a100-sxm-80gb?)";
+                + " a10?)";
 
         Path profile = dir.resolve("fitted.json");
         CliRun calibrate = CliRun.of("--quiet", "--plugins-dir", plugins.toString(), "calibrate", tables.toString(),

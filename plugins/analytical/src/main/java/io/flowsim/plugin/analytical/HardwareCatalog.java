@@ -211,18 +211,23 @@ final class HardwareCatalog {
 
     /**
      * The id of the profile with a name, id or alias nearest to {@code name} (fewest single-character edits
-     * after {@link #normalize}; the first in catalog order on a tie), when it is near enough to be a typo:
-     * at most two edits, or a third of the name's length for longer names.
+     * after {@link #normalize}), when it is near enough to be a typo: at most two edits, or a third of the
+     * name's length for longer names. On a tie a key the name extends or shortens wins ({@code A10G} is
+     * {@code a10} with a letter more, and one substitution from {@code a100} too), then the first in catalog order.
      */
     Optional<String> nearest(String name) {
         String wanted = normalize(name);
         String best = null;
         int bestDistance = Math.max(2, wanted.length() / 3) + 1;
+        boolean bestIsVariant = false;
         for (ProfileFiles.Loaded l : byId.values()) {
             for (String key : keys(l.profile())) {
-                int d = editDistance(wanted, normalize(key));
-                if (d < bestDistance) {
+                String k = normalize(key);
+                int d = editDistance(wanted, k);
+                boolean variant = wanted.startsWith(k) || k.startsWith(wanted);
+                if (d < bestDistance || (d == bestDistance && variant && !bestIsVariant)) {
                     bestDistance = d;
+                    bestIsVariant = variant;
                     best = l.profile().id();
                 }
             }

@@ -123,6 +123,9 @@ class AnalyticalBackendTest {
                     });
             assertThatThrownBy(() -> session.checkTarget(target("B20")))
                     .hasMessageContaining("(did you mean b200?)");
+            // one edit from a10 (a letter more) and from a100 (a substitution): the product it is a variant of
+            assertThatThrownBy(() -> session.checkTarget(target("NVIDIA A10G")))
+                    .hasMessageContaining("(did you mean a10?)");
             assertThatThrownBy(() -> session.checkTarget(target("TPU v5")))
                     .isInstanceOf(FlowsimException.class).message().doesNotContain("did you mean");
         }
