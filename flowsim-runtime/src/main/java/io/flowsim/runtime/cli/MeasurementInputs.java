@@ -193,7 +193,10 @@ final class MeasurementInputs {
     }
 
     private void skip(Path file, FlowsimException e, boolean warn, RunContext context) {
-        skippedTables.add(new SkippedTable(file, e.getMessage()));
+        // the line names the file already: a reason that starts with it (a reader's "FILE: why") says it once
+        String prefix = file + ": ";
+        String reason = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
+        skippedTables.add(new SkippedTable(file, reason));
         if (warn) {
             context.reporter().warn("skipping " + file + ": " + e.getMessage());
         }

@@ -153,13 +153,23 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
                                         ? " that --only-groups and --skip-groups select" : "")
                                 + (skippedTables.isEmpty() ? "" : "; " + skippedTables.size() + " table"
                                         + (skippedTables.size() == 1 ? "" : "s") + " skipped, the first: "
-                                        + skippedTables.get(0).reason()));
+                                        + skippedTables.get(0).reason())
+                                + skippedRows(sources));
                     }
                     scores = score(b, session, sources, holdOut, part);
                 }
                 return report(b.name(), scores, part, json, csvOutput);
             }
         }
+    }
+
+    /** Why the rows of the tables read were not used (their reader's first reason), for the no-measurement line. */
+    static String skippedRows(List<MeasurementInputs.Source> sources) {
+        long rows = sources.stream().flatMap(s -> s.skipped().values().stream()).mapToLong(Long::longValue).sum();
+        return sources.stream().flatMap(s -> s.skipped().keySet().stream()).findFirst()
+                .map(reason -> String.format(Locale.ROOT, "; %,d row%s skipped, the first: %s", rows,
+                        rows == 1 ? "" : "s", reason))
+                .orElse("");
     }
 
     /** The scores as one JSON document (docs/output-formats.md). */
