@@ -394,11 +394,18 @@ final class MeasurementTables {
             String implementation = switch (source) {
                 case "triton" -> "triton";
                 case "fa3" -> "fa3";
+                case "flashinfer" -> "flashinfer";
                 default -> null;
             };
             String group = (op.startsWith("context") ? "context attention" : "generation attention") + " "
                     + qType.id() + "/" + kvType.id() + (window > 0 ? " window" : "")
-                    + ("triton".equals(source) ? " (triton)" : "");
+                    + ("triton".equals(source) ? " (triton)" : "flashinfer".equals(source) ? " (flashinfer)" : "");
+            if (framework == Framework.SGLANG && source.equals("trtllm_mha")) {
+                // sglang's default on Blackwell (SM100/103): FlashInfer's TRT-LLM-gen FMHA kernels, which have no model
+                skip("not predicted: sglang attention backend trtllm_mha (TRT-LLM-gen FMHA kernels) - the model has no"
+                        + " implementation for them");
+                return;
+            }
             if (framework == Framework.TRTLLM) {
                 // TrtllmAttention: fmha_v2 / trtllm-gen context FMHA and XQA / MMHA decode kernels (or FlashInfer's
                 // trtllm-gen runner), with RoPE and the KV-cache write fused in front: none has a model.

@@ -152,6 +152,21 @@ class FrameworkTablesTest {
     }
 
     @Test
+    void sglangsNewerBackendsAreNamedFlashInferOrCountedAsNotPredicted() throws IOException {
+        // sglang's collector picks flashinfer on SM89/SM120 and trtllm_mha on SM100/103 (its kernel_source)
+        String row = "SGLang,0.0.0,NVIDIA L40S,generation_attention,";
+        MeasuredTable t = read(table("sglang", "attention", "generation_attention_perf.csv", ATTENTION
+                + row + "flashinfer,8,1,32,8,128,1,bfloat16,bfloat16,1023,0,0.030\n"
+                + row + "trtllm_mha,8,1,32,8,128,1,bfloat16,bfloat16,1023,0,0.030\n"));
+        assertThat(t.measurements()).singleElement().satisfies(m -> {
+            assertThat(m.group()).isEqualTo("generation attention bf16/bf16 (flashinfer)");
+            assertThat(m.subjectKernel().attributes()).containsEntry("attention.implementation", "flashinfer");
+        });
+        assertThat(t.skipped().keySet()).singleElement().asString()
+                .startsWith("not predicted: sglang attention backend trtllm_mha");
+    }
+
+    @Test
     void moeRowsArePricedOnlyForTheTritonFusedMoeKernel() throws IOException {
         String v = "VLLM,0.0.0," + H100 + ",moe,";
         MeasuredTable vllm = read(table("vllm", "moe", "moe_perf.csv", MOE
