@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * The work a kernel does, counted from its operands alone (independent of any simulator): the
@@ -21,18 +22,20 @@ import java.util.Optional;
  *       do at least: one fp32 add per element of C, two fp32 partial sums read and C written;</li>
  *   <li>attention: {@code 2·heads·q_tokens·kv_len·(d_qk + d_v)} FLOPs (half for a causal prefill whose
  *       queries are its keys), the sequences from {@code attention.batch} or a {@code [batch + 1]} offsets
- *       operand ({@code qo_indptr}); bytes of every operand. A paged cache operand is the whole pool: the kernel
- *       reads the pages its page list ({@link OperandRoles#KV_INDICES}) names, so these count, at the pool's bytes
- *       per page, and give the keys ({@code kv_len} = pages · page size / batch); without the batch's offsets only
- *       a kernel without a causal mask is counted, at one query per sequence (decode; the fewest scores any split
- *       gives). A cache without {@code attention.kv_len} or a page list is unknown work, not the pool;</li>
+ *       operand ({@code qo_indptr}); bytes of every operand. A paged cache operand
+ *       ({@link OperandRoles#PAGED_CACHES}) is the whole pool: the kernel reads the pages its page list
+ *       ({@link OperandRoles#KV_INDICES}) names, so these count, at the pool's bytes per page, and give the keys
+ *       ({@code kv_len} = pages · page size / batch); without the batch's offsets only a kernel without a causal
+ *       mask is counted, at one query per sequence (decode; the fewest scores any split gives). A cache without
+ *       {@code attention.kv_len} or a page list is unknown work, not the pool;</li>
  *   <li>moe: the expert GEMMs of the stage ({@code gate_up}: {@code 2·T·top_k·2I·H}; {@code down}:
  *       {@code 2·T·top_k·H·I}; {@code fused}: both), the weights of the experts the tokens reach (all that
  *       {@code T·top_k} slots can reach under {@code moe.distribution = balanced}, else the expected number under
  *       uniform routing) and each slot's input and output rows. Without {@code moe.stage}, a launch of a kernel given
  *       both {@code w1} and {@code w2} is one of the two GEMMs (sglang's {@code fused_moe_kernel} runs twice per layer
- *       with the same operands), told by its grid, and unknown work when the grid does not tell; the top-k sum
- *       ({@code reduce}) reads {@code T·top_k·H} and writes {@code T·H} elements, one add each read;</li>
+ *       with the same operands), told by its grid ({@link MoePass}), and unknown work when the grid does not tell;
+ *       the top-k sum ({@code reduce}) reads {@code T·top_k·H} and writes {@code T·H} elements, one add each
+ *       read;</li>
  *   <li>collectives: the message (the larger of the input and output elements times the element
  *       size), and the bytes each GPU's link carries in a ring ({@code 2(n-1)/n} of it for an
  *       all-reduce, {@code (n-1)/n} for gathers, scatters and all-to-all, all of it otherwise);</li>
@@ -40,9 +43,16 @@ import java.util.Optional;
  *   <li>everything else: one FLOP per element of the largest operand (none for copies), and the
  *       bytes read and written as the analytical backend counts them: gathers and scatters move only
  *       the indexed rows (PyTorch's {@code vectorized_gather_kernel} one index per row; an
- *       {@code index_elementwise_kernel} at most the elements its launch covers), copies what they write
- *       (twice; a type-converting copy its source and its target), other kernels their inputs and outputs.</li>
+ *       {@code index_elementwise_kernel} at most the elements its launch covers), a rotary embedding over a
+ *       cos/sin cache the rows of its positions, copies what they write (twice; a type-converting copy its source
+ *       and its target), other kernels their inputs and outputs.</li>
  * </ul>
+ *
+ * <p>The rules a backend prices by too are public functions here ({@link #memoryTraffic},
+ * {@link #vectorizedGatherTraffic}, {@link #indexElementwiseTraffic}, {@link #rotaryTraffic}), beside
+ * {@link MoePass} and {@link OperandRoles#PAGED_CACHES}: the work a kernel does is a property of the operation, not
+ * of a simulator, so each rule is written once, in the API, and the analytical backend calls it rather than keep a
+ * copy that could drift from the efficiency columns.
  *
  * @param flops        floating-point (or integer) operations; 0 when none or unknown
  * @param bytes        bytes read and written from and to device memory; 0 when unknown
@@ -190,10 +200,6 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         return Double.parseDouble(v.trim());
     }
 
-    /** The names of a paged KV cache operand (the analytical backend's), the whole pool as recorded. */
-    private static final List<String> CACHES =
-            List.of(OperandRoles.KV_CACHE, "ckv_cache", "k_cache", "v_cache", "paged_kv_cache", OperandRoles.KPE_CACHE);
-
     /** Offsets of a ragged batch, {@code [batch + 1]}, as the analytical backend reads them. */
     private static final List<String> OFFSETS = List.of("qo_indptr", "cu_seqlens_q", "cu_seqlens", "kv_indptr");
 
@@ -261,7 +267,8 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         boolean causal = flag(attributes, "attention.causal", false);
         double kvLen = number(attributes, "attention.kv_len", Double.NaN);
         Optional<Operand> k = operand(operands, "k");
-        Optional<Operand> cache = CACHES.stream().map(n -> operand(operands, n)).flatMap(Optional::stream)
+        Optional<Operand> cache = OperandRoles.PAGED_CACHES.stream().map(n -> operand(operands, n))
+                .flatMap(Optional::stream)
                 .filter(KernelWork::usable).findFirst();
         boolean paged = false;
         if (Double.isNaN(kvLen) && k.isEmpty() && cache.isPresent()) {
@@ -304,7 +311,7 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
             if (!usable(o)) {
                 continue;
             }
-            if (paged && CACHES.contains(o.name())) {
+            if (paged && OperandRoles.PAGED_CACHES.contains(o.name())) {
                 // the pages the batch uses, each at the pool's bytes per page
                 bytes += operand(operands, OperandRoles.KV_INDICES).get().elementCount() * ((double) o.bytes() / o.shape().get(0));
             } else {
@@ -316,10 +323,6 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         }
         return new KernelWork(flops, bytes, 0, q.get().dataType(), true);
     }
-
-    /** Row tiles ({@code BLOCK_M}) and column tiles ({@code BLOCK_N}) sglang's fused MoE kernel is tuned over. */
-    private static final int[] MOE_BLOCK_M = {16, 32, 64, 128, 256};
-    private static final int[] MOE_BLOCK_N = {32, 64, 128, 256};
 
     private static KernelWork moe(List<Operand> operands, Map<String, String> attributes,
                                   Optional<LaunchConfig> launch) {
@@ -341,11 +344,12 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         double local = w1.or(() -> w2).get().shape().get(0);
         if (stage == null && w1.isPresent() && w2.isPresent() && launch.isPresent()) {
             // one kernel, launched twice with the same operands: once per GEMM of the layer; the grid tells which
-            stage = moePass(launch.get().grid().volume(), Math.round(tokens * topK), (long) local,
-                    w1.get().shape().get(1), (long) hiddenSize);
-            if (stage == null) {
+            Optional<MoePass> pass = MoePass.ofGrid(launch.get().grid().volume(), Math.round(tokens * topK),
+                    (long) local, w1.get().shape().get(1), (long) hiddenSize);
+            if (pass.isEmpty()) {
                 return UNKNOWN;
             }
+            stage = pass.get().stage();
         }
         if (stage == null) {
             stage = "fused";
@@ -377,28 +381,6 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
             bytes += touched * (w2.get().bytes() / local) + slots * (s.get(2) + s.get(1)) * activation;
         }
         return new KernelWork(flops, bytes, 0, w1.or(() -> w2).get().dataType(), true);
-    }
-
-    /**
-     * Which GEMM of a fused MoE layer a launch of sglang's Triton {@code fused_moe_kernel} is, by its grid:
-     * {@code ceil(padded_rows / BLOCK_M) * ceil(N / BLOCK_N)} programs, {@code padded_rows = slots + experts *
-     * (BLOCK_M - 1)}, N the pass's output width ({@code gate_up}: w1's, {@code down}: the hidden size), as the
-     * analytical backend tells them apart; null when no tile or both passes explain the grid.
-     */
-    private static String moePass(long grid, long slots, long experts, long gateUpWidth, long hiddenSize) {
-        if (grid <= 0) {
-            return null;
-        }
-        boolean gateUp = false;
-        boolean down = false;
-        for (int bm : MOE_BLOCK_M) {
-            long rows = (slots + experts * (bm - 1L) + bm - 1) / bm;
-            for (int bn : MOE_BLOCK_N) {
-                gateUp |= rows * ((gateUpWidth + bn - 1) / bn) == grid;
-                down |= rows * ((hiddenSize + bn - 1) / bn) == grid;
-            }
-        }
-        return gateUp == down ? null : gateUp ? "gate_up" : "down";
     }
 
     /**
@@ -509,13 +491,19 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
                 type = o.dataType();
             }
         }
-        double bytes = kernelName.contains("vectorized_gather_kernel") ? vectorizedGatherTraffic(operands) : Double.NaN;
+        double bytes = vectorizedGatherKernel(kernelName) ? vectorizedGatherTraffic(operands).orElse(Double.NaN)
+                : Double.NaN;
         if (Double.isNaN(bytes)) {
             bytes = memoryTraffic(family, operands).orElse(0);
         }
-        if (kernelName.contains("index_elementwise_kernel<")) {
+        if (indexElementwiseKernel(kernelName)) {
             if (launch.isPresent()) {
-                bytes = Math.min(bytes, indexElementwiseTraffic(operands, kernelName, launch.get()));
+                LaunchConfig l = launch.get();
+                OptionalDouble cap = indexElementwiseTraffic(operands, l.grid().volume() * l.block().volume(),
+                        indexElementsPerThread(kernelName));
+                if (cap.isPresent()) {
+                    bytes = Math.min(bytes, cap.getAsDouble());
+                }
             } else if (usableOperand(operands, "index", "indices", "values", "output", "out").isEmpty()) {
                 // only the indexed tensor recorded and no launch: how many of its rows it moves is not told
                 return UNKNOWN;
@@ -529,23 +517,41 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
     }
 
     /**
+     * Whether the kernel (by its name) is PyTorch's {@code vectorized_gather_kernel} ({@code ScatterGatherKernel.cu}),
+     * whose traffic {@link #vectorizedGatherTraffic} counts.
+     *
+     * @since 0.13
+     */
+    public static boolean vectorizedGatherKernel(String kernelName) {
+        return Objects.requireNonNull(kernelName, "kernelName").contains("vectorized_gather_kernel");
+    }
+
+    /**
      * PyTorch's {@code vectorized_gather_kernel} ({@code torch.gather} along a dimension whose index is broadcast over
      * the gathered rows): the trace records the index at the output's shape, but each block copies one row and reads
      * one index for it. It writes the output ({@code rows x width} elements of the table's type), reads the table rows
-     * it gathers (each distinct row once, so at most the whole table) and one index per row, as the analytical backend
-     * prices it; NaN without both shapes.
+     * it gathers (each distinct row once, so at most the whole table: a row gathered again is served by the L2) and
+     * one index per row. The work count and the analytical backend both use it.
+     *
+     * @param operands the kernel's operands: the table ({@code input}/{@code self}) and the index
+     *                 ({@code index}/{@code indices}, the first of each present)
+     * @return the bytes; empty when the table or the index lacks a shape or a known type (count the kernel's
+     *         traffic by {@link #memoryTraffic} then)
+     * @since 0.13
      */
-    private static double vectorizedGatherTraffic(List<Operand> operands) {
+    public static OptionalDouble vectorizedGatherTraffic(List<Operand> operands) {
+        Objects.requireNonNull(operands, "operands");
         Optional<Operand> index = usableOperand(operands, "index", "indices");
         Optional<Operand> table = usableOperand(operands, "input", "self");
         if (index.isEmpty() || table.isEmpty()) {
-            return Double.NaN;
+            return OptionalDouble.empty();
         }
         List<Long> shape = index.get().shape();
         double width = shape.get(shape.size() - 1);
         double rows = index.get().elementCount() / Math.max(1, width);
         double written = rows * width * table.get().dataType().bytes();
-        return written + Math.min(written, table.get().bytes()) + rows * index.get().dataType().bytes();
+        return OptionalDouble.of(written + Math.min(written, table.get().bytes())
+                + rows * index.get().dataType().bytes());
     }
 
     /** The elements per thread ({@code vt}) of PyTorch's {@code index_elementwise_kernel<nt, vt, ...>}. */
@@ -553,44 +559,93 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
             java.util.regex.Pattern.compile("index_elementwise_kernel<(\\d+), (\\d+),");
 
     /**
-     * The most an {@code index_elementwise_kernel} ({@code IndexKernel.cu}: {@code x[idx]}, {@code index_put_}) can
-     * move: its launch covers {@code grid x block x vt} elements ({@code vt} from the name, 4 if not given), each read
-     * and written once, at the element size of its first operand, as the analytical backend bounds it. An {@code x[idx]}
-     * with TensorList indices records the indexed tensor but no index shape (the last-token gather of the FlowSim trace:
-     * {@code [8192, 7168]} for 8 rows). Infinite when the launch or the operands do not tell.
+     * Whether the kernel (by its name) is PyTorch's {@code index_elementwise_kernel} ({@code IndexKernel.cu}:
+     * advanced indexing, {@code x[idx]} and {@code index_put_}), whose traffic {@link #indexElementwiseTraffic}
+     * bounds.
+     *
+     * @since 0.13
      */
-    private static double indexElementwiseTraffic(List<Operand> operands, String kernelName, LaunchConfig launch) {
+    public static boolean indexElementwiseKernel(String kernelName) {
+        return Objects.requireNonNull(kernelName, "kernelName").contains("index_elementwise_kernel<");
+    }
+
+    /**
+     * The elements each thread of an {@code index_elementwise_kernel<nt, vt, ...>} handles: {@code vt}, the
+     * template's second argument; 4 when the name does not give it.
+     *
+     * @throws NumberFormatException when the name's {@code vt} does not fit an {@code int}
+     * @since 0.13
+     */
+    public static int indexElementsPerThread(String kernelName) {
+        java.util.regex.Matcher m = INDEX_TEMPLATE.matcher(Objects.requireNonNull(kernelName, "kernelName"));
+        return m.find() ? Integer.parseInt(m.group(2)) : 4;
+    }
+
+    /**
+     * The most an {@code index_elementwise_kernel} can move: its launch covers {@code threads x vt} elements, each
+     * read and written once, at the element size of its first operand with a shape, a known type and elements. An
+     * {@code x[idx]} with TensorList indices records the indexed tensor but no index shape (the last-token gather of
+     * the FlowSim trace: {@code [8192, 7168]} for 8 rows), so its operands alone would count the whole tensor. The
+     * work count and the analytical backend both bound the kernel's traffic by it.
+     *
+     * @param operands          the kernel's operands
+     * @param threads           the threads of its launch ({@code grid x block})
+     * @param elementsPerThread {@link #indexElementsPerThread} of its name
+     * @return the bytes; empty when the launch has no threads or no operand tells the element size
+     * @since 0.13
+     */
+    public static OptionalDouble indexElementwiseTraffic(List<Operand> operands, long threads, int elementsPerThread) {
+        Objects.requireNonNull(operands, "operands");
         Optional<Operand> source = operands.stream().filter(o -> usable(o) && o.elementCount() > 0).findFirst();
-        long threads = launch.grid().volume() * launch.block().volume();
         if (source.isEmpty() || threads <= 0) {
-            return Double.POSITIVE_INFINITY;
+            return OptionalDouble.empty();
         }
-        java.util.regex.Matcher m = INDEX_TEMPLATE.matcher(kernelName);
-        int perThread = m.find() ? Integer.parseInt(m.group(2)) : 4;
-        return 2.0 * threads * perThread * source.get().dataType().bytes();
+        return OptionalDouble.of(2.0 * threads * elementsPerThread * source.get().dataType().bytes());
     }
 
     /**
      * A rotary embedding given the whole cos/sin cache ({@code cos_sin_cache [positions, dim]}, sgl-kernel's
-     * {@code apply_rope_pos_ids_cos_sin_cache}): it rotates {@code q} and {@code k} in place (read and written) and reads
-     * the cache row of each of its positions, not the cache, as the analytical backend prices it; one FLOP per rotated
-     * element. Null for any other kernel.
+     * {@code apply_rope_pos_ids_cos_sin_cache}): one FLOP per rotated element of {@code q} and {@code k}; the bytes of
+     * {@link #rotaryTraffic}. Null for any other kernel.
      */
     private static KernelWork rotaryOverCache(List<Operand> operands) {
+        OptionalDouble bytes = rotaryTraffic(operands);
+        if (bytes.isEmpty()) {
+            return null;
+        }
+        Operand q = usableOperand(operands, "q", "query").orElseThrow();
+        Optional<Operand> k = usableOperand(operands, "k", "key");
+        double elements = q.elementCount() + k.map(o -> (double) o.elementCount()).orElse(0.0);
+        return new KernelWork(elements, bytes.getAsDouble(), 0, q.dataType(), true);
+    }
+
+    /**
+     * The traffic of a rotary embedding given the whole cos/sin cache ({@code cos_sin_cache [positions, dim]},
+     * sgl-kernel's {@code apply_rope_pos_ids_cos_sin_cache}, vLLM's {@code rotary_embedding}): it rotates {@code q} and
+     * {@code k} in place (read and written), reads its {@code positions} and the cache row of each position (one row
+     * per token without positions), not the cache the operator passes (163,840 positions x 64 fp32 = 42 MB for
+     * DeepSeek). The work count and the analytical backend both use it.
+     *
+     * @param operands the kernel's operands ({@code q}/{@code query}, {@code k}/{@code key},
+     *                 {@code positions}/{@code pos_ids}, {@code cos_sin_cache})
+     * @return the bytes; empty unless both {@code cos_sin_cache} and the queries have a shape and a known type (the
+     *         kernel is then no rotary embedding over a cache, or does not tell its traffic)
+     * @since 0.13
+     */
+    public static OptionalDouble rotaryTraffic(List<Operand> operands) {
+        Objects.requireNonNull(operands, "operands");
         Optional<Operand> cache = operand(operands, "cos_sin_cache").filter(KernelWork::usable);
         Optional<Operand> q = usableOperand(operands, "q", "query");
         if (cache.isEmpty() || q.isEmpty()) {
-            return null;
+            return OptionalDouble.empty();
         }
         Optional<Operand> k = usableOperand(operands, "k", "key");
         Optional<Operand> positions = usableOperand(operands, "positions", "pos_ids");
-        double elements = q.get().elementCount() + k.map(o -> (double) o.elementCount()).orElse(0.0);
         double tokens = positions.map(o -> (double) o.elementCount()).orElse((double) q.get().shape().get(0));
         double rows = Math.min(tokens, cache.get().shape().get(0));
-        double bytes = 2 * q.get().bytes() + 2 * k.map(o -> (double) o.bytes()).orElse(0.0)
+        return OptionalDouble.of(2 * q.get().bytes() + 2 * k.map(o -> (double) o.bytes()).orElse(0.0)
                 + positions.map(o -> (double) o.bytes()).orElse(0.0)
-                + rows * ((double) cache.get().bytes() / Math.max(1, cache.get().shape().get(0)));
-        return new KernelWork(elements, bytes, 0, q.get().dataType(), true);
+                + rows * ((double) cache.get().bytes() / Math.max(1, cache.get().shape().get(0))));
     }
 
     /**

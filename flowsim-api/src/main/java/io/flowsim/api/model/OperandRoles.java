@@ -2,6 +2,8 @@ package io.flowsim.api.model;
 
 import io.flowsim.api.annotation.Stability;
 
+import java.util.List;
+
 /**
  * The operand role names of docs/operand-conventions.md ({@link Operand#name()}), so that resolvers,
  * measured-table readers and backends spell them the same way.
@@ -46,6 +48,18 @@ public final class OperandRoles {
     public static final String Q_PE = "q_pe";
     /** MLA rotary part of the cache. */
     public static final String KPE_CACHE = "kpe_cache";
+    /**
+     * The names a paged KV cache operand goes by, {@link #KV_CACHE} first: {@code kv_cache} (and MLA's
+     * {@link #KPE_CACHE} beside it) as docs/operand-conventions.md names them, and {@code ckv_cache}, {@code k_cache},
+     * {@code v_cache} and {@code paged_kv_cache} as other kernel databases do. Such an operand is the whole pool as
+     * recorded, not what a kernel reads: the work count ({@link KernelWork}) counts the pages of its page list
+     * ({@link #KV_INDICES}) and a backend prices them, both from this one list. In order of preference: a reader that
+     * takes one cache operand (for its heads, element type or page size) takes the first present.
+     *
+     * @since 0.13
+     */
+    public static final List<String> PAGED_CACHES =
+            List.of(KV_CACHE, "ckv_cache", "k_cache", "v_cache", "paged_kv_cache", KPE_CACHE);
     /**
      * The pages of a paged cache that the batch's sequences use, one index per page ({@code [num_pages]}, FlashInfer's
      * {@code kv_indices}): the cache a kernel touches, where {@code kv_cache} is the whole pool.

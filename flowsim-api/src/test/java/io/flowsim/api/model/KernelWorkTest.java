@@ -270,6 +270,43 @@ class KernelWorkTest {
     }
 
     @Test
+    void theRulesBackendsShareCountNothingWhenTheOperandsDoNotTell() {
+        // the public rules the analytical backend prices by: empty, not zero, when an operand lacks a shape or a type
+        assertThat(KernelWork.vectorizedGatherTraffic(List.of(in("input", DataType.BF16, 4096, 2048),
+                in("index", DataType.UNKNOWN, 32_768, 2048)))).isEmpty();
+        assertThat(KernelWork.vectorizedGatherTraffic(List.of(in("index", DataType.INT64, 32_768, 2048)))).isEmpty();
+        assertThat(KernelWork.rotaryTraffic(List.of(in("q", DataType.BF16, 1024, 32, 64),
+                in("k", DataType.BF16, 1024, 1, 64)))).isEmpty();
+        assertThat(KernelWork.rotaryTraffic(List.of(in("q", DataType.BF16, 1024, 32, 64),
+                in("cos_sin_cache", DataType.UNKNOWN, 163_840, 64)))).isEmpty();
+        List<Operand> indexed = List.of(in("self", DataType.BF16, 8192, 7168));
+        assertThat(KernelWork.indexElementwiseTraffic(indexed, 0, 4)).isEmpty();
+        assertThat(KernelWork.indexElementwiseTraffic(List.of(in("self", DataType.UNKNOWN, 8192, 7168)), 14_336, 4))
+                .isEmpty();
+        assertThat(KernelWork.indexElementwiseTraffic(indexed, 14_336, 4)).hasValue(2.0 * 14_336 * 4 * 2);
+        // vt is the template's second argument, 4 when the name does not give it
+        assertThat(KernelWork.indexElementsPerThread("void at::native::index_elementwise_kernel<128, 8, "
+                + "at::native::gpu_index_kernel<...>(...)")).isEqualTo(8);
+        assertThat(KernelWork.indexElementsPerThread("index_elementwise_kernel")).isEqualTo(4);
+        assertThat(KernelWork.indexElementwiseKernel("index_elementwise_kernel")).isFalse();
+        assertThat(KernelWork.vectorizedGatherKernel("void at::native::vectorized_gather_kernel<16, long>(...)"))
+                .isTrue();
+    }
+
+    @Test
+    void aPagedCacheUnderAnyOfItsNamesIsCountedByItsPages() {
+        // a v_cache pool (not kernels.json's name, but one of OperandRoles.PAGED_CACHES) of 1,000,000 one-token pages,
+        // 4,100 of them listed for 4 decode queries: the pages are read, not the pool
+        List<Operand> operands = List.of(in("q", DataType.BF16, 4, 32, 512), in("v_cache", DataType.BF16, 1_000_000, 1, 512),
+                in("kv_indices", DataType.INT32, 4100), out("o", DataType.BF16, 4, 32, 512));
+        KernelWork w = KernelWork.of(kernel(OperationFamily.ATTENTION, operands, Map.of("attention.causal", "0")));
+        assertThat(w.known()).isTrue();
+        assertThat(w.bytes()).isEqualTo(2.0 * (4 * 32 * 512 + 4100 * 512 + 4 * 32 * 512) + 4100 * 4);
+        // 4 sequences of 1,025 keys
+        assertThat(w.flops()).isEqualTo(2.0 * 32 * 4 * 1025 * (512 + 512));
+    }
+
+    @Test
     void allReduceLinkBytesFollowTheRingFactor() {
         KernelRecord r = KernelRecord.builder(0, "ncclDevKernel_AllReduce").duration(20_000)
                 .category(KernelCategory.COMMUNICATION)

@@ -38,6 +38,9 @@ final class AttentionModel {
      */
     static final long MAX_SEQUENCE_QUERIES = 1L << 24;
 
+    /** The names of a paged cache operand, as the work count reads them ({@link OperandRoles#PAGED_CACHES}). */
+    private static final String[] PAGED_CACHES = OperandRoles.PAGED_CACHES.toArray(String[]::new);
+
     private AttentionModel() {
     }
 
@@ -86,7 +89,7 @@ final class AttentionModel {
         Operand qRope = RequestView.operand(r, "q_pe", "q_rope");
         Operand k = RequestView.operand(r, "k", "key");
         Operand v = RequestView.operand(r, "v", "value");
-        Operand cache = RequestView.operand(r, "kv_cache", "ckv_cache", "k_cache", "paged_kv_cache");
+        Operand cache = RequestView.operand(r, PAGED_CACHES);
         String kind = lower(RequestView.text(r, Attributes.ATTENTION_KIND.name()));
         boolean latent = qRope != null || "mla".equals(kind) && v == null && k == null;
         long headDimQk = headDim + (qRope != null ? RequestView.dimFromEnd(qRope, 1) : 0);

@@ -1,13 +1,12 @@
 package io.flowsim.plugin.analytical;
 
 import io.flowsim.api.model.DataType;
+import io.flowsim.api.model.KernelWork;
 import io.flowsim.api.model.SimulationRequest;
 
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Everything the models read from a kernel's name, classified once per distinct name instead of once per
@@ -38,15 +37,16 @@ import java.util.regex.Pattern;
  *                             warp shuffles; no block-wide reduction, no shared memory)
  * @param vectorizedGather     PyTorch's {@code vectorized_gather_kernel} ({@code ScatterGatherKernel.cu}:
  *                             {@code torch.gather} along a dimension whose index is broadcast over the gathered rows,
- *                             so each block copies one whole row with 16-byte loads and reads one index for it)
+ *                             so each block copies one whole row with 16-byte loads and reads one index for it;
+ *                             {@link KernelWork#vectorizedGatherKernel}, the work count's test)
  * @param vectorizedElementwise PyTorch's {@code vectorized_elementwise_kernel}
  * @param stridedElementwise   PyTorch's generic {@code elementwise_kernel} or {@code unrolled_elementwise_kernel}
  * @param indexSmall           {@code indexSelectSmallIndex} or {@code indexFuncSmallIndex}
  * @param indexLarge           {@code indexSelectLargeIndex} or {@code indexFuncLargeIndex}
  * @param indexElementwise     PyTorch's {@code index_elementwise_kernel<} ({@code IndexKernel.cu}: advanced
- *                             indexing, {@code x[idx]} and {@code index_put_})
+ *                             indexing, {@code x[idx]} and {@code index_put_}; {@link KernelWork#indexElementwiseKernel})
  * @param indexElementsPerThread the {@code vt} template argument of an {@code index_elementwise_kernel}, 4 when
- *                             the name does not give it
+ *                             the name does not give it ({@link KernelWork#indexElementsPerThread})
  * @param reduceKernel         PyTorch's {@code reduce_kernel<}
  * @param twoPassNorm          FlashInfer's {@code norm::RMSNormKernel<}
  * @param atomicAbsmax         a per-tensor FP8 absmax with one atomic per block: sgl-kernel's
@@ -81,7 +81,6 @@ record KernelNameFacts(GemmKernelName gemm, boolean cutlass, boolean cat, boolea
     static final long CACHE_CHARS = 1L << 22;
 
     private static final Cache CACHE = new Cache(CACHE_ENTRIES, CACHE_CHARS);
-    private static final Pattern INDEX_TEMPLATE = Pattern.compile("index_elementwise_kernel<(\\d+), (\\d+),");
 
     KernelNameFacts {
         Objects.requireNonNull(gemm, "gemm");
@@ -110,20 +109,19 @@ record KernelNameFacts(GemmKernelName gemm, boolean cutlass, boolean cat, boolea
     /** Classifies a kernel name, without the cache. */
     static KernelNameFacts classify(String n) {
         Objects.requireNonNull(n, "kernel name");
-        Matcher index = INDEX_TEMPLATE.matcher(n);
         String lower = n.toLowerCase(Locale.ROOT);
         return new KernelNameFacts(GemmKernelName.of(n), n.contains("cutlass"),
                 n.contains("CatArrayBatchedCopy"),
                 n.contains("CatArrayBatchedCopy<") || n.contains("CatArrayBatchedCopy_contig<"),
                 n.contains("FillFunctor"),
                 n.contains("softmax_warp_forward") || n.contains("softmax_warp_backward"),
-                n.contains("vectorized_gather_kernel"),
+                KernelWork.vectorizedGatherKernel(n),
                 n.contains("vectorized_elementwise_kernel"),
                 n.contains("at::native::elementwise_kernel") || n.contains("unrolled_elementwise_kernel"),
                 n.contains("indexSelectSmallIndex") || n.contains("indexFuncSmallIndex"),
                 n.contains("indexSelectLargeIndex") || n.contains("indexFuncLargeIndex"),
-                n.contains("index_elementwise_kernel<"),
-                index.find() ? Integer.parseInt(index.group(2)) : 4,
+                KernelWork.indexElementwiseKernel(n),
+                KernelWork.indexElementsPerThread(n),
                 n.contains("reduce_kernel<"),
                 n.contains("norm::RMSNormKernel<"),
                 n.contains("per_tensor_absmax") || n.contains("per_tensor_quant_mla_fp8_stage1"),

@@ -9,6 +9,7 @@ import io.flowsim.api.model.OperationFamily;
 import io.flowsim.api.model.SimulationRequest;
 
 import java.util.Locale;
+import java.util.OptionalDouble;
 
 /**
  * Bandwidth-bound kernels: normalization, elementwise arithmetic and activations, reductions, copies
@@ -56,8 +57,9 @@ final class MemoryModel {
             efficiency = Param.STRIDED_MEMORY_EFFICIENCY;
             latency = Param.STRIDED_FIXED_LATENCY_US;
         }
-        double bytes = names.vectorizedGather() ? vectorizedGatherTraffic(r) : rotaryWithCache(r) ? rotaryTraffic(r)
-                : traffic(r);
+        // a rotary embedding over its cos/sin cache (told by its operands) counts its positions' rows, any other
+        // kernel its operands
+        double bytes = names.vectorizedGather() ? vectorizedGatherTraffic(r) : rotaryTraffic(r);
         if (Double.isNaN(bytes)) {
             String problem = RequestView.text(r, Attributes.OPERANDS_PROBLEM.name());
             return Estimate.unsupported(RequestView.hasShapes(r) ? "the operand types are unknown"
@@ -85,7 +87,7 @@ final class MemoryModel {
                     Param.GEMM_FP8_GROUP_QUANT_FIXED_LATENCY_US, "per-token-group-quant-fp8");
         }
         if (names.indexElementwise() && r.launch().isPresent()) {
-            bytes = Math.min(bytes, indexElementwiseTraffic(r));
+            bytes = Math.min(bytes, indexElementwiseTraffic(r, names));
         }
         Estimate e = bandwidthBound(bytes, hw, efficiency, latency, f.id());
         if (f == OperationFamily.REDUCTION && names.atomicAbsmax() && r.launch().isPresent()) {
@@ -229,56 +231,28 @@ final class MemoryModel {
 
 
     /**
-     * The compulsory traffic of a {@link KernelNameFacts#vectorizedGather} kernel: the rows it writes, the table rows it reads
-     * (each distinct row once, so at most the whole table: a row gathered again is served by the L2), and one
-     * index per row. The trace records the index at the output's shape, so its elements are not the bytes read.
+     * The compulsory traffic of a {@link KernelNameFacts#vectorizedGather} kernel, as the work count counts it
+     * ({@link KernelWork#vectorizedGatherTraffic}): the rows it writes, the table rows it reads (each distinct row
+     * once, so at most the whole table: a row gathered again is served by the L2), and one index per row. The trace
+     * records the index at the output's shape, so its elements are not the bytes read. Without a table and an index
+     * of known shape and type, the operand count ({@link #traffic}).
      */
     static double vectorizedGatherTraffic(SimulationRequest r) {
-        Operand index = RequestView.operand(r, "index", "indices");
-        Operand table = RequestView.operand(r, "input", "self");
-        if (index == null || table == null || index.shape().isEmpty() || table.shape().isEmpty()
-                || Double.isNaN(table.bytes())) {
-            return traffic(r);
-        }
-        long width = RequestView.dimFromEnd(index, 1);
-        double rows = RequestView.leading(index, 1);
-        double elementBytes = table.bytes() / Math.max(1, table.elementCount());
-        double written = rows * width * elementBytes;
-        double read = Math.min(written, table.bytes());
-        return written + read + rows * 8;
-    }
-
-    /** A rotary embedding whose request carries the whole cos/sin cache (sgl-kernel's {@code apply_rope_pos_ids_cos_sin_cache}). */
-    static boolean rotaryWithCache(SimulationRequest r) {
-        return r.opMapping().equals("rotary_embedding") && RequestView.operand(r, "cos_sin_cache") != null;
+        OptionalDouble bytes = KernelWork.vectorizedGatherTraffic(r.operands());
+        return bytes.isPresent() ? bytes.getAsDouble() : traffic(r);
     }
 
     /**
-     * The traffic of a rotary embedding over a cos/sin cache: it rotates {@code q} and {@code k} (read and
-     * written) and reads the cache rows of its positions only, one row per token, not the whole cache (163,840
-     * positions x 64 fp32 = 42 MB for DeepSeek) the operator passes; without a marked output the generic count
-     * also priced the cache as written.
+     * The traffic of a kernel, a rotary embedding over a cos/sin cache counted as the work count counts it
+     * ({@link KernelWork#rotaryTraffic}): it rotates {@code q} and {@code k} (read and written) and reads the cache
+     * rows of its positions only, one row per token, not the whole cache (163,840 positions x 64 fp32 = 42 MB for
+     * DeepSeek) the operator passes; without a marked output the generic count also priced the cache as written.
+     * Any other kernel (no {@code cos_sin_cache} and queries of known shape and type): the operand count
+     * ({@link #traffic}).
      */
     static double rotaryTraffic(SimulationRequest r) {
-        Operand cache = RequestView.operand(r, "cos_sin_cache");
-        Operand positions = RequestView.operand(r, "positions", "pos_ids");
-        Operand q = RequestView.operand(r, "q", "query");
-        if (cache == null || q == null || cache.shape().isEmpty() || q.shape().isEmpty() || Double.isNaN(cache.bytes())
-                || Double.isNaN(q.bytes())) {
-            return traffic(r);
-        }
-        double bytes = 2 * q.bytes();
-        Operand k = RequestView.operand(r, "k", "key");
-        if (k != null && !Double.isNaN(k.bytes())) {
-            bytes += 2 * k.bytes();
-        }
-        double tokens = q.shape().get(0);
-        if (positions != null && !positions.shape().isEmpty() && !Double.isNaN(positions.bytes())) {
-            bytes += positions.bytes();
-            tokens = positions.elementCount();
-        }
-        double rowBytes = cache.bytes() / Math.max(1, cache.shape().get(0));
-        return bytes + Math.min(tokens, cache.shape().get(0)) * rowBytes;
+        OptionalDouble bytes = KernelWork.rotaryTraffic(r.operands());
+        return bytes.isPresent() ? bytes.getAsDouble() : traffic(r);
     }
 
     /** Blocks per SM PyTorch's index_select / index_add launchers allow ({@code mpc * 8} blocks at most). */
@@ -344,25 +318,19 @@ final class MemoryModel {
     }
 
     /**
-     * The bytes an {@code index_elementwise_kernel} moves by its launch: {@code grid x block x vt} elements, each
-     * read and written once (the index loads hit the caches). An {@code x[idx]} with TensorList indices records the
-     * indexed tensor but no index shape, so the operand count would price the whole tensor ({@code [8192, 7168]}
-     * for the 8 rows of the FlowSim trace's last-token gather); without a usable launch, the operand count.
+     * The bytes an {@code index_elementwise_kernel} moves by its launch, as the work count bounds them
+     * ({@link KernelWork#indexElementwiseTraffic}): {@code grid x block x vt} elements, each read and written once
+     * (the index loads hit the caches). An {@code x[idx]} with TensorList indices records the indexed tensor but no
+     * index shape, so the operand count would price the whole tensor ({@code [8192, 7168]} for the 8 rows of the
+     * FlowSim trace's last-token gather); infinite (the operand count stands) without a usable launch or operand.
      */
     static double indexElementwiseTraffic(SimulationRequest r) {
-        Operand source = null;
-        for (Operand o : r.operands()) {
-            if (!o.shape().isEmpty() && !Double.isNaN(o.bytes()) && o.elementCount() > 0) {
-                source = o;
-                break;
-            }
-        }
-        long threads = RequestView.launchedThreads(r);
-        if (source == null || threads <= 0) {
-            return Double.POSITIVE_INFINITY;
-        }
-        double elementBytes = source.bytes() / source.elementCount();
-        return 2.0 * threads * indexElementsPerThread(r) * elementBytes;
+        return indexElementwiseTraffic(r, KernelNameFacts.of(r));
+    }
+
+    private static double indexElementwiseTraffic(SimulationRequest r, KernelNameFacts names) {
+        return KernelWork.indexElementwiseTraffic(r.operands(), RequestView.launchedThreads(r),
+                names.indexElementsPerThread()).orElse(Double.POSITIVE_INFINITY);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.flowsim.plugin.analytical;
 import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.LaunchConfig;
+import io.flowsim.api.model.MoePass;
 import io.flowsim.api.model.Operand;
 import io.flowsim.api.model.SimulationRequest;
 
@@ -22,8 +23,6 @@ import java.util.OptionalDouble;
 final class MoeModel {
 
     private static final int BLOCK_N = 128;
-    private static final int[] GRID_BLOCK_M = {16, 32, 64, 128, 256};
-    private static final int[] GRID_BLOCK_N = {32, 64, 128, 256};
 
     private MoeModel() {
     }
@@ -88,14 +87,14 @@ final class MoeModel {
         }
         int[] tile = null;
         if (w1 != null && w2 != null && r.launch().isPresent()) {
-            Launch launch = inferStage(r.launch().get(), p);
+            MoePass launch = inferStage(r.launch().get(), p);
             if (stage == null && launch == null) {
                 return Estimate.unsupported("cannot tell which pass of the MoE layer this launch is (grid "
                         + r.launch().get().grid() + "); the resolver should set moe.stage");
             }
-            if (launch != null && (stage == null || stage.equals(launch.stage))) {
-                stage = launch.stage;
-                tile = launch.tile;
+            if (launch != null && (stage == null || stage.equals(launch.stage()))) {
+                stage = launch.stage();
+                tile = new int[] {launch.blockM(), launch.blockN()};
             }
         }
         double masked = maskedSlots(p, loads);
@@ -289,40 +288,18 @@ final class MoeModel {
         return loads;
     }
 
-    /** A pass of a fused MoE layer and the tile its launch used. */
-    record Launch(String stage, int[] tile) {
-    }
-
     /**
-     * A fused MoE layer runs its two GEMM passes as two launches of one kernel with the same operands;
-     * the launch grid tells them apart: the Triton kernel launches
-     * {@code ceil(padded_rows / BLOCK_M) * ceil(N / BLOCK_N)} blocks, with N the pass's output width and
-     * {@code padded_rows = num_tokens * top_k + num_experts * (BLOCK_M - 1)}. Returns the pass and its
-     * tile when exactly one pass explains the grid (the first tile that does), else null.
+     * A fused MoE layer runs its two GEMM passes as two launches of one kernel with the same operands; the launch
+     * grid tells them apart, by the API's rule ({@link MoePass#ofGrid}, which the work count uses too, so the pass
+     * priced here is the pass counted in the efficiency columns). Returns the pass and its tile when exactly one pass
+     * explains the grid, else null.
      */
-    static Launch inferStage(LaunchConfig launch, Problem p) {
-        if (launch == null || launch.grid().volume() <= 0) {
+    static MoePass inferStage(LaunchConfig launch, Problem p) {
+        if (launch == null) {
             return null;
         }
-        long grid = launch.grid().volume();
-        long picks = p.tokens * p.topK;
-        int[] gateUp = null;
-        int[] down = null;
-        for (int bm : GRID_BLOCK_M) {
-            long rows = GemmModel.ceilDiv(picks + p.localExperts * (bm - 1L), bm);
-            for (int bn : GRID_BLOCK_N) {
-                if (gateUp == null && rows * GemmModel.ceilDiv(p.gateUpN, bn) == grid) {
-                    gateUp = new int[] {bm, bn};
-                }
-                if (down == null && rows * GemmModel.ceilDiv(p.hidden, bn) == grid) {
-                    down = new int[] {bm, bn};
-                }
-            }
-        }
-        if ((gateUp == null) == (down == null)) {
-            return null;
-        }
-        return gateUp != null ? new Launch("gate_up", gateUp) : new Launch("down", down);
+        return MoePass.ofGrid(launch.grid().volume(), p.tokens * p.topK, p.localExperts, p.gateUpN, p.hidden)
+                .orElse(null);
     }
 
     private static double sum(double[] values) {
