@@ -315,8 +315,9 @@ final class MeasurementTables {
          * the activations dynamically (the collectors give no input scale): TensorRT-LLM with one per-tensor scale
          * (a max reduction, then the quantization) before {@code cublas_scaled_mm}; vLLM per token (its
          * {@code Fp8LinearMethod} does so wherever CUTLASS FP8 is supported; per tensor for a
-         * {@code *PerTensor*} kernel) before the row-wise scaled GEMM its {@code kernel_source} names. {@code fp8_block} rows quantize per token and
-         * 128-column group, then run a 1x128 / 128x128 block-scaled FP8 GEMM (TensorRT-LLM's own on Hopper, DeepGEMM
+         * {@code *PerTensor*} kernel) before the row-wise scaled GEMM its {@code kernel_source} names.
+         * {@code fp8_block} rows quantize per token and 128-column group, then run a 1x128 / 128x128 block-scaled FP8
+         * GEMM (TensorRT-LLM's own on Hopper, DeepGEMM
          * on Blackwell; vLLM's DeepGEMM, CUTLASS, Triton or FlashInfer kernel, as {@code kernel_source} says).
          * {@code nvfp4} and other dtypes have no price in the model: counted as not predicted.
          */
