@@ -99,6 +99,32 @@ class CommandLineTest {
     }
 
     /**
+     * An option of a command given before the command: one line saying to put it after the command (the
+     * command named, or every command that has it when none is named);
+     * exit code 2, nothing read. An option no command has is still picocli's unknown option.
+     */
+    @Test
+    void anOptionBeforeItsCommandSaysToPutItAfterTheCommand() {
+        CliRun r = CliRun.of("--gpu", "H100", "simulate", "--trace-file", dir.resolve("absent.json").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().lines().toList()).singleElement().asString()
+                .isEqualTo("flowsim: --gpu is an option of 'flowsim simulate', not of 'flowsim' itself: put it after"
+                        + " the command, as in 'flowsim simulate --gpu ...'");
+        assertThat(r.out()).isEmpty();
+        assertNoStackTrace(r);
+
+        CliRun noCommand = CliRun.of("--gpu=H100");
+        assertThat(noCommand.exitCode()).isEqualTo(2);
+        assertThat(noCommand.err().lines().toList()).singleElement().asString()
+                .startsWith("flowsim: --gpu is an option of the commands ").contains("simulate, validate")
+                .endsWith("put it after the command, as in 'flowsim COMMAND --gpu=H100'");
+
+        CliRun unknown = CliRun.of("--frobnicate", "simulate");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("Unknown option: '--frobnicate'").doesNotContain("put it after");
+    }
+
+    /**
      * A run of several traces is written into a hidden staging folder beside its output folder first; when
      * that cannot be made, the line names the folder the user gave, never the staging folder.
      */
@@ -226,7 +252,7 @@ class CommandLineTest {
     @Test
     void mergeWithoutAMergingSourceSaysSoPlainly() throws IOException {
         Path traces = Files.createDirectories(dir.resolve("traces"));
-        Files.writeString(traces.resolve("a.json"), "{}");
+        Files.writeString(traces.resolve("a.json"), "{\"traceEvents\": []}");
         CliRun r = CliRun.of("merge", "--no-bundled-plugins", "--trace-dir", traces.toString(), "--output",
                 dir.resolve("m.json").toString());
         assertThat(r.exitCode()).isEqualTo(2);

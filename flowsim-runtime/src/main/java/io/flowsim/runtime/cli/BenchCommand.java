@@ -88,39 +88,44 @@ final class BenchCommand implements Callable<Integer>, DeclaredOptions.UsesExten
             RunContext context = RunContext.of(options.build(), root.reporter(), null);
             // a GPU the backend does not know fails now, before any table or trace is read
             new Pipeline(registry, context).checkGpu(Optional.of(backend), Optional.ofNullable(gpu));
+            // The runtime's reporter would print progress lines; timing runs stay silent.
+            RunContext quiet = RunContext.of(context.options(), Reporter.silent(), null);
             List<SimulationRequest> requests = new ArrayList<>();
             HardwareTarget target = null;
             String origin;
-            if (synthetic != null) {
-                requests.addAll(SyntheticRequests.generate(synthetic, 42));
-                target = new HardwareTarget(gpu == null ? "H100" : gpu, Optional.empty());
-                origin = synthetic + " synthetic requests";
-            } else {
-                List<MeasurementInputs.Source> sources = inputs.read(registry, context, Optional.ofNullable(gpu));
-                for (MeasurementInputs.Source s : sources) {
-                    for (Measurement m : s.measurements()) {
-                        requests.addAll(m.kernels());
-                    }
-                    if (target == null) {
-                        target = s.target();
-                    }
-                }
-                origin = String.join(", ", sources.stream().map(MeasurementInputs.Source::name).toList());
-                if (target == null || requests.isEmpty()) {
-                    throw FlowsimException.badInput("the inputs hold no kernels to benchmark with");
-                }
-            }
-            // The runtime's reporter would print progress lines; timing runs stay silent.
-            RunContext quiet = RunContext.of(context.options(), Reporter.silent(), null);
             List<String[]> rows;
             // closed before the table is printed: a session that fails to close fails the run without a table
             try (SimulationSession session = PluginFailure.open(b, quiet)) {
+                if (synthetic != null) {
+                    requests.addAll(SyntheticRequests.generate(synthetic, 42));
+                    target = new HardwareTarget(gpu == null ? "H100" : gpu, Optional.empty());
+                    origin = synthetic + " synthetic requests";
+                } else {
+                    // as validate: each table's GPU is checked by the backend, and a table found in a directory
+                    // that cannot be used (a GPU without a profile) is listed with the results
+                    List<MeasurementInputs.Source> sources = inputs.readChecked(registry, context,
+                            Optional.ofNullable(gpu), session, "benchmark with");
+                    MeasurementInputs.requireOneGpu(sources, "bench times");
+                    for (MeasurementInputs.Source s : sources) {
+                        for (Measurement m : s.measurements()) {
+                            requests.addAll(m.kernels());
+                        }
+                        if (target == null) {
+                            target = s.target();
+                        }
+                    }
+                    origin = String.join(", ", sources.stream().map(MeasurementInputs.Source::name).toList());
+                    if (target == null || requests.isEmpty()) {
+                        throw FlowsimException.badInput("the inputs hold no kernels to benchmark with");
+                    }
+                }
                 rows = bench(session, requests, target);
             }
             root.out.printf(Locale.ROOT, "Backend %s on %s: %,d requests from %s, simulated repeatedly without "
                     + "de-duplication on 1 thread (Java %s)%n", b.name(), target.name(), requests.size(), origin,
                     System.getProperty("java.version"));
             TextTable.print(root.out, rows, new boolean[] {false, true, true, true, true, true});
+            MeasurementInputs.printSkippedTables(root.out, inputs.skippedTables(), "not timed");
         }
         return 0;
     }

@@ -5,6 +5,7 @@ import io.flowsim.api.CalibrationResult;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Options;
 import io.flowsim.api.RunContext;
+import io.flowsim.api.SimulationSession;
 import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.model.AccuracyRow;
 import io.flowsim.api.model.FittedParameter;
@@ -13,6 +14,7 @@ import io.flowsim.api.model.Measurement;
 import io.flowsim.runtime.discovery.Discovered;
 import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
+import io.flowsim.runtime.pipeline.PluginFailure;
 import io.flowsim.runtime.measurements.HoldOutSplit;
 import io.flowsim.runtime.measurements.MeasurementScorer;
 import io.flowsim.runtime.pipeline.Pipeline;
@@ -97,13 +99,13 @@ final class CalibrateCommand implements Callable<Integer>, DeclaredOptions.UsesE
             RunContext context = RunContext.of(options.build(), root.reporter(), null);
             // a GPU the backend does not know fails now, before any table or trace is read
             new Pipeline(registry, context).checkGpu(Optional.of(backend), Optional.ofNullable(gpu));
-            List<MeasurementInputs.Source> sources = inputs.read(registry, context, Optional.ofNullable(gpu));
-            Set<String> gpus = new LinkedHashSet<>();
-            sources.forEach(s -> gpus.add(s.target().name()));
-            if (gpus.size() > 1) {
-                throw FlowsimException.usage("calibrate fits one GPU at a time, but the inputs were measured on "
-                        + String.join(", ", gpus) + "; name the GPU with --gpu if they are the same one");
+            List<MeasurementInputs.Source> sources;
+            // as validate: each table's GPU is checked by the backend, and a table found in a directory that
+            // cannot be used (a GPU without a profile) is listed with the results instead of ending the run
+            try (SimulationSession session = PluginFailure.open(discovered, context)) {
+                sources = inputs.readChecked(registry, context, Optional.ofNullable(gpu), session, "fit");
             }
+            MeasurementInputs.requireOneGpu(sources, "calibrate fits");
             HardwareTarget target = sources.stream().map(MeasurementInputs.Source::target)
                     .filter(t -> t.traceDevice().isPresent()).findFirst().orElse(sources.get(0).target());
             List<Measurement> fitting = new ArrayList<>();
@@ -169,6 +171,7 @@ final class CalibrateCommand implements Callable<Integer>, DeclaredOptions.UsesE
             for (String note : result.notes()) {
                 root.out.println("Note: " + note);
             }
+            MeasurementInputs.printSkippedTables(root.out, inputs.skippedTables(), "not used");
         }
         return 0;
     }

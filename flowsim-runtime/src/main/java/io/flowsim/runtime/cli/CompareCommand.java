@@ -27,6 +27,9 @@ final class CompareCommand implements Callable<Integer> {
     /** Rows printed per level. */
     static final int PRINTED_ROWS = 12;
 
+    /** A time (and the change from it) that is unknown: no kernel of the row has one on that side. */
+    static final String NO_TIME = "n/a";
+
     @ParentCommand
     FlowsimCommand root;
 
@@ -75,27 +78,38 @@ final class CompareCommand implements Callable<Integer> {
                 }
             }
         });
+        boolean unknownPrinted = false;
         for (String level : List.of("total", "stage", "stage_family", "op")) {
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {level.replace('_', ' ').replace("stage family", "stage / family"), "count A",
                 "count B", "time A us", "time B us", "delta us", "B/A", "% of peak A", "% of peak B"});
-            r.rows().stream().filter(x -> x.level().equals(level)).limit(PRINTED_ROWS).forEach(x -> rows.add(
+            List<RunComparison.Row> printed = r.rows().stream().filter(x -> x.level().equals(level))
+                    .limit(PRINTED_ROWS).toList();
+            unknownPrinted |= printed.stream().anyMatch(x -> x.timeUsA() == null || x.timeUsB() == null);
+            printed.forEach(x -> rows.add(
                     new String[] {x.key(), String.format(Locale.ROOT, "%,d", x.countA()),
                         String.format(Locale.ROOT, "%,d", x.countB()),
-                        us(Math.round(x.timeUsA() * 1000)) + mark(x.coverageA()),
-                        us(Math.round(x.timeUsB() * 1000)) + mark(x.coverageB()),
-                        (x.deltaUs() >= 0 ? "+" : "") + us(Math.round(x.deltaUs() * 1000)),
-                        x.ratio() == null ? "-" : String.format(Locale.ROOT, "%.2fx", x.ratio()),
+                        time(x.timeUsA(), x.coverageA()), time(x.timeUsB(), x.coverageB()),
+                        x.deltaUs() == null ? NO_TIME
+                                : (x.deltaUs() >= 0 ? "+" : "") + us(Math.round(x.deltaUs() * 1000)),
+                        x.ratio() != null ? String.format(Locale.ROOT, "%.2fx", x.ratio())
+                                : x.deltaUs() == null ? NO_TIME : "-",
                         pct(x.percentOfPeakA()), pct(x.percentOfPeakB())}));
             out.println();
             TextTable.print(out, rows, new boolean[] {false, true, true, true, true, true, true, true, true});
+        }
+        if (unknownPrinted) {
+            out.println();
+            out.println(NO_TIME + ": the row has kernels on that side but none of them has a predicted time (unknown,"
+                    + " not zero), so its change is unknown too");
         }
         out.println();
         SummaryPrinter.printFiles(out, files);
     }
 
-    private static String mark(double coverage) {
-        return coverage < 1 ? "*" : "";
+    /** A side's time of a row, {@code *} when it covers part of the row, {@link #NO_TIME} when none. */
+    private static String time(Double us, double coverage) {
+        return us == null ? NO_TIME : us(Math.round(us * 1000)) + (coverage < 1 ? "*" : "");
     }
 
     private static String pct(Double v) {

@@ -146,6 +146,11 @@ final class FlowsimCommand implements Callable<Integer> {
                 return handle(root, root.discoveryFailure);
             }
             CommandLine c = ex.getCommandLine();
+            java.util.Optional<String> misplaced = Suggestions.misplacedOption(ex);
+            if (misplaced.isPresent()) {
+                c.getErr().println("flowsim: " + misplaced.get());
+                return ErrorCode.USAGE.exitCode();
+            }
             c.getErr().println("flowsim: " + ex.getMessage() + Suggestions.didYouMean(ex));
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             return ErrorCode.USAGE.exitCode();

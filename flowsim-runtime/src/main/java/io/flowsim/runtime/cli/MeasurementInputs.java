@@ -5,6 +5,7 @@ import io.flowsim.api.FlowsimException;
 import io.flowsim.api.MeasurementTableReader;
 import io.flowsim.api.Progress;
 import io.flowsim.api.RunContext;
+import io.flowsim.api.SimulationSession;
 import io.flowsim.api.model.HardwareTarget;
 import io.flowsim.api.model.MeasuredTable;
 import io.flowsim.api.model.Measurement;
@@ -16,11 +17,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -44,7 +48,8 @@ final class MeasurementInputs {
     List<Path> traces = new ArrayList<>();
 
     @Option(names = "--trace-dir", paramLabel = "DIR",
-            description = "Use every *.json / *.json.gz trace in DIR, as with --trace-file.")
+            description = "Use every *.json / *.json.gz trace in DIR, as with --trace-file (JSON files that are not "
+                    + "profiler traces, such as *.meta.json sidecars, are listed as skipped).")
     Path traceDirectory;
 
     @Option(names = "--resolver", paramLabel = "NAME",
@@ -79,9 +84,9 @@ final class MeasurementInputs {
     }
 
     /** Adds the traces of {@code --trace-dir} (sorted) to those of {@code --trace-file}. */
-    void expandTraceDirectory() {
+    void expandTraceDirectory(io.flowsim.api.Reporter reporter) {
         if (traceDirectory != null) {
-            traces.addAll(TraceRun.collect(List.of(), Optional.of(traceDirectory)));
+            traces.addAll(TraceRun.collect(List.of(), Optional.of(traceDirectory), reporter));
             traceDirectory = null;
         }
     }
@@ -132,7 +137,7 @@ final class MeasurementInputs {
     List<Source> read(ExtensionRegistry registry, RunContext context, Optional<String> gpu, boolean warnSkipped,
                       Consumer<HardwareTarget> checkTarget) {
         skippedTables.clear();
-        expandTraceDirectory();
+        expandTraceDirectory(context.reporter());
         List<Source> sources = new ArrayList<>();
         List<MeasurementTableReader> readers = registry.tableReaders().stream().map(Discovered::extension).toList();
         if (!tables.isEmpty() && readers.isEmpty()) {
@@ -176,6 +181,77 @@ final class MeasurementInputs {
             sources.add(new Source(trace.getFileName().toString(), k.target(gpu), ms, Map.of()));
         }
         return sources;
+    }
+
+    /**
+     * What {@code validate}, {@code calibrate} and {@code bench} read: every table and trace, each table's GPU
+     * checked by {@code session} ({@link SimulationSession#checkTarget}): a table found in a directory that
+     * cannot be used (unreadable, or measured on a GPU the backend has no profile for) is kept in {@link
+     * #skippedTables} for the command to list with its results ({@link #printSkippedTables}); a table named on
+     * the command line fails the run with its name.
+     *
+     * @param purpose what the command does with the measurements ({@code score}, {@code fit}, ...), for the
+     *                line when none is left
+     * @throws FlowsimException bad input when no measurement is left, naming the inputs and the first table
+     *                          skipped with its reason (an empty result with exit code 0 would read as a clean run)
+     */
+    List<Source> readChecked(ExtensionRegistry registry, RunContext context, Optional<String> gpu,
+                             SimulationSession session, String purpose) {
+        List<Source> sources = read(registry, context, gpu, false, session::checkTarget);
+        if (sources.stream().allMatch(s -> s.measurements().isEmpty())) {
+            throw FlowsimException.badInput("no measurements to " + purpose + " in "
+                    + String.join(", ", Stream.concat(tables.stream(), traces.stream()).map(Path::toString).toList())
+                    + (onlyGroups != null || skipGroups != null ? " that --only-groups and --skip-groups select" : "")
+                    + (skippedTables.isEmpty() ? "" : "; " + skippedTables.size() + " table"
+                            + (skippedTables.size() == 1 ? "" : "s") + " skipped, the first: "
+                            + skippedTables.get(0).reason())
+                    + skippedRows(sources));
+        }
+        return sources;
+    }
+
+    /** Why the rows of the tables read were not used (their reader's first reason), for the no-measurement line. */
+    static String skippedRows(List<Source> sources) {
+        long rows = sources.stream().flatMap(s -> s.skipped().values().stream()).mapToLong(Long::longValue).sum();
+        return sources.stream().flatMap(s -> s.skipped().keySet().stream()).findFirst()
+                .map(reason -> String.format(java.util.Locale.ROOT, "; %,d row%s skipped, the first: %s", rows,
+                        rows == 1 ? "" : "s", reason))
+                .orElse("");
+    }
+
+    /**
+     * Fails unless every source was measured on one GPU: {@code calibrate} fits one and {@code bench} times one.
+     *
+     * @param command what the command does with one GPU ({@code calibrate fits}), for the line
+     */
+    static void requireOneGpu(List<Source> sources, String command) {
+        java.util.Set<String> gpus = new java.util.LinkedHashSet<>();
+        sources.forEach(s -> gpus.add(s.target().name()));
+        if (gpus.size() > 1) {
+            throw FlowsimException.usage(command + " one GPU at a time, but the inputs were measured on "
+                    + String.join(", ", gpus) + "; name the GPU with --gpu if they are the same one");
+        }
+    }
+
+    /**
+     * The "Tables skipped" block of a command's results; tables skipped for the same reason (the tables of one
+     * GPU's folder) share one line, since a reason can name every profile the backend knows. Nothing when none
+     * was skipped.
+     *
+     * @param notUsed what became of them, for the heading ({@code not scored}, {@code not fitted}, ...)
+     */
+    static void printSkippedTables(PrintStream out, List<SkippedTable> skippedTables, String notUsed) {
+        if (skippedTables.isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println("Tables skipped (found in a directory, " + notUsed + "):");
+        Map<String, List<Path>> byReason = new LinkedHashMap<>();
+        skippedTables.forEach(t -> byReason.computeIfAbsent(t.reason(), r -> new ArrayList<>()).add(t.file()));
+        byReason.forEach((reason, files) -> out.println("  " + files.get(0) + (files.size() == 1 ? ""
+                : files.size() == 2 ? " and " + files.get(1)
+                : String.format(Locale.ROOT, " and %,d more tables (--format json lists each)", files.size() - 1))
+                + ": " + reason));
     }
 
     /**

@@ -7,16 +7,14 @@ import io.flowsim.api.TraceSource;
 import io.flowsim.runtime.discovery.Discovered;
 import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
+import io.flowsim.runtime.pipeline.TraceDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /** {@code flowsim merge}: per-rank traces into one Perfetto-viewable trace. */
 @Command(name = "merge", mixinStandardHelpOptions = true,
@@ -34,7 +32,8 @@ final class MergeCommand implements Callable<Integer>, DeclaredOptions.UsesExten
     FlowsimCommand root;
 
     @Option(names = "--trace-dir", required = true, paramLabel = "DIR",
-            description = "The directory holding the per-rank *.json / *.json.gz traces (not searched recursively).")
+            description = "The directory holding the per-rank *.json / *.json.gz traces (not searched recursively;"
+                + " JSON files that are not profiler traces are listed as skipped).")
     Path traceDirectory;
 
     @Option(names = "--output", required = true, paramLabel = "FILE",
@@ -47,24 +46,11 @@ final class MergeCommand implements Callable<Integer>, DeclaredOptions.UsesExten
 
     @Override
     public Integer call() {
-        if (!Files.isDirectory(traceDirectory)) {
-            throw FlowsimException.badInput("trace directory not found: " + traceDirectory);
-        }
-        List<Path> inputs;
-        try (Stream<Path> files = Files.list(traceDirectory)) {
-            // the output is not filtered out: a rank named as the output is refused (never overwritten),
-            // and a trace FlowSim merged earlier is recognised and skipped by the merging source
-            inputs = files.filter(Files::isRegularFile)
-                    .filter(p -> {
-                        String n = p.getFileName().toString();
-                        return n.endsWith(".json") || n.endsWith(".json.gz");
-                    }).sorted().toList();
-        } catch (IOException e) {
-            throw FlowsimException.badInput("cannot list " + traceDirectory + ": " + e.getMessage(), e);
-        }
-        if (inputs.isEmpty()) {
-            throw FlowsimException.badInput("no *.json or *.json.gz traces in " + traceDirectory);
-        }
+        // the output is not left out: a rank named as the output is refused (never overwritten), and a
+        // trace FlowSim merged earlier is recognised and skipped by the merging source
+        TraceDirectory.Listing listing = TraceDirectory.list(traceDirectory);
+        listing.skipped().forEach(f -> root.reporter().info("skipped " + f.file() + ": " + f.reason()));
+        List<Path> inputs = listing.traces();
         try (ExtensionRegistry registry = root.discover()) {
             TraceSource merging = registry.traceSources().stream()
                     .filter(d -> source == null || d.name().equals(source))

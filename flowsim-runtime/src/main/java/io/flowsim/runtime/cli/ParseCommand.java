@@ -33,7 +33,7 @@ final class ParseCommand implements Callable<Integer>, DeclaredOptions.UsesExten
 
     @Override
     public Integer call() {
-        List<Path> traces = pipeline.traces();
+        List<Path> traces = pipeline.traces(root.reporter());
         boolean json = pipeline.json();
         Options.Builder options = root.options();
         pipeline.addTo(options, traces);

@@ -3,6 +3,7 @@ package io.flowsim.runtime.cli;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Options;
 import io.flowsim.runtime.pipeline.PipelineSpec;
+import io.flowsim.api.Reporter;
 import io.flowsim.runtime.pipeline.TraceRun;
 import picocli.CommandLine.Option;
 
@@ -20,7 +21,8 @@ final class PipelineOptions {
     List<Path> traceFiles = new ArrayList<>();
 
     @Option(names = "--trace-dir", paramLabel = "DIR",
-            description = "Read every *.json and *.json.gz trace in DIR (e.g. one per rank).")
+            description = "Read every *.json and *.json.gz trace in DIR (e.g. one per rank); JSON files that are not "
+                    + "profiler traces (no traceEvents, such as *.meta.json sidecars) are listed as skipped.")
     Path traceDirectory;
 
     @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = "flowsim-output",
@@ -61,8 +63,8 @@ final class PipelineOptions {
     String format;
 
     /** The traces to read, in order. */
-    List<Path> traces() {
-        return TraceRun.collect(traceFiles, Optional.ofNullable(traceDirectory));
+    List<Path> traces(Reporter reporter) {
+        return TraceRun.collect(traceFiles, Optional.ofNullable(traceDirectory), reporter);
     }
 
     int jobs() {

@@ -32,6 +32,10 @@ final class RunPrinter {
         RunReport report = outcome.report();
         if (report.traces().size() == 1) {
             SummaryPrinter.printSummary(out, report.traces().get(0).result());
+            // a single trace's run notes: only that a --gpu may or may not be the trace's own GPU
+            for (String note : report.notes()) {
+                out.println("Note: " + note);
+            }
         } else {
             printRanks(out, report);
         }
@@ -196,9 +200,7 @@ final class RunPrinter {
                     share(r.waitNs(), r.collectiveTimeNs()), String.format(Locale.ROOT, "%,d calls", last)});
             }
             TextTable.print(out, rows, new boolean[] {true, true, true, true, true});
-            boolean whatIf = report.traces().stream().anyMatch(t -> t.result().summary().simulation()
-                    .map(sim -> sim.target().isWhatIf()).orElse(false));
-            c.accuracy().ifPresent(a -> printAccuracy(out, a, whatIf));
+            c.accuracy().ifPresent(a -> printAccuracy(out, a, report.whatIf()));
             for (String note : c.notes()) {
                 out.println("Note: " + note);
             }

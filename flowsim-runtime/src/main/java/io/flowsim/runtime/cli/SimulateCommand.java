@@ -47,7 +47,7 @@ final class SimulateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
 
     @Override
     public Integer call() {
-        List<Path> traces = pipeline.traces();
+        List<Path> traces = pipeline.traces(root.reporter());
         boolean json = pipeline.json();
         Options.Builder options = root.options();
         pipeline.addTo(options, traces);

@@ -5,6 +5,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -23,6 +24,44 @@ final class Suggestions {
     /** {@code " (did you mean 'simulate'?)"} for a parameter error with a near suggestion, else empty. */
     static String didYouMean(CommandLine.ParameterException ex) {
         return nearest(ex).map(s -> " (did you mean '" + s + "'?)").orElse("");
+    }
+
+    /**
+     * For an option of a command given before the command ({@code flowsim --gpu H100 simulate ...}): the line
+     * that says to put it after the command. Picocli has parsed the command named after it (or, when the
+     * option's value hides it, none); the option is looked up among that command's options, else among every
+     * command's. Empty for any other error.
+     */
+    static Optional<String> misplacedOption(CommandLine.ParameterException ex) {
+        CommandLine root = ex.getCommandLine();
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException unmatched) || unmatched.getUnmatched().isEmpty()
+                || root == null || root.getParent() != null) {
+            return Optional.empty();
+        }
+        String arg = unmatched.getUnmatched().get(0);
+        if (!arg.startsWith("-") || root.getCommandSpec().findOption(optionName(arg)) != null) {
+            return Optional.empty();
+        }
+        String option = optionName(arg);
+        CommandLine.ParseResult parsed = root.getParseResult();
+        List<CommandLine> commands = parsed != null && parsed.hasSubcommand()
+                ? List.of(parsed.subcommand().commandSpec().commandLine())
+                : List.copyOf(root.getSubcommands().values());
+        List<String> having = commands.stream()
+                .filter(c -> c.getCommandSpec().findOption(option) != null)
+                .map(c -> c.getCommandName()).distinct().toList();
+        if (having.isEmpty()) {
+            return Optional.empty();
+        }
+        String command = having.size() == 1 ? having.get(0) : "COMMAND";
+        return Optional.of(option + " is an option of " + (having.size() == 1 ? "'flowsim " + command + "'"
+                : "the commands " + String.join(", ", having)) + ", not of 'flowsim' itself: put it after the"
+                + " command, as in 'flowsim " + command + " " + arg + (arg.contains("=") ? "" : " ...") + "'");
+    }
+
+    private static String optionName(String arg) {
+        int eq = arg.indexOf('=');
+        return eq > 0 ? arg.substring(0, eq) : arg;
     }
 
     static Optional<String> nearest(CommandLine.ParameterException ex) {

@@ -129,7 +129,7 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
             // a GPU the backend does not know fails now, before any table or trace is read
             new Pipeline(registry, context).checkGpu(Optional.of(backend), Optional.ofNullable(gpu));
             // the tables and traces read are inputs: --csv never replaces one, and is refused before any work
-            inputs.expandTraceDirectory();
+            inputs.expandTraceDirectory(root.reporter());
             List<Path> read = new ArrayList<>(inputs.traces);
             inputs.tableFiles(registry.tableReaders().stream().map(Discovered::extension).toList())
                     .forEach(f -> read.add(f[0]));
@@ -141,35 +141,13 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
                 try (SimulationSession session = PluginFailure.open(b, context)) {
                     // skipped tables are reported with the results (stdout), not as warnings while reading; so
                     // is a table found in a directory whose GPU the backend has no profile for
-                    List<MeasurementInputs.Source> sources = inputs.read(registry, context,
-                            Optional.ofNullable(gpu), false, session::checkTarget);
-                    if (sources.stream().allMatch(s -> s.measurements().isEmpty())) {
-                        // as calibrate and bench: an empty table with exit code 0 reads as a clean run
-                        List<MeasurementInputs.SkippedTable> skippedTables = inputs.skippedTables();
-                        throw FlowsimException.badInput("no measurements to score in "
-                                + String.join(", ", java.util.stream.Stream.concat(inputs.tables.stream(),
-                                        inputs.traces.stream()).map(Path::toString).toList())
-                                + (inputs.onlyGroups != null || inputs.skipGroups != null
-                                        ? " that --only-groups and --skip-groups select" : "")
-                                + (skippedTables.isEmpty() ? "" : "; " + skippedTables.size() + " table"
-                                        + (skippedTables.size() == 1 ? "" : "s") + " skipped, the first: "
-                                        + skippedTables.get(0).reason())
-                                + skippedRows(sources));
-                    }
+                    List<MeasurementInputs.Source> sources = inputs.readChecked(registry, context,
+                            Optional.ofNullable(gpu), session, "score");
                     scores = score(b, session, sources, holdOut, part);
                 }
                 return report(b.name(), scores, part, json, csvOutput);
             }
         }
-    }
-
-    /** Why the rows of the tables read were not used (their reader's first reason), for the no-measurement line. */
-    static String skippedRows(List<MeasurementInputs.Source> sources) {
-        long rows = sources.stream().flatMap(s -> s.skipped().values().stream()).mapToLong(Long::longValue).sum();
-        return sources.stream().flatMap(s -> s.skipped().keySet().stream()).findFirst()
-                .map(reason -> String.format(Locale.ROOT, "; %,d row%s skipped, the first: %s", rows,
-                        rows == 1 ? "" : "s", reason))
-                .orElse("");
     }
 
     /** The scores as one JSON document (docs/output-formats.md). */
@@ -339,17 +317,6 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
             skipped.forEach((table, reasons) -> reasons.forEach((reason, count) ->
                     out.printf(Locale.ROOT, "  %s: %,d x %s%n", table, count, reason)));
         }
-        if (!skippedTables.isEmpty()) {
-            out.println();
-            out.println("Tables skipped (found in a directory, not scored):");
-            // tables skipped for the same reason (the tables of one GPU's folder) share one line: its reason
-            // can name every profile the backend knows
-            Map<String, List<Path>> byReason = new java.util.LinkedHashMap<>();
-            skippedTables.forEach(t -> byReason.computeIfAbsent(t.reason(), r -> new ArrayList<>()).add(t.file()));
-            byReason.forEach((reason, files) -> out.println("  " + files.get(0) + (files.size() == 1 ? ""
-                    : files.size() == 2 ? " and " + files.get(1)
-                    : String.format(Locale.ROOT, " and %,d more tables (--format json lists each)", files.size() - 1))
-                    + ": " + reason));
-        }
+        MeasurementInputs.printSkippedTables(out, skippedTables, "not scored");
     }
 }

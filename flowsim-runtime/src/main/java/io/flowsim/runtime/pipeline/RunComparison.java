@@ -54,21 +54,24 @@ public final class RunComparison {
      *
      * @param level  {@code total}, {@code stage}, {@code stage_family} or {@code op}
      * @param key    the row's key ({@code decode}, {@code decode / gemm}, {@code matmul})
+     * @param timeUsA   side A's time of the row; null when the row has kernels on side A but none of them
+     *                  has a time on its basis (predicted times where no kernel of the row was predicted):
+     *                  unknown, not zero. A row with no kernels on a side has time 0 there.
      * @param coverageA the share of the row's kernels on side A that its times cover (1 for measured
      *                  times; for predicted times the kernels with a prediction)
      */
-    public record Row(String level, String key, long countA, long countB, double timeUsA, double timeUsB,
+    public record Row(String level, String key, long countA, long countB, Double timeUsA, Double timeUsB,
                       Double percentOfPeakA, Double percentOfPeakB, double tflopsA, double tflopsB,
                       double coverageA, double coverageB) {
 
-        /** {@code B - A} in microseconds. */
-        public double deltaUs() {
-            return timeUsB - timeUsA;
+        /** {@code B - A} in microseconds, or null when a side's time is unknown. */
+        public Double deltaUs() {
+            return timeUsA == null || timeUsB == null ? null : timeUsB - timeUsA;
         }
 
-        /** {@code B / A}, or null when A has no time. */
+        /** {@code B / A}, or null when A has no time or a side's time is unknown. */
         public Double ratio() {
-            return timeUsA == 0 ? null : timeUsB / timeUsA;
+            return timeUsA == null || timeUsB == null || timeUsA == 0 ? null : timeUsB / timeUsA;
         }
     }
 
@@ -146,12 +149,14 @@ public final class RunComparison {
         }
         List<Row> rows = new ArrayList<>();
         byKey.forEach((k, pair) -> rows.add(row(level, k, pair[0], a, pair[1], b)));
-        rows.sort(Comparator.comparingDouble((Row r) -> -Math.abs(r.deltaUs())).thenComparing(Row::key));
+        // rows whose change is unknown (a side without times) after every known change
+        rows.sort(Comparator.comparingDouble((Row r) -> r.deltaUs() == null ? Double.POSITIVE_INFINITY
+                : -Math.abs(r.deltaUs())).thenComparing(Row::key));
         return rows;
     }
 
     private static Row row(String level, String key, JsonNode na, Side a, JsonNode nb, Side b) {
-        return new Row(level, key, count(na, a), count(nb, b), time(na, a), time(nb, b), percent(na, a),
+        return new Row(level, key, count(na, a), count(nb, b), knownTime(na, a), knownTime(nb, b), percent(na, a),
                 percent(nb, b), tflops(na, a), tflops(nb, b), coverage(na, a), coverage(nb, b));
     }
 
@@ -169,6 +174,14 @@ public final class RunComparison {
 
     private static double time(JsonNode n, Side s) {
         return n == null ? 0 : n.path(s.predicted() ? "predicted_time_us" : "kernel_time_us").asDouble();
+    }
+
+    /** The row's time on the side's basis; null when it has kernels there and none has such a time. */
+    private static Double knownTime(JsonNode n, Side s) {
+        if (n != null && n.path("count").asLong() > 0 && count(n, s) == 0) {
+            return null;
+        }
+        return time(n, s);
     }
 
     private static Double percent(JsonNode n, Side s) {
@@ -205,14 +218,10 @@ public final class RunComparison {
             n.put("count_a", x.countA());
             n.put("count_b", x.countB());
             n.put("count_delta", x.countB() - x.countA());
-            n.put("time_us_a", x.timeUsA());
-            n.put("time_us_b", x.timeUsB());
-            n.put("time_delta_us", x.deltaUs());
-            if (x.ratio() == null) {
-                n.putNull("time_ratio");
-            } else {
-                n.put("time_ratio", x.ratio());
-            }
+            putNullable(n, "time_us_a", x.timeUsA());
+            putNullable(n, "time_us_b", x.timeUsB());
+            putNullable(n, "time_delta_us", x.deltaUs());
+            putNullable(n, "time_ratio", x.ratio());
             putNullable(n, "percent_of_peak_a", x.percentOfPeakA());
             putNullable(n, "percent_of_peak_b", x.percentOfPeakB());
             putNullable(n, "percent_of_peak_delta", x.percentOfPeakA() == null || x.percentOfPeakB() == null ? null
@@ -261,9 +270,8 @@ public final class RunComparison {
                         "tflops_a", "tflops_b", "coverage_a", "coverage_b");
                 for (Row x : r.rows()) {
                     p.printRecord(x.level(), x.key(), x.countA(), x.countB(), x.countB() - x.countA(),
-                            num(x.timeUsA()), num(x.timeUsB()), num(x.deltaUs()), x.ratio() == null ? "" : num(x.ratio()),
-                            x.percentOfPeakA() == null ? "" : num(x.percentOfPeakA()),
-                            x.percentOfPeakB() == null ? "" : num(x.percentOfPeakB()),
+                            num(x.timeUsA()), num(x.timeUsB()), num(x.deltaUs()), num(x.ratio()),
+                            num(x.percentOfPeakA()), num(x.percentOfPeakB()),
                             x.percentOfPeakA() == null || x.percentOfPeakB() == null ? ""
                                     : num(x.percentOfPeakB() - x.percentOfPeakA()),
                             num(x.tflopsA()), num(x.tflopsB()), num(x.coverageA()), num(x.coverageB()));
@@ -279,5 +287,10 @@ public final class RunComparison {
 
     private static String num(double v) {
         return String.format(java.util.Locale.ROOT, "%.4f", v);
+    }
+
+    /** Empty for an unknown value (a CSV reader sees a missing value, never a zero). */
+    private static String num(Double v) {
+        return v == null ? "" : num(v.doubleValue());
     }
 }

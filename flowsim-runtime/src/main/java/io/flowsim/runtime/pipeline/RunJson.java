@@ -139,7 +139,7 @@ public final class RunJson {
         g.writeFieldName("analysis");
         analysis(g, report.analysis(), simulated);
         g.writeFieldName("collectives");
-        collectives(g, report.collectives());
+        collectives(g, report.collectives(), report.whatIf());
         g.writeObjectFieldStart("end_to_end");
         long measured = report.kernelTimeNs();
         long wait = report.collectives().waitNs();
@@ -225,7 +225,7 @@ public final class RunJson {
         g.writeEndArray();
     }
 
-    private static void collectives(JsonGenerator g, CollectiveMatcher.Report r) throws IOException {
+    private static void collectives(JsonGenerator g, CollectiveMatcher.Report r, boolean whatIf) throws IOException {
         g.writeStartObject();
         g.writeArrayFieldStart("ranks");
         for (Integer rank : r.ranks()) {
@@ -244,7 +244,7 @@ public final class RunJson {
         g.writeEndObject();
         if (r.accuracy().isPresent()) {
             g.writeFieldName("accuracy_against_transfer");
-            accuracy(g, r.accuracy().get());
+            accuracy(g, r.accuracy().get(), whatIf);
         } else {
             g.writeNullField("accuracy_against_transfer");
         }
@@ -281,7 +281,12 @@ public final class RunJson {
         g.writeEndObject();
     }
 
-    private static void accuracy(JsonGenerator g, AccuracyRow r) throws IOException {
+    /**
+     * The collectives' predictions against their measured transfer times. In a what-if run ({@code what_if}:
+     * predicted on another GPU than the traces') the error fields keep their formulas but compare two GPUs;
+     * {@code predicted_to_measured} is the projection to read there.
+     */
+    private static void accuracy(JsonGenerator g, AccuracyRow r, boolean whatIf) throws IOException {
         g.writeStartObject();
         g.writeNumberField("count", r.count());
         g.writeNumberField("measured_transfer_time_us", r.measuredNs() / 1000.0);
@@ -289,6 +294,12 @@ public final class RunJson {
         g.writeNumberField("total_error_percent", r.totalErrorPercent());
         g.writeNumberField("median_abs_error_percent", r.medianAbsErrorPercent());
         g.writeNumberField("p90_abs_error_percent", r.p90AbsErrorPercent());
+        g.writeBooleanField("what_if", whatIf);
+        if (r.measuredNs() == 0) {
+            g.writeNullField("predicted_to_measured");
+        } else {
+            g.writeNumberField("predicted_to_measured", (double) r.predictedNs() / r.measuredNs());
+        }
         g.writeEndObject();
     }
 

@@ -51,6 +51,15 @@ public record RunReport(List<TraceRun.TraceOutcome> traces, List<RankTotals> per
                              long predictedNs, long collectiveTimeNs, long waitNs) {
     }
 
+    /**
+     * Whether a trace of the run was simulated on another GPU than the one it was recorded on: its predictions
+     * are then a projection onto that GPU, and their differences from the measured times are not errors.
+     */
+    public boolean whatIf() {
+        return traces.stream().anyMatch(t -> t.result().summary().simulation()
+                .map(sim -> sim.target().isWhatIf()).orElse(false));
+    }
+
     /** Aggregates the outcomes of a run's traces. */
     static RunReport of(List<TraceRun.TraceOutcome> traces) {
         List<String> notes = new ArrayList<>();
@@ -68,6 +77,24 @@ public record RunReport(List<TraceRun.TraceOutcome> traces, List<RankTotals> per
         }
         if (versions.size() > 1) {
             notes.add("the traces come from different PyTorch versions: " + String.join(", ", versions));
+        }
+        Set<String> assumed = new LinkedHashSet<>();
+        long withoutGpu = 0;
+        for (TraceRun.TraceOutcome t : traces) {
+            Optional<String> named = t.result().summary().simulation().map(SimulationSummary::target)
+                    .filter(target -> target.traceDevice().isEmpty()).map(target -> target.name());
+            named.ifPresent(assumed::add);
+            withoutGpu += named.isPresent() ? 1 : 0;
+        }
+        if (!assumed.isEmpty()) {
+            // --gpu on traces without deviceProperties (the HTA samples): FlowSim cannot tell a what-if
+            String gpu = String.join(", ", assumed);
+            notes.add((traces.size() == 1 ? "the trace does not record the GPU it ran on"
+                    : (withoutGpu == traces.size() ? "the traces do not" : "some traces do not")
+                            + " record the GPU they ran on")
+                    + ", so FlowSim cannot tell whether " + gpu + " is that GPU: the predictions are shown beside"
+                    + " the measured times as accuracy, and are accuracy only if it is (otherwise they project onto "
+                    + gpu + ", and the differences are not errors)");
         }
 
         // per stage of the trace (a per-stage profile) the ranks' collectives are matched separately
@@ -108,6 +135,13 @@ public record RunReport(List<TraceRun.TraceOutcome> traces, List<RankTotals> per
             reports.add(CollectiveMatcher.match(rc));
         }
         CollectiveMatcher.Report collectives = combine(reports);
+        if (traces.size() > 1 && traces.stream().allMatch(t -> t.rankSource().equals(TraceRun.ORDER_GIVEN)
+                && t.result().collectives().isEmpty())) {
+            // e.g. the demo folder: two models' traces, each a single-GPU run
+            notes.add("no trace records its rank and none has a collective: the traces are numbered in the order"
+                    + " given and read as separate single-GPU runs, not ranks of one job; the run's totals add"
+                    + " them up");
+        }
         List<RankTotals> perRank = new ArrayList<>();
         ranks.forEach((rank, a) -> perRank.add(new RankTotals(rank, List.copyOf(a.traces), a.kernels, a.time, a.busy,
                 a.predicted, collectives.collectiveTimeByRank().getOrDefault(rank, 0L),

@@ -49,6 +49,9 @@ public final class TraceRun {
     /** The run-level summary's file name. */
     public static final String RUN_JSON = "run.json";
 
+    /** The rank source of a trace that records no rank: its place among the traces given. */
+    static final String ORDER_GIVEN = "order given";
+
     /** {@code .<output>.flowsim-staging-<pid>-<nanos>}: where a run of several traces is written first. */
     static final String STAGING = ".flowsim-staging-";
     /** {@code .<output>.flowsim-old-<pid>-<nanos>}: the previous run, set aside while the new one moves in. */
@@ -81,30 +84,17 @@ public final class TraceRun {
         }
     }
 
-    /** The traces named by {@code --trace-file} (in order) and those in {@code --trace-dir} (sorted by name). */
-    public static List<Path> collect(List<Path> files, Optional<Path> directory) {
+    /**
+     * The traces named by {@code --trace-file} (in order) and those in {@code --trace-dir} (sorted by name;
+     * see {@link TraceDirectory}): each JSON file of the folder that is not a profiler trace is listed on
+     * {@code reporter} as skipped, with the reason.
+     */
+    public static List<Path> collect(List<Path> files, Optional<Path> directory, Reporter reporter) {
         List<Path> traces = new ArrayList<>(files);
         if (directory.isPresent()) {
-            Path dir = directory.get();
-            if (!Files.isDirectory(dir)) {
-                throw FlowsimException.badInput("trace directory not found: " + dir);
-            }
-            List<Path> found = new ArrayList<>();
-            try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-                for (Path p : s) {
-                    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                    if ((n.endsWith(".json") || n.endsWith(".json.gz")) && Files.isRegularFile(p)) {
-                        found.add(p);
-                    }
-                }
-            } catch (IOException e) {
-                throw FlowsimException.badInput("cannot list trace directory " + dir + ": " + e.getMessage(), e);
-            }
-            if (found.isEmpty()) {
-                throw FlowsimException.badInput("no traces (*.json, *.json.gz) in " + dir);
-            }
-            found.sort(null);
-            traces.addAll(found);
+            TraceDirectory.Listing listing = TraceDirectory.list(directory.get());
+            listing.skipped().forEach(s -> reporter.info("skipped " + s.file() + ": " + s.reason()));
+            traces.addAll(listing.traces());
         }
         if (traces.isEmpty()) {
             throw FlowsimException.usage("name the traces to read: --trace-file FILE (repeatable) or --trace-dir DIR");
@@ -348,7 +338,7 @@ public final class TraceRun {
             boolean recorded = m.distributed().map(d -> d.rank().isPresent()).orElse(false);
             return new TraceOutcome(file, name, dir, m.rank().getAsInt(), recorded ? "trace" : "file name", result);
         }
-        return new TraceOutcome(file, name, dir, order, "order given", result);
+        return new TraceOutcome(file, name, dir, order, ORDER_GIVEN, result);
     }
 
     /** File names without {@code .json}/{@code .json.gz}, made unique with {@code -2}, {@code -3}, ... */

@@ -245,6 +245,10 @@ class RunAnalysisEndToEndTest {
         double predicted = json(b.resolve("run.json")).get("end_to_end").get("predicted_kernel_time_us").asDouble();
         assertThat(total.get("time_us_b").asDouble()).isCloseTo(predicted, org.assertj.core.data.Offset.offset(1e-6));
         for (JsonNode row : doc.get("rows")) {
+            if (row.get("time_us_b").isNull()) {
+                assertThat(row.get("time_delta_us").isNull()).as(row.toString()).isTrue();
+                continue;
+            }
             assertThat(row.get("time_delta_us").asDouble()).isCloseTo(
                     row.get("time_us_b").asDouble() - row.get("time_us_a").asDouble(),
                     org.assertj.core.data.Offset.offset(1e-9));
@@ -258,6 +262,46 @@ class RunAnalysisEndToEndTest {
         assertThat(missing.err()).contains("nothing-here not found");
     }
 
+    /**
+     * The demo Llama trace against its B200 prediction: its "other" kernels (asserts, sorts, masks) have no
+     * prediction, so their rows' B time is unknown: null in compare.json, an empty cell in compare.csv, never a
+     * zero time with a -100% change.
+     */
+    @Test
+    void compareGivesARowWithoutPredictionsNoTimeRatherThanZero() throws IOException {
+        Path a = work.resolve("unknown-a");
+        Path b = work.resolve("unknown-b");
+        assertThat(run("parse", "--no-report", "--trace-file", LLAMA.toString(), "--output-dir", a.toString())
+                .exitCode()).isZero();
+        CliRun sim = run("simulate", "--no-report", "--trace-file", LLAMA.toString(), "--output-dir", b.toString(),
+                "--gpu", "B200");
+        assertThat(sim.exitCode()).as(sim.err()).isZero();
+        Path out = work.resolve("unknown-out");
+        CliRun r = run("compare", a.toString(), b.toString(), "--output-dir", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+
+        JsonNode other = null;
+        for (JsonNode row : json(out.resolve("compare.json")).get("rows")) {
+            if (row.get("key").asText().equals("decode / other")) {
+                other = row;
+            }
+        }
+        assertThat(other).as("decode / other row").isNotNull();
+        assertThat(other.get("count_a").asLong()).isPositive();
+        assertThat(other.get("count_b").asLong()).isZero();
+        assertThat(other.get("coverage_b").asDouble()).isZero();
+        assertThat(other.get("time_us_a").asDouble()).isPositive();
+        assertThat(other.get("time_us_b").isNull()).isTrue();
+        assertThat(other.get("time_delta_us").isNull()).isTrue();
+        assertThat(other.get("time_ratio").isNull()).isTrue();
+        CSVRecord csvRow = ParseOutputsTest.csv(out.resolve("compare.csv")).stream()
+                .filter(c -> c.get("key").equals("decode / other")).findFirst().orElseThrow();
+        assertThat(csvRow.get("time_us_a")).isNotEmpty();
+        assertThat(csvRow.get("time_us_b")).isEmpty();
+        assertThat(csvRow.get("time_delta_us")).isEmpty();
+        assertThat(csvRow.get("time_ratio")).isEmpty();
+    }
+
     @Test
     void validateOnATraceDirectoryPrintsJson() throws IOException {
         CliRun r = run("validate", "--trace-dir", TWO_RANK.toString(), "--format", "json");
@@ -265,6 +309,68 @@ class RunAnalysisEndToEndTest {
         JsonNode doc = JSON.readTree(r.out());
         assertThat(doc.get("command").asText()).isEqualTo("validate");
         assertThat(doc.get("groups")).isNotEmpty();
+    }
+
+    /**
+     * The multi-rank path with --gpu another GPU, on the real HTA sample (ranks 0 and 1 of one A100 job, whose
+     * traces record no GPU name): the same two ranks simulated on A100 and on H100. Every rank's kernels are
+     * predicted on the named GPU (faster on the H100 in total), run.json's totals add the ranks up, the
+     * collectives' predicted/measured ratio is theirs, each CSV's Predicted / Measured column is its two
+     * times' ratio, and the run says that FlowSim cannot tell whether the named GPU is the recorded one.
+     */
+    @Test
+    void htaRanksOnAnotherGpuArePredictedThereAndSaySoInEveryOutput() throws IOException {
+        Path shared = BundledPluginRun.sharedDir().resolve("data/traces/HolisticTraceAnalysis");
+        Path dir = Files.createDirectories(work.resolve("hta-what-if"));
+        List<String> ranks = List.of("trace_filter__sampled_rank-0", "trace_filter__sampled_rank-1");
+        for (String rank : ranks) {
+            Files.createSymbolicLink(dir.resolve(rank + ".json.gz"), shared.resolve(rank + ".json.gz"));
+        }
+        double[] predicted = new double[2];
+        List<String> gpus = List.of("A100", "H100");
+        for (int i = 0; i < gpus.size(); i++) {
+            Path out = work.resolve("hta-what-if-" + gpus.get(i));
+            CliRun r = run("simulate", "--no-report", "--trace-dir", dir.toString(), "--output-dir", out.toString(),
+                    "--gpu", gpus.get(i), "--jobs", "2");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.out()).contains("Note: the traces do not record the GPU they ran on, so FlowSim cannot tell"
+                    + " whether " + gpus.get(i) + " is that GPU");
+            JsonNode run = json(out.resolve("run.json"));
+            double sum = 0;
+            for (JsonNode t : run.get("traces")) {
+                assertThat(t.get("target").asText()).isEqualTo(gpus.get(i));
+                assertThat(t.get("gpu").asText()).isEmpty();
+                assertThat(t.get("target_is_trace_device").asBoolean()).isFalse();
+                assertThat(t.get("what_if").asBoolean()).isFalse();
+                assertThat(t.get("rank_source").asText()).isEqualTo("trace");
+                sum += t.get("predicted_kernel_time_us").asDouble();
+            }
+            assertThat(sum).isPositive();
+            predicted[i] = run.get("end_to_end").get("predicted_kernel_time_us").asDouble();
+            assertThat(predicted[i]).isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-3));
+            JsonNode accuracy = run.get("collectives").get("accuracy_against_transfer");
+            assertThat(accuracy.get("what_if").asBoolean()).isFalse();
+            assertThat(accuracy.get("predicted_to_measured").asDouble()).isCloseTo(
+                    accuracy.get("predicted_time_us").asDouble() / accuracy.get("measured_transfer_time_us").asDouble(),
+                    org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(run.get("notes").toString()).contains("cannot tell whether " + gpus.get(i));
+            for (String rank : ranks) {
+                int compared = 0;
+                for (CSVRecord row : ParseOutputsTest.csv(out.resolve(rank + "/" + rank + ".csv"))) {
+                    if (row.get("Predicted (us)").isEmpty() || Double.parseDouble(row.get("Duration (us)")) == 0) {
+                        assertThat(row.get("Predicted / Measured")).isEmpty();
+                        continue;
+                    }
+                    double ratio = Double.parseDouble(row.get("Predicted (us)"))
+                            / Double.parseDouble(row.get("Duration (us)"));
+                    assertThat(Double.parseDouble(row.get("Predicted / Measured"))).as(row.get("Name"))
+                            .isCloseTo(ratio, org.assertj.core.data.Offset.offset(1e-4));
+                    compared++;
+                }
+                assertThat(compared).as(rank).isPositive();
+            }
+        }
+        assertThat(predicted[1]).as("H100 against A100").isLessThan(predicted[0]);
     }
 
     @Test

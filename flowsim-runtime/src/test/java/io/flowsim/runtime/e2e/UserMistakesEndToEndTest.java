@@ -55,10 +55,10 @@ class UserMistakesEndToEndTest {
     }
 
     /**
-     * A directory of tables where some were measured on GPUs without a profile (hand-made tables in folders
-     * named like aiconfigurator's systems): the others are scored, the rest listed as skipped with the
-     * reason and the way out; a table of such a GPU named alone fails with its name; with nothing left to
-     * score, the one line says why.
+     * A directory of tables where some were measured on GPUs without a profile (hand-made tables whose device
+     * column names such a GPU; every aiconfigurator system folder now names a GPU with a profile): the others
+     * are scored, the rest listed as skipped with the reason and the way out; a table of such a GPU named alone
+     * fails with its name; with nothing left to score, the one line says why.
      */
     @Test
     void validateScoresTheTablesOfKnownGpusAndSkipsTheOthersOfADirectory() throws IOException {
@@ -66,40 +66,97 @@ class UserMistakesEndToEndTest {
         Path tables = dir.resolve("tables");
         String gemm = "gemm_dtype,m,n,k,latency\nbfloat16,128,4096,4096,0.020\nbfloat16,256,4096,4096,0.030\n";
         Path h100 = Files.writeString(Files.createDirectories(tables.resolve("h100_sxm")).resolve("gemm.csv"), gemm);
-        Path b300 = Files.writeString(Files.createDirectories(tables.resolve("b300_sxm")).resolve("gemm.csv"), gemm);
-        Path a30 = Files.createDirectories(tables.resolve("a30"));
-        Files.writeString(a30.resolve("gemm.csv"), gemm);
-        Files.writeString(a30.resolve("gemm_more.csv"), gemm);
+        Path a10g = Files.writeString(Files.createDirectories(tables.resolve("g5")).resolve("gemm.csv"),
+                onDevice("NVIDIA A10G", gemm));
+        Path a6000 = Files.createDirectories(tables.resolve("workstation"));
+        Files.writeString(a6000.resolve("gemm.csv"), onDevice("NVIDIA RTX A6000", gemm));
+        Files.writeString(a6000.resolve("gemm_more.csv"), onDevice("NVIDIA RTX A6000", gemm));
 
         CliRun r = CliRun.of("--quiet", "--plugins-dir", plugins.toString(), "validate", tables.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).contains("h100_sxm/gemm.csv [H100]").doesNotContain("b300_sxm/gemm.csv [")
+        assertThat(r.out()).contains("h100_sxm/gemm.csv [H100]").doesNotContain("g5/gemm.csv [")
                 .contains("Tables skipped (found in a directory, not scored):")
-                .contains("  " + b300 + ": measured on 'B300' (its device column, or else its folder, names the GPU):"
-                        + " the analytical backend has no hardware profile for 'B300' (did you mean b200?):"
-                        + " add one with --hardware FILE, see docs/hardware-profiles.md" + System.lineSeparator())
+                .contains("  " + a10g + ": measured on 'NVIDIA A10G' (its device column, or else its folder, names the"
+                        + " GPU): the analytical backend has no hardware profile for 'NVIDIA A10G' (did you mean"
+                        + " a100-sxm-80gb?): add one with --hardware FILE, see docs/hardware-profiles.md"
+                        + System.lineSeparator())
                 .as("a skipped table's reason is short: not every known profile again").doesNotContain("Known profiles");
         // the two tables of one folder share their reason's line
-        assertThat(r.out().lines().filter(l -> l.contains("'A30'")).toList()).singleElement().asString()
-                .startsWith("  " + a30.resolve("gemm.csv") + " and " + a30.resolve("gemm_more.csv") + ": ");
+        assertThat(r.out().lines().filter(l -> l.contains("'NVIDIA RTX A6000'")).toList()).singleElement().asString()
+                .startsWith("  " + a6000.resolve("gemm.csv") + " and " + a6000.resolve("gemm_more.csv") + ": ");
         assertThat(h100).exists();
 
         CliRun json = CliRun.of("--quiet", "--plugins-dir", plugins.toString(), "validate", "--format", "json",
                 tables.toString());
         assertThat(json.exitCode()).as(json.err()).isZero();
-        assertThat(json.out()).contains("\"skipped_tables\"").contains(a30.resolve("gemm_more.csv").toString());
+        assertThat(json.out()).contains("\"skipped_tables\"").contains(a6000.resolve("gemm_more.csv").toString());
 
-        CliRun named = CliRun.of("--plugins-dir", plugins.toString(), "validate", b300.toString());
+        CliRun named = CliRun.of("--plugins-dir", plugins.toString(), "validate", a10g.toString());
         assertThat(named.exitCode()).as(named.err()).isEqualTo(2);
         assertThat(named.err().lines().filter(l -> !l.isBlank()).toList()).singleElement().asString()
-                .startsWith("flowsim: " + b300 + ": measured on 'B300'").contains("--hardware FILE")
+                .startsWith("flowsim: " + a10g + ": measured on 'NVIDIA A10G'").contains("--hardware FILE")
                 .contains("Known profiles").contains("t4 (Tesla T4)");
 
-        CliRun nothing = CliRun.of("--plugins-dir", plugins.toString(), "validate", a30.toString());
+        CliRun nothing = CliRun.of("--plugins-dir", plugins.toString(), "validate", a6000.toString());
         assertThat(nothing.exitCode()).as(nothing.err()).isEqualTo(2);
-        assertThat(nothing.err()).contains("no measurements to score in " + a30)
-                .contains("2 tables skipped, the first: measured on 'A30'");
+        assertThat(nothing.err()).contains("no measurements to score in " + a6000)
+                .contains("2 tables skipped, the first: measured on 'NVIDIA RTX A6000'");
         assertThat(nothing.out()).isEmpty();
+    }
+
+    /** A hand-made table with a device column naming {@code device} on each row. */
+    private static String onDevice(String device, String table) {
+        StringBuilder b = new StringBuilder();
+        table.lines().forEach(l -> b.append(b.length() == 0 ? "device," : device + ",").append(l).append('\n'));
+        return b.toString();
+    }
+
+    /**
+     * calibrate and bench check each table's GPU as validate does: a real A100 table (the shared
+     * aiconfigurator mla_bmm table, linked into a folder named like aiconfigurator's system) beside a hand-made
+     * table whose device column names a GPU without a profile (the A10G, in a {@code g5/} folder): the A100 table
+     * is fitted and timed, the other listed under "Tables skipped" with validate's reason; with nothing left, validate's exit-2 line.
+     */
+    @Test
+    void calibrateAndBenchSkipTheTablesOfAGpuWithoutAProfileAsValidateDoes() throws IOException {
+        Path plugins = AnalyticalBackendEndToEndTest.plugins(dir);
+        Path real = BundledPluginRun.sharedDir()
+                .resolve("data/groundtruth/aiconfigurator/a100_sxm/mla_bmm/sglang/0.5.10/mla_bmm_perf.csv.gz");
+        assumeTrue(Files.isRegularFile(real), "groundtruth table absent");
+        Path tables = dir.resolve("tables");
+        Files.createSymbolicLink(Files.createDirectories(tables.resolve("a100_sxm/mla_bmm")).resolve(
+                real.getFileName()), real);
+        Path a10g = Files.writeString(Files.createDirectories(tables.resolve("g5")).resolve("gemm.csv"),
+                onDevice("NVIDIA A10G", "gemm_dtype,m,n,k,latency\nbfloat16,128,4096,4096,0.020\n"
+                        + "bfloat16,256,4096,4096,0.030\n"));
+        String skipped = "  " + a10g + ": measured on 'NVIDIA A10G' (its device column, or else its folder, names the"
+                + " GPU): the analytical backend has no hardware profile for 'NVIDIA A10G' (did you mean"
+                + " a100-sxm-80gb?)";
+
+        Path profile = dir.resolve("fitted.json");
+        CliRun calibrate = CliRun.of("--quiet", "--plugins-dir", plugins.toString(), "calibrate", tables.toString(),
+                "-o", profile.toString());
+        assertThat(calibrate.exitCode()).as(calibrate.err()).isZero();
+        assertThat(calibrate.out()).contains("Calibrated NVIDIA A100-SXM4-80GB")
+                .contains("Tables skipped (found in a directory, not used):").contains(skipped)
+                .doesNotContain("Known profiles");
+        assertThat(profile).isNotEmptyFile();
+
+        CliRun bench = CliRun.of("--quiet", "--plugins-dir", plugins.toString(), "bench", tables.toString(),
+                "--min-seconds", "0.05", "--warmup-seconds", "0");
+        assertThat(bench.exitCode()).as(bench.err()).isZero();
+        assertThat(bench.out()).startsWith("Backend analytical on NVIDIA A100-SXM4-80GB")
+                .contains("Tables skipped (found in a directory, not timed):").contains(skipped);
+
+        CliRun nothing = CliRun.of("--plugins-dir", plugins.toString(), "bench", a10g.getParent().toString());
+        assertThat(nothing.exitCode()).as(nothing.err()).isEqualTo(2);
+        assertThat(nothing.err()).contains("no measurements to benchmark with in " + a10g.getParent())
+                .contains("1 table skipped, the first: measured on 'NVIDIA A10G'");
+        CliRun named = CliRun.of("--plugins-dir", plugins.toString(), "calibrate", a10g.toString(), "-o",
+                dir.resolve("a10g.json").toString());
+        assertThat(named.exitCode()).as(named.err()).isEqualTo(2);
+        assertThat(named.err()).startsWith("flowsim: " + a10g + ": measured on 'NVIDIA A10G'");
+        assertThat(dir.resolve("a10g.json")).doesNotExist();
     }
 
     /** The result once, on standard output like every command's results; nothing of it on standard error. */

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * order (a user profile with the id of an earlier one replaces it). Finds the profile for a GPU name
  * robustly: case, an {@code NVIDIA} prefix, punctuation and memory variants do not matter
  * ({@code NVIDIA H100 80GB HBM3}, {@code h100}, {@code H100-SXM5-80GB} all find {@code h100-sxm}); the
- * trace's SM count separates variants that share a name. Immutable.
+ * trace's SM count separates variants that share a name, and its memory picks the variant of a name sold in two
+ * memory sizes ({@code NVIDIA H20} with 141 GB is {@code h20-3e}). Immutable.
  */
 final class HardwareCatalog {
 
@@ -130,6 +131,12 @@ final class HardwareCatalog {
                 candidates = sameMemory;
             }
         }
+        if (exact && candidates.size() == 1 && device.isPresent() && device.get().totalMemoryBytes() > 0) {
+            Optional<ProfileFiles.Loaded> variant = memoryVariant(candidates.get(0), wantedTokens, device.get());
+            if (variant.isPresent()) {
+                candidates = List.of(variant.get());
+            }
+        }
         if (candidates.size() == 1) {
             HardwareProfile p = candidates.get(0).profile();
             String warning = "";
@@ -155,6 +162,37 @@ final class HardwareCatalog {
                 // the first sentence stands alone: validate's "Tables skipped" keeps only it
                 + ": add one with --hardware FILE, see docs/hardware-profiles.md. Known profiles (each also"
                 + " answers to its aliases): " + describeAll() + ". Or simulate a known GPU with --gpu");
+    }
+
+    /**
+     * The profile of a variant the trace's GPU is, when it reports the name of one profile but the memory of
+     * another: a GPU sold in two memory sizes under one device name (a 141 GB H20 reporting {@code NVIDIA H20}, the
+     * 96 GB part's name, where the drivers seen name it {@code NVIDIA H20-3e}). The variant answers to the recorded
+     * name plus more words
+     * ({@code H20 141GB}), has the trace's SM count and its memory; the one such profile, else none (the name's
+     * own profile then runs with the memory warning).
+     */
+    private Optional<ProfileFiles.Loaded> memoryVariant(ProfileFiles.Loaded named, Set<String> wantedTokens,
+            DeviceInfo device) {
+        double gib = device.totalMemoryBytes() / (double) (1L << 30);
+        if (wantedTokens.isEmpty() || sameMemory(named.profile(), gib)) {
+            return Optional.empty();
+        }
+        List<ProfileFiles.Loaded> variants = new ArrayList<>();
+        for (ProfileFiles.Loaded l : byId.values()) {
+            HardwareProfile p = l.profile();
+            if (l == named || p.smCount() != device.smCount() || p.memoryGib() <= 0 || !sameMemory(p, gib)) {
+                continue;
+            }
+            for (String key : keys(p)) {
+                Set<String> keyTokens = tokens(normalize(key));
+                if (keyTokens.size() > wantedTokens.size() && keyTokens.containsAll(wantedTokens)) {
+                    variants.add(l);
+                    break;
+                }
+            }
+        }
+        return variants.size() == 1 ? Optional.of(variants.get(0)) : Optional.empty();
     }
 
     /** Memory sizes within 8 %: a device reports a little less than the marketing size (40 GB: 39.4 GiB). */

@@ -96,10 +96,10 @@ class AnalyticalBackendTest {
 
     @Test
     void unknownGpuIsAUsageErrorListingTheProfiles() {
-        assertThatThrownBy(() -> new AnalyticalBackend().simulate(List.of(), target("NVIDIA A30"), CONTEXT))
+        assertThatThrownBy(() -> new AnalyticalBackend().simulate(List.of(), target("NVIDIA A10G"), CONTEXT))
                 .isInstanceOfSatisfying(FlowsimException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.USAGE);
-                    assertThat(e.getMessage()).contains("NVIDIA A30").contains("h100-sxm").contains("a100-sxm-80gb")
+                    assertThat(e.getMessage()).contains("NVIDIA A10G").contains("h100-sxm").contains("a100-sxm-80gb")
                             .contains("--hardware");
                 });
     }
@@ -141,58 +141,58 @@ class AnalyticalBackendTest {
 
     @Test
     void hardwareOptionAddsAProfile(@TempDir Path dir) throws IOException {
-        Path file = dir.resolve("a30.json");
+        Path file = dir.resolve("a10g.json");
         Files.writeString(file, """
-                {"id": "a30", "name": "NVIDIA A30", "sm_count": 56, "peak_tflops": {"bf16": 165}, \
-                "hbm_bandwidth_gbps": 933, "efficiency_from": "a100-sxm-80gb"}""");
+                {"id": "a10g", "name": "NVIDIA A10G", "sm_count": 80, "peak_tflops": {"bf16": 125}, \
+                "hbm_bandwidth_gbps": 600, "efficiency_from": "a100-sxm-80gb"}""");
         RunContext withFile = RunContext.of(Options.builder().add("hardware", file.toString()).build(),
                 Reporter.silent(), null);
-        DeviceInfo a30 = new DeviceInfo(0, "NVIDIA A30", 56, 0, 8, 0, Map.of());
+        DeviceInfo a10g = new DeviceInfo(0, "NVIDIA A10G", 80, 0, 8, 0, Map.of());
         SimulationResult r = new AnalyticalBackend().simulate(List.of(Requests.gemm(1024, 1024, 1024, DataType.BF16)),
-                new HardwareTarget("NVIDIA A30", Optional.of(a30)), withFile).get(0);
+                new HardwareTarget("NVIDIA A10G", Optional.of(a10g)), withFile).get(0);
         assertThat(r.status()).isEqualTo(SimulationStatus.OK);
-        assertThat(r.detail()).containsEntry("profile", "a30");
+        assertThat(r.detail()).containsEntry("profile", "a10g");
     }
 
     @Test
     void theDeclaredHardwareOptionReachesTheSessionUnderItsKeyAndThroughTheHarness(@TempDir Path dir)
             throws IOException {
-        Path file = dir.resolve("a30.json");
+        Path file = dir.resolve("a10g.json");
         Files.writeString(file, """
-                {"id": "a30", "name": "NVIDIA A30", "sm_count": 56, "peak_tflops": {"bf16": 165}, \
-                "hbm_bandwidth_gbps": 933, "efficiency_from": "a100-sxm-80gb"}""");
+                {"id": "a10g", "name": "NVIDIA A10G", "sm_count": 80, "peak_tflops": {"bf16": 125}, \
+                "hbm_bandwidth_gbps": 600, "efficiency_from": "a100-sxm-80gb"}""");
         ExtensionHarness harness = ExtensionHarness.of(new AnalyticalBackend())
                 .option(AnalyticalBackend.HARDWARE, file);
-        HardwareTarget a30 = new HardwareTarget("NVIDIA A30", Optional.empty());
+        HardwareTarget a10g = new HardwareTarget("NVIDIA A10G", Optional.empty());
         SimulationRequest gemm = Requests.gemm(1024, 1024, 1024, DataType.BF16);
-        List<SimulationResult> results = harness.simulate(a30, gemm, gemm);
-        assertThat(results).hasSize(2).allSatisfy(r -> assertThat(r.detail()).containsEntry("profile", "a30"));
-        assertThat(harness.notes(a30)).anyMatch(n -> n.contains("analytical profile a30"));
+        List<SimulationResult> results = harness.simulate(a10g, gemm, gemm);
+        assertThat(results).hasSize(2).allSatisfy(r -> assertThat(r.detail()).containsEntry("profile", "a10g"));
+        assertThat(harness.notes(a10g)).anyMatch(n -> n.contains("analytical profile a10g"));
         // one session answers for several batches without reading the profile again
         try (SimulationSession session = new AnalyticalBackend().open(harness.context())) {
             Files.delete(file);
-            assertThat(session.simulate(List.of(gemm), a30).get(0).detail()).containsEntry("profile", "a30");
+            assertThat(session.simulate(List.of(gemm), a10g).get(0).detail()).containsEntry("profile", "a10g");
         }
     }
 
     @Test
     void theSessionsPeaksComeFromTheRunsProfilesAndAreEmptyForAnUnknownGpu(@TempDir Path dir) throws IOException {
-        Path file = dir.resolve("a30.json");
+        Path file = dir.resolve("a10g.json");
         Files.writeString(file, """
-                {"id": "a30", "name": "NVIDIA A30", "sm_count": 56, "peak_tflops": {"bf16": 165, "fp32": 10.3}, \
-                "hbm_bandwidth_gbps": 933, "efficiency_from": "a100-sxm-80gb"}""");
-        HardwareTarget a30 = new HardwareTarget("NVIDIA A30", Optional.empty());
+                {"id": "a10g", "name": "NVIDIA A10G", "sm_count": 80, "peak_tflops": {"bf16": 125, "fp32": 31.2}, \
+                "hbm_bandwidth_gbps": 600, "efficiency_from": "a100-sxm-80gb"}""");
+        HardwareTarget a10g = new HardwareTarget("NVIDIA A10G", Optional.empty());
         RunContext withFile = RunContext.of(Options.builder().add("hardware", file.toString()).build(),
                 Reporter.silent(), null);
         try (SimulationSession session = new AnalyticalBackend().open(withFile)) {
-            GpuPeaks peaks = session.peaks(a30).orElseThrow();
-            assertThat(peaks.gpu()).isEqualTo("NVIDIA A30");
-            assertThat(peaks.flops(DataType.BF16)).hasValue(165e12);
-            assertThat(peaks.memoryBytesPerSecond()).isEqualTo(933e9);
+            GpuPeaks peaks = session.peaks(a10g).orElseThrow();
+            assertThat(peaks.gpu()).isEqualTo("NVIDIA A10G");
+            assertThat(peaks.flops(DataType.BF16)).hasValue(125e12);
+            assertThat(peaks.memoryBytesPerSecond()).isEqualTo(600e9);
         }
-        // without the file the run knows no A30: no peaks, and no error
+        // without the file the run knows no A10G: no peaks, and no error
         try (SimulationSession session = new AnalyticalBackend().open(CONTEXT)) {
-            assertThat(session.peaks(a30)).isEmpty();
+            assertThat(session.peaks(a10g)).isEmpty();
             assertThat(session.peaks(new HardwareTarget("H100", Optional.empty()))).isPresent();
         }
     }

@@ -67,7 +67,12 @@ class HardwareCatalogTest {
         "NVIDIA L40S, 142, 45589, l40s",
         "NVIDIA H800, 132, 81559, h800-sxm",
         "NVIDIA H20, 78, 97285, h20",
-        "NVIDIA GB200, 152, 189471, gb200"})
+        "NVIDIA GB200, 152, 189471, gb200",
+        "NVIDIA B300 SXM6 AC, 148, 275040, b300",
+        "NVIDIA GB300, 152, 284208, gb300",
+        "NVIDIA A30, 56, 24060, a30",
+        "NVIDIA A30, 56, 24576, a30",
+        "NVIDIA H20-3e, 78, 143771, h20-3e"})
     void recordedDeviceNamesResolveExactlyToTheirProfile(String name, int sms, long mib, String id) {
         DeviceInfo device = new DeviceInfo(0, name, sms, mib << 20, 8, 0, Map.of());
         HardwareCatalog.Match m = bundled().match(new HardwareTarget(name, Optional.of(device)));
@@ -87,7 +92,16 @@ class HardwareCatalogTest {
         "H800, h800-sxm",
         "h20, h20",
         "GB200, gb200",
-        "NVIDIA Tesla V100-SXM2-32GB, v100-sxm2-32gb"})
+        "NVIDIA Tesla V100-SXM2-32GB, v100-sxm2-32gb",
+        "B300, b300",
+        "NVIDIA B300, b300",
+        "HGX B300, b300",
+        "GB300, gb300",
+        "GB300 NVL72, gb300",
+        "A30, a30",
+        "H20E, h20-3e",
+        "H20-3e, h20-3e",
+        "h20 141GB, h20-3e"})
     void shortNamesAndTheTeslaPrefixFindTheNewProfiles(String name, String id) {
         assertThat(bundled().resolve(new HardwareTarget(name, Optional.empty())).id()).isEqualTo(id);
     }
@@ -122,6 +136,57 @@ class HardwareCatalogTest {
         assertThatThrownBy(() -> bundled().resolve(new HardwareTarget(pcie.name(), Optional.of(pcie))))
                 .isInstanceOfSatisfying(FlowsimException.class, e -> assertThat(e.getMessage())
                         .contains("114 SMs").contains("h800-sxm").contains("--hardware"));
+    }
+
+    /**
+     * The 96 GB and the 141 GB H20 have the same SMs: should the 141 GB part record the 96 GB part's name
+     * ({@code NVIDIA H20}), its memory picks h20-3e, silently; the 96 GB memory, or no memory (a {@code --gpu}
+     * name), keeps h20. A GPU whose memory fits neither keeps the name's profile, with the memory warning.
+     */
+    @Test
+    void theTraceMemoryPicksTheH20VariantTheNameDoesNot() {
+        DeviceInfo big = new DeviceInfo(0, "NVIDIA H20", 78, 143_771L << 20, 9, 0, Map.of());
+        HardwareCatalog.Match m = bundled().match(new HardwareTarget(big.name(), Optional.of(big)));
+        assertThat(m.profile().id()).isEqualTo("h20-3e");
+        assertThat(m.warning()).isEmpty();
+        DeviceInfo small = new DeviceInfo(0, "NVIDIA H20", 78, 97_285L << 20, 9, 0, Map.of());
+        assertThat(bundled().resolve(new HardwareTarget(small.name(), Optional.of(small))).id()).isEqualTo("h20");
+        DeviceInfo unknownMemory = new DeviceInfo(0, "NVIDIA H20", 78, 0, 9, 0, Map.of());
+        assertThat(bundled().resolve(new HardwareTarget("NVIDIA H20", Optional.of(unknownMemory))).id())
+                .isEqualTo("h20");
+        assertThat(bundled().resolve(new HardwareTarget("NVIDIA H20", Optional.empty())).id()).isEqualTo("h20");
+        DeviceInfo odd = new DeviceInfo(0, "NVIDIA H20", 78, 48_000L << 20, 9, 0, Map.of());
+        HardwareCatalog.Match neither = bundled().match(new HardwareTarget(odd.name(), Optional.of(odd)));
+        assertThat(neither.profile().id()).isEqualTo("h20");
+        assertThat(neither.warning()).contains("46.9 GiB").contains("h20 (NVIDIA H20) 96 GiB");
+        // the 141 GB part's own name with the 96 GB part's memory is the 141 GB profile, with the warning
+        DeviceInfo named = new DeviceInfo(0, "NVIDIA H20-3e", 78, 97_285L << 20, 9, 0, Map.of());
+        HardwareCatalog.Match n = bundled().match(new HardwareTarget(named.name(), Optional.of(named)));
+        assertThat(n.profile().id()).isEqualTo("h20-3e");
+        assertThat(n.warning()).contains("h20-3e");
+    }
+
+    /**
+     * Blackwell Ultra: the HGX module and the Grace superchip's GPU are told apart by name and SM count; a near
+     * miss of the recorded name warns; the DGX Station's GB300 (less memory) runs as gb300 with the memory
+     * warning; a B300 name with the full die's 160 SMs is an error asking for a profile.
+     */
+    @Test
+    void blackwellUltraNamesResolveAndNearMissesWarn() {
+        DeviceInfo noAc = new DeviceInfo(0, "NVIDIA B300 SXM6", 148, 275_040L << 20, 10, 0, Map.of());
+        HardwareCatalog.Match m = bundled().match(new HardwareTarget(noAc.name(), Optional.of(noAc)));
+        assertThat(m.profile().id()).isEqualTo("b300");
+        assertThat(m.warning()).contains("'NVIDIA B300 SXM6'").contains("b300");
+        DeviceInfo station = new DeviceInfo(0, "NVIDIA GB300", 152, 256_703L << 20, 10, 0, Map.of());
+        HardwareCatalog.Match s = bundled().match(new HardwareTarget(station.name(), Optional.of(station)));
+        assertThat(s.profile().id()).isEqualTo("gb300");
+        assertThat(s.warning()).contains("250.7 GiB").contains("gb300");
+        DeviceInfo full = new DeviceInfo(0, "NVIDIA B300", 160, 275_040L << 20, 10, 0, Map.of());
+        assertThatThrownBy(() -> bundled().resolve(new HardwareTarget(full.name(), Optional.of(full))))
+                .isInstanceOfSatisfying(FlowsimException.class, e -> assertThat(e.getMessage())
+                        .contains("160 SMs").contains("b300").contains("--hardware"));
+        assertThat(bundled().resolve(new HardwareTarget("B200", Optional.empty())).id()).isEqualTo("b200");
+        assertThat(bundled().resolve(new HardwareTarget("GB200", Optional.empty())).id()).isEqualTo("gb200");
     }
 
     @Test

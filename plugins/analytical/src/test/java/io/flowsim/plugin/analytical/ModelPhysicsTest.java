@@ -65,6 +65,43 @@ class ModelPhysicsTest {
     }
 
     /**
+     * INT8 and FP4 GEMMs, on every bundled GPU with such units, are never faster than their work over that
+     * precision's peak: on the Blackwell Ultra profiles (b300, gb300) the INT8 peak is about 1/36 of the B200's,
+     * so a large INT8 GEMM there takes many times the B200's time and more than its own BF16 time.
+     */
+    @Test
+    void int8AndFp4GemmsAreNeverFasterThanTheirOwnPeak() {
+        int checked = 0;
+        for (HardwareProfile hw : Profiles.all()) {
+            for (DataType t : new DataType[] {DataType.INT8, DataType.FP4_E2M1}) {
+                if (hw.peakFlops(HardwareProfile.precisionOf(t)).isEmpty()) {
+                    continue;
+                }
+                double peak = hw.peakFlops(HardwareProfile.precisionOf(t)).getAsDouble();
+                for (long m : SIZES) {
+                    for (long k : SIZES) {
+                        Estimate e = KernelModel.estimate(Requests.gemm(m, 4096, k, t), hw);
+                        if (!e.supported()) {
+                            continue;
+                        }
+                        checked++;
+                        assertThat(e.seconds()).as("%s %s %dx4096x%d", hw.id(), t, m, k)
+                                .isGreaterThanOrEqualTo(2.0 * m * 4096 * k / peak);
+                    }
+                }
+            }
+        }
+        assertThat(checked).isPositive();
+        SimulationRequest int8 = Requests.gemm(8192, 8192, 8192, DataType.INT8);
+        double b200 = seconds(int8, Profiles.bundled("b200"));
+        for (String ultra : new String[] {"b300", "gb300"}) {
+            HardwareProfile hw = Profiles.bundled(ultra);
+            assertThat(seconds(int8, hw)).as(ultra).isGreaterThan(20 * b200)
+                    .isGreaterThan(seconds(Requests.gemm(8192, 8192, 8192, DataType.BF16), hw));
+        }
+    }
+
+    /**
      * Doubling a dimension doubles the work; the prediction may shrink only a little, when the larger
      * problem spreads over more SMs (more parallel tiles issue more loads, a better split of K), as on
      * the GPU: at most 5 % for latency-bound kernels under 10 us, at most 1 % above.

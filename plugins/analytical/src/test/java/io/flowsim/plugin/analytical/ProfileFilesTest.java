@@ -25,7 +25,8 @@ class ProfileFilesTest {
         assertThat(Profiles.all()).extracting(HardwareProfile::id)
                 .containsExactly("a100-sxm-80gb", "a100-sxm4-40gb", "a100-pcie-40gb", "a100-pcie-80gb", "h100-sxm",
                         "h200-sxm", "h100-pcie", "h100-nvl", "b200", "l40s", "h800-sxm", "h20", "gb200", "l4", "a10",
-                        "a40", "v100-sxm2-16gb", "v100-sxm2-32gb", "v100-pcie-16gb", "v100-pcie-32gb", "t4");
+                        "a40", "v100-sxm2-16gb", "v100-sxm2-32gb", "v100-pcie-16gb", "v100-pcie-32gb", "t4", "b300",
+                        "gb300", "a30", "h20-3e");
         for (ProfileFiles.Loaded l : ProfileFiles.readBundled()) {
             HardwareProfile p = l.profile();
             assertThat(p.smCount()).as(p.id()).isPositive();

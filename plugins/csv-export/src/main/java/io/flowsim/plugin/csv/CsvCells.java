@@ -133,6 +133,11 @@ final class CsvCells {
         return p.isPresent() ? String.format(Locale.ROOT, "%.2f", p.getAsDouble()) : "";
     }
 
+    /** A ratio such as predicted over measured time: four decimals. */
+    static String ratio(double r) {
+        return String.format(Locale.ROOT, "%.4f", r);
+    }
+
     /** A count such as FLOPs or bytes: a whole number without exponent. */
     static String number(double v) {
         return String.format(Locale.ROOT, "%.0f", v);

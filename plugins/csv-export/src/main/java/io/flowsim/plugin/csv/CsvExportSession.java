@@ -46,9 +46,13 @@ final class CsvExportSession implements ExportSession {
      */
     static final List<String> ANALYSIS_COLUMNS = List.of("Stage", "Annotation", "FLOPs", "Bytes", "TFLOP/s", "TB/s",
             "Roofline (us)", "% of Peak", "Bound", "Overlap (us)", "Overlap (%)");
-    /** Columns added when the run simulated. */
+    /**
+     * Columns added when the run simulated. {@code Predicted / Measured} is last so that the earlier columns keep
+     * their places: in a what-if run (another GPU than the trace's) it is the projection to read, while {@code
+     * Error (%)} keeps its formula and is then the difference between two GPUs (docs/output-formats.md).
+     */
     static final List<String> SIMULATION_COLUMNS = List.of("Backend", "Predicted (us)", "Status", "Error (%)",
-            "Simulation Note");
+            "Simulation Note", "Predicted / Measured");
     /** Columns of the memory-operation file. */
     static final List<String> MEMORY_COLUMNS = List.of("Name", "Kind", "Bytes", "Direction", "Duration (us)",
             "Start (us)", "Device", "Stream", "Correlation", "op", "Operator", "Call Stack");
@@ -214,6 +218,9 @@ final class CsvExportSession implements ExportSession {
         row.add(s.map(x -> CsvCells.lower(x.status())).orElse(""));
         row.add(CsvCells.percent(result.errorPercent()));
         row.add(s.map(SimulationResult::reason).orElse(""));
+        long measured = result.kernel().kernel().durationNs();
+        row.add(measured > 0 && s.isPresent() && s.get().predictedNs().isPresent()
+                ? CsvCells.ratio((double) s.get().predictedNs().getAsLong() / measured) : "");
     }
 
     @Override

@@ -202,12 +202,14 @@ class CsvExportSessionTest {
                 Optional.of(SimulationResult.unsupported("no shapes", "analytical")));
         List<CSVRecord> rows = parse(export(true, List.of(predicted, unsupported)).get(0));
         List<String> header = rows.get(0).toList();
-        assertThat(header.subList(header.size() - 5, header.size())).containsExactly("Backend", "Predicted (us)", "Status",
-                "Error (%)", "Simulation Note");
+        assertThat(header.subList(header.size() - 6, header.size())).containsExactly("Backend", "Predicted (us)", "Status",
+                "Error (%)", "Simulation Note", "Predicted / Measured");
         List<String> ok = rows.get(1).toList();
-        assertThat(ok.subList(ok.size() - 5, ok.size())).containsExactly("analytical", "65.0", "ok", "10.05", "");
+        assertThat(ok.subList(ok.size() - 6, ok.size())).containsExactly("analytical", "65.0", "ok", "10.05", "",
+                "1.1005");
         List<String> no = rows.get(2).toList();
-        assertThat(no.subList(no.size() - 5, no.size())).containsExactly("analytical", "", "unsupported", "", "no shapes");
+        assertThat(no.subList(no.size() - 6, no.size())).containsExactly("analytical", "", "unsupported", "", "no shapes",
+                "");
     }
 
     @Test

@@ -180,9 +180,10 @@ final class MeasurementTables {
      * it: aiconfigurator's system folders ({@code h100_sxm}, {@code a100_pcie}, {@code gb200}, ...) and vidur's
      * ({@code a100}, {@code a100_dgx}), matched as the whole name or its part before {@code _} or {@code -}.
      * Longer keys come first ({@code a100_pcie} before {@code a100}). The PCIe folders name the PCIe cards
-     * (aiconfigurator's {@code a100_pcie} system is the 80 GB card); GPUs without a bundled profile
-     * ({@code b300}, {@code gb300}, {@code a30}, the 141 GB {@code h20e} / {@code h20_3e}) are named all the same, so the backend refuses them in one
-     * line naming the GPU, or simulates them with a profile given by {@code --hardware}.
+     * (aiconfigurator's {@code a100_pcie} system is the 80 GB card); the 141 GB H20's folders ({@code h20e},
+     * {@code h20_3e}) name it {@code H20E}, not the 96 GB {@code H20}. The names are the analytical profiles' ids or
+     * aliases ({@code B300}, {@code GB300}, {@code A30}, {@code H20E} since the thirteenth session); a backend without
+     * a profile for one refuses it in one line naming the GPU.
      */
     private static final Map<String, String> GPU_OF_FOLDER = folderGpus();
 

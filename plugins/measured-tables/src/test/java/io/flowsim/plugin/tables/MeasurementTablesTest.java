@@ -143,8 +143,8 @@ class MeasurementTablesTest {
     /**
      * aiconfigurator's system folders (read from its public systems/*.yaml specs) and vidur's: each names the GPU
      * its profile answers to; the PCIe folders the PCIe cards (aiconfigurator's a100_pcie system is the 80 GB
-     * card); GPUs without a bundled profile by their own name, for the backend to refuse or a --hardware profile
-     * to take. The folder nearest the table decides.
+     * card); the 141 GB H20's folders (h20e_sxm, h20_3e) as H20E, not the 96 GB H20. The folder nearest the table
+     * decides.
      */
     @ParameterizedTest
     @CsvSource({
