@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /**
  * The work a kernel does, counted from its operands alone (independent of any simulator): the
@@ -22,12 +23,12 @@ import java.util.OptionalDouble;
  *       do at least: one fp32 add per element of C, two fp32 partial sums read and C written;</li>
  *   <li>attention: {@code 2·heads·q_tokens·kv_len·(d_qk + d_v)} FLOPs (half for a causal prefill whose
  *       queries are its keys), the sequences from {@code attention.batch} or a {@code [batch + 1]} offsets
- *       operand ({@code qo_indptr}); bytes of every operand. A paged cache operand
+ *       operand ({@code qo_indptr}, {@link #raggedBatch}); bytes of every operand. A paged cache operand
  *       ({@link OperandRoles#PAGED_CACHES}) is the whole pool: the kernel reads the pages its page list
  *       ({@link OperandRoles#KV_INDICES}) names, so these count, at the pool's bytes per page, and give the keys
- *       ({@code kv_len} = pages · page size / batch); without the batch's offsets only a kernel without a causal
- *       mask is counted, at one query per sequence (decode; the fewest scores any split gives). A cache without
- *       {@code attention.kv_len} or a page list is unknown work, not the pool;</li>
+ *       ({@link #pagedKeys}; {@code kv_len} = pages · page size / batch); without the batch's offsets only a
+ *       kernel without a causal mask is counted, at one query per sequence (decode; the fewest scores any split
+ *       gives). A cache without {@code attention.kv_len} or a page list is unknown work, not the pool;</li>
  *   <li>moe: the expert GEMMs of the stage ({@code gate_up}: {@code 2·T·top_k·2I·H}; {@code down}:
  *       {@code 2·T·top_k·H·I}; {@code fused}: both), the weights of the experts the tokens reach (all that
  *       {@code T·top_k} slots can reach under {@code moe.distribution = balanced}, else the expected number under
@@ -40,6 +41,8 @@ import java.util.OptionalDouble;
  *       size), and the bytes each GPU's link carries in a ring ({@code 2(n-1)/n} of it for an
  *       all-reduce, {@code (n-1)/n} for gathers, scatters and all-to-all, all of it otherwise);</li>
  *   <li>memcpy / memset: the bytes moved;</li>
+ *   <li>fbgemm_gpu's quantizers and sparse-feature permutes (the op mappings of {@link FbgemmTraffic#OP_MAPPINGS}):
+ *       the bytes of {@link FbgemmTraffic} (their outputs are not recorded), and FLOPs as for everything else;</li>
  *   <li>everything else: one FLOP per element of the largest operand (none for copies), and the
  *       bytes read and written as the analytical backend counts them: gathers and scatters move only
  *       the indexed rows (PyTorch's {@code vectorized_gather_kernel} one index per row; an
@@ -49,10 +52,11 @@ import java.util.OptionalDouble;
  * </ul>
  *
  * <p>The rules a backend prices by too are public functions here ({@link #memoryTraffic},
- * {@link #vectorizedGatherTraffic}, {@link #indexElementwiseTraffic}, {@link #rotaryTraffic}), beside
- * {@link MoePass} and {@link OperandRoles#PAGED_CACHES}: the work a kernel does is a property of the operation, not
- * of a simulator, so each rule is written once, in the API, and the analytical backend calls it rather than keep a
- * copy that could drift from the efficiency columns.
+ * {@link #vectorizedGatherTraffic}, {@link #indexElementwiseTraffic}, {@link #rotaryTraffic}, {@link #pagedKeys},
+ * {@link #raggedBatch}, {@link #tf32Kernel}), beside {@link FbgemmTraffic}, {@link MoePass},
+ * {@link OperandRoles#PAGED_CACHES} and {@link OperandRoles#BATCH_OFFSETS}: the work a kernel does is a property of
+ * the operation, not of a simulator, so each rule is written once, in the API, and the analytical backend calls it
+ * rather than keep a copy that could drift from the efficiency columns.
  *
  * @param flops        floating-point (or integer) operations; 0 when none or unknown
  * @param bytes        bytes read and written from and to device memory; 0 when unknown
@@ -89,6 +93,11 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
                     ? new KernelWork(0, t.bytes(), 0, DataType.UINT8, true) : UNKNOWN).orElse(UNKNOWN);
         }
         try {
+            Optional<FbgemmTraffic> fbgemm = r.category() == KernelCategory.COMMUNICATION ? Optional.empty()
+                    : FbgemmTraffic.of(k.opMapping(), r.name(), k.operands());
+            if (fbgemm.isPresent()) {
+                return fbgemm(k.family(), k.operands(), fbgemm.get());
+            }
             return switch (k.family()) {
                 case GEMM, BMM -> gemm(k.operands(), r.name());
                 case ATTENTION -> attention(k.operands(), k.attributes());
@@ -99,6 +108,32 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         } catch (ArithmeticException | IndexOutOfBoundsException | NumberFormatException e) {
             return UNKNOWN;
         }
+    }
+
+    /**
+     * An fbgemm_gpu quantizer or sparse-feature permute: the bytes of {@link FbgemmTraffic}, one FLOP per element of
+     * the largest operand (none for copies) as for other bandwidth-bound kernels; unknown work when the operands do
+     * not tell the traffic.
+     */
+    private static KernelWork fbgemm(OperationFamily family, List<Operand> operands, FbgemmTraffic traffic) {
+        if (!traffic.known() || traffic.bytes() <= 0) {
+            return UNKNOWN;
+        }
+        Operand largest = largestOperand(operands);
+        double flops = family == OperationFamily.COPY || family == OperationFamily.MEMSET || largest == null ? 0
+                : largest.elementCount();
+        return new KernelWork(flops, traffic.bytes(), 0, largest == null ? DataType.UNKNOWN : largest.dataType(), true);
+    }
+
+    /** The first usable operand with the most elements (none empty), or null. */
+    private static Operand largestOperand(List<Operand> operands) {
+        Operand largest = null;
+        for (Operand o : operands) {
+            if (usable(o) && o.elementCount() > (largest == null ? 0 : largest.elementCount())) {
+                largest = o;
+            }
+        }
+        return largest;
     }
 
     private static Optional<Operand> operand(List<Operand> operands, String name) {
@@ -125,18 +160,31 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         return total;
     }
 
-    /** cuBLAS and CUTLASS names of GEMMs that run fp32 operands on TF32 tensor cores. */
-    private static final java.util.regex.Pattern TF32_GEMM =
-            java.util.regex.Pattern.compile("tf32|_s1688gemm|_s16816gemm");
+    /**
+     * cuBLAS and CUTLASS names of GEMMs (and CUTLASS's implicit-GEMM convolutions) that run fp32 operands on TF32
+     * tensor cores: {@code tf32}, the {@code m16n8k8}/{@code m16n8k16} TF32 MMA tags.
+     */
+    private static final java.util.regex.Pattern TF32_KERNEL = java.util.regex.Pattern.compile(
+            "tf32|_s1688gemm|_s16816gemm|_s1688(?:fprop|dgrad|wgrad)|_s16816(?:fprop|dgrad|wgrad)");
+
+    /**
+     * Whether a kernel's name (before its arguments, in any case) says it runs fp32 operands on TF32 tensor cores
+     * ({@code allow_tf32}): {@code tf32} (cuBLAS's {@code sm80_xmma_gemm_f32f32_tf32f32_f32...}), CUTLASS's
+     * {@code s1688gemm} / {@code s16816gemm} and its convolutions' {@code s1688fprop}, {@code dgrad}, {@code wgrad}.
+     * The work count computes such a GEMM in {@link DataType#TF32}; a backend that reads the math mode from the name
+     * asks the same question here.
+     *
+     * @since 0.13
+     */
+    public static boolean tf32Kernel(String kernelName) {
+        String n = Objects.requireNonNull(kernelName, "kernelName").toLowerCase(java.util.Locale.ROOT);
+        int args = n.indexOf('(');
+        return TF32_KERNEL.matcher(args > 0 ? n.substring(0, args) : n).find();
+    }
 
     /** The type a GEMM computes in: its operands', TF32 when fp32 operands run on TF32 tensor cores. */
     private static DataType gemmComputeType(DataType operands, String kernelName) {
-        if (operands != DataType.FP32) {
-            return operands;
-        }
-        String n = kernelName.toLowerCase(java.util.Locale.ROOT);
-        int args = n.indexOf('(');
-        return TF32_GEMM.matcher(args > 0 ? n.substring(0, args) : n).find() ? DataType.TF32 : operands;
+        return operands == DataType.FP32 && tf32Kernel(kernelName) ? DataType.TF32 : operands;
     }
 
     /** Whether the kernel (by the name before its arguments) is cuBLAS's reduction of split-K partial sums. */
@@ -200,9 +248,6 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         return Double.parseDouble(v.trim());
     }
 
-    /** Offsets of a ragged batch, {@code [batch + 1]}, as the analytical backend reads them. */
-    private static final List<String> OFFSETS = List.of("qo_indptr", "cu_seqlens_q", "cu_seqlens", "kv_indptr");
-
     /** {@code true}, {@code yes} or {@code 1}; {@code false}, {@code no} or {@code 0}; else the fallback. */
     private static boolean flag(Map<String, String> attributes, String key, boolean fallback) {
         String v = attributes.get(key);
@@ -217,16 +262,46 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
     }
 
     /**
-     * Keys the pages of a paged cache hold: the page list's entries ({@link OperandRoles#KV_INDICES}) times the
-     * tokens of a page, the middle extent of a {@code [pages, page_size, dim]} cache (FlashInfer's MLA layout);
-     * NaN when either is missing (a cache of another layout does not tell its page size).
+     * The keys in the pages of a paged cache that a batch's sequences use: the entries of the page list
+     * ({@link OperandRoles#KV_INDICES}, {@code [num_pages]}) times the tokens of a page, the middle extent of a
+     * {@code [pages, page_size, dim]} cache (FlashInfer's MLA layout). The work count counts these keys (and the pages'
+     * bytes) and a backend prices them, so the two read a pool the same way. Saturates at {@link Long#MAX_VALUE}.
+     *
+     * @param cache    the paged cache operand (one of {@link OperandRoles#PAGED_CACHES}), the whole pool as recorded
+     * @param operands the kernel's operands, where the page list is looked up
+     * @return the keys; empty when there is no one-dimensional page list or the cache has another layout (whose shape
+     *         does not tell its page size)
+     * @since 0.13
      */
-    private static double pagedKeys(Optional<Operand> cache, List<Operand> operands) {
-        Optional<Operand> pages = operand(operands, OperandRoles.KV_INDICES).filter(KernelWork::usable);
-        if (cache.isEmpty() || pages.isEmpty() || pages.get().shape().size() != 1 || cache.get().shape().size() != 3) {
-            return Double.NaN;
+    public static OptionalLong pagedKeys(Operand cache, List<Operand> operands) {
+        Objects.requireNonNull(cache, "cache");
+        Optional<Operand> pages = operand(Objects.requireNonNull(operands, "operands"), OperandRoles.KV_INDICES);
+        if (pages.isEmpty() || pages.get().shape().size() != 1 || cache.shape().size() != 3) {
+            return OptionalLong.empty();
         }
-        return pages.get().elementCount() * (double) cache.get().shape().get(1);
+        long count = pages.get().shape().get(0);
+        long pageSize = cache.shape().get(1);
+        return OptionalLong.of(count > 0 && pageSize > Long.MAX_VALUE / count ? Long.MAX_VALUE : count * pageSize);
+    }
+
+    /**
+     * The number of sequences of a ragged batch, from the first of its offsets operands
+     * ({@link OperandRoles#BATCH_OFFSETS}) that is a {@code [batch + 1]} vector of at least two entries. The work count
+     * and a backend read a packed {@code [tokens, heads, dim]} batch's sequences by it.
+     *
+     * @param operands the kernel's operands
+     * @return the sequences; empty when no offsets operand tells them
+     * @since 0.13
+     */
+    public static OptionalLong raggedBatch(List<Operand> operands) {
+        Objects.requireNonNull(operands, "operands");
+        for (String name : OperandRoles.BATCH_OFFSETS) {
+            Optional<Operand> o = operand(operands, name);
+            if (o.isPresent() && o.get().shape().size() == 1 && o.get().shape().get(0) > 1) {
+                return OptionalLong.of(o.get().shape().get(0) - 1);
+            }
+        }
+        return OptionalLong.empty();
     }
 
     private static KernelWork attention(List<Operand> operands, Map<String, String> attributes) {
@@ -253,9 +328,8 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
             batch = number(attributes, "attention.batch", Double.NaN);
             if (Double.isNaN(batch)) {
                 // a ragged batch's offsets [batch + 1], as the analytical backend reads them
-                batch = OFFSETS.stream().map(n -> operand(operands, n)).flatMap(Optional::stream)
-                        .filter(o -> o.shape().size() == 1 && o.shape().get(0) > 1)
-                        .map(o -> o.shape().get(0) - 1.0).findFirst().orElse(Double.NaN);
+                OptionalLong offsets = raggedBatch(operands);
+                batch = offsets.isPresent() ? offsets.getAsLong() : Double.NaN;
             }
             batchKnown = !Double.isNaN(batch);
             if (!batchKnown) {
@@ -273,7 +347,8 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         boolean paged = false;
         if (Double.isNaN(kvLen) && k.isEmpty() && cache.isPresent()) {
             // the cache operand is the whole pool; the kernel reads only the pages of its batch's sequences
-            double keys = pagedKeys(cache, operands);
+            OptionalLong pagedKeys = pagedKeys(cache.get(), operands);
+            double keys = pagedKeys.isPresent() ? pagedKeys.getAsLong() : Double.NaN;
             boolean decode = !flag(attributes, "attention.causal", true)
                     || attributes.getOrDefault("attention.phase", "").startsWith("decode");
             if (Double.isNaN(keys) || keys <= 0 || !batchKnown && !decode) {
@@ -483,14 +558,9 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         if (rotary != null) {
             return rotary;
         }
-        double largestElements = 0;
-        DataType type = DataType.UNKNOWN;
-        for (Operand o : operands) {
-            if (usable(o) && o.elementCount() > largestElements) {
-                largestElements = o.elementCount();
-                type = o.dataType();
-            }
-        }
+        Operand largest = largestOperand(operands);
+        double largestElements = largest == null ? 0 : largest.elementCount();
+        DataType type = largest == null ? DataType.UNKNOWN : largest.dataType();
         double bytes = vectorizedGatherKernel(kernelName) ? vectorizedGatherTraffic(operands).orElse(Double.NaN)
                 : Double.NaN;
         if (Double.isNaN(bytes)) {

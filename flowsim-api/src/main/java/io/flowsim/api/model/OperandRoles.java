@@ -65,6 +65,15 @@ public final class OperandRoles {
      * {@code kv_indices}): the cache a kernel touches, where {@code kv_cache} is the whole pool.
      */
     public static final String KV_INDICES = "kv_indices";
+    /**
+     * The names the offsets of a ragged batch go by, {@code [batch + 1]} entries each: FlashInfer's {@code qo_indptr}
+     * and {@code kv_indptr}, FlashAttention's {@code cu_seqlens_q} and {@code cu_seqlens}. They tell how many
+     * sequences a packed {@code [tokens, heads, dim]} batch holds: the work count ({@link KernelWork#raggedBatch}) and
+     * a backend read them from this one list, the first that tells first.
+     *
+     * @since 0.13
+     */
+    public static final List<String> BATCH_OFFSETS = List.of("qo_indptr", "cu_seqlens_q", "cu_seqlens", "kv_indptr");
 
     // moe
     /** Tokens entering the expert layer {@code [num_tokens, hidden]}. */

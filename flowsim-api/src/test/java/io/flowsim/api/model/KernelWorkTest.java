@@ -294,6 +294,43 @@ class KernelWorkTest {
     }
 
     @Test
+    void thePagedKeysRaggedBatchAndTf32RulesTellOnlyWhatTheOperandsAndNamesSay() {
+        // 32,800 pages of one token; a page of 16 tokens gives 16 times the keys
+        Operand pool = in("kv_cache", DataType.BF16, 29_081_174, 1, 512);
+        Operand pages = in("kv_indices", DataType.INT32, 32_800);
+        assertThat(KernelWork.pagedKeys(pool, List.of(pool, pages))).hasValue(32_800);
+        assertThat(KernelWork.pagedKeys(in("kv_cache", DataType.BF16, 100, 16, 512), List.of(pages)))
+                .hasValue(32_800 * 16);
+        // no page list, a page list of another rank, a cache whose layout does not tell its page size
+        assertThat(KernelWork.pagedKeys(pool, List.of(pool))).isEmpty();
+        assertThat(KernelWork.pagedKeys(pool, List.of(in("kv_indices", DataType.INT32, 32, 1025)))).isEmpty();
+        assertThat(KernelWork.pagedKeys(in("kv_cache", DataType.BF16, 100, 16, 1, 512), List.of(pages))).isEmpty();
+        assertThat(KernelWork.pagedKeys(in("kv_cache", DataType.BF16, 2, 1L << 40, 1), List.of(
+                in("kv_indices", DataType.INT32, 1L << 40)))).hasValue(Long.MAX_VALUE);
+
+        // the first offsets operand that is a [batch + 1] vector tells the batch
+        assertThat(KernelWork.raggedBatch(List.of(in("cu_seqlens_q", DataType.INT32, 9)))).hasValue(8);
+        assertThat(KernelWork.raggedBatch(List.of(in("kv_indptr", DataType.INT32, 33),
+                in("qo_indptr", DataType.INT32, 9)))).hasValue(8);
+        assertThat(KernelWork.raggedBatch(List.of(in("qo_indptr", DataType.INT32, 1),
+                in("cu_seqlens", DataType.INT32, 5)))).hasValue(4);
+        assertThat(KernelWork.raggedBatch(List.of(in("qo_indptr", DataType.INT32, 1)))).isEmpty();
+        assertThat(KernelWork.raggedBatch(List.of(in("seq_lens", DataType.INT32, 9)))).isEmpty();
+        assertThat(OperandRoles.BATCH_OFFSETS).containsExactly("qo_indptr", "cu_seqlens_q", "cu_seqlens",
+                "kv_indptr");
+
+        // TF32 tags before the arguments, in any case, GEMMs and CUTLASS convolutions alike
+        assertThat(KernelWork.tf32Kernel("cutlass_80_tensorop_s1688gemm_128x64_32x6_nt_align4")).isTrue();
+        assertThat(KernelWork.tf32Kernel("cutlass_80_tensorop_s16816gemm_64x64_32x6_nn_align4")).isTrue();
+        assertThat(KernelWork.tf32Kernel("sm80_xmma_gemm_f32f32_tf32f32_f32_nn_n_tilesize128x128x16")).isTrue();
+        assertThat(KernelWork.tf32Kernel("cutlass_80_tensorop_s1688fprop_optimized_64x64_16x10_nhwc_align4")).isTrue();
+        assertThat(KernelWork.tf32Kernel("CUTLASS_80_TENSOROP_S16816WGRAD_ANALYTIC_128X128_32X3_NHWC")).isTrue();
+        assertThat(KernelWork.tf32Kernel("ampere_sgemm_32x128_nn")).isFalse();
+        assertThat(KernelWork.tf32Kernel("gemm_kernel(tf32_params)")).isFalse();
+        assertThat(KernelWork.tf32Kernel("cutlass_80_tensorop_h16816gemm_128x128_32x3_nt_align8")).isFalse();
+    }
+
+    @Test
     void aPagedCacheUnderAnyOfItsNamesIsCountedByItsPages() {
         // a v_cache pool (not kernels.json's name, but one of OperandRoles.PAGED_CACHES) of 1,000,000 one-token pages,
         // 4,100 of them listed for 4 decode queries: the pages are read, not the pool

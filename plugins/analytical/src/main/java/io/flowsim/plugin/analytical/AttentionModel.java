@@ -2,6 +2,7 @@ package io.flowsim.plugin.analytical;
 
 import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.DataType;
+import io.flowsim.api.model.KernelWork;
 import io.flowsim.api.model.Operand;
 import io.flowsim.api.model.OperandRoles;
 import io.flowsim.api.model.SimulationRequest;
@@ -122,10 +123,9 @@ final class AttentionModel {
             headDimV = headDimQk;
         }
 
-        // Ragged batches give their offsets: [batch + 1] entries of qo_indptr / cu_seqlens_q.
-        Operand offsets = RequestView.operand(r, "qo_indptr", "cu_seqlens_q", "cu_seqlens", "kv_indptr");
-        if (batchFromShape == 0 && offsets != null && offsets.shape().size() == 1 && offsets.shape().get(0) > 1) {
-            batchFromShape = offsets.shape().get(0) - 1;
+        // Ragged batches give their offsets: [batch + 1] entries of qo_indptr / cu_seqlens_q (the API's rule).
+        if (batchFromShape == 0) {
+            batchFromShape = KernelWork.raggedBatch(r.operands()).orElse(0);
         }
         boolean batchKnown = batchFromShape > 0 || RequestView.text(r, Attributes.ATTENTION_BATCH.name()) != null;
         double batchAttr = RequestView.number(r, Attributes.ATTENTION_BATCH.name(), batchFromShape > 0 ? batchFromShape : 1);
@@ -200,16 +200,11 @@ final class AttentionModel {
     }
 
     /**
-     * Keys in the pages a paged cache's batch uses: the entries of its page list ({@code kv_indices}) times the tokens
-     * of a page, the middle extent of a {@code [pages, page_size, dim]} cache (FlashInfer's MLA layout); 0 when the
-     * request has no page list or its cache another layout (whose page size its shape does not tell).
+     * Keys in the pages a paged cache's batch uses, as the work count reads them ({@link KernelWork#pagedKeys}); 0
+     * without a cache, a page list or a cache layout that tells its page size.
      */
     static long pagedKeys(SimulationRequest r, Operand cache) {
-        Operand pages = RequestView.operand(r, OperandRoles.KV_INDICES);
-        if (cache == null || pages == null || pages.shape().size() != 1 || cache.shape().size() != 3) {
-            return 0;
-        }
-        return Fa3Split.saturatedProduct(pages.shape().get(0), cache.shape().get(1));
+        return cache == null ? 0 : KernelWork.pagedKeys(cache, r.operands()).orElse(0);
     }
 
     static Estimate prefill(Problem p, HardwareProfile hw, AttentionKernel kernel) {

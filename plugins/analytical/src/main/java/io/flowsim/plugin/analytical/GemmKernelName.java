@@ -1,5 +1,7 @@
 package io.flowsim.plugin.analytical;
 
+import io.flowsim.api.model.KernelWork;
+
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,7 +65,6 @@ record GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector, boole
             "bf16|fp16|f16_s|_h1688gemm|_h16816gemm|hgemm|_h884gemm|__half|__nv_bfloat16|f16f16|bf16bf16");
     private static final Pattern FP8 = Pattern.compile("e4m3|e5m2|fp8|qgmma|f8f8");
     private static final Pattern INT8 = Pattern.compile("i8816gemm|imma|int8|_i16832gemm|s8s8");
-    private static final Pattern TF32 = Pattern.compile("tf32|tensorop_s1688gemm|_s1688gemm|tensorop_s16816gemm|_s1688(?:fprop|dgrad|wgrad)|_s16816(?:fprop|dgrad|wgrad)");
     private static final Pattern SIMT = Pattern.compile("sgemm|gemmsn_|gemmk1_kernel<float|gemv[a-z0-9_]*<float");
     private static final Pattern VECTOR = Pattern.compile("gemv|gemmk1_kernel|gemmsn_");
     /** {@code 128x64} (CUTLASS, cuBLAS) or {@code tilesize128x128x16} (xmma) right after the GEMM tag. */
@@ -91,7 +92,8 @@ record GemmKernelName(MathMode mode, int tileM, int tileN, boolean vector, boole
             mode = MathMode.INT8;
         } else if (HALF.matcher(head).find()) {
             mode = MathMode.HALF;
-        } else if (TF32.matcher(head).find()) {
+        } else if (KernelWork.tf32Kernel(head)) {
+            // the work count's rule: both compute fp32 operands in TF32 by the same name test
             mode = MathMode.TF32;
         } else if (SIMT.matcher(head).find()) {
             mode = MathMode.FP32_SIMT;

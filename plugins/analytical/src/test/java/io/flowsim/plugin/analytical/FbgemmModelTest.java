@@ -1,6 +1,7 @@
 package io.flowsim.plugin.analytical;
 
 import io.flowsim.api.model.DataType;
+import io.flowsim.api.model.FbgemmTraffic;
 import io.flowsim.api.model.KernelCategory;
 import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.Operand;
@@ -41,10 +42,10 @@ class FbgemmModelTest {
         long n = 419_430_400L;
         Estimate quantize = KernelModel.estimate(request("void at::native::vectorized_elementwise_kernel<4,"
                 + " fbgemm_gpu::_float_to_hfp8_gpu(at::Tensor const&, int, int, double)::{lambda(float)#1}>",
-                OperationFamily.ELEMENTWISE, FbgemmModel.HFP8_QUANTIZE, in("input", DataType.FP32, n)), A100);
+                OperationFamily.ELEMENTWISE, FbgemmTraffic.HFP8_QUANTIZE, in("input", DataType.FP32, n)), A100);
         Estimate dequantize = KernelModel.estimate(request("void at::native::vectorized_elementwise_kernel<4,"
                 + " fbgemm_gpu::_hfp8_to_float_gpu(at::Tensor const&, int, int)::{lambda(unsigned char)#1}>",
-                OperationFamily.ELEMENTWISE, FbgemmModel.HFP8_DEQUANTIZE, in("input", DataType.UINT8, n)), A100);
+                OperationFamily.ELEMENTWISE, FbgemmTraffic.HFP8_DEQUANTIZE, in("input", DataType.UINT8, n)), A100);
         double expected = seconds(5.0 * n, Param.VECTORIZED_MEMORY_EFFICIENCY, Param.VECTORIZED_FIXED_LATENCY_US);
         assertThat(quantize.seconds()).isCloseTo(expected, within(expected * 1e-9));
         assertThat(dequantize.seconds()).isCloseTo(expected, within(expected * 1e-9));
@@ -59,10 +60,10 @@ class FbgemmModelTest {
         Operand input = in("input", DataType.FP32, rows, cols);
         Estimate qparams = KernelModel.estimate(request("void fbgemm_gpu::(anonymous namespace)::"
                 + "_get_FP8_qparam_cuda_kernel<float>(float const*, int, int, unsigned char*, bool)",
-                OperationFamily.REDUCTION, FbgemmModel.FP8_ROWWISE_QPARAMS, input), A100);
+                OperationFamily.REDUCTION, FbgemmTraffic.FP8_ROWWISE_QPARAMS, input), A100);
         Estimate quantize = KernelModel.estimate(request("void fbgemm_gpu::(anonymous namespace)::"
                 + "_compute_FP8_quantize_cuda_kernel<float>(float const*, int, int, unsigned char*, bool)",
-                OperationFamily.ELEMENTWISE, FbgemmModel.FP8_ROWWISE_QUANTIZE, input), A100);
+                OperationFamily.ELEMENTWISE, FbgemmTraffic.FP8_ROWWISE_QUANTIZE, input), A100);
         double qparamsBytes = rows * cols * 4.0 + rows * 8.0;
         double quantizeBytes = rows * cols * 4.0 + rows * cols + rows * 4.0;
         double e1 = seconds(qparamsBytes, Param.REDUCTION_MEMORY_EFFICIENCY, Param.REDUCTION_FIXED_LATENCY_US);
@@ -77,23 +78,23 @@ class FbgemmModelTest {
         Operand input = in("input", DataType.UINT8, rows, 264);
         Estimate toFloat = KernelModel.estimate(request("void fbgemm_gpu::(anonymous namespace)::"
                 + "_FP8rowwise_to_float_cuda_kernel<float>(unsigned char const*, int, int, float*, bool)",
-                OperationFamily.ELEMENTWISE, FbgemmModel.FP8_ROWWISE_DEQUANTIZE, input), A100);
+                OperationFamily.ELEMENTWISE, FbgemmTraffic.FP8_ROWWISE_DEQUANTIZE, input), A100);
         double bytes = rows * 264.0 + rows * 256.0 * 4;
         double expected = seconds(bytes, Param.ELEMENTWISE_MEMORY_EFFICIENCY, Param.ELEMENTWISE_FIXED_LATENCY_US);
         assertThat(toFloat.seconds()).isCloseTo(expected, within(expected * 1e-9));
 
         Estimate toHalf = KernelModel.estimate(request("_FP8rowwise_to_float_cuda_kernel<__half>",
-                OperationFamily.ELEMENTWISE, FbgemmModel.FP8_ROWWISE_DEQUANTIZE, input), A100);
+                OperationFamily.ELEMENTWISE, FbgemmTraffic.FP8_ROWWISE_DEQUANTIZE, input), A100);
         double halfBytes = rows * 264.0 + rows * 256.0 * 2;
         double half = seconds(halfBytes, Param.ELEMENTWISE_MEMORY_EFFICIENCY, Param.ELEMENTWISE_FIXED_LATENCY_US);
         assertThat(toHalf.seconds()).isCloseTo(half, within(half * 1e-9));
 
         Estimate unnamed = KernelModel.estimate(request("fp8_rowwise_dequantize", OperationFamily.ELEMENTWISE,
-                FbgemmModel.FP8_ROWWISE_DEQUANTIZE, input), A100);
+                FbgemmTraffic.FP8_ROWWISE_DEQUANTIZE, input), A100);
         assertThat(unnamed.supported()).isFalse();
         assertThat(unnamed.reason()).contains("no output type");
         Estimate onlyScale = KernelModel.estimate(request("_FP8rowwise_to_float_cuda_kernel<float>",
-                OperationFamily.ELEMENTWISE, FbgemmModel.FP8_ROWWISE_DEQUANTIZE, in("input", DataType.UINT8, 4, 8)),
+                OperationFamily.ELEMENTWISE, FbgemmTraffic.FP8_ROWWISE_DEQUANTIZE, in("input", DataType.UINT8, 4, 8)),
                 A100);
         assertThat(onlyScale.reason()).contains("holds no values");
     }
@@ -104,7 +105,7 @@ class FbgemmModelTest {
         long batch = 2048;
         long indices = 38_910_814L;
         SimulationRequest data = request("void fbgemm_gpu::permute_2D_data_kernel<false, int, int, decltype(nullptr)>",
-                OperationFamily.COPY, FbgemmModel.PERMUTE_SPARSE_INDICES, in("permute", DataType.INT32, features),
+                OperationFamily.COPY, FbgemmTraffic.PERMUTE_SPARSE_INDICES, in("permute", DataType.INT32, features),
                 in("lengths", DataType.INT32, features, batch), in("indices", DataType.INT32, indices));
         double bytes = 2.0 * indices * 4 + 2.0 * (features * batch + 1) * 4 + features * 4.0;
         double expected = seconds(bytes, Param.COPY_MEMORY_EFFICIENCY, Param.COPY_FIXED_LATENCY_US);
@@ -113,7 +114,7 @@ class FbgemmModelTest {
         assertThat(e.model()).isEqualTo("fbgemm-permute-sparse-indices");
 
         SimulationRequest weighted = request("permute_2D_data_kernel<true, int, int, float>", OperationFamily.COPY,
-                FbgemmModel.PERMUTE_SPARSE_INDICES, in("permute", DataType.INT32, features),
+                FbgemmTraffic.PERMUTE_SPARSE_INDICES, in("permute", DataType.INT32, features),
                 in("lengths", DataType.INT32, features, batch), in("indices", DataType.INT32, indices),
                 in("weights", DataType.FP32, indices));
         double withWeights = seconds(bytes + 2.0 * indices * 4, Param.COPY_MEMORY_EFFICIENCY,
@@ -121,7 +122,7 @@ class FbgemmModelTest {
         assertThat(KernelModel.estimate(weighted, A100).seconds()).isCloseTo(withWeights, within(withWeights * 1e-9));
 
         SimulationRequest lengths = request("void fbgemm_gpu::permute_2D_lengths_kernel<int>(int, int, int const*,"
-                + " int const*, int*)", OperationFamily.COPY, FbgemmModel.PERMUTE_SPARSE_LENGTHS,
+                + " int const*, int*)", OperationFamily.COPY, FbgemmTraffic.PERMUTE_SPARSE_LENGTHS,
                 in("permute", DataType.INT32, 1390), in("lengths", DataType.INT32, 1334, batch));
         double lengthBytes = 2.0 * 1390 * batch * 4 + 1390 * 4.0;
         double l = seconds(lengthBytes, Param.COPY_MEMORY_EFFICIENCY, Param.COPY_FIXED_LATENCY_US);
@@ -131,14 +132,14 @@ class FbgemmModelTest {
     @Test
     void aPermuteThatRepeatsFeaturesIsNotGuessedAndUnrecordedShapesSaySo() {
         SimulationRequest repeating = request("permute_2D_data_kernel<false, int, int, decltype(nullptr)>",
-                OperationFamily.COPY, FbgemmModel.PERMUTE_SPARSE_INDICES, in("permute", DataType.INT32, 1390),
+                OperationFamily.COPY, FbgemmTraffic.PERMUTE_SPARSE_INDICES, in("permute", DataType.INT32, 1390),
                 in("lengths", DataType.INT32, 1334, 2048), in("indices", DataType.INT32, 64_274_609L));
         Estimate e = KernelModel.estimate(repeating, A100);
         assertThat(e.supported()).isFalse();
         assertThat(e.reason()).contains("permuted_lengths_sum");
 
         Estimate none = KernelModel.estimate(request("permute_2D_data_kernel", OperationFamily.COPY,
-                FbgemmModel.PERMUTE_SPARSE_INDICES), A100);
+                FbgemmTraffic.PERMUTE_SPARSE_INDICES), A100);
         assertThat(none.reason()).isEqualTo("no operand shapes");
     }
 
@@ -146,7 +147,7 @@ class FbgemmModelTest {
     void onlyItsOwnOpMappingsReachTheModel() {
         assertThat(FbgemmModel.applies(request("k", OperationFamily.ELEMENTWISE, "quantize"))).isFalse();
         assertThat(FbgemmModel.applies(request("k", OperationFamily.COPY, "permute_sparse_data"))).isFalse();
-        assertThat(FbgemmModel.applies(request("k", OperationFamily.COPY, FbgemmModel.PERMUTE_SPARSE_LENGTHS)))
+        assertThat(FbgemmModel.applies(request("k", OperationFamily.COPY, FbgemmTraffic.PERMUTE_SPARSE_LENGTHS)))
                 .isTrue();
     }
 }

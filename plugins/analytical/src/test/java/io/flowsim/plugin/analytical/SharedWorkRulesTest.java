@@ -2,6 +2,7 @@ package io.flowsim.plugin.analytical;
 
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.Dim3;
+import io.flowsim.api.model.FbgemmTraffic;
 import io.flowsim.api.model.KernelRecord;
 import io.flowsim.api.model.KernelWork;
 import io.flowsim.api.model.LaunchConfig;
@@ -27,9 +28,11 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * The analytical model prices the work the API counts ({@link KernelWork}, the efficiency columns) by the rules the
  * two share: which GEMM a fused MoE launch runs, the traffic of PyTorch's vectorized gather and advanced-indexing
- * kernels and of a rotary embedding over its cos/sin cache, and which operands are a paged KV cache. Each case hands
- * one resolved kernel to both sides and compares what they observably do, so the test fails if either side gets its
- * own copy of a rule again and the copies drift. Shapes are those of the FlowSim H200 trace and the demo traces.
+ * kernels, of a rotary embedding over its cos/sin cache and of fbgemm_gpu's quantizers and permutes, which operands
+ * are a paged KV cache and how many keys its pages hold, which operands give a ragged batch's sequences, and which
+ * kernel names run fp32 GEMMs on TF32 tensor cores. Each case hands one resolved kernel to both sides and compares
+ * what they observably do, so the test fails if either side gets its own copy of a rule again and the copies drift.
+ * Shapes are those of the FlowSim H200 trace, the demo traces and the HTA sampled training traces.
  */
 class SharedWorkRulesTest {
 
@@ -160,5 +163,127 @@ class SharedWorkRulesTest {
             assertThat(model.supported()).as(name + ": " + model.reason()).isTrue();
             assertThat(model.seconds()).as(name).isEqualTo(priced(told).seconds());
         }
+    }
+
+    @Test
+    void theModelPricesTheFbgemmTrafficTheWorkCounts() {
+        // the HTA sampled training traces' quantizers and permutes (rank 0), one of each op mapping
+        Operand rows = in("input", DataType.FP32, 1_492_704, 256);
+        assertPricedAtTheCountedBytes(resolved("void fbgemm_gpu::(anonymous namespace)::"
+                        + "_get_FP8_qparam_cuda_kernel<float>(float const*, int, int, unsigned char*, bool)",
+                OperationFamily.REDUCTION, FbgemmTraffic.FP8_ROWWISE_QPARAMS, List.of(rows), 0, 0),
+                Param.REDUCTION_FIXED_LATENCY_US, Param.REDUCTION_MEMORY_EFFICIENCY);
+        assertPricedAtTheCountedBytes(resolved("void fbgemm_gpu::(anonymous namespace)::"
+                        + "_compute_FP8_quantize_cuda_kernel<float>(float const*, int, int, unsigned char*, bool)",
+                OperationFamily.ELEMENTWISE, FbgemmTraffic.FP8_ROWWISE_QUANTIZE, List.of(rows), 0, 0),
+                Param.ELEMENTWISE_FIXED_LATENCY_US, Param.ELEMENTWISE_MEMORY_EFFICIENCY);
+        assertPricedAtTheCountedBytes(resolved("void fbgemm_gpu::(anonymous namespace)::"
+                        + "_FP8rowwise_to_float_cuda_kernel<float>(unsigned char const*, int, int, float*, bool)",
+                OperationFamily.ELEMENTWISE, FbgemmTraffic.FP8_ROWWISE_DEQUANTIZE,
+                List.of(in("input", DataType.UINT8, 1_638_400, 264)), 0, 0),
+                Param.ELEMENTWISE_FIXED_LATENCY_US, Param.ELEMENTWISE_MEMORY_EFFICIENCY);
+        assertPricedAtTheCountedBytes(resolved("void at::native::vectorized_elementwise_kernel<4, fbgemm_gpu::"
+                        + "_float_to_hfp8_gpu(at::Tensor const&, int, int, double)::{lambda(float)#1}>",
+                OperationFamily.ELEMENTWISE, FbgemmTraffic.HFP8_QUANTIZE,
+                List.of(in("input", DataType.FP32, 419_430_400)), 0, 0),
+                Param.VECTORIZED_FIXED_LATENCY_US, Param.VECTORIZED_MEMORY_EFFICIENCY);
+        assertPricedAtTheCountedBytes(resolved("void at::native::vectorized_elementwise_kernel<4, fbgemm_gpu::"
+                        + "_hfp8_to_float_gpu(at::Tensor const&, int, int)::{lambda(unsigned char)#1}>",
+                OperationFamily.ELEMENTWISE, FbgemmTraffic.HFP8_DEQUANTIZE,
+                List.of(in("input", DataType.UINT8, 419_430_400)), 0, 0),
+                Param.VECTORIZED_FIXED_LATENCY_US, Param.VECTORIZED_MEMORY_EFFICIENCY);
+        assertPricedAtTheCountedBytes(resolved("void fbgemm_gpu::permute_2D_data_kernel<true, int, int, float>",
+                OperationFamily.COPY, FbgemmTraffic.PERMUTE_SPARSE_INDICES, List.of(in("permute", DataType.INT32, 1280),
+                        in("lengths", DataType.INT32, 1280, 2048), in("indices", DataType.INT32, 38_965_632),
+                        in("weights", DataType.FP32, 38_965_632)), 0, 0),
+                Param.COPY_FIXED_LATENCY_US, Param.COPY_MEMORY_EFFICIENCY);
+        assertPricedAtTheCountedBytes(resolved("void fbgemm_gpu::permute_2D_lengths_kernel<int>(int, int, int const*,"
+                        + " int const*, int*)", OperationFamily.COPY, FbgemmTraffic.PERMUTE_SPARSE_LENGTHS,
+                List.of(in("permute", DataType.INT32, 1390), in("lengths", DataType.INT32, 1334, 2048)), 0, 0),
+                Param.COPY_FIXED_LATENCY_US, Param.COPY_MEMORY_EFFICIENCY);
+
+        // a permute that repeats features: neither side counts nor prices it, for the same reason
+        ResolvedKernel repeating = resolved("void fbgemm_gpu::permute_2D_data_kernel<false, int, int,"
+                        + " decltype(nullptr)>", OperationFamily.COPY, FbgemmTraffic.PERMUTE_SPARSE_INDICES,
+                List.of(in("permute", DataType.INT32, 1390), in("lengths", DataType.INT32, 1334, 2048),
+                        in("indices", DataType.INT32, 64_274_609)), 0, 0);
+        assertThat(KernelWork.of(repeating).known()).isFalse();
+        assertThat(priced(repeating).supported()).isFalse();
+        assertThat(priced(repeating).reason()).isEqualTo(FbgemmTraffic.of(repeating.opMapping(),
+                repeating.kernel().name(), repeating.operands()).orElseThrow().problem());
+    }
+
+    /** FlashInfer's paged decode of 32 queries over the pages of a {@code [pages, page_size, 512]} cache. */
+    private static ResolvedKernel pagedDecode(long pool, long pageSize, Operand pages, Object... attributes) {
+        return resolved("BatchMLAPageAttentionHopperKernel", OperationFamily.ATTENTION, "attention",
+                List.of(in("q", DataType.BF16, 32, 32, 512), in("q_pe", DataType.BF16, 32, 32, 64),
+                        in(OperandRoles.KV_CACHE, DataType.BF16, pool, pageSize, 512),
+                        out("o", DataType.BF16, 32, 32, 512), pages), 0, 0, attributes);
+    }
+
+    @Test
+    void thePagesOfAPagedCacheHoldTheSameKeysForTheWorkCountAndTheModel() {
+        // 2,050 pages of 16 tokens for 32 sequences: 1,025 keys each, as if told outright; then a page list whose
+        // element type the trace did not record, which still lists the pages
+        for (Operand pages : List.of(in(OperandRoles.KV_INDICES, DataType.INT32, 2050),
+                in(OperandRoles.KV_INDICES, DataType.UNKNOWN, 2050))) {
+            ResolvedKernel paged = pagedDecode(1_817_574, 16, pages, "attention.kind", "mla", "attention.causal", "0");
+            ResolvedKernel told = pagedDecode(2050, 16, pages, "attention.kind", "mla", "attention.batch", 32,
+                    "attention.q_len", 1, "attention.kv_len", 1025, "attention.causal", "0");
+            assertThat(KernelWork.of(paged).known()).as(pages.toString()).isTrue();
+            assertThat(KernelWork.of(paged).flops()).as(pages.toString()).isEqualTo(KernelWork.of(told).flops());
+            Estimate model = priced(paged);
+            assertThat(model.supported()).as(pages + ": " + model.reason()).isTrue();
+            assertThat(model.seconds()).as(pages.toString()).isEqualTo(priced(told).seconds());
+        }
+    }
+
+    /** FlashInfer's ragged causal prefill of 8 sequences of 1,024 tokens, its offsets as {@code offsets}. */
+    private static ResolvedKernel raggedPrefill(List<Operand> offsets, Object... attributes) {
+        List<Operand> operands = new java.util.ArrayList<>(List.of(in("q", DataType.BF16, 8192, 32, 128),
+                in("k", DataType.BF16, 8192, 8, 128), in("v", DataType.BF16, 8192, 8, 128),
+                out("o", DataType.BF16, 8192, 32, 128)));
+        operands.addAll(offsets);
+        return resolved("BatchPrefillWithRaggedKVCacheKernel", OperationFamily.ATTENTION, "attention", operands, 0, 0,
+                attributes);
+    }
+
+    @Test
+    void everyOffsetsNameGivesTheSameSequencesToTheWorkCountAndTheModel() {
+        ResolvedKernel told = raggedPrefill(List.of(), "attention.causal", "1", "attention.batch", 8);
+        List<List<Operand>> cases = new java.util.ArrayList<>();
+        for (String name : OperandRoles.BATCH_OFFSETS) {
+            cases.add(List.of(in(name, DataType.INT32, 9)));
+        }
+        // a first name present but no [batch + 1] vector: the next one that is tells
+        cases.add(List.of(in(OperandRoles.BATCH_OFFSETS.get(0), DataType.INT32, 1),
+                in(OperandRoles.BATCH_OFFSETS.get(2), DataType.INT32, 9)));
+        for (List<Operand> offsets : cases) {
+            ResolvedKernel ragged = raggedPrefill(offsets, "attention.causal", "1");
+            // the same scores (the offsets' own bytes aside)
+            assertThat(KernelWork.of(ragged).known()).as(offsets.toString()).isTrue();
+            assertThat(KernelWork.of(ragged).flops()).as(offsets.toString()).isEqualTo(KernelWork.of(told).flops());
+            Estimate model = priced(ragged);
+            assertThat(model.supported()).as(offsets + ": " + model.reason()).isTrue();
+            assertThat(model.seconds()).as(offsets.toString()).isEqualTo(priced(told).seconds());
+        }
+    }
+
+    @Test
+    void theWorkCountAndTheModelComputeTheSameFp32GemmsInTf32() {
+        List<Operand> fp32 = List.of(in("A", DataType.FP32, 1024, 512), in("B", DataType.FP32, 512, 256));
+        int tf32 = 0;
+        for (String name : List.of("void cutlass::Kernel<cutlass_80_tensorop_s1688gemm_128x128_16x5_tn_align4>(...)",
+                "cutlass_80_tensorop_s16816gemm_64x64_32x6_nn_align4",
+                "sm80_xmma_gemm_f32f32_tf32f32_f32_nn_n_tilesize128x128x16",
+                "cutlass_80_tensorop_s1688fprop_optimized_64x64_16x10_nhwc_align4",
+                "cutlass_80_tensorop_s16816wgrad_analytic_128x128_32x3_nhwc", "ampere_sgemm_32x128_nn",
+                "gemm_kernel(tf32_params)", "nvjet_tst_64x8_64x16_4x1_v_bz_splitK_TNT")) {
+            boolean counted = KernelWork.of(resolved(name, OperationFamily.GEMM, "matmul", fp32, 0, 0)).computeType()
+                    == DataType.TF32;
+            assertThat(GemmKernelName.of(name).mode() == GemmKernelName.MathMode.TF32).as(name).isEqualTo(counted);
+            tf32 += counted ? 1 : 0;
+        }
+        assertThat(tf32).isEqualTo(5);
     }
 }
