@@ -82,6 +82,44 @@ class MeasurementCommandsTest {
                 "1 table skipped, the first: cannot tell which GPU");
     }
 
+    /**
+     * A directory of aiconfigurator tables of several frameworks and kinds (HAND-MADE here: the collectors' headers,
+     * made-up rows): what the reader can price is scored, every other row is counted with its reason, a table kind
+     * it does not read is listed under the skipped tables, and the run exits 0. Named alone, a table none of whose
+     * rows can be priced ends the run with the rows' reason.
+     */
+    @Test
+    void validateScoresWhatItKnowsOfAMixedFrameworkTreeAndListsTheRest() throws IOException {
+        String h100 = "NVIDIA H100 80GB HBM3";
+        Path gemm = Files.createDirectories(dir.resolve("tree/h100_sxm/gemm/vllm/0.0.0")).resolve("gemm_perf.csv");
+        Files.writeString(gemm, "framework,version,device,op_name,kernel_source,gemm_dtype,m,n,k,latency\n"
+                + "VLLM,0.0.0," + h100 + ",gemm,torch.nn.functional.linear,bfloat16,128,4096,4096,0.020\n"
+                + "VLLM,0.0.0," + h100 + ",gemm,CutlassNvFp4LinearKernel,nvfp4,128,4096,4096,0.010\n");
+        Path attention = Files.createDirectories(dir.resolve("tree/h100_sxm/attention/trtllm/0.0.0"))
+                .resolve("context_attention_perf.csv");
+        Files.writeString(attention, "framework,version,device,op_name,kernel_source,batch_size,isl,num_heads,"
+                + "num_key_value_heads,head_dim,window_size,beam_width,attn_dtype,kv_cache_dtype,step,latency\n"
+                + "TRTLLM,0.0.0," + h100 + ",context_attention,torch_flow,1,1024,32,8,128,0,1,bfloat16,bfloat16,0,0.1\n");
+        Path mamba = Files.createDirectories(dir.resolve("tree/h100_sxm/linear_attention/trtllm/0.0.0"))
+                .resolve("mamba2_perf.csv");
+        Files.writeString(mamba, "framework,version,device,op_name,kernel_source,batch_size,isl,latency\n"
+                + "TRTLLM,0.0.0," + h100 + ",mamba2,torch_flow,1,1024,0.1\n");
+
+        CliRun r = CliRun.of("validate", "--backend", "counting-backend", dir.resolve("tree").toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("gemm bf16 (vllm)")
+                .contains("1 x not predicted: gemm_dtype nvfp4 (vllm) - the model has no price for FP4")
+                .contains("1 x not predicted: trtllm attention (torch_flow")
+                .contains("Tables skipped (found in a directory, not scored):")
+                .contains("  " + mamba + ": aiconfigurator table kind 'mamba2_perf' is not one FlowSim reads");
+
+        assertUsageError(CliRun.of("validate", "--backend", "counting-backend", attention.toString()),
+                "no measurements to score in " + attention + "; 1 row skipped, the first: not predicted: trtllm"
+                        + " attention");
+        assertUsageError(CliRun.of("validate", "--backend", "counting-backend", mamba.toString()),
+                mamba + ": aiconfigurator table kind 'mamba2_perf' is not one FlowSim reads");
+    }
+
     /** As calibrate and bench: nothing to score is not a clean run with an empty table. */
     @Test
     void validateWithNoMeasurementToScoreIsBadInput() throws IOException {

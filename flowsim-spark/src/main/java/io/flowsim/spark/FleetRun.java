@@ -139,7 +139,7 @@ final class FleetRun {
 
     static Result run(SparkSession spark, Spec spec, Consumer<String> log) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        List<TraceInput> inputs = TraceFiles.expand(spec.traces(), spec.run(), conf);
+        List<TraceInput> inputs = TraceFiles.expand(spec.traces(), spec.run(), conf, log);
         OutputTables out = OutputTables.open(spec.output(), conf);
         out.refuseInputsInside(inputs.stream().map(TraceInput::path).toList());
         out.recover();

@@ -1,31 +1,38 @@
 package io.flowsim.spark;
 
 import io.flowsim.api.FlowsimException;
+import io.flowsim.runtime.pipeline.TraceDirectory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The trace files named by paths and globs on any Hadoop file system: a file as it is, a directory
- * as its {@code *.json} and {@code *.json.gz} files. Each file gets its run (its directory's name, or
- * the one the job names) and its rank by name within the run.
+ * as its {@code *.json} and {@code *.json.gz} traces, by the rule of the command line's {@code --trace-dir}
+ * (JSON files that are not profiler traces are listed as skipped). Each file gets its run (its directory's
+ * name, or the one the job names) and its rank by name within the run.
  */
 final class TraceFiles {
 
     private TraceFiles() {
     }
 
-    static List<TraceInput> expand(List<String> patterns, Optional<String> run, Configuration conf) {
+    static List<TraceInput> expand(List<String> patterns, Optional<String> run, Configuration conf,
+                                   Consumer<String> log) {
         Map<String, FileStatus> files = new LinkedHashMap<>();
         for (String pattern : patterns) {
             try {
@@ -37,11 +44,7 @@ final class TraceFiles {
                 }
                 for (FileStatus match : matches) {
                     if (match.isDirectory()) {
-                        for (FileStatus f : fs.listStatus(match.getPath())) {
-                            if (f.isFile() && isTraceName(f.getPath().getName())) {
-                                files.put(fs.makeQualified(f.getPath()).toString(), f);
-                            }
-                        }
+                        listDirectory(fs, match, files, log);
                     } else {
                         files.put(fs.makeQualified(match.getPath()).toString(), match);
                     }
@@ -70,7 +73,44 @@ final class TraceFiles {
         return inputs;
     }
 
+    /**
+     * A directory's traces, by the rule of {@code --trace-dir} ({@link TraceDirectory}): its {@code *.json} /
+     * {@code *.json.gz} files, except complete JSON documents that are not profiler traces (the
+     * {@code *.meta.json} sidecars of the demo folder), each listed on {@code log} as skipped. A directory
+     * with no trace left is bad input, as for {@code --trace-dir}.
+     */
+    private static void listDirectory(FileSystem fs, FileStatus directory, Map<String, FileStatus> files,
+                                      Consumer<String> log) throws IOException {
+        FileStatus[] entries = fs.listStatus(directory.getPath());
+        Arrays.sort(entries, Comparator.comparing((FileStatus f) -> f.getPath().getName()));
+        List<String> skipped = new ArrayList<>();
+        int traces = 0;
+        for (FileStatus f : entries) {
+            if (!f.isFile() || !isTraceName(f.getPath().getName())) {
+                continue;
+            }
+            Optional<String> why;
+            try (InputStream in = fs.open(f.getPath())) {
+                why = TraceDirectory.notATrace(in);
+            }
+            if (why.isPresent()) {
+                // a newline is legal in a file name: the line stays one line
+                skipped.add(f.getPath().toString().replaceAll("\\p{Cntrl}", "?") + ": " + why.get());
+            } else {
+                files.put(fs.makeQualified(f.getPath()).toString(), f);
+                traces++;
+            }
+        }
+        skipped.forEach(s -> log.accept("skipped " + s));
+        if (traces == 0) {
+            throw FlowsimException.badInput("no traces (*.json, *.json.gz) in " + directory.getPath()
+                    + (skipped.isEmpty() ? "" : "; skipped " + skipped.size() + " JSON file(s) that are not profiler"
+                    + " traces, e.g. " + skipped.get(0)));
+        }
+    }
+
     private static boolean isTraceName(String name) {
-        return name.endsWith(".json") || name.endsWith(".json.gz");
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.endsWith(".json") || n.endsWith(".json.gz");
     }
 }

@@ -24,7 +24,7 @@ import static io.flowsim.runtime.cli.SummaryPrinter.us;
             "A run simulated on another GPU than it was recorded on is read by its predicted times."})
 final class CompareCommand implements Callable<Integer> {
 
-    /** Rows printed per level. */
+    /** Rows printed per level; a line after the table counts those left out (every row is in the files). */
     static final int PRINTED_ROWS = 12;
 
     /** A time (and the change from it) that is unknown: no kernel of the row has one on that side. */
@@ -83,9 +83,9 @@ final class CompareCommand implements Callable<Integer> {
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {level.replace('_', ' ').replace("stage family", "stage / family"), "count A",
                 "count B", "time A us", "time B us", "delta us", "B/A", "% of peak A", "% of peak B"});
-            List<RunComparison.Row> printed = r.rows().stream().filter(x -> x.level().equals(level))
-                    .limit(PRINTED_ROWS).toList();
-            unknownPrinted |= printed.stream().anyMatch(x -> x.timeUsA() == null || x.timeUsB() == null);
+            List<RunComparison.Row> all = r.rows().stream().filter(x -> x.level().equals(level)).toList();
+            List<RunComparison.Row> printed = all.subList(0, Math.min(all.size(), PRINTED_ROWS));
+            unknownPrinted |= printed.stream().anyMatch(CompareCommand::unknown);
             printed.forEach(x -> rows.add(
                     new String[] {x.key(), String.format(Locale.ROOT, "%,d", x.countA()),
                         String.format(Locale.ROOT, "%,d", x.countB()),
@@ -97,6 +97,15 @@ final class CompareCommand implements Callable<Integer> {
                         pct(x.percentOfPeakA()), pct(x.percentOfPeakB())}));
             out.println();
             TextTable.print(out, rows, new boolean[] {false, true, true, true, true, true, true, true, true});
+            List<RunComparison.Row> left = all.subList(printed.size(), all.size());
+            if (!left.isEmpty()) {
+                // n/a rows sort last, so they are the first to fall off: the reader is told, and where they are
+                long unknown = left.stream().filter(CompareCommand::unknown).count();
+                unknownPrinted |= unknown > 0;
+                out.println("... " + left.size() + " more " + (left.size() == 1 ? "row" : "rows")
+                        + (unknown == 0 ? "" : " (" + (unknown == left.size() ? (left.size() == 1 ? "it" : "all")
+                        : unknown + " of them") + " " + NO_TIME + ")") + ", in " + where(files));
+            }
         }
         if (unknownPrinted) {
             out.println();
@@ -105,6 +114,16 @@ final class CompareCommand implements Callable<Integer> {
         }
         out.println();
         SummaryPrinter.printFiles(out, files);
+    }
+
+    private static boolean unknown(RunComparison.Row x) {
+        return x.timeUsA() == null || x.timeUsB() == null;
+    }
+
+    /** Where every row is: the files written, or their names when none is given. */
+    private static String where(List<Path> files) {
+        return files.isEmpty() ? "compare.csv and compare.json"
+                : String.join(" and ", files.stream().map(Path::toString).toList());
     }
 
     /** A side's time of a row, {@code *} when it covers part of the row, {@link #NO_TIME} when none. */

@@ -204,9 +204,19 @@ final class MeasurementInputs {
                     + (onlyGroups != null || skipGroups != null ? " that --only-groups and --skip-groups select" : "")
                     + (skippedTables.isEmpty() ? "" : "; " + skippedTables.size() + " table"
                             + (skippedTables.size() == 1 ? "" : "s") + " skipped, the first: "
-                            + skippedTables.get(0).reason()));
+                            + skippedTables.get(0).reason())
+                    + skippedRows(sources));
         }
         return sources;
+    }
+
+    /** Why the rows of the tables read were not used (their reader's first reason), for the no-measurement line. */
+    static String skippedRows(List<Source> sources) {
+        long rows = sources.stream().flatMap(s -> s.skipped().values().stream()).mapToLong(Long::longValue).sum();
+        return sources.stream().flatMap(s -> s.skipped().keySet().stream()).findFirst()
+                .map(reason -> String.format(java.util.Locale.ROOT, "; %,d row%s skipped, the first: %s", rows,
+                        rows == 1 ? "" : "s", reason))
+                .orElse("");
     }
 
     /**
@@ -259,7 +269,10 @@ final class MeasurementInputs {
     }
 
     private void skip(Path file, FlowsimException e, boolean warn, RunContext context) {
-        skippedTables.add(new SkippedTable(file, e.getMessage()));
+        // the line names the file already: a reason that starts with it (a reader's "FILE: why") says it once
+        String prefix = file + ": ";
+        String reason = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
+        skippedTables.add(new SkippedTable(file, reason));
         if (warn) {
             context.reporter().warn("skipping " + file + ": " + e.getMessage());
         }

@@ -49,7 +49,7 @@ final class MergeCommand implements Callable<Integer>, DeclaredOptions.UsesExten
         // the output is not left out: a rank named as the output is refused (never overwritten), and a
         // trace FlowSim merged earlier is recognised and skipped by the merging source
         TraceDirectory.Listing listing = TraceDirectory.list(traceDirectory);
-        listing.skipped().forEach(f -> root.reporter().info("skipped " + f.file() + ": " + f.reason()));
+        listing.skipped().forEach(f -> root.reporter().info(f.line()));
         List<Path> inputs = listing.traces();
         try (ExtensionRegistry registry = root.discover()) {
             TraceSource merging = registry.traceSources().stream()

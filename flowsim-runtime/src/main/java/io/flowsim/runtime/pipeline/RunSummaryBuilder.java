@@ -259,19 +259,22 @@ public final class RunSummaryBuilder {
 
     /**
      * The backend's notes, then what keeps kernels from a prediction, once per reason with its kernel
-     * count and measured time (the five reasons that cost the most time, and the rest summed in one line).
+     * count and measured time (the five reasons that cost the most time, and the rest summed in one line;
+     * six reasons are all shown).
      */
     private List<String> withMissingInformation(List<String> notes) {
         List<String> all = new ArrayList<>(notes);
         List<Map.Entry<String, long[]>> reasons = unsupportedByReason.entrySet().stream()
                 .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).toList();
-        reasons.stream().limit(SHOWN_REASONS)
+        // a single reason left over is shown as itself: a summing line would take its line and say less
+        int shown = reasons.size() == SHOWN_REASONS + 1 ? reasons.size() : SHOWN_REASONS;
+        reasons.stream().limit(shown)
                 .forEach(e -> all.add(String.format(java.util.Locale.ROOT,
                         "no prediction for %,d kernels, %,.1f us (%.1f%% of the kernel time): %s", e.getValue()[0],
                         e.getValue()[1] / 1000.0, kernelTime == 0 ? 0.0 : 100.0 * e.getValue()[1] / kernelTime,
                         e.getKey())));
-        if (reasons.size() > SHOWN_REASONS) {
-            List<Map.Entry<String, long[]>> rest = reasons.subList(SHOWN_REASONS, reasons.size());
+        if (reasons.size() > shown) {
+            List<Map.Entry<String, long[]>> rest = reasons.subList(shown, reasons.size());
             long kernels = rest.stream().mapToLong(e -> e.getValue()[0]).sum();
             long ns = rest.stream().mapToLong(e -> e.getValue()[1]).sum();
             all.add(String.format(java.util.Locale.ROOT,

@@ -44,6 +44,14 @@ public final class TraceDirectory {
 
     /** A file of the folder that is not a trace, and why (one line). */
     public record Skipped(Path file, String reason) {
+
+        /**
+         * The line that lists it, {@code skipped FILE: REASON}; a control character of the file's name (a
+         * newline is legal in one) is shown as {@code ?}, so that the line stays one line.
+         */
+        public String line() {
+            return "skipped " + file.toString().replaceAll("\\p{Cntrl}", "?") + ": " + reason;
+        }
     }
 
     /**
@@ -106,6 +114,19 @@ public final class TraceDirectory {
      * array form); empty when it is a trace or cannot be judged (damaged, truncated, unreadable).
      */
     static Optional<String> notATrace(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return notATrace(in);
+        } catch (IOException | RuntimeException unreadable) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * {@link #notATrace(Path)} for a file opened elsewhere (a Hadoop file system's, for the Spark job that
+     * lists folders by the same rule), plain or gzip; reads the document's top level only, and closes
+     * {@code file}.
+     */
+    public static Optional<String> notATrace(InputStream file) {
         try (InputStream in = open(file); JsonParser p = JSON.createParser(in)) {
             JsonToken t = p.nextToken();
             if (t == null || t == JsonToken.START_ARRAY) {
@@ -142,8 +163,8 @@ public final class TraceDirectory {
         }
     }
 
-    private static InputStream open(Path file) throws IOException {
-        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    private static InputStream open(InputStream file) throws IOException {
+        InputStream in = new BufferedInputStream(file, 1 << 16);
         in.mark(2);
         int b0 = in.read();
         int b1 = in.read();

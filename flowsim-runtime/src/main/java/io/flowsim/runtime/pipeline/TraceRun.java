@@ -93,7 +93,7 @@ public final class TraceRun {
         List<Path> traces = new ArrayList<>(files);
         if (directory.isPresent()) {
             TraceDirectory.Listing listing = TraceDirectory.list(directory.get());
-            listing.skipped().forEach(s -> reporter.info("skipped " + s.file() + ": " + s.reason()));
+            listing.skipped().forEach(s -> reporter.info(s.line()));
             traces.addAll(listing.traces());
         }
         if (traces.isEmpty()) {

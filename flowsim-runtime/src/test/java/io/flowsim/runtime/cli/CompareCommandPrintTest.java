@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,6 +49,34 @@ class CompareCommandPrintTest {
         assertThat(line(text, "total")).contains("60.0*").contains("0.60x");
         assertThat(text).contains("n/a: the row has kernels on that side but none of them has a predicted time"
                 + " (unknown, not zero)");
+    }
+
+    /**
+     * n/a rows sort after every known change, so with more rows than are printed they are left out first:
+     * a line says how many rows were left out, how many of them are n/a, and which files hold them all.
+     */
+    @Test
+    void rowsBeyondThosePrintedAreCountedWithTheirNotApplicableOnesAndTheFilesThatHoldThem() {
+        List<RunComparison.Row> rows = new ArrayList<>();
+        rows.add(new RunComparison.Row("total", "total", 30, 28, 100.0, 60.0, 50.0, 40.0, 1, 1, 1, 28.0 / 30));
+        for (int i = 0; i < CompareCommand.PRINTED_ROWS + 1; i++) {
+            rows.add(new RunComparison.Row("op", "op" + i, 2, 2, 5.0, 4.0, 50.0, 40.0, 1, 1, 1, 1));
+        }
+        rows.add(new RunComparison.Row("op", "other", 2, 0, 10.0, null, null, null, 0, 0, 1, 0));
+        rows.add(new RunComparison.Row("op", "unknown_op", 2, 0, 10.0, null, null, null, 0, 0, 1, 0));
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            CompareCommand.print(out, new RunComparison.Result(A, B, rows),
+                    List.of(Path.of("c/compare.csv"), Path.of("c/compare.json")));
+        }
+        String text = bytes.toString(StandardCharsets.UTF_8);
+
+        assertThat(text.lines()).noneMatch(l -> l.startsWith("other ") || l.startsWith("unknown_op ")
+                || l.startsWith("op" + CompareCommand.PRINTED_ROWS + " "));
+        assertThat(text).contains("... 3 more rows (2 of them n/a), in c/compare.csv and c/compare.json");
+        assertThat(text).contains("n/a: the row has kernels on that side but none of them has a predicted time");
+        assertThat(print(rows.subList(0, CompareCommand.PRINTED_ROWS + 1))).doesNotContain("more row");
     }
 
     @Test

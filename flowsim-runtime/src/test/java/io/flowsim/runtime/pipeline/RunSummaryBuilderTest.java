@@ -155,5 +155,11 @@ class RunSummaryBuilderTest {
                     Optional.of(SimulationResult.unsupported("reason " + reason, "test"))));
         }
         assertThat(notes(five)).noneMatch(n -> n.contains("further reasons"));
+
+        // one reason beyond the five is shown as itself, never as "for 1 further reasons"
+        five.add(new KernelResult(ResolvedKernel.unresolved(KernelRecord.builder(5, "k").duration(10).build()),
+                Optional.of(SimulationResult.unsupported("reason 5", "test"))));
+        assertThat(notes(five)).filteredOn(n -> n.startsWith("no prediction for")).hasSize(6)
+                .noneMatch(n -> n.contains("further")).anyMatch(n -> n.endsWith(": reason 5"));
     }
 }

@@ -2,6 +2,7 @@ package io.flowsim.runtime.pipeline;
 
 import io.flowsim.api.ErrorCode;
 import io.flowsim.api.FlowsimException;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
@@ -68,6 +70,36 @@ class TraceDirectoryTest {
                 .extracting(e -> ((FlowsimException) e).code()).isEqualTo(ErrorCode.BAD_INPUT);
         assertThatThrownBy(() -> TraceDirectory.list(dir.resolve("absent")))
                 .hasMessage("trace directory not found: " + dir.resolve("absent"));
+    }
+
+    /** A newline is legal in a file name; the line that lists the file as skipped stays one line. */
+    @Test
+    void aSkippedFileWhoseNameHoldsANewlineIsListedOnOneLine() throws IOException {
+        Files.writeString(dir.resolve("rank0.json"), "{\"traceEvents\": []}");
+        Path sidecar;
+        try {
+            sidecar = Files.writeString(dir.resolve("side\ncar.meta.json"), "{\"model\": \"m\"}");
+        } catch (InvalidPathException | IOException e) {
+            Assumptions.abort("this file system refuses a newline in a file name: " + e);
+            return;
+        }
+
+        TraceDirectory.Skipped skipped = TraceDirectory.list(dir).skipped().get(0);
+
+        assertThat(skipped.file()).isEqualTo(sidecar);
+        assertThat(skipped.line()).isEqualTo("skipped " + dir.resolve("side?car.meta.json")
+                + ": not a profiler trace (a JSON document with no \"traceEvents\"; top-level keys: model)");
+    }
+
+    /** The Spark job lists folders of any Hadoop file system by the same rule, from an open stream. */
+    @Test
+    void aStreamIsJudgedAsAFileIs() throws IOException {
+        Path sidecar = gzip(dir.resolve("a.meta.json.gz"), "{\"model\": \"m\"}");
+        Path trace = gzip(dir.resolve("b.json.gz"), "{\"traceEvents\": [");
+
+        assertThat(TraceDirectory.notATrace(Files.newInputStream(sidecar))).contains("not a profiler trace (a JSON"
+                + " document with no \"traceEvents\"; top-level keys: model)");
+        assertThat(TraceDirectory.notATrace(Files.newInputStream(trace))).isEmpty();
     }
 
     private static Path gzip(Path file, String text) throws IOException {

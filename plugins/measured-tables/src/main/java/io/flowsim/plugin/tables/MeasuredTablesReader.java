@@ -9,8 +9,9 @@ import java.util.Optional;
 
 /**
  * Reads the measured kernel-latency tables of aiconfigurator (gemm, attention, mla, mla_bmm, moe, nccl,
- * custom_allreduce) and vidur (mlp, all_reduce, send_recv), plain or gzip CSV, into the kernels each
- * row timed (see {@link MeasurementTables} and docs/simulator.md). Stateless.
+ * custom_allreduce; of sglang, TensorRT-LLM and vLLM, each row mapped to its framework's kernels) and vidur (mlp,
+ * all_reduce, send_recv), plain or gzip CSV, into the kernels each row timed (see {@link MeasurementTables} and
+ * docs/simulator.md). Stateless.
  */
 public final class MeasuredTablesReader implements MeasurementTableReader {
 

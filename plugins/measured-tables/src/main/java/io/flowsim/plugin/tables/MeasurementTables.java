@@ -84,12 +84,24 @@ final class MeasurementTables {
             Set<String> header = new LinkedHashSet<>(parser.getHeaderNames());
             TableFormat format = TableFormat.detect(header);
             if (format == null) {
+                String kind = aiconfiguratorKind(file);
+                if (kind != null) {
+                    throw FlowsimException.badInput(file + ": aiconfigurator table kind '" + kind + "' is not one"
+                            + " FlowSim reads; it reads " + String.join(", ", knownKinds()) + " (docs/simulator.md)");
+                }
                 throw FlowsimException.badInput(file + ": unknown table format (header: "
                         + String.join(",", header) + "); FlowSim reads the aiconfigurator gemm, attention, mla,"
                         + " mla_bmm, moe, nccl and custom_allreduce tables and vidur mlp, all_reduce and send_recv"
                         + " tables (docs/simulator.md)");
             }
+            String kind = aiconfiguratorKind(file);
+            if (kind != null && !format.kinds().contains(kind)) {
+                throw FlowsimException.badInput(file + ": aiconfigurator table kind '" + kind + "' is not one FlowSim"
+                        + " reads (its rows may share the columns of the " + format.label() + " table but time other"
+                        + " kernels); FlowSim reads " + String.join(", ", knownKinds()) + " (docs/simulator.md)");
+            }
             Optional<String> fromPath = gpuFromPath(file);
+            Framework folderFramework = Framework.fromPath(file).orElse(Framework.SGLANG);
             Rows rows = new Rows(file, format);
             String device = gpu.orElse(null);
             for (CSVRecord record : parser) {
@@ -100,6 +112,9 @@ final class MeasurementTables {
                 }
                 // the GPU the kernels are simulated on: --gpu, else this row's device column, else the path
                 rows.target = gpu.orElse(!column.isEmpty() ? column : fromPath.orElse(""));
+                String named = header.contains("framework") ? record.get("framework").trim() : "";
+                rows.framework = named.isEmpty() ? folderFramework : Framework.of(named);
+                rows.frameworkName = named.isEmpty() ? folderFramework.id() : named;
                 try {
                     rows.map(record);
                 } catch (IllegalArgumentException e) {
@@ -121,6 +136,26 @@ final class MeasurementTables {
         } catch (UncheckedIOException e) {
             throw FlowsimException.badInput("cannot read table " + file + ": " + e.getCause().getMessage(), e);
         }
+    }
+
+    /**
+     * The aiconfigurator table kind a file name gives ({@code gemm_perf} for {@code gemm_perf.csv.gz}), or null when
+     * the name is not an aiconfigurator one ({@code <kind>_perf.csv[.gz]}).
+     */
+    static String aiconfiguratorKind(Path file) {
+        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        String stem = n.endsWith(".csv.gz") ? n.substring(0, n.length() - 7)
+                : n.endsWith(".csv") ? n.substring(0, n.length() - 4) : n;
+        return stem.endsWith("_perf") ? stem : null;
+    }
+
+    /** Every aiconfigurator table kind a format reads. */
+    static List<String> knownKinds() {
+        List<String> kinds = new ArrayList<>();
+        for (TableFormat f : TableFormat.values()) {
+            kinds.addAll(f.kinds());
+        }
+        return kinds;
     }
 
     private static InputStream open(Path file) throws IOException {
@@ -190,6 +225,9 @@ final class MeasurementTables {
         final String name;
         /** The GPU the row's kernels are built for (the simulation target), as named. */
         String target = "";
+        /** The framework whose kernels the row timed, and its name as the table gives it. */
+        Framework framework = Framework.SGLANG;
+        String frameworkName = "sglang";
         final List<Measurement> measurements = new ArrayList<>();
         final Map<String, Long> skipped = new TreeMap<>();
         long count;
@@ -220,6 +258,13 @@ final class MeasurementTables {
         }
 
         void map(CSVRecord r) {
+            boolean frameworkKernels = format != TableFormat.AICONFIGURATOR_NCCL && format != TableFormat.VIDUR_MLP
+                    && format != TableFormat.VIDUR_ALL_REDUCE && format != TableFormat.VIDUR_SEND_RECV;
+            if (frameworkKernels && framework == Framework.OTHER) {
+                skip("not predicted: framework " + frameworkName + " - FlowSim knows the kernels of sglang, trtllm"
+                        + " and vllm rows only");
+                return;
+            }
             switch (format) {
                 case AICONFIGURATOR_GEMM -> gemm(r);
                 case AICONFIGURATOR_ATTENTION -> attention(r);
@@ -240,6 +285,10 @@ final class MeasurementTables {
             long k = integer(r, "k");
             double latency = number(r, "latency");
             String key = dtype + "|" + m + "|" + n + "|" + k;
+            if (framework != Framework.SGLANG) {
+                frameworkGemm(r, dtype, m, n, k, latency);
+                return;
+            }
             switch (dtype) {
                 case "bfloat16", "float16", "fp16", "bf16" -> {
                     DataType t = DataType.fromName(dtype);
@@ -258,6 +307,68 @@ final class MeasurementTables {
                                 in("scale_a", DataType.FP32, m, Math.max(1, k / 128)),
                                 in("scale_b", DataType.FP32, Math.max(1, n / 128), Math.max(1, k / 128))));
                 default -> skip("gemm_dtype " + dtype + ": no mapping to operand types");
+            }
+        }
+
+        /**
+         * A TensorRT-LLM or vLLM GEMM row: the framework's {@code Linear} layer (TensorRT-LLM's {@code Linear}, vLLM's
+         * {@code RowParallelLinear}) on 16-bit activations. 16-bit rows are one cuBLAS GEMM. {@code fp8} rows quantize
+         * the activations dynamically (the collectors give no input scale): TensorRT-LLM with one per-tensor scale
+         * (a max reduction, then the quantization) before {@code cublas_scaled_mm}; vLLM per token (its
+         * {@code Fp8LinearMethod} does so wherever CUTLASS FP8 is supported; per tensor for a
+         * {@code *PerTensor*} kernel) before the row-wise scaled GEMM its {@code kernel_source} names.
+         * {@code fp8_block} rows quantize per token and 128-column group, then run a 1x128 / 128x128 block-scaled FP8
+         * GEMM (TensorRT-LLM's own on Hopper, DeepGEMM
+         * on Blackwell; vLLM's DeepGEMM, CUTLASS, Triton or FlashInfer kernel, as {@code kernel_source} says).
+         * {@code nvfp4} and other dtypes have no price in the model: counted as not predicted.
+         */
+        void frameworkGemm(CSVRecord r, String dtype, long m, long n, long k, double latency) {
+            String source = r.isMapped("kernel_source") ? r.get("kernel_source").trim() : "";
+            String key = framework.id() + "|" + dtype + "|" + m + "|" + n + "|" + k;
+            String fw = " (" + framework.id() + ")";
+            long groups = Math.max(1, k / 128);
+            switch (dtype) {
+                case "bfloat16", "float16", "fp16", "bf16" -> {
+                    DataType t = DataType.fromName(dtype);
+                    add(r, key, "gemm " + t.id() + fw, latency, KernelRequests.gemm("gemm", m, n, k, t, t, Map.of()));
+                }
+                case "fp8" -> {
+                    String gemm = framework == Framework.TRTLLM ? "cublas_scaled_mm"
+                            : source.isEmpty() ? "scaled_mm" : source;
+                    if (framework == Framework.TRTLLM || source.toLowerCase(Locale.ROOT).contains("pertensor")) {
+                        boolean trtllm = framework == Framework.TRTLLM;
+                        add(r, key, "gemm fp8 (+ dynamic per-tensor quantization)" + fw, latency, 2,
+                                KernelRequests.absmax(trtllm ? "computeFP8QuantizeScale" : "segmented_max_reduction", m,
+                                        k),
+                                KernelRequests.quantize(trtllm ? "quantize_e4m3_per_tensor" : "scaled_fp8_quant_kernel",
+                                        m, k, 0),
+                                KernelRequests.gemm(gemm, m, n, k, DataType.FP8_E4M3, DataType.BF16,
+                                        attributes(Attributes.GEMM_SCALING.name(), "per-tensor"),
+                                        in("scale_a", DataType.FP32, 1), in("scale_b", DataType.FP32, 1)));
+                    } else {
+                        // vLLM's Fp8LinearMethod quantizes dynamic activations per token where CUTLASS FP8 is
+                        // supported (every FP8 GPU), then runs the selected row-wise scaled GEMM
+                        add(r, key, "gemm fp8 (+ per-token quantization)" + fw, latency, 1,
+                                KernelRequests.quantize("dynamic_per_token_scaled_fp8_quant_kernel", m, k, 1),
+                                KernelRequests.gemm(gemm, m, n, k, DataType.FP8_E4M3, DataType.BF16,
+                                        attributes(Attributes.GEMM_SCALING.name(), "per-token"),
+                                        in("scale_a", DataType.FP32, m, 1), in("scale_b", DataType.FP32, n)));
+                    }
+                }
+                case "fp8_block" -> add(r, key, "gemm fp8_block (+ quantization)" + fw, latency, 1,
+                        framework == Framework.TRTLLM
+                                ? KernelRequests.quantize("fp8_quantize_1x128", m, k, groups)
+                                : KernelRequests.quantize("per_token_group_quant_fp8", m, k, groups),
+                        KernelRequests.gemm(framework == Framework.TRTLLM && !source.contains("deepgemm")
+                                        ? "fp8_block_scaling_gemm" : source.isEmpty() ? "fp8_block_gemm" : source,
+                                m, n, k, DataType.FP8_E4M3, DataType.BF16,
+                                attributes(Attributes.GEMM_SCALING.name(), "block", Attributes.GEMM_BLOCK.name(), 128),
+                                in("scale_a", DataType.FP32, m, groups),
+                                in("scale_b", DataType.FP32, Math.max(1, n / 128), groups)));
+                case "nvfp4" -> skip("not predicted: gemm_dtype nvfp4 (" + framework.id() + ") - the model has no"
+                        + " price for FP4 block-scaled GEMMs");
+                default -> skip("not predicted: gemm_dtype " + dtype + " (" + framework.id() + ") - no mapping to"
+                        + " operand types");
             }
         }
 
@@ -285,14 +396,47 @@ final class MeasurementTables {
             String implementation = switch (source) {
                 case "triton" -> "triton";
                 case "fa3" -> "fa3";
+                case "flashinfer" -> "flashinfer";
                 default -> null;
             };
             String group = (op.startsWith("context") ? "context attention" : "generation attention") + " "
                     + qType.id() + "/" + kvType.id() + (window > 0 ? " window" : "")
-                    + ("triton".equals(source) ? " (triton)" : "");
+                    + ("triton".equals(source) ? " (triton)" : "flashinfer".equals(source) ? " (flashinfer)" : "");
+            if (framework == Framework.SGLANG && source.equals("trtllm_mha")) {
+                // sglang's default on Blackwell (SM100/103): FlashInfer's TRT-LLM-gen FMHA kernels, which have no model
+                skip("not predicted: sglang attention backend trtllm_mha (TRT-LLM-gen FMHA kernels) - the model has no"
+                        + " implementation for them");
+                return;
+            }
+            if (framework == Framework.TRTLLM) {
+                // TrtllmAttention: fmha_v2 / trtllm-gen context FMHA and XQA / MMHA decode kernels (or FlashInfer's
+                // trtllm-gen runner), with RoPE and the KV-cache write fused in front: none has a model.
+                skip("not predicted: trtllm attention (" + (source.isEmpty() ? "no kernel_source" : source)
+                        + ": TensorRT-LLM's fused QKV-preprocessing + FMHA / XQA kernels) - the model has no"
+                        + " implementation for them");
+                return;
+            }
+            List<SimulationRequest> casts;
+            if (framework == Framework.VLLM) {
+                implementation = vllmAttention(source);
+                if (implementation == null) {
+                    skip("not predicted: vllm attention backend " + (source.isEmpty() ? "(no kernel_source)" : source)
+                            + " - the model has no implementation for its kernels");
+                    return;
+                }
+                key = "vllm|" + key;
+                group = group + " (vllm " + implementation + ")";
+                // vLLM's reshape_and_cache_flash converts to an 8-bit cache in its own store; the collector casts
+                // the queries of an FP8 cache before the timed call.
+                casts = List.of();
+            } else {
+                casts = null;
+            }
             if (op.startsWith("context")) {
                 long tokens = b * isl;
-                List<SimulationRequest> casts = casts(source, tokens, heads, kvHeads, headDim, qType, kvType);
+                if (casts == null) {
+                    casts = casts(source, tokens, heads, kvHeads, headDim, qType, kvType);
+                }
                 add(r, key, group, latency, casts.size() + 1, withCasts(casts, storeKv(tokens, kvHeads, headDim, kvType),
                         kernel("attention_prefill", OperationFamily.ATTENTION, "attention", List.of(
                                 in("q", qType, tokens, heads, headDim), in("k", qType, tokens, kvHeads, headDim),
@@ -303,7 +447,9 @@ final class MeasurementTables {
                                         Attributes.ATTENTION_IMPLEMENTATION.name(), implementation))));
             } else {
                 long kvLen = step + 1;
-                List<SimulationRequest> casts = casts(source, b, heads, kvHeads, headDim, qType, kvType);
+                if (casts == null) {
+                    casts = casts(source, b, heads, kvHeads, headDim, qType, kvType);
+                }
                 add(r, key, group, latency, casts.size() + 1, withCasts(casts, storeKv(b, kvHeads, headDim, kvType),
                         kernel("attention_decode", OperationFamily.ATTENTION, "attention", List.of(
                                 in("q", qType, b, heads, headDim), in("kv_cache", kvType, b * kvLen, 2, kvHeads, headDim),
@@ -313,6 +459,26 @@ final class MeasurementTables {
                                         Attributes.ATTENTION_CAUSAL.name(), false, Attributes.ATTENTION_WINDOW.name(), window > 0 ? window : null,
                                         Attributes.ATTENTION_IMPLEMENTATION.name(), implementation))));
             }
+        }
+
+        /**
+         * The implementation of a vLLM attention row's {@code kernel_source} ({@code vllm_flash_attn_fa2}, {@code
+         * vllm_flash_attn_fa3}, {@code vllm_flashinfer_<metadata class>}, {@code vllm_<backend>}), null for the
+         * kernels the model has none for: FlashAttention 4, FlashInfer's TensorRT-LLM-gen kernels, vLLM's Triton
+         * unified attention (the model's Triton implementation is sglang's extend and decode kernels) and the others.
+         */
+        static String vllmAttention(String source) {
+            String s = source.toLowerCase(Locale.ROOT);
+            if (s.equals("vllm_flash_attn_fa2")) {
+                return "fa2";
+            }
+            if (s.equals("vllm_flash_attn_fa3")) {
+                return "fa3";
+            }
+            if (s.startsWith("vllm_flashinfer") && !s.contains("trtllm")) {
+                return "flashinfer";
+            }
+            return null;
         }
 
         /**
@@ -358,6 +524,13 @@ final class MeasurementTables {
         }
 
         void mla(CSVRecord r) {
+            if (framework != Framework.SGLANG) {
+                // TensorRT-LLM's MLA runs its own context FMHA and generation MLA kernels (trtllm-gen / XQA), vLLM's
+                // its MLA backends (FlashMLA, CUTLASS MLA, FlashInfer, Triton): the model prices sglang's only.
+                skip("not predicted: " + framework.id() + " mla (" + sourceOf(r) + ") - the model has no"
+                        + " implementation for this framework's MLA kernels");
+                return;
+            }
             String op = r.get("op_name").trim();
             long b = integer(r, "batch_size");
             long isl = integer(r, "isl");
@@ -426,7 +599,8 @@ final class MeasurementTables {
                 skip("mla_bmm op " + op + " unknown");
                 return;
             }
-            String key = op + "|" + dtype + "|" + tokens + "|" + heads;
+            String key = (framework == Framework.SGLANG ? "" : framework.id() + "|") + op + "|" + dtype + "|" + tokens
+                    + "|" + heads;
             DataType t = DataType.fromName(dtype);
             // The collector replays the one call on the same tensors (no copies to rotate through): each iteration
             // touches the activations, the weight and the output, and for fp8 the quantized activations too. Each
@@ -437,6 +611,11 @@ final class MeasurementTables {
                 add(r, key, "mla_bmm " + t.id(), latency, KernelRequests.bmm("bmm", heads, tokens, n, k, t, t,
                         attributes(Attributes.MEASUREMENT_LOOP_BYTES.name(), loopBytes,
                                 Attributes.MEASUREMENT_CALLS_PER_REPLAY.name(), 1)));
+            } else if (t == DataType.FP8_E4M3 && framework != Framework.SGLANG) {
+                // TensorRT-LLM quantizes per token and 128-column group (fp8_batched_quantize_1x128_permute102) and
+                // runs its block-scaled fp8_block_scaling_bmm_out; vLLM collects bf16 only on NVIDIA GPUs.
+                skip("not predicted: " + framework.id() + " mla_bmm fp8 (" + sourceOf(r) + ") - the model has no"
+                        + " price for a 1x128 block-scaled FP8 batched GEMM");
             } else if (t == DataType.FP8_E4M3) {
                 // sglang's per_tensor_quant_mla_fp8 (what the collector times in front of bmm_fp8) is two Triton
                 // kernels over [heads, tokens, k], each one program per row: the absolute maximum (every program
@@ -467,6 +646,20 @@ final class MeasurementTables {
             String source = r.isMapped("kernel_source") ? r.get("kernel_source").trim() : "";
             String op = r.isMapped("op_name") ? r.get("op_name").trim() : "moe";
             double latency = number(r, "latency");
+            if (framework == Framework.TRTLLM) {
+                // TensorRT-LLM's fused MoE: its CUTLASS grouped GEMMs with their own permute and finalize kernels,
+                // TRT-LLM-gen, DeepGEMM or the triton_kernels MoE: none has a model.
+                skip("not predicted: trtllm moe (" + (source.isEmpty() ? "no kernel_source" : source) + ": TensorRT-LLM's"
+                        + " fused MoE kernels) - the model prices the Triton fused_moe kernel only");
+                return;
+            }
+            if (framework == Framework.VLLM && !source.toLowerCase(Locale.ROOT).contains("triton")) {
+                // vLLM's TritonExperts run the same fused_moe_kernel lineage as sglang's; its CUTLASS, DeepGEMM,
+                // FlashInfer, Marlin and TRT-LLM experts have no model.
+                skip("not predicted: vllm moe experts " + (source.isEmpty() ? "(no kernel_source)" : source)
+                        + " - the model prices the Triton fused_moe kernel only");
+                return;
+            }
             DataType weights;
             boolean quantizeActivations = false;
             switch (dtype) {
@@ -489,11 +682,13 @@ final class MeasurementTables {
             long interLocal = inter / tp;
             // Every top-k slot of every token passes the activation (remote slots masked, with ep > 1).
             long routed = tokens * topK;
-            String key = op + "|" + source + "|" + dtype + "|" + tokens + "|" + hidden + "|" + inter + "|" + topK + "|"
-                    + experts + "|" + tp + "|" + ep + "|" + distribution;
+            String key = (framework == Framework.SGLANG ? "" : framework.id() + "|") + op + "|" + source + "|" + dtype
+                    + "|" + tokens + "|" + hidden + "|" + inter + "|" + topK + "|" + experts + "|" + tp + "|" + ep + "|"
+                    + distribution;
             String distributionGroup = distribution.startsWith("power_law") ? "power_law" : distribution;
             String group = (op.equals("moe") ? "moe " : op.replace('_', ' ') + " ") + dtype + " " + distributionGroup
-                    + (source.contains("cutlass") ? " (cutlass)" : source.contains("marlin") ? " (marlin)" : "");
+                    + (source.contains("cutlass") ? " (cutlass)" : source.contains("marlin") ? " (marlin)" : "")
+                    + (framework == Framework.SGLANG ? "" : " (" + framework.id() + ")");
             Map<String, String> common = attributes(Attributes.MOE_TOP_K.name(), topK, Attributes.MOE_NUM_EXPERTS.name(), experts,
                     Attributes.MOE_DISTRIBUTION.name(), distribution, Attributes.MOE_EP_SIZE.name(), ep > 1 ? ep : null);
             List<SimulationRequest> kernels = new ArrayList<>();
@@ -535,6 +730,11 @@ final class MeasurementTables {
                     with(common, Attributes.MOE_STAGE.name(), stage));
         }
 
+        static String sourceOf(CSVRecord r) {
+            String source = r.isMapped("kernel_source") ? r.get("kernel_source").trim() : "";
+            return source.isEmpty() ? "no kernel_source" : source;
+        }
+
         void nccl(CSVRecord r) {
             String op = r.get("op_name").trim().toLowerCase(Locale.ROOT);
             String dtype = r.get("nccl_dtype").trim();
@@ -567,9 +767,18 @@ final class MeasurementTables {
         }
 
         void customAllReduce(CSVRecord r) {
-            String backend = r.get("backend").trim();
+            String backend = r.isMapped("backend") ? r.get("backend").trim()
+                    : r.isMapped("implementation") ? r.get("implementation").trim() : "";
             if (backend.contains("eager")) {
                 skip("eager timing (adds 30-40 us of host overhead; the graph rows are the kernel reference)");
+                return;
+            }
+            if (framework != Framework.SGLANG) {
+                // TensorRT-LLM's AllReduce (strategy AUTO) picks its one-shot / two-shot kernels or NCCL from its own
+                // size and GPU-count table; vLLM's all-reduce picks its custom all-reduce, symmetric memory or NCCL
+                // by size: which ran is not recorded, and only sglang's choice (custom below 8 MiB) is modelled.
+                skip("not predicted: " + framework.id() + " all-reduce (" + (backend.isEmpty() ? sourceOf(r) : backend)
+                        + ") - which kernel the framework picked per size is not recorded and not modelled");
                 return;
             }
             int n = (int) integer(r, "num_gpus");
