@@ -2,8 +2,10 @@ package io.flowsim.api;
 
 import io.flowsim.api.annotation.Stability;
 
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Supplies traces: reads trace files into {@link Trace}s, and optionally produces trace files by
@@ -22,6 +24,31 @@ public interface TraceSource extends FlowsimExtension {
      */
     default boolean canOpen(Path file) {
         return false;
+    }
+
+    /**
+     * Why a file this source {@linkplain #canOpen can open} by its name is nevertheless not one of its
+     * traces (a JSON configuration file beside JSON traces, say), judged from the start of its content;
+     * empty when it is one, or when that cannot be told without reading it all: a damaged, truncated or
+     * unreadable file is left to {@link #open}, whose message names the file and the place.
+     *
+     * <p>The runtime asks when it lists a folder of traces ({@code --trace-dir}, and the Spark job's
+     * folders on any Hadoop file system): a file that the sources accepting it by {@link #canOpen} all
+     * reject is listed as skipped with the first one's reason, and not read. The reason is one line of a
+     * few words that says what the file is instead, e.g. {@code not a profiler trace (a JSON document with
+     * no "traceEvents"; top-level keys: model, gpu)}. Called from any thread; never throws.
+     *
+     * <p>Experimental: one implementation so far (the pytorch-trace plugin).
+     *
+     * @param fileName the file's name, without its folder
+     * @param content  the file's bytes from its first, as stored (a compressed file is not decompressed);
+     *                 the caller closes it
+     * @return the default: empty (every file {@link #canOpen} accepts is a trace)
+     * @since 0.13
+     */
+    @Stability(Stability.Level.EXPERIMENTAL)
+    default Optional<String> whyNotATrace(String fileName, InputStream content) {
+        return Optional.empty();
     }
 
     /**

@@ -5,6 +5,7 @@ import io.flowsim.api.SimulatorBackend;
 import io.flowsim.api.model.Stage;
 import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
+import io.flowsim.runtime.pipeline.TraceDirectory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -139,7 +140,8 @@ final class FleetRun {
 
     static Result run(SparkSession spark, Spec spec, Consumer<String> log) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        List<TraceInput> inputs = TraceFiles.expand(spec.traces(), spec.run(), conf, log);
+        List<TraceInput> inputs = TraceFiles.expand(spec.traces(), spec.run(), conf,
+                TraceDirectory.sources(ExecutorPlugins.registry(spec.settings())), log);
         OutputTables out = OutputTables.open(spec.output(), conf);
         out.refuseInputsInside(inputs.stream().map(TraceInput::path).toList());
         out.recover();

@@ -1,6 +1,7 @@
 package io.flowsim.spark;
 
 import io.flowsim.api.FlowsimException;
+import io.flowsim.api.TraceSource;
 import io.flowsim.runtime.pipeline.TraceDirectory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -8,13 +9,12 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -23,16 +23,21 @@ import java.util.function.Consumer;
 /**
  * The trace files named by paths and globs on any Hadoop file system: a file as it is, a directory
  * as its {@code *.json} and {@code *.json.gz} traces, by the rule of the command line's {@code --trace-dir}
- * (JSON files that are not profiler traces are listed as skipped). Each file gets its run (its directory's
- * name, or the one the job names) and its rank by name within the run.
+ * (JSON files the trace sources say are not traces are listed as skipped, with the source's reason).
+ * Each file gets its run (its directory's name, or the one the job names) and its rank by name within
+ * the run.
  */
 final class TraceFiles {
 
     private TraceFiles() {
     }
 
+    /**
+     * The trace files of {@code patterns}; {@code sources} (the installed trace sources, in discovery order)
+     * judge which JSON files of a directory are traces.
+     */
     static List<TraceInput> expand(List<String> patterns, Optional<String> run, Configuration conf,
-                                   Consumer<String> log) {
+                                   List<TraceSource> sources, Consumer<String> log) {
         Map<String, FileStatus> files = new LinkedHashMap<>();
         for (String pattern : patterns) {
             try {
@@ -44,7 +49,7 @@ final class TraceFiles {
                 }
                 for (FileStatus match : matches) {
                     if (match.isDirectory()) {
-                        listDirectory(fs, match, files, log);
+                        listDirectory(fs, match, sources, files, log);
                     } else {
                         files.put(fs.makeQualified(match.getPath()).toString(), match);
                     }
@@ -75,24 +80,27 @@ final class TraceFiles {
 
     /**
      * A directory's traces, by the rule of {@code --trace-dir} ({@link TraceDirectory}): its {@code *.json} /
-     * {@code *.json.gz} files, except complete JSON documents that are not profiler traces (the
-     * {@code *.meta.json} sidecars of the demo folder), each listed on {@code log} as skipped. A directory
-     * with no trace left is bad input, as for {@code --trace-dir}.
+     * {@code *.json.gz} files, except those the sources accepting them by {@link TraceSource#canOpen} all
+     * reject ({@link TraceSource#whyNotATrace}: for pytorch-trace, the {@code *.meta.json} sidecars of the
+     * demo folder), each listed on {@code log} as skipped. {@code canOpen} is asked with the local file on
+     * the local file system, and with the bare name on another (the executors read a local copy so named).
+     * A directory with no trace left is bad input, as for {@code --trace-dir}.
      */
-    private static void listDirectory(FileSystem fs, FileStatus directory, Map<String, FileStatus> files,
-                                      Consumer<String> log) throws IOException {
+    private static void listDirectory(FileSystem fs, FileStatus directory, List<TraceSource> sources,
+                                      Map<String, FileStatus> files, Consumer<String> log) throws IOException {
         FileStatus[] entries = fs.listStatus(directory.getPath());
         Arrays.sort(entries, Comparator.comparing((FileStatus f) -> f.getPath().getName()));
         List<String> skipped = new ArrayList<>();
         int traces = 0;
         for (FileStatus f : entries) {
-            if (!f.isFile() || !isTraceName(f.getPath().getName())) {
+            if (!f.isFile() || !TraceDirectory.isJsonName(f.getPath().getName())) {
                 continue;
             }
-            Optional<String> why;
-            try (InputStream in = fs.open(f.getPath())) {
-                why = TraceDirectory.notATrace(in);
-            }
+            java.nio.file.Path asFile = "file".equals(fs.getUri().getScheme())
+                    ? Paths.get(fs.makeQualified(f.getPath()).toUri()) : Paths.get(f.getPath().getName());
+            List<TraceSource> asked = sources.stream().filter(s -> canOpen(s, asFile)).toList();
+            Optional<String> why = TraceDirectory.whyNotATrace(asked, f.getPath().getName(),
+                    () -> fs.open(f.getPath()));
             if (why.isPresent()) {
                 // a newline is legal in a file name: the line stays one line
                 skipped.add(f.getPath().toString().replaceAll("\\p{Cntrl}", "?") + ": " + why.get());
@@ -109,8 +117,11 @@ final class TraceFiles {
         }
     }
 
-    private static boolean isTraceName(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        return n.endsWith(".json") || n.endsWith(".json.gz");
+    private static boolean canOpen(TraceSource source, java.nio.file.Path file) {
+        try {
+            return source.canOpen(file);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 }

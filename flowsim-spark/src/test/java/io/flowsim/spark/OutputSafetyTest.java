@@ -58,7 +58,7 @@ class OutputSafetyTest {
         Path inside = Files.writeString(kernels.resolve("rank0.trace.json"), "{}");
         Path beside = Files.writeString(Files.createDirectories(dir.resolve("fleet")).resolve("rank1.trace.json"), "{}");
         List<String> inputs = TraceFiles.expand(List.of(inside.toString(), beside.toString()), Optional.empty(), CONF,
-                        line -> { })
+                        List.of(), line -> { })
                 .stream().map(TraceInput::path).toList();
         OutputTables tables = OutputTables.open(output.toString(), CONF);
 

@@ -84,9 +84,10 @@ final class MeasurementInputs {
     }
 
     /** Adds the traces of {@code --trace-dir} (sorted) to those of {@code --trace-file}. */
-    void expandTraceDirectory(io.flowsim.api.Reporter reporter) {
+    void expandTraceDirectory(ExtensionRegistry registry, io.flowsim.api.Reporter reporter) {
         if (traceDirectory != null) {
-            traces.addAll(TraceRun.collect(List.of(), Optional.of(traceDirectory), reporter));
+            traces.addAll(TraceRun.collect(List.of(), Optional.of(traceDirectory), registry, Optional.empty(),
+                    reporter));
             traceDirectory = null;
         }
     }
@@ -137,7 +138,7 @@ final class MeasurementInputs {
     List<Source> read(ExtensionRegistry registry, RunContext context, Optional<String> gpu, boolean warnSkipped,
                       Consumer<HardwareTarget> checkTarget) {
         skippedTables.clear();
-        expandTraceDirectory(context.reporter());
+        expandTraceDirectory(registry, context.reporter());
         List<Source> sources = new ArrayList<>();
         List<MeasurementTableReader> readers = registry.tableReaders().stream().map(Discovered::extension).toList();
         if (!tables.isEmpty() && readers.isEmpty()) {

@@ -14,6 +14,7 @@ import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code flowsim merge}: per-rank traces into one Perfetto-viewable trace. */
@@ -48,10 +49,11 @@ final class MergeCommand implements Callable<Integer>, DeclaredOptions.UsesExten
     public Integer call() {
         // the output is not left out: a rank named as the output is refused (never overwritten), and a
         // trace FlowSim merged earlier is recognised and skipped by the merging source
-        TraceDirectory.Listing listing = TraceDirectory.list(traceDirectory);
-        listing.skipped().forEach(f -> root.reporter().info(f.line()));
-        List<Path> inputs = listing.traces();
         try (ExtensionRegistry registry = root.discover()) {
+            TraceDirectory.Listing listing = TraceDirectory.list(traceDirectory, registry,
+                    Optional.ofNullable(source));
+            listing.skipped().forEach(f -> root.reporter().info(f.line()));
+            List<Path> inputs = listing.traces();
             TraceSource merging = registry.traceSources().stream()
                     .filter(d -> source == null || d.name().equals(source))
                     .map(Discovered::extension)

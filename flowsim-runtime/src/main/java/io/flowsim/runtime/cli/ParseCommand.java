@@ -33,11 +33,11 @@ final class ParseCommand implements Callable<Integer>, DeclaredOptions.UsesExten
 
     @Override
     public Integer call() {
-        List<Path> traces = pipeline.traces(root.reporter());
         boolean json = pipeline.json();
         Options.Builder options = root.options();
-        pipeline.addTo(options, traces);
         try (ExtensionRegistry registry = root.discover()) {
+            List<Path> traces = pipeline.traces(registry, root.reporter());
+            pipeline.addTo(options, traces);
             TraceRun.Outcome outcome = new TraceRun(registry, options.build(), root.reporter()).run("parse", traces,
                     pipeline.spec(Optional.empty(), Optional.empty(), traces.get(0)), pipeline.jobs(),
                     pipeline.outputDirectory);

@@ -4,6 +4,7 @@ import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Options;
 import io.flowsim.runtime.pipeline.PipelineSpec;
 import io.flowsim.api.Reporter;
+import io.flowsim.runtime.discovery.ExtensionRegistry;
 import io.flowsim.runtime.pipeline.TraceRun;
 import picocli.CommandLine.Option;
 
@@ -21,8 +22,8 @@ final class PipelineOptions {
     List<Path> traceFiles = new ArrayList<>();
 
     @Option(names = "--trace-dir", paramLabel = "DIR",
-            description = "Read every *.json and *.json.gz trace in DIR (e.g. one per rank); JSON files that are not "
-                    + "profiler traces (no traceEvents, such as *.meta.json sidecars) are listed as skipped.")
+            description = "Read every *.json and *.json.gz trace in DIR (e.g. one per rank); JSON files the trace "
+                    + "source says are not traces (such as the demo's *.meta.json sidecars) are listed as skipped.")
     Path traceDirectory;
 
     @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = "flowsim-output",
@@ -63,8 +64,9 @@ final class PipelineOptions {
     String format;
 
     /** The traces to read, in order. */
-    List<Path> traces(Reporter reporter) {
-        return TraceRun.collect(traceFiles, Optional.ofNullable(traceDirectory), reporter);
+    List<Path> traces(ExtensionRegistry registry, Reporter reporter) {
+        return TraceRun.collect(traceFiles, Optional.ofNullable(traceDirectory), registry, Optional.ofNullable(source),
+                reporter);
     }
 
     int jobs() {

@@ -47,13 +47,13 @@ final class SimulateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
 
     @Override
     public Integer call() {
-        List<Path> traces = pipeline.traces(root.reporter());
         boolean json = pipeline.json();
         Options.Builder options = root.options();
-        pipeline.addTo(options, traces);
         CommandOptionKey.BACKEND.set(options, backend);
         CommandOptionKey.GPU.set(options, gpu);
         try (ExtensionRegistry registry = root.discover()) {
+            List<Path> traces = pipeline.traces(registry, root.reporter());
+            pipeline.addTo(options, traces);
             TraceRun.Outcome outcome = new TraceRun(registry, options.build(), root.reporter()).run("simulate",
                     traces, pipeline.spec(Optional.of(backend), Optional.ofNullable(gpu), traces.get(0)),
                     pipeline.jobs(), pipeline.outputDirectory);

@@ -129,7 +129,7 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
             // a GPU the backend does not know fails now, before any table or trace is read
             new Pipeline(registry, context).checkGpu(Optional.of(backend), Optional.ofNullable(gpu));
             // the tables and traces read are inputs: --csv never replaces one, and is refused before any work
-            inputs.expandTraceDirectory(root.reporter());
+            inputs.expandTraceDirectory(registry, root.reporter());
             List<Path> read = new ArrayList<>(inputs.traces);
             inputs.tableFiles(registry.tableReaders().stream().map(Discovered::extension).toList())
                     .forEach(f -> read.add(f[0]));

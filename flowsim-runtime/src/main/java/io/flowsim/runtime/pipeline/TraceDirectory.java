@@ -1,12 +1,10 @@
 package io.flowsim.runtime.pipeline;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.flowsim.api.FlowsimException;
+import io.flowsim.api.TraceSource;
+import io.flowsim.runtime.discovery.Discovered;
+import io.flowsim.runtime.discovery.ExtensionRegistry;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -16,28 +14,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
 
 /**
  * The traces of a {@code --trace-dir}: every {@code *.json} / {@code *.json.gz} regular file directly in
- * the folder (not searched recursively), sorted by name, except complete JSON documents that are not
- * profiler traces (no {@code "traceEvents"}: the {@code *.meta.json} sidecars of the demo folder, a
- * config file), which are listed as skipped with the reason.
+ * the folder (not searched recursively), sorted by name, except the files the trace sources say are not
+ * theirs ({@link TraceSource#whyNotATrace}: for the pytorch-trace plugin, the {@code *.meta.json} sidecars
+ * of the demo folder, a configuration file), which are listed as skipped with the source's reason.
  *
- * <p>Only a complete, well-formed document can be judged "not a trace": a file that is empty, truncated,
- * not JSON or not gzip stays a trace, so that reading it fails the run with the trace source's message
- * naming the file and where it broke. A folder where nothing is left is an error.
+ * <p>The runtime knows no trace format: which file is a trace is the sources' judgement. A file is asked
+ * of the source named by {@code --source}, else of every installed source whose {@link TraceSource#canOpen}
+ * accepts it; it is skipped when every source asked rejects it, and kept when none is asked (reading it
+ * then says that no installed source reads it). A folder where nothing is left is an error.
  */
 public final class TraceDirectory {
-
-    /** Top-level keys named in a skip reason, at most. */
-    private static final int KEYS_SHOWN = 5;
-
-    // sidecars are small; a large non-trace document is skipped over without holding its strings
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(1_000)
-                    .maxStringLength(Integer.MAX_VALUE).maxNumberLength(1_000).build())
-            .build();
 
     private TraceDirectory() {
     }
@@ -67,21 +56,46 @@ public final class TraceDirectory {
         }
     }
 
+    /** A file's content from its first byte, opened on demand (once per source asked). */
+    @FunctionalInterface
+    public interface Content {
+        InputStream open() throws IOException;
+    }
+
+    /** The installed trace sources, in discovery order. */
+    public static List<TraceSource> sources(ExtensionRegistry registry) {
+        return registry.traceSources().stream().map(Discovered::extension).toList();
+    }
+
     /**
-     * Lists {@code directory}.
+     * Lists {@code directory}, asking the trace sources of {@code registry}: the one {@code named}
+     * ({@code --source}) when it is installed, else every one that accepts the file (an unknown name is
+     * reported when a trace is read, as for {@code --trace-file}).
      *
+     * @throws FlowsimException as {@link #list(Path, List, boolean)}
+     */
+    public static Listing list(Path directory, ExtensionRegistry registry, Optional<String> named) {
+        Optional<TraceSource> one = named.flatMap(n -> registry.traceSources().stream()
+                .filter(d -> d.name().equals(n)).map(Discovered::extension).findFirst());
+        return one.isPresent() ? list(directory, List.of(one.get()), true) : list(directory, sources(registry), false);
+    }
+
+    /**
+     * Lists {@code directory}, asking {@code sources} (in order) which of its JSON files are traces.
+     *
+     * @param named whether {@code sources} is the one source the user named ({@code --source}), which is
+     *              asked whatever its {@link TraceSource#canOpen} says
      * @throws FlowsimException bad input when the folder is missing or unreadable, or holds no trace (the
      *                          message names the files skipped and why)
      */
-    public static Listing list(Path directory) {
+    public static Listing list(Path directory, List<TraceSource> sources, boolean named) {
         if (!Files.isDirectory(directory)) {
             throw FlowsimException.badInput("trace directory not found: " + directory);
         }
         List<Path> found = new ArrayList<>();
         try (DirectoryStream<Path> s = Files.newDirectoryStream(directory)) {
             for (Path p : s) {
-                String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                if ((n.endsWith(".json") || n.endsWith(".json.gz")) && Files.isRegularFile(p)) {
+                if (isJsonName(p.getFileName().toString()) && Files.isRegularFile(p)) {
                     found.add(p);
                 }
             }
@@ -92,7 +106,8 @@ public final class TraceDirectory {
         List<Path> traces = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
         for (Path p : found) {
-            Optional<String> why = notATrace(p);
+            List<TraceSource> asked = named ? sources : sources.stream().filter(s -> canOpen(s, p)).toList();
+            Optional<String> why = whyNotATrace(asked, p.getFileName().toString(), () -> Files.newInputStream(p));
             if (why.isPresent()) {
                 skipped.add(new Skipped(p, why.get()));
             } else {
@@ -108,75 +123,41 @@ public final class TraceDirectory {
         return new Listing(directory, traces, skipped);
     }
 
-    /**
-     * Why {@code file} is not a profiler trace, if it is a complete JSON document without
-     * {@code "traceEvents"} (the Chrome trace format's object form) that is not an array of events (its
-     * array form); empty when it is a trace or cannot be judged (damaged, truncated, unreadable).
-     */
-    static Optional<String> notATrace(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return notATrace(in);
-        } catch (IOException | RuntimeException unreadable) {
-            return Optional.empty();
-        }
+    /** Whether a file's name is one a folder of traces is searched for ({@code *.json}, {@code *.json.gz}). */
+    public static boolean isJsonName(String fileName) {
+        String n = fileName.toLowerCase(Locale.ROOT);
+        return n.endsWith(".json") || n.endsWith(".json.gz");
     }
 
     /**
-     * {@link #notATrace(Path)} for a file opened elsewhere (a Hadoop file system's, for the Spark job that
-     * lists folders by the same rule), plain or gzip; reads the document's top level only, and closes
-     * {@code file}.
+     * Why a file is not a trace: the first source's reason when every source {@code asked} rejects it
+     * ({@link TraceSource#whyNotATrace}); empty when one accepts it, when none is asked, or when it cannot be
+     * opened (reading it then fails, naming the file). A source that throws is taken to accept it.
      */
-    public static Optional<String> notATrace(InputStream file) {
-        try (InputStream in = open(file); JsonParser p = JSON.createParser(in)) {
-            JsonToken t = p.nextToken();
-            if (t == null || t == JsonToken.START_ARRAY) {
+    public static Optional<String> whyNotATrace(List<TraceSource> asked, String fileName, Content content) {
+        Optional<String> first = Optional.empty();
+        for (TraceSource s : asked) {
+            Optional<String> why;
+            try (InputStream in = content.open()) {
+                why = s.whyNotATrace(fileName, in);
+            } catch (IOException | RuntimeException unreadable) {
                 return Optional.empty();
             }
-            if (t != JsonToken.START_OBJECT) {
-                String kind = switch (t) {
-                    case VALUE_STRING -> "string";
-                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
-                    case VALUE_TRUE, VALUE_FALSE -> "boolean";
-                    case VALUE_NULL -> "null";
-                    default -> "value";
-                };
-                return Optional.of("not a profiler trace (a JSON " + kind + ", not an object with \"traceEvents\")");
-            }
-            List<String> keys = new ArrayList<>();
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                String key = p.currentName();
-                if (key.equals("traceEvents")) {
-                    return Optional.empty();
-                }
-                keys.add(key);
-                p.nextToken();
-                p.skipChildren();
-            }
-            if (t != JsonToken.END_OBJECT) {
+            if (why == null || why.isEmpty() || why.get().isBlank()) {
                 return Optional.empty();
             }
-            return Optional.of("not a profiler trace (a JSON document with no \"traceEvents\"; "
-                    + (keys.isEmpty() ? "an empty object)" : "top-level keys: " + shown(keys) + ")"));
-        } catch (IOException | RuntimeException damaged) {
-            // the trace source reads it and says, with the file and the place, what is wrong
-            return Optional.empty();
+            if (first.isEmpty()) {
+                first = Optional.of(why.get().replaceAll("\\p{Cntrl}", "?"));
+            }
         }
+        return first;
     }
 
-    private static InputStream open(InputStream file) throws IOException {
-        InputStream in = new BufferedInputStream(file, 1 << 16);
-        in.mark(2);
-        int b0 = in.read();
-        int b1 = in.read();
-        in.reset();
-        return b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
-    }
-
-    private static String shown(List<String> keys) {
-        List<String> clean = keys.stream().limit(KEYS_SHOWN)
-                .map(k -> k.length() > 40 ? k.substring(0, 40) + "..." : k)
-                .map(k -> k.replaceAll("\\p{Cntrl}", "?")).toList();
-        int more = keys.size() - clean.size();
-        return String.join(", ", clean) + (more > 0 ? " and " + more + " more" : "");
+    private static boolean canOpen(TraceSource source, Path file) {
+        try {
+            return source.canOpen(file);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 }

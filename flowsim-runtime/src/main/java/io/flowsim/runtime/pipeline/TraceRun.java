@@ -86,13 +86,15 @@ public final class TraceRun {
 
     /**
      * The traces named by {@code --trace-file} (in order) and those in {@code --trace-dir} (sorted by name;
-     * see {@link TraceDirectory}): each JSON file of the folder that is not a profiler trace is listed on
-     * {@code reporter} as skipped, with the reason.
+     * see {@link TraceDirectory}): each JSON file of the folder that the trace sources of {@code registry}
+     * (the one named by {@code source}, if any) say is not a trace is listed on {@code reporter} as
+     * skipped, with the source's reason.
      */
-    public static List<Path> collect(List<Path> files, Optional<Path> directory, Reporter reporter) {
+    public static List<Path> collect(List<Path> files, Optional<Path> directory, ExtensionRegistry registry,
+                                     Optional<String> source, Reporter reporter) {
         List<Path> traces = new ArrayList<>(files);
         if (directory.isPresent()) {
-            TraceDirectory.Listing listing = TraceDirectory.list(directory.get());
+            TraceDirectory.Listing listing = TraceDirectory.list(directory.get(), registry, source);
             listing.skipped().forEach(s -> reporter.info(s.line()));
             traces.addAll(listing.traces());
         }

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads PyTorch-profiler (Kineto) Chrome traces of every PyTorch era, {@code .json} or
@@ -64,6 +65,15 @@ public final class PyTorchTraceSource implements TraceSource {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * A complete JSON document that is not an array of events and has no {@code "traceEvents"} is not a
+     * trace (see {@link TraceTopLevel}); a damaged one is, so that {@link #open} names what is wrong.
+     */
+    @Override
+    public Optional<String> whyNotATrace(String fileName, InputStream content) {
+        return TraceTopLevel.whyNotATrace(content);
     }
 
     @Override
