@@ -108,7 +108,7 @@ class MeasurementCommandsTest {
         CliRun r = CliRun.of("validate", "--backend", "counting-backend", dir.resolve("tree").toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("gemm bf16 (vllm)")
-                .contains("1 x not predicted: gemm_dtype nvfp4 (vllm) - the model has no price for FP4")
+                .contains("1 x not predicted: gemm_dtype nvfp4 (vllm) - FP4 block-scaled GEMM rows are not mapped to kernels")
                 .contains("1 x not predicted: trtllm attention (torch_flow")
                 .contains("Tables skipped (found in a directory, not scored):")
                 .contains("  " + mamba + ": aiconfigurator table kind 'mamba2_perf' is not one FlowSim reads");

@@ -320,7 +320,7 @@ final class MeasurementTables {
          * {@code fp8_block} rows quantize per token and 128-column group, then run a 1x128 / 128x128 block-scaled FP8
          * GEMM (TensorRT-LLM's own on Hopper, DeepGEMM
          * on Blackwell; vLLM's DeepGEMM, CUTLASS, Triton or FlashInfer kernel, as {@code kernel_source} says).
-         * {@code nvfp4} and other dtypes have no price in the model: counted as not predicted.
+         * {@code nvfp4} (its FP4 quantization and block scales are not mapped) and other dtypes: counted as not predicted.
          */
         void frameworkGemm(CSVRecord r, String dtype, long m, long n, long k, double latency) {
             String source = r.isMapped("kernel_source") ? r.get("kernel_source").trim() : "";
@@ -365,8 +365,9 @@ final class MeasurementTables {
                                 attributes(Attributes.GEMM_SCALING.name(), "block", Attributes.GEMM_BLOCK.name(), 128),
                                 in("scale_a", DataType.FP32, m, groups),
                                 in("scale_b", DataType.FP32, Math.max(1, n / 128), groups)));
-                case "nvfp4" -> skip("not predicted: gemm_dtype nvfp4 (" + framework.id() + ") - the model has no"
-                        + " price for FP4 block-scaled GEMMs");
+                case "nvfp4" -> skip("not predicted: gemm_dtype nvfp4 (" + framework.id() + ") - FP4 block-scaled GEMM rows"
+                        + " are not mapped to kernels (their FP4 activation quantization and per-16-element scales are"
+                        + " not modelled)");
                 default -> skip("not predicted: gemm_dtype " + dtype + " (" + framework.id() + ") - no mapping to"
                         + " operand types");
             }

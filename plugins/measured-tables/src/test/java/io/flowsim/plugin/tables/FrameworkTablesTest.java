@@ -67,7 +67,8 @@ class FrameworkTablesTest {
                 "scaled_fp8_quant_kernel", "PerTensorTorchScaledMMLinearKernel");
         assertThat(t.measurements().get(3).subjectKernel().attributes()).containsEntry("gemm.scaling", "per-tensor");
         assertThat(t.skipped()).containsOnlyKeys(
-                "not predicted: gemm_dtype nvfp4 (vllm) - the model has no price for FP4 block-scaled GEMMs");
+                "not predicted: gemm_dtype nvfp4 (vllm) - FP4 block-scaled GEMM rows are not mapped to kernels"
+                        + " (their FP4 activation quantization and per-16-element scales are not modelled)");
 
         Measurement bf16 = t.measurements().get(0);
         assertThat(bf16.group()).isEqualTo("gemm bf16 (vllm)");
@@ -100,7 +101,8 @@ class FrameworkTablesTest {
                 + row + "torch_flow,nvfp4,128,4096,4096,0.010\n"));
         assertThat(t.measurements()).hasSize(4);
         assertThat(t.skipped()).containsOnlyKeys(
-                "not predicted: gemm_dtype nvfp4 (trtllm) - the model has no price for FP4 block-scaled GEMMs");
+                "not predicted: gemm_dtype nvfp4 (trtllm) - FP4 block-scaled GEMM rows are not mapped to kernels"
+                        + " (their FP4 activation quantization and per-16-element scales are not modelled)");
         assertThat(t.measurements().get(0).group()).isEqualTo("gemm bf16 (trtllm)");
         assertThat(names(t.measurements().get(1))).containsExactly("computeFP8QuantizeScale",
                 "quantize_e4m3_per_tensor", "cublas_scaled_mm");
