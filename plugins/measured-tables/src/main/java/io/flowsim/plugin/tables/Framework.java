@@ -40,10 +40,15 @@ enum Framework {
         };
     }
 
-    /** The framework a folder of the table's path names ({@code .../gemm/vllm/0.24.0/gemm_perf.csv.gz}), if any. */
+    /**
+     * The framework the table's folder names where aiconfigurator's layout puts it: the folder above the version
+     * ({@code .../gemm/vllm/0.24.0/gemm_perf.csv.gz}), or the table's own folder ({@code .../gemm/vllm/gemm_perf.csv});
+     * empty otherwise. Folders further up are not asked: a user's {@code ~/vllm/...} holding sglang tables says
+     * nothing about them.
+     */
     static Optional<Framework> fromPath(Path file) {
         Path dir = file.toAbsolutePath().normalize().getParent();
-        for (; dir != null && dir.getFileName() != null; dir = dir.getParent()) {
+        for (int level = 0; level < 2 && dir != null && dir.getFileName() != null; level++, dir = dir.getParent()) {
             Framework f = of(dir.getFileName().toString());
             if (f != OTHER) {
                 return Optional.of(f);

@@ -255,6 +255,12 @@ class FrameworkTablesTest {
         assertThat(folder.measurements()).singleElement().satisfies(m -> assertThat(m.group())
                 .isEqualTo("gemm fp8 (+ per-token quantization) (vllm)"));
 
+        // a folder named after a framework above aiconfigurator's <framework>/<version>/ levels says nothing
+        Path deeper = Files.createDirectories(dir.resolve("vllm").resolve("h100_sxm").resolve("gemm").resolve("mine"));
+        MeasuredTable own = read(Files.writeString(deeper.resolve("gemm_perf.csv"),
+                "device,gemm_dtype,m,n,k,latency\n" + H100 + ",fp8,128,4096,4096,0.015\n"));
+        assertThat(own.measurements()).singleElement().satisfies(m -> assertThat(m.group()).doesNotContain("vllm"));
+
         MeasuredTable other = read(table("myserve", "gemm", "gemm_perf.csv",
                 GEMM + "MyServe,1.0," + H100 + ",gemm,own,bfloat16,128,4096,4096,0.02\n"));
         assertThat(other.measurements()).isEmpty();
