@@ -3,13 +3,10 @@ package io.flowsim.runtime;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,26 +22,12 @@ class RuntimeKnowsNoTraceFormatTest {
 
     /** Every line under {@code root} that names the trace format, as {@code path:line: text}. */
     static List<String> offendingLines(Path root) {
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                List<String> lines = Files.readAllLines(f);
-                for (int i = 0; i < lines.size(); i++) {
-                    if (TRACE_FORMAT.matcher(lines.get(i)).find()) {
-                        found.add(root.relativize(f) + ":" + (i + 1) + ": " + lines.get(i).strip());
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return found;
+        return RuntimeSourceLines.matching(root, line -> TRACE_FORMAT.matcher(line).find());
     }
 
     @Test
     void theRuntimeSourcesNameNoTraceFormat() {
-        Path main = Path.of(System.getProperty("flowsim.repo.dir", "..")).toAbsolutePath().normalize()
-                .resolve("flowsim-runtime/src/main");
+        Path main = RuntimeSourceLines.runtimeMain();
         assertThat(main.resolve("java/io/flowsim/runtime/pipeline/TraceDirectory.java")).exists();
         assertThat(offendingLines(main)).isEmpty();
     }

@@ -3,13 +3,10 @@ package io.flowsim.runtime;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,27 +26,13 @@ class RuntimeNamesNoPluginTest {
 
     /** Every line under {@code root} that names a plugin, as {@code path:line: text}, except the allowed one. */
     static List<String> offendingLines(Path root) {
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                List<String> lines = Files.readAllLines(f);
-                for (int i = 0; i < lines.size(); i++) {
-                    String line = lines.get(i);
-                    if (PLUGIN_NAMES.matcher(line).find() && !line.strip().equals(ALLOWED)) {
-                        found.add(root.relativize(f) + ":" + (i + 1) + ": " + line.strip());
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return found;
+        return RuntimeSourceLines.matching(root,
+                line -> PLUGIN_NAMES.matcher(line).find() && !line.strip().equals(ALLOWED));
     }
 
     @Test
     void theRuntimeSourcesNameOnlyTheDefaultBackend() {
-        Path main = Path.of(System.getProperty("flowsim.repo.dir", "..")).toAbsolutePath().normalize()
-                .resolve("flowsim-runtime/src/main");
+        Path main = RuntimeSourceLines.runtimeMain();
         assertThat(main.resolve("java/io/flowsim/runtime/cli/SimulateCommand.java")).exists();
         assertThat(offendingLines(main)).isEmpty();
     }
