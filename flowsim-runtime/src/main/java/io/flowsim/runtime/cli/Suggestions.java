@@ -4,8 +4,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -14,16 +16,136 @@ import java.util.Set;
  * not match ({@link CommandLine.UnmatchedArgumentException#getSuggestions()}: subcommands by similarity,
  * options sharing the first letters) and the command's other visible options or subcommands, the nearest
  * by edit distance of the words without their dashes, when it is near enough to be a typo ({@link
- * #allowedEdits}).
+ * #allowedEdits}); else, for an option, the options whose name holds every word of the one typed, a word
+ * matching as itself, a typo of itself or a near-synonym ({@link #SYNONYMS}): {@code --llmcompass-url} is
+ * {@code --llmcompass.api-url}, {@code --threads} is {@code --jobs}.
  */
 final class Suggestions {
+
+    /**
+     * Words a user plausibly types for a word of an option's name; each group is one meaning. A group holds
+     * words, not options: a plugin's {@code --my-backend.server-url} is found from {@code --my-backend-endpoint}
+     * as the runtime's {@code --output-dir} is from {@code --out-folder}.
+     */
+    static final List<Set<String>> SYNONYMS = List.of(
+            Set.of("url", "uri", "endpoint", "address", "addr", "host", "server"),
+            Set.of("output", "out"),
+            Set.of("dir", "directory", "folder", "path"),
+            Set.of("file", "path"),
+            Set.of("jobs", "threads", "workers", "parallel", "parallelism", "concurrency"),
+            Set.of("gpu", "device", "accelerator"),
+            Set.of("backend", "simulator", "engine"),
+            Set.of("timeout", "deadline"));
+
+    /** The most options a hint names; more that fit equally well are no hint. */
+    static final int MAX_HINTS = 3;
 
     private Suggestions() {
     }
 
-    /** {@code " (did you mean 'simulate'?)"} for a parameter error with a near suggestion, else empty. */
+    /**
+     * {@code " (did you mean 'simulate'?)"} (or {@code " (did you mean '--trace-file' or '--trace-dir'?)"}) for a
+     * parameter error with near suggestions, else empty.
+     */
     static String didYouMean(CommandLine.ParameterException ex) {
-        return nearest(ex).map(s -> " (did you mean '" + s + "'?)").orElse("");
+        List<String> hints = hints(ex);
+        return hints.isEmpty() ? "" : " (did you mean '" + String.join("' or '", hints) + "'?)";
+    }
+
+    /** The typo's correction ({@link #nearest}), else the options whose name has the typed words ({@link #byWords}). */
+    static List<String> hints(CommandLine.ParameterException ex) {
+        Optional<String> typo = nearest(ex);
+        if (typo.isPresent()) {
+            return List.of(typo.get());
+        }
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException unmatched) || unmatched.getUnmatched().isEmpty()
+                || ex.getCommandLine() == null || !unmatched.getUnmatched().get(0).startsWith("-")) {
+            return List.of();
+        }
+        return byWords(optionName(unmatched.getUnmatched().get(0)), ex.getCommandLine().getCommandSpec());
+    }
+
+    /**
+     * The visible options of {@code spec} with a name that holds every word of {@code typed} (words split at
+     * dashes, dots and underscores; each typed word matching a different word of the name as itself, a typo of
+     * itself or a synonym), those with the fewest words left over first, then the fewest edits; one name per
+     * option, at most {@link #MAX_HINTS} options, none when more fit equally well.
+     */
+    static List<String> byWords(String typed, CommandSpec spec) {
+        List<String> words = words(typed);
+        if (words.isEmpty()) {
+            return List.of();
+        }
+        long best = Long.MAX_VALUE;
+        List<String> hints = new ArrayList<>();
+        for (OptionSpec o : spec.options()) {
+            if (o.hidden()) {
+                continue;
+            }
+            long optionBest = Long.MAX_VALUE;
+            String bestName = null;
+            for (String name : o.names()) {
+                long cost = cost(words, words(name));
+                if (cost < optionBest) {
+                    optionBest = cost;
+                    bestName = name;
+                }
+            }
+            if (optionBest == Long.MAX_VALUE || optionBest > best) {
+                continue;
+            }
+            if (optionBest < best) {
+                best = optionBest;
+                hints.clear();
+            }
+            hints.add(bestName);
+        }
+        return hints.size() <= MAX_HINTS ? List.copyOf(hints) : List.of();
+    }
+
+    /**
+     * How far a name is from the typed words: its words no typed word matched (the first measure) and the edits
+     * of the typos (the second); {@link Long#MAX_VALUE} when a typed word matches none of its words.
+     */
+    private static long cost(List<String> typed, List<String> name) {
+        List<String> left = new ArrayList<>(name);
+        long edits = 0;
+        for (String t : typed) {
+            int at = -1;
+            int atEdits = Integer.MAX_VALUE;
+            for (int i = 0; i < left.size(); i++) {
+                int e = wordEdits(t, left.get(i));
+                if (e < atEdits) {
+                    atEdits = e;
+                    at = i;
+                }
+            }
+            if (at < 0 || atEdits > allowedEdits(t)) {
+                return Long.MAX_VALUE;
+            }
+            left.remove(at);
+            edits += atEdits;
+        }
+        return ((long) left.size() << 32) + edits;
+    }
+
+    /** 0 for the same word or synonyms, else the edit distance. */
+    private static int wordEdits(String typed, String word) {
+        if (typed.equals(word) || SYNONYMS.stream().anyMatch(g -> g.contains(typed) && g.contains(word))) {
+            return 0;
+        }
+        return editDistance(typed, word);
+    }
+
+    /** The lower-case words of an option's name: {@code --llmcompass.api-url} is llmcompass, api, url. */
+    static List<String> words(String name) {
+        List<String> words = new ArrayList<>();
+        for (String w : name.toLowerCase(Locale.ROOT).split("[-._]+")) {
+            if (!w.isEmpty()) {
+                words.add(w);
+            }
+        }
+        return words;
     }
 
     /**

@@ -55,6 +55,22 @@ class UserMistakesEndToEndTest {
     }
 
     /**
+     * A backend's URL option under a name the user guessed ({@code --llmcompass-url}, the plugin's option is
+     * {@code --llmcompass.api-url}): too far for a typo, the words still find it.
+     */
+    @Test
+    void aGuessedNameOfABackendsUrlOptionNamesTheRealOne() throws IOException {
+        Path plugins = BundledPluginRun.pluginDirectory(dir, List.of("llmcompass"));
+        for (String guess : List.of("--llmcompass-url", "--llmcompass-endpoint")) {
+            CliRun r = CliRun.of("--plugins-dir", plugins.toString(), "simulate", guess, "http://localhost:9",
+                    "--trace-file", dir.resolve("absent.json").toString());
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+            assertThat(r.err().lines().filter(l -> l.startsWith("flowsim:")).toList()).as(guess).singleElement()
+                    .asString().contains("'" + guess + "'").endsWith("(did you mean '--llmcompass.api-url'?)");
+        }
+    }
+
+    /**
      * A directory of tables where some were measured on GPUs without a profile (hand-made tables whose device
      * column names such a GPU; every aiconfigurator system folder now names a GPU with a profile): the others
      * are scored, the rest listed as skipped with the reason and the way out; a table of such a GPU named alone
