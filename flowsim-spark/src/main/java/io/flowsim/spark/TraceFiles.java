@@ -2,6 +2,7 @@ package io.flowsim.spark;
 
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.TraceSource;
+import io.flowsim.runtime.pipeline.PrintableText;
 import io.flowsim.runtime.pipeline.TraceDirectory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -103,7 +104,7 @@ final class TraceFiles {
                     () -> fs.open(f.getPath()));
             if (why.isPresent()) {
                 // a newline is legal in a file name: the line stays one line
-                skipped.add(f.getPath().toString().replaceAll("\\p{Cntrl}", "?") + ": " + why.get());
+                skipped.add(PrintableText.of(f.getPath()) + ": " + why.get());
             } else {
                 files.put(fs.makeQualified(f.getPath()).toString(), f);
                 traces++;

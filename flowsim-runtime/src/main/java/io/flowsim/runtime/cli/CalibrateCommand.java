@@ -18,6 +18,7 @@ import io.flowsim.runtime.pipeline.PluginFailure;
 import io.flowsim.runtime.measurements.HoldOutSplit;
 import io.flowsim.runtime.measurements.MeasurementScorer;
 import io.flowsim.runtime.pipeline.Pipeline;
+import io.flowsim.runtime.pipeline.PrintableText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -156,7 +157,8 @@ final class CalibrateCommand implements Callable<Integer>, DeclaredOptions.UsesE
                     heldOutFraction);
             StringBuilder use = new StringBuilder();
             result.useWith().forEach(v -> use.append(v.spelling()).append(' ').append(v.text()).append(' '));
-            root.out.println("Wrote " + result.output() + " (simulate with: " + use + "--gpu " + result.targetName() + ")");
+            root.out.println("Wrote " + PrintableText.of(result.output() + " (simulate with: " + use + "--gpu "
+                    + result.targetName() + ")"));
             root.out.println();
             List<String[]> params = new ArrayList<>();
             params.add(new String[] {"part", "parameter", "before", "after", "bounds", "measurements"});

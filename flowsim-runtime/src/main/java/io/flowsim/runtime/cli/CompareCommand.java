@@ -1,6 +1,7 @@
 package io.flowsim.runtime.cli;
 
 import io.flowsim.api.AtomicOutput;
+import io.flowsim.runtime.pipeline.PrintableText;
 import io.flowsim.runtime.pipeline.RunComparison;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,8 +68,8 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     static void print(PrintStream out, RunComparison.Result r, List<Path> files) {
-        out.println("A  " + r.a().runJson() + " (" + r.a().label() + ")");
-        out.println("B  " + r.b().runJson() + " (" + r.b().label() + ")");
+        out.println("A  " + PrintableText.of(r.a().runJson() + " (" + r.a().label() + ")"));
+        out.println("B  " + PrintableText.of(r.b().runJson() + " (" + r.b().label() + ")"));
         r.rows().stream().filter(x -> x.level().equals("total")).findFirst().ifPresent(t -> {
             for (String side : List.of("A", "B")) {
                 double c = side.equals("A") ? t.coverageA() : t.coverageB();

@@ -2,6 +2,7 @@ package io.flowsim.runtime.cli;
 
 import io.flowsim.api.Progress;
 import io.flowsim.api.Reporter;
+import io.flowsim.runtime.pipeline.PrintableText;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -54,7 +55,7 @@ final class ConsoleReporter implements Reporter {
     private void println(String message) {
         synchronized (lock) {
             clearLine();
-            err.println(message);
+            err.println(PrintableText.of(message));
             err.flush();
         }
     }
@@ -71,7 +72,8 @@ final class ConsoleReporter implements Reporter {
         if (quiet) {
             return Progress.none();
         }
-        return new ConsoleProgress(label, total, unit);
+        // a label may name a trace file ("reading NAME"): escaped as messages are
+        return new ConsoleProgress(PrintableText.of(label), total, PrintableText.of(unit));
     }
 
     private final class ConsoleProgress implements Progress {
@@ -103,7 +105,7 @@ final class ConsoleReporter implements Reporter {
         public void update(long doneNow, String statusNow) {
             synchronized (lock) {
                 done = doneNow;
-                status = statusNow == null ? "" : statusNow;
+                status = statusNow == null ? "" : PrintableText.of(statusNow);
                 maybeDraw();
             }
         }

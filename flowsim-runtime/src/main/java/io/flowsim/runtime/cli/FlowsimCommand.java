@@ -5,6 +5,7 @@ import io.flowsim.api.FlowsimException;
 import io.flowsim.api.Options;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
 import io.flowsim.runtime.discovery.PluginDiscovery;
+import io.flowsim.runtime.pipeline.PrintableText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -148,10 +149,10 @@ final class FlowsimCommand implements Callable<Integer> {
             CommandLine c = ex.getCommandLine();
             java.util.Optional<String> misplaced = Suggestions.misplacedOption(ex);
             if (misplaced.isPresent()) {
-                c.getErr().println("flowsim: " + misplaced.get());
+                c.getErr().println("flowsim: " + PrintableText.of(misplaced.get()));
                 return ErrorCode.USAGE.exitCode();
             }
-            c.getErr().println("flowsim: " + ex.getMessage() + Suggestions.didYouMean(ex));
+            c.getErr().println("flowsim: " + PrintableText.of(ex.getMessage() + Suggestions.didYouMean(ex)));
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             return ErrorCode.USAGE.exitCode();
         });
@@ -207,7 +208,7 @@ final class FlowsimCommand implements Callable<Integer> {
     }
 
     private static String oneLine(String s) {
-        return s == null ? "" : s.replace("\r", " ").replace("\n", " ");
+        return s == null ? "" : PrintableText.of(s);
     }
 
     @Override

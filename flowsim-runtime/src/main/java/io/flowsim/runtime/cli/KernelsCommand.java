@@ -7,6 +7,7 @@ import io.flowsim.api.Progress;
 import io.flowsim.api.RunContext;
 import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
+import io.flowsim.runtime.pipeline.PrintableText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -58,10 +59,10 @@ final class KernelsCommand implements Callable<Integer> {
                 for (Path file : files) {
                     List<String> found = r.check(file, context);
                     if (found.isEmpty()) {
-                        root.out.println(file + ": OK");
+                        root.out.println(PrintableText.of(file) + ": OK");
                     }
                     for (String p : found) {
-                        root.out.println(p);
+                        root.out.println(PrintableText.of(p));
                     }
                     problems += found.size();
                 }

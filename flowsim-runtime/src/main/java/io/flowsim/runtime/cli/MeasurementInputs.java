@@ -11,6 +11,7 @@ import io.flowsim.api.model.MeasuredTable;
 import io.flowsim.api.model.Measurement;
 import io.flowsim.runtime.discovery.Discovered;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
+import io.flowsim.runtime.pipeline.PrintableText;
 import io.flowsim.runtime.pipeline.TraceKernels;
 import io.flowsim.runtime.pipeline.TraceRun;
 import picocli.CommandLine.Option;
@@ -249,10 +250,10 @@ final class MeasurementInputs {
         out.println("Tables skipped (found in a directory, " + notUsed + "):");
         Map<String, List<Path>> byReason = new LinkedHashMap<>();
         skippedTables.forEach(t -> byReason.computeIfAbsent(t.reason(), r -> new ArrayList<>()).add(t.file()));
-        byReason.forEach((reason, files) -> out.println("  " + files.get(0) + (files.size() == 1 ? ""
+        byReason.forEach((reason, files) -> out.println("  " + PrintableText.of(files.get(0) + (files.size() == 1 ? ""
                 : files.size() == 2 ? " and " + files.get(1)
                 : String.format(Locale.ROOT, " and %,d more tables (--format json lists each)", files.size() - 1))
-                + ": " + reason));
+                + ": " + reason)));
     }
 
     /**

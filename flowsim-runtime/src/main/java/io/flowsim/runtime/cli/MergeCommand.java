@@ -7,6 +7,7 @@ import io.flowsim.api.TraceSource;
 import io.flowsim.runtime.discovery.Discovered;
 import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
+import io.flowsim.runtime.pipeline.PrintableText;
 import io.flowsim.runtime.pipeline.TraceDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,7 +66,8 @@ final class MergeCommand implements Callable<Integer>, DeclaredOptions.UsesExten
                             : "trace source '" + source + "' is not installed or cannot merge traces"));
             MergeResult result = merging.merge(inputs, output, RunContext.of(root.options().build(), root.reporter(),
                     null));
-            root.out.printf("Merged %d traces into %s (%,d events)%n", result.inputs().size(), result.output(),
+            root.out.printf("Merged %d traces into %s (%,d events)%n", result.inputs().size(),
+                    PrintableText.of(result.output()),
                     result.eventCount());
         }
         return 0;

@@ -2,6 +2,7 @@ package io.flowsim.runtime.cli;
 
 import io.flowsim.runtime.discovery.Discovered;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
+import io.flowsim.runtime.pipeline.PrintableText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
@@ -36,7 +37,7 @@ final class PluginsCommand implements Callable<Integer> {
             if (!registry.failures().isEmpty()) {
                 root.out.println();
                 root.out.println("Not loaded:");
-                registry.failures().forEach(f -> root.out.println("  " + f.describe()));
+                registry.failures().forEach(f -> root.out.println("  " + PrintableText.of(f.describe())));
             }
         }
         return 0;

@@ -10,6 +10,7 @@ import io.flowsim.runtime.discovery.ExtensionRegistry;
 import io.flowsim.runtime.pipeline.Pipeline;
 import io.flowsim.runtime.pipeline.PipelineResult;
 import io.flowsim.runtime.pipeline.PipelineSpec;
+import io.flowsim.runtime.pipeline.PrintableText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -68,7 +69,7 @@ final class ProfileCommand implements Callable<Integer>, DeclaredOptions.UsesExt
             RunContext context = RunContext.of(options.build(), root.reporter(), null);
             List<CapturedTrace> traces = capturing.capture(context);
             for (CapturedTrace t : traces) {
-                root.out.println("Captured  " + t.file()
+                root.out.println("Captured  " + PrintableText.of(t.file())
                         + (t.rank().isPresent() ? " (rank " + t.rank().getAsInt() + ")" : ""));
             }
             if (parse) {

@@ -7,6 +7,7 @@ import io.flowsim.api.model.KernelGroup;
 import io.flowsim.api.model.NamedTotals;
 import io.flowsim.api.model.RunAnalysis;
 import io.flowsim.runtime.pipeline.CollectiveMatcher;
+import io.flowsim.runtime.pipeline.PrintableText;
 import io.flowsim.runtime.pipeline.RunReport;
 import io.flowsim.runtime.pipeline.TraceRun;
 
@@ -34,7 +35,7 @@ final class RunPrinter {
             SummaryPrinter.printSummary(out, report.traces().get(0).result());
             // a single trace's run notes: only that a --gpu may or may not be the trace's own GPU
             for (String note : report.notes()) {
-                out.println("Note: " + note);
+                out.println("Note: " + PrintableText.of(note));
             }
         } else {
             printRanks(out, report);
@@ -43,12 +44,12 @@ final class RunPrinter {
         printCollectives(out, report);
         if (report.traces().size() > 1) {
             out.println();
-            out.println("Wrote     " + outcome.runJson());
+            out.println("Wrote     " + PrintableText.of(outcome.runJson()));
             for (java.nio.file.Path f : outcome.runFiles()) {
-                out.println("          " + f);
+                out.println("          " + PrintableText.of(f));
             }
             for (TraceRun.TraceOutcome t : report.traces()) {
-                out.println("          " + t.directory() + "/");
+                out.println("          " + PrintableText.of(t.directory()) + "/");
             }
         } else {
             out.println();
@@ -72,10 +73,11 @@ final class RunPrinter {
         }
         TextTable.print(out, rows, new boolean[] {true, false, true, true, true, true, true});
         for (TraceRun.TraceOutcome t : report.traces()) {
-            out.println("          rank " + t.rank() + " of " + t.name() + " from the " + t.rankSource());
+            out.println("          rank " + t.rank() + " of " + PrintableText.of(t.name()) + " from the "
+                    + t.rankSource());
         }
         for (String note : report.notes()) {
-            out.println("Note: " + note);
+            out.println("Note: " + PrintableText.of(note));
         }
     }
 
@@ -202,7 +204,7 @@ final class RunPrinter {
             TextTable.print(out, rows, new boolean[] {true, true, true, true, true});
             c.accuracy().ifPresent(a -> printAccuracy(out, a, report.whatIf()));
             for (String note : c.notes()) {
-                out.println("Note: " + note);
+                out.println("Note: " + PrintableText.of(note));
             }
         }
         long measured = report.kernelTimeNs();

@@ -8,6 +8,7 @@ import io.flowsim.api.model.RunSummary;
 import io.flowsim.api.model.SimulationSummary;
 import io.flowsim.api.model.TraceMetadata;
 import io.flowsim.runtime.pipeline.PipelineResult;
+import io.flowsim.runtime.pipeline.PrintableText;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ final class SummaryPrinter {
         TraceMetadata m = s.metadata();
         String gpu = m.devices().stream().findFirst().map(DeviceInfo::name).orElse("GPU not recorded");
         String rank = m.rank().isPresent() ? ", rank " + m.rank().getAsInt() : "";
-        out.println("Trace     " + m.traceName() + " (" + gpu + rank + ")");
+        out.println("Trace     " + PrintableText.of(m.traceName() + " (" + gpu + rank + ")"));
         out.printf(Locale.ROOT, "Kernels   %,d; kernel time %s us, busy %s us, wall %s us%n", s.kernelCount(),
                 us(s.kernelTimeNs()), us(s.busyTimeNs()), us(s.wallTimeNs()));
         if (s.memoryOperationCount() > 0) {
@@ -50,7 +51,7 @@ final class SummaryPrinter {
             for (GroupTotals g : s.perFamily()) {
                 parts.add(String.format(Locale.ROOT, "%s %s us (%d)", g.group(), us(g.kernelTimeNs()), g.count()));
             }
-            out.println("Families  " + String.join(", ", parts));
+            out.println("Families  " + PrintableText.of(String.join(", ", parts)));
         }
         s.simulation().ifPresent(sim -> printSimulation(out, s, sim));
     }
@@ -59,7 +60,7 @@ final class SummaryPrinter {
     static void printFiles(PrintStream out, List<Path> files) {
         String label = "Wrote     ";
         for (Path f : files) {
-            out.println(label + f);
+            out.println(label + PrintableText.of(f));
             label = "          ";
         }
     }
@@ -67,8 +68,8 @@ final class SummaryPrinter {
     static void printSimulation(PrintStream out, RunSummary s, SimulationSummary sim) {
         out.println();
         out.printf(Locale.ROOT, "Simulated %s with backend %s: %,d kernels predicted, %,d unsupported, %,d failed "
-                        + "(%,d distinct requests)%n", sim.target().name(), sim.backend(), sim.ok(), sim.unsupported(),
-                sim.failed(), sim.distinctRequests());
+                        + "(%,d distinct requests)%n", PrintableText.of(sim.target().name()), sim.backend(), sim.ok(),
+                sim.unsupported(), sim.failed(), sim.distinctRequests());
         if (sim.target().isWhatIf()) {
             printProjection(out, s, sim);
             return;
@@ -118,7 +119,7 @@ final class SummaryPrinter {
                 us(sim.predictedKernelTimeNs()), us(unpredicted),
                 s.kernelTimeNs() == 0 ? 0.0 : 100.0 * (s.kernelTimeNs() - unpredicted) / s.kernelTimeNs());
         for (String note : sim.notes()) {
-            out.println("Note: " + note);
+            out.println("Note: " + PrintableText.of(note));
         }
     }
 
@@ -128,8 +129,8 @@ final class SummaryPrinter {
      * coverage as the accuracy table, with the ratio of the two in place of the error columns.
      */
     private static void printProjection(PrintStream out, RunSummary s, SimulationSummary sim) {
-        String recorded = sim.target().traceDevice().orElseThrow().name();
-        String target = sim.target().name();
+        String recorded = PrintableText.of(sim.target().traceDevice().orElseThrow().name());
+        String target = PrintableText.of(sim.target().name());
         out.println("What-if: the trace was recorded on " + recorded + "; predictions are for " + target
                 + ". Predicted against measured compares two GPUs: a projection, not an accuracy figure.");
         if (sim.accuracy().isEmpty()) {
@@ -155,7 +156,7 @@ final class SummaryPrinter {
                 us(predicted), target, ratio(predicted, projected), us(s.kernelTimeNs() - projected),
                 s.kernelTimeNs() == 0 ? 0.0 : 100.0 * projected / s.kernelTimeNs());
         for (String note : sim.notes()) {
-            out.println("Note: " + note);
+            out.println("Note: " + PrintableText.of(note));
         }
     }
 

@@ -1,9 +1,14 @@
 package io.flowsim.runtime.cli;
 
+import io.flowsim.runtime.pipeline.PrintableText;
+
 import java.io.PrintStream;
 import java.util.List;
 
-/** Left-aligned plain-text columns; the last column is not padded. */
+/**
+ * Left-aligned plain-text columns; the last column is not padded. A cell's control characters are escaped
+ * ({@link PrintableText}): a kernel's or a trace's name never breaks a row.
+ */
 final class TextTable {
 
     private TextTable() {
@@ -15,6 +20,8 @@ final class TextTable {
 
     /** Prints rows; columns flagged in {@code rightAligned} are right-aligned. */
     static void print(PrintStream out, List<String[]> rows, boolean[] rightAligned) {
+        rows = rows.stream().map(r -> java.util.Arrays.stream(r).map(PrintableText::of).toArray(String[]::new))
+                .toList();
         int columns = rows.stream().mapToInt(r -> r.length).max().orElse(0);
         int[] widths = new int[columns];
         for (String[] r : rows) {

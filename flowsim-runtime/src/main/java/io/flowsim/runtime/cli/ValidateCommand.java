@@ -17,6 +17,7 @@ import io.flowsim.runtime.measurements.HoldOutSplit;
 import io.flowsim.runtime.measurements.MeasurementScorer;
 import io.flowsim.runtime.pipeline.Pipeline;
 import io.flowsim.runtime.pipeline.PluginFailure;
+import io.flowsim.runtime.pipeline.PrintableText;
 import io.flowsim.runtime.pipeline.RunJson;
 import io.flowsim.runtime.pipeline.RuntimeJson;
 import picocli.CommandLine.Command;
@@ -254,7 +255,7 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
             if (json) {
                 root.reporter().info("wrote " + csv);
             } else {
-                root.out.println("Wrote " + csv);
+                root.out.println("Wrote " + PrintableText.of(csv));
             }
         }
         return runStatus(backendName, scores.predicted(), scores.failed(), scores.notModelled());
@@ -308,14 +309,16 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
                     out.println("Not predicted by the backend:");
                     header = true;
                 }
-                out.printf(Locale.ROOT, "  %s / %s: %,d x %s%n", g.source(), g.group(), e.getValue(), e.getKey());
+                out.printf(Locale.ROOT, "  %s / %s: %,d x %s%n", PrintableText.of(g.source()),
+                        PrintableText.of(g.group()), e.getValue(), PrintableText.of(e.getKey()));
             }
         }
         if (!skipped.isEmpty()) {
             out.println();
             out.println("Rows skipped (the table's row cannot be expressed as kernels):");
             skipped.forEach((table, reasons) -> reasons.forEach((reason, count) ->
-                    out.printf(Locale.ROOT, "  %s: %,d x %s%n", table, count, reason)));
+                    out.printf(Locale.ROOT, "  %s: %,d x %s%n", PrintableText.of(table), count,
+                            PrintableText.of(reason))));
         }
         MeasurementInputs.printSkippedTables(out, skippedTables, "not scored");
     }

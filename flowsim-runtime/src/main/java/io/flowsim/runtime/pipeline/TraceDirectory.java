@@ -36,10 +36,10 @@ public final class TraceDirectory {
 
         /**
          * The line that lists it, {@code skipped FILE: REASON}; a control character of the file's name (a
-         * newline is legal in one) is shown as {@code ?}, so that the line stays one line.
+         * newline is legal in one) is escaped ({@link PrintableText}), so that the line stays one line.
          */
         public String line() {
-            return "skipped " + file.toString().replaceAll("\\p{Cntrl}", "?") + ": " + reason;
+            return "skipped " + PrintableText.of(file) + ": " + reason;
         }
     }
 
@@ -147,7 +147,7 @@ public final class TraceDirectory {
                 return Optional.empty();
             }
             if (first.isEmpty()) {
-                first = Optional.of(why.get().replaceAll("\\p{Cntrl}", "?"));
+                first = Optional.of(PrintableText.of(why.get()));
             }
         }
         return first;

@@ -144,8 +144,8 @@ class TraceDirectoryTest {
         TraceDirectory.Skipped skipped = TraceDirectory.list(dir, List.of(TOY), false).skipped().get(0);
 
         assertThat(skipped.file()).isEqualTo(sidecar);
-        assertThat(skipped.line()).isEqualTo("skipped " + dir.resolve("side?car.meta.json")
-                + ": not a toy trace (starts with 'mo?de')");
+        assertThat(skipped.line()).isEqualTo("skipped " + dir.resolve("side\\ncar.meta.json")
+                + ": not a toy trace (starts with 'mo\\nde')");
     }
 
     /** A hand-made source of a toy format: files named {@code *SUFFIX} whose content starts with a mark. */
