@@ -1,5 +1,6 @@
 package io.flowsim.runtime.dist;
 
+import io.flowsim.runtime.dist.BashRun.Result;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -34,8 +34,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class LauncherTest {
 
-    private static final long TIMEOUT_SECONDS = 180;
-
     @TempDir
     static Path work;
 
@@ -53,30 +51,10 @@ class LauncherTest {
         assumeTrue(Files.isRegularFile(demoTrace), "no demo trace at " + demoTrace);
     }
 
-    record Result(int exitCode, String stdout, String stderr) { }
-
-    /** bash runs {@code script} with the given environment on top of a minimal one (PATH and HOME only). */
+    /** bash runs {@code script} with the given environment on top of a minimal one ({@link BashRun}). */
     private static Result run(Path script, Map<String, String> env, String... args)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("/bin/bash", script.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().clear();
-        pb.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
-        pb.environment().put("HOME", work.toString());
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        pb.environment().putAll(env);
-        Path out = Files.createTempFile(work, "stdout", ".txt");
-        Path err = Files.createTempFile(work, "stderr", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("the launcher did not end within " + TIMEOUT_SECONDS + " s: " + command);
-        }
-        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        return BashRun.run(work, script, env, args);
     }
 
     private static List<String> names(Path dir) throws IOException {
