@@ -21,6 +21,9 @@ public interface TraceSource extends FlowsimExtension {
     /**
      * Whether this source can read {@code file}, judged cheaply (by name, or by its first bytes).
      * The runtime opens a file with the first source that answers true, unless the user names one.
+     * {@code file} may name no file: the Spark job asks about a file of another file system (HDFS, S3) by
+     * its name in an empty local folder, and reads its bytes itself for {@link #whyNotATrace}; a source that
+     * reads the first bytes answers false (or throws, taken as false) when there are none to read.
      */
     default boolean canOpen(Path file) {
         return false;

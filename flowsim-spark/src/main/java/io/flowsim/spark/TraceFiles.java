@@ -10,6 +10,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -84,7 +86,11 @@ final class TraceFiles {
      * {@code *.json.gz} files, except those the sources accepting them by {@link TraceSource#canOpen} all
      * reject ({@link TraceSource#whyNotATrace}: for pytorch-trace, the {@code *.meta.json} sidecars of the
      * demo folder), each listed on {@code log} as skipped. {@code canOpen} is asked with the local file on
-     * the local file system, and with the bare name on another (the executors read a local copy so named).
+     * the local file system. On another, the file has no local path: it is asked with its name in an empty
+     * folder of its own ({@link #nameElsewhere}), which a source judging by name reads as the name, and a
+     * source reading the first bytes cannot open (its answer is false, or an exception, taken as false),
+     * never a local file of that name (a bare name would resolve against the driver's working directory);
+     * {@link TraceSource#whyNotATrace} then reads the real bytes through the Hadoop file system.
      * A directory with no trace left is bad input, as for {@code --trace-dir}.
      */
     private static void listDirectory(FileSystem fs, FileStatus directory, List<TraceSource> sources,
@@ -93,21 +99,30 @@ final class TraceFiles {
         Arrays.sort(entries, Comparator.comparing((FileStatus f) -> f.getPath().getName()));
         List<String> skipped = new ArrayList<>();
         int traces = 0;
-        for (FileStatus f : entries) {
-            if (!f.isFile() || !TraceDirectory.isJsonName(f.getPath().getName())) {
-                continue;
+        boolean local = "file".equals(fs.getUri().getScheme());
+        java.nio.file.Path nowhere = local ? null : Files.createTempDirectory("flowsim-names-");
+        try {
+            for (FileStatus f : entries) {
+                if (!f.isFile() || !TraceDirectory.isJsonName(f.getPath().getName())) {
+                    continue;
+                }
+                Optional<java.nio.file.Path> asFile = local
+                        ? Optional.of(Paths.get(fs.makeQualified(f.getPath()).toUri()))
+                        : nameElsewhere(nowhere, f.getPath().getName());
+                List<TraceSource> asked = asFile.map(p -> sources.stream().filter(s -> canOpen(s, p)).toList())
+                        .orElse(List.of());
+                Optional<String> why = TraceDirectory.whyNotATrace(asked, f.getPath().getName(),
+                        () -> fs.open(f.getPath()));
+                if (why.isPresent()) {
+                    skipped.add(PrintableText.of(f.getPath()) + ": " + PrintableText.of(why.get()));
+                } else {
+                    files.put(fs.makeQualified(f.getPath()).toString(), f);
+                    traces++;
+                }
             }
-            java.nio.file.Path asFile = "file".equals(fs.getUri().getScheme())
-                    ? Paths.get(fs.makeQualified(f.getPath()).toUri()) : Paths.get(f.getPath().getName());
-            List<TraceSource> asked = sources.stream().filter(s -> canOpen(s, asFile)).toList();
-            Optional<String> why = TraceDirectory.whyNotATrace(asked, f.getPath().getName(),
-                    () -> fs.open(f.getPath()));
-            if (why.isPresent()) {
-                // a newline is legal in a file name: the line stays one line
-                skipped.add(PrintableText.of(f.getPath()) + ": " + why.get());
-            } else {
-                files.put(fs.makeQualified(f.getPath()).toString(), f);
-                traces++;
+        } finally {
+            if (nowhere != null) {
+                Files.deleteIfExists(nowhere);
             }
         }
         skipped.forEach(s -> log.accept("skipped " + s));
@@ -115,6 +130,18 @@ final class TraceFiles {
             throw FlowsimException.badInput("no traces (*.json, *.json.gz) in " + directory.getPath()
                     + (skipped.isEmpty() ? "" : "; skipped " + skipped.size() + " JSON file(s) that are not profiler"
                     + " traces, e.g. " + skipped.get(0)));
+        }
+    }
+
+    /**
+     * {@code fileName} in {@code emptyFolder}: a path with the file's name that names no file (the folder is
+     * this listing's own and stays empty); empty when the name is not a legal local path.
+     */
+    static Optional<java.nio.file.Path> nameElsewhere(java.nio.file.Path emptyFolder, String fileName) {
+        try {
+            return Optional.of(emptyFolder.resolve(fileName));
+        } catch (InvalidPathException e) {
+            return Optional.empty();
         }
     }
 
