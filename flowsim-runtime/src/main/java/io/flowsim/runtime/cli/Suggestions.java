@@ -68,8 +68,10 @@ final class Suggestions {
     /**
      * The visible options of {@code spec} with a name that holds every word of {@code typed} (words split at
      * dashes, dots and underscores; each typed word matching a different word of the name as itself, a typo of
-     * itself or a synonym), those with the fewest words left over first, then the fewest edits; one name per
-     * option, at most {@link #MAX_HINTS} options, none when more fit equally well.
+     * itself or a synonym) and no more other words than typed ones (one shared word in three is chance:
+     * {@code --output} is not {@code --held-out-fraction}), those with the fewest words left over first, then
+     * the fewest edits; one name per option, at most {@link #MAX_HINTS} options, none when more fit equally
+     * well.
      */
     static List<String> byWords(String typed, CommandSpec spec) {
         List<String> words = words(typed);
@@ -105,7 +107,8 @@ final class Suggestions {
 
     /**
      * How far a name is from the typed words: its words no typed word matched (the first measure) and the edits
-     * of the typos (the second); {@link Long#MAX_VALUE} when a typed word matches none of its words.
+     * of the typos (the second); {@link Long#MAX_VALUE} when a typed word matches none of its words, or more of
+     * its words are left over than were typed.
      */
     private static long cost(List<String> typed, List<String> name) {
         List<String> left = new ArrayList<>(name);
@@ -125,6 +128,9 @@ final class Suggestions {
             }
             left.remove(at);
             edits += atEdits;
+        }
+        if (left.size() > typed.size()) {
+            return Long.MAX_VALUE;
         }
         return ((long) left.size() << 32) + edits;
     }

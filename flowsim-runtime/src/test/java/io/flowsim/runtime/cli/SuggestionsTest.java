@@ -28,7 +28,11 @@ class SuggestionsTest {
 
     /** The line's hint for {@code simulate ARGS}, as the command line prints it. */
     private static String hint(String... args) {
-        CommandLine cl = new CommandLine(command());
+        return hint(command(), args);
+    }
+
+    private static String hint(CommandSpec spec, String... args) {
+        CommandLine cl = new CommandLine(spec);
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler((ex, unmatched) -> {
@@ -65,6 +69,12 @@ class SuggestionsTest {
         assertThat(hint("--frobnicate")).isEmpty();
         // four options end in -dir: naming them all is no hint
         assertThat(hint("--dir", "d")).isEmpty();
+        // one word of three in common is chance: 'out' of --held-out-fraction is not --output's
+        CommandSpec validate = CommandSpec.create().name("validate");
+        validate.addOption(OptionSpec.builder("--held-out-fraction").arity("1").type(String.class).build());
+        validate.addOption(OptionSpec.builder("--csv").arity("1").type(String.class).build());
+        assertThat(hint(validate, "--output", "x")).isEmpty();
+        assertThat(hint(validate, "--held-out", "0.3")).isEqualTo(" (did you mean '--held-out-fraction'?)");
     }
 
     @Test
