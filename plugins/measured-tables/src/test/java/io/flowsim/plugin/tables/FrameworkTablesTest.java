@@ -217,6 +217,13 @@ class FrameworkTablesTest {
         assertThat(trtllm.measurements()).extracting(x -> x.subjectKernel().attributes().get("moe.implementation"))
                 .containsExactly("moe_torch_flow", "moe_torch_flow_cutlass");
         assertThat(trtllm.skipped()).isEmpty();
+
+        // a row that names no kernels is the table's gap: counted with that reason, not guessed as Triton
+        MeasuredTable unnamed = read(table("vllm", "moe", "moe_perf.csv", MOE
+                + v + ",bfloat16,64,4096,1536,8,128,1,1,uniform,0.2\n"));
+        assertThat(unnamed.measurements()).isEmpty();
+        assertThat(unnamed.skipped()).containsOnlyKeys("vllm moe row without a kernel_source: the table does not say"
+                + " which MoE kernels it timed");
     }
 
     @Test
@@ -232,6 +239,21 @@ class FrameworkTablesTest {
                     .containsEntry("attention.kind", "mla").containsEntry("attention.kv_len", "1025");
             assertThat(m.subjectKernel().operand("q").orElseThrow().shape()).containsExactly(8L, 16L, 576L);
         });
+
+        // vLLM's prefill runs non-absorbed: 192-wide queries and keys, 128-wide values; its backend is the source
+        MeasuredTable vllmMla = read(table("vllm", "mla", "context_mla_perf.csv",
+                "framework,version,device,op_name,kernel_source,mla_dtype,kv_cache_dtype,num_heads,batch_size,isl,"
+                        + "tp_size,step,latency\n"
+                        + "VLLM,0.0.0," + H100 + ",mla_context,vllm_flashmla,bfloat16,bfloat16,16,2,512,8,0,0.05\n"
+                        + "VLLM,0.0.0," + H100 + ",mla_context,,bfloat16,bfloat16,16,2,512,8,0,0.05\n"));
+        assertThat(vllmMla.measurements()).singleElement().satisfies(m -> {
+            assertThat(m.group()).isEqualTo("context mla bf16 (vllm)");
+            assertThat(m.subjectKernel().attributes()).containsEntry("attention.implementation", "vllm_flashmla");
+            assertThat(m.subjectKernel().operand("k").orElseThrow().shape()).containsExactly(1024L, 16L, 192L);
+            assertThat(m.subjectKernel().operand("v").orElseThrow().shape()).containsExactly(1024L, 16L, 128L);
+        });
+        assertThat(vllmMla.skipped()).containsOnlyKeys("vllm mla row without a kernel_source: the table does not say"
+                + " which MLA backend's kernels it timed");
 
         String header = "framework,version,device,op_name,kernel_source,bmm_dtype,num_tokens,num_heads,latency\n";
         MeasuredTable trtllm = read(table("trtllm", "mla_bmm", "mla_bmm_perf.csv", header
