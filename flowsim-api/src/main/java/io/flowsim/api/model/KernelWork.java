@@ -263,6 +263,26 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
     }
 
     /**
+     * The paged cache operand of an attention kernel: the first of {@link OperandRoles#PAGED_CACHES}, in that order,
+     * that has a shape and a known element type. A name recorded without either gives way to the next, so the work
+     * count and a backend that reads the cache's pages, heads and type read the same pool.
+     *
+     * @param operands the kernel's operands
+     * @return the cache; empty when no operand of those names is usable
+     * @since 0.14
+     */
+    public static Optional<Operand> pagedCache(List<Operand> operands) {
+        Objects.requireNonNull(operands, "operands");
+        for (String name : OperandRoles.PAGED_CACHES) {
+            Optional<Operand> o = operand(operands, name);
+            if (o.isPresent() && usable(o.get())) {
+                return o;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * The keys in the pages of a paged cache that a batch's sequences use: the entries of the page list
      * ({@link OperandRoles#KV_INDICES}, {@code [num_pages]}) times the tokens of a page, the middle extent of a
      * {@code [pages, page_size, dim]} cache (FlashInfer's MLA layout). The work count counts these keys (and the pages'
@@ -342,9 +362,7 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         boolean causal = flag(attributes, "attention.causal", false);
         double kvLen = number(attributes, "attention.kv_len", Double.NaN);
         Optional<Operand> k = operand(operands, "k");
-        Optional<Operand> cache = OperandRoles.PAGED_CACHES.stream().map(n -> operand(operands, n))
-                .flatMap(Optional::stream)
-                .filter(KernelWork::usable).findFirst();
+        Optional<Operand> cache = pagedCache(operands);
         boolean paged = false;
         if (Double.isNaN(kvLen) && k.isEmpty() && cache.isPresent()) {
             // the cache operand is the whole pool; the kernel reads only the pages of its batch's sequences
