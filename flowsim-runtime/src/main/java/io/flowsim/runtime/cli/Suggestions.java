@@ -17,8 +17,8 @@ import java.util.Set;
  * options sharing the first letters) and the command's other visible options or subcommands, the nearest
  * by edit distance of the words without their dashes, when it is near enough to be a typo ({@link
  * #allowedEdits}); else, for an option, the options whose name holds every word of the one typed, a word
- * matching as itself, a typo of itself or a near-synonym ({@link #SYNONYMS}): {@code --llmcompass-url} is
- * {@code --llmcompass.api-url}, {@code --threads} is {@code --jobs}.
+ * matching as itself, a typo of itself or a near-synonym ({@link #SYNONYMS}): {@code --my-backend-endpoint} is
+ * {@code --my-backend.server-url}, {@code --threads} is {@code --jobs}.
  */
 final class Suggestions {
 
@@ -143,7 +143,7 @@ final class Suggestions {
         return editDistance(typed, word);
     }
 
-    /** The lower-case words of an option's name: {@code --llmcompass.api-url} is llmcompass, api, url. */
+    /** The lower-case words of an option's name: {@code --my-backend.server-url} is my, backend, server, url. */
     static List<String> words(String name) {
         List<String> words = new ArrayList<>();
         for (String w : name.toLowerCase(Locale.ROOT).split("[-._]+")) {
