@@ -341,7 +341,7 @@ public final class Pipeline {
             results = session.simulate(batch, target);
         } catch (FlowsimException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             throw backendFailure(backend, session, batch, target, resolved, requestOf, e);
         }
         if (results == null || results.size() != batch.size()) {
@@ -389,7 +389,7 @@ public final class Pipeline {
      */
     private FlowsimException backendFailure(SimulatorBackend backend, SimulationSession session,
                                             List<SimulationRequest> batch, HardwareTarget target,
-                                            List<ResolvedKernel> resolved, int[] requestOf, RuntimeException e) {
+                                            List<ResolvedKernel> resolved, int[] requestOf, Throwable e) {
         int culprit = PluginFailure.culprit(session, batch, target);
         for (int i = 0; i < requestOf.length && culprit >= 0; i++) {
             if (requestOf[i] == culprit) {
