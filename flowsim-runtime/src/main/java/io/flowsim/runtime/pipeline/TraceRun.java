@@ -9,6 +9,7 @@ import io.flowsim.api.Progress;
 import io.flowsim.api.Reporter;
 import io.flowsim.api.RunContext;
 import io.flowsim.api.RunExportContext;
+import io.flowsim.api.TemporaryFiles;
 import io.flowsim.api.model.RunResults;
 import io.flowsim.api.model.TraceMetadata;
 import io.flowsim.runtime.discovery.ExtensionPoint;
@@ -214,8 +215,10 @@ public final class TraceRun {
         RunContext context = RunContext.of(options, reporter, outputDirectory);
         Path runJson = outputDirectory.resolve(RUN_JSON);
         OutputDirectories.create(outputDirectory);
-        // reserved before the trace is read, so that a run.json the run reads is refused up front
-        try (AtomicOutput runJsonOutput = AtomicOutput.create(runJson)) {
+        // reserved before the trace is read, so that a run.json the run reads is refused up front; the output
+        // set takes back the outputs already in place if the process exits (Ctrl-C) before the last one is
+        try (AtomicOutput runJsonOutput = AtomicOutput.create(runJson);
+             TemporaryFiles.OutputSet outputs = TemporaryFiles.outputSet(outputDirectory)) {
             PipelineResult result = new Pipeline(registry, context).run(base.forTrace(trace, outputDirectory));
             TraceOutcome o = outcome(trace, result.summary().metadata().traceName(), outputDirectory, 0, result);
             RunReport report = RunReport.of(List.of(o));
