@@ -380,6 +380,11 @@ public final class TraceRun {
         if (target.getParent() == null) {
             throw FlowsimException.usage("the output directory cannot be the file system root");
         }
+        // first: a file given as the output directory is among the option values that name files, so the
+        // check below would call it a file the run reads
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw FlowsimException.usage("the output directory " + target + " is a file");
+        }
         for (Path t : read) {
             if (t.toAbsolutePath().normalize().startsWith(target)) {
                 throw FlowsimException.usage("the output directory " + target + " holds " + t
@@ -388,9 +393,6 @@ public final class TraceRun {
         }
         if (!Files.exists(target)) {
             return;
-        }
-        if (!Files.isDirectory(target)) {
-            throw FlowsimException.usage("the output directory " + target + " is a file");
         }
         boolean flowsimOutput = Files.exists(target.resolve(RUN_JSON)) || Files.exists(target.resolve("summary.json"));
         if (!flowsimOutput) {
