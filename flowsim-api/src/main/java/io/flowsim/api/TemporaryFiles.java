@@ -3,10 +3,16 @@ package io.flowsim.api;
 import io.flowsim.api.annotation.Stability;
 
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,6 +50,8 @@ public final class TemporaryFiles {
     private static final Object PLACING = new Object();
     /** The open output sets; guarded by {@link #PLACING}. */
     private static final List<OutputSet> SETS = new ArrayList<>();
+    /** Folders deleted with their contents at exit (a run's staging folder); guarded by {@link #PLACING}. */
+    private static final Set<Path> FOLDERS = new LinkedHashSet<>();
     /** Set by the shutdown hook: no output is moved into place after it; guarded by {@link #PLACING}. */
     private static boolean exiting;
 
@@ -88,6 +96,40 @@ public final class TemporaryFiles {
             SETS.add(set);
         }
         return set;
+    }
+
+    /**
+     * Registers {@code folder} (a run's staging folder) for deletion, with everything in it, at exit. The hook
+     * deletes it after it has stopped new outputs and new folders ({@link #createDirectories}), so a thread
+     * still writing into it cannot bring it back.
+     */
+    public static void registerFolder(Path folder) {
+        installHook();
+        synchronized (PLACING) {
+            FOLDERS.add(folder.toAbsolutePath().normalize());
+        }
+    }
+
+    /** Forgets {@code folder} (it was moved into place or deleted). */
+    public static void releaseFolder(Path folder) {
+        synchronized (PLACING) {
+            FOLDERS.remove(folder.toAbsolutePath().normalize());
+        }
+    }
+
+    /**
+     * {@link Files#createDirectories}, unless the process is exiting: a folder made after the shutdown hook
+     * deleted a {@linkplain #registerFolder registered} one would bring it back.
+     *
+     * @throws FlowsimException {@link ErrorCode#INTERRUPTED} when the process is exiting
+     */
+    public static Path createDirectories(Path dir) throws IOException {
+        synchronized (PLACING) {
+            if (exiting) {
+                throw new FlowsimException(ErrorCode.INTERRUPTED, "interrupted: " + dir + " was not created");
+            }
+            return Files.createDirectories(dir);
+        }
     }
 
     /** An action that moves a file, for {@link #moveIntoPlace}. */
@@ -203,6 +245,55 @@ public final class TemporaryFiles {
             }
         }
         deleteAllNow();
+        List<Path> folders;
+        synchronized (PLACING) {
+            folders = List.copyOf(FOLDERS);
+        }
+        for (Path folder : folders) {
+            // a thread may still create a file in it between two deletions (register deletes such a file at
+            // once): a few passes, however many it takes to find it gone
+            for (int pass = 0; pass < 20 && Files.exists(folder, LinkOption.NOFOLLOW_LINKS); pass++) {
+                deleteTree(folder);
+                if (Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Deletes {@code folder} with its contents, links not followed; never throws. */
+    private static void deleteTree(Path folder) {
+        try {
+            Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes a) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    try {
+                        Files.deleteIfExists(dir);
+                    } catch (DirectoryNotEmptyException notYet) {
+                        // a file created meanwhile: the next pass
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException | RuntimeException ignored) {
+            // best effort at exit: a leftover staging folder is hidden, and the next run into the output removes it
+        }
     }
 
     /** Deletes every registered file now. */

@@ -87,6 +87,74 @@ class InterruptedRunTest {
             }
             """;
 
+    /**
+     * In a run of several traces (one at a time), holds the first trace's finish until the JVM shuts down and
+     * the shutdown hooks have deleted the staging folder (the parent of the trace's output folder), then lets
+     * the run go on to the next trace. Its own hook ends the JVM as soon as the staging folder comes back
+     * (before the run's own clean-up could delete it again), or after two seconds.
+     */
+    private static final String STALLING_ONCE_EXPORTER = """
+            package com.example.once;
+
+            import io.flowsim.api.ExportContext;
+            import io.flowsim.api.ExportSession;
+            import io.flowsim.api.Exporter;
+            import io.flowsim.api.model.KernelResult;
+            import io.flowsim.api.model.RunSummary;
+            import java.nio.file.Files;
+            import java.nio.file.Path;
+            import java.util.List;
+            import java.util.concurrent.CountDownLatch;
+            import java.util.concurrent.TimeUnit;
+            import java.util.concurrent.atomic.AtomicBoolean;
+            import java.util.function.BooleanSupplier;
+
+            public final class StallingOnceExporter implements Exporter {
+                private static final AtomicBoolean FIRST = new AtomicBoolean(true);
+
+                private static boolean await(BooleanSupplier condition, long millis) {
+                    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+                    while (!condition.getAsBoolean()) {
+                        if (System.nanoTime() > deadline) {
+                            return false;
+                        }
+                        Thread.onSpinWait();
+                    }
+                    return true;
+                }
+
+                public String name() { return "stalling-once-exporter"; }
+                public String description() { return "holds the first trace until the staging folder is deleted"; }
+                public ExportSession open(ExportContext context) {
+                    Path staging = context.outputDirectory().toAbsolutePath().getParent();
+                    return new ExportSession() {
+                        public void accept(KernelResult kernel) { }
+                        public List<Path> finish(RunSummary summary) {
+                            if (!FIRST.getAndSet(false)) {
+                                return List.of();
+                            }
+                            CountDownLatch shuttingDown = new CountDownLatch(1);
+                            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                                shuttingDown.countDown();
+                                await(() -> !Files.exists(staging), 5000);
+                                await(() -> Files.exists(staging), 2000);
+                            }));
+                            System.err.println("stalled in finish");
+                            try {
+                                shuttingDown.await(60, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            await(() -> !Files.exists(staging), 5000);
+                            System.err.println("going on to the next trace");
+                            return List.of();
+                        }
+                        public void close() { }
+                    };
+                }
+            }
+            """;
+
     @TempDir
     static Path work;
 
@@ -100,7 +168,9 @@ class InterruptedRunTest {
                 List.of("pytorch-trace", "kernels-json", "csv-export", "analytical", "report"));
         stalling = Files.createDirectories(work.resolve("stalling"));
         new PluginJarBuilder("stalling").source("com.example.stall.StallingExporter", STALLING_EXPORTER)
-                .service(Exporter.class, "com.example.stall.StallingExporter").build(stalling);
+                .source("com.example.once.StallingOnceExporter", STALLING_ONCE_EXPORTER)
+                .service(Exporter.class, "com.example.stall.StallingExporter")
+                .service(Exporter.class, "com.example.once.StallingOnceExporter").build(stalling);
     }
 
     @Test
@@ -111,25 +181,13 @@ class InterruptedRunTest {
         assumeTrue(Files.isRegularFile(trace), "demo trace not found: " + trace);
         Path out = work.resolve("out");
         Path log = work.resolve("child.log");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.flowsim.runtime.cli.Main",
-                "--plugins-dir", plugins.toString(), "--plugins-dir", stalling.toString(),
-                "simulate", "--trace-file", trace.toString(), "--output-dir", out.toString(),
-                "--exporter", "csv", "--exporter", "summary", "--exporter", "stalling-exporter"));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = start(log, "simulate", "--trace-file", trace.toString(), "--output-dir", out.toString(),
+                "--exporter", "csv", "--exporter", "summary", "--exporter", "stalling-exporter");
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!Files.readString(log, StandardCharsets.UTF_8).contains("stalled in finish")) {
-                assertThat(p.isAlive()).as("the child ended early: %s", Files.readString(log)).isTrue();
-                assertThat(System.nanoTime() < deadline).as("timed out; log: %s", Files.readString(log)).isTrue();
-                Thread.sleep(20);
-            }
+            awaitLog(p, log, "stalled in finish");
             assertThat(names(out)).as("csv and summary are in place before the signal")
                     .contains("summary.json", "h200_llama3-8b-4layer_prefill4x1024_decode8.trace.csv");
-            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start();
-            assertThat(kill.waitFor()).isZero();
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            interrupt(p);
             String childLog = Files.readString(log, StandardCharsets.UTF_8);
             assertThat(p.exitValue()).as(childLog).isEqualTo(130);
             assertThat(childLog).contains("late output refused").doesNotContain("\tat ");
@@ -137,6 +195,62 @@ class InterruptedRunTest {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    /**
+     * Found by the qa pass (session 14): Ctrl-C during a run of several traces sometimes left the hidden staging
+     * folder (with an empty trace folder in it): the hook deleted it while the run's thread went on and made the
+     * next trace's folder, and with it the staging folder, again.
+     */
+    @Test
+    void ctrlCDuringARunOfSeveralTracesLeavesNoStagingFolder() throws Exception {
+        assumeFalse(Signals.ignoredByThisProcess("INT"), Signals.ignoredReason("INT"));
+        Path trace = BundledPluginRun.repoDir()
+                .resolve("demo/traces/h200_llama3-8b-4layer_prefill4x1024_decode8.trace.json.gz");
+        assumeTrue(Files.isRegularFile(trace), "demo trace not found: " + trace);
+        Path traces = Files.createDirectories(work.resolve("several/traces"));
+        Files.copy(trace, traces.resolve("a.trace.json.gz"));
+        Files.copy(trace, traces.resolve("b.trace.json.gz"));
+        Path runs = Files.createDirectories(work.resolve("several/runs"));
+        Path log = work.resolve("several/child.log");
+        Process p = start(log, "simulate", "--trace-dir", traces.toString(), "--output-dir",
+                runs.resolve("out").toString(), "--jobs", "1", "--exporter", "csv",
+                "--exporter", "stalling-once-exporter");
+        try {
+            awaitLog(p, log, "stalled in finish");
+            assertThat(names(runs)).as("the run is staged").singleElement().asString().contains("flowsim-staging");
+            interrupt(p);
+            String childLog = Files.readString(log, StandardCharsets.UTF_8);
+            assertThat(p.exitValue()).as(childLog).isEqualTo(130);
+            assertThat(childLog).contains("going on to the next trace").doesNotContain("\tat ");
+            assertThat(names(runs)).as("no output and no staging folder after Ctrl-C").isEmpty();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static Process start(Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.flowsim.runtime.cli.Main",
+                "--plugins-dir", plugins.toString(), "--plugins-dir", stalling.toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static void awaitLog(Process p, Path log, String text) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.readString(log, StandardCharsets.UTF_8).contains(text)) {
+            assertThat(p.isAlive()).as("the child ended early: %s", Files.readString(log)).isTrue();
+            assertThat(System.nanoTime() < deadline).as("timed out; log: %s", Files.readString(log)).isTrue();
+            Thread.sleep(20);
+        }
+    }
+
+    private static void interrupt(Process p) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start();
+        assertThat(kill.waitFor()).isZero();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     }
 
     private static List<String> names(Path dir) throws IOException {

@@ -157,9 +157,9 @@ public final class TraceRun {
                 + "-" + System.nanoTime());
         createStaging(staging, target);
         boolean swapped = false;
-        // an interrupted run (Ctrl-C) leaves no staging folder behind
-        Thread cleanup = new Thread(() -> deleteQuietly(staging), "flowsim-staging-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
+        // an interrupted run (Ctrl-C) leaves no staging folder behind: the hook deletes it once no thread of the
+        // run can create a folder or an output in it any more
+        TemporaryFiles.registerFolder(staging);
         try {
             List<String> names = uniqueNames(traces);
             List<TraceOutcome> outcomes = runAll(traces, names, base, jobs, staging, target);
@@ -180,11 +180,7 @@ public final class TraceRun {
             if (!swapped) {
                 deleteQuietly(staging);
             }
-            try {
-                Runtime.getRuntime().removeShutdownHook(cleanup);
-            } catch (IllegalStateException ignored) {
-                // the JVM is already shutting down and the hook runs
-            }
+            TemporaryFiles.releaseFolder(staging);
         }
     }
 
