@@ -49,7 +49,13 @@ public final class Attributes {
     /**
      * The kernel implementation, when its name does not tell it: {@code fa3}, {@code fa2} (also PyTorch
      * SDPA's flash kernels), {@code flashinfer}, {@code triton}, {@code paged} (vLLM paged attention
-     * v1/v2), {@code sdpa-efficient} (PyTorch's memory-efficient kernels), {@code cudnn}.
+     * v1/v2), {@code sdpa-efficient} (PyTorch's memory-efficient kernels), {@code cudnn}. Measured tables
+     * also name, since 0.14, {@code fa4} (FlashAttention 4), {@code trtllm} (TensorRT-LLM's
+     * {@code TrtllmAttention}: its fused QKV preprocessing and fmha_v2 / trtllm-gen / XQA kernels),
+     * {@code trtllm-gen} (FlashInfer's TensorRT-LLM-gen kernels, sglang's {@code trtllm_mha}),
+     * {@code triton-unified} (vLLM's unified Triton kernel, not sglang's extend/decode kernels) and any other
+     * backend by the table's {@code kernel_source} as written. A backend that has no model for the value it
+     * reads answers {@code UNSUPPORTED} naming it, never prices it as another.
      */
     public static final AttributeKey<String> ATTENTION_IMPLEMENTATION = AttributeKey.text("attention.implementation");
 
@@ -64,6 +70,19 @@ public final class Attributes {
     public static final AttributeKey<String> MOE_DISTRIBUTION = AttributeKey.text("moe.distribution");
     /** Expert-parallel degree when every GPU sees every token and masks the slots routed elsewhere. */
     public static final AttributeKey<Long> MOE_EP_SIZE = AttributeKey.integer("moe.ep_size");
+    /**
+     * Which MoE kernels run the layer, when a measured table says: {@code triton} (the Triton
+     * {@code fused_moe_kernel} of sglang and vLLM), else the table's {@code kernel_source} as written
+     * ({@code sglang_flashinfer_cutlass_moe}, {@code deepepmoe}, {@code moe_torch_flow_cutlass}, ...), on a request
+     * of stage {@code fused} that stands for the whole layer (the reader does not know that implementation's
+     * kernels). Absent: the kernel name tells it. A backend without a model for the value answers
+     * {@code UNSUPPORTED} naming it.
+     *
+     * <p>Experimental, new in 0.14: one reader sets it so far.
+     *
+     * @since 0.14
+     */
+    public static final AttributeKey<String> MOE_IMPLEMENTATION = AttributeKey.text("moe.implementation");
 
     // collective
     /** Group size of a custom all-reduce, when the trace's process groups tell it. */
@@ -73,6 +92,17 @@ public final class Attributes {
      * over several nodes); a group larger than this crosses the network between nodes.
      */
     public static final AttributeKey<Long> COLLECTIVE_GPUS_PER_NODE = AttributeKey.integer("collective.gpus_per_node");
+    /**
+     * Which framework's all-reduce dispatch ran a collective whose kernel it picks by size and the measurement does
+     * not record: {@code trtllm} (TensorRT-LLM's {@code AllReduce}, strategy AUTO: its one-shot / two-shot kernels or
+     * NCCL) or {@code vllm} (vLLM's custom all-reduce, symmetric memory or NCCL). Absent: the kernel name tells it.
+     * A backend without a model for the value answers {@code UNSUPPORTED} naming it.
+     *
+     * <p>Experimental, new in 0.14: one reader sets it so far.
+     *
+     * @since 0.14
+     */
+    public static final AttributeKey<String> COLLECTIVE_IMPLEMENTATION = AttributeKey.text("collective.implementation");
 
     // TensorList operands (aten::cat)
     /** How many tensors the (first) TensorList operand of the kernel holds. */

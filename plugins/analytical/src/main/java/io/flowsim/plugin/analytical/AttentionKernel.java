@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  * run on the CUDA cores.
  *
  * <p>The implementation comes from {@code attention.implementation} when a resolver or a table sets
- * it, otherwise from the kernel name. Unknown names keep the generic model (the FA3 / FlashInfer-style
- * physics the profiles were fitted with).
+ * it, otherwise from the kernel name. Unknown kernel names keep the generic model (the FA3 / FlashInfer-style
+ * physics the profiles were fitted with); an attribute naming an implementation without a model is not
+ * priced at all ({@link UnmodelledImplementation}).
  *
  * <p>The facts come in three groups: which units multiply ({@link Products}), the prefill facts ({@link Prefill})
  * and the decode facts ({@link Decode}); the accessors below answer the model's questions from them.
@@ -136,6 +137,7 @@ record AttentionKernel(Implementation implementation, Products products, Prefill
             return id;
         }
 
+        /** The implementation an {@code attention.implementation} value names, or null when it has no model. */
         static Implementation fromId(String id) {
             String s = id.trim().toLowerCase(Locale.ROOT);
             if (s.equals("sdpa-flash") || s.equals("flash-attention-2") || s.equals("flash_attention_2")) {
@@ -149,7 +151,7 @@ record AttentionKernel(Implementation implementation, Products products, Prefill
                     return i;
                 }
             }
-            return GENERIC;
+            return null;
         }
     }
 
@@ -187,7 +189,9 @@ record AttentionKernel(Implementation implementation, Products products, Prefill
         String name = r.kernelName();
         String lower = name.toLowerCase(Locale.ROOT);
         String attribute = RequestView.text(r, Attributes.ATTENTION_IMPLEMENTATION.name());
-        Implementation impl = attribute != null ? Implementation.fromId(attribute) : fromName(lower);
+        // an attribute naming no implementation with a model was refused before (UnmodelledImplementation)
+        Implementation named = attribute != null ? Implementation.fromId(attribute) : null;
+        Implementation impl = named != null ? named : fromName(lower);
         boolean hopperNamed = lower.contains("sm90") || lower.contains("hopper") || lower.contains("wgmma")
                 || lower.contains("collectivemainloop");
         boolean ampereNamed = AMPERE_TARGET.matcher(lower).find() || lower.contains("sm80") || lower.contains("sm86")

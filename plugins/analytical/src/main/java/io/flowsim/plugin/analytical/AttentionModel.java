@@ -4,7 +4,6 @@ import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.KernelWork;
 import io.flowsim.api.model.Operand;
-import io.flowsim.api.model.OperandRoles;
 import io.flowsim.api.model.SimulationRequest;
 
 import java.util.Locale;
@@ -38,9 +37,6 @@ final class AttentionModel {
      * million is above any context a served model takes.
      */
     static final long MAX_SEQUENCE_QUERIES = 1L << 24;
-
-    /** The names of a paged cache operand, as the work count reads them ({@link OperandRoles#PAGED_CACHES}). */
-    private static final String[] PAGED_CACHES = OperandRoles.PAGED_CACHES.toArray(String[]::new);
 
     private AttentionModel() {
     }
@@ -90,7 +86,8 @@ final class AttentionModel {
         Operand qRope = RequestView.operand(r, "q_pe", "q_rope");
         Operand k = RequestView.operand(r, "k", "key");
         Operand v = RequestView.operand(r, "v", "value");
-        Operand cache = RequestView.operand(r, PAGED_CACHES);
+        // the work count's rule: the first usable operand of the paged cache names
+        Operand cache = KernelWork.pagedCache(r.operands()).orElse(null);
         String kind = lower(RequestView.text(r, Attributes.ATTENTION_KIND.name()));
         boolean latent = qRope != null || "mla".equals(kind) && v == null && k == null;
         long headDimQk = headDim + (qRope != null ? RequestView.dimFromEnd(qRope, 1) : 0);

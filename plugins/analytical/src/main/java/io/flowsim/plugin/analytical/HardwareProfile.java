@@ -42,13 +42,16 @@ import java.util.OptionalDouble;
  *                            crosses the network between nodes
  * @param internodeBandwidthGbps the network bandwidth per GPU per direction between nodes, GB/s (one NIC per
  *                            GPU on DGX/HGX systems); 0 when the profile does not describe a network
+ * @param dramLatencyNs       the time one load that misses the L2 takes to return from device memory, unloaded
+ *                            (a single warp's pointer chase), ns; 0 when the profile gives none, and then kernels
+ *                            whose warps wait on chains of dependent loads are priced by their bytes alone
  */
 record HardwareProfile(String id, String name, List<String> aliases, String architecture, int smCount,
                        double boostClockMhz, double memoryGib, Map<String, Double> peakTflops,
                        double hbmBandwidthGbps, double l2CacheMib, double nvlinkBandwidthGbps, boolean nvlinkSharp,
                        double pcieBandwidthGbps, double launchOverheadUs, List<int[]> gemmTiles,
                        double[] parameters, String origin, String interconnect, double hostLinkSharedBy,
-                       int gpusPerNode, double internodeBandwidthGbps) {
+                       int gpusPerNode, double internodeBandwidthGbps, double dramLatencyNs) {
 
     /** Every GPU of the node on NVSwitch at its full NVLink bandwidth. */
     static final String NVSWITCH = "nvswitch";
@@ -70,7 +73,7 @@ record HardwareProfile(String id, String name, List<String> aliases, String arch
                     double[] parameters, String origin) {
         this(id, name, aliases, architecture, smCount, boostClockMhz, memoryGib, peakTflops, hbmBandwidthGbps,
                 l2CacheMib, nvlinkBandwidthGbps, nvlinkSharp, pcieBandwidthGbps, launchOverheadUs, gemmTiles,
-                parameters, origin, nvlinkBandwidthGbps > 0 ? NVSWITCH : PCIE, 1, DEFAULT_GPUS_PER_NODE, 0);
+                parameters, origin, nvlinkBandwidthGbps > 0 ? NVSWITCH : PCIE, 1, DEFAULT_GPUS_PER_NODE, 0, 0);
     }
 
     /**
@@ -172,14 +175,16 @@ record HardwareProfile(String id, String name, List<String> aliases, String arch
     HardwareProfile withParameters(double[] values) {
         return new HardwareProfile(id, name, aliases, architecture, smCount, boostClockMhz, memoryGib, peakTflops,
                 hbmBandwidthGbps, l2CacheMib, nvlinkBandwidthGbps, nvlinkSharp, pcieBandwidthGbps, launchOverheadUs,
-                gemmTiles, values, origin, interconnect, hostLinkSharedBy, gpusPerNode, internodeBandwidthGbps);
+                gemmTiles, values, origin, interconnect, hostLinkSharedBy, gpusPerNode, internodeBandwidthGbps,
+                dramLatencyNs);
     }
 
     /** A copy with another network between nodes (a what-if of the run). */
     HardwareProfile withNetwork(int newGpusPerNode, double newInternodeBandwidthGbps) {
         return new HardwareProfile(id, name, aliases, architecture, smCount, boostClockMhz, memoryGib, peakTflops,
                 hbmBandwidthGbps, l2CacheMib, nvlinkBandwidthGbps, nvlinkSharp, pcieBandwidthGbps, launchOverheadUs,
-                gemmTiles, parameters, origin, interconnect, hostLinkSharedBy, newGpusPerNode, newInternodeBandwidthGbps);
+                gemmTiles, parameters, origin, interconnect, hostLinkSharedBy, newGpusPerNode, newInternodeBandwidthGbps,
+                dramLatencyNs);
     }
 
     /** A copy with another id, name, aliases and origin. */
@@ -187,7 +192,7 @@ record HardwareProfile(String id, String name, List<String> aliases, String arch
         return new HardwareProfile(newId, newName, newAliases, architecture, smCount, boostClockMhz, memoryGib,
                 peakTflops, hbmBandwidthGbps, l2CacheMib, nvlinkBandwidthGbps, nvlinkSharp, pcieBandwidthGbps,
                 launchOverheadUs, gemmTiles, parameters, newOrigin, interconnect, hostLinkSharedBy, gpusPerNode,
-                internodeBandwidthGbps);
+                internodeBandwidthGbps, dramLatencyNs);
     }
 
     @Override

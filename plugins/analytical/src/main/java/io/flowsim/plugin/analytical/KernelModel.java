@@ -28,6 +28,10 @@ final class KernelModel {
         if (r.kind() == KernelKind.MEMCPY || r.kind() == KernelKind.MEMSET) {
             return MemoryModel.transfer(r, hw);
         }
+        String unmodelled = UnmodelledImplementation.reason(r);
+        if (unmodelled != null) {
+            return Estimate.unsupported(unmodelled);
+        }
         if (r.category() == KernelCategory.COMMUNICATION) {
             return CollectiveModel.estimate(r, hw);
         }

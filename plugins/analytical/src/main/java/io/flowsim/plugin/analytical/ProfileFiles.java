@@ -57,7 +57,7 @@ final class ProfileFiles {
     private static final Set<String> FIELDS = Set.of("format", "id", "name", "aliases", "architecture", "sm_count",
             "boost_clock_mhz", "memory_gib", "peak_tflops", "hbm_bandwidth_gbps", "l2_cache_mib",
             "nvlink_bandwidth_gbps", "nvlink_sharp", "interconnect", "pcie_bandwidth_gbps", "host_link_shared_by",
-            "gpus_per_node", "internode_bandwidth_gbps",
+            "gpus_per_node", "internode_bandwidth_gbps", "dram_latency_ns",
             "launch_overhead_us", "gemm_tiles",
             "efficiency_from", "efficiency", "sources", "calibration", "notes");
 
@@ -245,6 +245,7 @@ final class ProfileFiles {
             gpusPerNode = g.asInt();
         }
         double internode = nonNegative(doc, "internode_bandwidth_gbps", origin);
+        double dramLatency = nonNegative(doc, "dram_latency_ns", origin);
         List<int[]> tiles = new ArrayList<>();
         JsonNode tileNode = doc.path("gemm_tiles");
         if (tileNode.isMissingNode()) {
@@ -283,7 +284,7 @@ final class ProfileFiles {
         }
         HardwareProfile profile = new HardwareProfile(id, name, aliases, architecture, smCount, clock, memory, peaks,
                 hbm, l2, nvlink, sharp.asBoolean(false), pcie, launch, tiles, parameters, origin, interconnect,
-                sharedBy, gpusPerNode, internode);
+                sharedBy, gpusPerNode, internode, dramLatency);
         return new Loaded(profile, doc);
     }
 

@@ -1,9 +1,11 @@
 package io.flowsim.plugin.analytical;
 
 import io.flowsim.api.model.DataType;
+import io.flowsim.api.model.Dim3;
 import io.flowsim.api.model.FbgemmTraffic;
 import io.flowsim.api.model.KernelCategory;
 import io.flowsim.api.model.KernelKind;
+import io.flowsim.api.model.LaunchConfig;
 import io.flowsim.api.model.Operand;
 import io.flowsim.api.model.OperationFamily;
 import io.flowsim.api.model.SimulationRequest;
@@ -127,6 +129,66 @@ class FbgemmModelTest {
         double lengthBytes = 2.0 * 1390 * batch * 4 + 1390 * 4.0;
         double l = seconds(lengthBytes, Param.COPY_MEMORY_EFFICIENCY, Param.COPY_FIXED_LATENCY_US);
         assertThat(KernelModel.estimate(lengths, A100).seconds()).isCloseTo(l, within(l * 1e-9));
+    }
+
+    private static SimulationRequest launchedPermute(long features, long batch, long indices, long blocks,
+                                                     int registers) {
+        return new SimulationRequest("void fbgemm_gpu::permute_2D_data_kernel<false, int, int, decltype(nullptr)>",
+                KernelKind.KERNEL, KernelCategory.COMPUTE, OperationFamily.COPY, FbgemmTraffic.PERMUTE_SPARSE_INDICES,
+                List.of(in("permute", DataType.INT32, features), in("lengths", DataType.INT32, features, batch),
+                        in("indices", DataType.INT32, indices)),
+                Optional.of(new LaunchConfig(new Dim3(blocks, 1, 1), new Dim3(32, 32, 1), registers, 0)),
+                Optional.empty(), Optional.empty(), Map.of());
+    }
+
+    private static double permuteBytes(long features, long batch, long indices) {
+        return 2.0 * indices * 4 + 2.0 * (features * batch + 1) * 4 + features * 4.0;
+    }
+
+    @Test
+    void aLaunchedPermuteWaitsForThreeDependentLoadsPerSegmentInEachWaveOfWarps() {
+        // rank 0's [1280, 2048] permute: one warp per segment, 81,920 blocks of 32 warps; 16 registers a thread
+        // leave two blocks on each of the A100's 108 SMs: 6,912 warps a wave, 2,621,440 warps in 380 waves. Every
+        // segment holds indices (15 on average, one round of 32 lanes): output_offsets, input_offsets, indices.
+        long features = 1280;
+        long batch = 2048;
+        long indices = 38_910_814L;
+        SimulationRequest r = launchedPermute(features, batch, indices, 81_920, 16);
+        double bandwidth = seconds(permuteBytes(features, batch, indices), Param.COPY_MEMORY_EFFICIENCY,
+                Param.COPY_FIXED_LATENCY_US);
+        double chain = 380 * 3 * 405e-9;
+        Estimate e = KernelModel.estimate(r, A100);
+        assertThat(A100.dramLatencyNs()).isEqualTo(405);
+        assertThat(e.seconds()).isCloseTo(bandwidth + chain, within(1e-12));
+        assertThat(e.bound()).isEqualTo("latency");
+
+        // 64 registers a thread leave one block of 1,024 threads an SM: 3,456 warps a wave, 759 waves.
+        double oneBlock = seconds(permuteBytes(features, batch, indices), Param.COPY_MEMORY_EFFICIENCY,
+                Param.COPY_FIXED_LATENCY_US) + 759 * 3 * 405e-9;
+        assertThat(KernelModel.estimate(launchedPermute(features, batch, indices, 81_920, 64), A100).seconds())
+                .isCloseTo(oneBlock, within(1e-12));
+    }
+
+    @Test
+    void emptySegmentsStopAfterTheirOffsetsAndAProfileWithoutALatencyKeepsTheBandwidthPrice() {
+        // negative_queue's [96, 4096] permute of 33,398 indices: at most 33,398 of the 393,216 segments hold one,
+        // the others wait for their offsets only; 393,216 warps in 57 waves of 6,912.
+        long features = 96;
+        long batch = 4096;
+        long indices = 33_398;
+        double bandwidth = seconds(permuteBytes(features, batch, indices), Param.COPY_MEMORY_EFFICIENCY,
+                Param.COPY_FIXED_LATENCY_US);
+        double rounds = 1 + 33_398.0 / 393_216 * 2;
+        double expected = bandwidth + 57 * rounds * 405e-9;
+        assertThat(KernelModel.estimate(launchedPermute(features, batch, indices, 12_288, 16), A100).seconds())
+                .isCloseTo(expected, within(1e-12));
+
+        HardwareProfile h100 = Profiles.bundled("h100-sxm");
+        assertThat(h100.dramLatencyNs()).isZero();
+        SimulationRequest r = launchedPermute(features, batch, indices, 12_288, 16);
+        double h100Bandwidth = h100.get(Param.COPY_FIXED_LATENCY_US) * 1e-6 + permuteBytes(features, batch, indices)
+                / (h100.hbmBytesPerSecond() * h100.get(Param.COPY_MEMORY_EFFICIENCY));
+        assertThat(KernelModel.estimate(r, h100).seconds()).isCloseTo(h100Bandwidth, within(1e-12));
     }
 
     @Test

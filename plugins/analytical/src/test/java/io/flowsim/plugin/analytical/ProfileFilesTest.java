@@ -46,6 +46,10 @@ class ProfileFilesTest {
                 assertThat(l.document().path("sources").path(field).asText()).as(p.id() + " source of " + field)
                         .isNotBlank();
             }
+            if (p.dramLatencyNs() > 0) {
+                assertThat(l.document().path("sources").path("dram_latency_ns").asText()).as(p.id()
+                        + " source of dram_latency_ns").isNotBlank();
+            }
             for (Param q : Param.values()) {
                 assertThat(p.get(q)).as(p.id() + " " + q.qualifiedName()).isBetween(q.lower(), q.upper());
             }
@@ -100,6 +104,7 @@ class ProfileFilesTest {
         "{\"id\": \"x\", \"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1}, \"hbm_bandwidth_gbps\": 1, \"efficiency_from\": \"v100\"} | field 'efficiency_from' names 'v100'",
         "{\"id\": \"X Y\", \"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1}, \"hbm_bandwidth_gbps\": 1} | field 'id' must be lower-case",
         "{\"id\": \"x\", \"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1}, \"hbm_bandwidth_gbps\": 1, \"gemm_tiles\": [[128]]} | field 'gemm_tiles'",
+        "{\"id\": \"x\", \"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1}, \"hbm_bandwidth_gbps\": 1, \"dram_latency_ns\": -5} | field 'dram_latency_ns' must be a number >= 0",
         "[1, 2] | the profile must be a JSON object",
         "{\"id\": \"x\", | is not valid JSON"})
     void invalidProfilesNameTheFileAndTheField(String json, String expected, @TempDir Path dir) throws IOException {

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.within;
  * The analytical model prices the work the API counts ({@link KernelWork}, the efficiency columns) by the rules the
  * two share: which GEMM a fused MoE launch runs, the traffic of PyTorch's vectorized gather and advanced-indexing
  * kernels, of a rotary embedding over its cos/sin cache and of fbgemm_gpu's quantizers and permutes, which operands
- * are a paged KV cache and how many keys its pages hold, which operands give a ragged batch's sequences, and which
+ * are a paged KV cache (the first usable one of its names) and how many keys its pages hold, which operands give a ragged batch's sequences, and which
  * kernel names run fp32 GEMMs on TF32 tensor cores. Each case hands one resolved kernel to both sides and compares
  * what they observably do, so the test fails if either side gets its own copy of a rule again and the copies drift.
  * Shapes are those of the FlowSim H200 trace, the demo traces and the HTA sampled training traces.
@@ -162,6 +162,27 @@ class SharedWorkRulesTest {
             Estimate model = priced(paged);
             assertThat(model.supported()).as(name + ": " + model.reason()).isTrue();
             assertThat(model.seconds()).as(name).isEqualTo(priced(told).seconds());
+        }
+    }
+
+    @Test
+    void aPagedCacheNameWithoutAShapeOrTypeGivesWayToTheNextForTheWorkCountAndTheModel() {
+        // the first cache name present but not usable (no shape, or no element type recorded), the pool under the
+        // next one: both sides read the same pool, the one the batch told outright reads
+        ResolvedKernel told = pagedDecode("ckv_cache", 32_800, "attention.kind", "mla", "attention.batch", 32,
+                "attention.q_len", 1, "attention.kv_len", 1025, "attention.causal", "0");
+        for (Operand unusable : List.of(in(OperandRoles.KV_CACHE, DataType.BF16),
+                in(OperandRoles.KV_CACHE, DataType.UNKNOWN, 29_081_174, 1, 512))) {
+            List<Operand> operands = List.of(in("q", DataType.BF16, 32, 32, 512), in("q_pe", DataType.BF16, 32, 32, 64),
+                    unusable, in("ckv_cache", DataType.BF16, 29_081_174, 1, 512), out("o", DataType.BF16, 32, 32, 512),
+                    in(OperandRoles.KV_INDICES, DataType.INT32, 32_800));
+            ResolvedKernel paged = resolved("BatchMLAPageAttentionHopperKernel", OperationFamily.ATTENTION,
+                    "attention", operands, 0, 0, "attention.kind", "mla", "attention.causal", "0");
+            assertThat(KernelWork.pagedCache(operands)).as(unusable.toString()).contains(operands.get(3));
+            assertThat(KernelWork.of(paged).flops()).as(unusable.toString()).isEqualTo(KernelWork.of(told).flops());
+            Estimate model = priced(paged);
+            assertThat(model.supported()).as(unusable + ": " + model.reason()).isTrue();
+            assertThat(model.seconds()).as(unusable.toString()).isEqualTo(priced(told).seconds());
         }
     }
 

@@ -125,6 +125,19 @@ final class KernelRequests {
                 .attribute(Attributes.COLLECTIVE_GROUP_SIZE, (long) groupSize).build();
     }
 
+    /**
+     * An all-reduce over {@code elements} values whose kernel a framework's dispatch picks ({@code implementation}:
+     * {@code collective.implementation}).
+     */
+    public static SimulationRequest allReduce(String kernelName, long elements, DataType type, int groupSize,
+                                              String implementation) {
+        return SimulationRequest.builder(kernelName).category(KernelCategory.COMMUNICATION)
+                .family(OperationFamily.COLLECTIVE).opMapping("all_reduce")
+                .input(OperandRoles.INPUT, type, elements).output(OperandRoles.OUTPUT, type, elements)
+                .attribute(Attributes.COLLECTIVE_GROUP_SIZE, (long) groupSize)
+                .attribute(Attributes.COLLECTIVE_IMPLEMENTATION, implementation).build();
+    }
+
     /** Attributes from alternating keys and values, skipping null values. */
     public static Map<String, String> attributes(Object... keyValues) {
         Map<String, String> map = new LinkedHashMap<>();

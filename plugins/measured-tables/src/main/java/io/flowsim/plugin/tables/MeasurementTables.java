@@ -183,7 +183,9 @@ final class MeasurementTables {
      * (aiconfigurator's {@code a100_pcie} system is the 80 GB card); the 141 GB H20's folders ({@code h20e},
      * {@code h20_3e}) name it {@code H20E}, not the 96 GB {@code H20}. The names are the analytical profiles' ids or
      * aliases ({@code B300}, {@code GB300}, {@code A30}, {@code H20E} since the thirteenth session); a backend without
-     * a profile for one refuses it in one line naming the GPU.
+     * a profile for one refuses it in one line naming the GPU. Two systems have no analytical profile and are named
+     * as the GPU's own name: {@code rtx_pro_6000_server} (NVIDIA RTX PRO 6000 Blackwell Server Edition) and
+     * {@code b60} (Intel Arc Pro B60).
      */
     private static final Map<String, String> GPU_OF_FOLDER = folderGpus();
 
@@ -193,6 +195,10 @@ final class MeasurementTables {
         m.put("h100_pcie", "H100 PCIe");
         m.put("h20e", "H20E");
         m.put("h20_3e", "H20E");
+        // aiconfigurator's systems of GPUs without an analytical profile: named as their device column names them,
+        // so that a backend refuses them naming the GPU (and a backend with a model for them can price them)
+        m.put("rtx_pro_6000_server", "NVIDIA RTX PRO 6000 Blackwell Server Edition");
+        m.put("b60", "Intel Arc Pro B60");
         for (String gpu : new String[] {"gb200", "gb300", "b200", "b300", "h100", "h200", "h800", "h20", "a100",
                 "a40", "a30", "a10", "l40s", "l4", "v100", "t4"}) {
             m.put(gpu, gpu.toUpperCase(Locale.ROOT));
@@ -261,8 +267,8 @@ final class MeasurementTables {
             boolean frameworkKernels = format != TableFormat.AICONFIGURATOR_NCCL && format != TableFormat.VIDUR_MLP
                     && format != TableFormat.VIDUR_ALL_REDUCE && format != TableFormat.VIDUR_SEND_RECV;
             if (frameworkKernels && framework == Framework.OTHER) {
-                skip("not predicted: framework " + frameworkName + " - FlowSim knows the kernels of sglang, trtllm"
-                        + " and vllm rows only");
+                skip("framework " + frameworkName + ": the reader knows which kernels the rows of sglang, trtllm and"
+                        + " vllm tables time only");
                 return;
             }
             switch (format) {
@@ -365,11 +371,10 @@ final class MeasurementTables {
                                 attributes(Attributes.GEMM_SCALING.name(), "block", Attributes.GEMM_BLOCK.name(), 128),
                                 in("scale_a", DataType.FP32, m, groups),
                                 in("scale_b", DataType.FP32, Math.max(1, n / 128), groups)));
-                case "nvfp4" -> skip("not predicted: gemm_dtype nvfp4 (" + framework.id() + ") - FP4 block-scaled GEMM rows"
-                        + " are not mapped to kernels (their FP4 activation quantization and per-16-element scales are"
-                        + " not modelled)");
-                default -> skip("not predicted: gemm_dtype " + dtype + " (" + framework.id() + ") - no mapping to"
-                        + " operand types");
+                case "nvfp4" -> skip("gemm_dtype nvfp4 (" + framework.id() + "): the reader does not map FP4"
+                        + " block-scaled GEMM rows to kernels (their FP4 activation quantization and per-16-element"
+                        + " scales)");
+                default -> skip("gemm_dtype " + dtype + " (" + framework.id() + "): no mapping to operand types");
             }
         }
 
@@ -393,36 +398,24 @@ final class MeasurementTables {
             String key = op + "|" + source + "|" + b + "|" + isl + "|" + heads + "|" + kvHeads + "|" + headDim + "|"
                     + qType.id() + "|" + kvType.id() + "|" + step + "|" + window;
             String kind = kvHeads == heads ? "mha" : "gqa";
-            // The kernel the row timed, where the table names it (A100's "flash_attention" names no kernel).
-            String implementation = switch (source) {
-                case "triton" -> "triton";
-                case "fa3" -> "fa3";
-                case "flashinfer" -> "flashinfer";
-                default -> null;
-            };
-            String group = (op.startsWith("context") ? "context attention" : "generation attention") + " "
-                    + qType.id() + "/" + kvType.id() + (window > 0 ? " window" : "")
-                    + ("triton".equals(source) ? " (triton)" : "flashinfer".equals(source) ? " (flashinfer)" : "");
-            if (framework == Framework.SGLANG && source.equals("trtllm_mha")) {
-                // sglang's default on Blackwell (SM100/103): FlashInfer's TRT-LLM-gen FMHA kernels, which have no model
-                skip("not predicted: sglang attention backend trtllm_mha (TRT-LLM-gen FMHA kernels) - the model has no"
-                        + " implementation for them");
-                return;
-            }
+            boolean context = op.startsWith("context");
+            String group = (context ? "context attention" : "generation attention") + " "
+                    + qType.id() + "/" + kvType.id() + (window > 0 ? " window" : "");
             if (framework == Framework.TRTLLM) {
                 // TrtllmAttention: fmha_v2 / trtllm-gen context FMHA and XQA / MMHA decode kernels (or FlashInfer's
-                // trtllm-gen runner), with RoPE and the KV-cache write fused in front: none has a model.
-                skip("not predicted: trtllm attention (" + (source.isEmpty() ? "no kernel_source" : source)
-                        + ": TensorRT-LLM's fused QKV-preprocessing + FMHA / XQA kernels) - the model has no"
-                        + " implementation for them");
+                // trtllm-gen runner), with RoPE and the KV-cache write fused in front: one request for the call
+                add(r, "trtllm|" + key, group + " (trtllm)", latency, attentionKernel(context, b, isl, step, heads,
+                        kvHeads, headDim, qType, kvType, window, kind, "trtllm"));
                 return;
             }
+            long tokens = context ? b * isl : b;
+            String implementation;
             List<SimulationRequest> casts;
             if (framework == Framework.VLLM) {
                 implementation = vllmAttention(source);
                 if (implementation == null) {
-                    skip("not predicted: vllm attention backend " + (source.isEmpty() ? "(no kernel_source)" : source)
-                            + " - the model has no implementation for its kernels");
+                    skip("vllm attention row without a kernel_source: the table does not say which backend's kernels"
+                            + " it timed");
                     return;
                 }
                 key = "vllm|" + key;
@@ -431,55 +424,76 @@ final class MeasurementTables {
                 // the queries of an FP8 cache before the timed call.
                 casts = List.of();
             } else {
-                casts = null;
+                // The kernel the row timed, where the table names it (A100's "flash_attention" names no kernel);
+                // trtllm_mha is sglang's default on Blackwell (SM100/103): FlashInfer's TRT-LLM-gen FMHA kernels.
+                implementation = switch (source) {
+                    case "triton" -> "triton";
+                    case "fa3" -> "fa3";
+                    case "flashinfer" -> "flashinfer";
+                    case "trtllm_mha" -> "trtllm-gen";
+                    default -> null;
+                };
+                group = group + switch (source) {
+                    case "triton", "flashinfer", "trtllm_mha" -> " (" + source + ")";
+                    default -> "";
+                };
+                casts = casts(source, tokens, heads, kvHeads, headDim, qType, kvType);
             }
-            if (op.startsWith("context")) {
+            add(r, key, group, latency, casts.size() + 1, withCasts(casts, storeKv(tokens, kvHeads, headDim, kvType),
+                    attentionKernel(context, b, isl, step, heads, kvHeads, headDim, qType, kvType, window, kind,
+                            implementation)));
+        }
+
+        /** The attention kernel of a row: prefill over {@code isl} tokens per sequence, or decode at {@code step}. */
+        static SimulationRequest attentionKernel(boolean context, long b, long isl, long step, long heads, long kvHeads,
+                                                 long headDim, DataType qType, DataType kvType, long window, String kind,
+                                                 String implementation) {
+            if (context) {
                 long tokens = b * isl;
-                if (casts == null) {
-                    casts = casts(source, tokens, heads, kvHeads, headDim, qType, kvType);
-                }
-                add(r, key, group, latency, casts.size() + 1, withCasts(casts, storeKv(tokens, kvHeads, headDim, kvType),
-                        kernel("attention_prefill", OperationFamily.ATTENTION, "attention", List.of(
-                                in("q", qType, tokens, heads, headDim), in("k", qType, tokens, kvHeads, headDim),
-                                in("v", qType, tokens, kvHeads, headDim), out("o", DataType.BF16, tokens, heads, headDim)),
-                                attributes(Attributes.ATTENTION_PHASE.name(), "prefill", Attributes.ATTENTION_KIND.name(), kind, Attributes.ATTENTION_BATCH.name(), b,
-                                        Attributes.ATTENTION_Q_LEN.name(), isl, Attributes.ATTENTION_KV_LEN.name(), isl, Attributes.ATTENTION_CAUSAL.name(), true,
-                                        Attributes.ATTENTION_WINDOW.name(), window > 0 ? window : null,
-                                        Attributes.ATTENTION_IMPLEMENTATION.name(), implementation))));
-            } else {
-                long kvLen = step + 1;
-                if (casts == null) {
-                    casts = casts(source, b, heads, kvHeads, headDim, qType, kvType);
-                }
-                add(r, key, group, latency, casts.size() + 1, withCasts(casts, storeKv(b, kvHeads, headDim, kvType),
-                        kernel("attention_decode", OperationFamily.ATTENTION, "attention", List.of(
-                                in("q", qType, b, heads, headDim), in("kv_cache", kvType, b * kvLen, 2, kvHeads, headDim),
-                                out("o", DataType.BF16, b, heads, headDim)),
-                                attributes(Attributes.ATTENTION_PHASE.name(), "decode", Attributes.ATTENTION_KIND.name(), kind, Attributes.ATTENTION_BATCH.name(), b,
-                                        Attributes.ATTENTION_Q_LEN.name(), 1, Attributes.ATTENTION_KV_LEN.name(), kvLen, Attributes.ATTENTION_NUM_KV_HEADS.name(), kvHeads,
-                                        Attributes.ATTENTION_CAUSAL.name(), false, Attributes.ATTENTION_WINDOW.name(), window > 0 ? window : null,
-                                        Attributes.ATTENTION_IMPLEMENTATION.name(), implementation))));
+                return kernel("attention_prefill", OperationFamily.ATTENTION, "attention", List.of(
+                        in("q", qType, tokens, heads, headDim), in("k", qType, tokens, kvHeads, headDim),
+                        in("v", qType, tokens, kvHeads, headDim), out("o", DataType.BF16, tokens, heads, headDim)),
+                        attributes(Attributes.ATTENTION_PHASE.name(), "prefill", Attributes.ATTENTION_KIND.name(), kind,
+                                Attributes.ATTENTION_BATCH.name(), b, Attributes.ATTENTION_Q_LEN.name(), isl,
+                                Attributes.ATTENTION_KV_LEN.name(), isl, Attributes.ATTENTION_CAUSAL.name(), true,
+                                Attributes.ATTENTION_WINDOW.name(), window > 0 ? window : null,
+                                Attributes.ATTENTION_IMPLEMENTATION.name(), implementation));
             }
+            long kvLen = step + 1;
+            return kernel("attention_decode", OperationFamily.ATTENTION, "attention", List.of(
+                    in("q", qType, b, heads, headDim), in("kv_cache", kvType, b * kvLen, 2, kvHeads, headDim),
+                    out("o", DataType.BF16, b, heads, headDim)),
+                    attributes(Attributes.ATTENTION_PHASE.name(), "decode", Attributes.ATTENTION_KIND.name(), kind,
+                            Attributes.ATTENTION_BATCH.name(), b, Attributes.ATTENTION_Q_LEN.name(), 1,
+                            Attributes.ATTENTION_KV_LEN.name(), kvLen, Attributes.ATTENTION_NUM_KV_HEADS.name(), kvHeads,
+                            Attributes.ATTENTION_CAUSAL.name(), false,
+                            Attributes.ATTENTION_WINDOW.name(), window > 0 ? window : null,
+                            Attributes.ATTENTION_IMPLEMENTATION.name(), implementation));
         }
 
         /**
          * The implementation of a vLLM attention row's {@code kernel_source} ({@code vllm_flash_attn_fa2}, {@code
-         * vllm_flash_attn_fa3}, {@code vllm_flashinfer_<metadata class>}, {@code vllm_<backend>}), null for the
-         * kernels the model has none for: FlashAttention 4, FlashInfer's TensorRT-LLM-gen kernels, vLLM's Triton
-         * unified attention (the model's Triton implementation is sglang's extend and decode kernels) and the others.
+         * vllm_flash_attn_fa3}, {@code vllm_flash_attn_fa4}, {@code vllm_flashinfer_<metadata class>}, {@code
+         * vllm_<backend>}): {@code fa2}, {@code fa3}, {@code fa4}, {@code trtllm-gen} for FlashInfer's TensorRT-LLM-gen
+         * kernels, {@code flashinfer} for its others, {@code triton-unified} for vLLM's unified Triton kernel (not
+         * sglang's extend and decode kernels, which {@code triton} names), else the source as written; null when the
+         * row names none.
          */
         static String vllmAttention(String source) {
             String s = source.toLowerCase(Locale.ROOT);
-            if (s.equals("vllm_flash_attn_fa2")) {
-                return "fa2";
+            if (s.isEmpty()) {
+                return null;
             }
-            if (s.equals("vllm_flash_attn_fa3")) {
-                return "fa3";
+            if (s.matches("vllm_flash_attn_fa[234]")) {
+                return s.substring("vllm_flash_attn_".length());
             }
-            if (s.startsWith("vllm_flashinfer") && !s.contains("trtllm")) {
-                return "flashinfer";
+            if (s.startsWith("vllm_flashinfer")) {
+                return s.contains("trtllm") ? "trtllm-gen" : "flashinfer";
             }
-            return null;
+            if (s.startsWith("vllm_triton")) {
+                return "triton-unified";
+            }
+            return source;
         }
 
         /**
@@ -525,13 +539,6 @@ final class MeasurementTables {
         }
 
         void mla(CSVRecord r) {
-            if (framework != Framework.SGLANG) {
-                // TensorRT-LLM's MLA runs its own context FMHA and generation MLA kernels (trtllm-gen / XQA), vLLM's
-                // its MLA backends (FlashMLA, CUTLASS MLA, FlashInfer, Triton): the model prices sglang's only.
-                skip("not predicted: " + framework.id() + " mla (" + sourceOf(r) + ") - the model has no"
-                        + " implementation for this framework's MLA kernels");
-                return;
-            }
             String op = r.get("op_name").trim();
             long b = integer(r, "batch_size");
             long isl = integer(r, "isl");
@@ -545,6 +552,10 @@ final class MeasurementTables {
             }
             double latency = number(r, "latency");
             String key = op + "|" + b + "|" + isl + "|" + heads + "|" + qType.id() + "|" + kvType.id() + "|" + step;
+            if (framework != Framework.SGLANG) {
+                frameworkMla(r, op.contains("context"), key, b, isl, heads, step, qType, kvType, latency);
+                return;
+            }
             // DeepSeek-V3 MLA: kv_lora_rank 512, qk_nope 128, qk_rope 64, v_head 128. On Hopper the collector
             // runs both phases absorbed (queries against the shared 576-wide latent, 512-wide values); on
             // Blackwell the prefill is non-absorbed (192-wide q/k, 128-wide v per head). The layout follows the
@@ -574,6 +585,47 @@ final class MeasurementTables {
                                 attributes(Attributes.ATTENTION_PHASE.name(), "decode", Attributes.ATTENTION_KIND.name(), "mla", Attributes.ATTENTION_BATCH.name(), b,
                                         Attributes.ATTENTION_Q_LEN.name(), 1, Attributes.ATTENTION_KV_LEN.name(), kvLen, Attributes.ATTENTION_HEAD_DIM_V.name(), 512,
                                         Attributes.ATTENTION_CAUSAL.name(), false)));
+            }
+        }
+
+        /**
+         * A TensorRT-LLM or vLLM MLA row: one request for the call, carrying its implementation ({@code trtllm} for
+         * TensorRT-LLM's own context FMHA and generation MLA kernels, vLLM's backend as its {@code kernel_source}
+         * names it: FlashMLA, CUTLASS MLA, FlashInfer, Triton), since the framework's kernels around it (RoPE, the
+         * latent-cache write) are fused or not known from the table. Both frameworks run the prefill non-absorbed
+         * (192-wide q/k, 128-wide v per head) and the decode absorbed (queries against the 576-wide latent).
+         */
+        void frameworkMla(CSVRecord r, boolean context, String key, long b, long isl, long heads, long step,
+                          DataType qType, DataType kvType, double latency) {
+            String source = r.isMapped("kernel_source") ? r.get("kernel_source").trim() : "";
+            if (framework == Framework.VLLM && source.isEmpty()) {
+                skip("vllm mla row without a kernel_source: the table does not say which MLA backend's kernels it"
+                        + " timed");
+                return;
+            }
+            String implementation = framework == Framework.TRTLLM ? "trtllm" : source;
+            String fw = " (" + framework.id() + ")";
+            if (context) {
+                long tokens = b * isl;
+                add(r, framework.id() + "|" + key, "context mla " + kvType.id() + fw, latency,
+                        kernel("mla_prefill", OperationFamily.ATTENTION, "attention", List.of(
+                                in("q", qType, tokens, heads, 192), in("k", qType, tokens, heads, 192),
+                                in("v", qType, tokens, heads, 128), out("o", DataType.BF16, tokens, heads, 128)),
+                                attributes(Attributes.ATTENTION_PHASE.name(), "prefill", Attributes.ATTENTION_KIND.name(),
+                                        "mla", Attributes.ATTENTION_BATCH.name(), b, Attributes.ATTENTION_Q_LEN.name(),
+                                        isl, Attributes.ATTENTION_KV_LEN.name(), isl, Attributes.ATTENTION_CAUSAL.name(),
+                                        true, Attributes.ATTENTION_IMPLEMENTATION.name(), implementation)));
+            } else {
+                long kvLen = step + 1;
+                add(r, framework.id() + "|" + key, "generation mla " + kvType.id() + fw, latency,
+                        kernel("mla_decode", OperationFamily.ATTENTION, "attention", List.of(
+                                in("q", qType, b, heads, 576), in("kv_cache", kvType, b * kvLen, 1, 576),
+                                out("o", DataType.BF16, b, heads, 512)),
+                                attributes(Attributes.ATTENTION_PHASE.name(), "decode", Attributes.ATTENTION_KIND.name(),
+                                        "mla", Attributes.ATTENTION_BATCH.name(), b, Attributes.ATTENTION_Q_LEN.name(), 1,
+                                        Attributes.ATTENTION_KV_LEN.name(), kvLen, Attributes.ATTENTION_HEAD_DIM_V.name(),
+                                        512, Attributes.ATTENTION_CAUSAL.name(), false,
+                                        Attributes.ATTENTION_IMPLEMENTATION.name(), implementation)));
             }
         }
 
@@ -615,8 +667,8 @@ final class MeasurementTables {
             } else if (t == DataType.FP8_E4M3 && framework != Framework.SGLANG) {
                 // TensorRT-LLM quantizes per token and 128-column group (fp8_batched_quantize_1x128_permute102) and
                 // runs its block-scaled fp8_block_scaling_bmm_out; vLLM collects bf16 only on NVIDIA GPUs.
-                skip("not predicted: " + framework.id() + " mla_bmm fp8 (" + sourceOf(r) + ") - the model has no"
-                        + " price for a 1x128 block-scaled FP8 batched GEMM");
+                skip(framework.id() + " mla_bmm fp8 (" + sourceOf(r) + "): the reader does not map its 1x128"
+                        + " block-scaled FP8 batched GEMM and quantization to kernels");
             } else if (t == DataType.FP8_E4M3) {
                 // sglang's per_tensor_quant_mla_fp8 (what the collector times in front of bmm_fp8) is two Triton
                 // kernels over [heads, tokens, k], each one program per row: the absolute maximum (every program
@@ -647,18 +699,14 @@ final class MeasurementTables {
             String source = r.isMapped("kernel_source") ? r.get("kernel_source").trim() : "";
             String op = r.isMapped("op_name") ? r.get("op_name").trim() : "moe";
             double latency = number(r, "latency");
-            if (framework == Framework.TRTLLM) {
-                // TensorRT-LLM's fused MoE: its CUTLASS grouped GEMMs with their own permute and finalize kernels,
-                // TRT-LLM-gen, DeepGEMM or the triton_kernels MoE: none has a model.
-                skip("not predicted: trtllm moe (" + (source.isEmpty() ? "no kernel_source" : source) + ": TensorRT-LLM's"
-                        + " fused MoE kernels) - the model prices the Triton fused_moe kernel only");
-                return;
-            }
-            if (framework == Framework.VLLM && !source.toLowerCase(Locale.ROOT).contains("triton")) {
-                // vLLM's TritonExperts run the same fused_moe_kernel lineage as sglang's; its CUTLASS, DeepGEMM,
-                // FlashInfer, Marlin and TRT-LLM experts have no model.
-                skip("not predicted: vllm moe experts " + (source.isEmpty() ? "(no kernel_source)" : source)
-                        + " - the model prices the Triton fused_moe kernel only");
+            // The Triton fused_moe_kernel (sglang's, and vLLM's TritonExperts of the same lineage) with its routing,
+            // activation and sum is mapped kernel by kernel; any other implementation (TensorRT-LLM's fused MoE,
+            // vLLM's CUTLASS / DeepGEMM / FlashInfer / Marlin experts, sglang's FlashInfer CUTLASS, Marlin and DeepEP
+            // MoE) is one request for the layer, named by the table's kernel_source.
+            String implementation = moeImplementation(source);
+            if (implementation == null) {
+                skip(framework.id() + " moe row without a kernel_source: the table does not say which MoE kernels it"
+                        + " timed");
                 return;
             }
             DataType weights;
@@ -691,7 +739,15 @@ final class MeasurementTables {
                     + (source.contains("cutlass") ? " (cutlass)" : source.contains("marlin") ? " (marlin)" : "")
                     + (framework == Framework.SGLANG ? "" : " (" + framework.id() + ")");
             Map<String, String> common = attributes(Attributes.MOE_TOP_K.name(), topK, Attributes.MOE_NUM_EXPERTS.name(), experts,
-                    Attributes.MOE_DISTRIBUTION.name(), distribution, Attributes.MOE_EP_SIZE.name(), ep > 1 ? ep : null);
+                    Attributes.MOE_DISTRIBUTION.name(), distribution, Attributes.MOE_EP_SIZE.name(), ep > 1 ? ep : null,
+                    Attributes.MOE_IMPLEMENTATION.name(), implementation);
+            if (!implementation.equals("triton")) {
+                add(r, key, group, latency, kernel("fused_moe", OperationFamily.MOE, "fused_moe", List.of(
+                        in("hidden", DataType.BF16, tokens, hidden), in("w1", weights, localExperts, 2 * interLocal, hidden),
+                        in("w2", weights, localExperts, hidden, interLocal), in("topk_ids", DataType.INT32, tokens, topK),
+                        out("output", DataType.BF16, tokens, hidden)), with(common, Attributes.MOE_STAGE.name(), "fused")));
+                return;
+            }
             List<SimulationRequest> kernels = new ArrayList<>();
             kernels.add(kernel("moe_align_block_size", OperationFamily.MOE, "moe_align", List.of(
                     in("topk_ids", DataType.INT32, tokens, topK),
@@ -720,6 +776,20 @@ final class MeasurementTables {
                     in("input", DataType.BF16, tokens, topK, hidden), out("output", DataType.BF16, tokens, hidden)),
                     Map.of()));
             add(r, key, group, latency, subject, kernels.toArray(new SimulationRequest[0]));
+        }
+
+        /**
+         * A MoE row's implementation: {@code triton} for the Triton fused_moe_kernel (sglang's rows without a
+         * kernel_source or with a Triton one, vLLM's Triton experts), else the kernel_source as written; null when a
+         * TensorRT-LLM or vLLM row names none.
+         */
+        String moeImplementation(String source) {
+            boolean triton = source.toLowerCase(Locale.ROOT).contains("triton");
+            return switch (framework) {
+                case SGLANG -> source.isEmpty() || triton ? "triton" : source;
+                case VLLM -> source.isEmpty() ? null : triton ? "triton" : source;
+                default -> source.isEmpty() ? null : source;
+            };
         }
 
         SimulationRequest expertPass(long tokens, long hidden, long topK, long localExperts, long interLocal,
@@ -774,20 +844,20 @@ final class MeasurementTables {
                 skip("eager timing (adds 30-40 us of host overhead; the graph rows are the kernel reference)");
                 return;
             }
-            if (framework != Framework.SGLANG) {
-                // TensorRT-LLM's AllReduce (strategy AUTO) picks its one-shot / two-shot kernels or NCCL from its own
-                // size and GPU-count table; vLLM's all-reduce picks its custom all-reduce, symmetric memory or NCCL
-                // by size: which ran is not recorded, and only sglang's choice (custom below 8 MiB) is modelled.
-                skip("not predicted: " + framework.id() + " all-reduce (" + (backend.isEmpty() ? sourceOf(r) : backend)
-                        + ") - which kernel the framework picked per size is not recorded and not modelled");
-                return;
-            }
             int n = (int) integer(r, "num_gpus");
             long size = integer(r, "message_size");
             DataType t = DataType.fromName(r.get("allreduce_dtype"));
             double latency = number(r, "latency");
             long bytes = Math.round(size * t.bytes());
             String key = backend + "|" + t.id() + "|" + n + "|" + size;
+            if (framework != Framework.SGLANG) {
+                // TensorRT-LLM's AllReduce (strategy AUTO) picks its one-shot / two-shot kernels or NCCL from its own
+                // size and GPU-count table; vLLM's all-reduce picks its custom all-reduce, symmetric memory or NCCL
+                // by size: which ran is not recorded, so the row is one all-reduce carrying the framework's dispatch.
+                add(r, framework.id() + "|" + key, "all_reduce " + sizeClass(bytes) + " (" + framework.id() + ")",
+                        latency, KernelRequests.allReduce(framework.id() + "::all_reduce", size, t, n, framework.id()));
+                return;
+            }
             if (bytes > CUSTOM_ALLREDUCE_MAX_BYTES) {
                 add(r, key, "custom_allreduce " + sizeClass(bytes) + " (NCCL fallback)", latency,
                         KernelRequests.collective("nccl:all_reduce", "allreduce", size, size, n, t.id()));

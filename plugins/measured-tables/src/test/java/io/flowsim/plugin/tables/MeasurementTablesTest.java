@@ -152,7 +152,8 @@ class MeasurementTablesTest {
         "h100_pcie, H100 PCIe", "h200_sxm, H200", "h800_sxm, H800", "h800, H800", "h20_sxm, H20", "h20, H20",
         "h20e_sxm, H20E", "h20_3e, H20E", "b200_sxm, B200", "gb200, GB200", "gb200_sxm, GB200", "b300_sxm, B300",
         "gb300, GB300", "l40s, L40S", "l4, L4", "a30, A30", "a10, A10", "a40, A40", "v100, V100", "t4, T4",
-        "L40S-runs, L40S"})
+        "L40S-runs, L40S", "rtx_pro_6000_server, NVIDIA RTX PRO 6000 Blackwell Server Edition",
+        "b60, Intel Arc Pro B60"})
     void everySystemFolderNamesItsGpu(String folder, String gpu, @TempDir Path dir) throws IOException {
         Path table = Files.createDirectories(dir.resolve("h100_sxm").resolve(folder).resolve("gemm").resolve("sglang"))
                 .resolve("gemm_perf.csv");
@@ -166,7 +167,7 @@ class MeasurementTablesTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"rtx_pro_6000_server", "a1000", "t40", "h2", "gemm"})
+    @CsvSource({"rtx_pro_6000", "b600", "a1000", "t40", "h2", "gemm"})
     void foldersThatNameNoKnownGpuLeaveItToTheUser(String folder, @TempDir Path dir) {
         assertThat(MeasurementTables.gpuFromPath(dir.resolve(folder).resolve("gemm_perf.csv"))).isEmpty();
     }
