@@ -9,8 +9,15 @@ import io.flowsim.api.annotation.Stability;
  */
 @Stability(Stability.Level.STABLE)
 public enum Direction {
+    /** Read. */
     INPUT,
+    /** Written. */
     OUTPUT,
+    /** Read and written (in place): its bytes move both ways. */
     INPUT_OUTPUT,
+    /**
+     * Read or written, and the trace does not say which (a TorchInductor kernel's pointer arguments): its bytes
+     * move once ({@link KernelWork}).
+     */
     UNKNOWN
 }

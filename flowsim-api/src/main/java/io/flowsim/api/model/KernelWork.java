@@ -48,7 +48,8 @@ import java.util.OptionalLong;
  *       the indexed rows (PyTorch's {@code vectorized_gather_kernel} one index per row; an
  *       {@code index_elementwise_kernel} at most the elements its launch covers), a rotary embedding over a
  *       cos/sin cache the rows of its positions, copies what they write (twice; a type-converting copy its source
- *       and its target), other kernels their inputs and outputs.</li>
+ *       and its target), other kernels their inputs and outputs (an operand read or written,
+ *       {@link Direction#UNKNOWN}, once).</li>
  * </ul>
  *
  * <p>The rules a backend prices by too are public functions here ({@link #memoryTraffic},
@@ -564,7 +565,10 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
      * index. Otherwise: a copy moves what it writes twice (read and write), a type-converting copy its
      * source and its target (each at its own element size), or, with nothing marked written, its smallest
      * floating-point operand twice; other kernels read their inputs and write
-     * their outputs (or, with none marked, as much as their largest input; a reduction writes little).
+     * their outputs (or, with none marked, as much as their largest input; a reduction writes little). Operands of
+     * {@link Direction#UNKNOWN} direction (read or written, the trace does not say which, as a TorchInductor kernel's
+     * pointer arguments) count once each, and with none marked written no output is assumed beside them: what the
+     * kernel writes is among them.
      */
     private static KernelWork memoryBound(OperationFamily family, List<Operand> operands) {
         return memoryBound(family, operands, "", Optional.empty());
@@ -820,12 +824,14 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         double largest = 0;
         double smallest = Double.MAX_VALUE;
         boolean any = false;
+        boolean readOrWritten = false;
         for (Operand o : operands) {
             if (!usable(o)) {
                 continue;
             }
             double b = o.bytes();
             any = true;
+            readOrWritten |= o.direction() == Direction.UNKNOWN;
             if (written(o)) {
                 writtenBytes += b;
             }
@@ -839,6 +845,11 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
         }
         if (!any) {
             return Double.NaN;
+        }
+        if (readOrWritten && writtenBytes == 0) {
+            // operands read or written (an Inductor kernel's pointer arguments): what is written is among them,
+            // each moved once
+            return readBytes;
         }
         if (family == OperationFamily.COPY) {
             return writtenBytes > 0 ? 2 * writtenBytes : 2 * (smallest == Double.MAX_VALUE ? largest : smallest);

@@ -374,6 +374,25 @@ class KernelWorkTest {
     }
 
     @Test
+    void operandsReadOrWrittenCountOnceAndNoOutputIsAssumedBesideThem() {
+        // a TorchInductor kernel's pointer arguments: which one is written is not recorded, but it is one of them
+        List<Operand> arguments = List.of(readOrWritten("arg0", DataType.FP32, 10, 10),
+                readOrWritten("arg1", DataType.FP32, 10, 10), readOrWritten("arg2", DataType.FP32, 10, 10));
+        for (OperationFamily family : List.of(OperationFamily.ELEMENTWISE, OperationFamily.REDUCTION,
+                OperationFamily.COPY)) {
+            assertThat(KernelWork.of(kernel(family, arguments, Map.of())).bytes()).as(family.id()).isEqualTo(1200.0);
+            assertThat(KernelWork.memoryTraffic(family, arguments)).as(family.id()).hasValue(1200.0);
+        }
+        // beside an operand marked written, one read or written counts once too
+        assertThat(KernelWork.of(kernel(OperationFamily.ELEMENTWISE, List.of(readOrWritten("arg0", DataType.FP32, 100),
+                out("output", DataType.FP32, 100)), Map.of())).bytes()).isEqualTo(800.0);
+    }
+
+    private static Operand readOrWritten(String name, DataType type, long... shape) {
+        return new Operand(name, Direction.UNKNOWN, java.util.Arrays.stream(shape).boxed().toList(), type, "");
+    }
+
+    @Test
     void withoutShapesNothingIsCounted() {
         assertThat(KernelWork.of(kernel(OperationFamily.GEMM, List.of(), Map.of())).known()).isFalse();
         assertThat(KernelWork.of(kernel(OperationFamily.OTHER, List.of(), Map.of()))).isEqualTo(KernelWork.UNKNOWN);

@@ -29,7 +29,8 @@ import java.util.regex.PatternSyntaxException;
  * of entries. Each entry is validated against the JSON Schema ({@link KernelsSchema}); this class
  * adds the checks a schema cannot express: regular expressions compile (Java syntax), every entry
  * matches something, kernel names and operator entries are not given twice, operand names are
- * unique, and {@code @name:} references need a {@code name_pattern}. Every problem is one line
+ * unique, an operand's fields combine ({@link OperandSpec#fieldProblem}), at most one operand takes
+ * every input ({@code "*"}), and {@code @name:} references need a {@code name_pattern}. Every problem is one line
  * naming the file, the entry index (0-based, with its line and kernel name when known) and the
  * field; an entry with a problem is left out of the result. A database without problems is read by
  * {@link KernelDatabaseStreamReader} alone, to the same entries, without the cost of the tree model
@@ -291,6 +292,7 @@ final class KernelDatabaseReader {
         private List<OperandSpec> operands(boolean namePattern) {
             List<OperandSpec> out = new ArrayList<>();
             Set<String> names = new HashSet<>();
+            String everyInput = null;
             JsonNode os = node.path("operands");
             for (int i = 0; i < os.size(); i++) {
                 JsonNode o = os.get(i);
@@ -305,6 +307,7 @@ final class KernelDatabaseReader {
                 Direction direction = switch (text(o, "direction")) {
                     case "output" -> Direction.OUTPUT;
                     case "input/output", "input_output" -> Direction.INPUT_OUTPUT;
+                    case "unknown" -> Direction.UNKNOWN;
                     default -> Direction.INPUT;
                 };
                 List<OperandSpec.Transform> transforms = new ArrayList<>();
@@ -324,10 +327,19 @@ final class KernelDatabaseReader {
                         o.path("optional").asBoolean(false), text(o, "description"), list,
                         dim == null || dim.isNull() ? "" : dim.asText().trim(),
                         elementType == null || elementType.isNull() ? "" : elementType.asText().trim());
-                Optional<String[]> listProblem = spec.listProblem(namePattern);
-                if (listProblem.isPresent()) {
-                    problem("operands[" + i + "]." + listProblem.get()[0], listProblem.get()[1]);
+                Optional<String[]> fieldProblem = spec.fieldProblem(namePattern);
+                if (fieldProblem.isPresent()) {
+                    problem("operands[" + i + "]." + fieldProblem.get()[0], fieldProblem.get()[1]);
                     continue;
+                }
+                if (spec.everyInput()) {
+                    if (everyInput != null) {
+                        // two would take every input twice, and count each tensor's bytes twice
+                        problem("operands[" + i + "].input", "only one operand may take every input ('"
+                                + OperandSpec.EVERY_INPUT + "'); operand '" + everyInput + "' already does");
+                        continue;
+                    }
+                    everyInput = name;
                 }
                 out.add(spec);
             }

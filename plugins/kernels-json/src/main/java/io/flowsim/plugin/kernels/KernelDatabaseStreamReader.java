@@ -162,9 +162,12 @@ final class KernelDatabaseStreamReader {
                 case "operands" -> {
                     if (nullableArray(v)) {
                         Set<String> names = new HashSet<>();
+                        boolean everyInput = false;
                         while (p.nextToken() != JsonToken.END_ARRAY) {
                             OperandSpec o = operand(p);
                             expect(names.add(o.name()));
+                            expect(!(everyInput && o.everyInput()));
+                            everyInput |= o.everyInput();
                             operands.add(o);
                         }
                     }
@@ -192,7 +195,7 @@ final class KernelDatabaseStreamReader {
                 expect(!value.startsWith(KernelDatabaseReader.NAME_REFERENCE));
             }
             for (OperandSpec o : operands) {
-                expect(o.listProblem(false).isEmpty());
+                expect(o.fieldProblem(false).isEmpty());
             }
         }
         return new KernelEntry(reference, kernelName, namePattern, implementation, operatorPattern, family, opMapping,
@@ -288,6 +291,7 @@ final class KernelDatabaseStreamReader {
                             case "input" -> Direction.INPUT;
                             case "output" -> Direction.OUTPUT;
                             case "input/output", "input_output" -> Direction.INPUT_OUTPUT;
+                            case "unknown" -> Direction.UNKNOWN;
                             default -> throw Unsure.INSTANCE;
                         };
                     }
@@ -331,7 +335,7 @@ final class KernelDatabaseStreamReader {
         OperandSpec spec = new OperandSpec(name, position, inputName, element, direction, transforms, optional,
                 description, list, dim, elementType);
         // an '@name:' element type is checked against the entry's name_pattern once the entry is read
-        expect(spec.listProblem(true).isEmpty());
+        expect(spec.fieldProblem(true).isEmpty());
         return spec;
     }
 

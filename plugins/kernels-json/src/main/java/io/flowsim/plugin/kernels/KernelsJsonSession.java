@@ -205,6 +205,10 @@ final class KernelsJsonSession implements ResolverSession {
                 operands = m.operands();
                 family = m.family();
                 m.attributes().forEach(attributes::putIfAbsent);
+                if (params.isEmpty()) {
+                    // an entry of every input ('*') cannot list its inputs; the mapping tells each one's part
+                    params = m.parameters();
+                }
             }
         }
         if (recorded && specs.isEmpty() && !attributes.containsKey(Attributes.OPERANDS_PROBLEM.name())

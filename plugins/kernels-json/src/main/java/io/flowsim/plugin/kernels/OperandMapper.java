@@ -3,24 +3,29 @@ package io.flowsim.plugin.kernels;
 import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.DataType;
 import io.flowsim.api.model.Dims;
+import io.flowsim.api.model.Direction;
 import io.flowsim.api.model.Operand;
 import io.flowsim.api.model.OperandRoles;
 import io.flowsim.api.model.OperationFamily;
 import io.flowsim.api.model.OperatorCall;
 import io.flowsim.api.model.OperatorInput;
+import io.flowsim.api.model.Parameter;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Builds a kernel's operands from its launching operator's inputs, following an entry's
- * {@code operands[]} and docs/operand-conventions.md: takes each input by position or name, applies
- * the transforms, then normalizes per family (GEMM: flatten or broadcast batch dimensions and check
+ * {@code operands[]} and docs/operand-conventions.md: takes each input by position or name (or, for
+ * {@code "*"}, every tensor input no other operand takes, each its own operand), applies the
+ * transforms, then normalizes per family (GEMM: flatten or broadcast batch dimensions and check
  * that A and B agree on K; attention: derive batch, lengths and kind). Stateless.
  */
 final class OperandMapper {
@@ -37,21 +42,29 @@ final class OperandMapper {
      * @param problem    why the operands could not be built
      * @param recorded   whether the operator recorded the shapes the problem is about (a TensorList that does not
      *                   concatenate), as opposed to a shape that was never recorded
+     * @param parameters for specs with an operand of every input ({@code "*"}), one per operator input: the
+     *                   operand it became (its direction as the role, its name as the description), or {@code N/A}
+     *                   for an input that is no tensor; empty otherwise (the entry's own {@code params} document
+     *                   fixed inputs)
      */
     record Mapping(List<Operand> operands, Map<String, String> attributes, OperationFamily family,
-                   Optional<String> problem, boolean recorded) {
+                   Optional<String> problem, boolean recorded, List<Parameter> parameters) {
+        Mapping {
+            parameters = List.copyOf(parameters);
+        }
+
         Mapping(List<Operand> operands, Map<String, String> attributes, OperationFamily family,
                 Optional<String> problem) {
-            this(operands, attributes, family, problem, false);
+            this(operands, attributes, family, problem, false, List.of());
         }
 
         static Mapping failed(OperationFamily family, String problem) {
-            return new Mapping(List.of(), Map.of(), family, Optional.of(problem), false);
+            return new Mapping(List.of(), Map.of(), family, Optional.of(problem), false, List.of());
         }
 
         /** A failure over shapes the operator did record (they are inconsistent). */
         static Mapping inconsistent(OperationFamily family, String problem) {
-            return new Mapping(List.of(), Map.of(), family, Optional.of(problem), true);
+            return new Mapping(List.of(), Map.of(), family, Optional.of(problem), true, List.of());
         }
     }
 
@@ -69,7 +82,23 @@ final class OperandMapper {
         Map<String, String> listAttributes = new LinkedHashMap<>();
         Map<String, List<Long>> recorded = new LinkedHashMap<>();
         Map<String, OperandSpec> specByName = new LinkedHashMap<>();
+        // the operator input each operand was taken from, for the parameters of an entry with '*'
+        Map<Integer, Operand> byInput = new LinkedHashMap<>();
+        Set<Integer> taken = new HashSet<>();
         for (OperandSpec spec : specs) {
+            int position = position(operator, spec);
+            if (!spec.everyInput() && position >= 0) {
+                taken.add(position);
+            }
+        }
+        for (OperandSpec spec : specs) {
+            if (spec.everyInput()) {
+                Optional<Mapping> failed = everyInput(spec, specs, operator, family, taken, operands, byInput);
+                if (failed.isPresent()) {
+                    return failed.get();
+                }
+                continue;
+            }
             Optional<OperatorInput> input = find(operator, spec);
             String where = "operand " + spec.name() + " (" + (spec.inputIndex() >= 0 ? "input #" + spec.inputIndex()
                     : "input '" + spec.inputName() + "'") + " of " + operator.name() + ")";
@@ -102,6 +131,7 @@ final class OperandMapper {
                 listAttributes.putIfAbsent(Attributes.LIST_LARGEST.name(), Long.toString(listed.largest()));
                 operands.add(new Operand(spec.name(), spec.direction(), listed.shape(), listed.type(),
                         spec.description()));
+                byInput.putIfAbsent(position(operator, spec), operands.get(operands.size() - 1));
                 continue;
             }
             if (spec.element().isPresent()) {
@@ -143,6 +173,7 @@ final class OperandMapper {
             recorded.put(spec.name(), tensor.sizes());
             specByName.put(spec.name(), spec);
             operands.add(new Operand(spec.name(), spec.direction(), shape, type, spec.description()));
+            byInput.putIfAbsent(position(operator, spec), operands.get(operands.size() - 1));
         }
         Map<String, String> attributes = new LinkedHashMap<>(listAttributes);
         OperationFamily result = family;
@@ -158,7 +189,71 @@ final class OperandMapper {
         } else if (family == OperationFamily.ATTENTION) {
             deriveAttention(operands, recorded, specByName, attributes);
         }
-        return new Mapping(operands, attributes, result, Optional.empty());
+        List<Parameter> parameters = new ArrayList<>();
+        if (specs.stream().anyMatch(OperandSpec::everyInput)) {
+            for (int i = 0; i < operator.inputs().size(); i++) {
+                Operand o = byInput.get(i);
+                parameters.add(o == null ? new Parameter("N/A", "") : new Parameter(role(o.direction()), o.name()));
+            }
+        }
+        return new Mapping(operands, attributes, result, Optional.empty(), false, parameters);
+    }
+
+    /**
+     * The operands of a spec of every input ({@code "*"}): each operator input that no other spec takes and that is a
+     * tensor, named {@code <name><position>}, with its recorded shape and type; an input that is no tensor (a
+     * {@code Scalar}, {@code None}: no type and no shape) is skipped. A TensorList cannot be one tensor's operand and
+     * fails the mapping, as does a spec that finds no tensor at all (unless optional). Adds the operands; the failed
+     * mapping, or empty.
+     */
+    private static Optional<Mapping> everyInput(OperandSpec spec, List<OperandSpec> specs, OperatorCall operator,
+                                                OperationFamily family, Set<Integer> taken,
+                                                List<Operand> operands, Map<Integer, Operand> byInput) {
+        int added = 0;
+        List<OperatorInput> inputs = operator.inputs();
+        for (int i = 0; i < inputs.size(); i++) {
+            if (taken.contains(i)) {
+                continue;
+            }
+            OperatorInput in = inputs.get(i);
+            String name = spec.name() + i;
+            String where = "operand " + name + " (input #" + i + " of " + operator.name() + ")";
+            if (in.dims() instanceof Dims.TensorList list) {
+                return Optional.of(Mapping.inconsistent(family, where + ": a list of tensors " + list.format()
+                        + ", and '" + OperandSpec.EVERY_INPUT + "' takes single tensors (give the list an operand of"
+                        + " its own)"));
+            }
+            Dims.Tensor tensor = (Dims.Tensor) in.dims();
+            if (in.dataType() == DataType.UNKNOWN && tensor.isEmpty()) {
+                continue;
+            }
+            Optional<String> impossible = impossible(tensor);
+            if (impossible.isPresent()) {
+                return Optional.of(Mapping.inconsistent(family, where + ": " + impossible.get()));
+            }
+            if (specs.stream().anyMatch(s -> s.name().equals(name))) {
+                return Optional.of(Mapping.failed(family, where + ": another operand of the entry is named " + name));
+            }
+            Operand operand = new Operand(name, spec.direction(), tensor.sizes(), in.dataType(), spec.description());
+            operands.add(operand);
+            byInput.put(i, operand);
+            added++;
+        }
+        if (added == 0 && !spec.optional()) {
+            return Optional.of(Mapping.failed(family, "operand " + spec.name() + " ('" + OperandSpec.EVERY_INPUT
+                    + "' of " + operator.name() + "): no tensor input left to take"));
+        }
+        return Optional.empty();
+    }
+
+    /** The role the original format's {@code params[]} give a direction. */
+    private static String role(Direction direction) {
+        return switch (direction) {
+            case INPUT -> "input";
+            case OUTPUT -> "output";
+            case INPUT_OUTPUT -> "input/output";
+            case UNKNOWN -> "unknown";
+        };
     }
 
     /**
@@ -274,11 +369,22 @@ final class OperandMapper {
     }
 
     private static Optional<OperatorInput> find(OperatorCall operator, OperandSpec spec) {
+        int position = position(operator, spec);
+        return position < 0 ? Optional.empty() : Optional.of(operator.inputs().get(position));
+    }
+
+    /** The position of the operator input a spec takes (by position or name), or -1 when there is none. */
+    private static int position(OperatorCall operator, OperandSpec spec) {
         List<OperatorInput> inputs = operator.inputs();
         if (spec.inputIndex() >= 0) {
-            return spec.inputIndex() < inputs.size() ? Optional.of(inputs.get(spec.inputIndex())) : Optional.empty();
+            return spec.inputIndex() < inputs.size() ? spec.inputIndex() : -1;
         }
-        return inputs.stream().filter(i -> i.name().map(spec.inputName()::equals).orElse(false)).findFirst();
+        for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i).name().map(spec.inputName()::equals).orElse(false)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static Optional<Operand> find(List<Operand> operands, String name) {

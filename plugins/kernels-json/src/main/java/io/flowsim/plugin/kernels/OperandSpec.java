@@ -12,11 +12,12 @@ import java.util.OptionalInt;
  * How one operand of a kernel is taken from the launching operator's inputs ({@code operands[]} of a
  * kernels.json entry).
  *
- * @param name        the operand's role name ({@code A}, {@code B}, {@code q}, {@code input})
+ * @param name        the operand's role name ({@code A}, {@code B}, {@code q}, {@code input}); for an operand of
+ *                    {@link #EVERY_INPUT every input}, the prefix of the names {@code <name><position>}
  * @param inputIndex  the operator input by position (0-based), or -1 when {@code inputName} is used
- * @param inputName   the operator input by argument name (annotations carry names), or empty
+ * @param inputName   the operator input by argument name (annotations carry names), {@link #EVERY_INPUT}, or empty
  * @param element     for a TensorList input, which element
- * @param direction   read, written or both
+ * @param direction   read, written, both, or {@link Direction#UNKNOWN} (read or written, the trace does not say which)
  * @param transforms  shape transforms applied in order
  * @param optional    whether a missing input is skipped instead of dropping all operands
  * @param description a human-readable description
@@ -29,6 +30,12 @@ import java.util.OptionalInt;
 record OperandSpec(String name, int inputIndex, String inputName, OptionalInt element, Direction direction,
                    List<Transform> transforms, boolean optional, String description, ListMode list, String dim,
                    String elementType) {
+
+    /**
+     * The {@code input} that takes every tensor input of the operator which no other operand of the entry takes,
+     * each as an operand of its own named {@code <name><position>} (an Inductor kernel's pointer arguments).
+     */
+    static final String EVERY_INPUT = "*";
 
     OperandSpec {
         Objects.requireNonNull(name, "name");
@@ -48,13 +55,28 @@ record OperandSpec(String name, int inputIndex, String inputName, OptionalInt el
         this(name, inputIndex, inputName, element, direction, transforms, optional, description, ListMode.NONE, "", "");
     }
 
+    /** Whether this operand takes every tensor input ({@code "input": "*"}). */
+    boolean everyInput() {
+        return inputIndex < 0 && EVERY_INPUT.equals(inputName);
+    }
+
     /**
-     * What is wrong with the list fields of this spec, as {@code {field, message}}, or empty: a list mode excludes
-     * {@code element}; {@code concat} needs a {@code dim}, and only it has one; a {@code dim} is a number or an
-     * {@code @input:} reference; an {@code element_type} is a known type, a width of 1, 2, 4 or 8 bytes, or an
-     * {@code @name:} reference, which needs the entry's {@code name_pattern}.
+     * What is wrong with the combination of this spec's fields, as {@code {field, message}}, or empty: an operand of
+     * every input ({@code "*"}) takes whole tensors as recorded, so it has no {@code element}, {@code list},
+     * {@code dim}, {@code element_type} or {@code transform}; a list mode excludes {@code element}; {@code concat}
+     * needs a {@code dim}, and only it has one; a {@code dim} is a number or an {@code @input:} reference; an
+     * {@code element_type} is a known type, a width of 1, 2, 4 or 8 bytes, or an {@code @name:} reference, which
+     * needs the entry's {@code name_pattern}.
      */
-    Optional<String[]> listProblem(boolean hasNamePattern) {
+    Optional<String[]> fieldProblem(boolean hasNamePattern) {
+        if (everyInput()) {
+            String field = element.isPresent() ? "element" : list != ListMode.NONE ? "list" : !dim.isEmpty() ? "dim"
+                    : !elementType.isEmpty() ? "element_type" : !transforms.isEmpty() ? "transform" : null;
+            if (field != null) {
+                return problem(field, "an operand of every input ('" + EVERY_INPUT + "') takes each tensor input"
+                        + " whole, as recorded; it cannot be combined with '" + field + "'");
+            }
+        }
         if (list != ListMode.NONE && element.isPresent()) {
             return problem("list", "a list mode takes every tensor of the list; it cannot be combined with 'element'");
         }

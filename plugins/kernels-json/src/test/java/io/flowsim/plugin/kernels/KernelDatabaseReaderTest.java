@@ -154,6 +154,39 @@ class KernelDatabaseReaderTest {
     }
 
     @Test
+    void anOperandOfEveryInputLoadsAndItsMistakesAreWordedPerField() {
+        KernelDatabaseReader.Result ok = read("""
+                [{"name_pattern": "^triton_poi_", "operands": [{"name": "out", "input": 2, "direction": "output"},
+                  {"name": "arg", "input": "*", "direction": "unknown", "optional": true}]}]
+                """);
+        assertThat(ok.problems()).isEmpty();
+        OperandSpec every = ok.entries().get(0).operands().get(1);
+        assertThat(every.everyInput()).isTrue();
+        assertThat(every.direction()).isEqualTo(io.flowsim.api.model.Direction.UNKNOWN);
+        assertThat(ok.entries().get(0).operands().get(0).everyInput()).isFalse();
+
+        KernelDatabaseReader.Result bad = read("""
+                [{"kernel_name": "a", "operands": [{"name": "x", "input": "*"}, {"name": "y", "input": "*"}]},
+                 {"kernel_name": "b", "operands": [{"name": "x", "input": "*", "element": 0}]},
+                 {"kernel_name": "c", "operands": [{"name": "x", "input": "*", "transform": "transpose"}]},
+                 {"kernel_name": "d", "operands": [{"name": "x", "input": "*", "list": "all"}]},
+                 {"kernel_name": "e", "operands": [{"name": "x", "input": "*", "direction": "read or written"}]}]
+                """);
+        assertThat(bad.entries()).isEmpty();
+        assertThat(bad.problems()).hasSize(5);
+        assertThat(bad.problems().get(0)).isEqualTo("db.json: entry #0 (line 1, kernel_name 'a'): field "
+                + "'operands[1].input': only one operand may take every input ('*'); operand 'x' already does");
+        assertThat(bad.problems().get(1)).isEqualTo("db.json: entry #1 (line 2, kernel_name 'b'): field "
+                + "'operands[0].element': an operand of every input ('*') takes each tensor input whole, as recorded;"
+                + " it cannot be combined with 'element'");
+        assertThat(bad.problems().get(2)).endsWith("field 'operands[0].transform': an operand of every input ('*') "
+                + "takes each tensor input whole, as recorded; it cannot be combined with 'transform'");
+        assertThat(bad.problems().get(3)).contains("entry #3").endsWith("it cannot be combined with 'list'");
+        assertThat(bad.problems().get(4)).contains("entry #4").contains("field 'operands[0].direction'")
+                .contains("unknown");
+    }
+
+    @Test
     void duplicateNamesAndOperatorEntriesAreProblems() {
         KernelDatabaseReader.Result r = read("""
                 [{"kernel_name": "k"}, {"kernel_name": "k"},

@@ -90,6 +90,10 @@ class KernelDatabaseStreamReaderTest {
             "[{\"kernel_name\": \"a\", \"operands\": [{\"name\": \"x\", \"input\": 0, \"list\": \"every\"}]}]",
             "[{\"kernel_name\": \"a\", \"operands\": [{\"name\": \"x\", \"input\": 0, \"list\": \"concat\", "
                     + "\"dim\": \"last\"}]}]",
+            "[{\"kernel_name\": \"a\", \"operands\": [{\"name\": \"x\", \"input\": \"*\"}, "
+                    + "{\"name\": \"y\", \"input\": \"*\"}]}]",
+            "[{\"kernel_name\": \"a\", \"operands\": [{\"name\": \"x\", \"input\": \"*\", \"transform\": \"flatten\"}]}]",
+            "[{\"kernel_name\": \"a\", \"operands\": [{\"name\": \"x\", \"input\": 0, \"direction\": \"both\"}]}]",
     })
     void givesUpOnWhatOnlyTheCheckedPathWords(String json) {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
