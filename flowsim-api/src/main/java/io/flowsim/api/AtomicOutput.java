@@ -3,8 +3,10 @@ package io.flowsim.api;
 import io.flowsim.api.annotation.Stability;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -126,16 +128,15 @@ public final class AtomicOutput implements AutoCloseable {
             Path temporary = dir.resolve("." + target.getFileName() + "." + TemporaryFiles.processTag() + "-"
                     + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
             try {
-                TemporaryFiles.register(temporary);
-                return new AtomicOutput(target, Files.createFile(temporary));
+                // created, then registered: a file created after the shutdown hook ran is deleted at once
+                return new AtomicOutput(target, TemporaryFiles.register(Files.createFile(temporary)));
             } catch (FileAlreadyExistsException e) {
-                TemporaryFiles.release(temporary);
                 if (attempt >= 10) {
                     throw FlowsimException.badInput("cannot write " + target + ": no free temporary name", e);
                 }
             } catch (IOException e) {
                 TemporaryFiles.release(temporary);
-                throw FlowsimException.badInput("cannot write " + target + ": " + e.getMessage(), e);
+                throw FlowsimException.badInput("cannot write " + target + ": " + reason(e), e);
             }
         }
     }
@@ -165,20 +166,41 @@ public final class AtomicOutput implements AutoCloseable {
     /**
      * Moves the complete temporary file into place, replacing an older output.
      *
-     * @throws FlowsimException {@link ErrorCode#BAD_INPUT} naming the target when the move fails
+     * @throws FlowsimException {@link ErrorCode#BAD_INPUT} naming the target when the move fails;
+     *                          {@link ErrorCode#INTERRUPTED} when the process is exiting (Ctrl-C), which
+     *                          moves nothing into place
      */
     public void commit() {
         try {
-            try {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+            boolean placed = TemporaryFiles.moveIntoPlace(target, () -> {
+                try {
+                    Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            });
+            if (!placed) {
+                throw new FlowsimException(ErrorCode.INTERRUPTED, "interrupted: " + target + " was not written");
             }
             committed = true;
             TemporaryFiles.release(temporary);
         } catch (IOException e) {
-            throw FlowsimException.badInput("cannot write " + target + ": " + e.getMessage(), e);
+            throw FlowsimException.badInput("cannot write " + target + ": " + reason(e), e);
         }
+    }
+
+    /**
+     * Why creating or moving a file failed, in words: the exceptions of {@code Files} carry the path in
+     * their message and the problem only in their type ({@code AccessDeniedException: /out/.x.tmp}).
+     */
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** Whether {@link #commit()} succeeded. */

@@ -172,6 +172,23 @@ class CommandLineTest {
         assertNoStackTrace(r);
     }
 
+    /**
+     * Found by hand (session 14): a trace in a folder the user may not search was "not found", though it is
+     * there. A loop of links fails the same way (stat fails, and not with "no such file") and, unlike a
+     * permission, can be made as root, which CI runs as: the line gives the real reason.
+     */
+    @Test
+    void aTraceThatCannotBeExaminedIsNotCalledMissing() throws IOException {
+        Path loop = dir.resolve("loop.json");
+        Files.createSymbolicLink(loop, dir.resolve("loop2.json"));
+        Files.createSymbolicLink(dir.resolve("loop2.json"), loop);
+        CliRun r = CliRun.of("parse", "--trace-file", loop.toString(), "--output-dir", dir.resolve("o").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("flowsim: cannot read trace file " + loop + ": ")
+                .doesNotContain("not found").doesNotContain("\n");
+        assertNoStackTrace(r);
+    }
+
     @Test
     void aBadPluginOptionIsAUsageError() {
         CliRun r = CliRun.of("plugins", "--option", "novalue");

@@ -28,6 +28,11 @@ class ThrowingPluginTest {
     Path dir;
 
     private static String resolver() {
+        return resolver("new IllegalArgumentException(\"" + REJECTION + "\")");
+    }
+
+    /** The resolver, throwing {@code thrown} (a Java expression) on kernels named boom*. */
+    private static String resolver(String thrown) {
         return """
                 package com.example.r;
 
@@ -43,16 +48,21 @@ class ThrowingPluginTest {
                     public ResolverSession open(RunContext context) {
                         return kernel -> {
                             if (kernel.name().startsWith("boom")) {
-                                throw new IllegalArgumentException("%s");
+                                throw %s;
                             }
                             return Optional.empty();
                         };
                     }
                 }
-                """.formatted(REJECTION);
+                """.formatted(thrown);
     }
 
     private static String backend() {
+        return backend("new IllegalArgumentException(\"" + REJECTION + "\")");
+    }
+
+    /** The backend, throwing {@code thrown} (a Java expression) on kernels named boom*. */
+    private static String backend(String thrown) {
         return """
                 package com.example.b;
 
@@ -71,13 +81,13 @@ class ThrowingPluginTest {
                                                            RunContext context) {
                         for (SimulationRequest r : batch) {
                             if (r.kernelName().startsWith("boom")) {
-                                throw new IllegalArgumentException("%s");
+                                throw %s;
                             }
                         }
                         return batch.stream().map(r -> SimulationResult.ok(1_000L, name(), Map.of())).toList();
                     }
                 }
-                """.formatted(REJECTION);
+                """.formatted(thrown);
     }
 
     /** A backend whose session cannot be opened: its {@code open} throws (a plugin bug, a missing resource). */
@@ -170,6 +180,39 @@ class ThrowingPluginTest {
         assertThat(r.err()).contains("simulator backend 'throwing-backend' (plugin throwing-backend-plugin")
                 .contains("failed on kernel 'boom_kernel' (#2)")
                 .contains("IllegalArgumentException: " + REJECTION);
+    }
+
+    /**
+     * A plugin built against a newer flowsim-api calls what this one lacks: the JVM throws a linkage error
+     * (NoSuchMethodError, NoClassDefFoundError) from the middle of its work, not an exception. Found by hand:
+     * such a backend ended the run with "internal error on thread main: java.lang.NoClassDefFoundError ...
+     * please report it", naming neither the backend nor its plugin. The plugins here throw the error the JVM
+     * would throw.
+     */
+    @Test
+    void aBackendOrResolverBuiltAgainstANewerApiIsOneLineNamingItsPluginAndTheKernel() throws IOException {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        new PluginJarBuilder("newer-backend-plugin").source("com.example.b.Throwing",
+                        backend("new NoSuchMethodError(\"'long io.flowsim.api.model.SimulationRequest.bytesMoved()'\")"))
+                .service(SimulatorBackend.class, "com.example.b.Throwing").build(plugins);
+        Path out = dir.resolve("out");
+        CliRun r = CliRun.of("--plugins-dir", plugins.toString(), "simulate", "--backend", "throwing-backend",
+                "--trace-file", trace().toString(), "--output-dir", out.toString(), "-q");
+        assertOneLineNoStackTraceNoOutputs(r, out);
+        assertThat(r.err()).contains("simulator backend 'throwing-backend' (plugin newer-backend-plugin")
+                .contains("failed on kernel 'boom_kernel' (#2)")
+                .contains("NoSuchMethodError").contains("built against another flowsim-api");
+
+        Path resolverPlugins = Files.createDirectories(dir.resolve("resolver-plugins"));
+        new PluginJarBuilder("newer-resolver-plugin").source("com.example.r.Throwing",
+                        resolver("new NoClassDefFoundError(\"io/flowsim/api/model/OperandHint\")"))
+                .service(KernelResolver.class, "com.example.r.Throwing").build(resolverPlugins);
+        Path out2 = dir.resolve("out2");
+        CliRun r2 = CliRun.of("--plugins-dir", resolverPlugins.toString(), "simulate", "--backend", "counting-backend",
+                "--trace-file", trace().toString(), "--output-dir", out2.toString(), "-q");
+        assertOneLineNoStackTraceNoOutputs(r2, out2);
+        assertThat(r2.err()).contains("kernel resolver 'throwing-resolver' (plugin newer-resolver-plugin")
+                .contains("failed on kernel 'boom_kernel' (#2)").contains("NoClassDefFoundError");
     }
 
     @Test

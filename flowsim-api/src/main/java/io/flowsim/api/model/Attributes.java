@@ -52,9 +52,9 @@ public final class Attributes {
      * v1/v2), {@code sdpa-efficient} (PyTorch's memory-efficient kernels), {@code cudnn}. Measured tables
      * also name, since 0.14, {@code fa4} (FlashAttention 4), {@code trtllm} (TensorRT-LLM's
      * {@code TrtllmAttention}: its fused QKV preprocessing and fmha_v2 / trtllm-gen / XQA kernels),
-     * {@code trtllm-gen} (FlashInfer's TensorRT-LLM-gen kernels, sglang's {@code trtllm_mha}),
-     * {@code triton-unified} (vLLM's unified Triton kernel, not sglang's extend/decode kernels) and any other
-     * backend by the table's {@code kernel_source} as written. A backend that has no model for the value it
+     * {@code trtllm-gen} (FlashInfer's TensorRT-LLM-gen kernels, sglang's {@code trtllm_mha}) and any other
+     * backend by the table's {@code kernel_source} as written; vLLM's unified Triton kernel is {@code triton},
+     * as kernels.json names it in a trace. A backend that has no model for the value it
      * reads answers {@code UNSUPPORTED} naming it, never prices it as another.
      */
     public static final AttributeKey<String> ATTENTION_IMPLEMENTATION = AttributeKey.text("attention.implementation");

@@ -113,7 +113,7 @@ public final class MeasurementScorer {
             results = batch.isEmpty() ? List.of() : session.simulate(batch, target);
         } catch (FlowsimException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             throw PluginFailure.of(extension, failedOn(session, batch, target, measurements), e);
         }
         if (results == null || results.size() != batch.size()) {

@@ -1,6 +1,7 @@
 package io.flowsim.runtime.pipeline;
 
 import io.flowsim.api.FlowsimException;
+import io.flowsim.api.TemporaryFiles;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -19,10 +20,13 @@ final class OutputDirectories {
     private OutputDirectories() {
     }
 
-    /** Creates {@code dir} and its parents; a failure is bad input naming the directory and the reason. */
+    /**
+     * Creates {@code dir} and its parents; a failure is bad input naming the directory and the reason. Not once
+     * the process is exiting (Ctrl-C): that would bring back a staging folder the shutdown hook deleted.
+     */
     static void create(Path dir) {
         try {
-            Files.createDirectories(dir);
+            TemporaryFiles.createDirectories(dir);
         } catch (IOException e) {
             throw FlowsimException.badInput("cannot create output directory " + dir + ": " + reason(dir, e), e);
         }

@@ -31,7 +31,9 @@ import io.flowsim.runtime.discovery.Origin;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -341,7 +343,7 @@ public final class Pipeline {
             results = session.simulate(batch, target);
         } catch (FlowsimException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             throw backendFailure(backend, session, batch, target, resolved, requestOf, e);
         }
         if (results == null || results.size() != batch.size()) {
@@ -389,7 +391,7 @@ public final class Pipeline {
      */
     private FlowsimException backendFailure(SimulatorBackend backend, SimulationSession session,
                                             List<SimulationRequest> batch, HardwareTarget target,
-                                            List<ResolvedKernel> resolved, int[] requestOf, RuntimeException e) {
+                                            List<ResolvedKernel> resolved, int[] requestOf, Throwable e) {
         int culprit = PluginFailure.culprit(session, batch, target);
         for (int i = 0; i < requestOf.length && culprit >= 0; i++) {
             if (requestOf[i] == culprit) {
@@ -438,8 +440,13 @@ public final class Pipeline {
 
     /** Fails with a one-line bad-input error unless the trace file exists and is readable. */
     static void checkTraceFile(Path traceFile) {
-        if (!Files.exists(traceFile)) {
+        try {
+            Files.readAttributes(traceFile, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
             throw FlowsimException.badInput("trace file not found: " + traceFile);
+        } catch (IOException e) {
+            // a folder above it that cannot be searched, a loop of links: not a missing file
+            throw FlowsimException.badInput("cannot read trace file " + traceFile + ": " + OutputDirectories.reason(e), e);
         }
         if (!Files.isRegularFile(traceFile) || !Files.isReadable(traceFile)) {
             throw FlowsimException.badInput("trace file is not a readable file: " + traceFile);

@@ -77,7 +77,7 @@ public final class PluginFailure {
         for (int r = 0; r < Math.min(batch.size(), FAILURE_PROBES); r++) {
             try {
                 session.simulate(List.of(batch.get(r)), target);
-            } catch (RuntimeException again) {
+            } catch (RuntimeException | LinkageError again) {
                 return r;
             }
         }
@@ -100,7 +100,10 @@ public final class PluginFailure {
     /** An internal error naming {@code extension} as given ({@code simulator backend 'x'}), what it did and why. */
     public static FlowsimException of(String extension, String what, Throwable cause) {
         String thrown = cause == null ? "" : ": " + cause.getClass().getSimpleName()
-                + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+                + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
+                // a class or method the plugin was compiled against and this FlowSim lacks
+                + (cause instanceof LinkageError ? " (the plugin was built against another flowsim-api or library"
+                + " than this FlowSim has, or its jar lacks a class)" : "");
         return new FlowsimException(ErrorCode.INTERNAL, extension + " " + what + thrown
                 + "; the run stopped without writing its outputs: leave the extension out, or report it to its"
                 + " authors (--verbose prints the stack trace)", cause);

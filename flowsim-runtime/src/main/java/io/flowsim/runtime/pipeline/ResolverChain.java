@@ -60,9 +60,12 @@ public final class ResolverChain implements AutoCloseable {
                 opening = d;
                 links.add(new Link(d.extension().open(context), d));
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             links.forEach(l -> l.session().close());
-            throw e instanceof FlowsimException ? e : PluginFailure.of(opening, "failed to open", e);
+            if (e instanceof FlowsimException f) {
+                throw f;
+            }
+            throw PluginFailure.of(opening, "failed to open", e);
         }
         return new ResolverChain(links);
     }
@@ -76,7 +79,7 @@ public final class ResolverChain implements AutoCloseable {
                 answer = link.session().resolve(kernel);
             } catch (FlowsimException e) {
                 throw e;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 // a third-party resolver that throws on one kernel (an Operand it built from a hostile shape,
                 // a bug) stops the run with one line naming it and the kernel, not an anonymous internal error
                 throw PluginFailure.of(link.resolver(), "failed on kernel " + PluginFailure.kernel(kernel), e);

@@ -100,7 +100,8 @@ public final class TraceDirectory {
                 }
             }
         } catch (IOException e) {
-            throw FlowsimException.badInput("cannot list trace directory " + directory + ": " + e.getMessage(), e);
+            throw FlowsimException.badInput("cannot list trace directory " + directory + ": "
+                    + OutputDirectories.reason(e), e);
         }
         found.sort(null);
         List<Path> traces = new ArrayList<>();

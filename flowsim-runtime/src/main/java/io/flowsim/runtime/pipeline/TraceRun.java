@@ -9,6 +9,7 @@ import io.flowsim.api.Progress;
 import io.flowsim.api.Reporter;
 import io.flowsim.api.RunContext;
 import io.flowsim.api.RunExportContext;
+import io.flowsim.api.TemporaryFiles;
 import io.flowsim.api.model.RunResults;
 import io.flowsim.api.model.TraceMetadata;
 import io.flowsim.runtime.discovery.ExtensionPoint;
@@ -156,9 +157,9 @@ public final class TraceRun {
                 + "-" + System.nanoTime());
         createStaging(staging, target);
         boolean swapped = false;
-        // an interrupted run (Ctrl-C) leaves no staging folder behind
-        Thread cleanup = new Thread(() -> deleteQuietly(staging), "flowsim-staging-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
+        // an interrupted run (Ctrl-C) leaves no staging folder behind: the hook deletes it once no thread of the
+        // run can create a folder or an output in it any more
+        TemporaryFiles.registerFolder(staging);
         try {
             List<String> names = uniqueNames(traces);
             List<TraceOutcome> outcomes = runAll(traces, names, base, jobs, staging, target);
@@ -179,11 +180,7 @@ public final class TraceRun {
             if (!swapped) {
                 deleteQuietly(staging);
             }
-            try {
-                Runtime.getRuntime().removeShutdownHook(cleanup);
-            } catch (IllegalStateException ignored) {
-                // the JVM is already shutting down and the hook runs
-            }
+            TemporaryFiles.releaseFolder(staging);
         }
     }
 
@@ -214,8 +211,10 @@ public final class TraceRun {
         RunContext context = RunContext.of(options, reporter, outputDirectory);
         Path runJson = outputDirectory.resolve(RUN_JSON);
         OutputDirectories.create(outputDirectory);
-        // reserved before the trace is read, so that a run.json the run reads is refused up front
-        try (AtomicOutput runJsonOutput = AtomicOutput.create(runJson)) {
+        // reserved before the trace is read, so that a run.json the run reads is refused up front; the output
+        // set takes back the outputs already in place if the process exits (Ctrl-C) before the last one is
+        try (AtomicOutput runJsonOutput = AtomicOutput.create(runJson);
+             TemporaryFiles.OutputSet outputs = TemporaryFiles.outputSet(outputDirectory)) {
             PipelineResult result = new Pipeline(registry, context).run(base.forTrace(trace, outputDirectory));
             TraceOutcome o = outcome(trace, result.summary().metadata().traceName(), outputDirectory, 0, result);
             RunReport report = RunReport.of(List.of(o));
@@ -377,6 +376,11 @@ public final class TraceRun {
         if (target.getParent() == null) {
             throw FlowsimException.usage("the output directory cannot be the file system root");
         }
+        // first: a file given as the output directory is among the option values that name files, so the
+        // check below would call it a file the run reads
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw FlowsimException.usage("the output directory " + target + " is a file");
+        }
         for (Path t : read) {
             if (t.toAbsolutePath().normalize().startsWith(target)) {
                 throw FlowsimException.usage("the output directory " + target + " holds " + t
@@ -385,9 +389,6 @@ public final class TraceRun {
         }
         if (!Files.exists(target)) {
             return;
-        }
-        if (!Files.isDirectory(target)) {
-            throw FlowsimException.usage("the output directory " + target + " is a file");
         }
         boolean flowsimOutput = Files.exists(target.resolve(RUN_JSON)) || Files.exists(target.resolve("summary.json"));
         if (!flowsimOutput) {

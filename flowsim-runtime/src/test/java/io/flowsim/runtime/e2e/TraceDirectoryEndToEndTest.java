@@ -106,4 +106,23 @@ class TraceDirectoryEndToEndTest {
         assertThat(out.resolve("run.json")).doesNotExist();
         assertThat(out.resolve("summary.json")).doesNotExist();
     }
+
+    /**
+     * Found by the qa pass (session 14): a regular file given as the output directory of a run of several
+     * traces was reported as "the output directory F holds F, which this run reads": the output directory's
+     * own value was among the option values that name existing files. It is now called what it is.
+     */
+    @Test
+    void aFileGivenAsTheOutputDirectoryOfARunIsCalledAFile() throws IOException {
+        Path plugins = AnalyticalBackendEndToEndTest.plugins(dir);
+        Path file = Files.writeString(dir.resolve("not-a-folder"), "mine");
+
+        CliRun r = CliRun.of("--plugins-dir", plugins.toString(), "simulate", "--no-report", "--trace-dir",
+                demo().toString(), "--output-dir", file.toString());
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        assertThat(r.err().lines().filter(l -> l.startsWith("flowsim:")).toList()).singleElement().asString()
+                .contains(file.toString()).contains("is a file").doesNotContain("which this run reads");
+        assertThat(file).hasContent("mine");
+    }
 }

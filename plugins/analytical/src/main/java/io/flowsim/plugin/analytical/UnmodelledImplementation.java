@@ -43,8 +43,6 @@ final class UnmodelledImplementation {
             case "trtllm-gen" -> "no model for FlashInfer's TensorRT-LLM-gen attention kernels (sglang's trtllm_mha,"
                     + " vLLM's FlashInfer trtllm backends)";
             case "fa4" -> "no model for FlashAttention 4's attention kernels";
-            case "triton-unified" -> "no model for vLLM's unified Triton attention kernel (the triton model follows"
-                    + " sglang's extend and decode kernels)";
             default -> "no model for the attention implementation '" + id + "' (the model knows fa3, fa2, flashinfer,"
                     + " triton, paged, sdpa-efficient, cudnn)";
         };

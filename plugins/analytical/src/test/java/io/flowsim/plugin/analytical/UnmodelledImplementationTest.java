@@ -41,7 +41,6 @@ class UnmodelledImplementationTest {
                 + " XQA / MMHA decode",
         "trtllm-gen | no model for FlashInfer's TensorRT-LLM-gen attention kernels",
         "fa4 | no model for FlashAttention 4's attention kernels",
-        "triton-unified | no model for vLLM's unified Triton attention kernel",
         "vllm_flex_attention | no model for the attention implementation 'vllm_flex_attention' (the model knows fa3,"})
     void attentionOfAnImplementationWithoutAModelIsUnsupportedNamingIt(String implementation, String reason) {
         for (SimulationRequest shape : List.of(Requests.prefill(2, 1024, 32, 8, 128),

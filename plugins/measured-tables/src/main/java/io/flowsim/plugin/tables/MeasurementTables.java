@@ -475,9 +475,9 @@ final class MeasurementTables {
          * The implementation of a vLLM attention row's {@code kernel_source} ({@code vllm_flash_attn_fa2}, {@code
          * vllm_flash_attn_fa3}, {@code vllm_flash_attn_fa4}, {@code vllm_flashinfer_<metadata class>}, {@code
          * vllm_<backend>}): {@code fa2}, {@code fa3}, {@code fa4}, {@code trtllm-gen} for FlashInfer's TensorRT-LLM-gen
-         * kernels, {@code flashinfer} for its others, {@code triton-unified} for vLLM's unified Triton kernel (not
-         * sglang's extend and decode kernels, which {@code triton} names), else the source as written; null when the
-         * row names none.
+         * kernels, {@code flashinfer} for its others, {@code triton} for vLLM's unified Triton kernel (as the bundled
+         * kernels.json names {@code kernel_unified_attention_2d/3d} in a trace, so a row and a trace of the same kernel
+         * get one price), else the source as written; null when the row names none.
          */
         static String vllmAttention(String source) {
             String s = source.toLowerCase(Locale.ROOT);
@@ -491,7 +491,7 @@ final class MeasurementTables {
                 return s.contains("trtllm") ? "trtllm-gen" : "flashinfer";
             }
             if (s.startsWith("vllm_triton")) {
-                return "triton-unified";
+                return "triton";
             }
             return source;
         }

@@ -149,7 +149,7 @@ class FrameworkTablesTest {
                 + row + "vllm_flex_attention,8,1,32,8,128,1,bfloat16,bfloat16,1023,0,0.030\n"
                 + row + ",8,1,32,8,128,1,bfloat16,bfloat16,1023,0,0.030\n"));
         assertThat(t.measurements()).extracting(m -> m.subjectKernel().attributes().get("attention.implementation"))
-                .containsExactly("fa3", "fa2", "flashinfer", "trtllm-gen", "triton-unified", "fa4",
+                .containsExactly("fa3", "fa2", "flashinfer", "trtllm-gen", "triton", "fa4",
                         "vllm_flex_attention");
         assertThat(t.measurements()).extracting(Measurement::group).startsWith(
                 "generation attention bf16/fp8_e4m3 (vllm fa3)", "generation attention bf16/bf16 (vllm fa2)",

@@ -79,7 +79,10 @@ public final class PyTorchTraceSource implements TraceSource {
     @Override
     public Trace open(Path file, RunContext context) {
         if (!Files.exists(file)) {
-            throw FlowsimException.badInput("trace file not found: " + file);
+            // neither exists nor not: a folder above it cannot be searched, or a loop of links
+            throw FlowsimException.badInput(Files.notExists(file) ? "trace file not found: " + file
+                    : "cannot read trace file " + file
+                            + " (no permission to search a folder above it, or a loop of links)");
         }
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw FlowsimException.badInput("trace file is not a readable file: " + file);

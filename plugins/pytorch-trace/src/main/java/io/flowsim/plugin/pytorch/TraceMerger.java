@@ -14,6 +14,9 @@ import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -127,7 +130,13 @@ final class TraceMerger {
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
-            throw FlowsimException.badInput("cannot write merged trace " + output + ": " + e.getMessage(), e);
+            // createDirectories names only the path in its message: the problem is the exception's type
+            String why = e instanceof FileAlreadyExistsException exists ? exists.getFile() + " exists and is not a directory"
+                    : e instanceof AccessDeniedException denied ? "permission denied (" + denied.getFile() + ")"
+                    : e instanceof FileSystemException other && other.getReason() != null
+                            ? other.getReason() + " (" + other.getFile() + ")"
+                    : String.valueOf(e.getMessage());
+            throw FlowsimException.badInput("cannot write merged trace " + output + ": " + why, e);
         }
         try (AtomicOutput.Inputs protectedInputs = AtomicOutput.protectInputs(ranks.stream().map(r -> r.file).toList());
              AtomicOutput merged = AtomicOutput.create(target)) {

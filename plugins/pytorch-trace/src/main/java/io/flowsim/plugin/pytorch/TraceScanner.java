@@ -564,20 +564,25 @@ final class TraceScanner {
             count(ph == 'M' ? ParseStatistic.EVENTS_METADATA : ParseStatistic.EVENTS_OTHER);
             return;
         }
-        if (dur < 0) {
-            dur = 0;
-            count(ParseStatistic.DURATIONS_CLAMPED);
-        }
         if (nameId < 0) {
             nameId = names.id("");
         }
         String eventName = names.name(nameId);
-        if ((kind == EventKind.KERNEL || kind == EventKind.MEMCPY || kind == EventKind.MEMSET)
-                && (!tsGiven || !durGiven)) {
+        boolean gpuActivity = kind == EventKind.KERNEL || kind == EventKind.MEMCPY || kind == EventKind.MEMSET;
+        if (gpuActivity && (!tsGiven || !durGiven)) {
             // a GPU activity's time is what every output is about: never a silent 0
             String field = !tsGiven ? "ts" : "dur";
             throw TraceErrors.badEvent(file, location(), describe(), "\"" + field + "\" is missing or null;"
                     + " a GPU activity needs both \"ts\" and \"dur\"");
+        }
+        if (gpuActivity && dur < 0) {
+            // nor a negative one taken as 0: the kernel would count as measured, with no time
+            throw TraceErrors.badEvent(file, location(), describe(), "\"dur\" is negative ("
+                    + Micros.format(dur) + " us); a GPU activity's duration cannot be");
+        }
+        if (dur < 0) {
+            dur = 0;
+            count(ParseStatistic.DURATIONS_CLAMPED);
         }
         switch (kind) {
             case KERNEL, MEMCPY, MEMSET -> addActivity(kind, eventName);

@@ -65,6 +65,27 @@ class HostileTraceTest {
         assertThat(e.getMessage()).contains("my_kernel").containsPattern("\"(ts|dur)\" is (missing|null)");
     }
 
+    /**
+     * Found by hand (session 14): a kernel with {@code "dur": -5} was clamped to 0 and the run exited 0, with
+     * a kernel counted as measured in 0 us, a 0% error and no word of it. A GPU activity's duration is what
+     * every output is about, so a negative one is refused like a missing one; a CPU event's is still clamped.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"-5", "-0.001", "\"-5\"", "-1e3"})
+    void aGpuActivityWithANegativeDurationIsReportedNotSilentlyZero(String dur) throws IOException {
+        Path file = trace(KERNEL.formatted("my_kernel", ", \"ts\": 5, \"dur\": " + dur), "");
+        FlowsimException e = failure(file);
+        assertThat(e.getMessage()).contains("my_kernel").contains("\"dur\" is negative");
+    }
+
+    @Test
+    void aCpuOperatorWithANegativeDurationIsStillClamped() throws IOException {
+        Path file = trace(KERNEL.formatted("k", ", \"ts\": 10, \"dur\": 2") + ","
+                + "{\"ph\": \"X\", \"cat\": \"cpu_op\", \"name\": \"op\", \"pid\": 1, \"tid\": 1, \"ts\": 1,"
+                + " \"dur\": -3}", "");
+        assertThat(Traces.parse(file).kernels()).extracting(KernelRecord::durationNs).containsExactly(2_000L);
+    }
+
     /** Found by the fuzzer: a damaged exponent made one value cost minutes of BigDecimal arithmetic. */
     @ParameterizedTest
     @ValueSource(strings = {"1e999999999", "-1e999999999", "1e-999999999", "\"1e999999999\"", "\"-1E+999999999\"",

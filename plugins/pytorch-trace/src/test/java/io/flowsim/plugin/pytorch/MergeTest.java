@@ -196,6 +196,24 @@ class MergeTest {
         assertThat(TraceMerger.naturalCompare("rank-3", "rank-03")).isNotZero();
     }
 
+    /**
+     * Found by the qa pass (session 14): an --output under a regular file said only "cannot write merged
+     * trace f/merged.json: /tmp/.../f" (the path was all the exception's message held).
+     */
+    @Test
+    void anOutputUnderAFileSaysWhy() throws IOException {
+        String trace = """
+                {"traceEvents": [{"ph": "X", "cat": "kernel", "name": "k", "pid": 0, "tid": 7, "ts": 10, "dur": 1,
+                                  "args": {"correlation": 1}}]}""";
+        Path zero = Files.writeString(dir.resolve("r-TP-0.json"), trace);
+        Path one = Files.writeString(dir.resolve("r-TP-1.json"), trace);
+        Path file = Files.writeString(dir.resolve("f"), "mine");
+        Throwable t = catchThrowable(() -> merge(List.of(zero, one), file.resolve("merged.json")));
+        assertThat(t).isInstanceOf(FlowsimException.class).hasMessageStartingWith("cannot write merged trace ")
+                .hasMessageContaining("exists and is not a directory");
+        assertThat(file).hasContent("mine");
+    }
+
     @Test
     void negativeAndPositivePidsOfDifferentRanksStayApart() throws IOException {
         String trace = """
