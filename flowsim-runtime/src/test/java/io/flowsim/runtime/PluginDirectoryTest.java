@@ -10,6 +10,7 @@ import io.flowsim.api.TraceSource;
 import io.flowsim.runtime.discovery.Discovered;
 import io.flowsim.runtime.discovery.ExtensionPoint;
 import io.flowsim.runtime.discovery.ExtensionRegistry;
+import io.flowsim.runtime.discovery.FlowsimVersion;
 import io.flowsim.runtime.discovery.PluginDiscovery;
 import io.flowsim.runtime.pipeline.Pipeline;
 import io.flowsim.runtime.pipeline.PipelineResult;
@@ -158,6 +159,39 @@ class PluginDirectoryTest {
             assertThat(registry.find(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, "good")).isPresent();
             assertThat(registry.failures()).singleElement()
                     .satisfies(f -> assertThat(f.describe()).contains("broken.zip"));
+        }
+    }
+
+    @Test
+    void aPluginRequiringANewerFlowsimIsRefusedNamingWhatItRequiresAndTheRunningVersion() throws IOException {
+        String running = FlowsimVersion.current().orElseThrow();
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Path future = new PluginJarBuilder("future").requires(">=99.0.0")
+                .source("com.example.f.Future", backendSource("com.example.f.Future", "future", 5))
+                .service(SimulatorBackend.class, "com.example.f.Future").build(plugins);
+        assertThatThrownBy(() -> discover(plugins, false))
+                .isInstanceOfSatisfying(FlowsimException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.PLUGIN);
+                    assertThat(e.getMessage()).doesNotContain("\n").contains("plugin future (" + future + ")")
+                            .contains("requires FlowSim >=99.0.0").contains("this is FlowSim " + running)
+                            .contains("--ignore-broken-plugins");
+                });
+        // tolerated, it is skipped: none of its extensions is created
+        try (ExtensionRegistry registry = discover(plugins, true)) {
+            assertThat(registry.find(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, "future")).isEmpty();
+            assertThat(registry.failures()).singleElement()
+                    .satisfies(f -> assertThat(f.describe()).contains(">=99.0.0"));
+        }
+    }
+
+    @Test
+    void aPluginWhoseRequiresThisFlowsimSatisfiesLoads() throws IOException {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        new PluginJarBuilder("past").requires(">=0.0.1")
+                .source("com.example.p.Past", backendSource("com.example.p.Past", "past", 5))
+                .service(SimulatorBackend.class, "com.example.p.Past").build(plugins);
+        try (ExtensionRegistry registry = discover(plugins, false)) {
+            assertThat(registry.find(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, "past")).isPresent();
         }
     }
 

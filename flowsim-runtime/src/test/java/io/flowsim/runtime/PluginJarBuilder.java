@@ -32,6 +32,7 @@ final class PluginJarBuilder {
     private final Map<String, String> sources = new LinkedHashMap<>();
     private final Map<String, List<String>> services = new LinkedHashMap<>();
     private boolean bundleApi;
+    private String requires;
 
     PluginJarBuilder(String pluginId) {
         this.pluginId = pluginId;
@@ -46,6 +47,12 @@ final class PluginJarBuilder {
     /** Lists a provider class for an extension point interface. */
     PluginJarBuilder service(Class<?> extensionPoint, String providerClass) {
         services.computeIfAbsent(extensionPoint.getName(), k -> new ArrayList<>()).add(providerClass);
+        return this;
+    }
+
+    /** Writes {@code Plugin-Requires: constraint} (the FlowSim versions the plugin accepts) into the manifest. */
+    PluginJarBuilder requires(String constraint) {
+        this.requires = constraint;
         return this;
     }
 
@@ -90,6 +97,9 @@ final class PluginJarBuilder {
         main.putValue("Plugin-Version", "1.2.3");
         main.putValue("Plugin-Provider", "FlowSim tests");
         main.putValue("Plugin-Description", "built by a test");
+        if (requires != null) {
+            main.putValue("Plugin-Requires", requires);
+        }
         Path jar = directory.resolve(pluginId + "-1.2.3.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
             TreeSet<String> dirs = new TreeSet<>();

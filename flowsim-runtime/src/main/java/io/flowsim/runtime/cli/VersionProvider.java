@@ -1,8 +1,9 @@
 package io.flowsim.runtime.cli;
 
+import io.flowsim.runtime.discovery.FlowsimVersion;
 import picocli.CommandLine.IVersionProvider;
 
-/** The version from the runtime jar's manifest. */
+/** The version the build wrote ({@link FlowsimVersion}), the one plugins' {@code Plugin-Requires} is checked against. */
 final class VersionProvider implements IVersionProvider {
     @Override
     public String[] getVersion() {
@@ -11,9 +12,8 @@ final class VersionProvider implements IVersionProvider {
 
     /** {@code FlowSim <version>} and {@code Java <version> (<vendor>)}. */
     static String[] lines() {
-        String v = Main.class.getPackage().getImplementationVersion();
         return new String[] {
-            "FlowSim " + (v == null ? "(development build)" : v),
+            "FlowSim " + FlowsimVersion.current().orElse("(development build)"),
             "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
     }
 }

@@ -29,6 +29,8 @@ import java.util.Optional;
  * When bundled plugins share the application class path ({@link PluginDiscovery.SharedPlugins}),
  * every PF4J plugin class loader gets a parent that hides their jars, so a third-party plugin sees
  * exactly what it saw before: the JDK, the FlowSim API and runtime, and its own libraries.
+ * PF4J's system version is {@link FlowsimVersion}, so a plugin whose {@code Plugin-Requires} this
+ * FlowSim does not satisfy is loaded disabled, and {@link PluginDiscovery} reports it.
  */
 final class FlowsimPluginManager extends DefaultPluginManager {
 
@@ -48,6 +50,8 @@ final class FlowsimPluginManager extends DefaultPluginManager {
         super(roots);
         this.shared = shared;
         this.application = application;
+        // PF4J checks each plugin's Plugin-Requires against this; left at its 0.0.0, it checks nothing
+        FlowsimVersion.current().ifPresent(this::setSystemVersion);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.flowsim.api.ErrorCode;
 import io.flowsim.api.FlowsimException;
 import io.flowsim.api.FlowsimExtension;
 import org.pf4j.PluginClassLoader;
+import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
 
 import java.io.BufferedReader;
@@ -267,6 +268,12 @@ public final class PluginDiscovery {
                 if (id == null) {
                     failures.add(new PluginFailure("plugin file " + candidate, "PF4J could not load it"));
                     removeHalfExpanded(expanded, existedBefore);
+                } else if (refusedForItsRequires(manager.getPlugin(id))) {
+                    failures.add(new PluginFailure("plugin " + id + " (" + candidate + ")", "it requires FlowSim "
+                            + manager.getPlugin(id).getDescriptor().getRequires().trim() + " (Plugin-Requires), and this is"
+                            + " FlowSim " + manager.getSystemVersion() + "; use a FlowSim version it accepts, or a build"
+                            + " of the plugin for this one"));
+                    manager.unloadPlugin(id);
                 } else {
                     loaded.put(id, candidate);
                 }
@@ -309,6 +316,14 @@ public final class PluginDiscovery {
                 }
             }
         }
+    }
+
+    /**
+     * PF4J loads a plugin whose {@code Plugin-Requires} the system version does not satisfy, but disabled, with
+     * a failure set (a plugin disabled by a {@code disabled.txt} has none).
+     */
+    private static boolean refusedForItsRequires(PluginWrapper plugin) {
+        return plugin.getPluginState() == PluginState.DISABLED && plugin.getFailedException() != null;
     }
 
     /**
