@@ -1,5 +1,6 @@
 package io.flowsim.runtime;
 
+import io.flowsim.runtime.discovery.FlowsimVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +46,42 @@ class CommandLineTest {
         CliRun r = CliRun.of("--version");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).startsWith("FlowSim ");
+    }
+
+    /** The version printed is the one plugins' Plugin-Requires is checked against, also in a run from classes. */
+    @Test
+    void versionPrintsTheVersionPluginsAreCheckedAgainst() {
+        CliRun r = CliRun.of("--version");
+        assertThat(r.out()).startsWith("FlowSim " + FlowsimVersion.current().orElseThrow() + "\n");
+    }
+
+    /**
+     * {@code --output-dir ''} (or {@code --output ''}) would resolve to the current directory: every command that
+     * takes one refuses it before reading anything. The inputs are missing, so a command that let the empty
+     * value through fails on them instead, with another line, and writes nothing either way.
+     */
+    @Test
+    void anEmptyOutputIsRefusedByEveryCommandThatTakesOne() {
+        String missing = dir.resolve("missing").toString();
+        List<List<String>> commands = List.of(
+                List.of("parse", "--trace-file", missing, "--output-dir", ""),
+                List.of("simulate", "--trace-file", missing, "--output-dir", ""),
+                List.of("profile", "--source", "no-such-source", "--parse", "--output-dir", ""),
+                List.of("compare", missing, missing, "--output-dir", ""),
+                List.of("merge", "--trace-dir", missing, "--output", ""),
+                List.of("calibrate", missing, "-o", ""),
+                List.of("calibrate", missing, "--output", ""),
+                List.of("spark", "--traces", missing, "--output", ""));
+        for (List<String> command : commands) {
+            CliRun r = CliRun.of(command.toArray(String[]::new));
+            assertThat(r.exitCode()).as(command + ": " + r.err()).isEqualTo(2);
+            String given = command.get(command.size() - 2);
+            String option = given.equals("-o") ? "--output" : given; // picocli names an option by its long name
+            assertThat(r.err().lines().filter(l -> l.startsWith("flowsim:")).toList()).as(command.toString()).singleElement()
+                    .asString().contains("'" + option + "'").contains("empty path")
+                    .contains("current directory");
+            assertNoStackTrace(r);
+        }
     }
 
     @Test

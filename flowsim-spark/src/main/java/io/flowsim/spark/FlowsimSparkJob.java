@@ -112,6 +112,10 @@ public final class FlowsimSparkJob implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (output.isEmpty()) {
+            throw FlowsimException.usage("--output is empty, which would write into the current directory;"
+                    + " name the output directory (use '.' for the current one)");
+        }
         for (String kv : options) {
             int eq = kv.indexOf('=');
             if (eq <= 0) {

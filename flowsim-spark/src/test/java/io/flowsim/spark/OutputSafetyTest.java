@@ -71,6 +71,17 @@ class OutputSafetyTest {
         tables.refuseInputsInside(inputs.stream().filter(p -> !p.contains("/kernels/")).toList());
     }
 
+    /** {@code --output ''} would write into the working directory: refused with one line, before Spark starts. */
+    @Test
+    void anEmptyOutputIsRefusedWithOneLine() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = FlowsimSparkJob.run(new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+                new java.io.PrintStream(err, true), "--traces", dir.resolve("missing").toString(), "--output", "");
+        assertThat(code).isEqualTo(ErrorCode.USAGE.exitCode());
+        assertThat(err.toString().lines().toList()).singleElement().asString()
+                .startsWith("flowsim-spark: --output is empty").contains("current directory");
+    }
+
     @Test
     void aJobWithFailedTracesEndsWithExitCode4() {
         assertThat(FlowsimSparkJob.exitCode(new FleetRun.Result(3, 1, List.of(), 10, 10, 2))).isZero();

@@ -57,7 +57,7 @@ final class CalibrateCommand implements Callable<Integer>, DeclaredOptions.UsesE
     @Mixin
     MeasurementInputs inputs;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, converter = NonEmptyOutput.ToPath.class,
             description = "Where to write the fitted hardware profile (JSON).")
     Path output;
 

@@ -41,6 +41,7 @@ final class CompareCommand implements Callable<Integer> {
     Path b;
 
     @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = "flowsim-compare",
+            converter = NonEmptyOutput.ToPath.class,
             description = "Where to write compare.csv and compare.json (default: ${DEFAULT-VALUE}).")
     Path outputDirectory;
 

@@ -38,7 +38,7 @@ final class MergeCommand implements Callable<Integer>, DeclaredOptions.UsesExten
                 + " JSON files that are not profiler traces are listed as skipped).")
     Path traceDirectory;
 
-    @Option(names = "--output", required = true, paramLabel = "FILE",
+    @Option(names = "--output", required = true, paramLabel = "FILE", converter = NonEmptyOutput.ToPath.class,
             description = "The merged trace; gzip-compressed when the name ends in .gz.")
     Path output;
 

@@ -27,6 +27,7 @@ final class PipelineOptions {
     Path traceDirectory;
 
     @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = "flowsim-output",
+            converter = NonEmptyOutput.ToPath.class,
             description = "Where to write the outputs (default: ${DEFAULT-VALUE}). One trace writes <trace name>.csv,"
                     + " summary.json and run.json into DIR; several write DIR/<trace name>/ each and DIR/run.json,"
                     + " replacing the previous run in DIR as a whole.")

@@ -51,6 +51,7 @@ final class ProfileCommand implements Callable<Integer>, DeclaredOptions.UsesExt
     boolean parse;
 
     @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = "flowsim-output",
+            converter = NonEmptyOutput.ToPath.class,
             description = "With --parse: where to write the parse outputs (default: ${DEFAULT-VALUE}).")
     Path outputDirectory;
 

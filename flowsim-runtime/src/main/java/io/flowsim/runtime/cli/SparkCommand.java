@@ -74,7 +74,7 @@ final class SparkCommand implements Callable<Integer> {
             description = "Trace files, directories or globs (quote globs: 'dir/*.json.gz'); repeatable.")
     List<String> traces = new ArrayList<>();
 
-    @Option(names = "--output", required = true, paramLabel = "DIR",
+    @Option(names = "--output", required = true, paramLabel = "DIR", converter = NonEmptyOutput.ToText.class,
             description = "Where to write the Parquet tables kernels/ and traces/.")
     String output;
 
