@@ -148,6 +148,11 @@ final class ProfileFiles {
 
     /** Reads a user's profile file; {@code known} looks up profiles an {@code efficiency_from} may name. */
     static Loaded read(Path file, Function<String, HardwareProfile> known) {
+        if (Files.isDirectory(file)) {
+            // Jackson would report a directory as a missing file
+            throw FlowsimException.badInput("hardware profile " + file + " is a directory, not a profile file;"
+                    + " name a profile's JSON file (flowsim calibrate -o writes one)");
+        }
         JsonNode tree;
         try {
             tree = readTree(FACTORY.createParser(file.toFile()));

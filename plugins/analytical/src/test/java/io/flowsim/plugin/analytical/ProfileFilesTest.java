@@ -126,6 +126,17 @@ class ProfileFilesTest {
                 });
     }
 
+    /** {@code --hardware /tmp}: a directory is named as one, not called missing. */
+    @Test
+    void aDirectoryIsBadInputSayingItIsADirectory(@TempDir Path dir) {
+        assertThatThrownBy(() -> ProfileFiles.read(dir, id -> null))
+                .isInstanceOfSatisfying(FlowsimException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.BAD_INPUT);
+                    assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("not found")
+                            .contains(dir + " is a directory, not a profile file");
+                });
+    }
+
     @Test
     void writtenProfilesReadBackWithTheSameParameters(@TempDir Path dir) {
         ProfileFiles.Loaded h100 = ProfileFiles.readBundled().stream()
