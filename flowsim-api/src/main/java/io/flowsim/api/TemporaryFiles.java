@@ -59,6 +59,8 @@ public final class TemporaryFiles {
      * The outputs one run writes directly into one directory, taken back together when the process
      * exits before the run finished ({@link #outputSet(Path)}). Closing it means the run finished:
      * its outputs stay. Thread-safe.
+     *
+     * @since 0.14
      */
     public static final class OutputSet implements AutoCloseable {
         private final Path directory;
@@ -88,6 +90,8 @@ public final class TemporaryFiles {
      * Opens the output set of {@code directory}: until it is closed, outputs moved into place directly
      * in that directory (not in its subfolders) are recorded, and deleted by the shutdown hook if the
      * process exits first.
+     *
+     * @since 0.14
      */
     public static OutputSet outputSet(Path directory) {
         installHook();
@@ -102,6 +106,8 @@ public final class TemporaryFiles {
      * Registers {@code folder} (a run's staging folder) for deletion, with everything in it, at exit. The hook
      * deletes it after it has stopped new outputs and new folders ({@link #createDirectories}), so a thread
      * still writing into it cannot bring it back.
+     *
+     * @since 0.14
      */
     public static void registerFolder(Path folder) {
         installHook();
@@ -110,7 +116,11 @@ public final class TemporaryFiles {
         }
     }
 
-    /** Forgets {@code folder} (it was moved into place or deleted). */
+    /**
+     * Forgets {@code folder} (it was moved into place or deleted).
+     *
+     * @since 0.14
+     */
     public static void releaseFolder(Path folder) {
         synchronized (PLACING) {
             FOLDERS.remove(folder.toAbsolutePath().normalize());
@@ -122,6 +132,7 @@ public final class TemporaryFiles {
      * deleted a {@linkplain #registerFolder registered} one would bring it back.
      *
      * @throws FlowsimException {@link ErrorCode#INTERRUPTED} when the process is exiting
+     * @since 0.14
      */
     public static Path createDirectories(Path dir) throws IOException {
         synchronized (PLACING) {
