@@ -196,6 +196,19 @@ class PluginDirectoryTest {
     }
 
     @Test
+    void aPluginRequiringTheReleaseADevelopmentBuildBelongsToLoads() throws IOException {
+        String running = FlowsimVersion.current().orElseThrow();
+        String release = running.replaceFirst("-.*$", "");
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        new PluginJarBuilder("current").requires(">=" + release)
+                .source("com.example.c.Current", backendSource("com.example.c.Current", "current", 5))
+                .service(SimulatorBackend.class, "com.example.c.Current").build(plugins);
+        try (ExtensionRegistry registry = discover(plugins, false)) {
+            assertThat(registry.find(ExtensionPoint.SIMULATOR_BACKEND, SimulatorBackend.class, "current")).isPresent();
+        }
+    }
+
+    @Test
     void aServiceEntryForAMissingClassIsAFailureNamingPluginAndClass() throws IOException {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         new PluginJarBuilder("typo").source("com.example.t.Real", backendSource("com.example.t.Real", "real", 1))

@@ -51,7 +51,17 @@ final class FlowsimPluginManager extends DefaultPluginManager {
         this.shared = shared;
         this.application = application;
         // PF4J checks each plugin's Plugin-Requires against this; left at its 0.0.0, it checks nothing
-        FlowsimVersion.current().ifPresent(this::setSystemVersion);
+        FlowsimVersion.current().map(FlowsimPluginManager::release).ifPresent(this::setSystemVersion);
+    }
+
+    /**
+     * The release a build belongs to, for {@code Plugin-Requires}: {@code 0.1.0} for {@code 0.1.0-SNAPSHOT}.
+     * Semantic versioning orders a pre-release before its release, so checked as itself a development build
+     * would refuse every plugin that asks for the release it is building ({@code >=0.1.0}).
+     */
+    static String release(String version) {
+        int dash = version.indexOf('-');
+        return dash > 0 ? version.substring(0, dash) : version;
     }
 
     @Override
