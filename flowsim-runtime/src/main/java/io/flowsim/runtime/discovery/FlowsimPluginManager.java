@@ -35,6 +35,8 @@ import java.util.Optional;
 final class FlowsimPluginManager extends DefaultPluginManager {
 
     private final Optional<PluginDiscovery.SharedPlugins> shared;
+    /** The build's version as {@link FlowsimVersion} read it once. */
+    private final Optional<String> running;
     private final ClassLoader application;
     private ClassLoader pluginParent;
 
@@ -51,7 +53,14 @@ final class FlowsimPluginManager extends DefaultPluginManager {
         this.shared = shared;
         this.application = application;
         // PF4J checks each plugin's Plugin-Requires against this; left at its 0.0.0, it checks nothing
-        FlowsimVersion.current().map(FlowsimPluginManager::release).ifPresent(this::setSystemVersion);
+        running = FlowsimVersion.current();
+        running.map(FlowsimPluginManager::release).ifPresent(this::setSystemVersion);
+    }
+
+    /** The version plugins are checked against, as a user reads it: {@code 0.1.0-SNAPSHOT (checked as 0.1.0)}. */
+    String checkedVersion() {
+        String checked = getSystemVersion();
+        return running.filter(v -> !v.equals(checked)).map(v -> v + " (checked as " + checked + ")").orElse(checked);
     }
 
     /**

@@ -271,9 +271,7 @@ public final class PluginDiscovery {
                 } else if (refusedForItsRequires(manager.getPlugin(id))) {
                     failures.add(new PluginFailure("plugin " + id + " (" + candidate + ")", "it requires FlowSim "
                             + manager.getPlugin(id).getDescriptor().getRequires().trim() + " (Plugin-Requires), and this is"
-                            + " FlowSim " + FlowsimVersion.current().orElse(manager.getSystemVersion())
-                            + (FlowsimVersion.current().filter(v -> !v.equals(manager.getSystemVersion())).isPresent()
-                                    ? " (checked as " + manager.getSystemVersion() + ")" : "") + "; use a FlowSim version it accepts, or a build"
+                            + " FlowSim " + manager.checkedVersion() + "; use a FlowSim version it accepts, or a build"
                             + " of the plugin for this one"));
                     manager.unloadPlugin(id);
                 } else {
