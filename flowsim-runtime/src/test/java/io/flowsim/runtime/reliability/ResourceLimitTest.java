@@ -102,4 +102,21 @@ class ResourceLimitTest {
         assertThat(Reliability.names(out)).as("the earlier output is kept; no temporary file").containsExactly("big.csv");
         assertThat(Files.readString(out.resolve("big.csv"))).isEqualTo("an earlier output");
     }
+
+    /**
+     * The disk fills at run.json, the last file of a run of one trace, after the trace's own outputs are in place
+     * (a 4 KiB limit: the CSVs of three kernels fit, run.json does not): those outputs are taken back too.
+     */
+    @Test
+    void aFileSizeLimitAtRunJsonLeavesNoneOfTheTracesOutputs() throws Exception {
+        Path in = Files.createDirectories(work.resolve("runjson-in"));
+        Path file = Files.writeString(in.resolve("small.fake-trace"), "kernel_a|0|5|0\nkernel_b|10|5|0\nkernel_c|20|5|0\n");
+        Path out = work.resolve("runjson-out");
+        Result r = run("runjson", List.of("-XX:-UsePerfData"), 4, "parse", "--trace-file", file.toString(),
+                "--output-dir", out.toString(), "--exporter", "csv");
+        assertThat(r.exitCode()).as(r.output()).isEqualTo(2);
+        Reliability.assertOneLine(r.output());
+        assertThat(r.output()).contains("cannot write the output").contains(out.resolve("run.json").toString());
+        assertThat(!Files.exists(out) || Reliability.names(out).isEmpty()).as("nothing left").isTrue();
+    }
 }
