@@ -161,6 +161,11 @@ final class ProfileFiles {
             throw FlowsimException.badInput("hardware profile " + file + " is a directory, not a profile file;"
                     + " name a profile's JSON file (flowsim calibrate -o writes one)");
         }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            // a named pipe without a writer would block the run for ever; a device never ends
+            throw FlowsimException.badInput("hardware profile " + file + " is not a regular file (a pipe or a device);"
+                    + " name a profile's JSON file");
+        }
         JsonNode tree;
         try {
             tree = readTree(FACTORY.createParser(file.toFile()));

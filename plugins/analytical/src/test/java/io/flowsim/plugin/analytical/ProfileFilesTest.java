@@ -133,6 +133,25 @@ class ProfileFilesTest {
                 });
     }
 
+    /** {@code --hardware PIPE}: refused at once; reading a named pipe nobody writes to never returns. */
+    @Test
+    void aNamedPipeIsRefusedNotWaitedOn(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("profile.json");
+        int made;
+        try {
+            made = new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+        } catch (IOException e) {
+            made = -1;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(made == 0, "no mkfifo here");
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> assertThatThrownBy(
+                () -> ProfileFiles.read(fifo, id -> null))
+                .isInstanceOfSatisfying(FlowsimException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.BAD_INPUT);
+                    assertThat(e.getMessage()).contains(fifo + " is not a regular file (a pipe or a device)");
+                }));
+    }
+
     /** {@code --hardware /tmp}: a directory is named as one, not called missing. */
     @Test
     void aDirectoryIsBadInputSayingItIsADirectory(@TempDir Path dir) {
