@@ -176,6 +176,12 @@ public final class TraceRun {
             swapped = true;
             return new Outcome(moved, report, target, target.resolve(RUN_JSON),
                     runFiles.stream().map(f -> target.resolve(staging.relativize(f))).toList());
+        } catch (FlowsimException e) {
+            // the staging folder is deleted below: a line naming a file in it (a full disk) names the file as the
+            // output folder the user gave would hold it, where nothing was written either
+            String message = e.getMessage();
+            throw message == null || !message.contains(staging.toString()) ? e
+                    : new FlowsimException(e.code(), message.replace(staging.toString(), target.toString()), e);
         } finally {
             if (!swapped) {
                 deleteQuietly(staging);
