@@ -31,8 +31,10 @@ public interface SimulatorBackend extends FlowsimExtension {
 
     /**
      * Opens a session for one run: reads and checks the run's options, prepares what every call
-     * shares. The default wraps {@link #simulate(List, HardwareTarget, RunContext)} and
-     * {@link #notes(HardwareTarget, RunContext)}.
+     * shares. The runtime also opens (and closes) one session before it reads any trace or table, so a
+     * setting or file refused here ends the run at once; work that is not a check (a connection, a
+     * process) is best left for the first call. The default wraps
+     * {@link #simulate(List, HardwareTarget, RunContext)} and {@link #notes(HardwareTarget, RunContext)}.
      *
      * @throws FlowsimException {@link ErrorCode#USAGE} naming the option when a setting is wrong,
      *                          {@link ErrorCode#BAD_INPUT} when a file it names cannot be used

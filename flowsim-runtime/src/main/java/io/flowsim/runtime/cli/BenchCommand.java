@@ -86,8 +86,8 @@ final class BenchCommand implements Callable<Integer>, DeclaredOptions.UsesExten
             Discovered<SimulatorBackend> b = registry.requireDiscovered(ExtensionPoint.SIMULATOR_BACKEND,
                     SimulatorBackend.class, backend);
             RunContext context = RunContext.of(options.build(), root.reporter(), null);
-            // a GPU the backend does not know fails now, before any table or trace is read
-            new Pipeline(registry, context).checkGpu(Optional.of(backend), Optional.ofNullable(gpu));
+            // a GPU or a setting the backend refuses (a file it cannot read) fails now, before any table or trace is read
+            new Pipeline(registry, context).checkBackend(Optional.of(backend), Optional.ofNullable(gpu));
             // The runtime's reporter would print progress lines; timing runs stay silent.
             RunContext quiet = RunContext.of(context.options(), Reporter.silent(), null);
             List<SimulationRequest> requests = new ArrayList<>();

@@ -98,8 +98,8 @@ final class CalibrateCommand implements Callable<Integer>, DeclaredOptions.UsesE
                 throw FlowsimException.usage("backend '" + b.name() + "' cannot be calibrated");
             }
             RunContext context = RunContext.of(options.build(), root.reporter(), null);
-            // a GPU the backend does not know fails now, before any table or trace is read
-            new Pipeline(registry, context).checkGpu(Optional.of(backend), Optional.ofNullable(gpu));
+            // a GPU or a setting the backend refuses (a file it cannot read) fails now, before any table or trace is read
+            new Pipeline(registry, context).checkBackend(Optional.of(backend), Optional.ofNullable(gpu));
             List<MeasurementInputs.Source> sources;
             // as validate: each table's GPU is checked by the backend, and a table found in a directory that
             // cannot be used (a GPU without a profile) is listed with the results instead of ending the run

@@ -127,7 +127,7 @@ final class SparkCommand implements Callable<Integer> {
                 return;
             }
             RunContext context = RunContext.of(root.options().build(), root.reporter(), null);
-            new Pipeline(registry, context).checkGpu(Optional.of(name), Optional.of(gpu));
+            new Pipeline(registry, context).checkBackend(Optional.of(name), Optional.of(gpu));
         }
     }
 

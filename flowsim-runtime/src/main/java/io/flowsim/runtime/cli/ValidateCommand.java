@@ -127,8 +127,8 @@ final class ValidateCommand implements Callable<Integer>, DeclaredOptions.UsesEx
             Discovered<SimulatorBackend> b = registry.requireDiscovered(ExtensionPoint.SIMULATOR_BACKEND,
                     SimulatorBackend.class, backend);
             RunContext context = RunContext.of(options.build(), root.reporter(), null);
-            // a GPU the backend does not know fails now, before any table or trace is read
-            new Pipeline(registry, context).checkGpu(Optional.of(backend), Optional.ofNullable(gpu));
+            // a GPU or a setting the backend refuses (a file it cannot read) fails now, before any table or trace is read
+            new Pipeline(registry, context).checkBackend(Optional.of(backend), Optional.ofNullable(gpu));
             // the tables and traces read are inputs: --csv never replaces one, and is refused before any work
             inputs.expandTraceDirectory(registry, root.reporter());
             List<Path> read = new ArrayList<>(inputs.traces);

@@ -203,22 +203,26 @@ public final class Pipeline {
     }
 
     /**
-     * Fails before any trace or table is read when the user named a GPU ({@code gpu}) that the backend has
-     * no model for: a misspelt {@code --gpu} is one line naming the known GPUs (and the nearest) at once,
-     * not after a long parse. The backend decides ({@link SimulationSession#checkTarget}); the runtime
-     * knows no GPU by name. Nothing to check without a backend or without a named GPU.
+     * Fails before any trace or table is read when {@code backend} cannot run with this command line: its session
+     * does not open (a setting it refuses, a file one of its options names that it cannot read, such as a hardware
+     * profile), or the user named a GPU ({@code gpu}) it has no model for. A misspelt {@code --gpu} or a broken
+     * profile is one line at once, not after a long parse. The backend decides ({@link SimulatorBackend#open},
+     * {@link SimulationSession#checkTarget}); the runtime knows no option and no GPU by name. Nothing to check
+     * without a backend.
      */
-    public void checkGpu(Optional<String> backend, Optional<String> gpu) {
-        if (backend.isEmpty() || gpu.isEmpty()) {
+    public void checkBackend(Optional<String> backend, Optional<String> gpu) {
+        if (backend.isEmpty()) {
             return;
         }
-        if (gpu.get().isBlank()) {
+        if (gpu.isPresent() && gpu.get().isBlank()) {
             throw FlowsimException.usage("--gpu is empty: name the GPU to simulate, or leave --gpu out to simulate"
                     + " the GPU the trace was recorded on");
         }
         SimulatorBackend b = selectBackend(backend.get());
         try (SimulationSession session = PluginFailure.open(discovered(b), context)) {
-            session.checkTarget(new HardwareTarget(gpu.get(), Optional.empty()));
+            if (gpu.isPresent()) {
+                session.checkTarget(new HardwareTarget(gpu.get(), Optional.empty()));
+            }
         }
     }
 

@@ -115,8 +115,8 @@ public final class TraceRun {
             throw FlowsimException.usage("--jobs must be at least 1, got " + jobs);
         }
         traces.forEach(Pipeline::checkTraceFile);
-        // a GPU the backend does not know fails now, before any trace is read
-        new Pipeline(registry, RunContext.of(options, reporter, outputDirectory)).checkGpu(base.backend(), base.gpu());
+        // a GPU or a setting the backend refuses (a file it cannot read) fails now, before any trace is read
+        new Pipeline(registry, RunContext.of(options, reporter, outputDirectory)).checkBackend(base.backend(), base.gpu());
         // every file the run reads (traces, and files named by options: kernel databases, hardware
         // profiles) is an input no output of the run may replace, for the whole run
         List<Path> read = new ArrayList<>(traces);

@@ -75,6 +75,7 @@ class GroundTruthTargetsTest {
         "h100_sxm/moe/sglang/0.5.10/moe_perf.csv.gz | ^moe fp8_block | 15",
         "h100_sxm/mla_bmm/sglang/0.5.14/mla_bmm_perf.csv.gz | ^mla_bmm fp8 | 8",
         "h100_sxm/mla_bmm/sglang/0.5.14/mla_bmm_perf.csv.gz | ^mla_bmm bf16 | 8",
+        "a100_sxm/mla_bmm/sglang/0.5.10/mla_bmm_perf.csv.gz | ^mla_bmm bf16 | 8",
         "a100_sxm/comm/nccl/2.27.3/nccl_perf.csv.gz | >= 1 MiB | 15",
         "h100_sxm/comm/nccl/2.29.2/nccl_perf.csv.gz | >= 1 MiB | 15"})
     void heldOutMedianErrorMeetsTheTarget(String table, String groups, double target) {

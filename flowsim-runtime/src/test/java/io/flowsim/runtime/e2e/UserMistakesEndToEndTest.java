@@ -9,13 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What a user trips over, with the real bundled plugins (skipped when their zips are not built): a GPU the
- * backend does not know is refused before any input is read, and {@code merge} reports once.
+ * backend does not know, or a broken hardware profile, is refused before any input is read, and {@code merge}
+ * reports once.
  */
 class UserMistakesEndToEndTest {
 
@@ -39,19 +41,71 @@ class UserMistakesEndToEndTest {
                 // checked before the Spark job is looked for, let alone started
                 List.of("spark", "--traces", trace.toString(), "--output", dir.resolve("s").toString()));
         for (List<String> command : commands) {
-            List<String> args = new ArrayList<>(List.of("--plugins-dir", plugins.toString()));
-            args.addAll(command);
-            args.addAll(List.of("--gpu", "H900"));
-            CliRun r = CliRun.of(args.toArray(String[]::new));
-            assertThat(r.exitCode()).as(command + ": " + r.err()).isEqualTo(2);
-            List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
-            assertThat(lines).as(command.get(0)).singleElement().asString()
+            assertThat(refusal(plugins, command, "--gpu", "H900")).as(command.get(0))
                     .startsWith("flowsim: the analytical backend has no hardware profile for 'H900' (did you mean h100-sxm?)")
-                    .contains("Known profiles").doesNotContain("junk");
-            assertThat(r.out()).isEmpty();
+                    .contains("Known profiles");
         }
         assertThat(dir.resolve("o")).doesNotExist();
         assertThat(dir.resolve("fitted.json")).doesNotExist();
+    }
+
+    /**
+     * A hardware profile ({@code --hardware}) that is missing, not JSON, lacks a field or is a directory is the
+     * backend's to refuse, and it does so before any input is read: the inputs are not even a trace or a table,
+     * and a real trace is not parsed first (no "simulating ..." line before the refusal, as there was).
+     */
+    @Test
+    void aBrokenHardwareProfileIsRefusedBeforeAnyInputIsRead() throws IOException {
+        Path plugins = AnalyticalBackendEndToEndTest.plugins(dir);
+        Path trace = Files.writeString(dir.resolve("junk.trace.json"), "this is not a trace");
+        Path table = Files.writeString(dir.resolve("junk.csv"), "this,is,not\na,table,at all\n");
+        Path demoTrace = BundledPluginRun.repoDir()
+                .resolve("demo/traces/h200_llama3-8b-4layer_prefill4x1024_decode8.trace.json.gz");
+        assumeTrue(Files.exists(demoTrace), "demo trace absent");
+        Path noName = Files.writeString(dir.resolve("no-name.json"), "{\"id\": \"x\"}");
+        Map<Path, String> profiles = Map.of(
+                dir.resolve("absent.json"), "hardware profile not found: " + dir.resolve("absent.json"),
+                Files.writeString(dir.resolve("cut.json"), "{\"id\": \"x\""), "hardware profile "
+                        + dir.resolve("cut.json") + " is not valid JSON",
+                noName, "hardware profile " + noName + ": missing field 'name'",
+                Files.createDirectories(dir.resolve("profiles")), "hardware profile " + dir.resolve("profiles")
+                        + " is a directory, not a profile file");
+        List<String> simulateJunk = List.of("simulate", "--trace-file", trace.toString(), "--output-dir",
+                dir.resolve("o").toString());
+        List<String> simulateDemo = List.of("simulate", "--trace-file", demoTrace.toString(), "--output-dir",
+                dir.resolve("o").toString());
+        for (Map.Entry<Path, String> profile : profiles.entrySet()) {
+            for (List<String> command : List.of(simulateJunk, simulateDemo)) {
+                assertThat(refusal(plugins, command, "--hardware", profile.getKey().toString()))
+                        .as(command + " --hardware " + profile.getKey().getFileName())
+                        .startsWith("flowsim: " + profile.getValue());
+            }
+        }
+        // the commands that read tables refused a broken profile first already; they still do
+        for (List<String> command : List.of(List.of("validate", table.toString()),
+                List.of("calibrate", table.toString(), "-o", dir.resolve("fitted.json").toString()),
+                List.of("bench", "--trace-file", trace.toString()))) {
+            assertThat(refusal(plugins, command, "--hardware", noName.toString())).as(command.get(0))
+                    .startsWith("flowsim: " + profiles.get(noName));
+        }
+        assertThat(dir.resolve("o")).doesNotExist();
+        assertThat(dir.resolve("fitted.json")).doesNotExist();
+    }
+
+    /**
+     * The one line on standard error of {@code command} with {@code extra} options, which must exit 2, print
+     * nothing else (nothing on standard output) and not name the junk inputs it was given.
+     */
+    private static String refusal(Path plugins, List<String> command, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--plugins-dir", plugins.toString()));
+        args.addAll(command);
+        args.addAll(List.of(extra));
+        CliRun r = CliRun.of(args.toArray(String[]::new));
+        assertThat(r.exitCode()).as(args + ": " + r.err()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
+        assertThat(lines).as(args.toString()).singleElement().asString().doesNotContain("junk");
+        return lines.get(0);
     }
 
     /**

@@ -33,11 +33,19 @@ final class GemmModel {
      * A GEMM problem: {@code batch} independent {@code M x K} times {@code K x N} products.
      * {@code trafficBytes} is the compulsory traffic when it is not that of the three matrices (an
      * implicit-GEMM convolution reads its input once, not its {@code M x K} im2col view); 0 means
-     * the matrices' bytes.
+     * the matrices' bytes. {@code stridedBatched}: a batched call ({@code B} has a batch dimension, even
+     * of 1, as {@code torch.bmm}'s has), which cuBLAS runs as a strided-batched GEMM.
      */
     record Problem(long batch, long m, long n, long k, DataType typeA, DataType typeB, double outBytes,
                    String precision, boolean narrow, boolean blockScaled, int forcedSplit, GemmKernelName kernel,
-                   double trafficBytes, boolean narrowOutputOnly) {
+                   double trafficBytes, boolean narrowOutputOnly, boolean stridedBatched) {
+
+        Problem(long batch, long m, long n, long k, DataType typeA, DataType typeB, double outBytes,
+                String precision, boolean narrow, boolean blockScaled, int forcedSplit, GemmKernelName kernel,
+                double trafficBytes, boolean narrowOutputOnly) {
+            this(batch, m, n, k, typeA, typeB, outBytes, precision, narrow, blockScaled, forcedSplit, kernel,
+                    trafficBytes, narrowOutputOnly, false);
+        }
 
         Problem(long batch, long m, long n, long k, DataType typeA, DataType typeB, double outBytes,
                 String precision, boolean narrow, boolean blockScaled, int forcedSplit, GemmKernelName kernel,
@@ -164,7 +172,8 @@ final class GemmModel {
         }
         boolean block = narrow && "block".equals(RequestView.text(r, Attributes.GEMM_SCALING.name()));
         boolean outputOnly = kernel.narrowOutputOnly(m, n, k, Math.max(ta.bytes(), tb.bytes()));
-        return new Problem(batch, m, n, k, ta, tb, outBytes, precision, narrow, block, forced, kernel, 0, outputOnly);
+        return new Problem(batch, m, n, k, ta, tb, outBytes, precision, narrow, block, forced, kernel, 0, outputOnly,
+                b.shape().size() >= 3);
     }
 
     /**
@@ -263,6 +272,9 @@ final class GemmModel {
         double intensity0 = hw.get(Param.GEMM_SMALL_TILE_INTENSITY);
         double sharpness = hw.get(Param.GEMM_ROOFLINE_SHARPNESS);
         double splitOverhead = hw.get(Param.GEMM_SPLIT_K_OVERHEAD_US) * 1e-6;
+        // A strided-batched call on a GPU whose profile prices it (the A100's sm80 kernels) splits K inside the
+        // kernel: the slices add their partial tiles into the output one after another, no reduction kernel.
+        double inPlaceStep = p.stridedBatched ? hw.get(Param.GEMM_BATCHED_SPLIT_K_STEP_US) * 1e-6 : 0;
         double peak16 = hw.tensor16Flops().orElse(peak.getAsDouble());
         if (simt || "tf32".equals(p.precision) || p.narrow && !p.blockScaled) {
             // The per-tile pipeline fill and epilogue are a time: at a lower peak they are worth fewer
@@ -322,11 +334,16 @@ final class GemmModel {
                 // Split-K writes fp32 partial sums and reads them back in the reduction, unless the
                 // reduction is a kernel of its own (then only the writes are this kernel's).
                 boolean separateReduction = p.kernel.splitK();
-                double partials = split > 1 ? (separateReduction ? 1.0 : 2.0) * split * p.batch * p.m * p.n * 4 : 0;
+                boolean inPlace = inPlaceStep > 0 && !separateReduction;
+                // In place, each slice after the first reads the output tile the previous one left and writes it.
+                double partials = split <= 1 ? 0
+                        : inPlace ? 2.0 * (split - 1) * p.batch * p.m * p.n * p.outBytes
+                        : (separateReduction ? 1.0 : 2.0) * split * p.batch * p.m * p.n * 4;
                 double bytes = operandBytes + outputBytes + partials;
                 double memory = bytes / (bandwidth * Math.min(1.0, busy / saturation));
-                double time = RequestView.pnorm(compute, memory, sharpness)
-                        + (split > 1 && !separateReduction ? splitOverhead : 0);
+                double reduction = split <= 1 || separateReduction ? 0
+                        : inPlace ? (split - 1) * inPlaceStep : splitOverhead;
+                double time = RequestView.pnorm(compute, memory, sharpness) + reduction;
                 if (time < best) {
                     best = time;
                     computeBound = compute >= memory;

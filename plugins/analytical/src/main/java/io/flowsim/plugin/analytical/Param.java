@@ -66,6 +66,10 @@ enum Param {
             "p of the p-norm joining compute and memory time (large p = sharp roofline corner)"),
     GEMM_SPLIT_K_OVERHEAD_US(FitGroup.GEMM, "split_k_overhead_us", 0, 20, 2,
             "extra time of a split-K GEMM (the partial-sum reduction)"),
+    GEMM_BATCHED_SPLIT_K_STEP_US(FitGroup.GEMM, "batched_split_k_step_us", 0, 5, 0,
+            "time each K slice beyond the first adds to a strided-batched GEMM (torch.bmm) whose kernel adds its"
+                    + " slices into the output in place, one after another; 0: such a call splits K like any GEMM,"
+                    + " at split_k_overhead_us"),
     GEMM_FP8_QUANT_MEMORY_EFFICIENCY(FitGroup.GEMM, "fp8_quant_memory_efficiency", 0.05, 1.0, 0.7,
             "fraction of the HBM bandwidth sgl-kernel's per-token FP8 activation quantization reaches (the"
                     + " kernel before a row-wise scaled FP8 GEMM: two reads of each row, an FP8 write)"),

@@ -49,18 +49,19 @@ class BundledCoverageTest {
             }
         }
         assumeTrue(!traces.isEmpty(), "no traces available (set FLOWSIM_SHARED_DIR)");
-        KernelsJsonSession session = Databases.sessionWithBundled();
         return traces.stream().map(trace -> DynamicTest.dynamicTest(trace.getFileName().toString(), () -> {
             long total = 0;
             long resolved = 0;
             List<String> unresolved = new ArrayList<>();
-            for (KernelRecord k : kernels(trace)) {
-                total += k.durationNs();
-                Optional<ResolvedKernel> r = session.resolve(k);
-                if (r.isPresent() && r.get().resolvedByDatabase()) {
-                    resolved += k.durationNs();
-                } else if (!unresolved.contains(k.name())) {
-                    unresolved.add(k.name());
+            try (KernelsJsonSession session = Databases.sessionWithBundled()) {
+                for (KernelRecord k : kernels(trace)) {
+                    total += k.durationNs();
+                    Optional<ResolvedKernel> r = session.resolve(k);
+                    if (r.isPresent() && r.get().resolvedByDatabase()) {
+                        resolved += k.durationNs();
+                    } else if (!unresolved.contains(k.name())) {
+                        unresolved.add(k.name());
+                    }
                 }
             }
             assertThat(total).isPositive();

@@ -91,28 +91,29 @@ class EveryInputOperandTest {
 
     @Test
     void theBundledInductorEntriesMapTheKernelsOwnOperatorAndCountEachArgumentOnce() {
-        KernelsJsonSession session = Databases.sessionWithBundled();
-        ResolvedKernel pointwise = session.resolve(kernel("triton_poi_fused_add_cos_sin_0",
-                inductorKernel("triton_poi_fused_add_cos_sin_0"))).orElseThrow();
-        assertThat(pointwise.family()).isEqualTo(OperationFamily.ELEMENTWISE);
-        assertThat(pointwise.operands()).extracting(Operand::name, Operand::direction).containsExactly(
-                tuple("arg0", Direction.UNKNOWN), tuple("arg1", Direction.UNKNOWN), tuple("arg2", Direction.UNKNOWN));
-        assertThat(pointwise.parameters()).extracting(Parameter::role)
-                .containsExactly("unknown", "unknown", "unknown", "N/A");
-        // the three 400-byte arguments, each once: not an output the size of the largest beside them
-        assertThat(KernelWork.of(pointwise).bytes()).isEqualTo(1200.0);
+        try (KernelsJsonSession session = Databases.sessionWithBundled()) {
+            ResolvedKernel pointwise = session.resolve(kernel("triton_poi_fused_add_cos_sin_0",
+                    inductorKernel("triton_poi_fused_add_cos_sin_0"))).orElseThrow();
+            assertThat(pointwise.family()).isEqualTo(OperationFamily.ELEMENTWISE);
+            assertThat(pointwise.operands()).extracting(Operand::name, Operand::direction).containsExactly(
+                    tuple("arg0", Direction.UNKNOWN), tuple("arg1", Direction.UNKNOWN), tuple("arg2", Direction.UNKNOWN));
+            assertThat(pointwise.parameters()).extracting(Parameter::role)
+                    .containsExactly("unknown", "unknown", "unknown", "N/A");
+            // the three 400-byte arguments, each once: not an output the size of the largest beside them
+            assertThat(KernelWork.of(pointwise).bytes()).isEqualTo(1200.0);
 
-        ResolvedKernel reduction = session.resolve(kernel("triton_per_fused_mul_sum_0",
-                op("triton_per_fused_mul_sum_0", tensor("float", 64, 512), tensor("float", 64), scalar("64"),
-                        scalar("512")))).orElseThrow();
-        assertThat(reduction.family()).isEqualTo(OperationFamily.REDUCTION);
-        assertThat(KernelWork.of(reduction).bytes()).isEqualTo(4.0 * (64 * 512 + 64));
+            ResolvedKernel reduction = session.resolve(kernel("triton_per_fused_mul_sum_0",
+                    op("triton_per_fused_mul_sum_0", tensor("float", 64, 512), tensor("float", 64), scalar("64"),
+                            scalar("512")))).orElseThrow();
+            assertThat(reduction.family()).isEqualTo(OperationFamily.REDUCTION);
+            assertThat(KernelWork.of(reduction).bytes()).isEqualTo(4.0 * (64 * 512 + 64));
 
-        // under a compiled graph's operator the inputs are the graph's, not the kernel's: no operands
-        ResolvedKernel underGraph = session.resolve(kernel("triton_poi_fused_add_cos_sin_0",
-                inductorKernel("CompiledFunction"))).orElseThrow();
-        assertThat(underGraph.operands()).isEmpty();
-        assertThat(underGraph.attributes().get("operands.problem"))
-                .isEqualTo("the kernel database maps none for CompiledFunction");
+            // under a compiled graph's operator the inputs are the graph's, not the kernel's: no operands
+            ResolvedKernel underGraph = session.resolve(kernel("triton_poi_fused_add_cos_sin_0",
+                    inductorKernel("CompiledFunction"))).orElseThrow();
+            assertThat(underGraph.operands()).isEmpty();
+            assertThat(underGraph.attributes().get("operands.problem"))
+                    .isEqualTo("the kernel database maps none for CompiledFunction");
+        }
     }
 }

@@ -7,10 +7,12 @@ import io.flowsim.api.model.OperationFamily;
 import io.flowsim.api.model.Parameter;
 import io.flowsim.api.model.ResolutionSource;
 import io.flowsim.api.model.ResolvedKernel;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,13 +39,28 @@ class KernelsJsonSessionTest {
             ]
             """;
 
+    /** The sessions a test opened, closed after it. */
+    private final List<KernelsJsonSession> opened = new ArrayList<>();
+
+    @AfterEach
+    void closeSessions() {
+        opened.forEach(KernelsJsonSession::close);
+    }
+
+    /** A session over the given files only, closed after the test. */
+    private KernelsJsonSession session(Path... files) {
+        KernelsJsonSession s = Databases.session(files);
+        opened.add(s);
+        return s;
+    }
+
     private ResolvedKernel resolve(KernelsJsonSession s, KernelRecord k) {
         return s.resolve(k).orElseThrow();
     }
 
     @Test
     void exactNameWinsOverPatternWhichWinsOverOperator() {
-        KernelsJsonSession s = Databases.session(Databases.write(dir, "db.json", PRECEDENCE));
+        KernelsJsonSession s = session(Databases.write(dir, "db.json", PRECEDENCE));
         var mm = op("aten::mm", tensor("c10::BFloat16", 8, 16), tensor("c10::BFloat16", 16, 32));
 
         ResolvedKernel exact = resolve(s, kernel("nvjet_exact", mm));
@@ -67,7 +84,7 @@ class KernelsJsonSessionTest {
 
     @Test
     void aNameMatchTakesWhatItLacksFromACompatibleOperatorEntry() {
-        KernelsJsonSession s = Databases.session(Databases.write(dir, "db.json", PRECEDENCE));
+        KernelsJsonSession s = session(Databases.write(dir, "db.json", PRECEDENCE));
         ResolvedKernel k = resolve(s, kernel("nvjet_tst_64x8", op("aten::mm", tensor("c10::BFloat16", 8, 16),
                 tensor("c10::BFloat16", 16, 32))));
         assertThat(k.opMapping()).isEqualTo("pattern-op");
@@ -86,7 +103,7 @@ class KernelsJsonSessionTest {
                   {"kernel_implementation": "aten::add", "family": "elementwise", "op_mapping": "add"}
                 ]
                 """);
-        KernelsJsonSession s = Databases.session(db);
+        KernelsJsonSession s = session(db);
         ResolvedKernel bmm = resolve(s, kernel("nvjet_x", op("aten::bmm", tensor("c10::BFloat16", 4, 8, 16),
                 tensor("c10::BFloat16", 4, 16, 32))));
         assertThat(bmm.resolution().source()).isEqualTo(ResolutionSource.NAME_PATTERN);
@@ -117,13 +134,13 @@ class KernelsJsonSessionTest {
                  {"name_pattern": "^pq", "op_mapping": "second-pattern"},
                  {"kernel_implementation": "aten::x", "op_mapping": "second-operator"}]
                 """);
-        KernelsJsonSession s = Databases.session(first, second);
+        KernelsJsonSession s = session(first, second);
         assertThat(resolve(s, kernel("k")).opMapping()).isEqualTo("second-exact");
         assertThat(resolve(s, kernel("pqr")).opMapping()).isEqualTo("second-pattern");
         assertThat(resolve(s, kernel("pzz")).opMapping()).as("earlier patterns still apply").isEqualTo("first-pattern");
         assertThat(resolve(s, kernel("z", op("aten::x"))).opMapping()).isEqualTo("second-operator");
 
-        KernelsJsonSession reversed = Databases.session(second, first);
+        KernelsJsonSession reversed = session(second, first);
         assertThat(resolve(reversed, kernel("k")).opMapping()).isEqualTo("first-exact");
         assertThat(resolve(reversed, kernel("pqr")).opMapping()).isEqualTo("first-pattern");
     }
@@ -132,7 +149,7 @@ class KernelsJsonSessionTest {
     void anExactNameInAnyDatabaseBeatsAPatternInALaterOne() {
         Path first = Databases.write(dir, "first.json", "[{\"kernel_name\": \"pk\", \"op_mapping\": \"exact\"}]");
         Path second = Databases.write(dir, "second.json", "[{\"name_pattern\": \"^p\", \"op_mapping\": \"pattern\"}]");
-        assertThat(resolve(Databases.session(first, second), kernel("pk")).opMapping()).isEqualTo("exact");
+        assertThat(resolve(session(first, second), kernel("pk")).opMapping()).isEqualTo("exact");
     }
 
     @Test
@@ -142,7 +159,7 @@ class KernelsJsonSessionTest {
                   "operands": [{"name": "input", "input": 1}]},
                  {"kernel_implementation": "<built-in function launch>", "op_mapping": "never"}]
                 """);
-        KernelsJsonSession s = Databases.session(db);
+        KernelsJsonSession s = session(db);
         KernelRecord fromStack = KernelRecord.builder(0, "norm_kernel")
                 .callStack(List.of("cudaLaunchKernel", "sgl_kernel::rmsnorm", "layernorm.py(70): forward")).build();
         ResolvedKernel k = resolve(s, fromStack);
@@ -158,7 +175,7 @@ class KernelsJsonSessionTest {
 
     @Test
     void heuristicsAreTheLastResortAndSaySo() {
-        KernelsJsonSession s = Databases.session(Databases.write(dir, "db.json", "[{\"kernel_name\": \"x\"}]"));
+        KernelsJsonSession s = session(Databases.write(dir, "db.json", "[{\"kernel_name\": \"x\"}]"));
         ResolvedKernel gemm = resolve(s, kernel("my_custom_gemm_kernel"));
         assertThat(gemm.resolution().source()).isEqualTo(ResolutionSource.HEURISTIC);
         assertThat(gemm.resolvedByDatabase()).isFalse();
@@ -181,7 +198,7 @@ class KernelsJsonSessionTest {
                  {"kernel_name": "fused_moe_kernel", "op_mapping": "TBD"},
                  {"kernel_name": "b", "op_mapping": "TBD"}]
                 """);
-        KernelsJsonSession s = Databases.session(db);
+        KernelsJsonSession s = session(db);
         assertThat(resolve(s, kernel("a")).family()).isEqualTo(OperationFamily.COLLECTIVE);
         assertThat(resolve(s, kernel("fused_moe_kernel")).family()).isEqualTo(OperationFamily.MOE);
         ResolvedKernel b = resolve(s, kernel("b"));
@@ -196,7 +213,7 @@ class KernelsJsonSessionTest {
                   "attributes": {"attention.causal": "@input:3", "attention.phase": "prefill",
                                  "missing": "@input:9"}}]
                 """);
-        ResolvedKernel k = resolve(Databases.session(db), kernel("fmha", op("aten::sdpa", tensor("float", 1),
+        ResolvedKernel k = resolve(session(db), kernel("fmha", op("aten::sdpa", tensor("float", 1),
                 tensor("float", 1), tensor("float", 1), Records.scalar("True"))));
         assertThat(k.attributes()).containsEntry("attention.causal", "true").containsEntry("attention.phase", "prefill")
                 .doesNotContainKey("missing");
@@ -209,7 +226,7 @@ class KernelsJsonSessionTest {
                   "family": "collective", "op_mapping": "all_reduce",
                   "attributes": {"collective.group_size": "@name:ranks", "stages": "@name:1"}}]
                 """);
-        KernelsJsonSession s = Databases.session(db);
+        KernelsJsonSession s = session(db);
         ResolvedKernel eight = resolve(s, kernel("void sglang::cross_device_reduce_2stage<__nv_bfloat16, 8>(int)"));
         assertThat(eight.attributes()).containsEntry("collective.group_size", "8").containsEntry("stages", "2");
         ResolvedKernel bare = resolve(s, kernel("cross_device_reduce_1stage"));
@@ -218,7 +235,7 @@ class KernelsJsonSessionTest {
 
     @Test
     void lookupsAreDeterministic() {
-        KernelsJsonSession s = Databases.session(Databases.write(dir, "db.json", PRECEDENCE));
+        KernelsJsonSession s = session(Databases.write(dir, "db.json", PRECEDENCE));
         Optional<ResolvedKernel> a = s.resolve(kernel("nvjet_a_TNT"));
         Optional<ResolvedKernel> b = s.resolve(kernel("nvjet_a_TNT"));
         assertThat(a).isEqualTo(b);

@@ -7,6 +7,7 @@ import io.flowsim.api.model.Operand;
 import io.flowsim.api.model.OperationFamily;
 import io.flowsim.api.model.OperatorCall;
 import io.flowsim.api.model.ResolvedKernel;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,11 @@ class OperandMappingTest {
     @BeforeAll
     static void open() {
         session = Databases.sessionWithBundled();
+    }
+
+    @AfterAll
+    static void close() {
+        session.close();
     }
 
     private static ResolvedKernel resolve(String kernelName, OperatorCall operator) {

@@ -13,6 +13,7 @@ import io.flowsim.api.model.OperationFamily;
 import io.flowsim.api.model.ResolvedKernel;
 import io.flowsim.api.model.RunSummary;
 import io.flowsim.api.model.TraceMetadata;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +46,11 @@ class UnknownKernelsExporterTest {
     void open() {
         session = Databases.session(Databases.write(databaseDir, "db.json",
                 "[{\"kernel_name\": \"known\", \"op_mapping\": \"x\"}]"));
+    }
+
+    @AfterEach
+    void close() {
+        session.close();
     }
 
     private static final TraceMetadata META = new TraceMetadata("t", "t.json", List.of(), Optional.empty(),

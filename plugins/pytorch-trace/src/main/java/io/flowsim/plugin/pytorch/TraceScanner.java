@@ -119,7 +119,7 @@ final class TraceScanner {
         if (!sawTraceEvents) {
             throw FlowsimException.badInput(file + ": no \"traceEvents\" array: not a PyTorch-profiler (Chrome) trace"
                     + (properties.isEmpty() ? "" : " (top-level keys: "
-                    + oneLine(String.join(", ", properties.keySet())) + ")"));
+                    + OneLineText.of(String.join(", ", properties.keySet())) + ")"));
         }
         progress.update(in.fileBytesRead(), events + " events");
     }
@@ -759,26 +759,5 @@ final class TraceScanner {
         byte[] buffer() {
             return buf;
         }
-    }
-
-    /** Text for a one-line message: control characters (a newline in a key) as JSON-style escapes. */
-    static String oneLine(String text) {
-        StringBuilder b = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.toString();
     }
 }

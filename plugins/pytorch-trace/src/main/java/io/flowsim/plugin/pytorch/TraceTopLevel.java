@@ -92,7 +92,7 @@ final class TraceTopLevel {
     private static String shown(List<String> keys) {
         List<String> clean = keys.stream().limit(KEYS_SHOWN)
                 .map(k -> k.length() > 40 ? k.substring(0, 40) + "..." : k)
-                .map(k -> k.replaceAll("\\p{Cntrl}", "?")).toList();
+                .map(OneLineText::of).toList();
         int more = keys.size() - clean.size();
         return String.join(", ", clean) + (more > 0 ? " and " + more + " more" : "");
     }

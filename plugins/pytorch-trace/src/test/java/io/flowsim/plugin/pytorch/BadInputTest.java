@@ -149,6 +149,13 @@ class BadInputTest {
     }
 
     @Test
+    void aTopLevelKeyWithAC1ControlOrALineSeparatorIsEscapedToo() throws IOException {
+        String message = failure(write("separator-key.json", "{\"a\\u0085b\\u2028c\": 1}")).getMessage();
+        assertThat(message).contains("no \"traceEvents\" array").contains("a\\u0085b\\u2028c")
+                .doesNotContain("\u0085").doesNotContain("\u2028");
+    }
+
+    @Test
     void aNullBaseTimeMeansNoBaseAndANonIntegerOneIsAnError() throws IOException {
         String kernel = "{\"ph\": \"X\", \"cat\": \"kernel\", \"name\": \"k\", \"pid\": 0, \"tid\": 7, "
                 + "\"ts\": 10, \"dur\": 1, \"args\": {\"correlation\": 1}}";

@@ -49,6 +49,19 @@ class TraceTopLevelTest {
                 + " \"traceEvents\"; an empty object)");
     }
 
+    /** A key's control characters are escaped as the runtime prints them, not lost as '?'. */
+    @Test
+    void controlCharactersInAKeyAreEscapedNotReplaced() throws IOException {
+        // JSON escapes in the file: a newline, a tab, ESC, a C1 control (NEL) and a line separator in the keys
+        Path odd = Files.writeString(dir.resolve("odd.json"),
+                "{\"a\\nb\": 1, \"c\\td\": 2, \"\\u001b[31mred\": 3, \"e\\u0085f\": 4, \"g\\u2028h\": 5}");
+
+        assertThat(why(odd)).hasValueSatisfying(reason -> assertThat(reason)
+                .contains("top-level keys: a\\nb, c\\td, \\u001b[31mred, e\\u0085f, g\\u2028h)")
+                .doesNotContain("?")
+                .doesNotContainPattern("[\\p{Cc}\u2028\u2029]"));
+    }
+
     @Test
     void aLoneValueIsNotATrace() throws IOException {
         assertThat(why(Files.writeString(dir.resolve("count.json"), "42")))
