@@ -54,6 +54,22 @@ class MeasurementCommandsTest {
                 table("gemm_small.csv")), "--only-groups");
     }
 
+    /** A named pipe given as a table is refused at once (reading it, with nobody writing, never returned). */
+    @Test
+    void aNamedPipeAsATableIsRefusedNotWaitedOn() throws Exception {
+        Path fifo = dir.resolve("gemm.csv");
+        int made;
+        try {
+            made = new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+        } catch (IOException e) {
+            made = -1;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(made == 0, "no mkfifo here");
+        CliRun r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> CliRun.of("validate", "--backend", "counting-backend", "--gpu", "H100", fifo.toString()));
+        assertUsageError(r, "table " + fifo + " is not a regular file (a pipe or a device)");
+    }
+
     /**
      * A table found in a directory whose GPU cannot be told (no device column, no GPU in its path) is not
      * scored; validate says so with its results, once: the file, its row count, why, and what to pass.

@@ -108,6 +108,11 @@ final class MeasurementInputs {
                     throw FlowsimException.badInput("cannot list directory " + p + ": " + e.getMessage(), e);
                 }
             } else if (Files.exists(p)) {
+                if (!Files.isRegularFile(p)) {
+                    // a named pipe without a writer would block the command for ever; a device never ends
+                    throw FlowsimException.badInput("table " + p + " is not a regular file (a pipe or a device);"
+                            + " name a table file or a folder of tables");
+                }
                 files.add(new Path[] {p, p.getFileName()});
             } else {
                 throw FlowsimException.badInput("table not found: " + p);

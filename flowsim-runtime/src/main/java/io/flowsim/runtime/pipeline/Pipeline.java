@@ -424,7 +424,11 @@ public final class Pipeline {
                 .orElse(new Discovered<>(extension, point, new Origin(Optional.empty(), Optional.empty(), "-")));
     }
 
-    /** The GPU to simulate: {@code --gpu}, else the device most kernels ran on, else the first listed. */
+    /**
+     * The GPU to simulate: {@code --gpu}, else the device most kernels ran on, else the first listed. A device
+     * recorded without a name (a blank or non-text {@code name}) names no GPU: the trace is then taken as one
+     * that does not say which GPU it was recorded on.
+     */
     static HardwareTarget target(TraceMetadata metadata, List<ResolvedKernel> kernels, Optional<String> gpu) {
         Map<Integer, Integer> perDevice = new LinkedHashMap<>();
         for (ResolvedKernel k : kernels) {
@@ -433,7 +437,8 @@ public final class Pipeline {
         Optional<DeviceInfo> traceDevice = perDevice.entrySet().stream()
                 .max(Map.Entry.comparingByValue())
                 .flatMap(e -> metadata.device(e.getKey()))
-                .or(() -> metadata.devices().stream().findFirst());
+                .or(() -> metadata.devices().stream().findFirst())
+                .filter(d -> !d.name().isBlank());
         if (gpu.isPresent()) {
             return new HardwareTarget(gpu.get(), traceDevice);
         }

@@ -11,9 +11,11 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The traces of a {@code --trace-dir}: every {@code *.json} / {@code *.json.gz} regular file directly in
@@ -93,15 +95,32 @@ public final class TraceDirectory {
             throw FlowsimException.badInput("trace directory not found: " + directory);
         }
         List<Path> found = new ArrayList<>();
+        List<Path> broken = new ArrayList<>();
         try (DirectoryStream<Path> s = Files.newDirectoryStream(directory)) {
             for (Path p : s) {
-                if (isJsonName(p.getFileName().toString()) && Files.isRegularFile(p)) {
+                if (!isJsonName(p.getFileName().toString())) {
+                    continue;
+                }
+                if (Files.isRegularFile(p)) {
                     found.add(p);
+                } else if (Files.isSymbolicLink(p) && !Files.exists(p)) {
+                    broken.add(p);
                 }
             }
         } catch (IOException e) {
             throw FlowsimException.badInput("cannot list trace directory " + directory + ": "
                     + OutputDirectories.reason(e), e);
+        }
+        if (!broken.isEmpty()) {
+            // a trace's name that leads to no file (its target moved, a loop of links): skipping it would
+            // analyse the run without that rank, so it is refused as a missing trace would be
+            broken.sort(null);
+            Path p = broken.get(0);
+            throw FlowsimException.badInput("trace directory " + PrintableText.of(directory) + ": "
+                    + PrintableText.of(p.getFileName()) + " is a symbolic link that leads to no file ("
+                    + brokenLink(p) + "); restore its target or remove the link"
+                    + (broken.size() == 2 ? " (and one more such link)"
+                    : broken.size() > 2 ? " (and " + (broken.size() - 1) + " more such links)" : ""));
         }
         found.sort(null);
         List<Path> traces = new ArrayList<>();
@@ -122,6 +141,23 @@ public final class TraceDirectory {
                     + skipped.get(0).file().getFileName() + ": " + skipped.get(0).reason()));
         }
         return new Listing(directory, traces, skipped);
+    }
+
+    /** Why a symbolic link leads to no file: the end of its chain of links is missing, or the links loop. */
+    private static String brokenLink(Path link) {
+        Set<Path> seen = new HashSet<>();
+        Path p = link;
+        try {
+            while (Files.isSymbolicLink(p)) {
+                if (!seen.add(p.toAbsolutePath().normalize()) || seen.size() > 40) {
+                    return "a loop of symbolic links";
+                }
+                p = p.resolveSibling(Files.readSymbolicLink(p));
+            }
+            return PrintableText.of(p) + " does not exist";
+        } catch (IOException | UnsupportedOperationException e) {
+            return "it cannot be read";
+        }
     }
 
     /** Whether a file's name is one a folder of traces is searched for ({@code *.json}, {@code *.json.gz}). */

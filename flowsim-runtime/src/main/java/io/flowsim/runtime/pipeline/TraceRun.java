@@ -176,6 +176,12 @@ public final class TraceRun {
             swapped = true;
             return new Outcome(moved, report, target, target.resolve(RUN_JSON),
                     runFiles.stream().map(f -> target.resolve(staging.relativize(f))).toList());
+        } catch (FlowsimException e) {
+            // the staging folder is deleted below: a line naming a file in it (a full disk) names the file as the
+            // output folder the user gave would hold it, where nothing was written either
+            String message = e.getMessage();
+            throw message == null || !message.contains(staging.toString()) ? e
+                    : new FlowsimException(e.code(), message.replace(staging.toString(), target.toString()), e);
         } finally {
             if (!swapped) {
                 deleteQuietly(staging);
@@ -218,15 +224,16 @@ public final class TraceRun {
             PipelineResult result = new Pipeline(registry, context).run(base.forTrace(trace, outputDirectory));
             TraceOutcome o = outcome(trace, result.summary().metadata().traceName(), outputDirectory, 0, result);
             RunReport report = RunReport.of(List.of(o));
-            RunJson.write(runJsonOutput, command, report);
             List<Path> runFiles;
+            List<Path> written = new ArrayList<>(result.files());
             try {
+                RunJson.write(runJsonOutput, command, report);
+                written.add(runJson);
                 runFiles = exportRun(base, outputDirectory, false, report);
             } catch (RuntimeException | Error e) {
-                // the trace's outputs and run.json are in place: remove them, so that a failed run leaves no
-                // set of outputs that looks complete
-                List<Path> written = new ArrayList<>(result.files());
-                written.add(runJson);
+                // the trace's outputs (and run.json, once written) are in place: remove them, so that a failed
+                // run (a full disk at run.json, a run-level exporter that throws) leaves no set of outputs that
+                // looks complete
                 written.forEach(TraceRun::deleteFileQuietly);
                 throw e;
             }

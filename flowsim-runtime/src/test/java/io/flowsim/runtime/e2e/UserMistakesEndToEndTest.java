@@ -50,6 +50,32 @@ class UserMistakesEndToEndTest {
     }
 
     /**
+     * A trace whose {@code deviceProperties} give a device no usable name (a number, null, blanks: a damaged or
+     * hand-edited trace) says which GPU it ran on no more than one without devices: without {@code --gpu} one
+     * line asks for it (exit 2, not an internal error), with {@code --gpu} the run simulates that GPU.
+     */
+    @Test
+    void aTraceDeviceWithoutAUsableNameIsAGpuNotRecorded() throws IOException {
+        Path plugins = AnalyticalBackendEndToEndTest.plugins(dir);
+        for (String name : List.of("12", "null", "\"  \"")) {
+            Path trace = Files.writeString(dir.resolve("nameless.json"), "{\"deviceProperties\": [{\"id\": 0, \"name\": "
+                    + name + ", \"numSms\": 132}], \"traceEvents\": [{\"ph\": \"X\", \"cat\": \"kernel\", \"name\":"
+                    + " \"k\", \"pid\": 0, \"tid\": 7, \"ts\": 1000.0, \"dur\": 2.5, \"args\": {\"device\": 0,"
+                    + " \"stream\": 7, \"correlation\": 1}}]}");
+            CliRun r = CliRun.of("--quiet", "--plugins-dir", plugins.toString(), "simulate", "--trace-file",
+                    trace.toString(), "--output-dir", dir.resolve("o").toString());
+            assertThat(r.exitCode()).as(name + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err().lines().filter(l -> !l.isBlank()).toList()).as(name).singleElement().asString()
+                    .isEqualTo("flowsim: the trace " + trace + " does not say which GPU it was recorded on; name the GPU"
+                            + " to simulate with --gpu");
+
+            CliRun named = CliRun.of("--quiet", "--plugins-dir", plugins.toString(), "simulate", "--trace-file",
+                    trace.toString(), "--output-dir", dir.resolve("o").toString(), "--gpu", "H200");
+            assertThat(named.exitCode()).as(name + ": " + named.err()).isZero();
+        }
+    }
+
+    /**
      * A hardware profile ({@code --hardware}) that is missing, not JSON, lacks a field or is a directory is the
      * backend's to refuse, and it does so before any input is read: the inputs are not even a trace or a table,
      * and a real trace is not parsed first (no "simulating ..." line before the refusal, as there was).

@@ -73,6 +73,30 @@ class TraceDirectoryTest {
     }
 
     @Test
+    void aTraceNameThatIsABrokenOrLoopingSymbolicLinkIsRefusedNotSkipped() throws IOException {
+        Files.writeString(dir.resolve("a-rank0.json"), "TOY 0");
+        Path dangling = dir.resolve("b-rank1.json");
+        try {
+            Files.createSymbolicLink(dangling, dir.resolve("moved-away").resolve("rank1.json"));
+        } catch (UnsupportedOperationException | IOException e) {
+            Assumptions.abort("no symbolic links here: " + e);
+        }
+
+        // without the refusal the run would analyse rank 0 alone, as if rank 1 had never been given
+        assertThatThrownBy(() -> TraceDirectory.list(dir, List.of(TOY), false))
+                .isInstanceOfSatisfying(FlowsimException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_INPUT))
+                .hasMessageContaining("b-rank1.json is a symbolic link that leads to no file")
+                .hasMessageContaining("moved-away");
+
+        Files.delete(dangling);
+        Files.createSymbolicLink(dir.resolve("c.json"), dir.resolve("d.json"));
+        Files.createSymbolicLink(dir.resolve("d.json"), dir.resolve("c.json"));
+        assertThatThrownBy(() -> TraceDirectory.list(dir, List.of(TOY), false))
+                .hasMessageContaining("c.json is a symbolic link that leads to no file (a loop of symbolic links)")
+                .hasMessageContaining("(and one more such link)");
+    }
+
+    @Test
     void aFileIsATraceWhenAnySourceAcceptingItTakesIt() throws IOException {
         Path two = Files.writeString(dir.resolve("a.json"), "TWO");
         Path neither = Files.writeString(dir.resolve("b.json"), "model: m");

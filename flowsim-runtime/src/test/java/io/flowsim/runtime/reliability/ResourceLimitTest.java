@@ -102,4 +102,46 @@ class ResourceLimitTest {
         assertThat(Reliability.names(out)).as("the earlier output is kept; no temporary file").containsExactly("big.csv");
         assertThat(Files.readString(out.resolve("big.csv"))).isEqualTo("an earlier output");
     }
+
+    /**
+     * A run of several traces writes into a hidden staging folder beside the output, deleted when the run fails:
+     * a full disk there is reported on the file in the output folder the user gave, not in the deleted folder.
+     */
+    @Test
+    void aFileSizeLimitInARunOfSeveralTracesNamesTheOutputFolderGiven() throws Exception {
+        Path in = Files.createDirectories(work.resolve("several-in"));
+        StringBuilder trace = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            trace.append("kernel_number_").append(i).append('|').append(i * 10L).append("|5|0\n");
+        }
+        Files.writeString(in.resolve("a.fake-trace"), trace);
+        Files.writeString(in.resolve("b.fake-trace"), trace);
+        Path out = work.resolve("several-out");
+        Result r = run("several", List.of(), 200, "parse", "--trace-file", in.resolve("a.fake-trace").toString(),
+                "--trace-file", in.resolve("b.fake-trace").toString(), "--output-dir", out.toString(), "--exporter", "csv",
+                "--jobs", "1");
+        assertThat(r.exitCode()).as(r.output()).isEqualTo(2);
+        Reliability.assertOneLine(r.output());
+        assertThat(r.output()).contains("cannot write the output " + out.resolve("a.fake-trace").resolve("a.csv"))
+                .contains("File too large").doesNotContain("flowsim-staging");
+        assertThat(Files.exists(out)).as("no output folder").isFalse();
+        assertThat(Reliability.names(work).stream().filter(n -> n.contains("flowsim-staging")).toList()).isEmpty();
+    }
+
+    /**
+     * The disk fills at run.json, the last file of a run of one trace, after the trace's own outputs are in place
+     * (a 4 KiB limit: the CSVs of three kernels fit, run.json does not): those outputs are taken back too.
+     */
+    @Test
+    void aFileSizeLimitAtRunJsonLeavesNoneOfTheTracesOutputs() throws Exception {
+        Path in = Files.createDirectories(work.resolve("runjson-in"));
+        Path file = Files.writeString(in.resolve("small.fake-trace"), "kernel_a|0|5|0\nkernel_b|10|5|0\nkernel_c|20|5|0\n");
+        Path out = work.resolve("runjson-out");
+        Result r = run("runjson", List.of("-XX:-UsePerfData"), 4, "parse", "--trace-file", file.toString(),
+                "--output-dir", out.toString(), "--exporter", "csv");
+        assertThat(r.exitCode()).as(r.output()).isEqualTo(2);
+        Reliability.assertOneLine(r.output());
+        assertThat(r.output()).contains("cannot write the output").contains(out.resolve("run.json").toString());
+        assertThat(!Files.exists(out) || Reliability.names(out).isEmpty()).as("nothing left").isTrue();
+    }
 }

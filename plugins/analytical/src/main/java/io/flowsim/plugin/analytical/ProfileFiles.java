@@ -51,6 +51,9 @@ final class ProfileFiles {
         static final JsonMapper MAPPER = JsonMapper.builder(FACTORY).enable(SerializationFeature.INDENT_OUTPUT).build();
     }
 
+    /** The largest figure a profile may give in any field's unit: ten million (TFLOP/s, GB/s, MiB, SMs, ns). */
+    static final double LARGEST_FIGURE = 1e7;
+
     static final List<int[]> DEFAULT_TILES = List.of(new int[] {128, 128}, new int[] {128, 256},
             new int[] {256, 128}, new int[] {64, 128}, new int[] {128, 64}, new int[] {64, 64});
 
@@ -96,7 +99,7 @@ final class ProfileFiles {
     /**
      * The first JSON value of a parser as a tree ({@link MissingNode} when there is none), node for
      * node what {@code ObjectMapper.readTree} builds with default settings: int, long or big integer
-     * nodes for integers, double nodes for decimals, the last of duplicate keys.
+     * nodes for integers, double nodes for decimals; a key repeated in one object is an error.
      */
     static JsonNode readTree(JsonParser parser) throws IOException {
         try (JsonParser p = parser) {
@@ -112,6 +115,11 @@ final class ProfileFiles {
                 ObjectNode o = f.objectNode();
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String key = p.currentName();
+                    if (o.has(key)) {
+                        // which of two values the user meant is not ours to guess (a copied profile's field
+                        // edited below the original, the original still read first)
+                        throw new JsonParseException(p, "duplicate field '" + key + "'");
+                    }
                     o.set(key, node(p, p.nextToken()));
                 }
                 return o;
@@ -152,6 +160,11 @@ final class ProfileFiles {
             // Jackson would report a directory as a missing file
             throw FlowsimException.badInput("hardware profile " + file + " is a directory, not a profile file;"
                     + " name a profile's JSON file (flowsim calibrate -o writes one)");
+        }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            // a named pipe without a writer would block the run for ever; a device never ends
+            throw FlowsimException.badInput("hardware profile " + file + " is not a regular file (a pipe or a device);"
+                    + " name a profile's JSON file");
         }
         JsonNode tree;
         try {
@@ -220,6 +233,7 @@ final class ProfileFiles {
             if (!e.getValue().isNumber() || e.getValue().asDouble() <= 0) {
                 throw bad(origin, "field 'peak_tflops." + e.getKey() + "' must be a positive number, got " + e.getValue());
             }
+            atMostLargest("peak_tflops." + e.getKey(), e.getValue(), origin);
             peaks.put(key, e.getValue().asDouble());
         }
         double hbm = positive(doc, "hbm_bandwidth_gbps", origin, true);
@@ -405,6 +419,7 @@ final class ProfileFiles {
         if (!n.isNumber() || n.asDouble() <= 0) {
             throw bad(origin, "field '" + field + "' must be a positive number, got " + n);
         }
+        atMostLargest(field, n, origin);
         return n.asDouble();
     }
 
@@ -416,7 +431,20 @@ final class ProfileFiles {
         if (!n.isNumber() || n.asDouble() < 0) {
             throw bad(origin, "field '" + field + "' must be a number >= 0, got " + n);
         }
+        atMostLargest(field, n, origin);
         return n.asDouble();
+    }
+
+    /**
+     * A figure of a GPU (a peak, a bandwidth, a size, a count, a latency) beyond {@link #LARGEST_FIGURE} in its
+     * unit describes no GPU: a typo or a hostile file. Left in, it would reach the outputs as Infinity (1e308 GB/s
+     * is an infinite byte rate) or make every kernel free.
+     */
+    private static void atMostLargest(String field, JsonNode n, String origin) {
+        if (n.asDouble() > LARGEST_FIGURE) {
+            throw bad(origin, "field '" + field + "' must be at most " + (long) LARGEST_FIGURE
+                    + " (far beyond any GPU's), got " + n);
+        }
     }
 
     private static List<String> sorted(Set<String> s) {

@@ -105,6 +105,13 @@ class ProfileFilesTest {
         "{\"id\": \"X Y\", \"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1}, \"hbm_bandwidth_gbps\": 1} | field 'id' must be lower-case",
         "{\"id\": \"x\", \"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1}, \"hbm_bandwidth_gbps\": 1, \"gemm_tiles\": [[128]]} | field 'gemm_tiles'",
         "{\"id\": \"x\", \"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1}, \"hbm_bandwidth_gbps\": 1, \"dram_latency_ns\": -5} | field 'dram_latency_ns' must be a number >= 0",
+        "{\"id\": \"x\", \"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1}, \"hbm_bandwidth_gbps\": 1e308} | field 'hbm_bandwidth_gbps' must be at most 10000000",
+        "{\"id\": \"x\", \"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1e308}, \"hbm_bandwidth_gbps\": 1} | field 'peak_tflops.bf16' must be at most 10000000",
+        "{\"id\": \"x\", \"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1}, \"hbm_bandwidth_gbps\": 1, \"nvlink_bandwidth_gbps\": 1e308} | field 'nvlink_bandwidth_gbps' must be at most 10000000",
+        "{\"id\": \"x\", \"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1}, \"hbm_bandwidth_gbps\": 1, \"dram_latency_ns\": 1e308} | field 'dram_latency_ns' must be at most 10000000",
+        "{\"id\": \"x\", \"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1}, \"hbm_bandwidth_gbps\": 1, \"host_link_shared_by\": 1e15} | field 'host_link_shared_by' must be at most 10000000",
+        "{\"id\": \"x\", \"name\": \"X\", \"sm_count\": 132, \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1}, \"hbm_bandwidth_gbps\": 1} | duplicate field 'sm_count'",
+        "{\"id\": \"x\", \"name\": \"X\", \"sm_count\": 1, \"peak_tflops\": {\"bf16\": 1, \"bf16\": 2}, \"hbm_bandwidth_gbps\": 1} | duplicate field 'bf16'",
         "[1, 2] | the profile must be a JSON object",
         "{\"id\": \"x\", | is not valid JSON"})
     void invalidProfilesNameTheFileAndTheField(String json, String expected, @TempDir Path dir) throws IOException {
@@ -124,6 +131,25 @@ class ProfileFilesTest {
                     assertThat(e.code()).isEqualTo(ErrorCode.BAD_INPUT);
                     assertThat(e.getMessage()).contains("not found").contains(f.toString());
                 });
+    }
+
+    /** {@code --hardware PIPE}: refused at once; reading a named pipe nobody writes to never returns. */
+    @Test
+    void aNamedPipeIsRefusedNotWaitedOn(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("profile.json");
+        int made;
+        try {
+            made = new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+        } catch (IOException e) {
+            made = -1;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(made == 0, "no mkfifo here");
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> assertThatThrownBy(
+                () -> ProfileFiles.read(fifo, id -> null))
+                .isInstanceOfSatisfying(FlowsimException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.BAD_INPUT);
+                    assertThat(e.getMessage()).contains(fifo + " is not a regular file (a pipe or a device)");
+                }));
     }
 
     /** {@code --hardware /tmp}: a directory is named as one, not called missing. */

@@ -135,6 +135,13 @@ final class RunHtmlReport {
         return java.net.URLEncoder.encode(folder, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
+    /** The measured time of the kernels with a prediction, over every trace: the coverage of the predicted time. */
+    private long predictedKernelsMeasuredNs() {
+        return run.traces().stream().map(t -> t.summary().simulation()).flatMap(Optional::stream)
+                .flatMap(s -> s.accuracy().stream().filter(r -> r.group().equals("all")))
+                .mapToLong(r -> r.measuredNs()).sum();
+    }
+
     private long kernelTimeNs() {
         return run.perRank().stream().mapToLong(RunResults.RankTotals::kernelTimeNs).sum();
     }
@@ -146,10 +153,12 @@ final class RunHtmlReport {
         if (run.simulated()) {
             long predicted = run.perRank().stream().mapToLong(RunResults.RankTotals::predictedNs).sum();
             EfficiencyTotals t = run.analysis().total();
+            double coverage = measured == 0 ? 0 : 100.0 * predictedKernelsMeasuredNs() / measured;
             out.append("<p class=\"headline\">Measured kernel time over every rank <b>").append(micros(measured))
                     .append("</b>, predicted <b>").append(micros(predicted)).append("</b>; ")
                     .append(count(t.predictedCount())).append(" of ").append(count(t.count()))
-                    .append(" kernels have a prediction.</p>");
+                    .append(" kernels have a prediction, covering <b>").append(Html.percent(coverage))
+                    .append("</b> of measured kernel time.</p>");
         }
         out.append("<table id=\"totals-table\"><thead><tr><th>total</th><th class=\"n\">value</th></tr></thead><tbody>");
         total("end_to_end.measured_kernel_time_us", "kernel time, every rank", exactMicros(measured), micros(measured));
@@ -299,7 +308,14 @@ final class RunHtmlReport {
             }
             out.append("<td>").append(t.bound().id()).append("</td>");
             if (run.simulated()) {
-                num(t.predictedNs() / 1000.0, Html.num(t.predictedNs() / 1000.0, 3));
+                // no prediction is no time, not 0; a part predicted says how many of the kernels its time sums
+                if (t.predictedCount() == 0) {
+                    out.append("<td class=\"n\" data-v=\"\"></td>");
+                } else {
+                    num(t.predictedNs() / 1000.0, Html.num(t.predictedNs() / 1000.0, 3)
+                            + (t.predictedCount() < t.count() ? " (" + count(t.predictedCount()) + " of "
+                            + count(t.count()) + ")" : ""));
+                }
             }
             out.append("</tr>");
         }

@@ -18,6 +18,7 @@ import io.flowsim.api.model.KernelEfficiency;
 import io.flowsim.api.model.KernelGroup;
 import io.flowsim.api.model.KernelResult;
 import io.flowsim.api.model.KernelWork;
+import io.flowsim.api.model.NamedTotals;
 import io.flowsim.api.model.ResolvedKernel;
 import io.flowsim.api.model.RunAnalysis;
 import io.flowsim.api.model.RunResults;
@@ -237,6 +238,41 @@ class HtmlReportExporterTest {
         assertThat(page).contains("data-total=\"per_rank.0.collective_wait_us\" data-value=\"30\"")
                 .contains("data-total=\"collectives.transfer_time_us\" data-value=\"50\"")
                 .contains("<a href=\"r1/report.html\">r1</a>").doesNotContain("href=\"r0/report.html\"");
+    }
+
+    /**
+     * A simulated run's report: the predicted total is stated with its coverage (the measured time of the
+     * predicted kernels over all kernel time), and a top kernel without any prediction has an empty predicted
+     * cell, not 0 us; one predicted in part says how many of its kernels its time sums.
+     */
+    @Test
+    void aSimulatedRunReportStatesCoverageAndLeavesUnpredictedKernelsBlank() throws IOException {
+        // hand-made: rank 0 has 300 us of kernels, 250 us of them predicted (at 220 us); rank 1 100 us, none
+        RunSummary rank0 = HandMadeKernels.summary(4, 300_000, 220_000, 250_000, 3, true);
+        RunSummary rank1 = HandMadeKernels.summary(2, 100_000, 0, 0, 0, true);
+        EfficiencyTotals none = new EfficiencyTotals(2, 100_000, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
+        EfficiencyTotals part = new EfficiencyTotals(4, 300_000, 3, 220_000, 0, 0, 0, 0, 0, 0, 0, Map.of());
+        RunAnalysis analysis = new RunAnalysis(Optional.empty(), Optional.empty(), false,
+                List.of(new KernelGroup(Stage.OTHER, "gemm", "matmul", "", part),
+                        new KernelGroup(Stage.OTHER, "copy", "embedding", "", none)),
+                List.of(new NamedTotals("gemm_kernel", "gemm", part), new NamedTotals("embedding_kernel", "copy", none)),
+                List.of());
+        RunResults run = new RunResults(
+                List.of(new RunResults.TraceResult("r0", "r0", 0, rank0), new RunResults.TraceResult("r1", "r1", 1, rank1)),
+                List.of(new RunResults.RankTotals(0, List.of("r0"), 4, 300_000, 300_000, 220_000, 0, 0, 0),
+                        new RunResults.RankTotals(1, List.of("r1"), 2, 100_000, 100_000, 0, 0, 0, 0)),
+                analysis, new RunResults.CollectiveTotals(List.of(0, 1), 0, 0, 0, Map.of(), List.of()), true, List.of());
+        new HtmlReportExporter().exportRun(new RunExportContext(dir, true, true, RunContext.of(Options.empty(),
+                Reporter.silent(), dir)), run);
+        String page = Files.readString(dir.resolve("report.html"));
+
+        // 250 of the 400 us measured have a prediction
+        assertThat(page).contains("3 of 6 kernels have a prediction, covering <b>62.5%</b> of measured kernel time");
+        String embedding = page.substring(page.indexOf("<tr class=\"mark\" data-key=\"embedding_kernel\""));
+        embedding = embedding.substring(0, embedding.indexOf("</tr>"));
+        assertThat(embedding).endsWith("<td class=\"n\" data-v=\"\"></td>").doesNotContain(">0<");
+        String gemm = page.substring(page.indexOf("<tr class=\"mark\" data-key=\"gemm_kernel\""));
+        assertThat(gemm.substring(0, gemm.indexOf("</tr>"))).contains(">220 (3 of 4)</td>");
     }
 
     @Test
