@@ -377,6 +377,15 @@ record AttentionKernel(Implementation implementation, Products products, Prefill
         return hopperPlus(hw) || headDimQk > 128 ? 64 : 128;
     }
 
+    /**
+     * Whether Triton lowers the extend kernel's products to Hopper's warpgroup MMA: its MMAv3 needs the tile's rows
+     * to be a multiple of 64 and the warps a multiple of 4 ({@code supportMMA} of Triton's {@code AccelerateMatmul});
+     * sglang's 32-row Hopper tile ({@code d > 256}) runs on {@code mma.sync}.
+     */
+    static boolean tritonWarpgroupMma(HardwareProfile hw, long blockM, long warps) {
+        return hopperPlus(hw) && blockM % 64 == 0 && warps % 4 == 0;
+    }
+
     /** Warps per thread block of sglang's Triton extend kernel: 4 up to {@code d = 64}, else 8. */
     static int tritonWarps(long headDimQk) {
         return headDimQk <= 64 ? 4 : 8;

@@ -543,7 +543,8 @@ final class AttentionModel {
      * the last, heaviest blocks form the tail. A block loops over its prefix keys (stage 1) and its causal
      * part of the new keys (stage 2) in tiles of {@code BLOCK_N}; under a sliding window it still visits
      * every tile but skips the loads and products of a tile with no key inside the window
-     * ({@code SKIP_TILE}). Stage 2 runs on the activations' type (an 8-bit cache only changes stage 1).
+     * ({@code SKIP_TILE}). Stage 1 multiplies in the cache's type, stage 2 in the activations': on Hopper's
+     * 128-row tiles (warpgroup MMA) an 8-bit stage runs its share of products at the 8-bit rate.
      *
      * <p>Two bounds join in a p-norm. Latency: the blocks dealt to the SMs in launch order, each costing a
      * fixed part plus its computed tiles (the tile's products at {@code compute_efficiency} of one SM's
@@ -571,8 +572,18 @@ final class AttentionModel {
         double spill = spilledBytes / (hw.get(Param.TRITON_PREFILL_SPILL_BANDWIDTH_GBPS) * 1e9);
         double tile = 2.0 * blockM * blockN * (p.headDim + p.headDimV)
                 / (peak.getAsDouble() / sms * hw.get(Param.TRITON_PREFILL_COMPUTE_EFFICIENCY));
-        double skipped = hw.get(Param.TRITON_PREFILL_SKIPPED_TILE_LATENCY) * spill;
-        double skippedTraffic = hw.get(Param.TRITON_PREFILL_SKIPPED_TILE_TRAFFIC) * spill;
+        // Each stage multiplies in its own operands' type: stage 1 the cache's (q.to(k.dtype)), stage 2 the activations'.
+        boolean warpgroup = AttentionKernel.tritonWarpgroupMma(hw, blockM, threads / 32);
+        double prefixTile = tile * tritonTileFactor(hw, p.kvType, peak.getAsDouble(), warpgroup);
+        double newTile = tile * tritonTileFactor(hw, p.qType, peak.getAsDouble(), warpgroup);
+        // A skipped tile holds only the loop-carried state (the accumulator, Q, the softmax statistics): its score
+        // tile and P are dead, so fewer registers spill than around a computed tile.
+        double carriedRegisters = (blockM * p.headDimV * 4.0 + blockM * p.headDim * operandBytes) / (4.0 * threads);
+        double carried = carriedRegisters + hw.get(Param.TRITON_PREFILL_REGISTER_OVERHEAD);
+        double skippedSpill = 2 * 4.0 * threads * Math.max(0, carried - MAX_REGISTERS_PER_THREAD)
+                / (hw.get(Param.TRITON_PREFILL_SPILL_BANDWIDTH_GBPS) * 1e9);
+        double skipped = hw.get(Param.TRITON_PREFILL_SKIPPED_TILE_LATENCY) * skippedSpill;
+        double skippedTraffic = hw.get(Param.TRITON_PREFILL_SKIPPED_TILE_TRAFFIC) * skippedSpill;
         double perBlock = hw.get(Param.TRITON_PREFILL_CTA_OVERHEAD_US) * 1e-6;
         int resident = (int) Math.max(1, Math.floor(REGISTERS_PER_SM
                 / (threads * Math.min(MAX_REGISTERS_PER_THREAD, Math.ceil(needed)))));
@@ -594,11 +605,12 @@ final class AttentionModel {
             long end = p.causal ? lastRow + 1 : p.qLen;
             long newTiles = GemmModel.ceilDiv(end, blockN);
             long newSkipped = window > 0 ? Math.min(newTiles, tilesBefore(firstRow - window, blockN)) : 0;
-            double in = prefixTiles - prefixSkipped + newTiles - newSkipped;
+            double prefixIn = prefixTiles - prefixSkipped;
+            double newIn = newTiles - newSkipped;
             double out = prefixSkipped + newSkipped;
-            computedTiles += in * blocksPerLevel;
+            computedTiles += (prefixIn + newIn) * blocksPerLevel;
             skippedTiles += out * blocksPerLevel;
-            schedule.deal(blocksPerLevel, perBlock + in * tile + out * skipped);
+            schedule.deal(blocksPerLevel, perBlock + prefixIn * prefixTile + newIn * newTile + out * skipped);
         }
         // Blocks resident on one SM hide each other's latency (each slot is one block's own time).
         double latency = schedule.makespan();
@@ -609,6 +621,21 @@ final class AttentionModel {
         double total = Math.max(body, memory);
         return Estimate.of(fixed + total, modelName("attention-prefill", kernel),
                 fixed > total ? "latency" : memory > body ? "memory" : latency >= throughput ? "compute" : "memory");
+    }
+
+    /**
+     * A Triton key tile's latency relative to the 16-bit one: the {@code product_share} of it spent in the two
+     * products runs at the operands' tensor peak where Triton emits warpgroup MMA (on Hopper an 8-bit {@code tl.dot}
+     * is a {@code wgmma} at twice the 16-bit rate: Triton's default {@code max_num_imprecise_acc} on sm90 lets it
+     * accumulate there); {@code mma.sync} tiles, and types without a faster peak, keep the 16-bit time.
+     */
+    static double tritonTileFactor(HardwareProfile hw, DataType type, double peak16, boolean warpgroup) {
+        if (!warpgroup || type.bits() != 8) {
+            return 1;
+        }
+        double narrow = hw.peakFlops(type.isFloatingPoint() ? "fp8" : "int8").orElse(peak16);
+        double share = hw.get(Param.TRITON_PREFILL_PRODUCT_SHARE);
+        return 1 - share + share * peak16 / Math.max(peak16, narrow);
     }
 
     /**

@@ -111,6 +111,9 @@ enum Param {
             "share of one SM's 16-bit tensor peak at which a Triton prefill/extend thread block works through one"
                     + " key tile when it has the GPU to itself (sglang's kernel does not pipeline its loads:"
                     + " num_stages = 1)"),
+    TRITON_PREFILL_PRODUCT_SHARE(FitGroup.ATTENTION_PREFILL_TRITON, "product_share", 0, 1, 0.39,
+            "share of a 16-bit key tile's latency spent in its two products; where Triton emits Hopper's warpgroup"
+                    + " MMA (BLOCK_M a multiple of 64) an 8-bit tile runs that share at the 8-bit peak"),
     TRITON_PREFILL_CTA_OVERHEAD_US(FitGroup.ATTENTION_PREFILL_TRITON, "cta_overhead_us", 0, 100, 1.8,
             "fixed cost of one Triton prefill thread block (load its Q rows, the epilogue, write O)"),
     TRITON_PREFILL_FIXED_LATENCY_US(FitGroup.ATTENTION_PREFILL_TRITON, "fixed_latency_us", 0.5, 30, 0.5,
@@ -122,8 +125,8 @@ enum Param {
             "local-memory (L1/L2) bandwidth per SM at which spilled registers are stored and reloaded once per"
                     + " key tile when every SM is busy"),
     TRITON_PREFILL_SKIPPED_TILE_LATENCY(FitGroup.ATTENTION_PREFILL_TRITON, "skipped_tile_latency_fraction", 0, 1, 0.16,
-            "time of a key tile wholly outside the sliding window (visited, masked, skipped), as a share of a"
-                    + " computed tile's spill traffic time, for one thread block alone"),
+            "time of a key tile wholly outside the sliding window (visited, masked, skipped), as a share of the"
+                    + " spill traffic time of its loop-carried state (accumulator, Q), for one thread block alone"),
     TRITON_PREFILL_SKIPPED_TILE_TRAFFIC(FitGroup.ATTENTION_PREFILL_TRITON, "skipped_tile_traffic_fraction", 0, 1, 0.36,
             "the same share for the spill traffic when every SM is busy"),
     TRITON_PREFILL_ROOFLINE_SHARPNESS(FitGroup.ATTENTION_PREFILL_TRITON, "roofline_sharpness", 1, 10, 4.9,

@@ -172,6 +172,56 @@ class AttentionImplementationTest {
     }
 
     @Test
+    void tritonMultipliesEightBitTilesAtTheEightBitRateOnlyWhereItEmitsWarpgroupMma() {
+        // One block of 16 query rows: its latency alone. The 128-row Hopper tile (d = 256) is a warpgroup MMA, which
+        // multiplies fp8 at twice the bf16 rate; the 32-row tile (d = 512) is below wgmma's 64 rows: mma.sync.
+        assertThat(AttentionKernel.tritonWarpgroupMma(H100, 128, 8)).isTrue();
+        assertThat(AttentionKernel.tritonWarpgroupMma(H100, 32, 8)).isFalse();
+        assertThat(AttentionKernel.tritonWarpgroupMma(A100, 128, 8)).isFalse();
+        SimulationRequest bf16 = named("_fwd_kernel", Requests.prefill(1, 16, 1, 1, 256));
+        SimulationRequest fp8 = named("_fwd_kernel", Requests.prefill(1, 16, 1, 1, 256, DataType.FP8_E4M3));
+        double share = H100.get(Param.TRITON_PREFILL_PRODUCT_SHARE);
+        double[] values = H100.parameters();
+        values[Param.TRITON_PREFILL_PRODUCT_SHARE.ordinal()] = 0;
+        HardwareProfile noShare = H100.withParameters(values);
+        double tile = 2.0 * 128 * 64 * (256 + 256) / (H100.peakFlops("bf16").getAsDouble() / H100.smCount()
+                * H100.get(Param.TRITON_PREFILL_COMPUTE_EFFICIENCY));
+        assertThat(estimate(bf16, H100).seconds() - estimate(fp8, H100).seconds())
+                .isCloseTo(share / 2 * tile, within(1e-3 * tile));
+        // (the block's spill traffic, smaller for fp8's Q and P, adds a trace through the p-norm)
+        assertThat(estimate(fp8, noShare).seconds()).isCloseTo(estimate(bf16, noShare).seconds(),
+                within(1e-4 * estimate(bf16, noShare).seconds()));
+        assertThat(estimate(bf16, noShare).seconds()).isEqualTo(estimate(bf16, H100).seconds());
+        SimulationRequest bf16Narrow = named("_fwd_kernel", Requests.prefill(1, 16, 1, 1, 512));
+        SimulationRequest fp8Narrow = named("_fwd_kernel", Requests.prefill(1, 16, 1, 1, 512, DataType.FP8_E4M3));
+        assertThat(estimate(fp8Narrow, H100).seconds()).isCloseTo(estimate(bf16Narrow, H100).seconds(),
+                within(1e-4 * estimate(bf16Narrow, H100).seconds()));
+    }
+
+    @Test
+    void aSkippedTritonTileSpillsOnlyItsLoopCarriedState() {
+        // d = 256 in bf16, 128 x 64 tiles of 256 threads: the accumulator (128 registers a thread) and Q (64) are
+        // carried through every iteration, the score tile (32) and P (16) only through a computed one. With 60
+        // registers of overhead the carried state fits in 255 (252) and a computed tile's does not (300): skipped
+        // tiles then cost nothing beyond their visit, whatever share of a spill they are priced at.
+        SimulationRequest windowed = withAttribute(named("_fwd_kernel", Requests.prefill(4, 8192, 16, 8, 256)),
+                "attention.window", "1024");
+        double[] values = H100.parameters();
+        values[Param.TRITON_PREFILL_REGISTER_OVERHEAD.ordinal()] = 60;
+        HardwareProfile carriedFits = H100.withParameters(values);
+        values[Param.TRITON_PREFILL_SKIPPED_TILE_LATENCY.ordinal()] = 0;
+        values[Param.TRITON_PREFILL_SKIPPED_TILE_TRAFFIC.ordinal()] = 0;
+        HardwareProfile freeSkips = H100.withParameters(values);
+        assertThat(estimate(windowed, carriedFits).seconds()).isEqualTo(estimate(windowed, freeSkips).seconds());
+        // With the default overhead the carried state spills too, and skipped tiles cost their share of it.
+        double[] defaults = H100.parameters();
+        defaults[Param.TRITON_PREFILL_SKIPPED_TILE_LATENCY.ordinal()] = 0;
+        defaults[Param.TRITON_PREFILL_SKIPPED_TILE_TRAFFIC.ordinal()] = 0;
+        assertThat(estimate(windowed, H100).seconds())
+                .isGreaterThan(estimate(windowed, H100.withParameters(defaults)).seconds());
+    }
+
+    @Test
     void fewTritonBlocksRunAtTheirOwnLatencyAndTheirSumIsNotSharedOverIdleSms() {
         // One sequence of one head: 8 blocks of 128 rows on 132 SMs. The time is the last (heaviest) block's,
         // so doubling the heads (16 blocks, still one wave) changes nothing.
