@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -305,6 +306,8 @@ public final class Pipeline {
             throw noGpuActivity(spec.traceFile(), trace);
         }
         HardwareTarget target = target(trace.metadata(), resolved, spec.gpu());
+        mixedGpus(trace.metadata(), resolved, target)
+                .ifPresent(line -> context.reporter().warn(spec.traceFile().getFileName() + ": " + line));
 
         Map<SimulationRequest, Integer> distinct = new LinkedHashMap<>();
         int[] requestOf = new int[resolved.size()];
@@ -445,6 +448,34 @@ public final class Pipeline {
         return traceDevice.map(d -> new HardwareTarget(d.name(), Optional.of(d)))
                 .orElseThrow(() -> FlowsimException.usage("the trace " + metadata.source()
                         + " does not say which GPU it was recorded on; name the GPU to simulate with --gpu"));
+    }
+
+    /**
+     * What a run on one GPU hides when the trace's kernels ran on GPUs of more than one model (devices whose recorded
+     * names differ): every kernel is simulated as {@code target}, so the kernels of the other models are priced on a
+     * GPU they did not run on. Empty when they all ran on one model (or names are not recorded).
+     */
+    static Optional<String> mixedGpus(TraceMetadata metadata, List<ResolvedKernel> kernels, HardwareTarget target) {
+        Map<Integer, Integer> perDevice = new TreeMap<>();
+        for (ResolvedKernel k : kernels) {
+            perDevice.merge(k.kernel().device(), 1, Integer::sum);
+        }
+        Map<String, List<String>> byModel = new LinkedHashMap<>();
+        perDevice.forEach((device, count) -> metadata.device(device)
+                .filter(d -> !d.name().isBlank())
+                .ifPresent(d -> byModel.computeIfAbsent(d.name(), n -> new ArrayList<>())
+                        .add(String.format(Locale.ROOT, "device %d, %,d kernel%s", device, count, count == 1 ? "" : "s"))));
+        if (byModel.size() < 2) {
+            return Optional.empty();
+        }
+        StringBuilder line = new StringBuilder("kernels ran on GPUs of ").append(byModel.size()).append(" models (");
+        String sep = "";
+        for (Map.Entry<String, List<String>> e : byModel.entrySet()) {
+            line.append(sep).append(e.getKey()).append(": ").append(String.join("; ", e.getValue()));
+            sep = ", ";
+        }
+        return Optional.of(line.append("); all are simulated as ").append(target.name())
+                .append(", and compared with it as the trace's GPU").toString());
     }
 
     /** Fails with a one-line bad-input error unless the trace file exists and is readable. */

@@ -76,6 +76,41 @@ class UserMistakesEndToEndTest {
     }
 
     /**
+     * A trace whose kernels ran on GPUs of two models is simulated as one of them (the model most kernels ran on,
+     * or {@code --gpu}): a warning names the models with their devices and kernel counts, so the kernels priced on
+     * a GPU they did not run on are not a silent result. One model on several devices is no warning.
+     */
+    @Test
+    void kernelsOnGpusOfTwoModelsAreAWarningNamingThem() throws IOException {
+        Path plugins = AnalyticalBackendEndToEndTest.plugins(dir);
+        String kernel = "{\"ph\": \"X\", \"cat\": \"kernel\", \"name\": \"k\", \"pid\": %d, \"tid\": 7, \"ts\":"
+                + " %d.0, \"dur\": 2.5, \"args\": {\"device\": %d, \"stream\": 7, \"correlation\": %d}}";
+        String mixed = "{\"deviceProperties\": [{\"id\": 0, \"name\": \"NVIDIA H200\", \"numSms\": 132},"
+                + " {\"id\": 1, \"name\": \"%s\", \"numSms\": %d}], \"traceEvents\": ["
+                + String.format(kernel, 0, 1000, 0, 1) + ", " + String.format(kernel, 0, 1010, 0, 2) + ", "
+                + String.format(kernel, 1, 1020, 1, 3) + "]}";
+        Path twoModels = Files.writeString(dir.resolve("two-models.json"),
+                String.format(mixed, "NVIDIA A100-SXM4-80GB", 108));
+        for (List<String> gpu : List.of(List.<String>of(), List.of("--gpu", "H100"))) {
+            List<String> args = new ArrayList<>(List.of("--quiet", "--plugins-dir", plugins.toString(), "simulate",
+                    "--trace-file", twoModels.toString(), "--output-dir", dir.resolve("o").toString()));
+            args.addAll(gpu);
+            CliRun r = CliRun.of(args.toArray(String[]::new));
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.err().lines().filter(l -> l.contains("warning")).toList()).as(gpu.toString())
+                    .singleElement().asString()
+                    .isEqualTo("warning: two-models.json: kernels ran on GPUs of 2 models (NVIDIA H200: device 0, 2"
+                            + " kernels, NVIDIA A100-SXM4-80GB: device 1, 1 kernel); all are simulated as "
+                            + (gpu.isEmpty() ? "NVIDIA H200" : "H100") + ", and compared with it as the trace's GPU");
+        }
+        Path oneModel = Files.writeString(dir.resolve("one-model.json"), String.format(mixed, "NVIDIA H200", 132));
+        CliRun r = CliRun.of("--quiet", "--plugins-dir", plugins.toString(), "simulate", "--trace-file",
+                oneModel.toString(), "--output-dir", dir.resolve("o1").toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).doesNotContain("warning");
+    }
+
+    /**
      * A hardware profile ({@code --hardware}) that is missing, not JSON, lacks a field or is a directory is the
      * backend's to refuse, and it does so before any input is read: the inputs are not even a trace or a table,
      * and a real trace is not parsed first (no "simulating ..." line before the refusal, as there was).
