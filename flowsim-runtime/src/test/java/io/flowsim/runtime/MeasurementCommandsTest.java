@@ -1,5 +1,6 @@
 package io.flowsim.runtime;
 
+import io.flowsim.testkit.NamedPipes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,13 +59,7 @@ class MeasurementCommandsTest {
     @Test
     void aNamedPipeAsATableIsRefusedNotWaitedOn() throws Exception {
         Path fifo = dir.resolve("gemm.csv");
-        int made;
-        try {
-            made = new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
-        } catch (IOException e) {
-            made = -1;
-        }
-        org.junit.jupiter.api.Assumptions.assumeTrue(made == 0, "no mkfifo here");
+        org.junit.jupiter.api.Assumptions.assumeTrue(NamedPipes.make(fifo), "no mkfifo here");
         CliRun r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
                 () -> CliRun.of("validate", "--backend", "counting-backend", "--gpu", "H100", fifo.toString()));
         assertUsageError(r, "table " + fifo + " is not a regular file (a pipe or a device)");

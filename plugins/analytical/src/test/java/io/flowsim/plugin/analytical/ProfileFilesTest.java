@@ -2,6 +2,7 @@ package io.flowsim.plugin.analytical;
 
 import io.flowsim.api.ErrorCode;
 import io.flowsim.api.FlowsimException;
+import io.flowsim.testkit.NamedPipes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -137,13 +138,7 @@ class ProfileFilesTest {
     @Test
     void aNamedPipeIsRefusedNotWaitedOn(@TempDir Path dir) throws Exception {
         Path fifo = dir.resolve("profile.json");
-        int made;
-        try {
-            made = new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
-        } catch (IOException e) {
-            made = -1;
-        }
-        org.junit.jupiter.api.Assumptions.assumeTrue(made == 0, "no mkfifo here");
+        org.junit.jupiter.api.Assumptions.assumeTrue(NamedPipes.make(fifo), "no mkfifo here");
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> assertThatThrownBy(
                 () -> ProfileFiles.read(fifo, id -> null))
                 .isInstanceOfSatisfying(FlowsimException.class, e -> {
