@@ -433,10 +433,7 @@ public final class Pipeline {
      * that does not say which GPU it was recorded on.
      */
     static HardwareTarget target(TraceMetadata metadata, List<ResolvedKernel> kernels, Optional<String> gpu) {
-        Map<Integer, Integer> perDevice = new LinkedHashMap<>();
-        for (ResolvedKernel k : kernels) {
-            perDevice.merge(k.kernel().device(), 1, Integer::sum);
-        }
+        Map<Integer, Integer> perDevice = kernelsPerDevice(kernels);
         Optional<DeviceInfo> traceDevice = perDevice.entrySet().stream()
                 .max(Map.Entry.comparingByValue())
                 .flatMap(e -> metadata.device(e.getKey()))
@@ -456,12 +453,8 @@ public final class Pipeline {
      * GPU they did not run on. Empty when they all ran on one model (or names are not recorded).
      */
     static Optional<String> mixedGpus(TraceMetadata metadata, List<ResolvedKernel> kernels, HardwareTarget target) {
-        Map<Integer, Integer> perDevice = new TreeMap<>();
-        for (ResolvedKernel k : kernels) {
-            perDevice.merge(k.kernel().device(), 1, Integer::sum);
-        }
         Map<String, List<String>> byModel = new LinkedHashMap<>();
-        perDevice.forEach((device, count) -> metadata.device(device)
+        new TreeMap<>(kernelsPerDevice(kernels)).forEach((device, count) -> metadata.device(device)
                 .filter(d -> !d.name().isBlank())
                 .ifPresent(d -> byModel.computeIfAbsent(d.name(), n -> new ArrayList<>())
                         .add(String.format(Locale.ROOT, "device %d, %,d kernel%s", device, count, count == 1 ? "" : "s"))));
@@ -476,6 +469,15 @@ public final class Pipeline {
         }
         return Optional.of(line.append("); all are simulated as ").append(target.name())
                 .append(", and compared with it as the trace's GPU").toString());
+    }
+
+    /** How many of {@code kernels} ran on each device, devices in the order their first kernel came. */
+    private static Map<Integer, Integer> kernelsPerDevice(List<ResolvedKernel> kernels) {
+        Map<Integer, Integer> perDevice = new LinkedHashMap<>();
+        for (ResolvedKernel k : kernels) {
+            perDevice.merge(k.kernel().device(), 1, Integer::sum);
+        }
+        return perDevice;
     }
 
     /** Fails with a one-line bad-input error unless the trace file exists and is readable. */
