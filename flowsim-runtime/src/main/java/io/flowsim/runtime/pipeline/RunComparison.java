@@ -91,6 +91,11 @@ public final class RunComparison {
             throw FlowsimException.badInput(path + " not found: compare reads the output folders of flowsim parse"
                     + " or simulate (or their run.json)");
         }
+        if (!Files.isDirectory(path) && !Files.isRegularFile(path)) {
+            // reading a named pipe nobody writes to would wait for ever; a device never ends
+            throw FlowsimException.badInput(path + " is not a regular file (a pipe or a device): compare reads the"
+                    + " output folders of flowsim parse or simulate (or their run.json)");
+        }
         Path file = Files.isDirectory(path) ? path.resolve(TraceRun.RUN_JSON) : path;
         if (!Files.isRegularFile(file)) {
             throw FlowsimException.badInput("no run.json in " + path + ": compare reads the outputs of flowsim parse"
