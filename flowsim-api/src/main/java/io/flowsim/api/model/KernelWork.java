@@ -43,6 +43,9 @@ import java.util.OptionalLong;
  *   <li>memcpy / memset: the bytes moved;</li>
  *   <li>fbgemm_gpu's quantizers and sparse-feature permutes (the op mappings of {@link FbgemmTraffic#OP_MAPPINGS}):
  *       the bytes of {@link FbgemmTraffic} (their outputs are not recorded), and FLOPs as for everything else;</li>
+ *   <li>a multi-tensor kernel ({@code multi_tensor_apply_kernel}) whose operands give no bytes (its TensorLists
+ *       record no shapes): the bound of {@link MultiTensorApplyTraffic}, a full chunk per block of its grid, one FLOP
+ *       per element;</li>
  *   <li>everything else: one FLOP per element of the largest operand (none for copies), and the
  *       bytes read and written as the analytical backend counts them: gathers and scatters move only
  *       the indexed rows (PyTorch's {@code vectorized_gather_kernel} one index per row; an
@@ -602,7 +605,9 @@ public record KernelWork(double flops, double bytes, double networkBytes, DataTy
             }
         }
         if (bytes <= 0) {
-            return UNKNOWN;
+            // a multi-tensor kernel's TensorLists record no shapes: its grid bounds what it moves
+            return MultiTensorApplyTraffic.of(kernelName, launch).filter(MultiTensorApplyTraffic::known)
+                    .map(t -> new KernelWork(t.elements(), t.bytes(), 0, t.elementType(), true)).orElse(UNKNOWN);
         }
         double flops = family == OperationFamily.COPY || family == OperationFamily.MEMSET ? 0 : largestElements;
         return new KernelWork(flops, bytes, 0, type, true);

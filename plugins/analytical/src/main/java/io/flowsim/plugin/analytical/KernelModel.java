@@ -70,6 +70,7 @@ final class KernelModel {
             // A small fill is its launch floor (reduction.launch_floor_us); a big one its stores' bandwidth.
             case FILL -> e.bound().equals("latency") ? Param.FitGroup.REDUCTION : byOperands(r);
             case GEMM_SPLIT_K_REDUCE -> Param.FitGroup.REDUCTION;
+            case MULTI_TENSOR -> Param.FitGroup.ELEMENTWISE_VECTORIZED;
             case OTHER -> byOperands(r);
         };
     }
@@ -110,6 +111,7 @@ final class KernelModel {
         MOE_ROUTING("moe-routing"),
         FILL("fill"),
         GEMM_SPLIT_K_REDUCE("gemm-split-k-reduce"),
+        MULTI_TENSOR(MemoryModel.MULTI_TENSOR_MODEL),
         /** Any other model: grouped by its request's operands and family. */
         OTHER;
 

@@ -4,11 +4,13 @@ import io.flowsim.api.model.Attributes;
 import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.KernelWork;
 import io.flowsim.api.model.MemoryTransfer;
+import io.flowsim.api.model.MultiTensorApplyTraffic;
 import io.flowsim.api.model.Operand;
 import io.flowsim.api.model.OperationFamily;
 import io.flowsim.api.model.SimulationRequest;
 
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -61,6 +63,10 @@ final class MemoryModel {
         // kernel its operands
         double bytes = names.vectorizedGather() ? vectorizedGatherTraffic(r) : rotaryTraffic(r);
         if (Double.isNaN(bytes)) {
+            Optional<MultiTensorApplyTraffic> lists = MultiTensorApplyTraffic.of(r.kernelName(), r.launch());
+            if (lists.isPresent()) {
+                return multiTensor(lists.get(), hw);
+            }
             String problem = RequestView.text(r, Attributes.OPERANDS_PROBLEM.name());
             return Estimate.unsupported(RequestView.hasShapes(r) ? "the operand types are unknown"
                     : problem != null ? "the operator's shapes give no operands: " + problem : "no operand shapes");
@@ -98,6 +104,25 @@ final class MemoryModel {
         }
         return indexLoop(r, hw, e, names);
     }
+
+    /**
+     * A multi-tensor kernel whose TensorLists recorded no shapes: the bytes of a full chunk per block of its grid
+     * ({@link MultiTensorApplyTraffic}, an upper bound where tensors end in partial chunks) at the streaming pattern's
+     * {@code t0} and {@code e}. Its loads are contiguous and coalesced (PyTorch's foreach functors load 16 bytes a
+     * thread where aligned; Apex's {@code AdamFunctor} four independent elements of each of its four lists a
+     * thread), and each SM keeps far more bytes in flight than the bandwidth-latency product asks, the streaming
+     * case the vectorized pattern's efficiency describes.
+     */
+    private static Estimate multiTensor(MultiTensorApplyTraffic lists, HardwareProfile hw) {
+        if (!lists.known()) {
+            return Estimate.unsupported(lists.problem());
+        }
+        return bandwidthBound(lists.bytes(), hw, Param.VECTORIZED_MEMORY_EFFICIENCY, Param.VECTORIZED_FIXED_LATENCY_US,
+                MULTI_TENSOR_MODEL);
+    }
+
+    /** The model name of {@link #multiTensor}'s estimates. */
+    static final String MULTI_TENSOR_MODEL = "multi-tensor-apply";
 
     /** Blocks per SM PyTorch's generic cat launches for each tensor ({@code getCatGrid}: {@code 2 * SMs} blocks). */
     static final int CAT_BLOCKS_PER_SM = 2;

@@ -116,6 +116,17 @@ class SharedWorkRulesTest {
     }
 
     @Test
+    void theModelPricesTheMultiTensorBoundTheWorkCounts() {
+        // PyTorch's _foreach_mul_ over a TensorList of unrecorded shapes (the HTA sampled traces): 220 blocks
+        ResolvedKernel k = resolved("void at::native::(anonymous namespace)::multi_tensor_apply_kernel<at::native::"
+                + "(anonymous namespace)::TensorListMetadata<1>, at::native::(anonymous namespace)::BinaryOpScalarFunctor"
+                + "<float, 1, 1, 0>, std::multiplies<float>, float>(...)", OperationFamily.ELEMENTWISE, "_foreach",
+                List.of(), 220, 512);
+        assertThat(KernelWork.of(k).bytes()).isEqualTo(220 * 65_536.0 * 8);
+        assertPricedAtTheCountedBytes(k, Param.VECTORIZED_FIXED_LATENCY_US, Param.VECTORIZED_MEMORY_EFFICIENCY);
+    }
+
+    @Test
     void theModelPricesTheRotaryTrafficTheWorkCounts() {
         // DeepSeek's rope over 1,024 positions of its [163840, 64] fp32 cache
         ResolvedKernel k = resolved("void flashinfer::BatchQKApplyRotaryPosIdsCosSinCacheHeadParallelismKernel<true, 64u,"

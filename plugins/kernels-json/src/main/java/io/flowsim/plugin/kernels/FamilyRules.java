@@ -5,6 +5,7 @@ import io.flowsim.api.model.KernelKind;
 import io.flowsim.api.model.KernelRecord;
 import io.flowsim.api.model.OperationFamily;
 
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,7 +23,7 @@ final class FamilyRules {
     }
 
     /** A class recognized by a kernel-name pattern. */
-    private record NameRule(Rule rule, Pattern pattern) {
+    record NameRule(Rule rule, Pattern pattern) {
     }
 
     private static final List<NameRule> RULES = List.of(
@@ -46,6 +47,10 @@ final class FamilyRules {
             rule("reduction / scan", OperationFamily.REDUCTION, "reduce_kernel|Reduce|Scan|softmax|cumsum|argmax|topk|sort"),
             rule("elementwise", OperationFamily.ELEMENTWISE, "elementwise|arange|multi_tensor_apply|vectorized|unrolled"),
             rule("inductor / triton", OperationFamily.OTHER, "^triton_|_triton$|^fused_|^triton"));
+
+    /** Rules the name rules out before they run: the heuristics see every unresolved kernel. */
+    private static final PatternPrefilter RULES_PREFILTER = PatternPrefilter.of(RULES.stream()
+            .map(NameRule::pattern).toList());
 
     private static final Map<String, OperationFamily> OP_FAMILIES = Map.ofEntries(
             Map.entry("matmul", OperationFamily.GEMM), Map.entry("mm", OperationFamily.GEMM),
@@ -88,9 +93,16 @@ final class FamilyRules {
         return Optional.ofNullable(OP_FAMILIES.get(opMapping.trim().toLowerCase(Locale.ROOT)));
     }
 
+    /** The name rules, in the order they are tried. */
+    static List<NameRule> nameRules() {
+        return RULES;
+    }
+
     /** The first heuristic rule matching a kernel name. */
     static Optional<Rule> byName(String kernelName) {
-        for (NameRule r : RULES) {
+        BitSet candidates = RULES_PREFILTER.candidates(kernelName);
+        for (int i = candidates.nextSetBit(0); i >= 0; i = candidates.nextSetBit(i + 1)) {
+            NameRule r = RULES.get(i);
             if (r.pattern().matcher(kernelName).find()) {
                 return Optional.of(r.rule());
             }

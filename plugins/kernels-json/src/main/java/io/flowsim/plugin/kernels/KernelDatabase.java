@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -44,6 +45,9 @@ final class KernelDatabase {
     private final Map<String, List<KernelEntry>> byImplementation;
     private final List<KernelEntry> operatorPatterns;
     private final List<String> origins;
+    /** Rules name and operator patterns out before they run (a trace may hold a million distinct names). */
+    private final PatternPrefilter namePrefilter;
+    private final PatternPrefilter operatorPrefilter;
 
     private KernelDatabase(Map<String, KernelEntry> exact, List<KernelEntry> namePatterns,
                            Map<String, List<KernelEntry>> byImplementation, List<KernelEntry> operatorPatterns,
@@ -53,6 +57,9 @@ final class KernelDatabase {
         this.byImplementation = byImplementation;
         this.operatorPatterns = operatorPatterns;
         this.origins = origins;
+        this.namePrefilter = PatternPrefilter.of(namePatterns.stream().map(e -> e.namePattern().orElseThrow()).toList());
+        this.operatorPrefilter = PatternPrefilter.of(operatorPatterns.stream()
+                .map(e -> e.operatorPattern().orElseThrow()).toList());
     }
 
     /** A kernel-name match: the entry and the rule that matched. */
@@ -112,13 +119,18 @@ final class KernelDatabase {
                 || frame.contains("cudaLaunchKernel");
     }
 
-    /** The entry for a kernel name: exact name first, then the first matching pattern. */
+    /**
+     * The entry for a kernel name: exact name first, then the first matching pattern. Only the
+     * patterns the prefilter leaves run, in their order, so the first match is the same as trying all.
+     */
     Optional<NameMatch> byKernelName(String name) {
         KernelEntry e = exact.get(name);
         if (e != null) {
             return Optional.of(new NameMatch(e, ResolutionSource.EXACT_NAME));
         }
-        for (KernelEntry p : namePatterns) {
+        BitSet candidates = namePrefilter.candidates(name);
+        for (int i = candidates.nextSetBit(0); i >= 0; i = candidates.nextSetBit(i + 1)) {
+            KernelEntry p = namePatterns.get(i);
             if (RegexBudget.find(p.namePattern().orElseThrow(), name, p.reference() + " name_pattern")) {
                 return Optional.of(new NameMatch(p, ResolutionSource.NAME_PATTERN));
             }
@@ -135,12 +147,24 @@ final class KernelDatabase {
             return List.of();
         }
         Set<KernelEntry> out = new LinkedHashSet<>(byImplementation.getOrDefault(operator, List.of()));
-        for (KernelEntry p : operatorPatterns) {
+        BitSet candidates = operatorPrefilter.candidates(operator);
+        for (int i = candidates.nextSetBit(0); i >= 0; i = candidates.nextSetBit(i + 1)) {
+            KernelEntry p = operatorPatterns.get(i);
             if (RegexBudget.find(p.operatorPattern().orElseThrow(), operator, p.reference() + " operator_pattern")) {
                 out.add(p);
             }
         }
         return List.copyOf(out);
+    }
+
+    /** The name patterns in the order they are tried (later databases' first). */
+    List<KernelEntry> namePatterns() {
+        return namePatterns;
+    }
+
+    /** The operator patterns in the order they are tried (later databases' first). */
+    List<KernelEntry> operatorPatterns() {
+        return operatorPatterns;
     }
 
     /** The databases merged, in load order. */

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -36,9 +37,16 @@ import java.util.stream.Collectors;
  * </ol>
  * A name match is completed from the operator's entries of a compatible family (fields it leaves
  * empty are taken from them), and with {@code prefer_operator} those entries come first. Lookups
- * are memoized per kernel name and operator name. Used from one thread.
+ * are memoized per kernel name and operator name, up to {@link #MEMO_LIMIT} names each (then the
+ * memo starts again empty), so memory does not grow with distinct names. Used from one thread.
  */
 final class KernelsJsonSession implements ResolverSession {
+
+    /**
+     * Names a memo holds before it is emptied: real traces repeat a few thousand names at most,
+     * while a trace of a million distinct names would otherwise keep a million results.
+     */
+    static final int MEMO_LIMIT = 1 << 16;
 
     private final String resolverName;
     private final KernelDatabase database;
@@ -69,8 +77,7 @@ final class KernelsJsonSession implements ResolverSession {
 
     @Override
     public Optional<ResolvedKernel> resolve(KernelRecord kernel) {
-        Optional<KernelDatabase.NameMatch> byName = nameMatches.computeIfAbsent(kernel.name(),
-                database::byKernelName);
+        Optional<KernelDatabase.NameMatch> byName = memoized(nameMatches, kernel.name(), database::byKernelName);
         List<Candidate> operators = operatorCandidates(kernel);
         List<Candidate> chain = new ArrayList<>();
         ResolutionSource source;
@@ -103,19 +110,37 @@ final class KernelsJsonSession implements ResolverSession {
         List<Candidate> out = new ArrayList<>();
         String linked = kernel.operator().map(OperatorCall::name).orElse("");
         if (!linked.isEmpty()) {
-            for (KernelEntry e : operatorMatches.computeIfAbsent(linked, database::byOperator)) {
+            for (KernelEntry e : memoized(operatorMatches, linked, database::byOperator)) {
                 out.add(new Candidate(e, true));
             }
         }
         String frame = implementationFrame(kernel);
         if (!frame.isEmpty() && !frame.equals(linked)) {
-            for (KernelEntry e : operatorMatches.computeIfAbsent(frame, database::byOperator)) {
+            for (KernelEntry e : memoized(operatorMatches, frame, database::byOperator)) {
                 if (out.stream().noneMatch(c -> c.entry() == e)) {
                     out.add(new Candidate(e, false));
                 }
             }
         }
         return out;
+    }
+
+    /** The memoized lookup of {@code key}, emptying the memo first when it is full. */
+    private static <V> V memoized(Map<String, V> memo, String key, Function<String, V> lookup) {
+        V value = memo.get(key);
+        if (value == null) {
+            if (memo.size() >= MEMO_LIMIT) {
+                memo.clear();
+            }
+            value = lookup.apply(key);
+            memo.put(key, value);
+        }
+        return value;
+    }
+
+    /** How many names the memos hold now (kernel names, operator names). */
+    int memoSize() {
+        return nameMatches.size() + operatorMatches.size();
     }
 
     /**
@@ -230,7 +255,7 @@ final class KernelsJsonSession implements ResolverSession {
                 : !dims.isEmpty();
     }
 
-    private static String firstText(List<Candidate> chain, java.util.function.Function<KernelEntry, String> field) {
+    private static String firstText(List<Candidate> chain, Function<KernelEntry, String> field) {
         for (Candidate c : chain) {
             String v = field.apply(c.entry());
             if (!v.isEmpty()) {

@@ -24,13 +24,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Collects the kernels not resolved through a database, one aggregate per name (memory grows with
- * the number of distinct unknown names), and writes them atomically on {@link #finish}.
+ * the number of distinct unknown names: about 100 bytes each besides the name and what the trace
+ * source keeps anyway), and writes them atomically on {@link #finish}.
  */
 final class UnknownKernelsSession implements ExportSession {
 
@@ -45,7 +46,8 @@ final class UnknownKernelsSession implements ExportSession {
     private final ExportContext context;
     private final Path target;
     private final Path schemaTarget;
-    private final Map<String, Unknown> unknown = new LinkedHashMap<>();
+    private final Map<String, Unknown> unknown = new HashMap<>();
+    private final Map<String, String> resolutions = new HashMap<>();
     private final AtomicOutput output;
     private final AtomicOutput schemaOutput;
 
@@ -65,14 +67,35 @@ final class UnknownKernelsSession implements ExportSession {
         this.schemaOutput = schema;
     }
 
-    /** One unknown kernel name: the first occurrence as the example, with counts. */
+    /**
+     * One unknown kernel name: what the file says of its first occurrence, with counts. Only the
+     * fields written are kept, not the kernel record (a trace may hold a million unknown names).
+     */
     private static final class Unknown {
-        final ResolvedKernel example;
+        final String name;
+        final String implementation;
+        /** The heuristic family's id, or null when no heuristic classified it. */
+        final String family;
+        final List<String> callStack;
+        final List<OperatorInput> inputs;
+        final String resolution;
+        /** The operator's shape source, or null without a linked operator. */
+        final String shapeSource;
         long count;
         long totalNs;
 
-        Unknown(ResolvedKernel example) {
-            this.example = example;
+        Unknown(ResolvedKernel k, String resolution) {
+            KernelRecord r = k.kernel();
+            this.name = r.name();
+            String operator = r.operator().map(OperatorCall::name).orElse("");
+            this.implementation = operator.isEmpty() ? KernelsJsonSession.implementationFrame(r) : operator;
+            boolean heuristic = k.resolution().source() == ResolutionSource.HEURISTIC;
+            this.family = heuristic ? k.family().id() : null;
+            this.callStack = r.callStack();
+            this.inputs = r.operator().map(OperatorCall::inputs).orElse(List.of());
+            this.resolution = resolution;
+            this.shapeSource = r.operator().map(o -> o.shapeSource().name().toLowerCase(java.util.Locale.ROOT))
+                    .orElse(null);
         }
     }
 
@@ -83,7 +106,14 @@ final class UnknownKernelsSession implements ExportSession {
         if (r.kind() != KernelKind.KERNEL || k.resolvedByDatabase()) {
             return;
         }
-        Unknown u = unknown.computeIfAbsent(r.name(), n -> new Unknown(k));
+        Unknown u = unknown.get(r.name());
+        if (u == null) {
+            String resolution = k.resolution().source() == ResolutionSource.HEURISTIC
+                    ? k.resolution().reference() : "unresolved";
+            // the heuristics' few references, each kept once rather than once per name
+            u = new Unknown(k, resolutions.computeIfAbsent(resolution, x -> x));
+            unknown.put(r.name(), u);
+        }
         u.count++;
         u.totalNs += r.durationNs();
     }
@@ -92,7 +122,7 @@ final class UnknownKernelsSession implements ExportSession {
     public List<Path> finish(RunSummary summary) {
         List<Unknown> sorted = new ArrayList<>(unknown.values());
         sorted.sort(Comparator.comparingLong((Unknown u) -> u.totalNs).reversed()
-                .thenComparing(u -> u.example.kernel().name()));
+                .thenComparing(u -> u.name));
         try {
             Files.write(schemaOutput.temporary(), KernelsSchema.readText());
         } catch (IOException e) {
@@ -120,23 +150,19 @@ final class UnknownKernelsSession implements ExportSession {
     }
 
     private void entry(JsonGenerator g, Unknown u) throws IOException {
-        ResolvedKernel k = u.example;
-        KernelRecord r = k.kernel();
         g.writeStartObject();
-        g.writeStringField("kernel_name", r.name());
-        String operator = r.operator().map(OperatorCall::name).orElse("");
-        g.writeStringField("kernel_implementation", operator.isEmpty() ? KernelsJsonSession.implementationFrame(r) : operator);
-        if (k.resolution().source() == ResolutionSource.HEURISTIC) {
-            g.writeStringField("family", k.family().id());
+        g.writeStringField("kernel_name", u.name);
+        g.writeStringField("kernel_implementation", u.implementation);
+        if (u.family != null) {
+            g.writeStringField("family", u.family);
         }
         g.writeStringField("op_mapping", "");
         g.writeStringField("operation", "");
         g.writeStringField("source_code", "");
-        g.writeStringField("call_stack", r.callStackString());
+        g.writeStringField("call_stack", String.join(KernelRecord.CALL_STACK_SEPARATOR, u.callStack));
         g.writeArrayFieldStart("params");
-        List<OperatorInput> inputs = r.operator().map(OperatorCall::inputs).orElse(List.of());
-        for (int i = 0; i < inputs.size(); i++) {
-            OperatorInput in = inputs.get(i);
+        for (int i = 0; i < u.inputs.size(); i++) {
+            OperatorInput in = u.inputs.get(i);
             g.writeStartObject();
             g.writeNumberField("id", i);
             g.writeStringField("role", "unknown");
@@ -152,11 +178,9 @@ final class UnknownKernelsSession implements ExportSession {
         g.writeStringField("trace", context.traceName());
         g.writeNumberField("count", u.count);
         g.writeNumberField("total_duration_us", micros(u.totalNs));
-        g.writeStringField("resolution", k.resolution().source() == ResolutionSource.HEURISTIC
-                ? k.resolution().reference() : "unresolved");
-        if (r.operator().isPresent()) {
-            g.writeStringField("shape_source",
-                    r.operator().get().shapeSource().name().toLowerCase(java.util.Locale.ROOT));
+        g.writeStringField("resolution", u.resolution);
+        if (u.shapeSource != null) {
+            g.writeStringField("shape_source", u.shapeSource);
         }
         g.writeEndObject();
         g.writeEndObject();

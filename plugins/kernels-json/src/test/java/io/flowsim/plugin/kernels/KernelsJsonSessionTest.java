@@ -82,6 +82,21 @@ class KernelsJsonSessionTest {
         assertThat(byOperatorPattern.opMapping()).isEqualTo("custom-gemm");
     }
 
+    /** Memory does not grow with distinct names: the memos empty when full, and results stay the same. */
+    @Test
+    void theMemosOfNamesAreBoundedAndEmptyingThemChangesNoResult() {
+        KernelsJsonSession s = session(Databases.write(dir, "db.json", PRECEDENCE));
+        var mm = op("aten::mm", tensor("c10::BFloat16", 8, 16), tensor("c10::BFloat16", 16, 32));
+        ResolvedKernel before = resolve(s, kernel("nvjet_tst_128x8_TNT", mm));
+        for (int i = 0; i < KernelsJsonSession.MEMO_LIMIT + 1_000; i++) {
+            assertThat(s.resolve(kernel("made_up_" + i, op("custom::op_" + i, tensor("float", 4))))).isEmpty();
+            assertThat(s.memoSize()).isLessThanOrEqualTo(2 * KernelsJsonSession.MEMO_LIMIT);
+        }
+        assertThat(s.memoSize()).as("after emptying").isLessThan(2 * 1_001 + 2);
+        ResolvedKernel after = resolve(s, kernel("nvjet_tst_128x8_TNT", mm));
+        assertThat(after).isEqualTo(before);
+    }
+
     @Test
     void aNameMatchTakesWhatItLacksFromACompatibleOperatorEntry() {
         KernelsJsonSession s = session(Databases.write(dir, "db.json", PRECEDENCE));

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -129,6 +130,55 @@ class UnknownKernelsExporterTest {
         Path schema = file.resolveSibling(KernelsJson.MAPPER.readTree(file.toFile()).get("$schema").asText());
         assertThat(schema).hasBinaryContent(KernelsSchema.get().text());
         assertThat(KernelsSchema.get().validateDocument(KernelsJson.MAPPER.readTree(file.toFile()))).isEmpty();
+    }
+
+    /**
+     * A trace of many distinct unknown names: every one is listed with its count, and the session
+     * keeps what it writes, not the kernel records (their operators, attributes and links).
+     */
+    @Test
+    void keepsEveryUnknownNameButNoKernelRecord() throws Exception {
+        int names = KernelsJsonSession.MEMO_LIMIT + 100;
+        RunContext run = RunContext.of(Options.empty(), Reporter.silent(), dir);
+        WeakReference<KernelRecord> firstRecord;
+        Path file;
+        try (ExportSession s = new UnknownKernelsExporter().open(new ExportContext(META, "t", dir, false, run))) {
+            firstRecord = acceptDistinctUnknownNames(s, names);
+            for (int i = 0; i < 20 && firstRecord.get() != null; i++) {
+                System.gc();
+                Thread.sleep(10);
+            }
+            assertThat(firstRecord.get()).as("the first kernel record, still reachable from the session").isNull();
+            file = s.finish(new RunSummary(META, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), List.of(), Optional.empty(),
+                    0, 0, Map.of())).get(0);
+        }
+        JsonNode kernels = KernelsJson.MAPPER.readTree(file.toFile()).get("kernels");
+        assertThat(kernels.size()).isEqualTo(names);
+        for (JsonNode k : kernels) {
+            String name = k.get("kernel_name").asText();
+            int i = Integer.parseInt(name.substring(name.lastIndexOf('_') + 1));
+            assertThat(k.get("observed").get("count").asLong()).as(name).isEqualTo(i % 3 == 0 ? 2 : 1);
+            assertThat(k.get("kernel_implementation").asText()).isEqualTo("aten::foo");
+            assertThat(k.get("params").get(0).get("example_dim").toString()).isEqualTo("[4," + i + "]");
+        }
+    }
+
+    /** Sends {@code names} distinct unknown names (every third twice); returns a weak reference to the first record. */
+    private WeakReference<KernelRecord> acceptDistinctUnknownNames(ExportSession s, int names) {
+        WeakReference<KernelRecord> first = null;
+        long index = 0;
+        for (int i = 0; i < names; i++) {
+            for (int copy = 0; copy < (i % 3 == 0 ? 2 : 1); copy++) {
+                KernelRecord r = KernelRecord.builder(index++, "zzz_made_up_" + i).duration(1_000)
+                        .operator(op("aten::foo", tensor("c10::BFloat16", 4, i)))
+                        .callStack(List.of("cudaLaunchKernel", "aten::foo")).build();
+                if (first == null) {
+                    first = new WeakReference<>(r);
+                }
+                s.accept(new KernelResult(session.resolve(r).orElse(ResolvedKernel.unresolved(r)), Optional.empty()));
+            }
+        }
+        return first;
     }
 
     @Test
